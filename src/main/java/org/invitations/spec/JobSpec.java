@@ -1,0 +1,65 @@
+package org.invitations.spec;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * A validated job spec: who to read, whom to keep, what to send and how.
+ *
+ * @param file the spec file it was read from
+ * @param checksum SHA-256 of the spec file, so a restart can tell that the spec did not change
+ * @param name the job's name; runs of the same name are one history
+ * @param source where people come from
+ * @param filters which people are kept
+ * @param role the role given to every person who is sent an email
+ * @param kind what to send
+ * @param template the template set, looked up in {@code templates/} beside the spec, then built in
+ * @param tokenTtl how long a link stays valid
+ * @param chunkSize items per transaction
+ * @param linkBaseUrl the set-password page; the token is appended as a query parameter
+ * @param from the sender address, or {@code null} for the configured default
+ * @param organisation the organisation's name shown in the emails
+ */
+public record JobSpec(Path file, String checksum, String name, SourceSpec source, Filters filters, String role,
+		Kind kind, String template, Duration tokenTtl, int chunkSize, URI linkBaseUrl, String from,
+		String organisation) {
+
+	/** Directory that relative paths in the spec are resolved against. */
+	public Path baseDirectory() {
+		Path parent = file.toAbsolutePath().getParent();
+		return parent != null ? parent : Path.of(".").toAbsolutePath();
+	}
+
+	/**
+	 * Where people come from: a CSV file or the members of a group.
+	 *
+	 * @param csv the CSV file, resolved against the spec's directory, or {@code null}
+	 * @param group the group name, or {@code null}
+	 * @param members which members of the group
+	 */
+	public record SourceSpec(Path csv, String group, Members members) {
+
+		public boolean isCsv() {
+			return csv != null;
+		}
+
+	}
+
+	/** Which members of a group a group source reads. */
+	public enum Members {
+
+		ALL, ADMINS
+
+	}
+
+	/**
+	 * Who is kept; a person left out is reported as skipped with the reason.
+	 *
+	 * @param activeEmail keep only people whose email is active
+	 * @param neverLoggedIn for invitations, keep only people who never logged in
+	 */
+	public record Filters(boolean activeEmail, boolean neverLoggedIn) {
+	}
+
+}

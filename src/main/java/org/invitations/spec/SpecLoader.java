@@ -1,0 +1,230 @@
+package org.invitations.spec;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+
+import org.invitations.support.Checksums;
+
+/**
+ * Reads a YAML job spec and validates every key, so that a mistake is reported before anything is
+ * written.
+ */
+public final class SpecLoader {
+
+	private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,79}");
+
+	private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(s|m|h|d)");
+
+	private static final int MAX_CHUNK_SIZE = 10_000;
+
+	private final YAMLMapper mapper = YAMLMapper.builder()
+		.propertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
+		.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+		.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+		.build();
+
+	public JobSpec load(Path file) {
+		byte[] content;
+		try {
+			content = Files.readAllBytes(file);
+		}
+		catch (NoSuchFileException ex) {
+			throw new SpecException(file, null, "no such file");
+		}
+		catch (IOException ex) {
+			throw new SpecException(file, null, "cannot be read: " + ex.getMessage());
+		}
+		RawSpec raw = parse(file, content);
+		return validate(file, HexFormat.of().formatHex(Checksums.sha256(content)), raw);
+	}
+
+	private RawSpec parse(Path file, byte[] content) {
+		try {
+			RawSpec raw = mapper.readValue(content, RawSpec.class);
+			if (raw == null) {
+				throw new SpecException(file, null, "is empty");
+			}
+			return raw;
+		}
+		catch (UnrecognizedPropertyException ex) {
+			String path = keyPath(ex);
+			throw new SpecException(file, "line " + ex.getLocation().getLineNr(), "unknown key '" + path + "'");
+		}
+		catch (JacksonException ex) {
+			String path = keyPath(ex);
+			String line = ex.getLocation() != null ? "line " + ex.getLocation().getLineNr() : null;
+			String where = path.isEmpty() ? line : (line == null ? "" : line + ", ") + "key '" + path + "'";
+			throw new SpecException(file, where, firstLine(ex.getOriginalMessage()));
+		}
+	}
+
+	private static String keyPath(JacksonException ex) {
+		StringBuilder path = new StringBuilder();
+		for (JacksonException.Reference ref : ex.getPath()) {
+			if (ref.getPropertyName() != null) {
+				path.append(path.isEmpty() ? "" : ".").append(ref.getPropertyName());
+			}
+		}
+		return path.toString();
+	}
+
+	private static String firstLine(String message) {
+		if (message == null) {
+			return "invalid";
+		}
+		int newline = message.indexOf('\n');
+		return newline < 0 ? message : message.substring(0, newline);
+	}
+
+	private JobSpec validate(Path file, String checksum, RawSpec raw) {
+		String name = required(file, "name", raw.name());
+		if (!NAME.matcher(name).matches()) {
+			throw new SpecException(file, "key 'name'",
+					"'" + name + "' must be letters, digits, '.', '_' or '-' (at most 80)");
+		}
+		JobSpec.SourceSpec source = source(file, raw.source());
+		RawFilters rawFilters = raw.filters() != null ? raw.filters() : new RawFilters(null, null);
+		JobSpec.Filters filters = new JobSpec.Filters(!Boolean.FALSE.equals(rawFilters.activeEmail()),
+				!Boolean.FALSE.equals(rawFilters.neverLoggedIn()));
+		String role = required(file, "role", raw.role());
+		if (!NAME.matcher(role).matches()) {
+			throw new SpecException(file, "key 'role'", "'" + role + "' must be letters, digits, '.', '_' or '-'");
+		}
+		Kind kind;
+		try {
+			kind = raw.kind() == null ? Kind.INVITATION : Kind.fromKey(raw.kind());
+		}
+		catch (IllegalArgumentException ex) {
+			throw new SpecException(file, "key 'kind'", "'" + raw.kind() + "' " + ex.getMessage());
+		}
+		String template = raw.template() == null ? "default" : raw.template();
+		if (!NAME.matcher(template).matches()) {
+			throw new SpecException(file, "key 'template'", "'" + template + "' is not a template set name");
+		}
+		Duration ttl = raw.tokenTtl() == null ? Duration.ofHours(24) : duration(file, "token-ttl", raw.tokenTtl());
+		if (ttl.compareTo(Duration.ofMinutes(5)) < 0 || ttl.compareTo(Duration.ofDays(90)) > 0) {
+			throw new SpecException(file, "key 'token-ttl'", "must be between 5m and 90d, was " + raw.tokenTtl());
+		}
+		int chunkSize = raw.chunkSize() == null ? 100 : raw.chunkSize();
+		if (chunkSize < 1 || chunkSize > MAX_CHUNK_SIZE) {
+			throw new SpecException(file, "key 'chunk-size'", "must be between 1 and " + MAX_CHUNK_SIZE);
+		}
+		URI link = linkBaseUrl(file, required(file, "link-base-url", raw.linkBaseUrl()));
+		String organisation = raw.organisation() == null ? name : raw.organisation();
+		if (organisation.chars().anyMatch(Character::isISOControl)) {
+			throw new SpecException(file, "key 'organisation'", "must not contain control characters");
+		}
+		if (raw.from() != null && raw.from().chars().anyMatch(Character::isISOControl)) {
+			throw new SpecException(file, "key 'from'", "must not contain control characters");
+		}
+		return new JobSpec(file, checksum, name, source, filters, role, kind, template, ttl, chunkSize, link,
+				raw.from(), organisation);
+	}
+
+	private JobSpec.SourceSpec source(Path file, RawSource raw) {
+		if (raw == null) {
+			throw new SpecException(file, "key 'source'", "is required (csv: FILE, or group: NAME)");
+		}
+		if ((raw.csv() == null) == (raw.group() == null)) {
+			throw new SpecException(file, "key 'source'", "needs exactly one of 'csv' or 'group'");
+		}
+		JobSpec.Members members;
+		if (raw.members() == null || raw.members().equals("all")) {
+			members = JobSpec.Members.ALL;
+		}
+		else if (raw.members().equals("admins")) {
+			members = JobSpec.Members.ADMINS;
+		}
+		else {
+			throw new SpecException(file, "key 'source.members'", "'" + raw.members() + "' must be all or admins");
+		}
+		if (raw.csv() != null) {
+			if (raw.members() != null) {
+				throw new SpecException(file, "key 'source.members'", "applies only to a group source");
+			}
+			Path parent = file.toAbsolutePath().getParent();
+			Path csv = parent.resolve(raw.csv()).normalize();
+			if (!Files.isRegularFile(csv)) {
+				throw new SpecException(file, "key 'source.csv'", "no such file " + csv);
+			}
+			if (!Files.isReadable(csv)) {
+				throw new SpecException(file, "key 'source.csv'", "cannot read " + csv);
+			}
+			return new JobSpec.SourceSpec(csv, null, members);
+		}
+		if (raw.group().isBlank()) {
+			throw new SpecException(file, "key 'source.group'", "must name a group");
+		}
+		return new JobSpec.SourceSpec(null, raw.group().strip(), members);
+	}
+
+	private static String required(Path file, String key, String value) {
+		if (value == null || value.isBlank()) {
+			throw new SpecException(file, "key '" + key + "'", "is required");
+		}
+		return value.strip();
+	}
+
+	/** Accepts 90s, 30m, 24h, 7d or ISO-8601 such as PT24H. */
+	static Duration duration(Path file, String key, String text) {
+		Matcher matcher = DURATION.matcher(text.strip());
+		if (matcher.matches()) {
+			long amount = Long.parseLong(matcher.group(1));
+			return switch (matcher.group(2)) {
+				case "s" -> Duration.ofSeconds(amount);
+				case "m" -> Duration.ofMinutes(amount);
+				case "h" -> Duration.ofHours(amount);
+				default -> Duration.ofDays(amount);
+			};
+		}
+		try {
+			return Duration.parse(text.strip());
+		}
+		catch (RuntimeException ex) {
+			throw new SpecException(file, "key '" + key + "'",
+					"'" + text + "' is not a duration (use e.g. 30m, 24h, 7d or PT24H)");
+		}
+	}
+
+	private static URI linkBaseUrl(Path file, String text) {
+		try {
+			URI uri = new URI(text);
+			if (!("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) || uri.getHost() == null
+					|| uri.getFragment() != null) {
+				throw new URISyntaxException(text, "needs http(s)://host/path and no #fragment");
+			}
+			return uri;
+		}
+		catch (URISyntaxException ex) {
+			throw new SpecException(file, "key 'link-base-url'", "'" + text + "' is not a usable URL: " + ex.getReason());
+		}
+	}
+
+	/** The spec as written; every key is optional here so that validation can name what is missing. */
+	record RawSpec(String name, RawSource source, RawFilters filters, String role, String kind, String template,
+			String tokenTtl, Integer chunkSize, String linkBaseUrl, String from, String organisation,
+			String description) {
+	}
+
+	record RawSource(String csv, String group, String members) {
+	}
+
+	record RawFilters(Boolean activeEmail, Boolean neverLoggedIn) {
+	}
+
+
+}
