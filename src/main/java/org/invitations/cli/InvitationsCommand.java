@@ -1,0 +1,62 @@
+package org.invitations.cli;
+
+import java.io.PrintWriter;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import org.invitations.spec.SpecException;
+
+/** The {@code invitations} command line: run a spec, follow its status, read its report. */
+@Command(name = "invitations", mixinStandardHelpOptions = true, version = "invitations 0.1.0",
+		description = "Sends login invitations in bulk from job specs, restartably, with a per-person report.",
+		subcommands = { RunCommand.class, StatusCommand.class, ReportCommand.class, CommandLine.HelpCommand.class },
+		exitCodeListHeading = "%nExit codes:%n",
+		exitCodeList = { "0:success", "1:the job failed (run the same spec again to restart it)",
+				"2:bad usage, spec or input; nothing was written" })
+public class InvitationsCommand implements Runnable {
+
+	/** Exit code of a failed job. */
+	public static final int JOB_FAILED = 1;
+
+	/** Exit code of bad usage, a bad spec or unusable input. */
+	public static final int BAD_INPUT = 2;
+
+	@CommandLine.Spec
+	CommandLine.Model.CommandSpec spec;
+
+	@Override
+	public void run() {
+		spec.commandLine().usage(spec.commandLine().getErr());
+		throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
+	}
+
+	public static int execute(String... args) {
+		return execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+	}
+
+	public static int execute(PrintWriter out, PrintWriter err, String... args) {
+		CommandLine cli = new CommandLine(new InvitationsCommand());
+		cli.setOut(out);
+		cli.setErr(err);
+		cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+			Throwable cause = ex;
+			while (cause != null && !(cause instanceof SpecException)) {
+				cause = cause.getCause();
+			}
+			if (cause != null) {
+				commandLine.getErr().println("error: " + cause.getMessage());
+				return BAD_INPUT;
+			}
+			commandLine.getErr().println("error: " + ex);
+			return JOB_FAILED;
+		});
+		try {
+			return cli.execute(args);
+		}
+		finally {
+			SpringContext.close();
+		}
+	}
+
+}

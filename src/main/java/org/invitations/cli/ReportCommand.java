@@ -1,0 +1,53 @@
+package org.invitations.cli;
+
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import org.invitations.report.ReportQueries;
+
+/** {@code report EXECUTION}: the totals and one row per input item of that execution's run. */
+@Command(name = "report", mixinStandardHelpOptions = true,
+		description = { "Shows a run's report: totals by outcome and reason, then one row per input item",
+				"(line, email, outcome, reason, detail). Rows cover every execution of the run." })
+class ReportCommand implements Callable<Integer> {
+
+	@Parameters(paramLabel = "EXECUTION", description = "a job execution id, as printed by run and status")
+	long executionId;
+
+	@Option(names = "--outcome", paramLabel = "OUTCOME",
+			description = "only rows with this outcome: SENT, WOULD_SEND, QUEUED, DEFERRED, FAILED, SKIPPED, REJECTED")
+	String outcome;
+
+	@Option(names = "--format", defaultValue = "text", paramLabel = "FORMAT",
+			description = "text (aligned columns) or csv (RFC 4180, for spreadsheets)")
+	String format;
+
+	@CommandLine.Spec
+	CommandLine.Model.CommandSpec command;
+
+	@Override
+	public Integer call() {
+		if (!format.equals("text") && !format.equals("csv")) {
+			throw new CommandLine.ParameterException(command.commandLine(), "--format must be text or csv");
+		}
+		ReportPrinter printer = new ReportPrinter(command.commandLine().getOut(), SpringContext.bean(ReportQueries.class));
+		String only = outcome == null ? null : outcome.toUpperCase(Locale.ROOT);
+		if (format.equals("csv")) {
+			if (!printer.csv(executionId, only)) {
+				throw new CommandLine.ParameterException(command.commandLine(), "no job execution " + executionId);
+			}
+			return 0;
+		}
+		if (!printer.summary(executionId)) {
+			throw new CommandLine.ParameterException(command.commandLine(), "no job execution " + executionId);
+		}
+		printer.items(executionId, only);
+		return 0;
+	}
+
+}

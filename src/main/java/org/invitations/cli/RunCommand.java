@@ -1,0 +1,61 @@
+package org.invitations.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
+
+import org.invitations.delivery.MailGateway;
+import org.invitations.launch.InvitationLauncher;
+import org.invitations.report.ReportQueries;
+import org.invitations.spec.JobSpec;
+import org.invitations.spec.SpecLoader;
+
+/** {@code run SPEC}: runs a job spec, or restarts its unfinished run, and prints the summary. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+		description = { "Runs a job spec: reads its people, filters them, queues and sends the emails.",
+				"If the spec's last run failed and neither the spec nor its input changed, restarts that run." })
+class RunCommand implements Callable<Integer> {
+
+	@Parameters(paramLabel = "SPEC", description = "the job spec, e.g. jobs/demo.yml")
+	Path specFile;
+
+	@Option(names = "--dry-run",
+			description = "read, validate and filter exactly as a real run; change nothing, issue no token, send nothing,"
+					+ " and report WOULD_SEND per person")
+	boolean dryRun;
+
+	@Option(names = "--abandon-unfinished",
+			description = "if the spec's last run is unfinished and its spec or input changed, give it up"
+					+ " (cancelling what it queued) and start a new run")
+	boolean abandonUnfinished;
+
+	@CommandLine.Spec
+	CommandLine.Model.CommandSpec command;
+
+	@Override
+	public Integer call() throws Exception {
+		JobSpec spec = new SpecLoader().load(specFile);
+		JobExecution execution = SpringContext.bean(InvitationLauncher.class).run(spec, dryRun, abandonUnfinished);
+		ReportPrinter printer = new ReportPrinter(command.commandLine().getOut(), SpringContext.bean(ReportQueries.class));
+		printer.summary(execution.getId());
+		if (!dryRun) {
+			command.commandLine().getOut().println("Mail went to the " + SpringContext.bean(MailGateway.class).describe());
+		}
+		command.commandLine().getOut().println("Per-person report: invitations report " + execution.getId());
+		if (execution.getStatus() != BatchStatus.COMPLETED) {
+			execution.getAllFailureExceptions()
+				.forEach(failure -> command.commandLine().getErr().println("error: " + failure.getMessage()));
+			command.commandLine().getErr().println("The run did not complete; run the same spec again to restart it.");
+			return InvitationsCommand.JOB_FAILED;
+		}
+		return 0;
+	}
+
+}

@@ -1,0 +1,187 @@
+package org.invitations.delivery;
+
+import java.io.UnsupportedEncodingException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeBodyPart;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+import org.thymeleaf.spring6.SpringTemplateEngine;
+import org.thymeleaf.context.Context;
+import org.thymeleaf.templateresolver.ClassLoaderTemplateResolver;
+import org.thymeleaf.templateresolver.FileTemplateResolver;
+import org.unbescape.html.HtmlEscape;
+
+
+import org.invitations.spec.JobSpec;
+import org.invitations.spec.Kind;
+
+/**
+ * Renders one run's emails from its template set: an HTML part whose {@code <title>} is the subject, and a
+ * plain-text alternative, per kind with an optional per-role override. Templates are looked up beside the
+ * spec ({@code templates/SET/}) first, then among the built-in sets, and parsed once per run.
+ */
+public class MailComposer {
+
+	/** Names the invitation a message belongs to, so a bounce or an outbox file can be traced back. */
+	public static final String INVITATION_HEADER = "X-Invitation-Id";
+
+	private static final Pattern TITLE = Pattern.compile("<title[^>]*>(.*?)</title>",
+			Pattern.DOTALL | Pattern.CASE_INSENSITIVE);
+
+	private static final DateTimeFormatter EXPIRY = DateTimeFormatter.ofPattern("d MMM yyyy, HH:mm 'UTC'",
+			Locale.ENGLISH);
+
+	private final JobSpec spec;
+
+	private final InternetAddress from;
+
+	private final String senderDomain;
+
+	private final SpringTemplateEngine engine = new SpringTemplateEngine();
+
+	private final Path specTemplates;
+
+	private final Map<String, String> resolved = new HashMap<>();
+
+	public MailComposer(JobSpec spec, String defaultFrom) {
+		this.spec = spec;
+		this.specTemplates = spec.baseDirectory().resolve("templates").resolve(spec.template());
+		try {
+			this.from = new InternetAddress(spec.from() != null ? spec.from() : defaultFrom, true);
+		}
+		catch (MessagingException ex) {
+			throw new IllegalArgumentException("sender address is not valid: " + ex.getMessage(), ex);
+		}
+		this.senderDomain = from.getAddress().substring(from.getAddress().lastIndexOf('@') + 1);
+		FileTemplateResolver files = new FileTemplateResolver();
+		files.setPrefix(specTemplates + "/");
+		configure(files, 1);
+		ClassLoaderTemplateResolver builtIn = new ClassLoaderTemplateResolver();
+		builtIn.setPrefix("mail/" + spec.template() + "/");
+		configure(builtIn, 2);
+		// SpEL compiled to bytecode: expressions are evaluated once per message for the whole run.
+		engine.setEnableSpringELCompiler(true);
+		engine.addTemplateResolver(files);
+		engine.addTemplateResolver(builtIn);
+	}
+
+	private static void configure(org.thymeleaf.templateresolver.AbstractConfigurableTemplateResolver resolver,
+			int order) {
+		resolver.setOrder(order);
+		resolver.setCheckExistence(true);
+		resolver.setCharacterEncoding("UTF-8");
+		resolver.getHtmlTemplateModePatternSpec().addPattern("*.html");
+		resolver.getTextTemplateModePatternSpec().addPattern("*.txt");
+		resolver.setCacheable(true);
+	}
+
+	/** Fails early, before any token is issued, when a template the run needs does not exist. */
+	public void checkTemplates(Kind kind) {
+		for (String suffix : new String[] { ".html", ".txt" }) {
+			if (!exists(kind.key() + suffix)) {
+				throw new IllegalStateException("template set '" + spec.template() + "' has no " + kind.key() + suffix
+						+ " (looked in " + specTemplates + " and the built-in sets)");
+			}
+		}
+	}
+
+	/** Builds the message for one invitation; the token exists only inside it. */
+	public MimeMessage compose(Session session, PendingInvitation invitation, String token, Instant expiresAt) {
+		Context context = new Context(Locale.ENGLISH);
+		context.setVariable("firstName", invitation.firstName());
+		context.setVariable("lastName", invitation.lastName());
+		context.setVariable("fullName", fullName(invitation));
+		context.setVariable("email", invitation.email());
+		context.setVariable("link", link(token));
+		context.setVariable("expiresAt", EXPIRY.format(expiresAt.atOffset(ZoneOffset.UTC)));
+		context.setVariable("validFor", describe(invitation.tokenTtl()));
+		context.setVariable("organisation", spec.organisation());
+		context.setVariable("role", invitation.role());
+		String html = engine.process(template(invitation.kind(), invitation.role(), ".html"), context);
+		String text = engine.process(template(invitation.kind(), invitation.role(), ".txt"), context);
+		try {
+			MimeMessage message = new InvitationMessage(session, invitation.id(), senderDomain);
+			message.setFrom(from);
+			message.setRecipient(Message.RecipientType.TO,
+					new InternetAddress(invitation.email(), headerSafe(fullName(invitation)), "UTF-8"));
+			message.setSubject(subject(html), "UTF-8");
+			message.setSentDate(new Date());
+			MimeBodyPart plain = new MimeBodyPart();
+			plain.setText(text, "UTF-8");
+			MimeBodyPart rich = new MimeBodyPart();
+			rich.setText(html, "UTF-8", "html");
+			// Just the two alternatives: no related/mixed wrappers that an invitation has no use for.
+			message.setContent(new MimeMultipart("alternative", plain, rich));
+			message.setHeader(INVITATION_HEADER, Long.toString(invitation.id()));
+			return message;
+		}
+		catch (MessagingException | UnsupportedEncodingException ex) {
+			throw new IllegalStateException("message for invitation " + invitation.id() + " cannot be built", ex);
+		}
+	}
+
+	private String template(Kind kind, String role, String suffix) {
+		return resolved.computeIfAbsent(kind.key() + "|" + role + suffix, key -> {
+			String perRole = kind.key() + "-" + role + suffix;
+			return role != null && exists(perRole) ? perRole : kind.key() + suffix;
+		});
+	}
+
+	private boolean exists(String name) {
+		return Files.isRegularFile(specTemplates.resolve(name))
+				|| getClass().getClassLoader().getResource("mail/" + spec.template() + "/" + name) != null;
+	}
+
+	String link(String token) {
+		String base = spec.linkBaseUrl().toString();
+		return base + (spec.linkBaseUrl().getRawQuery() == null ? "?" : "&") + "token=" + token;
+	}
+
+	private static String fullName(PendingInvitation invitation) {
+		return (invitation.firstName() + " " + invitation.lastName()).strip();
+	}
+
+	/** Control characters (CR, LF above all) never reach a header, whatever is stored. */
+	static String headerSafe(String value) {
+		return value == null ? null : value.replaceAll("\\p{Cntrl}+", " ").strip();
+	}
+
+	static String subject(String html) {
+		Matcher matcher = TITLE.matcher(html);
+		if (!matcher.find()) {
+			throw new IllegalStateException("the HTML template needs a <title>: it is the subject");
+		}
+		return headerSafe(HtmlEscape.unescapeHtml(matcher.group(1)).replaceAll("\\s+", " "));
+	}
+
+	static String describe(Duration ttl) {
+		if (ttl.toDays() > 0 && ttl.toHours() % 24 == 0) {
+			return plural(ttl.toDays(), "day");
+		}
+		if (ttl.toHours() > 0 && ttl.toMinutes() % 60 == 0) {
+			return plural(ttl.toHours(), "hour");
+		}
+		return plural(Math.max(1, ttl.toMinutes()), "minute");
+	}
+
+	private static String plural(long n, String unit) {
+		return n + " " + unit + (n == 1 ? "" : "s");
+	}
+
+}

@@ -1,0 +1,77 @@
+package org.invitations.delivery;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeMessage;
+
+/**
+ * Writes each message as an {@code .eml} file into a folder: the default when no SMTP server is configured,
+ * so a first run shows exactly what would be sent.
+ */
+public class OutboxGateway implements MailGateway {
+
+	private final Path folder;
+
+	private final Session session = Session.getInstance(new Properties());
+
+	public OutboxGateway(Path folder) {
+		this.folder = folder.toAbsolutePath().normalize();
+	}
+
+	public Path folder() {
+		return folder;
+	}
+
+	@Override
+	public Session session() {
+		return session;
+	}
+
+	@Override
+	public String describe() {
+		return "outbox folder " + folder;
+	}
+
+	@Override
+	public Connection open() {
+		try {
+			Files.createDirectories(folder);
+		}
+		catch (IOException ex) {
+			throw new MailServerUnavailableException("cannot create " + folder + ": " + ex.getMessage(), ex);
+		}
+		return new Connection() {
+
+			@Override
+			public SendResult send(MimeMessage message) {
+				try {
+					message.saveChanges();
+					String id = message.getHeader(MailComposer.INVITATION_HEADER, null);
+					String unique = Integer.toHexString(message.getMessageID().hashCode());
+					Path file = folder.resolve("invitation-" + id + "-" + unique + ".eml");
+					try (OutputStream out = Files.newOutputStream(file)) {
+						message.writeTo(out);
+					}
+					return SendResult.sent("250 written to " + file.getFileName());
+				}
+				catch (IOException ex) {
+					throw new MailServerUnavailableException("cannot write to " + folder + ": " + ex.getMessage(), ex);
+				}
+				catch (MessagingException ex) {
+					throw new IllegalStateException("message cannot be written", ex);
+				}
+			}
+
+			@Override
+			public void close() {
+			}
+		};
+	}
+
+}

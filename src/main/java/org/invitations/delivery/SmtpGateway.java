@@ -1,0 +1,109 @@
+package org.invitations.delivery;
+
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.Transport;
+import jakarta.mail.internet.MimeMessage;
+import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
+import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
+import org.eclipse.angus.mail.smtp.SMTPSenderFailedException;
+import org.eclipse.angus.mail.smtp.SMTPTransport;
+
+import org.springframework.mail.javamail.JavaMailSenderImpl;
+
+/**
+ * Sends over SMTP with the server and session that Spring Boot configured from {@code spring.mail.*}, one
+ * connection reused for many messages, and reads each reply the SMTP way: 5xx is about the recipient and
+ * final, 4xx is temporary, 421 or a broken connection means the server is unavailable.
+ */
+public class SmtpGateway implements MailGateway {
+
+	private final JavaMailSenderImpl sender;
+
+	public SmtpGateway(JavaMailSenderImpl sender) {
+		this.sender = sender;
+	}
+
+	@Override
+	public Session session() {
+		return sender.getSession();
+	}
+
+	@Override
+	public String describe() {
+		return "SMTP server " + sender.getHost() + ":" + (sender.getPort() > 0 ? sender.getPort() : 25);
+	}
+
+	@Override
+	public Connection open() {
+		try {
+			Transport transport = session().getTransport(sender.getProtocol() == null ? "smtp" : sender.getProtocol());
+			transport.connect(sender.getHost(), sender.getPort(), sender.getUsername(), sender.getPassword());
+			return new SmtpConnection(transport);
+		}
+		catch (MessagingException ex) {
+			throw new MailServerUnavailableException("cannot connect to " + describe() + ": " + ex.getMessage(), ex);
+		}
+	}
+
+	/** Classifies a refused message by its SMTP reply code. */
+	static SendResult classify(MessagingException ex) {
+		int code = -1;
+		String reply = ex.getMessage();
+		for (Exception cause = ex; cause != null; cause = cause instanceof MessagingException m ? m.getNextException() : null) {
+			if (cause instanceof SMTPAddressFailedException failed) {
+				code = failed.getReturnCode();
+				reply = failed.getMessage();
+				break;
+			}
+			if (cause instanceof SMTPSendFailedException failed) {
+				code = failed.getReturnCode();
+				reply = failed.getMessage();
+			}
+			if (cause instanceof SMTPSenderFailedException failed) {
+				code = failed.getReturnCode();
+				reply = failed.getMessage();
+			}
+		}
+		if (code >= 500 && code < 600) {
+			return new SendResult(SendResult.Status.FAILED, reply == null ? null : reply.strip());
+		}
+		if (code >= 400 && code < 500 && code != 421) {
+			return new SendResult(SendResult.Status.DEFERRED, reply == null ? null : reply.strip());
+		}
+		throw new MailServerUnavailableException("mail server unavailable: " + ex.getMessage(), ex);
+	}
+
+	private static final class SmtpConnection implements Connection {
+
+		private final Transport transport;
+
+		SmtpConnection(Transport transport) {
+			this.transport = transport;
+		}
+
+		@Override
+		public SendResult send(MimeMessage message) {
+			try {
+				transport.sendMessage(message, message.getAllRecipients());
+				String reply = transport instanceof SMTPTransport smtp ? smtp.getLastServerResponse() : "sent";
+				return SendResult.sent(reply == null ? "sent" : reply.strip());
+			}
+			catch (MessagingException ex) {
+				return classify(ex);
+			}
+		}
+
+		@Override
+		public void close() {
+			try {
+				transport.close();
+			}
+			catch (MessagingException ex) {
+				// The messages are already accepted or refused; a failed QUIT changes nothing.
+			}
+		}
+
+	}
+
+}

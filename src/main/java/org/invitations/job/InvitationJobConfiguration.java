@@ -1,0 +1,108 @@
+package org.invitations.job;
+
+import javax.sql.DataSource;
+
+import org.springframework.batch.core.configuration.annotation.JobScope;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.infrastructure.item.ItemStreamReader;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import org.invitations.InvitationsProperties;
+import org.invitations.delivery.DeliveryStore;
+import org.invitations.delivery.DeliveryWriter;
+import org.invitations.delivery.MailComposer;
+import org.invitations.delivery.MailGateway;
+import org.invitations.delivery.PendingInvitation;
+import org.invitations.delivery.PendingInvitationReaders;
+import org.invitations.report.ReportRepository;
+import org.invitations.selection.Candidate;
+import org.invitations.selection.PersonStore;
+import org.invitations.selection.RowValidator;
+import org.invitations.selection.SelectionWriter;
+import org.invitations.source.CsvPersonReader;
+import org.invitations.source.GroupMemberReaders;
+import org.invitations.source.SourceRow;
+import org.invitations.spec.SpecException;
+import org.invitations.spec.SpecLoader;
+
+/**
+ * The invitation job: {@code select} reads the source, validates, upserts people and queues invitations
+ * (each chunk one transaction with the report rows and the reader's position); {@code deliver} then sends the
+ * queued invitations. Steps are job-scoped because the chunk size and source come from the run's spec.
+ */
+@Configuration(proxyBeanMethods = false)
+public class InvitationJobConfiguration {
+
+	/** Key in the job repository: renaming it orphans every earlier run. */
+	public static final String JOB_NAME = "invitationJob";
+
+	@Bean
+	Job invitationJob(JobRepository jobRepository, Step selectStep, Step deliverStep) {
+		return new JobBuilder(JOB_NAME, jobRepository).start(selectStep).next(deliverStep).build();
+	}
+
+	@Bean
+	@JobScope
+	Step selectStep(JobRepository jobRepository, PlatformTransactionManager transactionManager, DataSource dataSource,
+			JdbcTemplate jdbc, SpecLoader specLoader, ReportRepository reports) throws Exception {
+		RunContext run = RunContexts.current(specLoader);
+		int chunkSize = run.spec().chunkSize();
+		ItemStreamReader<SourceRow> reader = run.spec().source().isCsv()
+				? new CsvPersonReader(run.spec().source().csv(),
+						executionParameter(JobParameterNames.SOURCE_CHECKSUM))
+				: GroupMemberReaders.reader(dataSource, groupId(jdbc, run), run.spec().source().members(), chunkSize);
+		return new StepBuilder("select", jobRepository).<SourceRow, Candidate>chunk(chunkSize)
+			.transactionManager(transactionManager)
+			.reader(reader)
+			.processor(new RowValidator())
+			.writer(new SelectionWriter(jdbc, run, new PersonStore(jdbc), reports))
+			.listener(new ProgressListener<SourceRow, Candidate>(run.dryRun() ? "check" : "select",
+					step -> step.getJobExecution().getJobParameters().getLong(JobParameterNames.SOURCE_ITEMS, 0L)))
+			.build();
+	}
+
+	@Bean
+	@JobScope
+	Step deliverStep(JobRepository jobRepository, PlatformTransactionManager transactionManager, DataSource dataSource,
+			JdbcTemplate jdbc, SpecLoader specLoader, MailGateway gateway,
+			InvitationsProperties properties) throws Exception {
+		RunContext run = RunContexts.current(specLoader);
+		MailComposer composer = new MailComposer(run.spec(), properties.mail().from());
+		TransactionTemplate own = new TransactionTemplate(transactionManager);
+		own.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+		return new StepBuilder("deliver", jobRepository).<PendingInvitation, PendingInvitation>chunk(run.spec().chunkSize())
+			.transactionManager(transactionManager)
+			.reader(PendingInvitationReaders.reader(dataSource, run.jobInstanceId(), run.spec().chunkSize()))
+			.writer(new DeliveryWriter(run, new DeliveryStore(jdbc), gateway, composer, own))
+			.listener(new ProgressListener<PendingInvitation, PendingInvitation>("deliver",
+					step -> jdbc.queryForObject(PendingInvitationReaders.countSql(), Long.class, run.jobInstanceId())))
+			.build();
+	}
+
+	private static String executionParameter(String name) {
+		return org.springframework.batch.core.scope.context.JobSynchronizationManager.getContext()
+			.getJobExecution()
+			.getJobParameters()
+			.getString(name);
+	}
+
+	private static long groupId(JdbcTemplate jdbc, RunContext run) {
+		Long id = jdbc.query("SELECT id FROM person_group WHERE name = ?", rs -> rs.next() ? rs.getLong(1) : null,
+				run.spec().source().group());
+		if (id != null) {
+			return id;
+		}
+		throw new SpecException(run.spec().file(), "key 'source.group'",
+				"no group named '" + run.spec().source().group() + "'");
+	}
+
+}

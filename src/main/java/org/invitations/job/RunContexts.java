@@ -1,0 +1,34 @@
+package org.invitations.job;
+
+import java.nio.file.Path;
+
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.scope.context.JobSynchronizationManager;
+
+import org.invitations.spec.JobSpec;
+import org.invitations.spec.SpecException;
+import org.invitations.spec.SpecLoader;
+
+/** Builds the {@link RunContext} of the job execution in progress, re-reading and checking its spec. */
+public final class RunContexts {
+
+	private RunContexts() {
+	}
+
+	public static RunContext current(SpecLoader loader) {
+		JobExecution execution = JobSynchronizationManager.getContext().getJobExecution();
+		JobParameters parameters = execution.getJobParameters();
+		JobSpec spec = loader.load(Path.of(parameters.getString(JobParameterNames.SPEC_PATH)));
+		if (!spec.checksum().equals(parameters.getString(JobParameterNames.SPEC_CHECKSUM))) {
+			throw new SpecException(spec.file(), null,
+					"changed since this run started; restore it to restart the run, or start a new run");
+		}
+		String source = parameters.getString(JobParameterNames.SOURCE_CHECKSUM);
+		String sourceRef = spec.source().isCsv() ? spec.source().csv().getFileName() + " sha256:" + source : source;
+		return new RunContext(spec, execution.getJobInstance().getInstanceId(), execution.getId(),
+				Boolean.parseBoolean(parameters.getString(JobParameterNames.DRY_RUN)),
+				spec.source().isCsv() ? "CSV" : "GROUP", sourceRef);
+	}
+
+}

@@ -1,0 +1,148 @@
+package org.invitations.launch;
+
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.job.parameters.JobParametersBuilder;
+import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import org.invitations.InvitationsProperties;
+import org.invitations.delivery.MailComposer;
+import org.invitations.job.JobParameterNames;
+import org.invitations.source.CsvFiles;
+import org.invitations.source.GroupMemberReaders;
+import org.invitations.spec.JobSpec;
+import org.invitations.spec.Kind;
+import org.invitations.spec.SpecException;
+
+/**
+ * Runs a spec: checks its input before anything is written, then restarts the spec's unfinished run if there
+ * is one (same spec and input), or starts the next run.
+ */
+@Service
+public class InvitationLauncher {
+
+	private static final Logger log = LoggerFactory.getLogger(InvitationLauncher.class);
+
+	private final JobOperator jobOperator;
+
+	private final JobRepository jobRepository;
+
+	private final Job invitationJob;
+
+	private final RunHistory history;
+
+	private final JdbcTemplate jdbc;
+
+	private final TransactionTemplate transaction;
+
+	private final InvitationsProperties properties;
+
+	public InvitationLauncher(JobOperator jobOperator, JobRepository jobRepository, Job invitationJob,
+			RunHistory history, JdbcTemplate jdbc, TransactionTemplate transaction, InvitationsProperties properties) {
+		this.jobOperator = jobOperator;
+		this.jobRepository = jobRepository;
+		this.invitationJob = invitationJob;
+		this.history = history;
+		this.jdbc = jdbc;
+		this.transaction = transaction;
+		this.properties = properties;
+	}
+
+	/**
+	 * Runs the spec to its end.
+	 * @param abandonUnfinished abandon an unfinished run whose spec or input changed, instead of refusing
+	 * @throws SpecException when the spec or its input cannot be used; nothing was written
+	 */
+	public JobExecution run(JobSpec spec, boolean dryRun, boolean abandonUnfinished) throws Exception {
+		Input input = checkInput(spec);
+		MailComposer composer = new MailComposer(spec, properties.mail().from());
+		for (Kind kind : spec.kind() == Kind.AUTO ? new Kind[] { Kind.INVITATION, Kind.PASSWORD_RESET }
+				: new Kind[] { spec.kind() }) {
+			try {
+				composer.checkTemplates(kind);
+			}
+			catch (IllegalStateException ex) {
+				throw new SpecException(spec.file(), "key 'template'", ex.getMessage());
+			}
+		}
+		RunHistory.LastExecution last = history.last(spec.name(), dryRun);
+		if (last != null && last.isUnfinished()) {
+			boolean same = spec.checksum().equals(last.parameters().get(JobParameterNames.SPEC_CHECKSUM))
+					&& input.checksum().equals(last.parameters().get(JobParameterNames.SOURCE_CHECKSUM));
+			if (same && !isRunning(last)) {
+				log.info("Restarting run {} of '{}' (execution {} ended {})", last.parameters().get(JobParameterNames.RUN),
+						spec.name(), last.executionId(), last.status());
+				return jobOperator.restart(jobRepository.getJobExecution(last.executionId()));
+			}
+			if (isRunning(last)) {
+				throw new SpecException("run " + last.parameters().get(JobParameterNames.RUN) + " of '" + spec.name()
+						+ "' (execution " + last.executionId() + ") is still marked " + last.status()
+						+ "; wait for it to end");
+			}
+			if (!abandonUnfinished) {
+				throw new SpecException("run " + last.parameters().get(JobParameterNames.RUN) + " of '" + spec.name()
+						+ "' (execution " + last.executionId() + ") ended " + last.status()
+						+ " and its spec or input has changed since; restore them to restart it, or pass"
+						+ " --abandon-unfinished to give it up and start a new run");
+			}
+			abandon(last, spec);
+		}
+		long run = history.nextRun(spec.name());
+		JobParameters parameters = new JobParametersBuilder()
+			.addString(JobParameterNames.SPEC_NAME, spec.name())
+			.addString(JobParameterNames.SPEC_CHECKSUM, spec.checksum())
+			.addString(JobParameterNames.SOURCE_CHECKSUM, input.checksum())
+			.addString(JobParameterNames.DRY_RUN, Boolean.toString(dryRun))
+			.addLong(JobParameterNames.RUN, run)
+			.addString(JobParameterNames.SPEC_PATH, spec.file().toAbsolutePath().toString(), false)
+			.addLong(JobParameterNames.SOURCE_ITEMS, input.items(), false)
+			.toJobParameters();
+		log.info("Starting run {} of '{}'{}: {} items from {}", run, spec.name(), dryRun ? " (dry run)" : "",
+				input.items(), spec.source().isCsv() ? spec.source().csv() : "group " + spec.source().group());
+		return jobOperator.start(invitationJob, parameters);
+	}
+
+	private void abandon(RunHistory.LastExecution last, JobSpec spec) throws Exception {
+		jobOperator.abandon(last.executionId());
+		int cancelled = transaction.execute(status -> history.cancelQueued(last.instanceId(),
+				"operator: abandon of '" + spec.name() + "' execution " + last.executionId()));
+		log.warn("Abandoned execution {}; {} queued invitations of it cancelled", last.executionId(), cancelled);
+	}
+
+	private static boolean isRunning(RunHistory.LastExecution last) {
+		return Map.of("STARTING", true, "STARTED", true, "STOPPING", true).containsKey(last.status());
+	}
+
+	private Input checkInput(JobSpec spec) {
+		if (spec.source().isCsv()) {
+			CsvFiles.Inspection inspection = CsvFiles.inspect(spec.source().csv());
+			if (!inspection.columns().ignored().isEmpty()) {
+				log.warn("{}: ignoring unknown columns {}", spec.source().csv(), inspection.columns().ignored());
+			}
+			return new Input(inspection.checksum(), inspection.rows());
+		}
+		Long groupId = jdbc.query("SELECT id FROM person_group WHERE name = ?", rs -> rs.next() ? rs.getLong(1) : null,
+				spec.source().group());
+		if (groupId == null) {
+			throw new SpecException(spec.file(), "key 'source.group'", "no group named '" + spec.source().group() + "'");
+		}
+		Long members = jdbc.queryForObject("SELECT count(*) FROM group_member WHERE group_id = ?"
+				+ (spec.source().members() == JobSpec.Members.ADMINS ? " AND member_role = 'admin'" : ""), Long.class,
+				groupId);
+		return new Input(GroupMemberReaders.describe(spec.source()), members);
+	}
+
+	private record Input(String checksum, long items) {
+	}
+
+}

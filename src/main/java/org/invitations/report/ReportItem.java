@@ -1,0 +1,21 @@
+package org.invitations.report;
+
+import org.invitations.spec.Kind;
+
+/**
+ * One line of a job report: what happened to one input item and why.
+ *
+ * @param itemNumber the item's number within its job instance
+ * @param line the CSV line, or {@code null} for a group member
+ * @param email the address as read
+ * @param emailNormalized the normalised address, or {@code null} when the row was rejected
+ * @param personId the person, once known
+ * @param invitationId the invitation, once queued
+ * @param kind what was or would be sent
+ * @param outcome QUEUED, SENT, SKIPPED, REJECTED, FAILED, DEFERRED or WOULD_SEND
+ * @param reason a reason code for skips, rejections and failures
+ * @param detail a human-readable explanation
+ */
+public record ReportItem(long itemNumber, Long line, String email, String emailNormalized, Long personId,
+		Long invitationId, Kind kind, String outcome, String reason, String detail) {
+}

@@ -1,0 +1,141 @@
+package org.invitations.report;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
+
+import org.invitations.job.InvitationJobConfiguration;
+import org.invitations.job.JobParameterNames;
+
+/** Read side of job reports and executions, for the {@code status} and {@code report} commands. */
+@Repository
+public class ReportQueries {
+
+	private final JdbcTemplate jdbc;
+
+	private final JdbcTemplate streaming;
+
+	public ReportQueries(JdbcTemplate jdbc) {
+		this.jdbc = jdbc;
+		// PostgreSQL streams a result with a fetch size only inside a transaction: see items().
+		this.streaming = new JdbcTemplate(jdbc.getDataSource());
+		this.streaming.setFetchSize(1000);
+	}
+
+	/**
+	 * One job execution with its run's identity.
+	 *
+	 * @param parameters job parameters by name
+	 */
+	public record Execution(long id, long instanceId, String status, String exitMessage, Instant start, Instant end,
+			Map<String, String> parameters) {
+
+		public String specName() {
+			return parameters.get(JobParameterNames.SPEC_NAME);
+		}
+
+		public String run() {
+			return parameters.get(JobParameterNames.RUN);
+		}
+
+		public boolean dryRun() {
+			return Boolean.parseBoolean(parameters.get(JobParameterNames.DRY_RUN));
+		}
+
+	}
+
+	/** Counts of one outcome, with the count of each reason. */
+	public record OutcomeCount(String outcome, long count, Map<String, Long> reasons) {
+	}
+
+	/** Step counters as the job repository recorded them. */
+	public record StepCounts(String name, String status, long read, long write, long filter, long commit,
+			long rollback) {
+	}
+
+	public Execution execution(long id) {
+		List<Execution> found = executions("WHERE e.job_execution_id = ?", id);
+		return found.isEmpty() ? null : found.get(0);
+	}
+
+	public List<Execution> recent(int limit) {
+		return executions("WHERE i.job_name = ? ORDER BY e.job_execution_id DESC LIMIT ?",
+				InvitationJobConfiguration.JOB_NAME, limit);
+	}
+
+	private List<Execution> executions(String where, Object... args) {
+		List<Execution> executions = jdbc.query("""
+				SELECT e.job_execution_id, e.job_instance_id, e.status, e.exit_message, e.start_time, e.end_time
+				FROM batch_job_execution e JOIN batch_job_instance i ON i.job_instance_id = e.job_instance_id
+				""" + where, (rs, n) -> new Execution(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4),
+				instant(rs.getTimestamp(5)), instant(rs.getTimestamp(6)), new LinkedHashMap<>()), args);
+		for (Execution execution : executions) {
+			jdbc.query("SELECT parameter_name, parameter_value FROM batch_job_execution_params WHERE job_execution_id = ?",
+					(RowCallbackHandler) rs -> execution.parameters().put(rs.getString(1), rs.getString(2)),
+					execution.id());
+		}
+		return executions;
+	}
+
+	public List<StepCounts> steps(long executionId) {
+		return jdbc.query("""
+				SELECT step_name, status, read_count, write_count, filter_count, commit_count, rollback_count
+				FROM batch_step_execution WHERE job_execution_id = ? ORDER BY step_execution_id
+				""", (rs, n) -> new StepCounts(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4),
+				rs.getLong(5), rs.getLong(6), rs.getLong(7)), executionId);
+	}
+
+	/** Outcome counts of a run (all its executions), in a fixed order. */
+	public List<OutcomeCount> summary(long instanceId) {
+		Map<String, OutcomeCount> byOutcome = new LinkedHashMap<>();
+		for (String outcome : List.of("SENT", "WOULD_SEND", "QUEUED", "DEFERRED", "FAILED", "SKIPPED", "REJECTED")) {
+			byOutcome.put(outcome, new OutcomeCount(outcome, 0, new LinkedHashMap<>()));
+		}
+		jdbc.query("""
+				SELECT outcome, coalesce(reason, ''), count(*) FROM job_report_item
+				WHERE job_instance_id = ? GROUP BY 1, 2 ORDER BY 1, 2
+				""", (RowCallbackHandler) rs -> {
+			OutcomeCount current = byOutcome.get(rs.getString(1));
+			long count = rs.getLong(3);
+			if (!rs.getString(2).isEmpty()) {
+				current.reasons().put(rs.getString(2), count);
+			}
+			byOutcome.put(current.outcome(),
+					new OutcomeCount(current.outcome(), current.count() + count, current.reasons()));
+		}, instanceId);
+		List<OutcomeCount> result = new ArrayList<>();
+		byOutcome.values().stream().filter(c -> c.count() > 0).forEach(result::add);
+		return result;
+	}
+
+	/** Streams a run's report rows in input order, optionally of one outcome, without holding them all. */
+	@Transactional(readOnly = true)
+	public void items(long instanceId, String outcome, Consumer<ReportRow> consumer) {
+		streaming.query("""
+				SELECT item_number, source_line, email, outcome, reason, detail, invitation_id, kind
+				FROM job_report_item WHERE job_instance_id = ? AND (?::text IS NULL OR outcome = ?)
+				ORDER BY item_number
+				""", (RowCallbackHandler) rs -> consumer.accept(new ReportRow(rs.getLong(1),
+				(Long) rs.getObject(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
+				(Long) rs.getObject(7), rs.getString(8))), instanceId, outcome, outcome);
+	}
+
+	/** One report row as shown to an admin. */
+	public record ReportRow(long item, Long line, String email, String outcome, String reason, String detail,
+			Long invitationId, String kind) {
+	}
+
+	private static Instant instant(Timestamp timestamp) {
+		return timestamp == null ? null : timestamp.toInstant();
+	}
+
+}

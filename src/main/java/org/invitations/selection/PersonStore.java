@@ -1,0 +1,168 @@
+package org.invitations.selection;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
+
+import org.invitations.report.ReportItem;
+
+/**
+ * People as the selection step sees them: imported rows merged into stored people (by external id, else by
+ * normalised address), group members as stored, and group membership from the import's {@code groups}
+ * column. All set-based, a few statements per chunk.
+ */
+public class PersonStore {
+
+	private final JdbcTemplate jdbc;
+
+	public PersonStore(JdbcTemplate jdbc) {
+		this.jdbc = jdbc;
+	}
+
+	/**
+	 * The state that filtering sees.
+	 *
+	 * @param id stored id; {@code null} only in a dry run, for a person the import would create
+	 */
+	public record Person(Long id, String emailNormalized, String externalId, boolean emailActive,
+			Instant lastLoginAt) {
+	}
+
+	/** Reports a row that cannot be merged into the stored people. */
+	@FunctionalInterface
+	public interface Rejecter {
+
+		ReportItem reject(Candidate candidate, RejectReason reason, String detail);
+
+	}
+
+	/**
+	 * Creates or updates the people of imported rows (in a dry run, only computes what they would be). Rows
+	 * whose external id and address point at two different stored people are rejected.
+	 */
+	public Map<String, Person> upsert(List<Candidate> rows, boolean dryRun, List<ReportItem> report,
+			Rejecter rejecter) {
+		Map<String, Person> byEmail = new HashMap<>();
+		Map<String, Person> byExternalId = new HashMap<>();
+		find(rows, byEmail, byExternalId);
+		Map<String, Person> merged = new HashMap<>();
+		List<Object[]> updates = new ArrayList<>();
+		List<Object[]> inserts = new ArrayList<>();
+		for (Candidate row : rows) {
+			Person sameEmail = byEmail.get(row.emailNormalized());
+			Person sameId = row.externalId() == null ? null : byExternalId.get(row.externalId());
+			if (sameId != null && sameEmail != null && !Objects.equals(sameId.id(), sameEmail.id())) {
+				report.add(rejecter.reject(row, RejectReason.EXTERNAL_ID_CONFLICT, "external id " + row.externalId()
+						+ " belongs to " + sameId.emailNormalized() + ", the address to another person"));
+				continue;
+			}
+			if (sameId == null && sameEmail != null && sameEmail.externalId() != null && row.externalId() != null) {
+				report.add(rejecter.reject(row, RejectReason.EXTERNAL_ID_CONFLICT,
+						"the address belongs to the person with external id " + sameEmail.externalId()));
+				continue;
+			}
+			Person stored = sameId != null ? sameId : sameEmail;
+			boolean active = row.emailActive() != null ? row.emailActive() : stored == null || stored.emailActive();
+			if (stored != null) {
+				updates.add(new Object[] { row.email(), row.emailNormalized(), row.firstName(), row.lastName(),
+						row.externalId(), row.emailActive(), stored.id() });
+				merged.put(row.emailNormalized(), new Person(stored.id(), row.emailNormalized(),
+						row.externalId() != null ? row.externalId() : stored.externalId(), active, stored.lastLoginAt()));
+			}
+			else {
+				inserts.add(new Object[] { row.email(), row.emailNormalized(), row.firstName(), row.lastName(),
+						row.externalId(), active });
+				merged.put(row.emailNormalized(), new Person(null, row.emailNormalized(), row.externalId(), active, null));
+			}
+		}
+		if (dryRun) {
+			return merged;
+		}
+		jdbc.batchUpdate("""
+				UPDATE person SET email = ?, email_normalized = ?, first_name = ?, last_name = ?,
+				       external_id = coalesce(?, external_id), email_active = coalesce(?, email_active),
+				       updated_at = now()
+				WHERE id = ?
+				""", updates);
+		jdbc.batchUpdate("""
+				INSERT INTO person (email, email_normalized, first_name, last_name, external_id, email_active)
+				VALUES (?, ?, ?, ?, ?, ?)
+				""", inserts);
+		Map<String, Person> stored = new HashMap<>();
+		query(merged.keySet().toArray(String[]::new), new String[0], stored, new HashMap<>());
+		return stored;
+	}
+
+	/** Group members are stored people already. */
+	public Map<String, Person> fromGroup(List<Candidate> rows) {
+		Map<String, Person> byEmail = new HashMap<>();
+		Long[] ids = rows.stream().map(row -> row.row().personId()).toArray(Long[]::new);
+		jdbc.query("""
+				SELECT id, email_normalized, external_id, email_active, last_login_at FROM person WHERE id = ANY(?)
+				""", collect(byEmail, new HashMap<>()), (Object) ids);
+		return byEmail;
+	}
+
+	/** Adds imported people to the groups named in their row, creating missing groups. */
+	public void addToGroups(List<Candidate> rows, Map<String, Person> persons) {
+		Set<String> names = new LinkedHashSet<>();
+		rows.forEach(row -> names.addAll(row.groups()));
+		if (names.isEmpty()) {
+			return;
+		}
+		String[] array = names.toArray(String[]::new);
+		jdbc.update("INSERT INTO person_group (name) SELECT unnest(?::text[]) ON CONFLICT (name) DO NOTHING",
+				(Object) array);
+		Map<String, Long> groupIds = new HashMap<>();
+		jdbc.query("SELECT id, name FROM person_group WHERE name = ANY(?)",
+				(RowCallbackHandler) rs -> groupIds.put(rs.getString("name"), rs.getLong("id")), (Object) array);
+		List<Object[]> members = new ArrayList<>();
+		for (Candidate row : rows) {
+			Person person = persons.get(row.emailNormalized());
+			for (String group : row.groups()) {
+				members.add(new Object[] { groupIds.get(group), person.id() });
+			}
+		}
+		jdbc.batchUpdate("INSERT INTO group_member (group_id, person_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+				members);
+	}
+
+	private void find(List<Candidate> rows, Map<String, Person> byEmail, Map<String, Person> byExternalId) {
+		String[] emails = rows.stream().map(Candidate::emailNormalized).toArray(String[]::new);
+		String[] externalIds = rows.stream().map(Candidate::externalId).filter(Objects::nonNull).toArray(String[]::new);
+		query(emails, externalIds, byEmail, byExternalId);
+	}
+
+	private void query(String[] emails, String[] externalIds, Map<String, Person> byEmail,
+			Map<String, Person> byExternalId) {
+		if (emails.length == 0 && externalIds.length == 0) {
+			return;
+		}
+		jdbc.query("""
+				SELECT id, email_normalized, external_id, email_active, last_login_at FROM person
+				WHERE email_normalized = ANY(?) OR external_id = ANY(?)
+				""", collect(byEmail, byExternalId), emails, externalIds);
+	}
+
+	private static RowCallbackHandler collect(Map<String, Person> byEmail, Map<String, Person> byExternalId) {
+		return rs -> {
+			Timestamp login = rs.getTimestamp("last_login_at");
+			Person person = new Person(rs.getLong("id"), rs.getString("email_normalized"),
+					rs.getString("external_id"), rs.getBoolean("email_active"), login == null ? null : login.toInstant());
+			byEmail.put(person.emailNormalized(), person);
+			if (person.externalId() != null) {
+				byExternalId.put(person.externalId(), person);
+			}
+		};
+	}
+
+}
