@@ -25,6 +25,16 @@ public class InvitationsCommand implements Runnable {
 	@CommandLine.Spec
 	CommandLine.Model.CommandSpec spec;
 
+	private final SpringContext spring;
+
+	InvitationsCommand(SpringContext spring) {
+		this.spring = spring;
+	}
+
+	<T> T bean(Class<T> type) {
+		return spring.bean(type);
+	}
+
 	@Override
 	public void run() {
 		spec.commandLine().usage(spec.commandLine().getErr());
@@ -32,11 +42,12 @@ public class InvitationsCommand implements Runnable {
 	}
 
 	public static int execute(String... args) {
-		return execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+		return execute(SpringContext.lazy(), new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
 	}
 
-	public static int execute(PrintWriter out, PrintWriter err, String... args) {
-		CommandLine cli = new CommandLine(new InvitationsCommand());
+	/** Runs one command line and returns its exit code. */
+	public static int execute(SpringContext spring, PrintWriter out, PrintWriter err, String... args) {
+		CommandLine cli = new CommandLine(new InvitationsCommand(spring));
 		cli.setOut(out);
 		cli.setErr(err);
 		cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
@@ -55,7 +66,7 @@ public class InvitationsCommand implements Runnable {
 			return cli.execute(args);
 		}
 		finally {
-			SpringContext.close();
+			spring.close();
 		}
 	}
 

@@ -30,12 +30,15 @@ class ReportCommand implements Callable<Integer> {
 	@CommandLine.Spec
 	CommandLine.Model.CommandSpec command;
 
+	@CommandLine.ParentCommand
+	InvitationsCommand root;
+
 	@Override
 	public Integer call() {
 		if (!format.equals("text") && !format.equals("csv")) {
 			throw new CommandLine.ParameterException(command.commandLine(), "--format must be text or csv");
 		}
-		ReportPrinter printer = new ReportPrinter(command.commandLine().getOut(), SpringContext.bean(ReportQueries.class));
+		ReportPrinter printer = new ReportPrinter(command.commandLine().getOut(), root.bean(ReportQueries.class));
 		String only = outcome == null ? null : outcome.toUpperCase(Locale.ROOT);
 		if (format.equals("csv")) {
 			if (!printer.csv(executionId, only)) {

@@ -39,23 +39,35 @@ class RunCommand implements Callable<Integer> {
 	@CommandLine.Spec
 	CommandLine.Model.CommandSpec command;
 
+	@CommandLine.ParentCommand
+	InvitationsCommand root;
+
 	@Override
 	public Integer call() throws Exception {
 		JobSpec spec = new SpecLoader().load(specFile);
-		JobExecution execution = SpringContext.bean(InvitationLauncher.class).run(spec, dryRun, abandonUnfinished);
-		ReportPrinter printer = new ReportPrinter(command.commandLine().getOut(), SpringContext.bean(ReportQueries.class));
+		JobExecution execution = root.bean(InvitationLauncher.class).run(spec, dryRun, abandonUnfinished);
+		ReportPrinter printer = new ReportPrinter(command.commandLine().getOut(), root.bean(ReportQueries.class));
 		printer.summary(execution.getId());
 		if (!dryRun) {
-			command.commandLine().getOut().println("Mail went to the " + SpringContext.bean(MailGateway.class).describe());
+			command.commandLine().getOut().println("Mail went to the " + root.bean(MailGateway.class).describe());
 		}
 		command.commandLine().getOut().println("Per-person report: invitations report " + execution.getId());
 		if (execution.getStatus() != BatchStatus.COMPLETED) {
 			execution.getAllFailureExceptions()
-				.forEach(failure -> command.commandLine().getErr().println("error: " + failure.getMessage()));
+				.forEach(failure -> command.commandLine().getErr().println("error: " + rootMessage(failure)));
 			command.commandLine().getErr().println("The run did not complete; run the same spec again to restart it.");
 			return InvitationsCommand.JOB_FAILED;
 		}
 		return 0;
+	}
+
+	/** Wrappers say "failed to initialize the reader"; the operator needs what the cause says. */
+	private static String rootMessage(Throwable failure) {
+		Throwable root = failure;
+		while (root.getCause() != null && root.getCause() != root) {
+			root = root.getCause();
+		}
+		return root.getMessage() != null ? root.getMessage() : root.toString();
 	}
 
 }

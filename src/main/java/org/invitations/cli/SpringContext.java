@@ -1,34 +1,57 @@
 package org.invitations.cli;
 
+import java.util.function.Supplier;
+
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import org.invitations.InvitationsApplication;
 
 /**
- * Starts Spring (database, migrations, mail) the first time a command needs it, so that {@code --help} and a
- * bad spec answer at once and touch nothing.
+ * Gives commands their Spring beans. By default Spring (database, migrations, mail) starts the first time a
+ * command needs it, so that {@code --help} and a bad spec answer at once and touch nothing; an application
+ * that embeds the command line passes its own context instead.
  */
-final class SpringContext {
+public final class SpringContext implements AutoCloseable {
 
-	private static ConfigurableApplicationContext context;
+	private final Supplier<ApplicationContext> starter;
 
-	private SpringContext() {
+	private final boolean owned;
+
+	private ApplicationContext context;
+
+	private SpringContext(Supplier<ApplicationContext> starter, boolean owned) {
+		this.starter = starter;
+		this.owned = owned;
 	}
 
-	static synchronized <T> T bean(Class<T> type) {
+	/** Starts the application on first use and closes it afterwards. */
+	public static SpringContext lazy() {
+		return new SpringContext(() -> new SpringApplicationBuilder(InvitationsApplication.class)
+			.web(WebApplicationType.NONE)
+			.run(), true);
+	}
+
+	/** Uses a running context, which stays open. */
+	public static SpringContext of(ApplicationContext context) {
+		return new SpringContext(() -> context, false);
+	}
+
+	synchronized <T> T bean(Class<T> type) {
 		if (context == null) {
-			context = new SpringApplicationBuilder(InvitationsApplication.class).web(WebApplicationType.NONE).run();
+			context = starter.get();
 		}
 		return context.getBean(type);
 	}
 
-	static synchronized void close() {
-		if (context != null) {
-			context.close();
-			context = null;
+	@Override
+	public synchronized void close() {
+		if (owned && context instanceof ConfigurableApplicationContext configurable) {
+			configurable.close();
 		}
+		context = null;
 	}
 
 }

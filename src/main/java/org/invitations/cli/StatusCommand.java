@@ -23,9 +23,12 @@ class StatusCommand implements Callable<Integer> {
 	@CommandLine.Spec
 	CommandLine.Model.CommandSpec command;
 
+	@CommandLine.ParentCommand
+	InvitationsCommand root;
+
 	@Override
 	public Integer call() {
-		ReportPrinter printer = new ReportPrinter(command.commandLine().getOut(), SpringContext.bean(ReportQueries.class));
+		ReportPrinter printer = new ReportPrinter(command.commandLine().getOut(), root.bean(ReportQueries.class));
 		if (executionId == null) {
 			printer.executions(limit);
 			return 0;

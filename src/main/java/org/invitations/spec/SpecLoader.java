@@ -48,11 +48,11 @@ public final class SpecLoader {
 		catch (IOException ex) {
 			throw new SpecException(file, null, "cannot be read: " + ex.getMessage());
 		}
-		RawSpec raw = parse(file, content);
+		RawSpec raw = parse(file, new String(content, java.nio.charset.StandardCharsets.UTF_8));
 		return validate(file, HexFormat.of().formatHex(Checksums.sha256(content)), raw);
 	}
 
-	private RawSpec parse(Path file, byte[] content) {
+	private RawSpec parse(Path file, String content) {
 		try {
 			RawSpec raw = mapper.readValue(content, RawSpec.class);
 			if (raw == null) {
@@ -62,7 +62,8 @@ public final class SpecLoader {
 		}
 		catch (UnrecognizedPropertyException ex) {
 			String path = keyPath(ex);
-			throw new SpecException(file, "line " + ex.getLocation().getLineNr(), "unknown key '" + path + "'");
+			throw new SpecException(file, "line " + lineOf(content, ex.getPropertyName(), ex.getLocation().getLineNr()),
+					"unknown key '" + path + "'");
 		}
 		catch (JacksonException ex) {
 			String path = keyPath(ex);
@@ -70,6 +71,18 @@ public final class SpecLoader {
 			String where = path.isEmpty() ? line : (line == null ? "" : line + ", ") + "key '" + path + "'";
 			throw new SpecException(file, where, firstLine(ex.getOriginalMessage()));
 		}
+	}
+
+	/** The parser reports where it stopped, which can be past the key: find the key's own line. */
+	private static int lineOf(String content, String key, int fallback) {
+		Pattern keyLine = Pattern.compile("^\\s*(-\\s+)?" + Pattern.quote(key) + "\\s*:");
+		String[] lines = content.split("\\R", -1);
+		for (int i = 0; i < lines.length; i++) {
+			if (keyLine.matcher(lines[i]).find()) {
+				return i + 1;
+			}
+		}
+		return fallback;
 	}
 
 	private static String keyPath(JacksonException ex) {

@@ -1,0 +1,120 @@
+package org.invitations;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetupTest;
+import jakarta.mail.internet.MimeMessage;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Import;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import org.invitations.cli.InvitationsCommand;
+import org.invitations.cli.SpringContext;
+import org.invitations.testsupport.SmtpFaultProxy;
+import org.invitations.testsupport.TestDatabase;
+
+/**
+ * Base of the integration tests: the application against a real PostgreSQL and a real SMTP server (GreenMail,
+ * one per test JVM), driven through its command line; each test starts from empty tables and an empty mailbox.
+ */
+@SpringBootTest(properties = { "invitations.mail.from=Example Parish <no-reply@example.org>",
+		"spring.mail.host=127.0.0.1" })
+@Import(TestDatabase.class)
+public abstract class IntegrationTest {
+
+	protected static final GreenMail SMTP = startSmtp();
+
+	/** Every test sends through it; it forwards everything until a test tells it to fail. */
+	protected static final SmtpFaultProxy SMTP_PATH = SmtpFaultProxy.start(SMTP.getSmtp().getPort());
+
+	@Autowired
+	protected JdbcTemplate jdbc;
+
+	@Autowired
+	protected ApplicationContext context;
+
+	@TempDir
+	protected Path dir;
+
+	private static GreenMail startSmtp() {
+		GreenMail greenMail = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
+		greenMail.start();
+		Runtime.getRuntime().addShutdownHook(new Thread(greenMail::stop));
+		return greenMail;
+	}
+
+	@DynamicPropertySource
+	static void smtp(DynamicPropertyRegistry registry) {
+		registry.add("spring.mail.port", SMTP_PATH::port);
+	}
+
+	@BeforeEach
+	void emptyDatabaseAndMailbox() throws Exception {
+		jdbc.execute("""
+				TRUNCATE job_report_item, invitation_event, invitation, role_assignment, role, group_member,
+				         person_group, person, batch_step_execution_context, batch_step_execution,
+				         batch_job_execution_context, batch_job_execution_params, batch_job_execution,
+				         batch_job_instance RESTART IDENTITY CASCADE
+				""");
+		SMTP.purgeEmailFromAllMailboxes();
+		SMTP_PATH.restore();
+	}
+
+	/** What one command line printed and returned. */
+	protected record Result(int exitCode, String out, String err) {
+	}
+
+	protected Result cli(String... args) {
+		StringWriter out = new StringWriter();
+		StringWriter err = new StringWriter();
+		int code = InvitationsCommand.execute(SpringContext.of(context), new PrintWriter(out, true),
+				new PrintWriter(err, true), args);
+		return new Result(code, out.toString(), err.toString());
+	}
+
+	protected Path write(String name, String content) throws IOException {
+		Path file = dir.resolve(name);
+		Files.createDirectories(file.getParent());
+		Files.writeString(file, content);
+		return file;
+	}
+
+	/** A spec for a CSV in the same folder, with the given extra lines. */
+	protected Path spec(String name, String csv, String... extra) throws IOException {
+		StringBuilder yaml = new StringBuilder("""
+				name: %s
+				source:
+				  csv: %s
+				role: volunteer
+				chunk-size: 3
+				link-base-url: https://crm.example.org/set-password
+				organisation: Example Parish
+				""".formatted(name, csv));
+		for (String line : extra) {
+			yaml.append(line).append('\n');
+		}
+		return write(name + ".yml", yaml.toString());
+	}
+
+	protected List<MimeMessage> received() {
+		return List.of(SMTP.getReceivedMessages());
+	}
+
+	protected long count(String sql, Object... args) {
+		return jdbc.queryForObject(sql, Long.class, args);
+	}
+
+}

@@ -1,0 +1,93 @@
+package org.invitations.spec;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class SpecLoaderTest {
+
+	@TempDir
+	Path dir;
+
+	private final SpecLoader loader = new SpecLoader();
+
+	@Test
+	void appliesDefaults() throws Exception {
+		Files.writeString(dir.resolve("people.csv"), "email,first_name,last_name\n");
+		JobSpec spec = loader.load(spec("""
+				name: nightly
+				source:
+				  csv: people.csv
+				role: member
+				link-base-url: https://crm.example.org/set-password
+				"""));
+		assertThat(spec.kind()).isEqualTo(Kind.INVITATION);
+		assertThat(spec.tokenTtl()).isEqualTo(Duration.ofHours(24));
+		assertThat(spec.chunkSize()).isEqualTo(100);
+		assertThat(spec.filters().activeEmail()).isTrue();
+		assertThat(spec.filters().neverLoggedIn()).isTrue();
+		assertThat(spec.template()).isEqualTo("default");
+		assertThat(spec.source().csv()).isEqualTo(dir.resolve("people.csv").toAbsolutePath().normalize());
+		assertThat(spec.checksum()).hasSize(64);
+	}
+
+	@Test
+	void readsEveryKey() throws Exception {
+		JobSpec spec = loader.load(spec("""
+				name: admins
+				description: coordinators of the league
+				source:
+				  group: league
+				  members: admins
+				filters:
+				  active-email: false
+				  never-logged-in: false
+				role: coordinator
+				kind: auto
+				template: league
+				token-ttl: 7d
+				chunk-size: 500
+				link-base-url: https://crm.example.org/welcome?lang=en
+				from: League <no-reply@example.org>
+				organisation: The League
+				"""));
+		assertThat(spec.source().group()).isEqualTo("league");
+		assertThat(spec.source().members()).isEqualTo(JobSpec.Members.ADMINS);
+		assertThat(spec.filters().activeEmail()).isFalse();
+		assertThat(spec.kind()).isEqualTo(Kind.AUTO);
+		assertThat(spec.tokenTtl()).isEqualTo(Duration.ofDays(7));
+		assertThat(spec.chunkSize()).isEqualTo(500);
+		assertThat(spec.organisation()).isEqualTo("The League");
+	}
+
+	@Test
+	void errorsNameFileAndKey() throws Exception {
+		String base = "name: x\nsource:\n  group: g\nrole: r\nlink-base-url: https://crm.example.org/p\n";
+		assertThatThrownBy(() -> loader.load(spec(base + "kind: invite\n")))
+			.hasMessageEndingWith("spec.yml: key 'kind': 'invite' must be one of invitation, password-reset, auto");
+		assertThatThrownBy(() -> loader.load(spec(base + "chunk-size: lots\n")))
+			.hasMessageContaining("spec.yml: line 6, key 'chunk-size'");
+		assertThatThrownBy(() -> loader.load(spec(base + "chunk-size: 0\n")))
+			.hasMessageContaining("key 'chunk-size': must be between 1 and 10000");
+		assertThatThrownBy(() -> loader.load(spec(base + "token-ttl: 1m\n")))
+			.hasMessageContaining("key 'token-ttl': must be between 5m and 90d");
+		assertThatThrownBy(() -> loader.load(spec(base + "filters:\n  active: true\n")))
+			.hasMessageEndingWith("spec.yml: line 7: unknown key 'filters.active'");
+		assertThatThrownBy(() -> loader.load(spec(base.replace("https://crm.example.org/p", "javascript:alert(1)"))))
+			.hasMessageContaining("key 'link-base-url'");
+		assertThatThrownBy(() -> loader.load(spec("source:\n  group: g\n")))
+			.hasMessageEndingWith("spec.yml: key 'name': is required");
+		assertThatThrownBy(() -> loader.load(dir.resolve("absent.yml"))).hasMessageEndingWith("absent.yml: no such file");
+	}
+
+	private Path spec(String yaml) throws Exception {
+		return Files.writeString(dir.resolve("spec.yml"), yaml);
+	}
+
+}
