@@ -171,7 +171,7 @@ public class MailComposer {
 	}
 
 	static String describe(Duration ttl) {
-		if (ttl.toDays() > 0 && ttl.toHours() % 24 == 0) {
+		if (ttl.toDays() > 2 && ttl.toHours() % 24 == 0) {
 			return plural(ttl.toDays(), "day");
 		}
 		if (ttl.toHours() > 0 && ttl.toMinutes() % 60 == 0) {

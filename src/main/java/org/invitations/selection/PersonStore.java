@@ -112,10 +112,13 @@ public class PersonStore {
 		return byEmail;
 	}
 
-	/** Adds imported people to the groups named in their row, creating missing groups. */
+	/**
+	 * Adds imported people to the groups named in their row ({@code name} or {@code name:admin}), creating missing
+	 * groups. A membership that exists keeps its role unless the row names one.
+	 */
 	public void addToGroups(List<Candidate> rows, Map<String, Person> persons) {
 		Set<String> names = new LinkedHashSet<>();
-		rows.forEach(row -> names.addAll(row.groups()));
+		rows.forEach(row -> row.groups().forEach(group -> names.add(GroupEntry.parse(group).name())));
 		if (names.isEmpty()) {
 			return;
 		}
@@ -129,11 +132,30 @@ public class PersonStore {
 		for (Candidate row : rows) {
 			Person person = persons.get(row.emailNormalized());
 			for (String group : row.groups()) {
-				members.add(new Object[] { groupIds.get(group), person.id() });
+				GroupEntry entry = GroupEntry.parse(group);
+				members.add(new Object[] { groupIds.get(entry.name()), person.id(), entry.role(), entry.role() });
 			}
 		}
-		jdbc.batchUpdate("INSERT INTO group_member (group_id, person_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
-				members);
+		jdbc.batchUpdate("""
+				INSERT INTO group_member (group_id, person_id, member_role) VALUES (?, ?, coalesce(?, 'member'))
+				ON CONFLICT (group_id, person_id) DO UPDATE SET member_role = coalesce(?, group_member.member_role)
+				""", members);
+	}
+
+	/** One entry of the {@code groups} column: a group name, optionally with {@code :admin} or {@code :member}. */
+	record GroupEntry(String name, String role) {
+
+		static GroupEntry parse(String entry) {
+			int colon = entry.lastIndexOf(':');
+			if (colon > 0) {
+				String role = entry.substring(colon + 1).strip().toLowerCase(java.util.Locale.ROOT);
+				if (role.equals("admin") || role.equals("member")) {
+					return new GroupEntry(entry.substring(0, colon).strip(), role);
+				}
+			}
+			return new GroupEntry(entry.strip(), null);
+		}
+
 	}
 
 	private void find(List<Candidate> rows, Map<String, Person> byEmail, Map<String, Person> byExternalId) {
