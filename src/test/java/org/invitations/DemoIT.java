@@ -42,7 +42,7 @@ class DemoIT extends IntegrationTest {
 				SELECT DISTINCT source_ref FROM invitation""", String.class)).singleElement()
 			.asString().startsWith("people.csv sha256:");
 
-		Result report = cli("report", "1", "--outcome", "rejected");
+		Result report = cli("report", lastExecution(), "--outcome", "rejected");
 		assertThat(report.exitCode()).isZero();
 		assertThat(report.out()).contains("not-an-email", "same address as line 2").doesNotContain("zoe.martin");
 	}

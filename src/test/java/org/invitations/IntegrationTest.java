@@ -113,6 +113,11 @@ public abstract class IntegrationTest {
 		return List.of(SMTP.getReceivedMessages());
 	}
 
+	/** The id of the newest job execution, as the report and status commands take it. */
+	protected String lastExecution() {
+		return jdbc.queryForObject("SELECT max(job_execution_id) FROM batch_job_execution", String.class);
+	}
+
 	protected long count(String sql, Object... args) {
 		return jdbc.queryForObject(sql, Long.class, args);
 	}

@@ -27,8 +27,8 @@ class TokenSecurityIT extends IntegrationTest {
 		write("people.csv", "email,first_name,last_name\nann@example.org,Ann,Archer\nbob@example.org,Bob,Brown\n");
 		Result run = cli("run", spec("tokens", "people.csv").toString());
 		assertThat(run.exitCode()).as(run.err()).isZero();
-		Result report = cli("report", "1");
-		Result csv = cli("report", "1", "--format", "csv");
+		Result report = cli("report", lastExecution());
+		Result csv = cli("report", lastExecution(), "--format", "csv");
 
 		List<MimeMessage> messages = received();
 		assertThat(messages).hasSize(2);
