@@ -10,7 +10,9 @@ import org.invitations.spec.SpecException;
 /** The {@code invitations} command line: run a spec, follow its status, read its report. */
 @Command(name = "invitations", mixinStandardHelpOptions = true, version = "invitations 0.1.0",
 		description = "Sends login invitations in bulk from job specs, restartably, with a per-person report.",
-		subcommands = { RunCommand.class, StatusCommand.class, ReportCommand.class, CommandLine.HelpCommand.class },
+		subcommands = { RunCommand.class, StatusCommand.class, ReportCommand.class, ListCommand.class, HistoryCommand.class,
+				ResendCommand.class, CancelCommand.class, ExpireCommand.class, RedeemCommand.class,
+				CommandLine.HelpCommand.class },
 		exitCodeListHeading = "%nExit codes:%n",
 		exitCodeList = { "0:success", "1:the job failed (run the same spec again to restart it)",
 				"2:bad usage, spec or input; nothing was written" })

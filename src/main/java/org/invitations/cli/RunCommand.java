@@ -44,7 +44,11 @@ class RunCommand implements Callable<Integer> {
 
 	@Override
 	public Integer call() throws Exception {
-		JobSpec spec = new SpecLoader().load(specFile);
+		SpecLoader loader = new SpecLoader();
+		if (loader.isExpirySpec(specFile)) {
+			return ExpireCommand.expire(root, command, loader.loadExpiry(specFile));
+		}
+		JobSpec spec = loader.load(specFile);
 		JobExecution execution = root.bean(InvitationLauncher.class).run(spec, dryRun, abandonUnfinished);
 		ReportPrinter printer = new ReportPrinter(command.commandLine().getOut(), root.bean(ReportQueries.class));
 		printer.summary(execution.getId());

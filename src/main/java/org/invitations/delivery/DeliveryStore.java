@@ -83,11 +83,16 @@ public class DeliveryStore {
 			claims.add(new Claim(item, token, null, "SENDING".equals(current)));
 			updates.add(new Object[] { Tokens.hashHex(token), item.id() });
 		}
+		// An interrupted attempt's link may have arrived: it is replaced, and remembered as superseded.
+		jdbc.update("""
+				INSERT INTO retired_token (token_hash, invitation_id, reason)
+				SELECT token_hash, id, 'SUPERSEDED' FROM invitation
+				WHERE id = ANY(?) AND status = 'SENDING' AND token_hash IS NOT NULL ON CONFLICT DO NOTHING
+				""", (Object) claims.stream().filter(Claim::inDoubt).map(c -> c.invitation().id()).toArray(Long[]::new));
 		jdbc.batchUpdate("""
-				UPDATE invitation SET status = 'SENDING', token_hash = decode(?, 'hex'),
-				       expires_at = now() + token_ttl, job_execution_id = ?
+				UPDATE invitation SET status = 'SENDING', token_hash = decode(?, 'hex'), expires_at = now() + token_ttl
 				WHERE id = ?
-				""", updates.stream().map(u -> new Object[] { u[0], run.jobExecutionId(), u[1] }).toList());
+				""", updates);
 		Map<Long, Instant> expiry = new HashMap<>();
 		jdbc.query("SELECT id, expires_at FROM invitation WHERE id = ANY(?)",
 				(RowCallbackHandler) rs -> expiry.put(rs.getLong(1), rs.getTimestamp(2).toInstant()),
@@ -140,6 +145,14 @@ public class DeliveryStore {
 			};
 			report.add(new Object[] { status, reason, detail, run.jobExecutionId(), id, run.jobInstanceId() });
 		}
+		jdbc.update("""
+				INSERT INTO retired_token (token_hash, invitation_id, reason)
+				SELECT token_hash, id, 'FAILED' FROM invitation
+				WHERE id = ANY(?) AND status = 'SENDING' AND token_hash IS NOT NULL ON CONFLICT DO NOTHING
+				""", (Object) outcomes.stream()
+			.filter(o -> o.result().status() != SendResult.Status.SENT)
+			.map(o -> o.claim().invitation().id())
+			.toArray(Long[]::new));
 		jdbc.batchUpdate("""
 				UPDATE invitation SET status = ?, last_smtp_reply = ?, attempt_count = attempt_count + 1,
 				       sent_at = CASE WHEN ? = 'SENT' THEN now() ELSE sent_at END,

@@ -12,7 +12,7 @@ import org.springframework.batch.infrastructure.item.database.builder.JdbcPaging
 import org.invitations.spec.Kind;
 
 /**
- * Reads the invitations a job instance still has to send (QUEUED, or SENDING when a crash interrupted them),
+ * Reads the invitations a job instance still has to send (its own, or those a resend run took over) (QUEUED, or SENDING when a crash interrupted them),
  * keyset-paged by id.
  */
 public final class PendingInvitationReaders {
@@ -26,11 +26,11 @@ public final class PendingInvitationReaders {
 			.dataSource(dataSource)
 			.selectClause("id, person_id, kind, ttl_seconds, email, first_name, last_name, role")
 			.fromClause("""
-					(SELECT i.id, i.person_id, i.kind, i.status, i.job_instance_id,
+					(SELECT i.id, i.person_id, i.kind, i.status, i.delivery_instance_id,
 					        extract(epoch FROM i.token_ttl)::bigint AS ttl_seconds,
 					        p.email, p.first_name, p.last_name, r.name AS role
 					 FROM invitation i JOIN person p ON p.id = i.person_id LEFT JOIN role r ON r.id = i.role_id) AS pending""")
-			.whereClause("job_instance_id = :instance AND status IN ('QUEUED', 'SENDING')")
+			.whereClause("delivery_instance_id = :instance AND status IN ('QUEUED', 'SENDING')")
 			.parameterValues(Map.of("instance", jobInstanceId))
 			.sortKeys(Map.of("id", Order.ASCENDING))
 			.pageSize(pageSize)
@@ -44,7 +44,7 @@ public final class PendingInvitationReaders {
 
 	/** How many are left to send, for progress. */
 	public static String countSql() {
-		return "SELECT count(*) FROM invitation WHERE job_instance_id = ? AND status IN ('QUEUED', 'SENDING')";
+		return "SELECT count(*) FROM invitation WHERE delivery_instance_id = ? AND status IN ('QUEUED', 'SENDING')";
 	}
 
 }

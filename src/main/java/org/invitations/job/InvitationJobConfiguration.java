@@ -24,6 +24,10 @@ import org.invitations.delivery.MailGateway;
 import org.invitations.delivery.PendingInvitation;
 import org.invitations.delivery.PendingInvitationReaders;
 import org.invitations.report.ReportRepository;
+import org.invitations.resend.ResendCandidate;
+import org.invitations.resend.ResendFilter;
+import org.invitations.resend.ResendReaders;
+import org.invitations.resend.ResendWriter;
 import org.invitations.selection.Candidate;
 import org.invitations.selection.PersonStore;
 import org.invitations.selection.RowValidator;
@@ -37,7 +41,7 @@ import org.invitations.spec.SpecLoader;
 /**
  * The invitation job: {@code select} reads the source, validates, upserts people and queues invitations
  * (each chunk one transaction with the report rows and the reader's position); {@code deliver} then sends the
- * queued invitations. Steps are job-scoped because the chunk size and source come from the run's spec.
+ * queued invitations. A resend run is the same job whose {@code select} reads earlier invitations instead. Steps are job-scoped because the chunk size and source come from the run's spec.
  */
 @Configuration(proxyBeanMethods = false)
 public class InvitationJobConfiguration {
@@ -56,6 +60,15 @@ public class InvitationJobConfiguration {
 			JdbcTemplate jdbc, SpecLoader specLoader, ReportRepository reports) throws Exception {
 		RunContext run = RunContexts.current(specLoader);
 		int chunkSize = run.spec().chunkSize();
+		if (run.sourceKind().equals("RESEND")) {
+			return new StepBuilder("select", jobRepository).<ResendCandidate, ResendCandidate>chunk(chunkSize)
+				.transactionManager(transactionManager)
+				.reader(ResendReaders.reader(dataSource, run.spec().name(), ResendFilter.parse(run.sourceRef()), chunkSize))
+				.writer(new ResendWriter(jdbc, run, reports))
+				.listener(new ProgressListener<ResendCandidate, ResendCandidate>("resend",
+						step -> step.getJobExecution().getJobParameters().getLong(JobParameterNames.SOURCE_ITEMS, 0L)))
+				.build();
+		}
 		ItemStreamReader<SourceRow> reader = run.spec().source().isCsv()
 				? new CsvPersonReader(run.spec().source().csv(),
 						executionParameter(JobParameterNames.SOURCE_CHECKSUM))

@@ -11,12 +11,16 @@ import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import org.invitations.InvitationsProperties;
 import org.invitations.delivery.MailComposer;
+import org.invitations.job.InvitationJobConfiguration;
+import org.invitations.resend.ResendFilter;
+import org.invitations.resend.ResendReaders;
 import org.invitations.job.JobParameterNames;
 import org.invitations.source.CsvFiles;
 import org.invitations.source.GroupMemberReaders;
@@ -47,7 +51,8 @@ public class InvitationLauncher {
 
 	private final InvitationsProperties properties;
 
-	public InvitationLauncher(JobOperator jobOperator, JobRepository jobRepository, Job invitationJob,
+	public InvitationLauncher(JobOperator jobOperator, JobRepository jobRepository,
+			@Qualifier(InvitationJobConfiguration.JOB_NAME) Job invitationJob,
 			RunHistory history, JdbcTemplate jdbc, TransactionTemplate transaction, InvitationsProperties properties) {
 		this.jobOperator = jobOperator;
 		this.jobRepository = jobRepository;
@@ -64,7 +69,19 @@ public class InvitationLauncher {
 	 * @throws SpecException when the spec or its input cannot be used; nothing was written
 	 */
 	public JobExecution run(JobSpec spec, boolean dryRun, boolean abandonUnfinished) throws Exception {
-		Input input = checkInput(spec);
+		return launch(spec, checkInput(spec), dryRun, abandonUnfinished);
+	}
+
+	/**
+	 * Resends a spec's invitations that match the filter, through the same delivery and report as a run: a new
+	 * link each, the old one retired, within the spec's resend limits.
+	 */
+	public JobExecution resend(JobSpec spec, ResendFilter filter, boolean dryRun) throws Exception {
+		long items = ResendReaders.count(jdbc.getDataSource(), spec.name(), filter);
+		return launch(spec, new Input(filter.describe(), items), dryRun, false);
+	}
+
+	private JobExecution launch(JobSpec spec, Input input, boolean dryRun, boolean abandonUnfinished) throws Exception {
 		MailComposer composer = new MailComposer(spec, properties.mail().from());
 		for (Kind kind : spec.kind() == Kind.AUTO ? new Kind[] { Kind.INVITATION, Kind.PASSWORD_RESET }
 				: new Kind[] { spec.kind() }) {
@@ -108,7 +125,8 @@ public class InvitationLauncher {
 			.addLong(JobParameterNames.SOURCE_ITEMS, input.items(), false)
 			.toJobParameters();
 		log.info("Starting run {} of '{}'{}: {} items from {}", run, spec.name(), dryRun ? " (dry run)" : "",
-				input.items(), spec.source().isCsv() ? spec.source().csv() : "group " + spec.source().group());
+				input.items(), input.checksum().startsWith("resend:") ? input.checksum()
+						: spec.source().isCsv() ? spec.source().csv() : "group " + spec.source().group());
 		return jobOperator.start(invitationJob, parameters);
 	}
 

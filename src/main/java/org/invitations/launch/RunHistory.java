@@ -73,7 +73,7 @@ public class RunHistory {
 	public int cancelQueued(long instanceId, String actor) {
 		List<Long> ids = jdbc.queryForList("""
 				UPDATE invitation SET status = 'CANCELLED', token_hash = NULL, closed_at = now()
-				WHERE job_instance_id = ? AND status IN ('QUEUED', 'SENDING', 'DEFERRED') RETURNING id
+				WHERE delivery_instance_id = ? AND status IN ('QUEUED', 'SENDING') RETURNING id
 				""", Long.class, instanceId);
 		jdbc.update("""
 				INSERT INTO invitation_event (invitation_id, type, actor, detail)

@@ -205,15 +205,15 @@ public class SelectionWriter implements ItemWriter<Candidate> {
 		long role = roleId();
 		jdbc.query("""
 				INSERT INTO invitation (person_id, kind, status, role_id, token_ttl, spec_name, job_instance_id,
-				                        job_execution_id, source_kind, source_ref, source_line)
-				SELECT p, k, 'QUEUED', ?, make_interval(secs => ?), ?, ?, ?, ?, ?, l
+				                        delivery_instance_id, job_execution_id, source_kind, source_ref, source_line)
+				SELECT p, k, 'QUEUED', ?, make_interval(secs => ?), ?, ?, ?, ?, ?, ?, l
 				FROM unnest(?::bigint[], ?::text[], ?::bigint[]) AS t(p, k, l)
 				ON CONFLICT (person_id, kind) WHERE status IN ('QUEUED', 'SENDING', 'SENT', 'DEFERRED') DO NOTHING
 				RETURNING id, person_id
 				""", rs -> {
 			byPerson.put(rs.getLong("person_id"), rs.getLong("id"));
 		}, role, (double) run.spec().tokenTtl().toSeconds(), run.spec().name(), run.jobInstanceId(),
-				run.jobExecutionId(), run.sourceKind(), run.sourceRef(), personIds, kindNames, lines);
+				run.jobInstanceId(), run.jobExecutionId(), run.sourceKind(), run.sourceRef(), personIds, kindNames, lines);
 		Long[] invited = byPerson.keySet().toArray(Long[]::new);
 		jdbc.update("""
 				INSERT INTO role_assignment (person_id, role_id, job_execution_id)

@@ -20,10 +20,20 @@ import java.time.Duration;
  * @param linkBaseUrl the set-password page; the token is appended as a query parameter
  * @param from the sender address, or {@code null} for the configured default
  * @param organisation the organisation's name shown in the emails
+ * @param resend limits on resending this spec's invitations
  */
 public record JobSpec(Path file, String checksum, String name, SourceSpec source, Filters filters, String role,
 		Kind kind, String template, Duration tokenTtl, int chunkSize, URI linkBaseUrl, String from,
-		String organisation) {
+		String organisation, Resend resend) {
+
+	/**
+	 * Limits on resending one invitation.
+	 *
+	 * @param maxAttempts sends in all, the first included, after which a resend is refused
+	 * @param minInterval time since the last send before another resend is allowed
+	 */
+	public record Resend(int maxAttempts, Duration minInterval) {
+	}
 
 	/** Directory that relative paths in the spec are resolved against. */
 	public Path baseDirectory() {

@@ -52,9 +52,49 @@ public final class SpecLoader {
 		return validate(file, HexFormat.of().formatHex(Checksums.sha256(content)), raw);
 	}
 
-	private RawSpec parse(Path file, String content) {
+	/** Whether the file is an expiry spec ({@code job: expire}) rather than an invitation spec. */
+	public boolean isExpirySpec(Path file) {
 		try {
-			RawSpec raw = mapper.readValue(content, RawSpec.class);
+			var tree = mapper.readTree(Files.readString(file));
+			return tree != null && tree.has("job") && "expire".equals(tree.get("job").asString());
+		}
+		catch (IOException | JacksonException ex) {
+			return false;
+		}
+	}
+
+	public ExpirySpec loadExpiry(Path file) {
+		String content;
+		try {
+			content = Files.readString(file);
+		}
+		catch (NoSuchFileException ex) {
+			throw new SpecException(file, null, "no such file");
+		}
+		catch (IOException ex) {
+			throw new SpecException(file, null, "cannot be read: " + ex.getMessage());
+		}
+		RawExpirySpec raw = parse(file, content, RawExpirySpec.class);
+		String name = required(file, "name", raw.name());
+		if (!NAME.matcher(name).matches()) {
+			throw new SpecException(file, "key 'name'", "'" + name + "' must be letters, digits, '.', '_' or '-'");
+		}
+		int batchSize = raw.batchSize() == null ? 10_000 : raw.batchSize();
+		if (batchSize < 1 || batchSize > 1_000_000) {
+			throw new SpecException(file, "key 'batch-size'", "must be between 1 and 1000000");
+		}
+		Duration purge = raw.purgeTokenHashesAfter() == null ? null
+				: duration(file, "purge-token-hashes-after", raw.purgeTokenHashesAfter());
+		return new ExpirySpec(file, name, batchSize, purge);
+	}
+
+	private RawSpec parse(Path file, String content) {
+		return parse(file, content, RawSpec.class);
+	}
+
+	private <T> T parse(Path file, String content, Class<T> type) {
+		try {
+			T raw = mapper.readValue(content, type);
 			if (raw == null) {
 				throw new SpecException(file, null, "is empty");
 			}
@@ -104,6 +144,9 @@ public final class SpecLoader {
 	}
 
 	private JobSpec validate(Path file, String checksum, RawSpec raw) {
+		if (raw.job() != null && !raw.job().equals("invite")) {
+			throw new SpecException(file, "key 'job'", "'" + raw.job() + "' must be invite (the default) or expire");
+		}
 		String name = required(file, "name", raw.name());
 		if (!NAME.matcher(name).matches()) {
 			throw new SpecException(file, "key 'name'",
@@ -144,8 +187,15 @@ public final class SpecLoader {
 		if (raw.from() != null && raw.from().chars().anyMatch(Character::isISOControl)) {
 			throw new SpecException(file, "key 'from'", "must not contain control characters");
 		}
+		RawResend rawResend = raw.resend() != null ? raw.resend() : new RawResend(null, null);
+		int maxAttempts = rawResend.maxAttempts() == null ? 5 : rawResend.maxAttempts();
+		if (maxAttempts < 1 || maxAttempts > 100) {
+			throw new SpecException(file, "key 'resend.max-attempts'", "must be between 1 and 100");
+		}
+		Duration minInterval = rawResend.minInterval() == null ? Duration.ofHours(1)
+				: duration(file, "resend.min-interval", rawResend.minInterval());
 		return new JobSpec(file, checksum, name, source, filters, role, kind, template, ttl, chunkSize, link,
-				raw.from(), organisation);
+				raw.from(), organisation, new JobSpec.Resend(maxAttempts, minInterval));
 	}
 
 	private JobSpec.SourceSpec source(Path file, RawSource raw) {
@@ -194,6 +244,9 @@ public final class SpecLoader {
 
 	/** Accepts 90s, 30m, 24h, 7d or ISO-8601 such as PT24H. */
 	static Duration duration(Path file, String key, String text) {
+		if (text.strip().equals("0")) {
+			return Duration.ZERO;
+		}
 		Matcher matcher = DURATION.matcher(text.strip());
 		if (matcher.matches()) {
 			long amount = Long.parseLong(matcher.group(1));
@@ -228,9 +281,16 @@ public final class SpecLoader {
 	}
 
 	/** The spec as written; every key is optional here so that validation can name what is missing. */
-	record RawSpec(String name, RawSource source, RawFilters filters, String role, String kind, String template,
+	record RawSpec(String job, String name, RawSource source, RawFilters filters, String role, String kind, String template,
 			String tokenTtl, Integer chunkSize, String linkBaseUrl, String from, String organisation,
-			String description) {
+			String description, RawResend resend) {
+	}
+
+	record RawResend(Integer maxAttempts, String minInterval) {
+	}
+
+	record RawExpirySpec(String name, String job, String description, Integer batchSize,
+			String purgeTokenHashesAfter) {
 	}
 
 	record RawSource(String csv, String group, String members) {

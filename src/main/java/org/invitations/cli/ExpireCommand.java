@@ -1,0 +1,63 @@
+package org.invitations.cli;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
+
+import org.invitations.expiry.ExpiryLauncher;
+import org.invitations.spec.ExpirySpec;
+import org.invitations.spec.SpecLoader;
+
+/** {@code expire [SPEC]}: runs the expiry job, the same as {@code run jobs/expire.yml}. */
+@Command(name = "expire", mixinStandardHelpOptions = true,
+		description = { "Turns open invitations past their expiry into EXPIRED, in set-based batches;",
+				"with a spec, also purges old token hashes. Safe to run twice: the second run finds nothing." })
+class ExpireCommand implements Callable<Integer> {
+
+	@Parameters(paramLabel = "SPEC", arity = "0..1", description = "an expiry spec (job: expire), e.g. jobs/expire.yml")
+	Path specFile;
+
+	@Option(names = "--batch-size", defaultValue = "10000", description = "invitations per statement (default ${DEFAULT-VALUE})")
+	int batchSize;
+
+	@CommandLine.Spec
+	CommandLine.Model.CommandSpec command;
+
+	@CommandLine.ParentCommand
+	InvitationsCommand root;
+
+	@Override
+	public Integer call() throws Exception {
+		ExpirySpec spec = specFile != null ? new SpecLoader().loadExpiry(specFile)
+				: new ExpirySpec(Path.of("expire"), "expire", batchSize, null);
+		return expire(root, command, spec);
+	}
+
+	static int expire(InvitationsCommand root, CommandLine.Model.CommandSpec command, ExpirySpec spec) throws Exception {
+		JobExecution execution = root.bean(ExpiryLauncher.class).run(spec);
+		var out = command.commandLine().getOut();
+		Map<String, Long> bySpec = ExpiryLauncher.expiredBySpec(execution);
+		long total = bySpec.values().stream().mapToLong(Long::longValue).sum();
+		out.printf("Expiry '%s': execution %d %s; %d invitations expired%n", spec.name(), execution.getId(),
+				execution.getStatus(), total);
+		bySpec.forEach((name, n) -> out.printf("  %-30s %10d%n", name, n));
+		execution.getStepExecutions()
+			.stream()
+			.filter(step -> step.getStepName().equals("purge") && step.getWriteCount() > 0)
+			.forEach(step -> out.printf("  token hashes purged: %d%n", step.getWriteCount()));
+		if (execution.getStatus() != BatchStatus.COMPLETED) {
+			execution.getAllFailureExceptions().forEach(f -> command.commandLine().getErr().println("error: " + f.getMessage()));
+			return InvitationsCommand.JOB_FAILED;
+		}
+		return 0;
+	}
+
+}

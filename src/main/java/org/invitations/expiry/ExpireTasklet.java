@@ -1,0 +1,66 @@
+package org.invitations.expiry;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.batch.core.step.StepContribution;
+import org.springframework.batch.core.scope.context.ChunkContext;
+import org.springframework.batch.core.step.tasklet.Tasklet;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
+
+/**
+ * Expires one batch per call, in one statement: pick the oldest open invitations past their expiry (skipping
+ * rows another transaction holds), mark them EXPIRED, write their history events, and count them per spec.
+ * Spring Batch commits each call with the counts in the step's context, and calls again until a batch is
+ * empty.
+ */
+class ExpireTasklet implements Tasklet {
+
+	private static final Logger log = LoggerFactory.getLogger(ExpireTasklet.class);
+
+	/** Prefix of the per-spec counts in the step's execution context. */
+	static final String COUNT_PREFIX = "expired.";
+
+	private final JdbcTemplate jdbc;
+
+	ExpireTasklet(JdbcTemplate jdbc) {
+		this.jdbc = jdbc;
+	}
+
+	@Override
+	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
+		var parameters = chunkContext.getStepContext().getStepExecution().getJobParameters();
+		int batchSize = parameters.getLong(ExpiryLauncher.BATCH_SIZE, 10_000L).intValue();
+		String actor = "job:" + parameters.getString(ExpiryLauncher.SPEC_NAME) + "#"
+				+ chunkContext.getStepContext().getStepExecution().getJobExecutionId();
+		Map<String, Long> bySpec = new HashMap<>();
+		jdbc.query("""
+				WITH due AS (
+				    SELECT id FROM invitation WHERE status = 'SENT' AND expires_at <= now()
+				    ORDER BY expires_at, id LIMIT ? FOR UPDATE SKIP LOCKED),
+				expired AS (
+				    UPDATE invitation i SET status = 'EXPIRED', closed_at = now() FROM due WHERE i.id = due.id
+				    RETURNING i.id, i.spec_name),
+				events AS (
+				    INSERT INTO invitation_event (invitation_id, type, actor, detail)
+				    SELECT id, 'EXPIRED', ?, 'link expired unused' FROM expired)
+				SELECT spec_name, count(*) FROM expired GROUP BY spec_name
+				""", (RowCallbackHandler) rs -> bySpec.put(rs.getString(1), rs.getLong(2)), batchSize, actor);
+		long total = bySpec.values().stream().mapToLong(Long::longValue).sum();
+		contribution.incrementWriteCount(total);
+		ExecutionContext context = chunkContext.getStepContext().getStepExecution().getExecutionContext();
+		bySpec.forEach((spec, n) -> context.putLong(COUNT_PREFIX + spec, context.getLong(COUNT_PREFIX + spec, 0L) + n));
+		if (total > 0) {
+			log.info("expired {} invitations ({} so far)", total,
+					chunkContext.getStepContext().getStepExecution().getWriteCount() + total);
+		}
+		return total < batchSize ? RepeatStatus.FINISHED : RepeatStatus.CONTINUABLE;
+	}
+
+}

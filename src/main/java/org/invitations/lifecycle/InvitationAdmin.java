@@ -1,0 +1,124 @@
+package org.invitations.lifecycle;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+
+/** What admins do with invitations after sending: look them up, read their history, cancel them. */
+@Service
+public class InvitationAdmin {
+
+	static final String OPEN = "('QUEUED', 'SENDING', 'SENT', 'DEFERRED')";
+
+	private final JdbcTemplate jdbc;
+
+	public InvitationAdmin(JdbcTemplate jdbc) {
+		this.jdbc = jdbc;
+	}
+
+	/** One invitation as listed. */
+	public record Row(long id, String email, String kind, String status, String spec, String role, int attempts,
+			Instant sentAt, Instant expiresAt, Instant acceptedAt, String lastReply) {
+	}
+
+	/** One entry of an invitation's history. */
+	public record Event(long invitationId, Instant at, String type, String actor, String detail) {
+	}
+
+	/**
+	 * Invitations matching every given filter (each may be {@code null}), newest first.
+	 * @param status a status, or {@code pending} (sent, unexpired, not accepted) or {@code open}
+	 */
+	public void list(String status, String spec, String email, Long execution, int limit, Consumer<Row> consumer) {
+		List<Object> args = new ArrayList<>();
+		StringBuilder where = new StringBuilder("WHERE true");
+		if (status != null) {
+			switch (status.toLowerCase(java.util.Locale.ROOT)) {
+				case "pending" -> where.append(" AND i.status = 'SENT' AND i.expires_at > now()");
+				case "open" -> where.append(" AND i.status IN " + OPEN);
+				default -> {
+					where.append(" AND i.status = ?");
+					args.add(status.toUpperCase(java.util.Locale.ROOT));
+				}
+			}
+		}
+		if (spec != null) {
+			where.append(" AND i.spec_name = ?");
+			args.add(spec);
+		}
+		if (email != null) {
+			where.append(" AND p.email_normalized = ?");
+			args.add(email.strip().toLowerCase(java.util.Locale.ROOT));
+		}
+		if (execution != null) {
+			where.append(" AND i.job_instance_id = (SELECT job_instance_id FROM batch_job_execution WHERE job_execution_id = ?)");
+			args.add(execution);
+		}
+		args.add(limit);
+		jdbc.query("""
+				SELECT i.id, p.email, i.kind, i.status, i.spec_name, r.name, i.attempt_count, i.sent_at, i.expires_at,
+				       i.accepted_at, i.last_smtp_reply
+				FROM invitation i JOIN person p ON p.id = i.person_id LEFT JOIN role r ON r.id = i.role_id
+				""" + where + " ORDER BY i.id DESC LIMIT ?", rs -> {
+			consumer.accept(new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+					rs.getString(6), rs.getInt(7), instant(rs.getTimestamp(8)), instant(rs.getTimestamp(9)),
+					instant(rs.getTimestamp(10)), rs.getString(11)));
+		}, args.toArray());
+	}
+
+	/** Every state change of the invitations of a person (by address) or of one invitation (by id), in order. */
+	public List<Event> history(String emailOrId) {
+		String key = emailOrId.strip();
+		boolean byId = key.chars().allMatch(Character::isDigit);
+		return jdbc.query("""
+				SELECT e.invitation_id, e.at, e.type, e.actor, e.detail FROM invitation_event e
+				JOIN invitation i ON i.id = e.invitation_id JOIN person p ON p.id = i.person_id
+				WHERE """ + " " + (byId ? "i.id = ?::bigint" : "p.email_normalized = ?") + " ORDER BY e.at, e.id",
+				(rs, n) -> new Event(rs.getLong(1), instant(rs.getTimestamp(2)), rs.getString(3), rs.getString(4),
+						rs.getString(5)),
+				byId ? key : key.toLowerCase(java.util.Locale.ROOT));
+	}
+
+	/**
+	 * Cancels open invitations: one by id, or all of a job execution's run. Their links stop working at once.
+	 * @return how many were cancelled
+	 */
+	@Transactional
+	public int cancel(Long invitationId, Long execution, String actor, String reason) {
+		String which = invitationId != null ? "i.id = ?"
+				: "i.job_instance_id = (SELECT job_instance_id FROM batch_job_execution WHERE job_execution_id = ?)";
+		List<Long> ids = jdbc.queryForList("""
+				WITH target AS (
+				    SELECT i.id, i.token_hash FROM invitation i WHERE %s AND i.status IN %s FOR UPDATE),
+				retired AS (
+				    INSERT INTO retired_token (token_hash, invitation_id, reason)
+				    SELECT token_hash, id, 'CANCELLED' FROM target WHERE token_hash IS NOT NULL ON CONFLICT DO NOTHING)
+				UPDATE invitation i SET status = 'CANCELLED', token_hash = NULL, closed_at = now()
+				FROM target WHERE i.id = target.id RETURNING i.id
+				""".formatted(which, OPEN), Long.class, invitationId != null ? invitationId : execution);
+		jdbc.update("""
+				INSERT INTO invitation_event (invitation_id, type, actor, detail)
+				SELECT unnest(?::bigint[]), 'CANCELLED', ?, ?
+				""", ids.toArray(Long[]::new), actor, reason);
+		return ids.size();
+	}
+
+	/** Whether an invitation with this id exists at all, to tell "nothing open" from "no such invitation". */
+	public boolean exists(long invitationId) {
+		return Boolean.TRUE.equals(jdbc.queryForObject("SELECT EXISTS (SELECT 1 FROM invitation WHERE id = ?)",
+				Boolean.class, invitationId));
+	}
+
+
+	private static Instant instant(Timestamp timestamp) {
+		return timestamp == null ? null : timestamp.toInstant();
+	}
+
+}

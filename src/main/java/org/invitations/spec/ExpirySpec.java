@@ -1,0 +1,15 @@
+package org.invitations.spec;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * A spec of the expiry job ({@code job: expire}): turns open invitations past their expiry into EXPIRED.
+ *
+ * @param file the spec file
+ * @param name the job's name
+ * @param batchSize invitations changed per statement and transaction
+ * @param purgeTokenHashesAfter forget the token hashes of invitations closed longer than this, or {@code null}
+ */
+public record ExpirySpec(Path file, String name, int batchSize, Duration purgeTokenHashesAfter) {
+}
