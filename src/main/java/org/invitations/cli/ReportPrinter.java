@@ -60,10 +60,11 @@ class ReportPrinter {
 	}
 
 	void executions(int limit) {
-		out.printf("%-10s %-20s %-5s %-9s %-10s %-20s %s%n", "EXECUTION", "SPEC", "RUN", "DRY-RUN", "STATUS", "STARTED",
-				"ENDED");
+		out.printf("%-10s %-14s %-20s %-5s %-9s %-10s %-20s %s%n", "EXECUTION", "JOB", "SPEC", "RUN", "DRY-RUN", "STATUS",
+				"STARTED", "ENDED");
 		for (Execution e : queries.recent(limit)) {
-			out.printf("%-10d %-20s %-5s %-9s %-10s %-20s %s%n", e.id(), e.specName(), e.run(), e.dryRun() ? "yes" : "",
+			out.printf("%-10d %-14s %-20s %-5s %-9s %-10s %-20s %s%n", e.id(), e.job(), e.specName(), e.run(),
+					e.dryRun() ? "yes" : "",
 					e.status(), e.start() == null ? "" : TIME.format(e.start()), e.end() == null ? "" : TIME.format(e.end()));
 		}
 	}

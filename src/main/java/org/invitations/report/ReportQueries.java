@@ -13,7 +13,6 @@ import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
 
-import org.invitations.job.InvitationJobConfiguration;
 import org.invitations.job.JobParameterNames;
 
 /** Read side of job reports and executions, for the {@code status} and {@code report} commands. */
@@ -36,8 +35,8 @@ public class ReportQueries {
 	 *
 	 * @param parameters job parameters by name
 	 */
-	public record Execution(long id, long instanceId, String status, String exitMessage, Instant start, Instant end,
-			Map<String, String> parameters) {
+	public record Execution(long id, long instanceId, String job, String status, String exitMessage, Instant start,
+			Instant end, Map<String, String> parameters) {
 
 		public String specName() {
 			return parameters.get(JobParameterNames.SPEC_NAME);
@@ -68,16 +67,15 @@ public class ReportQueries {
 	}
 
 	public List<Execution> recent(int limit) {
-		return executions("WHERE i.job_name = ? ORDER BY e.job_execution_id DESC LIMIT ?",
-				InvitationJobConfiguration.JOB_NAME, limit);
+		return executions("ORDER BY e.job_execution_id DESC LIMIT ?", limit);
 	}
 
 	private List<Execution> executions(String where, Object... args) {
 		List<Execution> executions = jdbc.query("""
-				SELECT e.job_execution_id, e.job_instance_id, e.status, e.exit_message, e.start_time, e.end_time
+				SELECT e.job_execution_id, e.job_instance_id, i.job_name, e.status, e.exit_message, e.start_time, e.end_time
 				FROM batch_job_execution e JOIN batch_job_instance i ON i.job_instance_id = e.job_instance_id
 				""" + where, (rs, n) -> new Execution(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4),
-				instant(rs.getTimestamp(5)), instant(rs.getTimestamp(6)), new LinkedHashMap<>()), args);
+				rs.getString(5), instant(rs.getTimestamp(6)), instant(rs.getTimestamp(7)), new LinkedHashMap<>()), args);
 		for (Execution execution : executions) {
 			jdbc.query("SELECT parameter_name, parameter_value FROM batch_job_execution_params WHERE job_execution_id = ?",
 					(RowCallbackHandler) rs -> execution.parameters().put(rs.getString(1), rs.getString(2)),
