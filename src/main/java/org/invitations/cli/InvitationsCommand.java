@@ -11,7 +11,7 @@ import org.invitations.spec.SpecException;
 @Command(name = "invitations", mixinStandardHelpOptions = true, version = "invitations 0.1.0",
 		description = "Sends login invitations in bulk from job specs, restartably, with a per-person report.",
 		subcommands = { RunCommand.class, StatusCommand.class, ReportCommand.class, ListCommand.class, HistoryCommand.class,
-				ResendCommand.class, CancelCommand.class, ExpireCommand.class, RedeemCommand.class,
+				ResendCommand.class, CancelCommand.class, ExpireCommand.class, RedeemCommand.class, BenchCommand.class,
 				CommandLine.HelpCommand.class },
 		exitCodeListHeading = "%nExit codes:%n",
 		exitCodeList = { "0:success", "1:the job failed (run the same spec again to restart it)",

@@ -1,0 +1,132 @@
+package org.invitations.bench;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Service;
+
+import org.invitations.launch.InvitationLauncher;
+import org.invitations.spec.JobSpec;
+import org.invitations.spec.SpecLoader;
+
+/**
+ * The benchmark: N synthetic people in a fresh group, the real invitation job over them (the same code path as
+ * {@code run}), and the numbers.
+ */
+@Service
+public class BenchRunner {
+
+	private final JdbcTemplate jdbc;
+
+	private final InvitationLauncher launcher;
+
+	public BenchRunner(JdbcTemplate jdbc, InvitationLauncher launcher) {
+		this.jdbc = jdbc;
+		this.launcher = launcher;
+	}
+
+	/**
+	 * What one benchmark run measured.
+	 *
+	 * @param sent invitations recorded as SENT by the run
+	 * @param distinctSent distinct people among them
+	 */
+	public record Result(JobExecution execution, long people, Duration setup, Duration total, Duration select,
+			Duration deliver, long sent, long distinctSent, long peakHeapBytes) {
+
+		public double rate(Duration duration, long items) {
+			return items / Math.max(1e-9, duration.toNanos() / 1e9);
+		}
+
+	}
+
+	public Result run(long people, int chunkSize) throws Exception {
+		String name = "bench-" + System.currentTimeMillis();
+		long setupStart = System.nanoTime();
+		jdbc.update("INSERT INTO person_group (name) VALUES (?)", name);
+		// Set-based: a million people take seconds, not a million statements.
+		jdbc.update("""
+				WITH people AS (
+				    INSERT INTO person (email, email_normalized, first_name, last_name)
+				    SELECT e, e, 'Person' || g, 'Bench'
+				    FROM (SELECT g, ? || '-' || g || '@example.org' AS e FROM generate_series(1, ?) g) s
+				    RETURNING id)
+				INSERT INTO group_member (group_id, person_id)
+				SELECT (SELECT id FROM person_group WHERE name = ?), id FROM people
+				""", name, people, name);
+		jdbc.execute("ANALYZE person; ANALYZE group_member; ANALYZE invitation");
+		Duration setup = Duration.ofNanos(System.nanoTime() - setupStart);
+		Path dir = Files.createTempDirectory("invitations-bench");
+		Path specFile = dir.resolve("bench.yml");
+		Files.writeString(specFile, """
+				name: %s
+				source:
+				  group: %s
+				role: member
+				chunk-size: %d
+				link-base-url: https://crm.example.org/set-password
+				organisation: Benchmark
+				""".formatted(name, name, chunkSize));
+		JobSpec spec = new SpecLoader().load(specFile);
+		resetPeaks();
+		long start = System.nanoTime();
+		JobExecution execution = launcher.run(spec, false, false);
+		Duration total = Duration.ofNanos(System.nanoTime() - start);
+		long peak = peakHeap();
+		long sent = count("SELECT count(*) FROM invitation WHERE spec_name = ? AND status = 'SENT'", name);
+		long distinct = count("SELECT count(DISTINCT person_id) FROM invitation WHERE spec_name = ? AND status = 'SENT'", name);
+		deleteQuietly(specFile, dir);
+		return new Result(execution, people, setup, total, step(execution, "select"), step(execution, "deliver"), sent,
+				distinct, peak);
+	}
+
+	private long count(String sql, String name) {
+		Long n = jdbc.queryForObject(sql, Long.class, name);
+		return n == null ? 0 : n;
+	}
+
+	private static Duration step(JobExecution execution, String name) {
+		return execution.getStepExecutions()
+			.stream()
+			.filter(step -> step.getStepName().equals(name))
+			.map(BenchRunner::duration)
+			.reduce(Duration.ZERO, Duration::plus);
+	}
+
+	private static Duration duration(StepExecution step) {
+		return step.getStartTime() == null || step.getEndTime() == null ? Duration.ZERO
+				: Duration.between(step.getStartTime(), step.getEndTime());
+	}
+
+	private static void resetPeaks() {
+		System.gc();
+		ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
+	}
+
+	private static long peakHeap() {
+		return ManagementFactory.getMemoryPoolMXBeans()
+			.stream()
+			.filter(pool -> pool.getType() == MemoryType.HEAP)
+			.mapToLong(pool -> pool.getPeakUsage().getUsed())
+			.sum();
+	}
+
+	private static void deleteQuietly(Path file, Path dir) {
+		try {
+			Files.deleteIfExists(file);
+			Files.deleteIfExists(dir);
+		}
+		catch (IOException ex) {
+			// a temp folder left behind is harmless
+		}
+	}
+
+}
