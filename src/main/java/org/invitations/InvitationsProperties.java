@@ -27,8 +27,10 @@ public record InvitationsProperties(@DefaultValue(".invitations") Path home, @De
 	 *
 	 * @param from sender of every email whose spec does not name one
 	 * @param outbox folder that receives {@code .eml} files when {@code spring.mail.host} is not set
+	 * @param connections SMTP connections used in parallel, each kept open for many messages
 	 */
-	public record Mail(@DefaultValue("Invitations <no-reply@invitations.invalid>") String from, Path outbox) {
+	public record Mail(@DefaultValue("Invitations <no-reply@invitations.invalid>") String from, Path outbox,
+			@DefaultValue("4") int connections) {
 	}
 
 	/**

@@ -52,12 +52,15 @@ public class DeliveryStore {
 		Map<Long, String> status = new HashMap<>();
 		Map<Long, String> skip = new HashMap<>();
 		jdbc.query("""
-				SELECT i.id, i.kind, i.status, p.email_active, p.last_login_at
+				SELECT i.id, i.kind, i.status, i.sending_execution_id, p.email_active, p.last_login_at
 				FROM invitation i JOIN person p ON p.id = i.person_id
 				WHERE i.id = ANY(?) FOR UPDATE OF i
 				""", (RowCallbackHandler) rs -> {
 			long id = rs.getLong("id");
-			status.put(id, rs.getString("status"));
+			// SENDING by this execution is in flight here: not to be claimed twice.
+			boolean inFlight = "SENDING".equals(rs.getString("status"))
+					&& rs.getLong("sending_execution_id") == run.jobExecutionId();
+			status.put(id, inFlight ? "IN_FLIGHT" : rs.getString("status"));
 			Timestamp login = rs.getTimestamp("last_login_at");
 			Kind kind = Kind.valueOf(rs.getString("kind"));
 			if (run.spec().filters().activeEmail() && !rs.getBoolean("email_active")) {
@@ -70,8 +73,10 @@ public class DeliveryStore {
 		List<Claim> claims = new ArrayList<>();
 		List<Object[]> updates = new ArrayList<>();
 		List<Object[]> skipped = new ArrayList<>();
+		java.util.Set<Long> seen = new java.util.HashSet<>();
 		for (PendingInvitation item : items) {
-			String current = status.get(item.id());
+			// Claimed once however often it was read.
+			String current = seen.add(item.id()) ? status.get(item.id()) : null;
 			if (!"QUEUED".equals(current) && !"SENDING".equals(current)) {
 				continue;
 			}
@@ -89,10 +94,12 @@ public class DeliveryStore {
 				SELECT token_hash, id, 'SUPERSEDED' FROM invitation
 				WHERE id = ANY(?) AND status = 'SENDING' AND token_hash IS NOT NULL ON CONFLICT DO NOTHING
 				""", (Object) claims.stream().filter(Claim::inDoubt).map(c -> c.invitation().id()).toArray(Long[]::new));
-		jdbc.batchUpdate("""
-				UPDATE invitation SET status = 'SENDING', token_hash = decode(?, 'hex'), expires_at = now() + token_ttl
-				WHERE id = ?
-				""", updates);
+		jdbc.update("""
+				UPDATE invitation i SET status = 'SENDING', token_hash = decode(t.hash, 'hex'), expires_at = now() + i.token_ttl,
+				       sending_execution_id = ?
+				FROM unnest(?::text[], ?::bigint[]) AS t(hash, id) WHERE i.id = t.id
+				""", run.jobExecutionId(), updates.stream().map(u -> (String) u[0]).toArray(String[]::new),
+				updates.stream().map(u -> (Long) u[1]).toArray(Long[]::new));
 		Map<Long, Instant> expiry = new HashMap<>();
 		jdbc.query("SELECT id, expires_at FROM invitation WHERE id = ANY(?)",
 				(RowCallbackHandler) rs -> expiry.put(rs.getLong(1), rs.getTimestamp(2).toInstant()),
@@ -127,42 +134,53 @@ public class DeliveryStore {
 	 * restart sends them; accepted ones are SENT and never sent again.
 	 */
 	public void record(RunContext run, List<Outcome> outcomes, List<Claim> notSent, String whyNotSent) {
-		List<Object[]> invitations = new ArrayList<>();
-		List<Object[]> events = new ArrayList<>();
-		List<Object[]> report = new ArrayList<>();
-		for (Outcome outcome : outcomes) {
-			long id = outcome.claim().invitation().id();
-			String reply = outcome.result().reply();
-			String status = outcome.result().status().name();
-			invitations.add(new Object[] { status, reply, status, status, status, id });
-			String detail = reply + (outcome.claim().inDoubt() && "SENT".equals(status)
+		int n = outcomes.size();
+		Long[] ids = new Long[n];
+		String[] statuses = new String[n];
+		String[] replies = new String[n];
+		String[] details = new String[n];
+		String[] reasons = new String[n];
+		for (int i = 0; i < n; i++) {
+			Outcome outcome = outcomes.get(i);
+			ids[i] = outcome.claim().invitation().id();
+			statuses[i] = outcome.result().status().name();
+			replies[i] = outcome.result().reply();
+			boolean sent = outcome.result().status() == SendResult.Status.SENT;
+			details[i] = replies[i] + (outcome.claim().inDoubt() && sent
 					? " (in doubt: an interrupted earlier attempt may also have arrived)" : "");
-			events.add(new Object[] { id, status, run.actor(), detail });
-			String reason = switch (outcome.result().status()) {
+			reasons[i] = switch (outcome.result().status()) {
 				case SENT -> outcome.claim().inDoubt() ? "IN_DOUBT" : null;
 				case FAILED -> "SMTP_REJECTED";
 				case DEFERRED -> "SMTP_TEMPORARY";
 			};
-			report.add(new Object[] { status, reason, detail, run.jobExecutionId(), id, run.jobInstanceId() });
 		}
-		jdbc.update("""
-				INSERT INTO retired_token (token_hash, invitation_id, reason)
-				SELECT token_hash, id, 'FAILED' FROM invitation
-				WHERE id = ANY(?) AND status = 'SENDING' AND token_hash IS NOT NULL ON CONFLICT DO NOTHING
-				""", (Object) outcomes.stream()
-			.filter(o -> o.result().status() != SendResult.Status.SENT)
-			.map(o -> o.claim().invitation().id())
-			.toArray(Long[]::new));
-		jdbc.batchUpdate("""
-				UPDATE invitation SET status = ?, last_smtp_reply = ?, attempt_count = attempt_count + 1,
-				       sent_at = CASE WHEN ? = 'SENT' THEN now() ELSE sent_at END,
-				       token_hash = CASE WHEN ? = 'SENT' THEN token_hash END,
-				       closed_at = CASE WHEN ? = 'FAILED' THEN now() END
-				WHERE id = ? AND status = 'SENDING'
-				""", invitations);
-		jdbc.batchUpdate("INSERT INTO invitation_event (invitation_id, type, actor, detail) VALUES (?, ?, ?, ?)",
-				events);
-		updateReport(report);
+		if (n > 0) {
+			jdbc.update("""
+					INSERT INTO retired_token (token_hash, invitation_id, reason)
+					SELECT i.token_hash, i.id, 'FAILED' FROM invitation i JOIN unnest(?::bigint[], ?::text[]) AS t(id, status)
+					ON i.id = t.id WHERE t.status <> 'SENT' AND i.status = 'SENDING' AND i.token_hash IS NOT NULL
+					ON CONFLICT DO NOTHING
+					""", ids, statuses);
+			// One statement per table for the whole chunk: the outcome, its history event, its report row.
+			jdbc.update("""
+					UPDATE invitation i SET status = t.status, last_smtp_reply = t.reply, attempt_count = i.attempt_count + 1,
+					       sent_at = CASE WHEN t.status = 'SENT' THEN now() ELSE i.sent_at END,
+					       token_hash = CASE WHEN t.status = 'SENT' THEN i.token_hash END,
+					       closed_at = CASE WHEN t.status = 'FAILED' THEN now() END
+					FROM unnest(?::bigint[], ?::text[], ?::text[]) AS t(id, status, reply)
+					WHERE i.id = t.id AND i.status = 'SENDING'
+					""", ids, statuses, replies);
+			jdbc.update("""
+					INSERT INTO invitation_event (invitation_id, type, actor, detail)
+					SELECT t.id, t.status, ?, t.detail FROM unnest(?::bigint[], ?::text[], ?::text[]) AS t(id, status, detail)
+					""", run.actor(), ids, statuses, details);
+			jdbc.update("""
+					UPDATE job_report_item r SET outcome = t.status, reason = t.reason, detail = t.detail,
+					       job_execution_id = ?, updated_at = now()
+					FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[]) AS t(id, status, reason, detail)
+					WHERE r.invitation_id = t.id AND r.job_instance_id = ?
+					""", run.jobExecutionId(), ids, statuses, reasons, details, run.jobInstanceId());
+		}
 		if (!notSent.isEmpty()) {
 			jdbc.update("""
 					UPDATE invitation SET status = 'QUEUED', token_hash = NULL, expires_at = NULL

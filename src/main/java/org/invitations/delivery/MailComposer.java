@@ -5,7 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Date;
+import java.util.List;
+import java.util.function.Function;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
@@ -14,13 +15,12 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.InternetAddress;
-import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
-import jakarta.mail.internet.MimeMultipart;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.thymeleaf.spring6.SpringTemplateEngine;
 import org.thymeleaf.context.Context;
 import org.thymeleaf.templateresolver.ClassLoaderTemplateResolver;
@@ -44,6 +44,12 @@ public class MailComposer {
 	private static final Pattern TITLE = Pattern.compile("<title[^>]*>(.*?)</title>",
 			Pattern.DOTALL | Pattern.CASE_INSENSITIVE);
 
+	private static final Logger log = LoggerFactory.getLogger(MailComposer.class);
+
+	/** What templates can print. */
+	static final List<String> VARIABLES = List.of("firstName", "lastName", "fullName", "email", "link", "expiresAt",
+			"validFor", "organisation", "role");
+
 	private static final DateTimeFormatter EXPIRY = DateTimeFormatter.ofPattern("d MMM yyyy, HH:mm 'UTC'",
 			Locale.ENGLISH);
 
@@ -57,7 +63,9 @@ public class MailComposer {
 
 	private final Path specTemplates;
 
-	private final Map<String, String> resolved = new HashMap<>();
+	private final Map<String, String> resolved = new java.util.concurrent.ConcurrentHashMap<>();
+
+	private final Map<String, Function<Map<String, String>, String>> renderers = new java.util.concurrent.ConcurrentHashMap<>();
 
 	public MailComposer(JobSpec spec, String defaultFrom) {
 		this.spec = spec;
@@ -103,36 +111,56 @@ public class MailComposer {
 
 	/** Builds the message for one invitation; the token exists only inside it. */
 	public MimeMessage compose(Session session, PendingInvitation invitation, String token, Instant expiresAt) {
-		Context context = new Context(Locale.ENGLISH);
-		context.setVariable("firstName", invitation.firstName());
-		context.setVariable("lastName", invitation.lastName());
-		context.setVariable("fullName", fullName(invitation));
-		context.setVariable("email", invitation.email());
-		context.setVariable("link", link(token));
-		context.setVariable("expiresAt", EXPIRY.format(expiresAt.atOffset(ZoneOffset.UTC)));
-		context.setVariable("validFor", describe(invitation.tokenTtl()));
-		context.setVariable("organisation", spec.organisation());
-		context.setVariable("role", invitation.role());
-		String html = engine.process(template(invitation.kind(), invitation.role(), ".html"), context);
-		String text = engine.process(template(invitation.kind(), invitation.role(), ".txt"), context);
+		Map<String, String> values = new HashMap<>();
+		values.put("firstName", invitation.firstName());
+		values.put("lastName", invitation.lastName());
+		values.put("fullName", fullName(invitation));
+		values.put("email", invitation.email());
+		values.put("link", link(token));
+		values.put("expiresAt", EXPIRY.format(expiresAt.atOffset(ZoneOffset.UTC)));
+		values.put("validFor", describe(invitation.tokenTtl()));
+		values.put("organisation", spec.organisation());
+		values.put("role", invitation.role());
+		String html = renderer(template(invitation.kind(), invitation.role(), ".html")).apply(values);
+		String text = renderer(template(invitation.kind(), invitation.role(), ".txt")).apply(values);
 		try {
-			MimeMessage message = new InvitationMessage(session, invitation.id(), senderDomain);
-			message.setFrom(from);
-			message.setRecipient(Message.RecipientType.TO,
-					new InternetAddress(invitation.email(), headerSafe(fullName(invitation)), "UTF-8"));
-			message.setSubject(subject(html), "UTF-8");
-			message.setSentDate(new Date());
-			MimeBodyPart plain = new MimeBodyPart();
-			plain.setText(text, "UTF-8");
-			MimeBodyPart rich = new MimeBodyPart();
-			rich.setText(html, "UTF-8", "html");
-			// Just the two alternatives: no related/mixed wrappers that an invitation has no use for.
-			message.setContent(new MimeMultipart("alternative", plain, rich));
-			message.setHeader(INVITATION_HEADER, Long.toString(invitation.id()));
-			return message;
+			InternetAddress to = new InternetAddress(invitation.email(), headerSafe(fullName(invitation)), "UTF-8");
+			return new PreparedMessage(session, invitation.id(), from, to, subject(html), text, html, senderDomain);
 		}
-		catch (MessagingException | UnsupportedEncodingException ex) {
+		catch (UnsupportedEncodingException ex) {
 			throw new IllegalStateException("message for invitation " + invitation.id() + " cannot be built", ex);
+		}
+	}
+
+	/** The compiled form of a template when it only prints variables, else Thymeleaf itself; chosen once per run. */
+	private Function<Map<String, String>, String> renderer(String name) {
+		return renderers.computeIfAbsent(name, key -> {
+			Function<Map<String, String>, String> thymeleaf = values -> {
+				Context context = new Context(Locale.ENGLISH);
+				values.forEach(context::setVariable);
+				return engine.process(key, context);
+			};
+			CompiledTemplate compiled = CompiledTemplate.compile(source(key), VARIABLES, key.endsWith(".html"), thymeleaf);
+			if (compiled == null) {
+				log.info("Template {} has logic: rendered by Thymeleaf for each message", key);
+				return thymeleaf;
+			}
+			return compiled::render;
+		});
+	}
+
+	private String source(String name) {
+		try {
+			Path file = specTemplates.resolve(name);
+			if (Files.isRegularFile(file)) {
+				return Files.readString(file);
+			}
+			try (var in = getClass().getClassLoader().getResourceAsStream("mail/" + spec.template() + "/" + name)) {
+				return in == null ? null : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+			}
+		}
+		catch (java.io.IOException ex) {
+			return null;
 		}
 	}
 

@@ -3,7 +3,17 @@ package org.invitations.job;
 import javax.sql.DataSource;
 
 import org.springframework.batch.core.configuration.annotation.JobScope;
+import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.builder.FlowBuilder;
+import org.springframework.batch.core.job.flow.Flow;
+import org.springframework.batch.core.listener.ChunkListener;
+import org.springframework.batch.core.listener.JobExecutionListener;
+import org.springframework.batch.core.listener.StepExecutionListener;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.infrastructure.item.Chunk;
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
@@ -22,7 +32,7 @@ import org.invitations.delivery.DeliveryWriter;
 import org.invitations.delivery.MailComposer;
 import org.invitations.delivery.MailGateway;
 import org.invitations.delivery.PendingInvitation;
-import org.invitations.delivery.PendingInvitationReaders;
+import org.invitations.delivery.PendingInvitationReader;
 import org.invitations.report.ReportRepository;
 import org.invitations.resend.ResendCandidate;
 import org.invitations.resend.ResendFilter;
@@ -41,7 +51,8 @@ import org.invitations.spec.SpecLoader;
 /**
  * The invitation job: {@code select} reads the source, validates, upserts people and queues invitations
  * (each chunk one transaction with the report rows and the reader's position); {@code deliver} then sends the
- * queued invitations. A resend run is the same job whose {@code select} reads earlier invitations instead. Steps are job-scoped because the chunk size and source come from the run's spec.
+ * queued invitations, beside {@code select}, from its first committed chunk on. A resend run is the same job
+ * whose {@code select} reads earlier invitations instead. Steps are job-scoped because the chunk size and source come from the run's spec.
  */
 @Configuration(proxyBeanMethods = false)
 public class InvitationJobConfiguration {
@@ -50,14 +61,45 @@ public class InvitationJobConfiguration {
 	public static final String JOB_NAME = "invitationJob";
 
 	@Bean
-	Job invitationJob(JobRepository jobRepository, Step selectStep, Step deliverStep) {
-		return new JobBuilder(JOB_NAME, jobRepository).start(selectStep).next(deliverStep).build();
+	Job invitationJob(JobRepository jobRepository, Step selectStep, Step deliverStep, SelectionSignal signal) {
+		// Delivery starts with the first committed chunk of selection instead of waiting for all of it.
+		Flow select = new FlowBuilder<Flow>("selectFlow").start(selectStep).build();
+		Flow deliver = new FlowBuilder<Flow>("deliverFlow").start(deliverStep).build();
+		Flow both = new FlowBuilder<Flow>("selectAndDeliver").split(new SimpleAsyncTaskExecutor("invitation-step-"))
+			.add(select, deliver)
+			.build();
+		return new JobBuilder(JOB_NAME, jobRepository).start(both).end().listener(new JobExecutionListener() {
+			@Override
+			public void afterJob(JobExecution jobExecution) {
+				signal.forget(jobExecution.getId());
+			}
+		}).build();
+	}
+
+	/** Tells the deliver step when the select step committed a chunk and when it ended. */
+	private static Object signalling(SelectionSignal signal) {
+		return new SelectionListener(signal);
+	}
+
+	private record SelectionListener(SelectionSignal signal) implements StepExecutionListener, ChunkListener<Object, Object> {
+
+		@Override
+		public void afterChunk(Chunk<Object> chunk) {
+			signal.queued();
+		}
+
+		@Override
+		public ExitStatus afterStep(StepExecution stepExecution) {
+			signal.ended(stepExecution.getJobExecutionId());
+			return stepExecution.getExitStatus();
+		}
+
 	}
 
 	@Bean
 	@JobScope
 	Step selectStep(JobRepository jobRepository, PlatformTransactionManager transactionManager, DataSource dataSource,
-			JdbcTemplate jdbc, SpecLoader specLoader, ReportRepository reports) throws Exception {
+			JdbcTemplate jdbc, SpecLoader specLoader, ReportRepository reports, SelectionSignal signal) throws Exception {
 		RunContext run = RunContexts.current(specLoader);
 		int chunkSize = run.spec().chunkSize();
 		if (run.sourceKind().equals("RESEND")) {
@@ -65,6 +107,7 @@ public class InvitationJobConfiguration {
 				.transactionManager(transactionManager)
 				.reader(ResendReaders.reader(dataSource, run.spec().name(), ResendFilter.parse(run.sourceRef()), chunkSize))
 				.writer(new ResendWriter(jdbc, run, reports))
+				.listener(signalling(signal))
 				.listener(new ProgressListener<ResendCandidate, ResendCandidate>("resend",
 						step -> step.getJobExecution().getJobParameters().getLong(JobParameterNames.SOURCE_ITEMS, 0L)))
 				.build();
@@ -78,6 +121,7 @@ public class InvitationJobConfiguration {
 			.reader(reader)
 			.processor(new RowValidator())
 			.writer(new SelectionWriter(jdbc, run, new PersonStore(jdbc), reports))
+			.listener(signalling(signal))
 			.listener(new ProgressListener<SourceRow, Candidate>(run.dryRun() ? "check" : "select",
 					step -> step.getJobExecution().getJobParameters().getLong(JobParameterNames.SOURCE_ITEMS, 0L)))
 			.build();
@@ -86,18 +130,21 @@ public class InvitationJobConfiguration {
 	@Bean
 	@JobScope
 	Step deliverStep(JobRepository jobRepository, PlatformTransactionManager transactionManager, DataSource dataSource,
-			JdbcTemplate jdbc, SpecLoader specLoader, MailGateway gateway,
-			InvitationsProperties properties) throws Exception {
+			JdbcTemplate jdbc, SpecLoader specLoader, MailGateway gateway, InvitationsProperties properties,
+			SelectionSignal signal) throws Exception {
 		RunContext run = RunContexts.current(specLoader);
 		MailComposer composer = new MailComposer(run.spec(), properties.mail().from());
 		TransactionTemplate own = new TransactionTemplate(transactionManager);
 		own.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+		DeliveryWriter writer = new DeliveryWriter(run, new DeliveryStore(jdbc), gateway, composer, own,
+				properties.mail().connections());
 		return new StepBuilder("deliver", jobRepository).<PendingInvitation, PendingInvitation>chunk(run.spec().chunkSize())
 			.transactionManager(transactionManager)
-			.reader(PendingInvitationReaders.reader(dataSource, run.jobInstanceId(), run.spec().chunkSize()))
-			.writer(new DeliveryWriter(run, new DeliveryStore(jdbc), gateway, composer, own))
+			.reader(new PendingInvitationReader(jdbc, signal, run.jobInstanceId(), run.jobExecutionId(), run.spec().chunkSize()))
+			.writer(writer)
+			.listener((Object) writer)
 			.listener(new ProgressListener<PendingInvitation, PendingInvitation>("deliver",
-					step -> jdbc.queryForObject(PendingInvitationReaders.countSql(), Long.class, run.jobInstanceId())))
+					step -> step.getJobExecution().getJobParameters().getLong(JobParameterNames.SOURCE_ITEMS, 0L)))
 			.build();
 	}
 

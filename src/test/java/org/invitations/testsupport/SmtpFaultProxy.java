@@ -15,8 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A loopback TCP proxy in front of a real SMTP server that can play the server going down after a number of
- * messages, deterministically: the next {@code MAIL FROM} is not forwarded, every connection is cut and new
- * ones are refused, so exactly the first N messages arrived.
+ * messages, deterministically: it stops listening, and each connection is cut at its next {@code MAIL FROM}
+ * (transactions already under way finish), so exactly the first N messages arrived and were acknowledged.
  */
 public final class SmtpFaultProxy implements AutoCloseable {
 
@@ -31,6 +31,8 @@ public final class SmtpFaultProxy implements AutoCloseable {
 	private volatile int limit = Integer.MAX_VALUE;
 
 	private volatile ServerSocket server;
+
+	private volatile boolean down;
 
 	private SmtpFaultProxy(int targetPort) throws IOException {
 		this.targetPort = targetPort;
@@ -63,12 +65,15 @@ public final class SmtpFaultProxy implements AutoCloseable {
 	}
 
 	public boolean isDown() {
-		return server.isClosed();
+		return down;
 	}
 
-	/** Comes back up on the same port with no limit. */
+	/** Comes back up on the same port with no limit; connections from before are cut. */
 	public synchronized void restore() {
 		limit = Integer.MAX_VALUE;
+		down = false;
+		sockets.forEach(SmtpFaultProxy::closeQuietly);
+		sockets.clear();
 		if (server.isClosed()) {
 			try {
 				ServerSocket reopened = new ServerSocket();
@@ -126,7 +131,7 @@ public final class SmtpFaultProxy implements AutoCloseable {
 				}
 				else if (command.startsWith("MAIL FROM")) {
 					synchronized (this) {
-						if (started.get() >= limit) {
+						if (down || started.get() >= limit) {
 							goDown();
 							return;
 						}
@@ -163,15 +168,17 @@ public final class SmtpFaultProxy implements AutoCloseable {
 		}
 	}
 
+	/** Stops listening; the connection that asked is cut by its caller, the others at their next MAIL FROM. */
 	private synchronized void goDown() {
+		down = true;
 		closeQuietly(server);
-		sockets.forEach(SmtpFaultProxy::closeQuietly);
-		sockets.clear();
 	}
 
 	@Override
-	public void close() {
+	public synchronized void close() {
 		goDown();
+		sockets.forEach(SmtpFaultProxy::closeQuietly);
+		sockets.clear();
 	}
 
 	private static void daemon(Runnable task) {

@@ -1,0 +1,94 @@
+package org.invitations.delivery;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+
+import org.springframework.batch.infrastructure.item.ItemReader;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import org.invitations.job.SelectionSignal;
+import org.invitations.spec.Kind;
+
+/**
+ * Reads the invitations this run still has to send while the select step is still queuing them: keyset pages
+ * by id; when a page comes back empty it waits for the select step's signal, and once selection is over it
+ * makes one last pass from the start (a resend can reopen invitations with any id) before it ends.
+ * Invitations this execution already claimed are never read again; SENDING ones of an earlier execution are
+ * read, and sent again as in doubt.
+ */
+public class PendingInvitationReader implements ItemReader<PendingInvitation> {
+
+	private final JdbcTemplate jdbc;
+
+	private final SelectionSignal selection;
+
+	private final long jobInstanceId;
+
+	private final long jobExecutionId;
+
+	private final int pageSize;
+
+	private final Deque<PendingInvitation> page = new ArrayDeque<>();
+
+	/** Ids handed out that may not be written yet (at most a chunk): the last pass must not read them again. */
+	private final java.util.LinkedHashSet<Long> recent = new java.util.LinkedHashSet<>();
+
+	private long lastId;
+
+	private boolean lastPass;
+
+	public PendingInvitationReader(JdbcTemplate jdbc, SelectionSignal selection, long jobInstanceId, long jobExecutionId,
+			int pageSize) {
+		this.jdbc = jdbc;
+		this.selection = selection;
+		this.jobInstanceId = jobInstanceId;
+		this.jobExecutionId = jobExecutionId;
+		this.pageSize = pageSize;
+	}
+
+	@Override
+	public PendingInvitation read() throws InterruptedException {
+		while (page.isEmpty()) {
+			// Asked before reading, so that everything queued before selection ended is in the page.
+			boolean over = selection.isOver(jobInstanceId, jobExecutionId);
+			List<PendingInvitation> next = next();
+			if (!next.isEmpty()) {
+				lastId = next.get(next.size() - 1).id();
+				next.stream().filter(item -> !recent.contains(item.id())).forEach(page::add);
+			}
+			else if (over && lastPass) {
+				return null;
+			}
+			else if (over) {
+				lastPass = true;
+				lastId = 0;
+			}
+			else {
+				selection.await();
+			}
+		}
+		PendingInvitation item = page.poll();
+		recent.add(item.id());
+		if (recent.size() > pageSize) {
+			recent.remove(recent.iterator().next());
+		}
+		return item;
+	}
+
+	private List<PendingInvitation> next() {
+		return jdbc.query("""
+				SELECT i.id, i.person_id, i.kind, extract(epoch FROM i.token_ttl)::bigint AS ttl_seconds,
+				       p.email, p.first_name, p.last_name, r.name AS role
+				FROM invitation i JOIN person p ON p.id = i.person_id LEFT JOIN role r ON r.id = i.role_id
+				WHERE i.delivery_instance_id = ? AND i.status IN ('QUEUED', 'SENDING') AND i.id > ?
+				  AND (i.status = 'QUEUED' OR i.sending_execution_id IS DISTINCT FROM ?)
+				ORDER BY i.id LIMIT ?
+				""", (rs, n) -> new PendingInvitation(rs.getLong("id"), rs.getLong("person_id"),
+				Kind.valueOf(rs.getString("kind")), Duration.ofSeconds(rs.getLong("ttl_seconds")), rs.getString("email"),
+				rs.getString("first_name"), rs.getString("last_name"), rs.getString("role")), jobInstanceId, lastId,
+				jobExecutionId, pageSize);
+	}
+
+}

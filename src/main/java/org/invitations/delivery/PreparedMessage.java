@@ -1,0 +1,169 @@
+package org.invitations.delivery;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.UUID;
+
+import jakarta.mail.Address;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeUtility;
+
+/**
+ * A finished RFC 5322 message as bytes, built once, so that sending costs no MIME object graph: the mail
+ * transport only streams it. Two alternatives (plain text, then HTML), UTF-8, quoted-printable, CRLF lines
+ * of at most 76 characters in the bodies.
+ */
+final class PreparedMessage extends MimeMessage {
+
+	private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ENGLISH);
+
+	private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
+
+	private final byte[] bytes;
+
+	private final InternetAddress from;
+
+	private final InternetAddress to;
+
+	private final String messageId;
+
+	private final long invitationId;
+
+	PreparedMessage(Session session, long invitationId, InternetAddress from, InternetAddress to, String subject,
+			String text, String html, String domain) {
+		super(session);
+		this.from = from;
+		this.to = to;
+		this.invitationId = invitationId;
+		this.messageId = "<invitation." + invitationId + "." + UUID.randomUUID() + "@" + domain + ">";
+		String boundary = "=_inv_" + UUID.randomUUID();
+		ByteArrayOutputStream out = new ByteArrayOutputStream(2 * (text.length() + html.length()) + 1024);
+		try {
+			header(out, "Date", DATE.format(ZonedDateTime.now()));
+			header(out, "From", from.toString());
+			header(out, "To", to.toString());
+			header(out, "Message-ID", messageId);
+			header(out, "Subject", MimeUtility.encodeText(subject, "UTF-8", null));
+			header(out, "MIME-Version", "1.0");
+			header(out, MailComposer.INVITATION_HEADER, Long.toString(invitationId));
+			// The boundary starts with "=_", which quoted-printable bodies can never contain.
+			header(out, "Content-Type", "multipart/alternative; boundary=\"" + boundary + "\"");
+			ascii(out, "\r\n");
+			part(out, boundary, "text/plain", text);
+			part(out, boundary, "text/html", html);
+			ascii(out, "--" + boundary + "--\r\n");
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+		this.bytes = out.toByteArray();
+	}
+
+	private static void header(ByteArrayOutputStream out, String name, String value) {
+		ascii(out, MimeUtility.fold(0, name + ": " + value) + "\r\n");
+	}
+
+	private static void part(ByteArrayOutputStream out, String boundary, String type, String body) {
+		ascii(out, "--" + boundary + "\r\nContent-Type: " + type
+				+ "; charset=UTF-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n");
+		quotedPrintable(out, body.getBytes(StandardCharsets.UTF_8));
+		ascii(out, "\r\n");
+	}
+
+	/** RFC 2045 6.7; line breaks in the text become CRLF, a leading dot is encoded too. */
+	static void quotedPrintable(ByteArrayOutputStream out, byte[] body) {
+		int column = 0;
+		for (int i = 0; i < body.length; i++) {
+			int b = body[i] & 0xFF;
+			if (b == '\r' && i + 1 < body.length && body[i + 1] == '\n') {
+				continue;
+			}
+			if (b == '\n') {
+				out.write('\r');
+				out.write('\n');
+				column = 0;
+				continue;
+			}
+			boolean lineEnd = i + 1 == body.length || body[i + 1] == '\n' || body[i + 1] == '\r';
+			boolean literal = (b >= 33 && b <= 126 && b != '=' && !(b == '.' && column == 0))
+					|| ((b == ' ' || b == '\t') && !lineEnd);
+			int width = literal ? 1 : 3;
+			if (column + width > 75) {
+				out.write('=');
+				out.write('\r');
+				out.write('\n');
+				column = 0;
+				if (b == '.') {
+					literal = false;
+					width = 3;
+				}
+			}
+			if (literal) {
+				out.write(b);
+			}
+			else {
+				out.write('=');
+				out.write(HEX[b >> 4]);
+				out.write(HEX[b & 0xF]);
+			}
+			column += width;
+		}
+	}
+
+	private static void ascii(ByteArrayOutputStream out, String text) {
+		out.writeBytes(text.getBytes(StandardCharsets.US_ASCII));
+	}
+
+	long invitationId() {
+		return invitationId;
+	}
+
+	@Override
+	public void writeTo(OutputStream os, String[] ignoreList) throws IOException {
+		os.write(bytes);
+	}
+
+	@Override
+	public void writeTo(OutputStream os) throws IOException {
+		os.write(bytes);
+	}
+
+	@Override
+	public Address[] getAllRecipients() {
+		return new Address[] { to };
+	}
+
+	@Override
+	public Address[] getFrom() {
+		return new Address[] { from };
+	}
+
+	@Override
+	public int getSize() {
+		return bytes.length;
+	}
+
+	@Override
+	public String getMessageID() {
+		return messageId;
+	}
+
+	@Override
+	public String getHeader(String name, String delimiter) throws MessagingException {
+		return MailComposer.INVITATION_HEADER.equalsIgnoreCase(name) ? Long.toString(invitationId) : null;
+	}
+
+	@Override
+	public void saveChanges() {
+		// Complete when built.
+	}
+
+}

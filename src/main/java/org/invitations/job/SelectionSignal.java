@@ -1,0 +1,82 @@
+package org.invitations.job;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Lets the deliver step, which runs beside the select step, wait for newly queued invitations instead of
+ * polling: the select step signals after each committed chunk and when it ends. Whether selection is over is
+ * read from the job repository, so it is also right after a restart that skipped a completed select step.
+ */
+@Component
+public class SelectionSignal {
+
+	private final JdbcTemplate jdbc;
+
+	private final ReentrantLock lock = new ReentrantLock();
+
+	private final Condition changed = lock.newCondition();
+
+	private final Map<Long, Boolean> ended = new ConcurrentHashMap<>();
+
+	public SelectionSignal(JdbcTemplate jdbc) {
+		this.jdbc = jdbc;
+	}
+
+	/** The select step committed more invitations. */
+	public void queued() {
+		signal();
+	}
+
+	/** The select step of this execution ended, however it ended. */
+	public void ended(long jobExecutionId) {
+		ended.put(jobExecutionId, Boolean.TRUE);
+		signal();
+	}
+
+	private void signal() {
+		lock.lock();
+		try {
+			changed.signalAll();
+		}
+		finally {
+			lock.unlock();
+		}
+	}
+
+	/** Waits until the select step signals, or a second at most. */
+	public void await() throws InterruptedException {
+		lock.lock();
+		try {
+			changed.await(1, TimeUnit.SECONDS);
+		}
+		finally {
+			lock.unlock();
+		}
+	}
+
+	/** Whether nothing more will be queued: selection ended in this execution, or completed in an earlier one. */
+	public boolean isOver(long jobInstanceId, long jobExecutionId) {
+		if (ended.containsKey(jobExecutionId)) {
+			return true;
+		}
+		Integer completed = jdbc.queryForObject("""
+				SELECT count(*) FROM batch_step_execution s JOIN batch_job_execution e ON e.job_execution_id = s.job_execution_id
+				WHERE e.job_instance_id = ? AND s.step_name = 'select'
+				  AND (s.status = 'COMPLETED' OR (e.job_execution_id = ? AND s.status IN ('FAILED', 'STOPPED', 'ABANDONED')))
+				""", Integer.class, jobInstanceId, jobExecutionId);
+		return completed != null && completed > 0;
+	}
+
+	/** Forgets an execution once its job ended. */
+	public void forget(long jobExecutionId) {
+		ended.remove(jobExecutionId);
+	}
+
+}
