@@ -28,9 +28,27 @@ public record InvitationsProperties(@DefaultValue(".invitations") Path home, @De
 	 * @param from sender of every email whose spec does not name one
 	 * @param outbox folder that receives {@code .eml} files when {@code spring.mail.host} is not set
 	 * @param connections SMTP connections used in parallel, each kept open for many messages
+	 * @param retry how temporary refusals (4xx) and connection failures are retried before giving up
+	 * @param ratePerSecond at most this many messages per second over all connections (0: no limit)
+	 * @param dailyLimit at most this many messages in any 24 hours, over all jobs (0: no limit)
 	 */
 	public record Mail(@DefaultValue("Invitations <no-reply@invitations.invalid>") String from, Path outbox,
-			@DefaultValue("4") int connections) {
+			@DefaultValue("4") int connections, @DefaultValue Retry retry, @DefaultValue("0") double ratePerSecond,
+			@DefaultValue("0") long dailyLimit) {
+	}
+
+	/**
+	 * Retries of one message, with exponential backoff and jitter.
+	 *
+	 * @param maxRetries retries after the first attempt
+	 * @param delay the first wait
+	 * @param multiplier growth of each further wait
+	 * @param maxDelay the longest wait
+	 * @param jitter random spread added to each wait, so connections do not retry in step
+	 */
+	public record Retry(@DefaultValue("3") int maxRetries, @DefaultValue("500ms") java.time.Duration delay,
+			@DefaultValue("2") double multiplier, @DefaultValue("10s") java.time.Duration maxDelay,
+			@DefaultValue("100ms") java.time.Duration jitter) {
 	}
 
 	/**

@@ -31,7 +31,9 @@ import org.invitations.testsupport.TestDatabase;
  * one per test JVM), driven through its command line; each test starts from empty tables and an empty mailbox.
  */
 @SpringBootTest(properties = { "invitations.mail.from=Example Parish <no-reply@example.org>",
-		"spring.mail.host=127.0.0.1" })
+		"spring.mail.host=127.0.0.1", "invitations.mail.retry.delay=20ms", "invitations.mail.retry.max-delay=100ms",
+		"invitations.mail.retry.jitter=5ms", "spring.mail.properties.mail.smtp.connectiontimeout=2000",
+		"spring.mail.properties.mail.smtp.timeout=2000" })
 @Import(TestDatabase.class)
 public abstract class IntegrationTest {
 

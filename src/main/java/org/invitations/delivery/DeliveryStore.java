@@ -112,6 +112,15 @@ public class DeliveryStore {
 			.toList();
 	}
 
+	/** Messages sent in the last 24 hours, by one spec or by all. */
+	public long sentInLastDay(String specName) {
+		Long count = specName == null
+				? jdbc.queryForObject("SELECT count(*) FROM invitation WHERE sent_at > now() - interval '24 hours'", Long.class)
+				: jdbc.queryForObject("SELECT count(*) FROM invitation WHERE sent_at > now() - interval '24 hours' AND spec_name = ?",
+						Long.class, specName);
+		return count == null ? 0 : count;
+	}
+
 	private void recordSkips(RunContext run, List<Object[]> skipped) {
 		if (skipped.isEmpty()) {
 			return;

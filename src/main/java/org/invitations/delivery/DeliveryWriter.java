@@ -17,8 +17,12 @@ import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ItemWriter;
+import org.springframework.core.retry.RetryException;
+import org.springframework.core.retry.RetryPolicy;
+import org.springframework.core.retry.RetryTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import org.invitations.InvitationsProperties;
 import org.invitations.job.RunContext;
 
 /**
@@ -50,14 +54,36 @@ public class DeliveryWriter implements ItemWriter<PendingInvitation>, StepExecut
 
 	private ExecutorService senders;
 
+	private final RetryTemplate retry;
+
+	private final RateLimiter rate;
+
+	private final long dailyLimit;
+
+	private final long specDailyLimit;
+
 	public DeliveryWriter(RunContext run, DeliveryStore store, MailGateway gateway, MailComposer composer,
-			TransactionTemplate ownTransaction, int connections) {
+			TransactionTemplate ownTransaction, InvitationsProperties.Mail mail) {
 		this.run = run;
 		this.store = store;
 		this.gateway = gateway;
 		this.composer = composer;
 		this.ownTransaction = ownTransaction;
-		this.parallelism = Math.max(1, connections);
+		this.parallelism = Math.max(1, mail.connections());
+		InvitationsProperties.Retry settings = mail.retry();
+		this.retry = new RetryTemplate(RetryPolicy.builder()
+			.maxRetries(settings.maxRetries())
+			.delay(settings.delay())
+			.multiplier(settings.multiplier())
+			.maxDelay(settings.maxDelay())
+			.jitter(settings.jitter())
+			.includes(TemporaryRefusalException.class, MailServerUnavailableException.class)
+			.build());
+		double specRate = run.spec().throttle().perSecond();
+		double mailRate = mail.ratePerSecond();
+		this.rate = new RateLimiter(specRate > 0 && mailRate > 0 ? Math.min(specRate, mailRate) : Math.max(specRate, mailRate));
+		this.dailyLimit = mail.dailyLimit();
+		this.specDailyLimit = run.spec().throttle().perDay();
 		this.slots = new ArrayBlockingQueue<>(parallelism);
 		for (int i = 0; i < parallelism; i++) {
 			slots.add(new Slot());
@@ -83,7 +109,8 @@ public class DeliveryWriter implements ItemWriter<PendingInvitation>, StepExecut
 	@Override
 	public void write(Chunk<? extends PendingInvitation> chunk) throws Exception {
 		long t0 = System.nanoTime();
-		List<DeliveryStore.Claim> claims = ownTransaction.execute(status -> store.claim(run, chunk.getItems()));
+		List<? extends PendingInvitation> items = withinDailyLimits(chunk.getItems());
+		List<DeliveryStore.Claim> claims = ownTransaction.execute(status -> store.claim(run, items));
 		long t1 = System.nanoTime();
 		if (claims == null || claims.isEmpty()) {
 			return;
@@ -130,14 +157,34 @@ public class DeliveryWriter implements ItemWriter<PendingInvitation>, StepExecut
 		}
 	}
 
-	/** Sends a slice over one connection; stops at the first failure and says which were not sent. */
+	/** Trims the chunk to what the daily limits still allow; when nothing is allowed the job stops, restartably. */
+	private List<? extends PendingInvitation> withinDailyLimits(List<? extends PendingInvitation> items) {
+		long allowed = Long.MAX_VALUE;
+		if (dailyLimit > 0) {
+			allowed = dailyLimit - store.sentInLastDay(null);
+		}
+		if (specDailyLimit > 0) {
+			allowed = Math.min(allowed, specDailyLimit - store.sentInLastDay(run.spec().name()));
+		}
+		if (allowed <= 0) {
+			throw new DailyLimitReachedException("the daily sending limit is reached; the rest stays queued: run the same"
+					+ " spec again later to go on");
+		}
+		return allowed < items.size() ? items.subList(0, (int) allowed) : items;
+	}
+
+	/**
+	 * Sends a slice over one connection; stops at the first failure and says which were not sent. A 4xx reply or a
+	 * lost connection is retried with backoff; a 4xx still there after the retries leaves that invitation DEFERRED,
+	 * a server still unreachable stops the slice.
+	 */
 	private Slice send(List<DeliveryStore.Claim> claims) throws InterruptedException {
 		Slot slot = slots.take();
 		List<DeliveryStore.Outcome> outcomes = new ArrayList<>(claims.size());
 		try {
 			for (DeliveryStore.Claim claim : claims) {
 				var message = composer.compose(gateway.session(), claim.invitation(), claim.token(), claim.expiresAt());
-				outcomes.add(new DeliveryStore.Outcome(claim, slot.connection().send(message)));
+				outcomes.add(new DeliveryStore.Outcome(claim, sendWithRetries(slot, message)));
 			}
 			return new Slice(outcomes, List.of(), null);
 		}
@@ -148,6 +195,36 @@ public class DeliveryWriter implements ItemWriter<PendingInvitation>, StepExecut
 		}
 		finally {
 			slots.add(slot);
+		}
+	}
+
+	private SendResult sendWithRetries(Slot slot, jakarta.mail.internet.MimeMessage message) {
+		try {
+			return retry.execute(() -> {
+				rate.acquire();
+				SendResult result;
+				try {
+					result = slot.connection().send(message);
+				}
+				catch (MailServerUnavailableException ex) {
+					slot.close();
+					throw ex;
+				}
+				if (result.status() == SendResult.Status.DEFERRED) {
+					throw new TemporaryRefusalException(result);
+				}
+				return result;
+			});
+		}
+		catch (RetryException ex) {
+			Throwable last = ex.getCause() != null ? ex.getCause() : ex;
+			if (last instanceof TemporaryRefusalException refusal) {
+				return refusal.result();
+			}
+			if (last instanceof RuntimeException runtime) {
+				throw runtime;
+			}
+			throw new MailServerUnavailableException(last.getMessage(), last);
 		}
 	}
 

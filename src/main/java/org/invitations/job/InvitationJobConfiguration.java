@@ -136,8 +136,7 @@ public class InvitationJobConfiguration {
 		MailComposer composer = new MailComposer(run.spec(), properties.mail().from());
 		TransactionTemplate own = new TransactionTemplate(transactionManager);
 		own.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
-		DeliveryWriter writer = new DeliveryWriter(run, new DeliveryStore(jdbc), gateway, composer, own,
-				properties.mail().connections());
+		DeliveryWriter writer = new DeliveryWriter(run, new DeliveryStore(jdbc), gateway, composer, own, properties.mail());
 		return new StepBuilder("deliver", jobRepository).<PendingInvitation, PendingInvitation>chunk(run.spec().chunkSize())
 			.transactionManager(transactionManager)
 			.reader(new PendingInvitationReader(jdbc, signal, run.jobInstanceId(), run.jobExecutionId(), run.spec().chunkSize()))

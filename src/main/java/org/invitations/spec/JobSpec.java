@@ -21,10 +21,20 @@ import java.time.Duration;
  * @param from the sender address, or {@code null} for the configured default
  * @param organisation the organisation's name shown in the emails
  * @param resend limits on resending this spec's invitations
+ * @param throttle sending limits of this spec, on top of the mail configuration's
  */
 public record JobSpec(Path file, String checksum, String name, SourceSpec source, Filters filters, String role,
 		Kind kind, String template, Duration tokenTtl, int chunkSize, URI linkBaseUrl, String from,
-		String organisation, Resend resend) {
+		String organisation, Resend resend, Throttle throttle) {
+
+	/**
+	 * Sending limits, e.g. a provider's 14 messages per second and 2,000 per day.
+	 *
+	 * @param perSecond messages per second, 0 for no limit
+	 * @param perDay messages of this spec in any 24 hours, 0 for no limit
+	 */
+	public record Throttle(double perSecond, long perDay) {
+	}
 
 	/**
 	 * Limits on resending one invitation.

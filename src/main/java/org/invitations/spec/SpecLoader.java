@@ -194,8 +194,15 @@ public final class SpecLoader {
 		}
 		Duration minInterval = rawResend.minInterval() == null ? Duration.ofHours(1)
 				: duration(file, "resend.min-interval", rawResend.minInterval());
+		RawThrottle rawThrottle = raw.throttle() != null ? raw.throttle() : new RawThrottle(null, null);
+		double perSecond = rawThrottle.perSecond() == null ? 0 : rawThrottle.perSecond();
+		long perDay = rawThrottle.perDay() == null ? 0 : rawThrottle.perDay();
+		if (perSecond < 0 || perDay < 0) {
+			throw new SpecException(file, "key 'throttle'", "limits must be positive (or 0 for none)");
+		}
 		return new JobSpec(file, checksum, name, source, filters, role, kind, template, ttl, chunkSize, link,
-				raw.from(), organisation, new JobSpec.Resend(maxAttempts, minInterval));
+				raw.from(), organisation, new JobSpec.Resend(maxAttempts, minInterval),
+				new JobSpec.Throttle(perSecond, perDay));
 	}
 
 	private JobSpec.SourceSpec source(Path file, RawSource raw) {
@@ -283,7 +290,10 @@ public final class SpecLoader {
 	/** The spec as written; every key is optional here so that validation can name what is missing. */
 	record RawSpec(String job, String name, RawSource source, RawFilters filters, String role, String kind, String template,
 			String tokenTtl, Integer chunkSize, String linkBaseUrl, String from, String organisation,
-			String description, RawResend resend) {
+			String description, RawResend resend, RawThrottle throttle) {
+	}
+
+	record RawThrottle(Double perSecond, Long perDay) {
 	}
 
 	record RawResend(Integer maxAttempts, String minInterval) {

@@ -20,7 +20,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class SmtpFaultProxy implements AutoCloseable {
 
-	private final int targetPort;
+	private final int defaultTarget;
+
+	private volatile int targetPort;
 
 	private final int port;
 
@@ -35,6 +37,7 @@ public final class SmtpFaultProxy implements AutoCloseable {
 	private volatile boolean down;
 
 	private SmtpFaultProxy(int targetPort) throws IOException {
+		this.defaultTarget = targetPort;
 		this.targetPort = targetPort;
 		this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
 		this.port = server.getLocalPort();
@@ -68,9 +71,17 @@ public final class SmtpFaultProxy implements AutoCloseable {
 		return down;
 	}
 
-	/** Comes back up on the same port with no limit; connections from before are cut. */
+	/** Sends new connections to another server on loopback, until {@link #restore()}. */
+	public synchronized void retarget(int port) {
+		targetPort = port;
+		sockets.forEach(SmtpFaultProxy::closeQuietly);
+		sockets.clear();
+	}
+
+	/** Comes back up on the same port, forwarding to the first server with no limit; connections from before are cut. */
 	public synchronized void restore() {
 		limit = Integer.MAX_VALUE;
+		targetPort = defaultTarget;
 		down = false;
 		sockets.forEach(SmtpFaultProxy::closeQuietly);
 		sockets.clear();

@@ -1,0 +1,116 @@
+package org.invitations;
+
+import java.time.Duration;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.invitations.testsupport.ScriptedSmtpServer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What SMTP servers really do: temporary and permanent refusals, going down, hanging. */
+class DeliveryFaultsIT extends IntegrationTest {
+
+	private ScriptedSmtpServer server;
+
+	@BeforeEach
+	void scriptedServer() {
+		server = ScriptedSmtpServer.start();
+		SMTP_PATH.retarget(server.port());
+	}
+
+	@AfterEach
+	void stop() {
+		server.close();
+	}
+
+	private String people(String name, int n) throws Exception {
+		write(name + ".csv", "email,first_name,last_name\n" + IntStream.rangeClosed(1, n)
+			.mapToObj(i -> "p" + i + "@example.org,P" + i + ",Person")
+			.collect(Collectors.joining("\n")));
+		return spec(name, name + ".csv").toString();
+	}
+
+	@Test
+	void temporaryRefusalsAreRetriedAndDelivered() throws Exception {
+		server.replyToRecipients((to, attempt) -> switch (to) {
+			case "p1@example.org" -> attempt == 1 ? "451 4.3.0 try again later" : null;
+			case "p2@example.org" -> attempt <= 2 ? "452 4.2.2 mailbox full, try later" : null;
+			case "p3@example.org" -> attempt == 1 ? "421 4.3.2 service shutting down" : null;
+			default -> null;
+		});
+
+		Result run = cli("run", people("retry", 5));
+
+		assertThat(run.exitCode()).as(run.err()).isZero();
+		assertThat(server.delivered()).containsExactlyInAnyOrder("p1@example.org", "p2@example.org", "p3@example.org",
+				"p4@example.org", "p5@example.org");
+		assertThat(server.attempts("p2@example.org")).isEqualTo(3);
+		assertThat(count("SELECT count(*) FROM invitation WHERE status = 'SENT'")).isEqualTo(5);
+	}
+
+	@Test
+	void permanentRefusalFailsThatRecipientOnlyAndRevokesItsToken() throws Exception {
+		server.replyToRecipients((to, attempt) -> to.equals("p2@example.org") ? "550 5.1.1 no such user" : null);
+
+		Result run = cli("run", people("reject", 4));
+
+		assertThat(run.exitCode()).as(run.err()).isZero();
+		assertThat(run.out()).containsPattern("SENT\\s+3").containsPattern("FAILED\\s+1\\s+SMTP_REJECTED 1");
+		assertThat(server.delivered()).hasSize(3).doesNotContain("p2@example.org");
+		assertThat(server.attempts("p2@example.org")).isEqualTo(1);
+		assertThat(jdbc.queryForMap("""
+				SELECT i.status, i.token_hash IS NULL AS revoked, i.last_smtp_reply FROM invitation i
+				JOIN person p ON p.id = i.person_id WHERE p.email_normalized = 'p2@example.org'"""))
+			.containsEntry("status", "FAILED")
+			.containsEntry("revoked", true)
+			.hasEntrySatisfying("last_smtp_reply", reply -> assertThat((String) reply).contains("550 5.1.1 no such user"));
+		assertThat(count("SELECT count(*) FROM retired_token WHERE reason = 'FAILED'")).isEqualTo(1);
+	}
+
+	@Test
+	void aRefusalThatDoesNotClearLeavesTheInvitationDeferred() throws Exception {
+		server.replyToRecipients((to, attempt) -> to.equals("p1@example.org") ? "450 4.2.1 mailbox busy" : null);
+
+		Result run = cli("run", people("busy", 2));
+
+		assertThat(run.exitCode()).as(run.err()).isZero();
+		assertThat(run.out()).containsPattern("DEFERRED\\s+1\\s+SMTP_TEMPORARY 1");
+		assertThat(server.attempts("p1@example.org")).isEqualTo(4);
+		assertThat(jdbc.queryForObject("SELECT last_smtp_reply FROM invitation WHERE status = 'DEFERRED'", String.class))
+			.contains("450 4.2.1 mailbox busy");
+	}
+
+	@Test
+	void serverDownFailsTheJobRestartablyAndUpAgainDeliversEveryoneOnce() throws Exception {
+		server.down();
+		String spec = people("down", 6);
+
+		Result failed = cli("run", spec);
+
+		assertThat(failed.exitCode()).isEqualTo(1);
+		assertThat(count("SELECT count(*) FROM invitation WHERE status = 'QUEUED' AND token_hash IS NULL")).isEqualTo(6);
+		server.up();
+		Result restarted = cli("run", spec);
+		assertThat(restarted.exitCode()).as(restarted.err()).isZero();
+		assertThat(server.delivered()).hasSize(6).doesNotHaveDuplicates();
+	}
+
+	@Test
+	void aHangingServerTripsTheTimeout() throws Exception {
+		server.greetAfter(Duration.ofSeconds(30));
+		long start = System.nanoTime();
+
+		Result run = cli("run", people("slow", 2));
+
+		assertThat(run.exitCode()).isEqualTo(1);
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(25));
+		assertThat(run.err()).containsIgnoringCase("timed out");
+		assertThat(count("SELECT count(*) FROM invitation WHERE status = 'QUEUED'")).isEqualTo(2);
+	}
+
+}

@@ -1,0 +1,206 @@
+package org.invitations.testsupport;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
+
+/**
+ * An SMTP server for fault tests that answers what the test chooses: a reply per recipient and attempt (for
+ * 4xx, 5xx, 421), a slow greeting, and going down and up again on the same port. It keeps who received a
+ * message; everything else it accepts.
+ */
+public final class ScriptedSmtpServer implements AutoCloseable {
+
+	private final int port;
+
+	private final List<String> delivered = new CopyOnWriteArrayList<>();
+
+	private final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
+
+	private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+
+	private volatile BiFunction<String, Integer, String> rcptReply = (recipient, attempt) -> null;
+
+	private volatile Duration greetingDelay = Duration.ZERO;
+
+	private volatile ServerSocket server;
+
+	private ScriptedSmtpServer() throws IOException {
+		server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+		port = server.getLocalPort();
+		accept(server);
+	}
+
+	public static ScriptedSmtpServer start() {
+		try {
+			return new ScriptedSmtpServer();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	public int port() {
+		return port;
+	}
+
+	/**
+	 * Chooses the reply to RCPT TO: given the address and its attempt number (1 for the first), a full reply line
+	 * such as {@code 451 4.3.0 try later}, or {@code null} for 250. A 421 reply closes the connection.
+	 */
+	public void replyToRecipients(BiFunction<String, Integer, String> reply) {
+		rcptReply = reply;
+	}
+
+	/** Waits this long before greeting each new connection. */
+	public void greetAfter(Duration delay) {
+		greetingDelay = delay;
+	}
+
+	/** Recipients of accepted messages, one entry per message. */
+	public List<String> delivered() {
+		return List.copyOf(delivered);
+	}
+
+	public int attempts(String recipient) {
+		AtomicInteger n = attempts.get(recipient);
+		return n == null ? 0 : n.get();
+	}
+
+	/** Stops listening and cuts every connection: the server is down. */
+	public synchronized void down() {
+		close(server);
+		sockets.forEach(ScriptedSmtpServer::close);
+		sockets.clear();
+	}
+
+	/** Listens again on the same port. */
+	public synchronized void up() {
+		try {
+			ServerSocket reopened = new ServerSocket();
+			reopened.setReuseAddress(true);
+			reopened.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+			server = reopened;
+			accept(reopened);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	private void accept(ServerSocket listening) {
+		Thread acceptor = new Thread(() -> {
+			while (!listening.isClosed()) {
+				try {
+					Socket socket = listening.accept();
+					sockets.add(socket);
+					Thread session = new Thread(() -> session(socket), "scripted-smtp-session");
+					session.setDaemon(true);
+					session.start();
+				}
+				catch (IOException ex) {
+					// closed by down() or close()
+				}
+			}
+		}, "scripted-smtp");
+		acceptor.setDaemon(true);
+		acceptor.start();
+	}
+
+	private void session(Socket socket) {
+		try (socket; BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+				OutputStream out = socket.getOutputStream()) {
+			if (!greetingDelay.isZero()) {
+				Thread.sleep(greetingDelay.toMillis());
+			}
+			reply(out, "220 scripted ESMTP");
+			String recipient = null;
+			boolean accepted = false;
+			String line;
+			while ((line = in.readLine()) != null) {
+				String command = line.toUpperCase();
+				if (command.startsWith("EHLO")) {
+					reply(out, "250-scripted\r\n250 8BITMIME");
+				}
+				else if (command.startsWith("HELO") || command.startsWith("NOOP")) {
+					reply(out, "250 OK");
+				}
+				else if (command.startsWith("MAIL FROM") || command.startsWith("RSET")) {
+					recipient = null;
+					accepted = false;
+					reply(out, "250 OK");
+				}
+				else if (command.startsWith("RCPT TO")) {
+					recipient = line.substring(line.indexOf('<') + 1, line.indexOf('>')).toLowerCase();
+					int attempt = attempts.computeIfAbsent(recipient, r -> new AtomicInteger()).incrementAndGet();
+					String answer = rcptReply.apply(recipient, attempt);
+					accepted = answer == null;
+					reply(out, answer == null ? "250 OK" : answer);
+					if (answer != null && answer.startsWith("421")) {
+						return;
+					}
+				}
+				else if (command.startsWith("DATA")) {
+					if (!accepted) {
+						reply(out, "554 no valid recipients");
+						continue;
+					}
+					reply(out, "354 go ahead");
+					while ((line = in.readLine()) != null && !line.equals(".")) {
+						// the message itself is not kept
+					}
+					delivered.add(recipient);
+					reply(out, "250 OK queued");
+				}
+				else if (command.startsWith("QUIT")) {
+					reply(out, "221 bye");
+					return;
+				}
+				else {
+					reply(out, "502 not implemented");
+				}
+			}
+		}
+		catch (IOException | InterruptedException ex) {
+			// cut by down(), or the client left
+		}
+		finally {
+			sockets.remove(socket);
+		}
+	}
+
+	private static void reply(OutputStream out, String text) throws IOException {
+		out.write((text + "\r\n").getBytes(StandardCharsets.US_ASCII));
+		out.flush();
+	}
+
+	private static void close(java.io.Closeable closeable) {
+		try {
+			closeable.close();
+		}
+		catch (IOException ex) {
+			// going away
+		}
+	}
+
+	@Override
+	public void close() {
+		down();
+	}
+
+}
