@@ -61,14 +61,15 @@ public class InvitationJobConfiguration {
 	public static final String JOB_NAME = "invitationJob";
 
 	@Bean
-	Job invitationJob(JobRepository jobRepository, Step selectStep, Step deliverStep, SelectionSignal signal) {
+	Job invitationJob(JobRepository jobRepository, Step selectStep, Step deliverStep, SelectionSignal signal,
+			ExecutionOwnership ownership) {
 		// Delivery starts with the first committed chunk of selection instead of waiting for all of it.
 		Flow select = new FlowBuilder<Flow>("selectFlow").start(selectStep).build();
 		Flow deliver = new FlowBuilder<Flow>("deliverFlow").start(deliverStep).build();
 		Flow both = new FlowBuilder<Flow>("selectAndDeliver").split(new SimpleAsyncTaskExecutor("invitation-step-"))
 			.add(select, deliver)
 			.build();
-		return new JobBuilder(JOB_NAME, jobRepository).start(both).end().listener(new JobExecutionListener() {
+		return new JobBuilder(JOB_NAME, jobRepository).start(both).end().listener(ownership).listener(new JobExecutionListener() {
 			@Override
 			public void afterJob(JobExecution jobExecution) {
 				signal.forget(jobExecution.getId());

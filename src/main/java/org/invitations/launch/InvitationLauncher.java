@@ -18,6 +18,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import org.invitations.InvitationsProperties;
 import org.invitations.delivery.MailComposer;
+import org.invitations.job.ExecutionOwnership;
 import org.invitations.job.InvitationJobConfiguration;
 import org.invitations.resend.ResendFilter;
 import org.invitations.resend.ResendReaders;
@@ -51,9 +52,11 @@ public class InvitationLauncher {
 
 	private final InvitationsProperties properties;
 
+	private final ExecutionOwnership ownership;
+
 	public InvitationLauncher(JobOperator jobOperator, JobRepository jobRepository,
-			@Qualifier(InvitationJobConfiguration.JOB_NAME) Job invitationJob,
-			RunHistory history, JdbcTemplate jdbc, TransactionTemplate transaction, InvitationsProperties properties) {
+			@Qualifier(InvitationJobConfiguration.JOB_NAME) Job invitationJob, RunHistory history, JdbcTemplate jdbc,
+			TransactionTemplate transaction, InvitationsProperties properties, ExecutionOwnership ownership) {
 		this.jobOperator = jobOperator;
 		this.jobRepository = jobRepository;
 		this.invitationJob = invitationJob;
@@ -61,6 +64,7 @@ public class InvitationLauncher {
 		this.jdbc = jdbc;
 		this.transaction = transaction;
 		this.properties = properties;
+		this.ownership = ownership;
 	}
 
 	/**
@@ -102,9 +106,19 @@ public class InvitationLauncher {
 				return jobOperator.restart(jobRepository.getJobExecution(last.executionId()));
 			}
 			if (isRunning(last)) {
-				throw new SpecException("run " + last.parameters().get(JobParameterNames.RUN) + " of '" + spec.name()
-						+ "' (execution " + last.executionId() + ") is still marked " + last.status()
-						+ "; wait for it to end");
+				java.util.Optional<String> gone = ownership.goneBecause(last.executionId());
+				if (gone.isEmpty()) {
+					throw new SpecException("run " + last.parameters().get(JobParameterNames.RUN) + " of '" + spec.name()
+							+ "' (execution " + last.executionId() + ") is still running; wait for it to end");
+				}
+				// The process died without ending its execution: mark it failed, then restart it like any failure.
+				log.warn("Execution {} is marked {} but {}: recovering it", last.executionId(), last.status(), gone.get());
+				JobExecution dead = jobRepository.getJobExecution(last.executionId());
+				jobOperator.recover(dead);
+				if (same) {
+					return jobOperator.restart(jobRepository.getJobExecution(last.executionId()));
+				}
+				last = history.last(spec.name(), dryRun);
 			}
 			if (!abandonUnfinished) {
 				throw new SpecException("run " + last.parameters().get(JobParameterNames.RUN) + " of '" + spec.name()

@@ -1,0 +1,72 @@
+package org.invitations;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A real separate JVM runs the job and is killed (destroyForcibly: SIGKILL) in the middle of delivery. The next
+ * run of the same spec recovers the dead execution and completes it: everyone delivered, duplicates at most the
+ * messages that were in flight, which the report counts as in doubt.
+ */
+class CrashRecoveryIT extends IntegrationTest {
+
+	@Test
+	void killedMidDeliveryThenRunAgainDeliversEveryoneWithDuplicatesOnlyInDoubt() throws Exception {
+		int people = 300;
+		write("crash.csv", "email,first_name,last_name\n" + IntStream.rangeClosed(1, people)
+			.mapToObj(i -> "p" + i + "@example.org,P" + i + ",Person")
+			.collect(Collectors.joining("\n")));
+		Path spec = spec("crash", "crash.csv", "throttle:", "  per-second: 150");
+
+		Process child = startChild(spec);
+		boolean some = SMTP.waitForIncomingEmail(60_000, 40);
+		child.destroyForcibly();
+		assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+		assertThat(some).as("the child sent 40 messages before it was killed; its output is in "
+				+ dir.resolve("child.log")).isTrue();
+		int beforeKill = received().size();
+		assertThat(beforeKill).isLessThan(people);
+		assertThat(jdbc.queryForObject("SELECT status FROM batch_job_execution", String.class)).isEqualTo("STARTED");
+		long inFlight = count("SELECT count(*) FROM invitation WHERE status = 'SENDING'");
+
+		Result again = cli("run", spec.toString());
+
+		assertThat(again.exitCode()).as(again.out() + again.err()).isZero();
+		Map<String, Long> perRecipient = received().stream()
+			.collect(Collectors.groupingBy(Mails::to, Collectors.counting()));
+		assertThat(perRecipient).hasSize(people);
+		long duplicates = received().size() - people;
+		long inDoubt = count("SELECT count(*) FROM job_report_item WHERE reason = 'IN_DOUBT'");
+		assertThat(duplicates).isLessThanOrEqualTo(inDoubt).isLessThanOrEqualTo(inFlight);
+		assertThat(count("SELECT count(*) FROM invitation WHERE status = 'SENT'")).isEqualTo(people);
+		assertThat(jdbc.queryForList("SELECT status FROM batch_job_execution ORDER BY job_execution_id", String.class))
+			.containsExactly("FAILED", "COMPLETED");
+	}
+
+	private Process startChild(Path spec) throws Exception {
+		JdbcConnectionDetails database = context.getBean(JdbcConnectionDetails.class);
+		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+				"-Xmx256m", "-cp", System.getProperty("java.class.path"),
+				"-Dspring.datasource.url=" + database.getJdbcUrl(),
+				"-Dspring.datasource.username=" + database.getUsername(),
+				"-Dspring.datasource.password=" + database.getPassword(), "-Dspring.mail.host=127.0.0.1",
+				"-Dspring.mail.port=" + SMTP.getSmtp().getPort(),
+				"-Dinvitations.mail.from=Example Parish <no-reply@example.org>",
+				"org.invitations.InvitationsApplication", "run", spec.toString()));
+		return new ProcessBuilder(command).redirectErrorStream(true)
+			.redirectOutput(dir.resolve("child.log").toFile())
+			.start();
+	}
+
+}
