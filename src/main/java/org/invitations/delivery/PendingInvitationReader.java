@@ -39,6 +39,12 @@ public class PendingInvitationReader implements ItemReader<PendingInvitation> {
 
 	private boolean lastPass;
 
+	/** When the reader began waiting for a select step that does not exist yet. */
+	private long waitingSince;
+
+	/** A select step that has not been created after this long never will be: its flow failed before it. */
+	private static final long NO_SELECT_GRACE_NANOS = java.time.Duration.ofSeconds(30).toNanos();
+
 	public PendingInvitationReader(JdbcTemplate jdbc, SelectionSignal selection, long jobInstanceId, long jobExecutionId,
 			int pageSize) {
 		this.jdbc = jdbc;
@@ -52,7 +58,7 @@ public class PendingInvitationReader implements ItemReader<PendingInvitation> {
 	public PendingInvitation read() throws InterruptedException {
 		while (page.isEmpty()) {
 			// Asked before reading, so that everything queued before selection ended is in the page.
-			boolean over = selection.isOver(jobInstanceId, jobExecutionId);
+			boolean over = selection.isOver(jobInstanceId, jobExecutionId) || selectNeverStarted();
 			List<PendingInvitation> next = next();
 			if (!next.isEmpty()) {
 				lastId = next.get(next.size() - 1).id();
@@ -75,6 +81,18 @@ public class PendingInvitationReader implements ItemReader<PendingInvitation> {
 			recent.remove(recent.iterator().next());
 		}
 		return item;
+	}
+
+	private boolean selectNeverStarted() {
+		if (selection.selectStarted(jobExecutionId)) {
+			waitingSince = 0;
+			return false;
+		}
+		long now = System.nanoTime();
+		if (waitingSince == 0) {
+			waitingSince = now;
+		}
+		return now - waitingSince > NO_SELECT_GRACE_NANOS;
 	}
 
 	private List<PendingInvitation> next() {

@@ -79,7 +79,10 @@ final class PreparedMessage extends MimeMessage {
 	}
 
 	/** RFC 2045 6.7; line breaks in the text become CRLF, a leading dot is encoded too. */
-	static void quotedPrintable(ByteArrayOutputStream out, byte[] body) {
+	static void quotedPrintable(ByteArrayOutputStream sink, byte[] body) {
+		// Worst case: every byte encoded (3x) plus a soft break every 25 bytes.
+		byte[] out = new byte[body.length * 3 + body.length / 8 + 16];
+		int o = 0;
 		int column = 0;
 		for (int i = 0; i < body.length; i++) {
 			int b = body[i] & 0xFF;
@@ -87,8 +90,8 @@ final class PreparedMessage extends MimeMessage {
 				continue;
 			}
 			if (b == '\n') {
-				out.write('\r');
-				out.write('\n');
+				out[o++] = '\r';
+				out[o++] = '\n';
 				column = 0;
 				continue;
 			}
@@ -97,9 +100,9 @@ final class PreparedMessage extends MimeMessage {
 					|| ((b == ' ' || b == '\t') && !lineEnd);
 			int width = literal ? 1 : 3;
 			if (column + width > 75) {
-				out.write('=');
-				out.write('\r');
-				out.write('\n');
+				out[o++] = '=';
+				out[o++] = '\r';
+				out[o++] = '\n';
 				column = 0;
 				if (b == '.') {
 					literal = false;
@@ -107,15 +110,16 @@ final class PreparedMessage extends MimeMessage {
 				}
 			}
 			if (literal) {
-				out.write(b);
+				out[o++] = (byte) b;
 			}
 			else {
-				out.write('=');
-				out.write(HEX[b >> 4]);
-				out.write(HEX[b & 0xF]);
+				out[o++] = '=';
+				out[o++] = HEX[b >> 4];
+				out[o++] = HEX[b & 0xF];
 			}
 			column += width;
 		}
+		sink.write(out, 0, o);
 	}
 
 	private static void ascii(ByteArrayOutputStream out, String text) {

@@ -74,6 +74,14 @@ public class SelectionSignal {
 		return completed != null && completed > 0;
 	}
 
+	/** Whether this execution has a select step at all (it can fail before it is created). */
+	public boolean selectStarted(long jobExecutionId) {
+		Integer steps = jdbc.queryForObject(
+				"SELECT count(*) FROM batch_step_execution WHERE job_execution_id = ? AND step_name = 'select'",
+				Integer.class, jobExecutionId);
+		return steps != null && steps > 0;
+	}
+
 	/** Forgets an execution once its job ended. */
 	public void forget(long jobExecutionId) {
 		ended.remove(jobExecutionId);
