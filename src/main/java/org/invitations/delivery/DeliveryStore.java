@@ -94,16 +94,15 @@ public class DeliveryStore {
 				SELECT token_hash, id, 'SUPERSEDED' FROM invitation
 				WHERE id = ANY(?) AND status = 'SENDING' AND token_hash IS NOT NULL ON CONFLICT DO NOTHING
 				""", (Object) claims.stream().filter(Claim::inDoubt).map(c -> c.invitation().id()).toArray(Long[]::new));
-		jdbc.update("""
+		Map<Long, Instant> expiry = new HashMap<>();
+		jdbc.query("""
 				UPDATE invitation i SET status = 'SENDING', token_hash = decode(t.hash, 'hex'), expires_at = now() + i.token_ttl,
 				       sending_execution_id = ?
 				FROM unnest(?::text[], ?::bigint[]) AS t(hash, id) WHERE i.id = t.id
-				""", run.jobExecutionId(), updates.stream().map(u -> (String) u[0]).toArray(String[]::new),
+				RETURNING i.id, i.expires_at
+				""", (RowCallbackHandler) rs -> expiry.put(rs.getLong(1), rs.getTimestamp(2).toInstant()),
+				run.jobExecutionId(), updates.stream().map(u -> (String) u[0]).toArray(String[]::new),
 				updates.stream().map(u -> (Long) u[1]).toArray(Long[]::new));
-		Map<Long, Instant> expiry = new HashMap<>();
-		jdbc.query("SELECT id, expires_at FROM invitation WHERE id = ANY(?)",
-				(RowCallbackHandler) rs -> expiry.put(rs.getLong(1), rs.getTimestamp(2).toInstant()),
-				(Object) claims.stream().map(c -> c.invitation().id()).toArray(Long[]::new));
 		recordSkips(run, skipped);
 		events(run, claims.stream().filter(Claim::inDoubt).map(c -> c.invitation().id()).toList(), "IN_DOUBT",
 				"an earlier attempt was interrupted after its message may have left; sending again with a new link");

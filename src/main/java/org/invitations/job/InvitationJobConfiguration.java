@@ -78,15 +78,22 @@ public class InvitationJobConfiguration {
 	}
 
 	/** Tells the deliver step when the select step committed a chunk and when it ended. */
-	private static Object signalling(SelectionSignal signal) {
-		return new SelectionListener(signal);
+	private static Object signalling(SelectionSignal signal, JdbcTemplate jdbc) {
+		return new SelectionListener(signal, jdbc, new java.util.concurrent.atomic.AtomicLong());
 	}
 
-	private record SelectionListener(SelectionSignal signal) implements StepExecutionListener, ChunkListener<Object, Object> {
+	private record SelectionListener(SelectionSignal signal, JdbcTemplate jdbc,
+			java.util.concurrent.atomic.AtomicLong items) implements StepExecutionListener, ChunkListener<Object, Object> {
 
 		@Override
 		public void afterChunk(Chunk<Object> chunk) {
 			signal.queued();
+			long before = items.getAndAdd(chunk.size());
+			// A bulk run can grow the tables tenfold before autovacuum looks: refresh the planner's statistics at
+			// each power of ten so that delivery's per-chunk statements keep their index plans.
+			if (Long.toString(before).length() < Long.toString(before + chunk.size()).length() && before + chunk.size() >= 1000) {
+				jdbc.execute("ANALYZE invitation, job_report_item, person");
+			}
 		}
 
 		@Override
@@ -108,7 +115,7 @@ public class InvitationJobConfiguration {
 				.transactionManager(transactionManager)
 				.reader(ResendReaders.reader(dataSource, run.spec().name(), ResendFilter.parse(run.sourceRef()), chunkSize))
 				.writer(new ResendWriter(jdbc, run, reports))
-				.listener(signalling(signal))
+				.listener(signalling(signal, jdbc))
 				.listener(new ProgressListener<ResendCandidate, ResendCandidate>("resend",
 						step -> step.getJobExecution().getJobParameters().getLong(JobParameterNames.SOURCE_ITEMS, 0L)))
 				.build();
@@ -122,7 +129,7 @@ public class InvitationJobConfiguration {
 			.reader(reader)
 			.processor(new RowValidator())
 			.writer(new SelectionWriter(jdbc, run, new PersonStore(jdbc), reports))
-			.listener(signalling(signal))
+			.listener(signalling(signal, jdbc))
 			.listener(new ProgressListener<SourceRow, Candidate>(run.dryRun() ? "check" : "select",
 					step -> step.getJobExecution().getJobParameters().getLong(JobParameterNames.SOURCE_ITEMS, 0L)))
 			.build();
