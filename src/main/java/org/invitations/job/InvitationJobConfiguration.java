@@ -71,6 +71,13 @@ public class InvitationJobConfiguration {
 			.build();
 		return new JobBuilder(JOB_NAME, jobRepository).start(both).end().listener(ownership).listener(new JobExecutionListener() {
 			@Override
+			public void beforeJob(JobExecution jobExecution) {
+				// Create both job-scoped steps here, in one thread, rather than concurrently in the split's threads.
+				selectStep.getName();
+				deliverStep.getName();
+			}
+
+			@Override
 			public void afterJob(JobExecution jobExecution) {
 				signal.forget(jobExecution.getId());
 			}
