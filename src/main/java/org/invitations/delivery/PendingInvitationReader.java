@@ -58,6 +58,7 @@ public class PendingInvitationReader implements ItemReader<PendingInvitation> {
 	public PendingInvitation read() throws InterruptedException {
 		while (page.isEmpty()) {
 			// Asked before reading, so that everything queued before selection ended is in the page.
+			long seen = selection.version();
 			boolean over = selection.isOver(jobInstanceId, jobExecutionId) || selectNeverStarted();
 			List<PendingInvitation> next = next();
 			if (!next.isEmpty()) {
@@ -72,7 +73,7 @@ public class PendingInvitationReader implements ItemReader<PendingInvitation> {
 				lastId = 0;
 			}
 			else {
-				selection.await();
+				selection.await(seen);
 			}
 		}
 		PendingInvitation item = page.poll();

@@ -25,6 +25,9 @@ public class SelectionSignal {
 
 	private final Map<Long, Boolean> ended = new ConcurrentHashMap<>();
 
+	/** Counts signals, so that a signal sent between a check and the wait is not missed. */
+	private final java.util.concurrent.atomic.AtomicLong version = new java.util.concurrent.atomic.AtomicLong();
+
 	public SelectionSignal(JdbcTemplate jdbc) {
 		this.jdbc = jdbc;
 	}
@@ -43,6 +46,7 @@ public class SelectionSignal {
 	private void signal() {
 		lock.lock();
 		try {
+			version.incrementAndGet();
 			changed.signalAll();
 		}
 		finally {
@@ -50,11 +54,18 @@ public class SelectionSignal {
 		}
 	}
 
-	/** Waits until the select step signals, or a second at most. */
-	public void await() throws InterruptedException {
+	/** The number of signals so far; pass it to {@link #await(long)} after checking for work. */
+	public long version() {
+		return version.get();
+	}
+
+	/** Waits until the select step signals after {@code seen}, or a second at most. */
+	public void await(long seen) throws InterruptedException {
 		lock.lock();
 		try {
-			changed.await(1, TimeUnit.SECONDS);
+			if (version.get() == seen) {
+				changed.await(1, TimeUnit.SECONDS);
+			}
 		}
 		finally {
 			lock.unlock();
