@@ -17,7 +17,7 @@ import org.invitations.bench.BenchSmtpSink;
 		description = { "Benchmark: creates N synthetic people in a new group, runs the real invitation job over them",
 				"against an SMTP server, checks that exactly N distinct messages were accepted, and prints",
 				"invitations per second end to end and per step, peak heap and the delivery settings." })
-class BenchCommand implements Callable<Integer> {
+class BenchCommand extends Subcommand implements Callable<Integer> {
 
 	@Option(names = "--people", defaultValue = "100000", description = "synthetic people (default ${DEFAULT-VALUE})")
 	long people;
@@ -35,12 +35,6 @@ class BenchCommand implements Callable<Integer> {
 	@Option(names = "--chunk-size", defaultValue = "500", description = "items per chunk (default ${DEFAULT-VALUE})")
 	int chunkSize;
 
-	@CommandLine.Spec
-	CommandLine.Model.CommandSpec command;
-
-	@CommandLine.ParentCommand
-	InvitationsCommand root;
-
 	@Override
 	public Integer call() throws Exception {
 		BenchSmtpSink sink = port == 0 ? BenchSmtpSink.start() : null;
@@ -49,8 +43,8 @@ class BenchCommand implements Callable<Integer> {
 		System.setProperty("spring.mail.host", host);
 		System.setProperty("spring.mail.port", Integer.toString(smtpPort));
 		System.setProperty("invitations.mail.connections", Integer.toString(connections));
-		BenchRunner.Result result = root.bean(BenchRunner.class).run(people, chunkSize);
-		var out = command.commandLine().getOut();
+		BenchRunner.Result result = bean(BenchRunner.class).run(people, chunkSize);
+		var out = out();
 		long sent = result.sent();
 		out.printf("people: %d, job execution %d %s%n", people, result.execution().getId(), result.execution().getStatus());
 		out.printf("delivery: %s:%d, %d connections, chunk size %d, max heap %d MB%n", host, smtpPort, connections,

@@ -12,7 +12,7 @@ import org.invitations.lifecycle.InvitationAdmin;
 /** {@code cancel}: revokes one invitation or every open invitation of a run; the links stop working at once. */
 @Command(name = "cancel", mixinStandardHelpOptions = true,
 		description = "Cancels open invitations: their links stop working at once; the history records who and why.")
-class CancelCommand implements Callable<Integer> {
+class CancelCommand extends Subcommand implements Callable<Integer> {
 
 	@ArgGroup(exclusive = true, multiplicity = "1")
 	Target target;
@@ -33,20 +33,14 @@ class CancelCommand implements Callable<Integer> {
 	@Option(names = "--by", defaultValue = "${sys:user.name}", description = "who cancels (default: the OS user)")
 	String by;
 
-	@CommandLine.Spec
-	CommandLine.Model.CommandSpec command;
-
-	@CommandLine.ParentCommand
-	InvitationsCommand root;
-
 	@Override
 	public Integer call() {
-		InvitationAdmin admin = root.bean(InvitationAdmin.class);
+		InvitationAdmin admin = bean(InvitationAdmin.class);
 		if (target.invitation != null && !admin.exists(target.invitation)) {
-			throw new CommandLine.ParameterException(command.commandLine(), "no invitation " + target.invitation);
+			throw usage("no invitation " + target.invitation);
 		}
 		int cancelled = admin.cancel(target.invitation, target.execution, "operator:" + by, reason);
-		command.commandLine().getOut().println(cancelled + " invitation" + (cancelled == 1 ? "" : "s") + " cancelled");
+		out().println(cancelled + " invitation" + (cancelled == 1 ? "" : "s") + " cancelled");
 		return 0;
 	}
 

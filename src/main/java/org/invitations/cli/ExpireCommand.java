@@ -20,7 +20,7 @@ import org.invitations.spec.SpecLoader;
 @Command(name = "expire", mixinStandardHelpOptions = true,
 		description = { "Turns open invitations past their expiry into EXPIRED, in set-based batches;",
 				"with a spec, also purges old token hashes. Safe to run twice: the second run finds nothing." })
-class ExpireCommand implements Callable<Integer> {
+class ExpireCommand extends Subcommand implements Callable<Integer> {
 
 	@Parameters(paramLabel = "SPEC", arity = "0..1", description = "an expiry spec (job: expire), e.g. jobs/expire.yml")
 	Path specFile;
@@ -28,22 +28,16 @@ class ExpireCommand implements Callable<Integer> {
 	@Option(names = "--batch-size", defaultValue = "10000", description = "invitations per statement (default ${DEFAULT-VALUE})")
 	int batchSize;
 
-	@CommandLine.Spec
-	CommandLine.Model.CommandSpec command;
-
-	@CommandLine.ParentCommand
-	InvitationsCommand root;
-
 	@Override
 	public Integer call() throws Exception {
 		ExpirySpec spec = specFile != null ? new SpecLoader().loadExpiry(specFile)
 				: new ExpirySpec(Path.of("expire"), "expire", batchSize, null);
-		return expire(root, command, spec);
+		return expire(this, spec);
 	}
 
-	static int expire(InvitationsCommand root, CommandLine.Model.CommandSpec command, ExpirySpec spec) throws Exception {
-		JobExecution execution = root.bean(ExpiryLauncher.class).run(spec);
-		var out = command.commandLine().getOut();
+	static int expire(Subcommand caller, ExpirySpec spec) throws Exception {
+		JobExecution execution = caller.bean(ExpiryLauncher.class).run(spec);
+		var out = caller.out();
 		Map<String, Long> bySpec = ExpiryLauncher.expiredBySpec(execution);
 		long total = bySpec.values().stream().mapToLong(Long::longValue).sum();
 		out.printf("Expiry '%s': execution %d %s; %d invitations expired%n", spec.name(), execution.getId(),
@@ -54,7 +48,7 @@ class ExpireCommand implements Callable<Integer> {
 			.filter(step -> step.getStepName().equals("purge") && step.getWriteCount() > 0)
 			.forEach(step -> out.printf("  token hashes purged: %d%n", step.getWriteCount()));
 		if (execution.getStatus() != BatchStatus.COMPLETED) {
-			execution.getAllFailureExceptions().forEach(f -> command.commandLine().getErr().println("error: " + f.getMessage()));
+			caller.printFailures(execution);
 			return InvitationsCommand.JOB_FAILED;
 		}
 		return 0;

@@ -14,7 +14,7 @@ import org.invitations.lifecycle.InvitationAdmin;
 /** {@code history EMAIL|ID}: every state change of a person's invitations, or of one invitation. */
 @Command(name = "history", mixinStandardHelpOptions = true,
 		description = "Every state change of a person's invitations (by address) or of one invitation (by id), in order.")
-class HistoryCommand implements Callable<Integer> {
+class HistoryCommand extends Subcommand implements Callable<Integer> {
 
 	private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS'Z'")
 		.withZone(ZoneOffset.UTC);
@@ -22,19 +22,13 @@ class HistoryCommand implements Callable<Integer> {
 	@Parameters(paramLabel = "EMAIL|ID")
 	String key;
 
-	@CommandLine.Spec
-	CommandLine.Model.CommandSpec command;
-
-	@CommandLine.ParentCommand
-	InvitationsCommand root;
-
 	@Override
 	public Integer call() {
-		List<InvitationAdmin.Event> events = root.bean(InvitationAdmin.class).history(key);
+		List<InvitationAdmin.Event> events = bean(InvitationAdmin.class).history(key);
 		if (events.isEmpty()) {
-			throw new CommandLine.ParameterException(command.commandLine(), "no invitation for " + key);
+			throw usage("no invitation for " + key);
 		}
-		var out = command.commandLine().getOut();
+		var out = out();
 		out.printf("%-10s %-24s %-14s %-28s %s%n", "INVITATION", "AT", "EVENT", "ACTOR", "DETAIL");
 		for (InvitationAdmin.Event e : events) {
 			out.printf("%-10d %-24s %-14s %-28s %s%n", e.invitationId(), TIME.format(e.at()), e.type(), e.actor(),

@@ -12,7 +12,7 @@ import org.invitations.lifecycle.InvitationAdmin;
 
 /** {@code list}: invitations by status, job and address, newest first. */
 @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists invitations, newest first.")
-class ListCommand implements Callable<Integer> {
+class ListCommand extends Subcommand implements Callable<Integer> {
 
 	private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm'Z'").withZone(ZoneOffset.UTC);
 
@@ -31,18 +31,12 @@ class ListCommand implements Callable<Integer> {
 	@Option(names = "--limit", defaultValue = "100", description = "at most this many (default ${DEFAULT-VALUE})")
 	int limit;
 
-	@CommandLine.Spec
-	CommandLine.Model.CommandSpec command;
-
-	@CommandLine.ParentCommand
-	InvitationsCommand root;
-
 	@Override
 	public Integer call() {
-		var out = command.commandLine().getOut();
+		var out = out();
 		out.printf("%-10s %-36s %-15s %-9s %-16s %-8s %-18s %-18s%n", "ID", "EMAIL", "KIND", "STATUS", "JOB", "ATTEMPTS",
 				"SENT", "EXPIRES");
-		root.bean(InvitationAdmin.class).list(status, job, email, execution, limit,
+		bean(InvitationAdmin.class).list(status, job, email, execution, limit,
 				row -> out.printf("%-10d %-36s %-15s %-9s %-16s %-8d %-18s %-18s%n", row.id(), row.email(), row.kind(),
 						row.status(), row.spec(), row.attempts(), row.sentAt() == null ? "" : TIME.format(row.sentAt()),
 						row.expiresAt() == null ? "" : TIME.format(row.expiresAt())));

@@ -17,7 +17,7 @@ import org.invitations.lifecycle.TokenRedeemer;
 @Command(name = "redeem", mixinStandardHelpOptions = true,
 		description = { "Redeems a token from a link (once), or with --inspect only checks it without using it up.",
 				"Exit code 0 when the token is good, 1 when it is refused." })
-class RedeemCommand implements Callable<Integer> {
+class RedeemCommand extends Subcommand implements Callable<Integer> {
 
 	@Parameters(paramLabel = "TOKEN", description = "the token parameter of the link")
 	String token;
@@ -28,17 +28,11 @@ class RedeemCommand implements Callable<Integer> {
 	@Option(names = "--by", defaultValue = "${sys:user.name}", description = "who redeems, for the history")
 	String by;
 
-	@CommandLine.Spec
-	CommandLine.Model.CommandSpec command;
-
-	@CommandLine.ParentCommand
-	InvitationsCommand root;
-
 	@Override
 	public Integer call() {
-		TokenRedeemer redeemer = root.bean(TokenRedeemer.class);
+		TokenRedeemer redeemer = bean(TokenRedeemer.class);
 		Redemption result = inspect ? redeemer.inspect(token, "invitations-cli") : redeemer.redeem(token, "operator:" + by);
-		var out = command.commandLine().getOut();
+		var out = out();
 		if (result.isSuccess()) {
 			out.printf("%s: %s %s for %s (invitation %d)%s%n", result.status(), result.kind(), "link", result.email(),
 					result.invitationId(), result.expiresAt() != null ? ", valid until " + result.expiresAt() : "");

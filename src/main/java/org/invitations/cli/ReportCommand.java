@@ -14,7 +14,7 @@ import org.invitations.report.ReportQueries;
 @Command(name = "report", mixinStandardHelpOptions = true,
 		description = { "Shows a run's report: totals by outcome and reason, then one row per input item",
 				"(line, email, outcome, reason, detail). Rows cover every execution of the run." })
-class ReportCommand implements Callable<Integer> {
+class ReportCommand extends Subcommand implements Callable<Integer> {
 
 	@Parameters(paramLabel = "EXECUTION", description = "a job execution id, as printed by run and status")
 	long executionId;
@@ -27,27 +27,21 @@ class ReportCommand implements Callable<Integer> {
 			description = "text (aligned columns) or csv (RFC 4180, for spreadsheets)")
 	String format;
 
-	@CommandLine.Spec
-	CommandLine.Model.CommandSpec command;
-
-	@CommandLine.ParentCommand
-	InvitationsCommand root;
-
 	@Override
 	public Integer call() {
 		if (!format.equals("text") && !format.equals("csv")) {
-			throw new CommandLine.ParameterException(command.commandLine(), "--format must be text or csv");
+			throw usage("--format must be text or csv");
 		}
-		ReportPrinter printer = new ReportPrinter(command.commandLine().getOut(), root.bean(ReportQueries.class));
+		ReportPrinter printer = new ReportPrinter(out(), bean(ReportQueries.class));
 		String only = outcome == null ? null : outcome.toUpperCase(Locale.ROOT);
 		if (format.equals("csv")) {
 			if (!printer.csv(executionId, only)) {
-				throw new CommandLine.ParameterException(command.commandLine(), "no job execution " + executionId);
+				throw usage("no job execution " + executionId);
 			}
 			return 0;
 		}
 		if (!printer.summary(executionId)) {
-			throw new CommandLine.ParameterException(command.commandLine(), "no job execution " + executionId);
+			throw usage("no job execution " + executionId);
 		}
 		printer.items(executionId, only);
 		return 0;

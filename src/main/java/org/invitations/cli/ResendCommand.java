@@ -22,7 +22,7 @@ import org.invitations.spec.SpecLoader;
 		description = { "Resends earlier invitations of a spec: a new link each (the old one stops working), counted",
 				"against the spec's resend limits, through the same delivery and report as a run.",
 				"Filters combine: at least one is required." })
-class ResendCommand implements Callable<Integer> {
+class ResendCommand extends Subcommand implements Callable<Integer> {
 
 	@Parameters(paramLabel = "SPEC", description = "the spec whose invitations to resend; its template and link are used")
 	Path specFile;
@@ -45,12 +45,6 @@ class ResendCommand implements Callable<Integer> {
 	@Option(names = "--dry-run", description = "report what would be resent; change and send nothing")
 	boolean dryRun;
 
-	@CommandLine.Spec
-	CommandLine.Model.CommandSpec command;
-
-	@CommandLine.ParentCommand
-	InvitationsCommand root;
-
 	@Override
 	public Integer call() throws Exception {
 		ResendFilter filter;
@@ -58,14 +52,14 @@ class ResendCommand implements Callable<Integer> {
 			filter = new ResendFilter(email, invitation, execution, group, status);
 		}
 		catch (IllegalArgumentException ex) {
-			throw new CommandLine.ParameterException(command.commandLine(), ex.getMessage());
+			throw usage(ex.getMessage());
 		}
 		JobSpec spec = new SpecLoader().load(specFile);
-		JobExecution result = root.bean(InvitationLauncher.class).resend(spec, filter, dryRun);
-		new ReportPrinter(command.commandLine().getOut(), root.bean(ReportQueries.class)).summary(result.getId());
-		command.commandLine().getOut().println("Per-invitation report: invitations report " + result.getId());
+		JobExecution result = bean(InvitationLauncher.class).resend(spec, filter, dryRun);
+		new ReportPrinter(out(), bean(ReportQueries.class)).summary(result.getId());
+		out().println("Per-invitation report: invitations report " + result.getId());
 		if (result.getStatus() != BatchStatus.COMPLETED) {
-			result.getAllFailureExceptions().forEach(f -> command.commandLine().getErr().println("error: " + f.getMessage()));
+			printFailures(result);
 			return InvitationsCommand.JOB_FAILED;
 		}
 		return 0;

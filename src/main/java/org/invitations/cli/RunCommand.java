@@ -21,7 +21,7 @@ import org.invitations.spec.SpecLoader;
 @Command(name = "run", mixinStandardHelpOptions = true,
 		description = { "Runs a job spec: reads its people, filters them, queues and sends the emails.",
 				"If the spec's last run failed and neither the spec nor its input changed, restarts that run." })
-class RunCommand implements Callable<Integer> {
+class RunCommand extends Subcommand implements Callable<Integer> {
 
 	@Parameters(paramLabel = "SPEC", description = "the job spec, e.g. jobs/demo.yml")
 	Path specFile;
@@ -36,42 +36,26 @@ class RunCommand implements Callable<Integer> {
 					+ " (cancelling what it queued) and start a new run")
 	boolean abandonUnfinished;
 
-	@CommandLine.Spec
-	CommandLine.Model.CommandSpec command;
-
-	@CommandLine.ParentCommand
-	InvitationsCommand root;
-
 	@Override
 	public Integer call() throws Exception {
 		SpecLoader loader = new SpecLoader();
 		if (loader.isExpirySpec(specFile)) {
-			return ExpireCommand.expire(root, command, loader.loadExpiry(specFile));
+			return ExpireCommand.expire(this, loader.loadExpiry(specFile));
 		}
 		JobSpec spec = loader.load(specFile);
-		JobExecution execution = root.bean(InvitationLauncher.class).run(spec, dryRun, abandonUnfinished);
-		ReportPrinter printer = new ReportPrinter(command.commandLine().getOut(), root.bean(ReportQueries.class));
+		JobExecution execution = bean(InvitationLauncher.class).run(spec, dryRun, abandonUnfinished);
+		ReportPrinter printer = new ReportPrinter(out(), bean(ReportQueries.class));
 		printer.summary(execution.getId());
 		if (!dryRun) {
-			command.commandLine().getOut().println("Mail went to the " + root.bean(MailGateway.class).describe());
+			out().println("Mail went to the " + bean(MailGateway.class).describe());
 		}
-		command.commandLine().getOut().println("Per-person report: invitations report " + execution.getId());
+		out().println("Per-person report: invitations report " + execution.getId());
 		if (execution.getStatus() != BatchStatus.COMPLETED) {
-			execution.getAllFailureExceptions()
-				.forEach(failure -> command.commandLine().getErr().println("error: " + rootMessage(failure)));
-			command.commandLine().getErr().println("The run did not complete; run the same spec again to restart it.");
+			printFailures(execution);
+			err().println("The run did not complete; run the same spec again to restart it.");
 			return InvitationsCommand.JOB_FAILED;
 		}
 		return 0;
-	}
-
-	/** Wrappers say "failed to initialize the reader"; the operator needs what the cause says. */
-	private static String rootMessage(Throwable failure) {
-		Throwable root = failure;
-		while (root.getCause() != null && root.getCause() != root) {
-			root = root.getCause();
-		}
-		return root.getMessage() != null ? root.getMessage() : root.toString();
 	}
 
 }

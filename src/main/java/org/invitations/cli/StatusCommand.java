@@ -12,7 +12,7 @@ import org.invitations.report.ReportQueries;
 /** {@code status [EXECUTION]}: recent runs, or one execution with its steps and totals. */
 @Command(name = "status", mixinStandardHelpOptions = true,
 		description = "Lists recent job executions, or shows one with its step counters and outcome totals.")
-class StatusCommand implements Callable<Integer> {
+class StatusCommand extends Subcommand implements Callable<Integer> {
 
 	@Parameters(paramLabel = "EXECUTION", arity = "0..1", description = "a job execution id")
 	Long executionId;
@@ -20,21 +20,15 @@ class StatusCommand implements Callable<Integer> {
 	@Option(names = "--limit", defaultValue = "20", description = "how many recent executions to list (default ${DEFAULT-VALUE})")
 	int limit;
 
-	@CommandLine.Spec
-	CommandLine.Model.CommandSpec command;
-
-	@CommandLine.ParentCommand
-	InvitationsCommand root;
-
 	@Override
 	public Integer call() {
-		ReportPrinter printer = new ReportPrinter(command.commandLine().getOut(), root.bean(ReportQueries.class));
+		ReportPrinter printer = new ReportPrinter(out(), bean(ReportQueries.class));
 		if (executionId == null) {
 			printer.executions(limit);
 			return 0;
 		}
 		if (!printer.summary(executionId)) {
-			throw new CommandLine.ParameterException(command.commandLine(), "no job execution " + executionId);
+			throw usage("no job execution " + executionId);
 		}
 		printer.steps(executionId);
 		return 0;
