@@ -7,7 +7,7 @@ import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
 
-
+import org.invitations.launch.SpecLock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -55,6 +55,28 @@ class RestartIT extends IntegrationTest {
 			.stream()
 			.collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
 		assertThat(events).containsEntry("QUEUED", (long) people).containsEntry("SENT", (long) people);
+	}
+
+	@Test
+	void aSpecBeingRunByAnotherProcessIsRefusedAndNothingIsWritten() throws Exception {
+		write("people.csv", "email,first_name,last_name\np1@example.org,P1,Person\n");
+		String spec = spec("busy", "people.csv").toString();
+
+		// What another process running the same spec holds; it goes when that process's connection ends.
+		try (SpecLock.Held other = context.getBean(SpecLock.class).acquire("busy")) {
+			Result refused = cli("run", spec);
+
+			assertThat(refused.exitCode()).as(refused.out() + refused.err()).isEqualTo(2);
+			assertThat(refused.err()).contains("'busy' is being run by another process right now");
+		}
+		assertThat(count("SELECT count(*) FROM batch_job_execution")).isZero();
+		assertThat(count("SELECT count(*) FROM invitation")).isZero();
+		assertThat(received()).isEmpty();
+
+		Result afterwards = cli("run", spec);
+
+		assertThat(afterwards.exitCode()).as(afterwards.err()).isZero();
+		assertThat(received()).hasSize(1);
 	}
 
 }

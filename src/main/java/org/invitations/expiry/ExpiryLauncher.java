@@ -11,6 +11,7 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 
+import org.invitations.launch.SpecLock;
 import org.invitations.spec.ExpirySpec;
 
 /** Runs the expiry job: restarts the spec's last run if it failed, else starts the next one. */
@@ -33,15 +34,25 @@ public class ExpiryLauncher {
 
 	private final JdbcTemplate jdbc;
 
+	private final SpecLock specLock;
+
 	public ExpiryLauncher(JobOperator jobOperator, JobRepository jobRepository, @Qualifier("expiryJob") Job expiryJob,
-			JdbcTemplate jdbc) {
+			JdbcTemplate jdbc, SpecLock specLock) {
 		this.jobOperator = jobOperator;
 		this.jobRepository = jobRepository;
 		this.expiryJob = expiryJob;
 		this.jdbc = jdbc;
+		this.specLock = specLock;
 	}
 
 	public JobExecution run(ExpirySpec spec) throws Exception {
+		// Two schedulers firing at once must not both start the same run.
+		try (SpecLock.Held held = specLock.acquire("expiry:" + spec.name())) {
+			return runLocked(spec);
+		}
+	}
+
+	private JobExecution runLocked(ExpirySpec spec) throws Exception {
 		List<Object[]> last = jdbc.query("""
 				SELECT e.job_execution_id, e.status FROM batch_job_execution e
 				JOIN batch_job_instance i ON i.job_instance_id = e.job_instance_id

@@ -54,9 +54,12 @@ public class InvitationLauncher {
 
 	private final ExecutionOwnership ownership;
 
+	private final SpecLock specLock;
+
 	public InvitationLauncher(JobOperator jobOperator, JobRepository jobRepository,
 			@Qualifier(InvitationJobConfiguration.JOB_NAME) Job invitationJob, RunHistory history, JdbcTemplate jdbc,
-			TransactionTemplate transaction, InvitationsProperties properties, ExecutionOwnership ownership) {
+			TransactionTemplate transaction, InvitationsProperties properties, ExecutionOwnership ownership,
+			SpecLock specLock) {
 		this.jobOperator = jobOperator;
 		this.jobRepository = jobRepository;
 		this.invitationJob = invitationJob;
@@ -65,6 +68,7 @@ public class InvitationLauncher {
 		this.transaction = transaction;
 		this.properties = properties;
 		this.ownership = ownership;
+		this.specLock = specLock;
 	}
 
 	/**
@@ -96,6 +100,13 @@ public class InvitationLauncher {
 				throw new SpecException(spec.file(), "key 'template'", ex.getMessage());
 			}
 		}
+		try (SpecLock.Held held = specLock.acquire(spec.name())) {
+			return launchLocked(spec, input, dryRun, abandonUnfinished);
+		}
+	}
+
+	private JobExecution launchLocked(JobSpec spec, Input input, boolean dryRun, boolean abandonUnfinished)
+			throws Exception {
 		RunHistory.LastExecution last = history.last(spec.name(), dryRun);
 		if (last != null && last.isUnfinished()) {
 			boolean same = spec.checksum().equals(last.parameters().get(JobParameterNames.SPEC_CHECKSUM))
