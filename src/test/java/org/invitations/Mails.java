@@ -11,7 +11,7 @@ import jakarta.mail.internet.MimeMultipart;
 /** Reads what the SMTP server received, as a recipient's mail program would. */
 final class Mails {
 
-	static final Pattern TOKEN = Pattern.compile("token=([A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])");
+	static final Pattern TOKEN = Pattern.compile("token=([A-Za-z0-9_-]{44})(?![A-Za-z0-9_-])");
 
 	private Mails() {
 	}

@@ -34,7 +34,7 @@ class TokenSecurityIT extends IntegrationTest {
 		assertThat(messages).hasSize(2);
 		for (MimeMessage message : messages) {
 			String token = Mails.token(message);
-			assertThat(Base64.getUrlDecoder().decode(token)).hasSize(32);
+			assertThat(Base64.getUrlDecoder().decode(token)).hasSize(33);
 			byte[] hash = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.US_ASCII));
 			byte[] stored = jdbc.queryForObject("""
 					SELECT i.token_hash FROM invitation i JOIN person p ON p.id = i.person_id WHERE p.email_normalized = ?
