@@ -88,12 +88,16 @@ public class DeliveryStore {
 			claims.add(new Claim(item, token, null, "SENDING".equals(current)));
 			updates.add(new Object[] { Tokens.hashHex(token), item.id() });
 		}
-		// An interrupted attempt's link may have arrived: it is replaced, and remembered as superseded.
-		jdbc.update("""
-				INSERT INTO retired_token (token_hash, invitation_id, reason)
-				SELECT token_hash, id, 'SUPERSEDED' FROM invitation
-				WHERE id = ANY(?) AND status = 'SENDING' AND token_hash IS NOT NULL ON CONFLICT DO NOTHING
-				""", (Object) claims.stream().filter(Claim::inDoubt).map(c -> c.invitation().id()).toArray(Long[]::new));
+		// An interrupted attempt's link may have arrived: it is replaced, and remembered as superseded. These rows
+		// are SENDING: the lock above says so.
+		Long[] inDoubt = claims.stream().filter(Claim::inDoubt).map(c -> c.invitation().id()).toArray(Long[]::new);
+		if (inDoubt.length > 0) {
+			jdbc.update("""
+					INSERT INTO retired_token (token_hash, invitation_id, reason)
+					SELECT token_hash, id, 'SUPERSEDED' FROM invitation WHERE id = ANY(?) AND token_hash IS NOT NULL
+					ON CONFLICT DO NOTHING
+					""", (Object) inDoubt);
+		}
 		Map<Long, Instant> expiry = new HashMap<>();
 		jdbc.query("""
 				UPDATE invitation i SET status = 'SENDING', token_hash = decode(t.hash, 'hex'), expires_at = now() + i.token_ttl,
@@ -139,15 +143,23 @@ public class DeliveryStore {
 
 	/**
 	 * Records what the server said. Messages never handed to the server go back to QUEUED without a token, so a
-	 * restart sends them; accepted ones are SENT and never sent again.
+	 * restart sends them; accepted ones are SENT and never sent again. An invitation that left SENDING meanwhile
+	 * (cancelled while its message was on its way) keeps its new state; its history and report still say what
+	 * the server answered.
+	 * <p>
+	 * Every statement here finds its rows by primary key only. A condition on the status would let PostgreSQL's
+	 * cached plans, made when no row was SENDING, scan the whole queue for each chunk instead.
 	 */
 	public void record(RunContext run, List<Outcome> outcomes, List<Claim> notSent, String whyNotSent) {
+		java.util.Set<Long> sending = stillSending(outcomes, notSent);
 		int n = outcomes.size();
 		Long[] ids = new Long[n];
 		String[] statuses = new String[n];
 		String[] replies = new String[n];
 		String[] details = new String[n];
 		String[] reasons = new String[n];
+		List<Long> updated = new ArrayList<>(n);
+		List<Long> revoked = new ArrayList<>();
 		for (int i = 0; i < n; i++) {
 			Outcome outcome = outcomes.get(i);
 			ids[i] = outcome.claim().invitation().id();
@@ -161,23 +173,42 @@ public class DeliveryStore {
 				case FAILED -> "SMTP_REJECTED";
 				case DEFERRED -> "SMTP_TEMPORARY";
 			};
+			if (sending.contains(ids[i])) {
+				updated.add(ids[i]);
+				if (!sent) {
+					revoked.add(ids[i]);
+				}
+			}
 		}
-		if (n > 0) {
+		if (!revoked.isEmpty()) {
 			jdbc.update("""
 					INSERT INTO retired_token (token_hash, invitation_id, reason)
-					SELECT i.token_hash, i.id, 'FAILED' FROM invitation i JOIN unnest(?::bigint[], ?::text[]) AS t(id, status)
-					ON i.id = t.id WHERE t.status <> 'SENT' AND i.status = 'SENDING' AND i.token_hash IS NOT NULL
+					SELECT token_hash, id, 'FAILED' FROM invitation WHERE id = ANY(?) AND token_hash IS NOT NULL
 					ON CONFLICT DO NOTHING
-					""", ids, statuses);
-			// One statement per table for the whole chunk: the outcome, its history event, its report row.
+					""", (Object) revoked.toArray(Long[]::new));
+		}
+		if (!updated.isEmpty()) {
+			Long[] updatedIds = new Long[updated.size()];
+			String[] updatedStatuses = new String[updated.size()];
+			String[] updatedReplies = new String[updated.size()];
+			for (int i = 0, u = 0; i < n; i++) {
+				if (sending.contains(ids[i])) {
+					updatedIds[u] = ids[i];
+					updatedStatuses[u] = statuses[i];
+					updatedReplies[u++] = replies[i];
+				}
+			}
 			jdbc.update("""
 					UPDATE invitation i SET status = t.status, last_smtp_reply = t.reply, attempt_count = i.attempt_count + 1,
 					       sent_at = CASE WHEN t.status = 'SENT' THEN now() ELSE i.sent_at END,
 					       token_hash = CASE WHEN t.status = 'SENT' THEN i.token_hash END,
 					       closed_at = CASE WHEN t.status = 'FAILED' THEN now() END
 					FROM unnest(?::bigint[], ?::text[], ?::text[]) AS t(id, status, reply)
-					WHERE i.id = t.id AND i.status = 'SENDING'
-					""", ids, statuses, replies);
+					WHERE i.id = t.id
+					""", updatedIds, updatedStatuses, updatedReplies);
+		}
+		if (n > 0) {
+			// One statement per table for the whole chunk: the history event and the report row.
 			jdbc.update("""
 					INSERT INTO invitation_event (invitation_id, type, actor, detail)
 					SELECT t.id, t.status, ?, t.detail FROM unnest(?::bigint[], ?::text[], ?::text[]) AS t(id, status, detail)
@@ -189,13 +220,31 @@ public class DeliveryStore {
 					WHERE r.invitation_id = t.id AND r.job_instance_id = ?
 					""", run.jobExecutionId(), ids, statuses, reasons, details, run.jobInstanceId());
 		}
+		Long[] unsent = notSent.stream().map(c -> c.invitation().id()).filter(sending::contains).toArray(Long[]::new);
+		if (unsent.length > 0) {
+			jdbc.update("UPDATE invitation SET status = 'QUEUED', token_hash = NULL, expires_at = NULL WHERE id = ANY(?)",
+					(Object) unsent);
+		}
 		if (!notSent.isEmpty()) {
-			jdbc.update("""
-					UPDATE invitation SET status = 'QUEUED', token_hash = NULL, expires_at = NULL
-					WHERE id = ANY(?) AND status = 'SENDING'
-					""", (Object) notSent.stream().map(c -> c.invitation().id()).toArray(Long[]::new));
 			events(run, List.of(notSent.get(0).invitation().id()), "DEFERRED", whyNotSent);
 		}
+	}
+
+	/** Locks the chunk's invitations and says which are still SENDING. */
+	private java.util.Set<Long> stillSending(List<Outcome> outcomes, List<Claim> notSent) {
+		Long[] all = java.util.stream.Stream
+			.concat(outcomes.stream().map(Outcome::claim), notSent.stream())
+			.map(c -> c.invitation().id())
+			.toArray(Long[]::new);
+		java.util.Set<Long> sending = new java.util.HashSet<>();
+		if (all.length > 0) {
+			jdbc.query("SELECT id, status FROM invitation WHERE id = ANY(?) FOR UPDATE", (RowCallbackHandler) rs -> {
+				if ("SENDING".equals(rs.getString(2))) {
+					sending.add(rs.getLong(1));
+				}
+			}, (Object) all);
+		}
+		return sending;
 	}
 
 	private void events(RunContext run, List<Long> ids, String type, String detail) {

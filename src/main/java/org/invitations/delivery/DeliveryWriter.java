@@ -32,7 +32,8 @@ import org.invitations.job.RunContext;
  * handed to the server). A crash between the two commits leaves only SENDING rows, which a restart sends again
  * and reports as in doubt; an invitation recorded as SENT is never sent again.
  * <p>
- * The chunk is split over several SMTP connections that stay open for the whole step, one thread each.
+ * The chunk is split over several SMTP connections that stay open for the whole step, one thread each, and is
+ * sent while the step records the chunk before it and claims the one after.
  */
 public class DeliveryWriter implements ItemWriter<PendingInvitation>, StepExecutionListener {
 
@@ -53,6 +54,11 @@ public class DeliveryWriter implements ItemWriter<PendingInvitation>, StepExecut
 	private final BlockingQueue<Slot> slots;
 
 	private ExecutorService senders;
+
+	/** The chunk being sent while the step reads and claims the next; only the step's thread touches this. */
+	private Sending inFlight;
+
+	private boolean inputEnded;
 
 	private final RetryTemplate retry;
 
@@ -92,6 +98,7 @@ public class DeliveryWriter implements ItemWriter<PendingInvitation>, StepExecut
 
 	@Override
 	public void beforeStep(StepExecution stepExecution) {
+		inputEnded = false;
 		senders = Executors.newFixedThreadPool(parallelism, runnable -> {
 			Thread thread = new Thread(runnable, "smtp-sender");
 			thread.setDaemon(true);
@@ -101,22 +108,81 @@ public class DeliveryWriter implements ItemWriter<PendingInvitation>, StepExecut
 
 	@Override
 	public ExitStatus afterStep(StepExecution stepExecution) {
-		senders.shutdownNow();
-		slots.forEach(Slot::close);
+		try {
+			// Normally drained already by the reader's end; after a failure a chunk may still be on its way.
+			drain();
+		}
+		catch (RuntimeException | Error ex) {
+			log.error("While stopping: {}", ex.getMessage());
+		}
+		finally {
+			senders.shutdownNow();
+			slots.forEach(Slot::close);
+		}
 		return stepExecution.getExitStatus();
 	}
 
+	/**
+	 * Claims this chunk, then hands it to the senders and returns while it is sent, so that recording the previous
+	 * chunk, reading the next and claiming it overlap with sending this one. At most two chunks are SENDING at
+	 * any time: the one on its way and the one just claimed. A failure of the previous chunk stops the step here,
+	 * with this chunk's claims undone.
+	 */
 	@Override
 	public void write(Chunk<? extends PendingInvitation> chunk) throws Exception {
 		long t0 = System.nanoTime();
 		List<? extends PendingInvitation> items = withinDailyLimits(chunk.getItems());
 		List<DeliveryStore.Claim> claims = ownTransaction.execute(status -> store.claim(run, items));
 		long t1 = System.nanoTime();
-		if (claims == null || claims.isEmpty()) {
+		Sending previous = inFlight;
+		inFlight = null;
+		Sent sent = previous == null ? null : previous.await();
+		long t2 = System.nanoTime();
+		if (sent != null && sent.failure() != null) {
+			List<DeliveryStore.Claim> notSent = new ArrayList<>(sent.notSent());
+			notSent.addAll(claims == null ? List.of() : claims);
+			throw fail(new Sent(sent.outcomes(), notSent, sent.failure()));
+		}
+		if (claims != null && !claims.isEmpty()) {
+			inFlight = start(claims);
+		}
+		if (sent != null) {
+			record(sent);
+		}
+		if (inputEnded) {
+			// Nothing follows to overlap with: the step must not end before this chunk is recorded.
+			drain();
+		}
+		log.debug("chunk of {}: claim {} ms, waiting for the previous chunk {} ms, record {} ms", items.size(),
+				(t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (System.nanoTime() - t2) / 1_000_000);
+	}
+
+	/**
+	 * Called by the reader when it has nothing more: the chunk on its way is recorded now, and the last chunk
+	 * (being read as this is called) is recorded as soon as it is sent.
+	 */
+	public void endOfInput() {
+		inputEnded = true;
+		drain();
+	}
+
+	/** Waits for the chunk on its way and records it; fails the step when it could not be sent. */
+	private void drain() {
+		Sending last = inFlight;
+		inFlight = null;
+		if (last == null) {
 			return;
 		}
+		Sent sent = last.await();
+		if (sent.failure() != null) {
+			throw fail(sent);
+		}
+		record(sent);
+	}
+
+	private Sending start(List<DeliveryStore.Claim> claims) {
 		int slices = Math.min(parallelism, claims.size());
-		List<Future<Slice>> futures = new ArrayList<>(slices);
+		List<Future<Sent>> futures = new ArrayList<>(slices);
 		for (int s = 0; s < slices; s++) {
 			List<DeliveryStore.Claim> slice = new ArrayList<>();
 			for (int i = s; i < claims.size(); i += slices) {
@@ -124,47 +190,35 @@ public class DeliveryWriter implements ItemWriter<PendingInvitation>, StepExecut
 			}
 			futures.add(senders.submit(() -> send(slice)));
 		}
-		List<DeliveryStore.Outcome> outcomes = new ArrayList<>(claims.size());
-		List<DeliveryStore.Claim> notSent = new ArrayList<>();
-		Throwable failure = null;
-		for (Future<Slice> future : futures) {
-			Slice slice;
-			try {
-				slice = future.get();
-			}
-			catch (ExecutionException ex) {
-				throw new IllegalStateException("a sender failed unexpectedly", ex.getCause());
-			}
-			outcomes.addAll(slice.outcomes());
-			notSent.addAll(slice.notSent());
-			if (failure == null) {
-				failure = slice.failure();
-			}
+		return new Sending(claims.size(), futures);
+	}
+
+	private void record(Sent sent) {
+		String why = sent.failure() == null ? null : "not sent: " + sent.failure().getMessage();
+		ownTransaction.executeWithoutResult(status -> store.record(run, sent.outcomes(), sent.notSent(), why));
+	}
+
+	/** Records what the server accepted and puts back what it never got, then returns the failure to throw. */
+	private RuntimeException fail(Sent sent) {
+		record(sent);
+		log.error("Stopping: {}. {} handed to the server in this chunk, {} left queued for the restart.",
+				sent.failure().getMessage(), sent.outcomes().size(), sent.notSent().size());
+		if (sent.failure() instanceof Error error) {
+			throw error;
 		}
-		String why = failure == null ? null : "not sent: " + failure.getMessage();
-		long t2 = System.nanoTime();
-		ownTransaction.executeWithoutResult(status -> store.record(run, outcomes, notSent, why));
-		long t3 = System.nanoTime();
-		log.debug("chunk of {}: claim {} ms, send {} ms, record {} ms", claims.size(), (t1 - t0) / 1_000_000,
-				(t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000);
-		if (failure != null) {
-			log.error("Stopping: {}. {} handed to the server in this chunk, {} left queued for the restart.",
-					failure.getMessage(), outcomes.size(), notSent.size());
-			if (failure instanceof Error error) {
-				throw error;
-			}
-			throw (RuntimeException) failure;
-		}
+		return (RuntimeException) sent.failure();
 	}
 
 	/** Trims the chunk to what the daily limits still allow; when nothing is allowed the job stops, restartably. */
 	private List<? extends PendingInvitation> withinDailyLimits(List<? extends PendingInvitation> items) {
 		long allowed = Long.MAX_VALUE;
+		// The chunk on its way is not recorded as sent yet, but counts.
+		long onItsWay = inFlight == null ? 0 : inFlight.size();
 		if (dailyLimit > 0) {
-			allowed = dailyLimit - store.sentInLastDay(null);
+			allowed = dailyLimit - store.sentInLastDay(null) - onItsWay;
 		}
 		if (specDailyLimit > 0) {
-			allowed = Math.min(allowed, specDailyLimit - store.sentInLastDay(run.spec().name()));
+			allowed = Math.min(allowed, specDailyLimit - store.sentInLastDay(run.spec().name()) - onItsWay);
 		}
 		if (allowed <= 0) {
 			throw new DailyLimitReachedException("the daily sending limit is reached; the rest stays queued: run the same"
@@ -178,7 +232,7 @@ public class DeliveryWriter implements ItemWriter<PendingInvitation>, StepExecut
 	 * lost connection is retried with backoff; a 4xx still there after the retries leaves that invitation DEFERRED,
 	 * a server still unreachable stops the slice.
 	 */
-	private Slice send(List<DeliveryStore.Claim> claims) throws InterruptedException {
+	private Sent send(List<DeliveryStore.Claim> claims) throws InterruptedException {
 		Slot slot = slots.take();
 		List<DeliveryStore.Outcome> outcomes = new ArrayList<>(claims.size());
 		try {
@@ -186,12 +240,12 @@ public class DeliveryWriter implements ItemWriter<PendingInvitation>, StepExecut
 				var message = composer.compose(gateway.session(), claim.invitation(), claim.token(), claim.expiresAt());
 				outcomes.add(new DeliveryStore.Outcome(claim, sendWithRetries(slot, message)));
 			}
-			return new Slice(outcomes, List.of(), null);
+			return new Sent(outcomes, List.of(), null);
 		}
 		catch (RuntimeException | Error ex) {
 			// Whatever stopped the slice, what the server already accepted must be recorded before failing.
 			slot.close();
-			return new Slice(outcomes, claims.subList(outcomes.size(), claims.size()), ex);
+			return new Sent(outcomes, claims.subList(outcomes.size(), claims.size()), ex);
 		}
 		finally {
 			slots.add(slot);
@@ -228,7 +282,46 @@ public class DeliveryWriter implements ItemWriter<PendingInvitation>, StepExecut
 		}
 	}
 
-	private record Slice(List<DeliveryStore.Outcome> outcomes, List<DeliveryStore.Claim> notSent, Throwable failure) {
+	/** What the server made of a chunk or a slice of it; {@code failure} stopped it before {@code notSent}. */
+	private record Sent(List<DeliveryStore.Outcome> outcomes, List<DeliveryStore.Claim> notSent, Throwable failure) {
+	}
+
+	/** A chunk on its way: one future per connection. */
+	private record Sending(int size, List<Future<Sent>> slices) {
+
+		/** Waits for every slice, so that nothing is still being sent when the outcome is recorded. */
+		Sent await() {
+			List<DeliveryStore.Outcome> outcomes = new ArrayList<>(size);
+			List<DeliveryStore.Claim> notSent = new ArrayList<>();
+			Throwable failure = null;
+			boolean interrupted = false;
+			for (Future<Sent> future : slices) {
+				Sent slice;
+				while (true) {
+					try {
+						slice = future.get();
+						break;
+					}
+					catch (InterruptedException ex) {
+						// Recording what the server accepted comes first; the interrupt is kept for the caller.
+						interrupted = true;
+					}
+					catch (ExecutionException ex) {
+						throw new IllegalStateException("a sender failed unexpectedly", ex.getCause());
+					}
+				}
+				outcomes.addAll(slice.outcomes());
+				notSent.addAll(slice.notSent());
+				if (failure == null) {
+					failure = slice.failure();
+				}
+			}
+			if (interrupted) {
+				Thread.currentThread().interrupt();
+			}
+			return new Sent(outcomes, notSent, failure);
+		}
+
 	}
 
 	/** One connection, opened when first needed and kept for the step; dropped after a failure. */

@@ -45,9 +45,13 @@ public class PendingInvitationReader implements ItemReader<PendingInvitation> {
 	/** A select step that has not been created after this long never will be: its flow failed before it. */
 	private static final long NO_SELECT_GRACE_NANOS = java.time.Duration.ofSeconds(30).toNanos();
 
+	/** Runs before the reader says it has nothing more: the writer still has chunks on their way to record. */
+	private final Runnable beforeEnd;
+
 	public PendingInvitationReader(JdbcTemplate jdbc, SelectionSignal selection, long jobInstanceId, long jobExecutionId,
-			int pageSize) {
+			int pageSize, Runnable beforeEnd) {
 		this.jdbc = jdbc;
+		this.beforeEnd = beforeEnd;
 		this.selection = selection;
 		this.jobInstanceId = jobInstanceId;
 		this.jobExecutionId = jobExecutionId;
@@ -66,6 +70,8 @@ public class PendingInvitationReader implements ItemReader<PendingInvitation> {
 				next.stream().filter(item -> !recent.contains(item.id())).forEach(page::add);
 			}
 			else if (over && lastPass) {
+				// A chunk that failed on its way fails the step here, restartably, instead of ending it COMPLETED.
+				beforeEnd.run();
 				return null;
 			}
 			else if (over) {

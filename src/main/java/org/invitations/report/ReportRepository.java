@@ -20,25 +20,42 @@ public class ReportRepository {
 		this.jdbc = jdbc;
 	}
 
+	/** One statement per chunk: its rows travel as one array per column. */
 	public void insert(RunContext run, List<ReportItem> items) {
-		jdbc.batchUpdate("""
+		if (items.isEmpty()) {
+			return;
+		}
+		int n = items.size();
+		Long[] itemNumbers = new Long[n];
+		Long[] lines = new Long[n];
+		String[] emails = new String[n];
+		String[] normalized = new String[n];
+		Long[] personIds = new Long[n];
+		Long[] invitationIds = new Long[n];
+		String[] kinds = new String[n];
+		String[] outcomes = new String[n];
+		String[] reasons = new String[n];
+		String[] details = new String[n];
+		for (int i = 0; i < n; i++) {
+			ReportItem item = items.get(i);
+			itemNumbers[i] = item.itemNumber();
+			lines[i] = item.line();
+			emails[i] = item.email();
+			normalized[i] = item.emailNormalized();
+			personIds[i] = item.personId();
+			invitationIds[i] = item.invitationId();
+			kinds[i] = item.kind() == null ? null : item.kind().name();
+			outcomes[i] = item.outcome();
+			reasons[i] = item.reason();
+			details[i] = item.detail();
+		}
+		jdbc.update("""
 				INSERT INTO job_report_item (job_instance_id, job_execution_id, item_number, source_line, email,
 				       email_normalized, person_id, invitation_id, kind, outcome, reason, detail)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-				""", items, 500, (ps, item) -> {
-			ps.setLong(1, run.jobInstanceId());
-			ps.setLong(2, run.jobExecutionId());
-			ps.setLong(3, item.itemNumber());
-			ps.setObject(4, item.line());
-			ps.setString(5, item.email());
-			ps.setString(6, item.emailNormalized());
-			ps.setObject(7, item.personId());
-			ps.setObject(8, item.invitationId());
-			ps.setString(9, item.kind() == null ? null : item.kind().name());
-			ps.setString(10, item.outcome());
-			ps.setString(11, item.reason());
-			ps.setString(12, item.detail());
-		});
+				SELECT ?, ?, t.* FROM unnest(?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::bigint[], ?::bigint[],
+				       ?::text[], ?::text[], ?::text[], ?::text[]) AS t
+				""", run.jobInstanceId(), run.jobExecutionId(), itemNumbers, lines, emails, normalized, personIds,
+				invitationIds, kinds, outcomes, reasons, details);
 	}
 
 	/** Where each of these addresses first appeared in the instance (line, or item number for groups). */

@@ -55,7 +55,10 @@ public class SelectionWriter implements ItemWriter<Candidate> {
 				valid.add(candidate);
 			}
 		}
-		valid = withoutDuplicates(valid, report);
+		if (run.sourceKind().equals("CSV")) {
+			// A group has each person once, so only a file can name someone twice.
+			valid = withoutDuplicates(valid, report);
+		}
 		Map<String, PersonStore.Person> persons = run.sourceKind().equals("CSV")
 				? people.upsert(valid, run.dryRun(), report, this::rejected)
 				: people.fromGroup(valid);
