@@ -6,7 +6,9 @@ DROP INDEX job_report_item_by_invitation;
 CREATE INDEX job_report_item_by_invitation ON job_report_item (invitation_id, job_instance_id)
     WHERE invitation_id IS NOT NULL;
 
--- Each report row of a delivered invitation is updated once, and no indexed column changes. With room left on
--- its page, PostgreSQL keeps the new version there without touching any index (a HOT update); full pages,
--- the default, force a new version on another page and an entry in every index.
-ALTER TABLE job_report_item SET (fillfactor = 70);
+
+-- Each report row of a delivered invitation is updated once, with no indexed column changing, so PostgreSQL can
+-- keep the new version on the same page without touching any index (a HOT update), but only if the page has
+-- room for it. All rows of a page are updated by the same chunk, so the page needs room for as many new versions
+-- as it holds rows: at 70% (V6) only 43% of the updates were HOT.
+ALTER TABLE job_report_item SET (fillfactor = 45);
