@@ -58,6 +58,13 @@ public class DeliveryWriter implements ItemWriter<PendingInvitation>, StepExecut
 	/** The chunk being sent while the step reads and claims the next; only the step's thread touches this. */
 	private Sending inFlight;
 
+	private ExecutorService recorder;
+
+	/** The recording under way, if any, and the size of its chunk; only the step's thread touches these. */
+	private Future<?> recording;
+
+	private int recordingSize;
+
 	private boolean inputEnded;
 
 	private final RetryTemplate retry;
@@ -104,6 +111,11 @@ public class DeliveryWriter implements ItemWriter<PendingInvitation>, StepExecut
 			thread.setDaemon(true);
 			return thread;
 		});
+		recorder = Executors.newSingleThreadExecutor(runnable -> {
+			Thread thread = new Thread(runnable, "delivery-recorder");
+			thread.setDaemon(true);
+			return thread;
+		});
 	}
 
 	@Override
@@ -117,16 +129,18 @@ public class DeliveryWriter implements ItemWriter<PendingInvitation>, StepExecut
 		}
 		finally {
 			senders.shutdownNow();
+			recorder.shutdown();
 			slots.forEach(Slot::close);
 		}
 		return stepExecution.getExitStatus();
 	}
 
 	/**
-	 * Claims this chunk, then hands it to the senders and returns while it is sent, so that recording the previous
-	 * chunk, reading the next and claiming it overlap with sending this one. At most two chunks are SENDING at
-	 * any time: the one on its way and the one just claimed. A failure of the previous chunk stops the step here,
-	 * with this chunk's claims undone.
+	 * Claims this chunk, then hands it to the senders and returns while it is sent; the previous chunk's outcome
+	 * is recorded meanwhile by a thread of its own, on a connection of its own. Reading and claiming the next chunk,
+	 * sending this one and recording the previous one thus all overlap. At most three chunks are SENDING at any
+	 * time: the one being recorded, the one on its way and the one just claimed. A failure of the previous chunk
+	 * stops the step here, with this chunk's claims undone.
 	 */
 	@Override
 	public void write(Chunk<? extends PendingInvitation> chunk) throws Exception {
@@ -139,6 +153,7 @@ public class DeliveryWriter implements ItemWriter<PendingInvitation>, StepExecut
 		Sent sent = previous == null ? null : previous.await();
 		long t2 = System.nanoTime();
 		if (sent != null && sent.failure() != null) {
+			awaitRecording();
 			List<DeliveryStore.Claim> notSent = new ArrayList<>(sent.notSent());
 			notSent.addAll(claims == null ? List.of() : claims);
 			throw fail(new Sent(sent.outcomes(), notSent, sent.failure()));
@@ -147,7 +162,7 @@ public class DeliveryWriter implements ItemWriter<PendingInvitation>, StepExecut
 			inFlight = start(claims);
 		}
 		if (sent != null) {
-			record(sent);
+			recordLater(sent);
 		}
 		if (inputEnded) {
 			// Nothing follows to overlap with: the step must not end before this chunk is recorded.
@@ -166,18 +181,51 @@ public class DeliveryWriter implements ItemWriter<PendingInvitation>, StepExecut
 		drain();
 	}
 
-	/** Waits for the chunk on its way and records it; fails the step when it could not be sent. */
+	/** Waits for the chunk on its way and records it, and for every recording; fails the step when it could not be sent. */
 	private void drain() {
 		Sending last = inFlight;
 		inFlight = null;
-		if (last == null) {
+		Sent sent = last == null ? null : last.await();
+		awaitRecording();
+		if (sent == null) {
 			return;
 		}
-		Sent sent = last.await();
 		if (sent.failure() != null) {
 			throw fail(sent);
 		}
 		record(sent);
+	}
+
+	/** Records a chunk on the recorder thread, once the chunk before it is recorded: one at a time, in order. */
+	private void recordLater(Sent sent) {
+		awaitRecording();
+		recordingSize = sent.outcomes().size() + sent.notSent().size();
+		recording = recorder.submit(() -> record(sent));
+	}
+
+	/** Waits for the recording under way; its failure fails the step (its rows stay SENDING, in doubt). */
+	private void awaitRecording() {
+		Future<?> pending = recording;
+		if (pending == null) {
+			return;
+		}
+		try {
+			pending.get();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("interrupted while recording a chunk", ex);
+		}
+		catch (ExecutionException ex) {
+			if (ex.getCause() instanceof RuntimeException runtime) {
+				throw runtime;
+			}
+			throw new IllegalStateException("recording a chunk failed", ex.getCause());
+		}
+		finally {
+			recording = null;
+			recordingSize = 0;
+		}
 	}
 
 	private Sending start(List<DeliveryStore.Claim> claims) {
@@ -212,8 +260,8 @@ public class DeliveryWriter implements ItemWriter<PendingInvitation>, StepExecut
 	/** Trims the chunk to what the daily limits still allow; when nothing is allowed the job stops, restartably. */
 	private List<? extends PendingInvitation> withinDailyLimits(List<? extends PendingInvitation> items) {
 		long allowed = Long.MAX_VALUE;
-		// The chunk on its way is not recorded as sent yet, but counts.
-		long onItsWay = inFlight == null ? 0 : inFlight.size();
+		// The chunks on their way or being recorded are not recorded as sent yet, but count.
+		long onItsWay = (inFlight == null ? 0 : inFlight.size()) + recordingSize;
 		if (dailyLimit > 0) {
 			allowed = dailyLimit - store.sentInLastDay(null) - onItsWay;
 		}

@@ -126,6 +126,11 @@ final class PreparedMessage extends MimeMessage {
 		out.writeBytes(text.getBytes(StandardCharsets.US_ASCII));
 	}
 
+	/** The whole message, CRLF lines, not yet dot-stuffed; not to be modified. */
+	byte[] bytes() {
+		return bytes;
+	}
+
 	long invitationId() {
 		return invitationId;
 	}

@@ -16,12 +16,40 @@ import org.springframework.mail.javamail.JavaMailSenderImpl;
  * connection reused for many messages, and reads each reply the SMTP way: 5xx is about the recipient and
  * final, 4xx is temporary, 421 or a broken connection means the server is unavailable.
  */
-public class SmtpGateway implements MailGateway {
+public class SmtpGateway implements MailGateway, AutoCloseable {
 
 	private final JavaMailSenderImpl sender;
 
+	/** Set when the server needs neither TLS nor a login: then {@link DirectSmtpConnection} sends. */
+	private final WriteWatchdog direct;
+
 	public SmtpGateway(JavaMailSenderImpl sender) {
 		this.sender = sender;
+		this.direct = isPlain(sender) ? new WriteWatchdog(millis("mail.smtp.writetimeout", 30_000)) : null;
+	}
+
+	/** Plain SMTP: no login, no TLS, no proxy or other transport settings only Angus Mail understands. */
+	private static boolean isPlain(JavaMailSenderImpl sender) {
+		java.util.Properties properties = sender.getJavaMailProperties();
+		boolean tls = Boolean.parseBoolean(properties.getProperty("mail.smtp.starttls.enable"))
+				|| Boolean.parseBoolean(properties.getProperty("mail.smtp.ssl.enable"));
+		boolean proxy = properties.getProperty("mail.smtp.proxy.host") != null
+				|| properties.getProperty("mail.smtp.socks.host") != null;
+		boolean optedOut = "false".equalsIgnoreCase(properties.getProperty("invitations.direct-smtp"));
+		return (sender.getProtocol() == null || sender.getProtocol().equals("smtp")) && !tls && !proxy && !optedOut
+				&& (sender.getUsername() == null || sender.getUsername().isEmpty());
+	}
+
+	private java.time.Duration millis(String property, long fallback) {
+		String value = sender.getJavaMailProperties().getProperty(property);
+		return java.time.Duration.ofMillis(value == null ? fallback : Long.parseLong(value.strip()));
+	}
+
+	@Override
+	public void close() {
+		if (direct != null) {
+			direct.close();
+		}
 	}
 
 	@Override
@@ -36,6 +64,11 @@ public class SmtpGateway implements MailGateway {
 
 	@Override
 	public Connection open() {
+		if (direct != null) {
+			int port = sender.getPort() > 0 ? sender.getPort() : 25;
+			return DirectSmtpConnection.open(sender.getHost(), port, sender.getJavaMailProperties().getProperty("mail.smtp.from"),
+					millis("mail.smtp.connectiontimeout", 10_000), millis("mail.smtp.timeout", 30_000), direct);
+		}
 		try {
 			Transport transport = session().getTransport(sender.getProtocol() == null ? "smtp" : sender.getProtocol());
 			transport.connect(sender.getHost(), sender.getPort(), sender.getUsername(), sender.getPassword());

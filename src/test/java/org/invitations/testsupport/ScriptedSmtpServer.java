@@ -135,7 +135,7 @@ public final class ScriptedSmtpServer implements AutoCloseable {
 			while ((line = in.readLine()) != null) {
 				String command = line.toUpperCase();
 				if (command.startsWith("EHLO")) {
-					reply(out, "250-scripted\r\n250 8BITMIME");
+					reply(out, "250-scripted\r\n250-PIPELINING\r\n250 8BITMIME");
 				}
 				else if (command.startsWith("HELO") || command.startsWith("NOOP")) {
 					reply(out, "250 OK");

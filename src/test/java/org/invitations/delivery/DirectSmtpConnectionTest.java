@@ -1,0 +1,100 @@
+package org.invitations.delivery;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Properties;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.GreenMailUtil;
+import com.icegreen.greenmail.util.ServerSetup;
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeMessage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import org.invitations.testsupport.ScriptedSmtpServer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The plain SMTP client against real servers: GreenMail (no PIPELINING) and a scripted one that offers it. */
+class DirectSmtpConnectionTest {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(2);
+
+	private final WriteWatchdog watchdog = new WriteWatchdog(TIMEOUT);
+
+	private final Session session = Session.getInstance(new Properties());
+
+	@AfterEach
+	void stopWatchdog() {
+		watchdog.close();
+	}
+
+	@Test
+	void linesBeginningWithADotArriveIntactAndTheMessageParses() throws Exception {
+		GreenMail greenMail = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+		greenMail.start();
+		try (DirectSmtpConnection connection = DirectSmtpConnection.open("127.0.0.1", greenMail.getSmtp().getPort(),
+				null, TIMEOUT, TIMEOUT, watchdog)) {
+			String raw = "From: Club <club@example.org>\r\nTo: ann@example.org\r\nSubject: dots\r\n"
+					+ "Content-Type: text/plain; charset=US-ASCII\r\n\r\n.first\r\nmiddle\r\n..second\r\n.\r\nlast";
+			MimeMessage message = new MimeMessage(session, new ByteArrayInputStream(raw.getBytes(StandardCharsets.US_ASCII)));
+
+			SendResult result = connection.send(message);
+
+			assertThat(connection.pipelining()).isFalse();
+			assertThat(result.status()).isEqualTo(SendResult.Status.SENT);
+			assertThat(result.reply()).startsWith("250");
+			MimeMessage received = greenMail.getReceivedMessages()[0];
+			assertThat(received.getSubject()).isEqualTo("dots");
+			assertThat(GreenMailUtil.getBody(received)).isEqualTo(".first\r\nmiddle\r\n..second\r\n.\r\nlast");
+		}
+		finally {
+			greenMail.stop();
+		}
+	}
+
+	@Test
+	void pipelinedEnvelopeRepliesAreReadTheSmtpWay() throws Exception {
+		try (ScriptedSmtpServer server = ScriptedSmtpServer.start();
+				DirectSmtpConnection connection = DirectSmtpConnection.open("127.0.0.1", server.port(),
+						"bounces@example.org", TIMEOUT, TIMEOUT, watchdog)) {
+			server.replyToRecipients((recipient, attempt) -> switch (recipient) {
+				case "gone@example.org" -> "550 5.1.1 no such user";
+				case "busy@example.org" -> attempt == 1 ? "451 4.3.0 try later" : null;
+				default -> null;
+			});
+
+			assertThat(connection.pipelining()).isTrue();
+			assertThat(connection.send(message("ann@example.org")).status()).isEqualTo(SendResult.Status.SENT);
+			SendResult gone = connection.send(message("gone@example.org"));
+			assertThat(gone.status()).isEqualTo(SendResult.Status.FAILED);
+			assertThat(gone.reply()).isEqualTo("550 5.1.1 no such user");
+			assertThat(connection.send(message("busy@example.org")).status()).isEqualTo(SendResult.Status.DEFERRED);
+			// After a refused envelope the connection is reset and goes on.
+			assertThat(connection.send(message("busy@example.org")).status()).isEqualTo(SendResult.Status.SENT);
+			assertThat(server.delivered()).containsExactly("ann@example.org", "busy@example.org");
+		}
+	}
+
+	@Test
+	void aServerThatNeverGreetsTimesOut() {
+		try (ScriptedSmtpServer server = ScriptedSmtpServer.start()) {
+			server.greetAfter(Duration.ofSeconds(30));
+			long start = System.nanoTime();
+
+			assertThatThrownBy(() -> DirectSmtpConnection.open("127.0.0.1", server.port(), null, TIMEOUT, TIMEOUT, watchdog))
+				.isInstanceOf(MailServerUnavailableException.class)
+				.hasMessageContaining("read timed out");
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+		}
+	}
+
+	private MimeMessage message(String to) throws Exception {
+		String raw = "From: club@example.org\r\nTo: " + to + "\r\nSubject: hello\r\n\r\nHello\r\n";
+		return new MimeMessage(session, new ByteArrayInputStream(raw.getBytes(StandardCharsets.US_ASCII)));
+	}
+
+}
