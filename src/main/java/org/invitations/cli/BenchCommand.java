@@ -47,8 +47,9 @@ class BenchCommand extends Subcommand implements Callable<Integer> {
 		var out = out();
 		long sent = result.sent();
 		out.printf("people: %d, job execution %d %s%n", people, result.execution().getId(), result.execution().getStatus());
-		out.printf("delivery: %s:%d, %d connections, chunk size %d, max heap %d MB%n", host, smtpPort, connections,
-				chunkSize, Runtime.getRuntime().maxMemory() >> 20);
+		out.printf("delivery: %s, %d connections, chunk size %d, max heap %d MB%n",
+				bean(org.invitations.delivery.MailGateway.class).describe(), connections, chunkSize,
+				Runtime.getRuntime().maxMemory() >> 20);
 		out.printf("setup (people and group, set-based): %.1fs%n", result.setup().toMillis() / 1000.0);
 		out.printf("end to end: %.1fs, %.0f invitations/s%n", result.total().toMillis() / 1000.0,
 				result.rate(result.total(), sent));

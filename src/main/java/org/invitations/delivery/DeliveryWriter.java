@@ -168,8 +168,8 @@ public class DeliveryWriter implements ItemWriter<PendingInvitation>, StepExecut
 			// Nothing follows to overlap with: the step must not end before this chunk is recorded.
 			drain();
 		}
-		log.debug("chunk of {}: claim {} ms, waiting for the previous chunk {} ms, record {} ms", items.size(),
-				(t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (System.nanoTime() - t2) / 1_000_000);
+		log.debug("chunk of {}: claim {} ms, waiting for the previous chunk to be sent {} ms, then to be recorded {} ms",
+				items.size(), (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (System.nanoTime() - t2) / 1_000_000);
 	}
 
 	/**

@@ -59,7 +59,8 @@ public class SmtpGateway implements MailGateway, AutoCloseable {
 
 	@Override
 	public String describe() {
-		return "SMTP server " + sender.getHost() + ":" + (sender.getPort() > 0 ? sender.getPort() : 25);
+		return "SMTP server " + sender.getHost() + ":" + (sender.getPort() > 0 ? sender.getPort() : 25)
+				+ (direct != null ? " (built-in client, pipelining when offered)" : " (Angus Mail)");
 	}
 
 	@Override
