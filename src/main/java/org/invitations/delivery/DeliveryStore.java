@@ -4,8 +4,11 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowCallbackHandler;
@@ -74,7 +77,7 @@ public class DeliveryStore {
 		List<Claim> claims = new ArrayList<>();
 		List<Object[]> updates = new ArrayList<>();
 		List<Object[]> skipped = new ArrayList<>();
-		java.util.Set<Long> seen = new java.util.HashSet<>();
+		Set<Long> seen = new HashSet<>();
 		for (PendingInvitation item : items) {
 			// Claimed once however often it was read.
 			String current = seen.add(item.id()) ? status.get(item.id()) : null;
@@ -153,14 +156,17 @@ public class DeliveryStore {
 	 */
 	public void record(RunContext run, List<Outcome> outcomes, List<Claim> notSent, String whyNotSent) {
 		byPrimaryKeyOnly();
-		java.util.Set<Long> sending = stillSending(outcomes, notSent);
+		Set<Long> sending = stillSending(outcomes, notSent);
 		int n = outcomes.size();
 		Long[] ids = new Long[n];
 		String[] statuses = new String[n];
 		String[] replies = new String[n];
 		String[] details = new String[n];
 		String[] reasons = new String[n];
-		List<Long> updated = new ArrayList<>(n);
+		// The outcome columns of the invitations still SENDING, and those of them whose token dies with it.
+		List<Long> updatedIds = new ArrayList<>(n);
+		List<String> updatedStatuses = new ArrayList<>(n);
+		List<String> updatedReplies = new ArrayList<>(n);
 		List<Long> revoked = new ArrayList<>();
 		for (int i = 0; i < n; i++) {
 			Outcome outcome = outcomes.get(i);
@@ -176,7 +182,9 @@ public class DeliveryStore {
 				case DEFERRED -> "SMTP_TEMPORARY";
 			};
 			if (sending.contains(ids[i])) {
-				updated.add(ids[i]);
+				updatedIds.add(ids[i]);
+				updatedStatuses.add(statuses[i]);
+				updatedReplies.add(replies[i]);
 				if (!sent) {
 					revoked.add(ids[i]);
 				}
@@ -189,17 +197,7 @@ public class DeliveryStore {
 					ON CONFLICT DO NOTHING
 					""", (Object) revoked.toArray(Long[]::new));
 		}
-		if (!updated.isEmpty()) {
-			Long[] updatedIds = new Long[updated.size()];
-			String[] updatedStatuses = new String[updated.size()];
-			String[] updatedReplies = new String[updated.size()];
-			for (int i = 0, u = 0; i < n; i++) {
-				if (sending.contains(ids[i])) {
-					updatedIds[u] = ids[i];
-					updatedStatuses[u] = statuses[i];
-					updatedReplies[u++] = replies[i];
-				}
-			}
+		if (!updatedIds.isEmpty()) {
 			jdbc.update("""
 					UPDATE invitation i SET status = t.status, last_smtp_reply = t.reply, attempt_count = i.attempt_count + 1,
 					       sent_at = CASE WHEN t.status = 'SENT' THEN now() ELSE i.sent_at END,
@@ -207,7 +205,8 @@ public class DeliveryStore {
 					       closed_at = CASE WHEN t.status = 'FAILED' THEN now() END
 					FROM unnest(?::bigint[], ?::text[], ?::text[]) AS t(id, status, reply)
 					WHERE i.id = t.id
-					""", updatedIds, updatedStatuses, updatedReplies);
+					""", updatedIds.toArray(Long[]::new), updatedStatuses.toArray(String[]::new),
+					updatedReplies.toArray(String[]::new));
 		}
 		if (n > 0) {
 			// One statement per table for the whole chunk: the history event and the report row.
@@ -243,12 +242,11 @@ public class DeliveryStore {
 	}
 
 	/** Locks the chunk's invitations and says which are still SENDING. */
-	private java.util.Set<Long> stillSending(List<Outcome> outcomes, List<Claim> notSent) {
-		Long[] all = java.util.stream.Stream
-			.concat(outcomes.stream().map(Outcome::claim), notSent.stream())
+	private Set<Long> stillSending(List<Outcome> outcomes, List<Claim> notSent) {
+		Long[] all = Stream.concat(outcomes.stream().map(Outcome::claim), notSent.stream())
 			.map(c -> c.invitation().id())
 			.toArray(Long[]::new);
-		java.util.Set<Long> sending = new java.util.HashSet<>();
+		Set<Long> sending = new HashSet<>();
 		if (all.length > 0) {
 			jdbc.query("SELECT id, status FROM invitation WHERE id = ANY(?) FOR UPDATE", (RowCallbackHandler) rs -> {
 				if ("SENDING".equals(rs.getString(2))) {

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
@@ -72,7 +73,7 @@ final class DirectSmtpConnection implements MailGateway.Connection {
 			this.pipelining = ehlo.lines()
 				.stream()
 				.skip(1)
-				.map(line -> line.length() > 4 ? line.substring(4).strip().toUpperCase(java.util.Locale.ROOT) : "")
+				.map(line -> line.length() > 4 ? line.substring(4).strip().toUpperCase(Locale.ROOT) : "")
 				.anyMatch(keyword -> keyword.equals("PIPELINING") || keyword.startsWith("PIPELINING "));
 		}
 		else {

@@ -1,5 +1,8 @@
 package org.invitations.delivery;
 
+import java.time.Duration;
+import java.util.Properties;
+
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.Transport;
@@ -30,7 +33,7 @@ public class SmtpGateway implements MailGateway, AutoCloseable {
 
 	/** Plain SMTP: no login, no TLS, no proxy or other transport settings only Angus Mail understands. */
 	private static boolean isPlain(JavaMailSenderImpl sender) {
-		java.util.Properties properties = sender.getJavaMailProperties();
+		Properties properties = sender.getJavaMailProperties();
 		boolean tls = Boolean.parseBoolean(properties.getProperty("mail.smtp.starttls.enable"))
 				|| Boolean.parseBoolean(properties.getProperty("mail.smtp.ssl.enable"));
 		boolean proxy = properties.getProperty("mail.smtp.proxy.host") != null
@@ -40,9 +43,9 @@ public class SmtpGateway implements MailGateway, AutoCloseable {
 				&& (sender.getUsername() == null || sender.getUsername().isEmpty());
 	}
 
-	private java.time.Duration millis(String property, long fallback) {
+	private Duration millis(String property, long fallback) {
 		String value = sender.getJavaMailProperties().getProperty(property);
-		return java.time.Duration.ofMillis(value == null ? fallback : Long.parseLong(value.strip()));
+		return Duration.ofMillis(value == null ? fallback : Long.parseLong(value.strip()));
 	}
 
 	@Override
