@@ -38,7 +38,10 @@ class CrashRecoveryIT extends IntegrationTest {
 		int beforeKill = received().size();
 		assertThat(beforeKill).isLessThan(people);
 		assertThat(jdbc.queryForObject("SELECT status FROM batch_job_execution", String.class)).isEqualTo("STARTED");
-		long inFlight = count("SELECT count(*) FROM invitation WHERE status = 'SENDING'");
+		// On their way when the process died: the claimed chunks, and any invitation already in doubt.
+		long inFlight = count("SELECT coalesce(sum(cardinality(invitation_ids)), 0) FROM delivery_claim")
+				+ count("SELECT count(*) FROM invitation WHERE status = 'SENDING'");
+		assertThat(inFlight).isPositive();
 
 		Result again = cli("run", spec.toString());
 
@@ -52,6 +55,45 @@ class CrashRecoveryIT extends IntegrationTest {
 		assertThat(count("SELECT count(*) FROM invitation WHERE status = 'SENT'")).isEqualTo(people);
 		assertThat(jdbc.queryForList("SELECT status FROM batch_job_execution ORDER BY job_execution_id", String.class))
 			.containsExactly("FAILED", "COMPLETED");
+	}
+
+	@Test
+	void killedMidDeliveryThenAbandonedRevokesTheLinksOnTheirWayAndInvitesTheRestInANewRun() throws Exception {
+		int people = 300;
+		String rows = IntStream.rangeClosed(1, people)
+			.mapToObj(i -> "p" + i + "@example.org,P" + i + ",Person")
+			.collect(Collectors.joining("\n"));
+		write("abandon.csv", "email,first_name,last_name\n" + rows);
+		Path spec = spec("abandon", "abandon.csv", "throttle:", "  per-second: 150");
+
+		Process child = startChild(spec);
+		boolean some = SMTP.waitForIncomingEmail(120_000, 40);
+		child.destroyForcibly();
+		assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+		assertThat(some).as(() -> "the child sent 40 messages before it was killed; it said:\n"
+				+ readQuietly(dir.resolve("child.log"))).isTrue();
+		long claimed = count("SELECT coalesce(sum(cardinality(invitation_ids)), 0) FROM delivery_claim");
+		assertThat(claimed).isPositive();
+		// The input changed: the unfinished run cannot be restarted, only given up.
+		write("abandon.csv", "email,first_name,last_name\n" + rows + "\nlate@example.org,Late,Person");
+
+		Result again = cli("run", "--abandon-unfinished", spec.toString());
+
+		assertThat(again.exitCode()).as(again.out() + again.err()).isZero();
+		assertThat(count("SELECT count(*) FROM delivery_claim")).isZero();
+		// Every link that may have left with the dead run is refused from now on, and says why.
+		assertThat(count("SELECT count(*) FROM retired_token WHERE reason = 'CANCELLED'")).isEqualTo(claimed);
+		assertThat(count("""
+				SELECT count(*) FROM retired_token r JOIN invitation i ON i.id = r.invitation_id
+				WHERE r.reason = 'CANCELLED' AND i.status = 'CANCELLED'
+				""")).isEqualTo(claimed);
+		Map<String, Long> perRecipient = received().stream()
+			.collect(Collectors.groupingBy(Mails::to, Collectors.counting()));
+		assertThat(perRecipient).hasSize(people + 1);
+		assertThat((long) received().size() - (people + 1)).isLessThanOrEqualTo(claimed);
+		assertThat(count("SELECT count(*) FROM invitation WHERE status = 'SENT'")).isEqualTo(people + 1);
+		assertThat(jdbc.queryForList("SELECT status FROM batch_job_execution ORDER BY job_execution_id", String.class))
+			.containsExactly("ABANDONED", "COMPLETED");
 	}
 
 	private static String readQuietly(Path file) {

@@ -35,6 +35,7 @@ class RestartIT extends IntegrationTest {
 		assertThat(count("SELECT count(*) FROM invitation WHERE status = 'SENT'")).isEqualTo(7);
 		assertThat(count("SELECT count(*) FROM invitation WHERE status = 'QUEUED' AND token_hash IS NULL")).isEqualTo(13);
 		assertThat(count("SELECT count(*) FROM invitation WHERE status = 'SENDING'")).isZero();
+		assertThat(count("SELECT count(*) FROM delivery_claim")).isZero();
 		assertThat(jdbc.queryForObject("SELECT status FROM batch_job_execution", String.class)).isEqualTo("FAILED");
 
 		SMTP_PATH.restore();

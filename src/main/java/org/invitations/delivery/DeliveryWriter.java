@@ -27,10 +27,10 @@ import org.invitations.job.RunContext;
 
 /**
  * Sends one chunk of queued invitations. Sending is a side effect no transaction can undo, so it happens
- * between two commits of its own rather than inside the chunk's: first the claim (tokens issued, state
- * SENDING), then the messages, then the outcome (SENT, FAILED, DEFERRED, or back to QUEUED for those never
- * handed to the server). A crash between the two commits leaves only SENDING rows, which a restart sends again
- * and reports as in doubt; an invitation recorded as SENT is never sent again.
+ * between two commits of its own rather than inside the chunk's: first the claim (tokens issued, the chunk
+ * listed as on its way), then the messages, then the outcome (SENT, FAILED, DEFERRED, or still QUEUED for those
+ * never handed to the server). A crash between the two commits leaves only the claim, whose invitations a restart
+ * sends again and reports as in doubt; an invitation recorded as SENT is never sent again.
  * <p>
  * The chunk is split over several SMTP connections that stay open for the whole step, one thread each, and is
  * sent while the step records the chunk before it and claims the one after.
@@ -106,6 +106,11 @@ public class DeliveryWriter implements ItemWriter<PendingInvitation>, StepExecut
 	@Override
 	public void beforeStep(StepExecution stepExecution) {
 		inputEnded = false;
+		int inDoubt = ownTransaction.execute(status -> store.recoverClaims(run));
+		if (inDoubt > 0) {
+			log.warn("{} invitations were on their way when an earlier execution of this run stopped: they are sent again,"
+					+ " with a new link, and reported as in doubt", inDoubt);
+		}
 		senders = Executors.newFixedThreadPool(parallelism, runnable -> {
 			Thread thread = new Thread(runnable, "smtp-sender");
 			thread.setDaemon(true);
@@ -138,7 +143,7 @@ public class DeliveryWriter implements ItemWriter<PendingInvitation>, StepExecut
 	/**
 	 * Claims this chunk, then hands it to the senders and returns while it is sent; the previous chunk's outcome
 	 * is recorded meanwhile by a thread of its own, on a connection of its own. Reading and claiming the next chunk,
-	 * sending this one and recording the previous one thus all overlap. At most three chunks are SENDING at any
+	 * sending this one and recording the previous one thus all overlap. At most three chunks are claimed at any
 	 * time: the one being recorded, the one on its way and the one just claimed. A failure of the previous chunk
 	 * stops the step here, with this chunk's claims undone.
 	 */
@@ -173,8 +178,9 @@ public class DeliveryWriter implements ItemWriter<PendingInvitation>, StepExecut
 	}
 
 	/**
-	 * Called by the reader when it has nothing more: the chunk on its way is recorded now, and the last chunk
-	 * (being read as this is called) is recorded as soon as it is sent.
+	 * Called by the reader once selection is over, before its last pass and again when it has nothing more: the
+	 * chunk on its way is recorded now, and every chunk after it (the one being read as this is called) as soon as
+	 * it is sent.
 	 */
 	public void endOfInput() {
 		inputEnded = true;
@@ -203,7 +209,7 @@ public class DeliveryWriter implements ItemWriter<PendingInvitation>, StepExecut
 		recording = recorder.submit(() -> record(sent));
 	}
 
-	/** Waits for the recording under way; its failure fails the step (its rows stay SENDING, in doubt). */
+	/** Waits for the recording under way; its failure fails the step (its claim stays, in doubt). */
 	private void awaitRecording() {
 		Future<?> pending = recording;
 		if (pending == null) {

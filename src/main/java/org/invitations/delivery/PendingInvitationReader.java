@@ -15,8 +15,8 @@ import org.invitations.spec.Kind;
  * Reads the invitations this run still has to send while the select step is still queuing them: keyset pages
  * by id; when a page comes back empty it waits for the select step's signal, and once selection is over it
  * makes one last pass from the start (a resend can reopen invitations with any id) before it ends.
- * Invitations this execution already claimed are never read again; SENDING ones of an earlier execution are
- * read, and sent again as in doubt.
+ * Invitations this execution already claimed are never read again (the writer records every chunk on its way
+ * before the last pass begins); SENDING ones of an earlier execution are read, and sent again as in doubt.
  */
 public class PendingInvitationReader implements ItemReader<PendingInvitation> {
 
@@ -45,7 +45,10 @@ public class PendingInvitationReader implements ItemReader<PendingInvitation> {
 	/** A select step that has not been created after this long never will be: its flow failed before it. */
 	private static final long NO_SELECT_GRACE_NANOS = java.time.Duration.ofSeconds(30).toNanos();
 
-	/** Runs before the reader says it has nothing more: the writer still has chunks on their way to record. */
+	/**
+	 * Runs before the last pass and before the reader says it has nothing more: the writer records the chunks it
+	 * still has on their way.
+	 */
 	private final Runnable beforeEnd;
 
 	public PendingInvitationReader(JdbcTemplate jdbc, SelectionSignal selection, long jobInstanceId, long jobExecutionId,
@@ -75,6 +78,8 @@ public class PendingInvitationReader implements ItemReader<PendingInvitation> {
 				return null;
 			}
 			else if (over) {
+				// The chunks on their way are QUEUED until recorded: recorded first, they are not read again.
+				beforeEnd.run();
 				lastPass = true;
 				lastId = 0;
 			}

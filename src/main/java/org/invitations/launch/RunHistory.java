@@ -71,6 +71,13 @@ public class RunHistory {
 
 	/** Releases the people an abandoned run had queued, so that a new run can invite them. */
 	public int cancelQueued(long instanceId, String actor) {
+		// Links a dead execution may have sent are revoked with the invitations they were for.
+		jdbc.update("""
+				WITH claims AS (DELETE FROM delivery_claim WHERE delivery_instance_id = ? RETURNING invitation_ids, token_hashes)
+				INSERT INTO retired_token (token_hash, invitation_id, reason)
+				SELECT t.hash, t.id, 'CANCELLED' FROM claims c, unnest(c.token_hashes, c.invitation_ids) AS t(hash, id)
+				ON CONFLICT DO NOTHING
+				""", instanceId);
 		List<Long> ids = jdbc.queryForList("""
 				UPDATE invitation SET status = 'CANCELLED', token_hash = NULL, closed_at = now()
 				WHERE delivery_instance_id = ? AND status IN ('QUEUED', 'SENDING') RETURNING id
