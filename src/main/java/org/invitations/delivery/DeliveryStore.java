@@ -266,14 +266,17 @@ public class DeliveryStore {
 					INSERT INTO invitation_event (invitation_id, type, actor, detail)
 					SELECT t.id, t.status, ?, t.detail FROM unnest(?::bigint[], ?::text[], ?::text[]) AS t(id, status, detail)
 					""", run.actor(), ids, statuses, details);
-			// "+ 0": the run's rows are found through their invitation, never through the run's own index. The
-			// statistics never know a new run's rows and estimate them at one, and PostgreSQL then read every row of
-			// the run so far for each chunk (11 s per chunk at 20,000 rows).
+			// Each report row is looked up through its invitation, one by one (a lateral subquery PostgreSQL cannot
+			// flatten; "+ 0" keeps the run's own index out of it), then updated by its key. Statistics never know the rows of a run under way: as a plain join,
+			// PostgreSQL chose to read every row of the run so far for each chunk, through the run's index or
+			// through the invitations' (2 s per chunk at 20,000 rows, growing), instead of 12 ms this way.
 			jdbc.update("""
 					UPDATE job_report_item r SET outcome = t.status, reason = t.reason, detail = t.detail,
 					       job_execution_id = ?, updated_at = now()
 					FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[]) AS t(id, status, reason, detail)
-					WHERE r.invitation_id = t.id AND r.job_instance_id + 0 = ?
+					CROSS JOIN LATERAL (SELECT x.id FROM job_report_item x
+					                    WHERE x.invitation_id = t.id AND x.job_instance_id + 0 = ? LIMIT 1) AS found
+					WHERE r.id = found.id
 					""", run.jobExecutionId(), ids, statuses, reasons, details, run.jobInstanceId());
 		}
 		if (!notSent.isEmpty()) {
