@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import jakarta.mail.internet.MimeMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,6 +74,9 @@ public class DeliveryWriter implements ItemWriter<PendingInvitation>, StepExecut
 
 	private final long dailyLimit;
 
+	/** Whether the next message's envelope may go with this one's content (see {@link MailGateway.Connection}). */
+	private final boolean announceAhead;
+
 	private final long specDailyLimit;
 
 	public DeliveryWriter(RunContext run, DeliveryStore store, MailGateway gateway, MailComposer composer,
@@ -94,7 +98,11 @@ public class DeliveryWriter implements ItemWriter<PendingInvitation>, StepExecut
 			.build());
 		double specRate = run.spec().throttle().perSecond();
 		double mailRate = mail.ratePerSecond();
-		this.rate = new RateLimiter(specRate > 0 && mailRate > 0 ? Math.min(specRate, mailRate) : Math.max(specRate, mailRate));
+		double perSecond = specRate > 0 && mailRate > 0 ? Math.min(specRate, mailRate) : Math.max(specRate, mailRate);
+		this.rate = new RateLimiter(perSecond);
+		// An envelope sent ahead keeps a transaction open on the server until its message's turn: not for long
+		// waits between messages.
+		this.announceAhead = perSecond <= 0 || perSecond >= 1;
 		this.dailyLimit = mail.dailyLimit();
 		this.specDailyLimit = run.spec().throttle().perDay();
 		this.slots = new ArrayBlockingQueue<>(parallelism);
@@ -290,9 +298,11 @@ public class DeliveryWriter implements ItemWriter<PendingInvitation>, StepExecut
 		Slot slot = slots.take();
 		List<DeliveryStore.Outcome> outcomes = new ArrayList<>(claims.size());
 		try {
-			for (DeliveryStore.Claim claim : claims) {
-				var message = composer.compose(gateway.session(), claim.invitation(), claim.token(), claim.expiresAt());
-				outcomes.add(new DeliveryStore.Outcome(claim, sendWithRetries(slot, message)));
+			MimeMessage message = compose(claims.get(0));
+			for (int i = 0; i < claims.size(); i++) {
+				MimeMessage next = i + 1 < claims.size() ? compose(claims.get(i + 1)) : null;
+				outcomes.add(new DeliveryStore.Outcome(claims.get(i), sendWithRetries(slot, message, announceAhead ? next : null)));
+				message = next;
 			}
 			return new Sent(outcomes, List.of(), null);
 		}
@@ -306,13 +316,17 @@ public class DeliveryWriter implements ItemWriter<PendingInvitation>, StepExecut
 		}
 	}
 
-	private SendResult sendWithRetries(Slot slot, jakarta.mail.internet.MimeMessage message) {
+	private MimeMessage compose(DeliveryStore.Claim claim) {
+		return composer.compose(gateway.session(), claim.invitation(), claim.token(), claim.expiresAt());
+	}
+
+	private SendResult sendWithRetries(Slot slot, MimeMessage message, MimeMessage next) {
 		try {
 			return retry.execute(() -> {
 				rate.acquire();
 				SendResult result;
 				try {
-					result = slot.connection().send(message);
+					result = slot.connection().send(message, next);
 				}
 				catch (MailServerUnavailableException ex) {
 					slot.close();

@@ -24,6 +24,16 @@ public interface MailGateway {
 		 */
 		SendResult send(MimeMessage message);
 
+		/**
+		 * Sends one message, knowing which one this connection will be asked to send next: a connection that
+		 * pipelines may announce it along with this one. The next call must be for {@code next} or the connection
+		 * pays for a new session.
+		 * @throws MailServerUnavailableException when the server cannot take any message now
+		 */
+		default SendResult send(MimeMessage message, MimeMessage next) {
+			return send(message);
+		}
+
 		@Override
 		void close();
 

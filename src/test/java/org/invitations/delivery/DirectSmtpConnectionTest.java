@@ -80,6 +80,54 @@ class DirectSmtpConnectionTest {
 	}
 
 	@Test
+	void theNextEnvelopeGoesAheadAndAMessageTriedAgainNeverDeliversTheOneAfterItTwice() throws Exception {
+		try (ScriptedSmtpServer server = ScriptedSmtpServer.start();
+				DirectSmtpConnection connection = DirectSmtpConnection.open("127.0.0.1", server.port(),
+						"bounces@example.org", TIMEOUT, TIMEOUT, watchdog)) {
+			server.replyToData((recipient, attempt) -> recipient.equals("busy@example.org") && attempt == 1
+					? "451 4.3.0 try later" : null);
+			MimeMessage ann = message("ann@example.org");
+			MimeMessage busy = message("busy@example.org");
+			MimeMessage cid = message("cid@example.org");
+
+			assertThat(connection.send(ann, busy).status()).isEqualTo(SendResult.Status.SENT);
+			// busy's envelope went with ann's content: its message is sent without a round trip of its own.
+			assertThat(server.attempts("busy@example.org")).isEqualTo(1);
+			SendResult deferred = connection.send(busy, cid);
+			assertThat(deferred.status()).isEqualTo(SendResult.Status.DEFERRED);
+			assertThat(deferred.reply()).isEqualTo("451 4.3.0 try later");
+			// busy again, while the server holds cid's transaction open: a new connection, cid's transaction dropped.
+			assertThat(connection.send(busy, cid).status()).isEqualTo(SendResult.Status.SENT);
+			assertThat(connection.send(cid, null).status()).isEqualTo(SendResult.Status.SENT);
+
+			assertThat(server.delivered()).containsExactly("ann@example.org", "busy@example.org", "cid@example.org");
+			assertThat(server.sessions()).isEqualTo(2);
+		}
+	}
+
+	@Test
+	void aRecipientRefusedAheadIsReportedWhenItsTurnComes() throws Exception {
+		try (ScriptedSmtpServer server = ScriptedSmtpServer.start();
+				DirectSmtpConnection connection = DirectSmtpConnection.open("127.0.0.1", server.port(),
+						"bounces@example.org", TIMEOUT, TIMEOUT, watchdog)) {
+			server.replyToRecipients((recipient, attempt) -> recipient.equals("gone@example.org")
+					? "550 5.1.1 no such user" : null);
+			MimeMessage ann = message("ann@example.org");
+			MimeMessage gone = message("gone@example.org");
+			MimeMessage cid = message("cid@example.org");
+
+			assertThat(connection.send(ann, gone).status()).isEqualTo(SendResult.Status.SENT);
+			SendResult refused = connection.send(gone, cid);
+			assertThat(refused.status()).isEqualTo(SendResult.Status.FAILED);
+			assertThat(refused.reply()).isEqualTo("550 5.1.1 no such user");
+			assertThat(connection.send(cid, null).status()).isEqualTo(SendResult.Status.SENT);
+
+			assertThat(server.delivered()).containsExactly("ann@example.org", "cid@example.org");
+			assertThat(server.sessions()).isEqualTo(1);
+		}
+	}
+
+	@Test
 	void aServerThatNeverGreetsTimesOut() {
 		try (ScriptedSmtpServer server = ScriptedSmtpServer.start()) {
 			server.greetAfter(Duration.ofSeconds(30));

@@ -36,6 +36,12 @@ public final class ScriptedSmtpServer implements AutoCloseable {
 
 	private volatile BiFunction<String, Integer, String> rcptReply = (recipient, attempt) -> null;
 
+	private volatile BiFunction<String, Integer, String> dataReply = (recipient, attempt) -> null;
+
+	private final Map<String, AtomicInteger> dataAttempts = new ConcurrentHashMap<>();
+
+	private final AtomicInteger sessions = new AtomicInteger();
+
 	private volatile Duration greetingDelay = Duration.ZERO;
 
 	private volatile ServerSocket server;
@@ -65,6 +71,19 @@ public final class ScriptedSmtpServer implements AutoCloseable {
 	 */
 	public void replyToRecipients(BiFunction<String, Integer, String> reply) {
 		rcptReply = reply;
+	}
+
+	/**
+	 * Chooses the reply to the end of a message's content, as {@link #replyToRecipients} does for RCPT TO; a
+	 * message answered other than 2xx is not delivered.
+	 */
+	public void replyToData(BiFunction<String, Integer, String> reply) {
+		dataReply = reply;
+	}
+
+	/** Connections accepted so far. */
+	public int sessions() {
+		return sessions.get();
 	}
 
 	/** Waits this long before greeting each new connection. */
@@ -109,6 +128,7 @@ public final class ScriptedSmtpServer implements AutoCloseable {
 				try {
 					Socket socket = listening.accept();
 					sockets.add(socket);
+					sessions.incrementAndGet();
 					Thread session = new Thread(() -> session(socket), "scripted-smtp-session");
 					session.setDaemon(true);
 					session.start();
@@ -164,8 +184,16 @@ public final class ScriptedSmtpServer implements AutoCloseable {
 					while ((line = in.readLine()) != null && !line.equals(".")) {
 						// the message itself is not kept
 					}
-					delivered.add(recipient);
-					reply(out, "250 OK queued");
+					if (line == null) {
+						// The client left before the end of the content: the transaction is dropped, unsent.
+						return;
+					}
+					int attempt = dataAttempts.computeIfAbsent(recipient, r -> new AtomicInteger()).incrementAndGet();
+					String answer = dataReply.apply(recipient, attempt);
+					if (answer == null) {
+						delivered.add(recipient);
+					}
+					reply(out, answer == null ? "250 OK queued" : answer);
 				}
 				else if (command.startsWith("QUIT")) {
 					reply(out, "221 bye");
