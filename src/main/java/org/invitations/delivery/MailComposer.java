@@ -44,6 +44,11 @@ public class MailComposer {
 	private static final Pattern TITLE = Pattern.compile("<title[^>]*>(.*?)</title>",
 			Pattern.DOTALL | Pattern.CASE_INSENSITIVE);
 
+	// Compiled once: String.replaceAll compiles its pattern on every call, for every message.
+	private static final Pattern CONTROLS = Pattern.compile("\\p{Cntrl}+");
+
+	private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+
 	private static final Logger log = LoggerFactory.getLogger(MailComposer.class);
 
 	/** What templates can print. */
@@ -187,7 +192,7 @@ public class MailComposer {
 
 	/** Control characters (CR, LF above all) never reach a header, whatever is stored. */
 	static String headerSafe(String value) {
-		return value == null ? null : value.replaceAll("\\p{Cntrl}+", " ").strip();
+		return value == null ? null : CONTROLS.matcher(value).replaceAll(" ").strip();
 	}
 
 	static String subject(String html) {
@@ -195,7 +200,7 @@ public class MailComposer {
 		if (!matcher.find()) {
 			throw new IllegalStateException("the HTML template needs a <title>: it is the subject");
 		}
-		return headerSafe(HtmlEscape.unescapeHtml(matcher.group(1)).replaceAll("\\s+", " "));
+		return headerSafe(WHITESPACE.matcher(HtmlEscape.unescapeHtml(matcher.group(1))).replaceAll(" "));
 	}
 
 	static String describe(Duration ttl) {

@@ -4,6 +4,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
@@ -27,6 +29,8 @@ final class PreparedMessage extends MimeMessage {
 
 	private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
 
+	private static volatile FormattedDate lastDate;
+
 	private final byte[] bytes;
 
 	private final InternetAddress from;
@@ -43,11 +47,13 @@ final class PreparedMessage extends MimeMessage {
 		this.from = from;
 		this.to = to;
 		this.invitationId = invitationId;
-		this.messageId = "<invitation." + invitationId + "." + UUID.randomUUID() + "@" + domain + ">";
-		String boundary = "=_inv_" + UUID.randomUUID();
+		String unique = UUID.randomUUID().toString();
+		this.messageId = "<invitation." + invitationId + "." + unique + "@" + domain + ">";
+		// Unique within the message is all a boundary needs; one random UUID per message is enough for both.
+		String boundary = "=_inv_" + unique;
 		ByteArrayOutputStream out = new ByteArrayOutputStream(2 * (text.length() + html.length()) + 1024);
 		try {
-			header(out, "Date", DATE.format(ZonedDateTime.now()));
+			header(out, "Date", date());
 			header(out, "From", from.toString());
 			header(out, "To", to.toString());
 			header(out, "Message-ID", messageId);
@@ -67,8 +73,36 @@ final class PreparedMessage extends MimeMessage {
 		this.bytes = out.toByteArray();
 	}
 
+	/** The Date header's value, formatted once per second rather than for every message. */
+	private static String date() {
+		long second = System.currentTimeMillis() / 1000;
+		FormattedDate last = lastDate;
+		if (last == null || last.second() != second) {
+			last = new FormattedDate(second,
+					DATE.format(ZonedDateTime.ofInstant(Instant.ofEpochSecond(second), ZoneId.systemDefault())));
+			lastDate = last;
+		}
+		return last.text();
+	}
+
 	private static void header(ByteArrayOutputStream out, String name, String value) {
-		ascii(out, MimeUtility.fold(0, name + ": " + value) + "\r\n");
+		String line = name + ": " + value;
+		ascii(out, (fitsUnfolded(line) ? line : MimeUtility.fold(0, line)) + "\r\n");
+	}
+
+	/** A line that folding would return unchanged: short, no line break, no trailing blank. */
+	private static boolean fitsUnfolded(String line) {
+		if (line.length() > 76 || line.isEmpty()) {
+			return false;
+		}
+		for (int i = 0; i < line.length(); i++) {
+			char c = line.charAt(i);
+			if (c == '\r' || c == '\n') {
+				return false;
+			}
+		}
+		char last = line.charAt(line.length() - 1);
+		return last != ' ' && last != '\t';
 	}
 
 	private static void part(ByteArrayOutputStream out, String boundary, String type, String body) {
@@ -173,6 +207,9 @@ final class PreparedMessage extends MimeMessage {
 	@Override
 	public void saveChanges() {
 		// Complete when built.
+	}
+
+	private record FormattedDate(long second, String text) {
 	}
 
 }

@@ -3,6 +3,7 @@ package org.invitations.delivery;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Properties;
 
 import jakarta.mail.BodyPart;
@@ -43,7 +44,7 @@ class PreparedMessageTest {
 		assertThat(((InternetAddress) parsed.getRecipients(MimeMessage.RecipientType.TO)[0]).getPersonal())
 			.isEqualTo("Zoë \"Z\" Łukasiewicz-Ångström");
 		assertThat(parsed.getMessageID()).startsWith("<invitation.42.").endsWith("@example.org>");
-		assertThat(parsed.getSentDate()).isNotNull();
+		assertThat(parsed.getSentDate().toInstant()).isBetween(Instant.now().minusSeconds(5), Instant.now());
 		assertThat(parsed.getHeader(MailComposer.INVITATION_HEADER, null)).isEqualTo("42");
 		MimeMultipart alternatives = (MimeMultipart) parsed.getContent();
 		assertThat(alternatives.getContentType()).startsWith("multipart/alternative");
