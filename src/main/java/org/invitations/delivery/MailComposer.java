@@ -70,6 +70,8 @@ public class MailComposer {
 
 	private final Map<String, String> resolved = new java.util.concurrent.ConcurrentHashMap<>();
 
+	private volatile Expiry lastExpiry;
+
 	private final Map<String, Function<Map<String, String>, String>> renderers = new java.util.concurrent.ConcurrentHashMap<>();
 
 	public MailComposer(JobSpec spec, String defaultFrom) {
@@ -122,7 +124,7 @@ public class MailComposer {
 		values.put("fullName", fullName(invitation));
 		values.put("email", invitation.email());
 		values.put("link", link(token));
-		values.put("expiresAt", EXPIRY.format(expiresAt.atOffset(ZoneOffset.UTC)));
+		values.put("expiresAt", expiry(expiresAt));
 		values.put("validFor", describe(invitation.tokenTtl()));
 		values.put("organisation", spec.organisation());
 		values.put("role", invitation.role());
@@ -188,6 +190,19 @@ public class MailComposer {
 
 	private static String fullName(PendingInvitation invitation) {
 		return (invitation.firstName() + " " + invitation.lastName()).strip();
+	}
+
+	/** The expiry as the email states it; a chunk's messages share one, so the last one is kept. */
+	private String expiry(Instant expiresAt) {
+		Expiry last = lastExpiry;
+		if (last == null || !last.at().equals(expiresAt)) {
+			last = new Expiry(expiresAt, EXPIRY.format(expiresAt.atOffset(ZoneOffset.UTC)));
+			lastExpiry = last;
+		}
+		return last.text();
+	}
+
+	private record Expiry(Instant at, String text) {
 	}
 
 	/** Control characters (CR, LF above all) never reach a header, whatever is stored. */

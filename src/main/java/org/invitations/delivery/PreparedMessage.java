@@ -9,7 +9,9 @@ import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
@@ -30,6 +32,8 @@ final class PreparedMessage extends MimeMessage {
 	private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
 
 	private static volatile FormattedDate lastDate;
+
+	private static final Map<String, String> FOLDED = new ConcurrentHashMap<>();
 
 	private final byte[] bytes;
 
@@ -87,7 +91,23 @@ final class PreparedMessage extends MimeMessage {
 
 	private static void header(ByteArrayOutputStream out, String name, String value) {
 		String line = name + ": " + value;
-		ascii(out, (fitsUnfolded(line) ? line : MimeUtility.fold(0, line)) + "\r\n");
+		ascii(out, (fitsUnfolded(line) ? line : folded(line)) + "\r\n");
+	}
+
+	/**
+	 * A long header folded; a run's messages mostly share their long headers (the subject), so the last few are
+	 * kept rather than folded again for every message.
+	 */
+	private static String folded(String line) {
+		String done = FOLDED.get(line);
+		if (done == null) {
+			done = MimeUtility.fold(0, line);
+			if (FOLDED.size() >= 64) {
+				FOLDED.clear();
+			}
+			FOLDED.put(line, done);
+		}
+		return done;
 	}
 
 	/** A line that folding would return unchanged: short, no line break, no trailing blank. */
