@@ -8,6 +8,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import org.invitations.lifecycle.InvitationAdmin;
 import org.invitations.testsupport.ScriptedSmtpServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -51,6 +52,37 @@ class DeliveryFaultsIT extends IntegrationTest {
 				"p4@example.org", "p5@example.org");
 		assertThat(server.attempts("p2@example.org")).isEqualTo(3);
 		assertThat(count("SELECT count(*) FROM invitation WHERE status = 'SENT'")).isEqualTo(5);
+	}
+
+	@Test
+	void anInvitationCancelledWhileItsMessageIsOnItsWayStaysCancelledWithItsLinkRevoked() throws Exception {
+		InvitationAdmin admin = context.getBean(InvitationAdmin.class);
+		server.replyToRecipients((to, attempt) -> {
+			if (to.equals("p2@example.org")) {
+				// Claimed, its message on the wire: an admin cancels it now, before the server has answered.
+				admin.cancel(invitationOf("p2@example.org"), null, "admin", "sent to the wrong group");
+			}
+			return null;
+		});
+
+		Result run = cli("run", people("cancelled", 3));
+
+		assertThat(run.exitCode()).as(run.err()).isZero();
+		assertThat(server.delivered()).containsExactlyInAnyOrder("p1@example.org", "p2@example.org", "p3@example.org");
+		long p2 = invitationOf("p2@example.org");
+		assertThat(jdbc.queryForObject("SELECT status FROM invitation WHERE id = ?", String.class, p2)).isEqualTo("CANCELLED");
+		assertThat(count("SELECT count(*) FROM invitation WHERE id = ? AND token_hash IS NULL", p2)).isOne();
+		// The link that arrived opens nothing, and a refused redeem can say why.
+		assertThat(count("SELECT count(*) FROM retired_token WHERE invitation_id = ? AND reason = 'CANCELLED'", p2)).isOne();
+		assertThat(jdbc.queryForList("SELECT type FROM invitation_event WHERE invitation_id = ? ORDER BY id", String.class, p2))
+			.containsExactly("QUEUED", "CANCELLED", "SENT");
+		assertThat(count("SELECT count(*) FROM invitation WHERE status = 'SENT'")).isEqualTo(2);
+	}
+
+	private long invitationOf(String email) {
+		return jdbc.queryForObject("""
+				SELECT i.id FROM invitation i JOIN person p ON p.id = i.person_id WHERE p.email_normalized = ?
+				""", Long.class, email);
 	}
 
 	@Test

@@ -246,20 +246,24 @@ public class DeliveryStore {
 					  AND CASE i.status WHEN 'QUEUED' THEN true WHEN 'SENDING' THEN i.sending_execution_id = ? ELSE false END
 					RETURNING i.id
 					""", Long.class, ids, statuses, replies, hashes, expiries, run.jobExecutionId()));
-			// A refused message's link may still be tried: it is remembered as revoked, so the refusal can be explained.
+			// A link that will not open is remembered by its hash, so that a refused redeem can be explained: that of
+			// a refused message, and that of a message accepted for an invitation cancelled while it was on its way.
 			List<Integer> revoked = new ArrayList<>();
+			List<String> why = new ArrayList<>();
 			for (int i = 0; i < n; i++) {
-				if (!"SENT".equals(statuses[i]) && updated.contains(ids[i])) {
+				boolean sent = "SENT".equals(statuses[i]);
+				if (updated.contains(ids[i]) != sent) {
 					revoked.add(i);
+					why.add(sent ? "CANCELLED" : "FAILED");
 				}
 			}
 			if (!revoked.isEmpty()) {
 				jdbc.update("""
 						INSERT INTO retired_token (token_hash, invitation_id, reason)
-						SELECT decode(t.hash, 'hex'), t.id, 'FAILED' FROM unnest(?::text[], ?::bigint[]) AS t(hash, id)
+						SELECT decode(t.hash, 'hex'), t.id, t.reason FROM unnest(?::text[], ?::bigint[], ?::text[]) AS t(hash, id, reason)
 						ON CONFLICT DO NOTHING
 						""", revoked.stream().map(i -> hashes[i]).toArray(String[]::new),
-						revoked.stream().map(i -> ids[i]).toArray(Long[]::new));
+						revoked.stream().map(i -> ids[i]).toArray(Long[]::new), why.toArray(String[]::new));
 			}
 			// One statement per table for the whole chunk: the history event and the report row.
 			jdbc.update("""
