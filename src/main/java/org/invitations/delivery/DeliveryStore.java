@@ -63,13 +63,21 @@ public class DeliveryStore {
 	 * @return how many invitations are in doubt now
 	 */
 	public int recoverClaims(RunContext run) {
+		// Those cancelled since have their link, which may have arrived, remembered as cancelled.
 		return jdbc.update("""
 				WITH dead AS (
 				    DELETE FROM delivery_claim WHERE delivery_instance_id = ? AND job_execution_id <> ?
-				    RETURNING job_execution_id, invitation_ids, token_hashes)
+				    RETURNING job_execution_id, invitation_ids, token_hashes),
+				claimed AS (
+				    SELECT d.job_execution_id AS execution, t.id, t.hash
+				    FROM dead d, unnest(d.invitation_ids, d.token_hashes) AS t(id, hash)),
+				revoked AS (
+				    INSERT INTO retired_token (token_hash, invitation_id, reason)
+				    SELECT c.hash, c.id, 'CANCELLED' FROM claimed c JOIN invitation i ON i.id = c.id
+				    WHERE i.status <> 'QUEUED'
+				    ON CONFLICT DO NOTHING)
 				UPDATE invitation i SET status = 'SENDING', token_hash = c.hash, sending_execution_id = c.execution
-				FROM (SELECT d.job_execution_id AS execution, t.id, t.hash
-				      FROM dead d, unnest(d.invitation_ids, d.token_hashes) AS t(id, hash)) AS c
+				FROM claimed c
 				WHERE i.id = c.id AND i.status = 'QUEUED'
 				""", run.jobInstanceId(), run.jobExecutionId());
 	}
