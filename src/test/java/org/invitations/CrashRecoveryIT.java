@@ -19,7 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A real separate JVM runs the job and is killed (destroyForcibly: SIGKILL) in the middle of delivery. The next
  * run of the same spec recovers the dead execution and completes it: everyone delivered, duplicates at most the
- * messages that were in flight, which the report counts as in doubt.
+ * messages that were in flight, which the report counts as in doubt. Abandoning the run instead, or cancelling an
+ * invitation before the restart, revokes the links that may have arrived, with the reason kept.
  */
 class CrashRecoveryIT extends IntegrationTest {
 
