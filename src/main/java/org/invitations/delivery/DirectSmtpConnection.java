@@ -167,7 +167,7 @@ final class DirectSmtpConnection implements MailGateway.Connection {
 			Reply refusal = envelope.stream().filter(reply -> !reply.isPositive()).findFirst().orElse(null);
 			if (refusal == null) {
 				writeBody(message);
-				String[] ahead = pipelining && next != null ? commands(next) : null;
+				String[] ahead = pipelining && next != null ? commandsAhead(next) : null;
 				if (ahead != null) {
 					for (String command : ahead) {
 						write(command);
@@ -192,9 +192,7 @@ final class DirectSmtpConnection implements MailGateway.Connection {
 		}
 		catch (IOException ex) {
 			// No QUIT: the connection is broken or the server is leaving.
-			opened = null;
-			closeQuietly(socket);
-			watchdog.forget(socket);
+			drop();
 			throw new MailServerUnavailableException(server + " unavailable: " + describe(ex, cutByWatchdog), ex);
 		}
 		catch (MessagingException ex) {
@@ -202,12 +200,17 @@ final class DirectSmtpConnection implements MailGateway.Connection {
 		}
 	}
 
-	/** MAIL, RCPT and DATA for a message, or null when its addresses cannot be used (it fails when sent itself). */
-	private String[] commands(MimeMessage message) {
+	/** MAIL, RCPT and DATA for a message. */
+	private String[] commands(MimeMessage message) throws MessagingException {
+		String to = address(message.getAllRecipients());
+		String from = envelopeFrom != null ? envelopeFrom : address(message.getFrom());
+		return new String[] { "MAIL FROM:<" + from + ">", "RCPT TO:<" + to + ">", "DATA" };
+	}
+
+	/** The commands to send ahead, or null when the message's addresses cannot be used (it fails when sent itself). */
+	private String[] commandsAhead(MimeMessage message) {
 		try {
-			String to = address(message.getAllRecipients());
-			String from = envelopeFrom != null ? envelopeFrom : address(message.getFrom());
-			return new String[] { "MAIL FROM:<" + from + ">", "RCPT TO:<" + to + ">", "DATA" };
+			return commands(message);
 		}
 		catch (MessagingException ex) {
 			return null;
@@ -216,9 +219,7 @@ final class DirectSmtpConnection implements MailGateway.Connection {
 
 	/** Sends a message's envelope and reads the replies: all at once with PIPELINING, else up to the first refusal. */
 	private List<Reply> envelope(MimeMessage message) throws IOException, MessagingException {
-		String to = address(message.getAllRecipients());
-		String from = envelopeFrom != null ? envelopeFrom : address(message.getFrom());
-		String[] commands = { "MAIL FROM:<" + from + ">", "RCPT TO:<" + to + ">", "DATA" };
+		String[] commands = commands(message);
 		List<Reply> envelope = new ArrayList<>(3);
 		if (pipelining) {
 			for (String command : commands) {
@@ -261,17 +262,21 @@ final class DirectSmtpConnection implements MailGateway.Connection {
 			opened = new Opened(next, envelope);
 		}
 		catch (IOException ex) {
-			closeQuietly(socket);
-			watchdog.forget(socket);
+			drop();
 		}
 	}
 
 	/** Drops this connection, and with it a transaction the server holds open, and opens a new one. */
 	private void reconnect() throws IOException {
+		drop();
+		connect();
+	}
+
+	/** Closes the socket without a word to the server; a transaction it holds open is dropped, unsent. */
+	private void drop() {
 		opened = null;
 		closeQuietly(socket);
 		watchdog.forget(socket);
-		connect();
 	}
 
 	/** Reads a final reply: accepted, refused for good, or to be tried later; 421 means the server is going away. */
@@ -422,8 +427,7 @@ final class DirectSmtpConnection implements MailGateway.Connection {
 				// The messages are already accepted or refused; a failed QUIT changes nothing.
 			}
 		}
-		closeQuietly(socket);
-		watchdog.forget(socket);
+		drop();
 	}
 
 	private static String describe(IOException ex, boolean cutByWatchdog) {
