@@ -84,7 +84,7 @@ public class DeliveryStore {
 
 	/**
 	 * Claims these invitations with a fresh token each. Invitations already past SENDING are left out (a replay);
-	 * people who meanwhile logged in or lost their active email are skipped. No row is locked: every write that
+	 * people who meanwhile logged in, lost their active email or changed their address are skipped. No row is locked: every write that
 	 * follows names the status it expects, so an invitation cancelled meanwhile keeps its new state.
 	 */
 	public List<Claim> claim(RunContext run, List<? extends PendingInvitation> items) {
@@ -93,7 +93,8 @@ public class DeliveryStore {
 		Map<Long, String> status = new HashMap<>();
 		Map<Long, String> skip = new HashMap<>();
 		jdbc.query("""
-				SELECT i.id, i.kind, i.status, i.sending_execution_id, p.email_active, p.last_login_at
+				SELECT i.id, i.kind, i.status, i.sending_execution_id, p.email_active, p.last_login_at,
+				       p.email_normalized <> i.email_normalized AS address_changed
 				FROM invitation i JOIN person p ON p.id = i.person_id
 				WHERE i.id = ANY(?)
 				""", (RowCallbackHandler) rs -> {
@@ -104,7 +105,11 @@ public class DeliveryStore {
 			status.put(id, inFlight ? "IN_FLIGHT" : rs.getString("status"));
 			Timestamp login = rs.getTimestamp("last_login_at");
 			Kind kind = Kind.valueOf(rs.getString("kind"));
-			if (run.spec().filters().activeEmail() && !rs.getBoolean("email_active")) {
+			if (rs.getBoolean("address_changed")) {
+				// The link goes to the address it was queued for or to no one; the person can be invited anew.
+				skip.put(id, "ADDRESS_CHANGED:the person's address changed after the invitation was queued");
+			}
+			else if (run.spec().filters().activeEmail() && !rs.getBoolean("email_active")) {
 				skip.put(id, "EMAIL_INACTIVE:email became inactive before sending");
 			}
 			else if (kind == Kind.INVITATION && login != null && run.spec().filters().neverLoggedIn()) {

@@ -11,7 +11,7 @@ import org.invitations.spec.Kind;
  * @param personId the person
  * @param kind invitation or password reset
  * @param tokenTtl how long the link will stay valid
- * @param email the address
+ * @param email the address the invitation was queued for, the only one it may be sent to
  * @param firstName first name
  * @param lastName last name
  * @param role the role given

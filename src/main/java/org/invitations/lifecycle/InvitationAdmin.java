@@ -63,7 +63,7 @@ public class InvitationAdmin {
 		}
 		args.add(limit);
 		jdbc.query("""
-				SELECT i.id, p.email, i.kind, i.status, i.spec_name, r.name, i.attempt_count, i.sent_at, i.expires_at,
+				SELECT i.id, i.email, i.kind, i.status, i.spec_name, r.name, i.attempt_count, i.sent_at, i.expires_at,
 				       i.accepted_at, i.last_smtp_reply
 				FROM invitation i JOIN person p ON p.id = i.person_id LEFT JOIN role r ON r.id = i.role_id
 				""" + where + " ORDER BY i.id DESC LIMIT ?", rs -> {

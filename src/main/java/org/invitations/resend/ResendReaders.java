@@ -48,7 +48,8 @@ public final class ResendReaders {
 		parameters.put("spec", specName);
 		String where = "spec_name = :spec AND " + filter.where(parameters);
 		Long count = new org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate(dataSource).queryForObject(
-				"SELECT count(*) FROM (SELECT i.*, p.email_normalized FROM invitation i JOIN person p ON p.id = i.person_id) c WHERE "
+				"SELECT count(*) FROM (SELECT i.id, i.person_id, i.spec_name, i.job_instance_id, i.status, i.expires_at,"
+						+ " p.email_normalized FROM invitation i JOIN person p ON p.id = i.person_id) c WHERE "
 						+ where, parameters, Long.class);
 		return count == null ? 0 : count;
 	}

@@ -14,9 +14,9 @@ import org.invitations.report.ReportRepository;
 import org.invitations.spec.Kind;
 
 /**
- * Applies the resend rules to each candidate and queues the ones that pass for this run's deliver step: the old
- * link is retired at once (a new token is issued when the message is sent), the history says RESENT, and the
- * report has a row per candidate.
+ * Applies the resend rules to each candidate and queues the ones that pass for this run's deliver step, to the
+ * person's current address: the old link is retired at once (a new token is issued when the message is sent),
+ * the history says RESENT, and the report has a row per candidate.
  */
 public class ResendWriter implements ItemWriter<ResendCandidate> {
 
@@ -91,8 +91,9 @@ public class ResendWriter implements ItemWriter<ResendCandidate> {
 				""", candidate.invitationId());
 		int updated = jdbc.update("""
 				UPDATE invitation i SET status = 'QUEUED', token_hash = NULL, expires_at = NULL, closed_at = NULL,
-				       delivery_instance_id = ?, resent_at = now()
-				WHERE i.id = ? AND i.status IN ('SENT', 'EXPIRED', 'DEFERRED', 'FAILED')
+				       delivery_instance_id = ?, resent_at = now(), email = p.email, email_normalized = p.email_normalized
+				FROM person p
+				WHERE i.id = ? AND p.id = i.person_id AND i.status IN ('SENT', 'EXPIRED', 'DEFERRED', 'FAILED')
 				  AND NOT EXISTS (SELECT 1 FROM invitation o WHERE o.person_id = i.person_id AND o.kind = i.kind
 				                  AND o.id <> i.id AND o.status IN ('QUEUED', 'SENDING', 'SENT', 'DEFERRED'))
 				""", run.jobInstanceId(), candidate.invitationId());

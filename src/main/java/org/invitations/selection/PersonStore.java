@@ -3,7 +3,9 @@ package org.invitations.selection;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -45,61 +47,142 @@ public class PersonStore {
 
 	}
 
-	/**
-	 * Creates or updates the people of imported rows (in a dry run, only computes what they would be). Rows
-	 * whose external id and address point at two different stored people are rejected.
-	 */
-	public Map<String, Person> upsert(List<Candidate> rows, boolean dryRun, List<ReportItem> report,
-			Rejecter rejecter) {
+	/** The stored people a chunk's rows name: by normalised address and by external id. */
+	public record Known(Map<String, Person> byEmail, Map<String, Person> byExternalId) {
+
+		/** The stored person with the row's external id, or {@code null}. */
+		public Person sameId(Candidate row) {
+			return row.externalId() == null ? null : byExternalId.get(row.externalId());
+		}
+
+		/** The stored person with the row's address, or {@code null}. */
+		public Person sameEmail(Candidate row) {
+			return byEmail.get(row.emailNormalized());
+		}
+
+	}
+
+	/** The stored people these rows name, in one query. */
+	public Known find(List<Candidate> rows) {
 		Map<String, Person> byEmail = new HashMap<>();
 		Map<String, Person> byExternalId = new HashMap<>();
 		find(rows, byEmail, byExternalId);
+		return new Known(byEmail, byExternalId);
+	}
+
+	/**
+	 * Creates or updates the people of imported rows (in a dry run, only computes what they would be). Rows
+	 * whose external id and address point at two different stored people are rejected. The rows must name
+	 * different people (no two the same address, external id or stored person).
+	 * <p>
+	 * Another import may create the same new people at the same time: a new person is inserted only if neither
+	 * the address nor the external id exists by then (waiting for the other transaction to end), and a row that
+	 * meets a person stored meanwhile is merged into that person like any other.
+	 */
+	public Map<String, Person> upsert(List<Candidate> rows, Known known, boolean dryRun, List<ReportItem> report,
+			Rejecter rejecter) {
 		Map<String, Person> merged = new HashMap<>();
-		List<Object[]> updates = new ArrayList<>();
-		List<Object[]> inserts = new ArrayList<>();
-		for (Candidate row : rows) {
-			Person sameEmail = byEmail.get(row.emailNormalized());
-			Person sameId = row.externalId() == null ? null : byExternalId.get(row.externalId());
-			if (sameId != null && sameEmail != null && !Objects.equals(sameId.id(), sameEmail.id())) {
-				report.add(rejecter.reject(row, RejectReason.EXTERNAL_ID_CONFLICT, "external id " + row.externalId()
-						+ " belongs to " + sameId.emailNormalized() + ", the address to another person"));
-				continue;
+		List<Candidate> pending = rows;
+		for (int round = 1; !pending.isEmpty(); round++) {
+			List<Person> updated = new ArrayList<>();
+			List<Candidate> updates = new ArrayList<>();
+			List<Candidate> inserts = new ArrayList<>();
+			for (Candidate row : pending) {
+				merged.remove(row.emailNormalized());
+				Person sameEmail = known.sameEmail(row);
+				Person sameId = known.sameId(row);
+				if (sameId != null && sameEmail != null && !Objects.equals(sameId.id(), sameEmail.id())) {
+					report.add(rejecter.reject(row, RejectReason.EXTERNAL_ID_CONFLICT, "external id " + row.externalId()
+							+ " belongs to " + sameId.emailNormalized() + ", the address to another person"));
+					continue;
+				}
+				if (sameId == null && sameEmail != null && sameEmail.externalId() != null && row.externalId() != null) {
+					report.add(rejecter.reject(row, RejectReason.EXTERNAL_ID_CONFLICT,
+							"the address belongs to the person with external id " + sameEmail.externalId()));
+					continue;
+				}
+				Person stored = sameId != null ? sameId : sameEmail;
+				boolean active = row.emailActive() != null ? row.emailActive() : stored == null || stored.emailActive();
+				if (stored != null) {
+					updates.add(row);
+					updated.add(stored);
+					merged.put(row.emailNormalized(), new Person(stored.id(), row.emailNormalized(),
+							row.externalId() != null ? row.externalId() : stored.externalId(), active, stored.lastLoginAt()));
+				}
+				else {
+					inserts.add(row);
+					merged.put(row.emailNormalized(), new Person(null, row.emailNormalized(), row.externalId(), active, null));
+				}
 			}
-			if (sameId == null && sameEmail != null && sameEmail.externalId() != null && row.externalId() != null) {
-				report.add(rejecter.reject(row, RejectReason.EXTERNAL_ID_CONFLICT,
-						"the address belongs to the person with external id " + sameEmail.externalId()));
-				continue;
+			if (dryRun) {
+				return merged;
 			}
-			Person stored = sameId != null ? sameId : sameEmail;
-			boolean active = row.emailActive() != null ? row.emailActive() : stored == null || stored.emailActive();
-			if (stored != null) {
-				updates.add(new Object[] { row.email(), row.emailNormalized(), row.firstName(), row.lastName(),
-						row.externalId(), row.emailActive(), stored.id() });
-				merged.put(row.emailNormalized(), new Person(stored.id(), row.emailNormalized(),
-						row.externalId() != null ? row.externalId() : stored.externalId(), active, stored.lastLoginAt()));
-			}
-			else {
-				inserts.add(new Object[] { row.email(), row.emailNormalized(), row.firstName(), row.lastName(),
-						row.externalId(), active });
-				merged.put(row.emailNormalized(), new Person(null, row.emailNormalized(), row.externalId(), active, null));
+			update(updates, updated);
+			pending = insert(inserts, merged);
+			if (!pending.isEmpty()) {
+				if (round == 3) {
+					throw new IllegalStateException("people kept changing under this import: " + pending.size()
+							+ " rows could not be stored");
+				}
+				// Stored by another transaction since this chunk looked: merged into what is there now.
+				known = find(pending);
 			}
 		}
-		if (dryRun) {
-			return merged;
+		Map<String, Person> stored = new HashMap<>();
+		query(merged.keySet().toArray(String[]::new), new String[0], stored, new HashMap<>());
+		return stored;
+	}
+
+	/** Rows merged into stored people, in the order of their ids, as every import locks them. */
+	private void update(List<Candidate> rows, List<Person> stored) {
+		List<Object[]> updates = new ArrayList<>(rows.size());
+		for (int i = 0; i < rows.size(); i++) {
+			Candidate row = rows.get(i);
+			updates.add(new Object[] { row.email(), row.emailNormalized(), row.firstName(), row.lastName(),
+					row.externalId(), row.emailActive(), stored.get(i).id() });
 		}
+		updates.sort(Comparator.comparing(update -> (Long) update[6]));
 		jdbc.batchUpdate("""
 				UPDATE person SET email = ?, email_normalized = ?, first_name = ?, last_name = ?,
 				       external_id = coalesce(?, external_id), email_active = coalesce(?, email_active),
 				       updated_at = now()
 				WHERE id = ?
 				""", updates);
-		jdbc.batchUpdate("""
+	}
+
+	/**
+	 * Inserts new people in the order of their addresses, so that two imports of the same people wait for each
+	 * other instead of deadlocking. Returns the rows that found their address or external id taken meanwhile.
+	 */
+	private List<Candidate> insert(List<Candidate> rows, Map<String, Person> merged) {
+		if (rows.isEmpty()) {
+			return List.of();
+		}
+		List<Candidate> sorted = new ArrayList<>(rows);
+		sorted.sort(Comparator.comparing(Candidate::emailNormalized));
+		int n = sorted.size();
+		String[] emails = new String[n];
+		String[] normalized = new String[n];
+		String[] firstNames = new String[n];
+		String[] lastNames = new String[n];
+		String[] externalIds = new String[n];
+		Boolean[] active = new Boolean[n];
+		for (int i = 0; i < n; i++) {
+			Candidate row = sorted.get(i);
+			emails[i] = row.email();
+			normalized[i] = row.emailNormalized();
+			firstNames[i] = row.firstName();
+			lastNames[i] = row.lastName();
+			externalIds[i] = row.externalId();
+			active[i] = merged.get(row.emailNormalized()).emailActive();
+		}
+		Set<String> inserted = new HashSet<>(jdbc.queryForList("""
 				INSERT INTO person (email, email_normalized, first_name, last_name, external_id, email_active)
-				VALUES (?, ?, ?, ?, ?, ?)
-				""", inserts);
-		Map<String, Person> stored = new HashMap<>();
-		query(merged.keySet().toArray(String[]::new), new String[0], stored, new HashMap<>());
-		return stored;
+				SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::boolean[])
+				ON CONFLICT DO NOTHING
+				RETURNING email_normalized
+				""", String.class, emails, normalized, firstNames, lastNames, externalIds, active));
+		return rows.stream().filter(row -> !inserted.contains(row.emailNormalized())).toList();
 	}
 
 	/** Group members are stored people already. */

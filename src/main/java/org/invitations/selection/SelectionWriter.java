@@ -4,6 +4,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -55,13 +56,16 @@ public class SelectionWriter implements ItemWriter<Candidate> {
 				valid.add(candidate);
 			}
 		}
+		Map<String, PersonStore.Person> persons;
 		if (run.sourceKind().equals("CSV")) {
 			// A group has each person once, so only a file can name someone twice.
-			valid = withoutDuplicates(valid, report);
+			PersonStore.Known known = people.find(valid);
+			valid = withoutDuplicates(valid, known, report);
+			persons = people.upsert(valid, known, run.dryRun(), report, this::rejected);
 		}
-		Map<String, PersonStore.Person> persons = run.sourceKind().equals("CSV")
-				? people.upsert(valid, run.dryRun(), report, this::rejected)
-				: people.fromGroup(valid);
+		else {
+			persons = people.fromGroup(valid);
+		}
 		valid.removeIf(candidate -> !persons.containsKey(candidate.emailNormalized()));
 		if (!run.dryRun()) {
 			people.addToGroups(valid, persons);
@@ -70,23 +74,61 @@ public class SelectionWriter implements ItemWriter<Candidate> {
 		reports.insert(run, report);
 	}
 
-	/** Rejects a second row for the same person, in this chunk or an earlier one. */
-	private List<Candidate> withoutDuplicates(List<Candidate> valid, List<ReportItem> report) {
-		Map<String, Long> firstLine = new HashMap<>();
-		reports.itemsFor(run.jobInstanceId(), valid.stream().map(Candidate::emailNormalized).distinct().toList())
-			.forEach(firstLine::put);
-		List<Candidate> unique = new ArrayList<>(valid.size());
+	/**
+	 * Rejects a second row for the same person, in this chunk or an earlier one: the same address, the same
+	 * external id, or the same stored person reached through either. The first row wins. A person an earlier row
+	 * of the file was merged into has that row's address by now, so earlier chunks are found through the report's
+	 * addresses.
+	 */
+	private List<Candidate> withoutDuplicates(List<Candidate> valid, PersonStore.Known known, List<ReportItem> report) {
+		Set<String> addresses = new LinkedHashSet<>();
 		for (Candidate candidate : valid) {
-			Long earlier = firstLine.putIfAbsent(candidate.emailNormalized(), where(candidate));
-			if (earlier != null) {
-				report.add(rejected(candidate, RejectReason.DUPLICATE_IN_FILE,
-						"same address as " + (candidate.row().line() != null ? "line " : "item ") + earlier));
-			}
-			else {
-				unique.add(candidate);
+			addresses.add(candidate.emailNormalized());
+			PersonStore.Person sameId = known.sameId(candidate);
+			if (sameId != null) {
+				addresses.add(sameId.emailNormalized());
 			}
 		}
+		Map<String, Long> firstLine = new HashMap<>();
+		reports.itemsFor(run.jobInstanceId(), List.copyOf(addresses)).forEach((email, at) -> firstLine.put("email:" + email, at));
+		List<Candidate> unique = new ArrayList<>(valid.size());
+		for (Candidate candidate : valid) {
+			Map<String, String> keys = identities(candidate, known);
+			String duplicate = null;
+			for (Map.Entry<String, String> key : keys.entrySet()) {
+				Long earlier = firstLine.get(key.getKey());
+				if (earlier != null) {
+					duplicate = key.getValue() + (candidate.row().line() != null ? "line " : "item ") + earlier;
+					break;
+				}
+			}
+			if (duplicate != null) {
+				report.add(rejected(candidate, RejectReason.DUPLICATE_IN_FILE, duplicate));
+				continue;
+			}
+			keys.keySet().forEach(key -> firstLine.put(key, where(candidate)));
+			unique.add(candidate);
+		}
 		return unique;
+	}
+
+	/** What makes a row the same person as another, each with how the report says so, most telling first. */
+	private static Map<String, String> identities(Candidate candidate, PersonStore.Known known) {
+		Map<String, String> keys = new LinkedHashMap<>();
+		keys.put("email:" + candidate.emailNormalized(), "same address as ");
+		PersonStore.Person sameId = known.sameId(candidate);
+		if (candidate.externalId() != null) {
+			keys.put("external:" + candidate.externalId(), "same external id as ");
+		}
+		if (sameId != null) {
+			keys.putIfAbsent("person:" + sameId.id(), "same external id as ");
+			keys.putIfAbsent("email:" + sameId.emailNormalized(), "same external id as ");
+		}
+		PersonStore.Person sameEmail = known.sameEmail(candidate);
+		if (sameEmail != null) {
+			keys.putIfAbsent("person:" + sameEmail.id(), "same person as ");
+		}
+		return keys;
 	}
 
 	private void queue(List<Candidate> valid, Map<String, PersonStore.Person> persons, List<ReportItem> report) {
@@ -199,24 +241,31 @@ public class SelectionWriter implements ItemWriter<Candidate> {
 		Long[] personIds = new Long[n];
 		String[] kindNames = new String[n];
 		Long[] lines = new Long[n];
+		String[] emails = new String[n];
+		String[] normalized = new String[n];
 		for (int i = 0; i < n; i++) {
 			Candidate candidate = toQueue.get(i);
 			personIds[i] = persons.get(candidate.emailNormalized()).id();
 			kindNames[i] = kinds.get(i).name();
 			lines[i] = candidate.row().line();
+			// The address this invitation is for: delivery sends to it or to no one.
+			emails[i] = candidate.email();
+			normalized[i] = candidate.emailNormalized();
 		}
 		long role = roleId();
 		jdbc.query("""
 				INSERT INTO invitation (person_id, kind, status, role_id, token_ttl, spec_name, job_instance_id,
-				                        delivery_instance_id, job_execution_id, source_kind, source_ref, source_line)
-				SELECT p, k, 'QUEUED', ?, make_interval(secs => ?), ?, ?, ?, ?, ?, ?, l
-				FROM unnest(?::bigint[], ?::text[], ?::bigint[]) AS t(p, k, l)
+				                        delivery_instance_id, job_execution_id, source_kind, source_ref, source_line,
+				                        email, email_normalized)
+				SELECT p, k, 'QUEUED', ?, make_interval(secs => ?), ?, ?, ?, ?, ?, ?, l, e, en
+				FROM unnest(?::bigint[], ?::text[], ?::bigint[], ?::text[], ?::text[]) AS t(p, k, l, e, en)
 				ON CONFLICT (person_id, kind) WHERE status IN ('QUEUED', 'SENDING', 'SENT', 'DEFERRED') DO NOTHING
 				RETURNING id, person_id
 				""", rs -> {
 			byPerson.put(rs.getLong("person_id"), rs.getLong("id"));
 		}, role, (double) run.spec().tokenTtl().toSeconds(), run.spec().name(), run.jobInstanceId(),
-				run.jobInstanceId(), run.jobExecutionId(), run.sourceKind(), run.sourceRef(), personIds, kindNames, lines);
+				run.jobInstanceId(), run.jobExecutionId(), run.sourceKind(), run.sourceRef(), personIds, kindNames, lines,
+				emails, normalized);
 		Long[] invited = byPerson.keySet().toArray(Long[]::new);
 		jdbc.update("""
 				INSERT INTO role_assignment (person_id, role_id, job_execution_id)

@@ -13,6 +13,9 @@ public enum SkipReason {
 	NEVER_LOGGED_IN,
 
 	/** The person already has an open, unexpired invitation of this kind. */
-	ALREADY_INVITED
+	ALREADY_INVITED,
+
+	/** The person's address changed between queuing and sending: the invitation is for the old one. */
+	ADDRESS_CHANGED
 
 }
