@@ -153,7 +153,8 @@ public class DeliveryStore {
 	}
 
 	/**
-	 * An interrupted attempt's link may have arrived: it is replaced, and remembered as superseded. The invitation
+	 * An interrupted attempt's link may have arrived, and most people open the first email: it stays valid beside
+	 * the new link (kept in {@code earlier_token}) until one of them is used or the invitation closes. The invitation
 	 * row itself carries the claim of these few, as it did for the execution that died.
 	 */
 	private List<Claim> claimInDoubt(RunContext run, List<Claim> inDoubt) {
@@ -162,8 +163,8 @@ public class DeliveryStore {
 		}
 		Long[] ids = inDoubt.stream().map(c -> c.invitation().id()).toArray(Long[]::new);
 		jdbc.update("""
-				INSERT INTO retired_token (token_hash, invitation_id, reason)
-				SELECT token_hash, id, 'SUPERSEDED' FROM invitation
+				INSERT INTO earlier_token (token_hash, invitation_id)
+				SELECT token_hash, id FROM invitation
 				WHERE id = ANY(?) AND CASE status WHEN 'SENDING' THEN token_hash IS NOT NULL ELSE false END
 				ON CONFLICT DO NOTHING
 				""", (Object) ids);
@@ -176,7 +177,8 @@ public class DeliveryStore {
 				ids, inDoubt.stream().map(c -> c.expiresAt().toString()).toArray(String[]::new)));
 		List<Claim> claims = inDoubt.stream().filter(c -> claimed.contains(c.invitation().id())).toList();
 		events(run, claims.stream().map(c -> c.invitation().id()).toList(), "IN_DOUBT",
-				"an earlier attempt was interrupted after its message may have left; sending again with a new link");
+				"an earlier attempt was interrupted after its message may have left; sending again with a new link,"
+						+ " the first link stays valid until one of them is used");
 		return claims;
 	}
 

@@ -9,8 +9,8 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * Forgets token hashes of invitations closed longer than the spec's {@code purge-token-hashes-after}, and the
- * retired hashes of the same age, one batch per call. Without the hash an old link is simply unknown.
+ * Forgets token hashes of invitations closed longer than the spec's {@code purge-token-hashes-after} (with the
+ * links kept from their interrupted attempts), and the retired hashes of the same age, one batch per call. Without the hash an old link is simply unknown.
  */
 class PurgeTasklet implements Tasklet {
 
@@ -38,8 +38,15 @@ class PurgeTasklet implements Tasklet {
 				DELETE FROM retired_token WHERE token_hash IN (
 				    SELECT token_hash FROM retired_token WHERE retired_at < now() - make_interval(secs => ?) LIMIT ?)
 				""", age, batchSize);
-		contribution.incrementWriteCount(purged + retired);
-		return purged < batchSize && retired < batchSize ? RepeatStatus.FINISHED : RepeatStatus.CONTINUABLE;
+		// The links kept from interrupted attempts go with the invitation's own.
+		int earlier = jdbc.update("""
+				DELETE FROM earlier_token WHERE token_hash IN (
+				    SELECT e.token_hash FROM earlier_token e JOIN invitation i ON i.id = e.invitation_id
+				    WHERE i.closed_at < now() - make_interval(secs => ?) LIMIT ?)
+				""", age, batchSize);
+		contribution.incrementWriteCount(purged + retired + earlier);
+		return purged < batchSize && retired < batchSize && earlier < batchSize ? RepeatStatus.FINISHED
+				: RepeatStatus.CONTINUABLE;
 	}
 
 }

@@ -98,6 +98,12 @@ public class ResendWriter implements ItemWriter<ResendCandidate> {
 				                  AND o.id <> i.id AND o.status IN ('QUEUED', 'SENDING', 'SENT', 'DEFERRED'))
 				""", run.jobInstanceId(), candidate.invitationId());
 		if (updated == 1) {
+			// The links kept from an interrupted attempt stop working with the one they were kept beside.
+			jdbc.update("""
+					WITH kept AS (DELETE FROM earlier_token WHERE invitation_id = ? RETURNING token_hash, invitation_id)
+					INSERT INTO retired_token (token_hash, invitation_id, reason)
+					SELECT token_hash, invitation_id, 'SUPERSEDED' FROM kept ON CONFLICT DO NOTHING
+					""", candidate.invitationId());
 			jdbc.update("INSERT INTO invitation_event (invitation_id, type, actor, detail) VALUES (?, 'RESENT', ?, ?)",
 					candidate.invitationId(), run.actor(), "was " + candidate.status() + "; the old link no longer works");
 		}
