@@ -47,6 +47,10 @@ class ExpireCommand extends Subcommand implements Callable<Integer> {
 			.stream()
 			.filter(step -> step.getStepName().equals("purge") && step.getWriteCount() > 0)
 			.forEach(step -> out.printf("  token hashes purged: %d%n", step.getWriteCount()));
+		if (execution.getStatus() == BatchStatus.STOPPED) {
+			caller.err().println("stopped on request; run the same spec again to continue");
+			return InvitationsCommand.STOPPED;
+		}
 		if (execution.getStatus() != BatchStatus.COMPLETED) {
 			caller.printFailures(execution);
 			return InvitationsCommand.JOB_FAILED;

@@ -11,11 +11,12 @@ import org.invitations.spec.SpecException;
 @Command(name = "invitations", mixinStandardHelpOptions = true, version = "invitations 0.1.0",
 		description = "Sends login invitations in bulk from job specs, restartably, with a per-person report.",
 		subcommands = { RunCommand.class, StatusCommand.class, ReportCommand.class, ListCommand.class, HistoryCommand.class,
-				ResendCommand.class, CancelCommand.class, ExpireCommand.class, RedeemCommand.class, BenchCommand.class,
+				ResendCommand.class, CancelCommand.class, ExpireCommand.class, StopCommand.class, RedeemCommand.class, BenchCommand.class,
 				CommandLine.HelpCommand.class },
 		exitCodeListHeading = "%nExit codes:%n",
 		exitCodeList = { "0:success", "1:the job failed (run the same spec again to restart it)",
-				"2:bad usage, spec or input; nothing was written" })
+				"2:bad usage, spec or input; nothing was written",
+				"3:stopped on request (SIGTERM, SIGINT or the stop command); run the same spec again to continue" })
 public class InvitationsCommand implements Runnable {
 
 	/** Exit code of a failed job. */
@@ -23,6 +24,9 @@ public class InvitationsCommand implements Runnable {
 
 	/** Exit code of bad usage, a bad spec or unusable input. */
 	public static final int BAD_INPUT = 2;
+
+	/** Exit code of a job stopped on request, restartable. */
+	public static final int STOPPED = 3;
 
 	@CommandLine.Spec
 	CommandLine.Model.CommandSpec spec;

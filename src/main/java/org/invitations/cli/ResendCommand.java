@@ -58,6 +58,9 @@ class ResendCommand extends Subcommand implements Callable<Integer> {
 		JobExecution result = bean(InvitationLauncher.class).resend(spec, filter, dryRun);
 		new ReportPrinter(out(), bean(ReportQueries.class)).summary(result.getId());
 		out().println("Per-invitation report: invitations report " + result.getId());
+		if (result.getStatus() == BatchStatus.STOPPED) {
+			return RunCommand.stopped(this, result);
+		}
 		if (result.getStatus() != BatchStatus.COMPLETED) {
 			printFailures(result);
 			return InvitationsCommand.JOB_FAILED;

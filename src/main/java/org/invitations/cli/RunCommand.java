@@ -1,6 +1,7 @@
 package org.invitations.cli;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine;
@@ -12,6 +13,7 @@ import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 
 import org.invitations.delivery.MailGateway;
+import org.invitations.job.JobParameterNames;
 import org.invitations.launch.InvitationLauncher;
 import org.invitations.report.ReportQueries;
 import org.invitations.spec.JobSpec;
@@ -50,12 +52,26 @@ class RunCommand extends Subcommand implements Callable<Integer> {
 			out().println("Mail went to the " + bean(MailGateway.class).describe());
 		}
 		out().println("Per-person report: invitations report " + execution.getId());
+		if (execution.getStatus() == BatchStatus.STOPPED) {
+			return stopped(this, execution);
+		}
 		if (execution.getStatus() != BatchStatus.COMPLETED) {
 			printFailures(execution);
 			err().println("The run did not complete; run the same spec again to restart it.");
 			return InvitationsCommand.JOB_FAILED;
 		}
 		return 0;
+	}
+
+	/** Says how far a run stopped on request got and how to go on; returns the exit code of a stop. */
+	static int stopped(Subcommand caller, JobExecution execution) {
+		List<ReportQueries.OutcomeCount> summary = caller.bean(ReportQueries.class).summary(execution.getJobInstanceId());
+		long sent = summary.stream().filter(o -> o.outcome().equals("SENT")).mapToLong(ReportQueries.OutcomeCount::count).sum();
+		long done = summary.stream().filter(o -> !o.outcome().equals("QUEUED")).mapToLong(ReportQueries.OutcomeCount::count).sum();
+		long items = execution.getJobParameters().getLong(JobParameterNames.SOURCE_ITEMS, done);
+		caller.err().printf("stopped on request: %d sent, %d left queued; run the same spec again to continue%n", sent,
+				Math.max(0, items - done));
+		return InvitationsCommand.STOPPED;
 	}
 
 }

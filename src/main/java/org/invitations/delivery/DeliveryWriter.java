@@ -68,6 +68,12 @@ public class DeliveryWriter implements ItemWriter<PendingInvitation>, StepExecut
 
 	private boolean inputEnded;
 
+	/** This step's execution, to notice a stop asked for (see {@link #stopAsked()}). */
+	private StepExecution step;
+
+	/** Set once a stop is asked for: senders hand no further message to the server and return the rest unsent. */
+	private volatile boolean stopping;
+
 	private final RetryTemplate retry;
 
 	private final RateLimiter rate;
@@ -114,6 +120,8 @@ public class DeliveryWriter implements ItemWriter<PendingInvitation>, StepExecut
 	@Override
 	public void beforeStep(StepExecution stepExecution) {
 		inputEnded = false;
+		step = stepExecution;
+		stopping = false;
 		int inDoubt = ownTransaction.execute(status -> store.recoverClaims(run));
 		if (inDoubt > 0) {
 			log.warn("{} invitations were on their way when an earlier execution of this run stopped: they are sent again,"
@@ -134,7 +142,8 @@ public class DeliveryWriter implements ItemWriter<PendingInvitation>, StepExecut
 	@Override
 	public ExitStatus afterStep(StepExecution stepExecution) {
 		try {
-			// Normally drained already by the reader's end; after a failure a chunk may still be on its way.
+			stopping = stopping || stopAsked();
+			// Normally drained already by the reader's end; after a failure or a stop a chunk may still be on its way.
 			drain();
 		}
 		catch (RuntimeException | Error ex) {
@@ -157,6 +166,11 @@ public class DeliveryWriter implements ItemWriter<PendingInvitation>, StepExecut
 	 */
 	@Override
 	public void write(Chunk<? extends PendingInvitation> chunk) throws Exception {
+		if (stopAsked()) {
+			// A stop claims nothing more; what is on its way is recorded when the step ends, and this chunk stays QUEUED.
+			stopping = true;
+			return;
+		}
 		long t0 = System.nanoTime();
 		List<? extends PendingInvitation> items = withinDailyLimits(chunk.getItems());
 		List<DeliveryStore.Claim> claims = ownTransaction.execute(status -> store.claim(run, items));
@@ -255,8 +269,17 @@ public class DeliveryWriter implements ItemWriter<PendingInvitation>, StepExecut
 		return new Sending(claims.size(), futures);
 	}
 
+	/**
+	 * Whether a stop was asked for: by this process (its job execution is STOPPING) or through the job repository
+	 * (noticed at the chunk boundary, which marks the step terminate-only).
+	 */
+	private boolean stopAsked() {
+		return step != null && (step.isTerminateOnly() || step.getJobExecution().isStopping());
+	}
+
 	private void record(Sent sent) {
-		String why = sent.failure() == null ? null : "not sent: " + sent.failure().getMessage();
+		String why = sent.failure() != null ? "not sent: " + sent.failure().getMessage()
+				: sent.notSent().isEmpty() ? null : "not sent: the run was stopped on request";
 		ownTransaction.executeWithoutResult(status -> store.record(run, sent.outcomes(), sent.notSent(), why));
 	}
 
@@ -300,6 +323,10 @@ public class DeliveryWriter implements ItemWriter<PendingInvitation>, StepExecut
 		try {
 			MimeMessage message = compose(claims.get(0));
 			for (int i = 0; i < claims.size(); i++) {
+				if (stopping) {
+					// Put back, not in doubt: these were never handed to the server.
+					return new Sent(outcomes, claims.subList(i, claims.size()), null);
+				}
 				MimeMessage next = i + 1 < claims.size() ? compose(claims.get(i + 1)) : null;
 				outcomes.add(new DeliveryStore.Outcome(claims.get(i), sendWithRetries(slot, message, announceAhead ? next : null)));
 				message = next;

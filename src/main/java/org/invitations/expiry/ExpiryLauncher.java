@@ -2,6 +2,7 @@ package org.invitations.expiry;
 
 import java.util.List;
 
+import org.springframework.batch.core.job.AbstractJob;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
@@ -11,6 +12,7 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 
+import org.invitations.job.ExecutionOwnership;
 import org.invitations.launch.SpecLock;
 import org.invitations.spec.ExpirySpec;
 
@@ -37,10 +39,14 @@ public class ExpiryLauncher {
 	private final SpecLock specLock;
 
 	public ExpiryLauncher(JobOperator jobOperator, JobRepository jobRepository, @Qualifier("expiryJob") Job expiryJob,
-			JdbcTemplate jdbc, SpecLock specLock) {
+			JdbcTemplate jdbc, SpecLock specLock, ExecutionOwnership ownership) {
 		this.jobOperator = jobOperator;
 		this.jobRepository = jobRepository;
 		this.expiryJob = expiryJob;
+		if (expiryJob instanceof AbstractJob job) {
+			// Known as this process's job: SIGTERM stops it between two batches, as it stops an invitation run.
+			job.registerJobExecutionListener(ownership);
+		}
 		this.jdbc = jdbc;
 		this.specLock = specLock;
 	}

@@ -46,12 +46,16 @@ public class ExecutionOwnership implements JobExecutionListener {
 
 	private final Map<Long, ScheduledFuture<?>> beating = new ConcurrentHashMap<>();
 
+	/** The executions this process is running, as their jobs hold them: a stop asked for here goes to these. */
+	private final Map<Long, JobExecution> running = new ConcurrentHashMap<>();
+
 	public ExecutionOwnership(JdbcTemplate jdbc) {
 		this.jdbc = jdbc;
 	}
 
 	@Override
 	public void beforeJob(JobExecution execution) {
+		running.put(execution.getId(), execution);
 		ProcessHandle self = ProcessHandle.current();
 		jdbc.update("""
 				INSERT INTO execution_owner (job_execution_id, host, pid, process_started) VALUES (?, ?, ?, ?)
@@ -65,6 +69,7 @@ public class ExecutionOwnership implements JobExecutionListener {
 
 	@Override
 	public void afterJob(JobExecution execution) {
+		running.remove(execution.getId());
 		ScheduledFuture<?> beat = beating.remove(execution.getId());
 		if (beat != null) {
 			beat.cancel(false);
@@ -79,6 +84,11 @@ public class ExecutionOwnership implements JobExecutionListener {
 		catch (RuntimeException ex) {
 			log.warn("Heartbeat of execution {} failed: {}", executionId, ex.getMessage());
 		}
+	}
+
+	/** The job executions under way in this process. */
+	public List<JobExecution> runningHere() {
+		return List.copyOf(running.values());
 	}
 
 	/** Why the execution's process is known to be gone, or empty while it may still be running. */

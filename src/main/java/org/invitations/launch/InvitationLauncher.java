@@ -1,16 +1,19 @@
 package org.invitations.launch;
 
+import java.time.LocalDateTime;
 import java.util.Map;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.StepExecution;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
@@ -111,26 +114,23 @@ public class InvitationLauncher {
 		if (last != null && last.isUnfinished()) {
 			boolean same = spec.checksum().equals(last.parameters().get(JobParameterNames.SPEC_CHECKSUM))
 					&& input.checksum().equals(last.parameters().get(JobParameterNames.SOURCE_CHECKSUM));
-			if (same && !isRunning(last)) {
-				log.info("Restarting run {} of '{}' (execution {} ended {})", last.parameters().get(JobParameterNames.RUN),
-						spec.name(), last.executionId(), last.status());
-				return jobOperator.restart(jobRepository.getJobExecution(last.executionId()));
-			}
-			if (isRunning(last)) {
+			if (isRunning(last) || last.status().equals("UNKNOWN")) {
 				java.util.Optional<String> gone = ownership.goneBecause(last.executionId());
 				if (gone.isEmpty()) {
 					throw new SpecException("run " + last.parameters().get(JobParameterNames.RUN) + " of '" + spec.name()
 							+ "' (execution " + last.executionId() + ") is still running; wait for it to end");
 				}
-				// The process died without ending its execution: mark it failed, then restart it like any failure.
+				// The process died, or lost the database, without ending its execution: mark it failed, then restart it
+				// like any failure.
 				log.warn("Execution {} is marked {} but {}: recovering it", last.executionId(), last.status(), gone.get());
-				JobExecution dead = jobRepository.getJobExecution(last.executionId());
-				jobOperator.recover(dead);
-				if (same) {
-					return jobOperator.restart(jobRepository.getJobExecution(last.executionId()));
-				}
-				last = history.last(spec.name(), dryRun);
 			}
+			recover(jobRepository.getJobExecution(last.executionId()));
+			if (same) {
+				log.info("Restarting run {} of '{}' (execution {} ended {})", last.parameters().get(JobParameterNames.RUN),
+						spec.name(), last.executionId(), last.status());
+				return jobOperator.restart(jobRepository.getJobExecution(last.executionId()));
+			}
+			last = history.last(spec.name(), dryRun);
 			if (!abandonUnfinished) {
 				throw new SpecException("run " + last.parameters().get(JobParameterNames.RUN) + " of '" + spec.name()
 						+ "' (execution " + last.executionId() + ") ended " + last.status()
@@ -153,6 +153,32 @@ public class InvitationLauncher {
 				input.items(), input.checksum().startsWith("resend:") ? input.checksum()
 						: spec.source().isCsv() ? spec.source().csv() : "group " + spec.source().group());
 		return jobOperator.start(invitationJob, parameters);
+	}
+
+	/**
+	 * Makes an unfinished execution restartable: one still marked running (its process is known to be gone) is
+	 * marked failed by Spring Batch's own recovery, and one whose last commit had an unknown outcome (the database
+	 * went away just then) ends UNKNOWN, which Spring Batch never restarts, and is marked failed too. That is safe:
+	 * each chunk commits its data together with its step's position, and delivery's sends are bracketed by commits
+	 * of their own, so a restart from what was committed neither loses nor repeats anything.
+	 */
+	private void recover(JobExecution execution) {
+		if (execution.isRunning()) {
+			jobOperator.recover(execution);
+			execution = jobRepository.getJobExecution(execution.getId());
+		}
+		for (StepExecution step : execution.getStepExecutions()) {
+			if (step.getStatus() == BatchStatus.UNKNOWN || step.getStatus().isRunning()) {
+				step.setStatus(BatchStatus.FAILED);
+				step.setEndTime(LocalDateTime.now());
+				jobRepository.update(step);
+			}
+		}
+		if (execution.getStatus() == BatchStatus.UNKNOWN) {
+			execution.setStatus(BatchStatus.FAILED);
+			execution.setEndTime(LocalDateTime.now());
+			jobRepository.update(execution);
+		}
 	}
 
 	private void abandon(RunHistory.LastExecution last, JobSpec spec) throws Exception {

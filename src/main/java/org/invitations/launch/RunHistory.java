@@ -69,23 +69,42 @@ public class RunHistory {
 		return max == null ? 1 : max + 1;
 	}
 
-	/** Releases the people an abandoned run had queued, so that a new run can invite them. */
+	/**
+	 * Releases the people an abandoned run had queued, so that a new run can invite them. Those whose message was
+	 * on its way (claimed, or SENDING for a dead execution) may have received it: their links are revoked and they
+	 * are reported FAILED IN_DOUBT_CANCELLED, never as not sent.
+	 */
 	public int cancelQueued(long instanceId, String actor) {
 		// Links a dead execution may have sent are revoked with the invitations they were for.
-		jdbc.update("""
-				WITH claims AS (DELETE FROM delivery_claim WHERE delivery_instance_id = ? RETURNING invitation_ids, token_hashes)
-				INSERT INTO retired_token (token_hash, invitation_id, reason)
-				SELECT t.hash, t.id, 'CANCELLED' FROM claims c, unnest(c.token_hashes, c.invitation_ids) AS t(hash, id)
-				ON CONFLICT DO NOTHING
-				""", instanceId);
+		Long[] inDoubt = jdbc.queryForList("""
+				WITH claims AS (DELETE FROM delivery_claim WHERE delivery_instance_id = ? RETURNING invitation_ids, token_hashes),
+				revoked AS (
+				    INSERT INTO retired_token (token_hash, invitation_id, reason)
+				    SELECT t.hash, t.id, 'CANCELLED' FROM claims c, unnest(c.token_hashes, c.invitation_ids) AS t(hash, id)
+				    UNION ALL
+				    SELECT token_hash, id, 'CANCELLED' FROM invitation
+				    WHERE delivery_instance_id = ? AND status = 'SENDING' AND token_hash IS NOT NULL
+				    ON CONFLICT DO NOTHING)
+				SELECT t.id FROM claims c, unnest(c.invitation_ids) AS t(id)
+				UNION
+				SELECT id FROM invitation WHERE delivery_instance_id = ? AND status = 'SENDING'
+				""", Long.class, instanceId, instanceId, instanceId).toArray(Long[]::new);
 		List<Long> ids = jdbc.queryForList("""
 				UPDATE invitation SET status = 'CANCELLED', token_hash = NULL, closed_at = now()
 				WHERE delivery_instance_id = ? AND status IN ('QUEUED', 'SENDING') RETURNING id
 				""", Long.class, instanceId);
 		jdbc.update("""
 				INSERT INTO invitation_event (invitation_id, type, actor, detail)
-				SELECT unnest(?::bigint[]), 'CANCELLED', ?, 'run abandoned before sending'
-				""", ids.toArray(Long[]::new), actor);
+				SELECT id, 'CANCELLED', ?, CASE WHEN id = ANY(?) THEN 'run abandoned while its message may have been on its way;'
+				       || ' its link is revoked' ELSE 'run abandoned before sending' END
+				FROM unnest(?::bigint[]) AS t(id)
+				""", actor, inDoubt, ids.toArray(Long[]::new));
+		jdbc.update("""
+				UPDATE job_report_item SET outcome = 'FAILED', reason = 'IN_DOUBT_CANCELLED',
+				       detail = 'the run was abandoned while its message was on its way: it may have arrived; its link is revoked',
+				       updated_at = now()
+				WHERE job_instance_id = ? AND outcome = 'QUEUED' AND invitation_id = ANY(?)
+				""", instanceId, inDoubt);
 		jdbc.update("""
 				UPDATE job_report_item SET outcome = 'SKIPPED', reason = 'RUN_ABANDONED', detail = 'not sent: the run was abandoned',
 				       updated_at = now()

@@ -1,0 +1,158 @@
+package org.invitations.launch;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Component;
+
+import org.invitations.job.ExecutionOwnership;
+
+/**
+ * Turns SIGTERM and SIGINT into Spring Batch's own stop of the jobs this process runs: no further chunk is
+ * claimed, the messages on their way are finished and recorded, the execution ends STOPPED and a run of the same
+ * spec continues it. The JVM's default (run the shutdown hooks and exit at once) would leave the execution
+ * STARTED with up to three chunks in doubt. A second signal, or a stop that takes longer than
+ * {@code invitations.stop-timeout}, ends the process at once; the next run then recovers it like a crash.
+ */
+@Component
+public class GracefulStop implements DisposableBean {
+
+	private static final Logger log = LoggerFactory.getLogger(GracefulStop.class);
+
+	/** The stopper of the running application, if it has started. */
+	private static final AtomicReference<GracefulStop> current = new AtomicReference<>();
+
+	private static final AtomicInteger signals = new AtomicInteger();
+
+	private static volatile int exitCode = 3;
+
+	private final JobOperator jobOperator;
+
+	private final ExecutionOwnership ownership;
+
+	private final JobRepository jobRepository;
+
+	private final Duration timeout;
+
+	public GracefulStop(JobOperator jobOperator, JobRepository jobRepository, ExecutionOwnership ownership,
+			StopSettings settings) {
+		this.jobOperator = jobOperator;
+		this.jobRepository = jobRepository;
+		this.ownership = ownership;
+		this.timeout = settings.stopTimeout();
+		current.set(this);
+	}
+
+	/**
+	 * Handles SIGTERM and SIGINT from now on.
+	 * @param stoppedExitCode the exit code of a process that stopped on request
+	 */
+	public static void installSignalHandlers(int stoppedExitCode) {
+		exitCode = stoppedExitCode;
+		for (String name : List.of("TERM", "INT")) {
+			try {
+				Signal.handle(new Signal(name), GracefulStop::signalled);
+			}
+			catch (IllegalArgumentException ex) {
+				// Not a signal of this platform, or reserved by the JVM: its default stays.
+			}
+		}
+	}
+
+	/** Whether this process was asked to stop. */
+	public static boolean requested() {
+		return signals.get() > 0;
+	}
+
+	private static void signalled(Signal signal) {
+		int n = signals.incrementAndGet();
+		GracefulStop stop = current.get();
+		List<JobExecution> running = stop == null ? List.of() : stop.ownership.runningHere();
+		if (n > 1) {
+			System.err.println("stopping now (second SIG" + signal.getName() + "); the next run of the same spec recovers"
+					+ " what was on its way");
+			Runtime.getRuntime().halt(exitCode);
+		}
+		if (running.isEmpty()) {
+			// No job under way: nothing to finish or record.
+			System.err.println("stopped on request (SIG" + signal.getName() + ") before any job ran");
+			new Thread(() -> System.exit(exitCode), "stop").start();
+			return;
+		}
+		stop.stop(running, "SIG" + signal.getName());
+	}
+
+	private void stop(List<JobExecution> running, String why) {
+		log.warn("Stop requested ({}): finishing the messages on their way and recording them, at most {}s; a second"
+				+ " signal stops at once", why, timeout.toSeconds());
+		for (JobExecution execution : running) {
+			try {
+				jobOperator.stop(execution);
+			}
+			catch (Exception ex) {
+				// It ended meanwhile, or its steps could not be told directly: they see STOPPING at the next chunk.
+				log.debug("Stopping execution {}: {}", execution.getId(), ex.toString());
+			}
+		}
+		Thread watchdog = new Thread(() -> {
+			try {
+				Thread.sleep(timeout.toMillis());
+			}
+			catch (InterruptedException ex) {
+				return;
+			}
+			System.err.println("did not stop within " + timeout.toSeconds() + "s (invitations.stop-timeout): stopping now;"
+					+ " the next run of the same spec recovers what was on its way");
+			Runtime.getRuntime().halt(exitCode);
+		}, "stop-timeout");
+		watchdog.setDaemon(true);
+		watchdog.start();
+	}
+
+	/** What came of a stop asked for through the job repository. */
+	public enum Request {
+		/** The execution is now STOPPING; its process stops it at its next chunk. */
+		STOPPING,
+		/** It is not running: it ended, or was never started. */
+		NOT_RUNNING,
+		/** It is marked running but its process is gone; the next run of its spec recovers it. */
+		PROCESS_GONE
+	}
+
+	/**
+	 * Asks an execution, run by any process on any host, to stop: Spring Batch marks it STOPPING in the job
+	 * repository, and its process notices when it next updates it, at the end of the chunk under way.
+	 */
+	public Request request(long executionId) throws Exception {
+		JobExecution execution = jobRepository.getJobExecution(executionId);
+		if (execution == null || !execution.isRunning() || execution.isStopping()) {
+			return execution != null && execution.isStopping() ? Request.STOPPING : Request.NOT_RUNNING;
+		}
+		if (ownership.goneBecause(executionId).isPresent()) {
+			return Request.PROCESS_GONE;
+		}
+		jobOperator.stop(execution);
+		return Request.STOPPING;
+	}
+
+	/** The longest a stop on request may take. */
+	public Duration timeout() {
+		return timeout;
+	}
+
+	@Override
+	public void destroy() {
+		current.compareAndSet(this, null);
+	}
+
+}

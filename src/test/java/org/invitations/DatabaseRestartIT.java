@@ -1,0 +1,178 @@
+package org.invitations;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A PostgreSQL of its own, on a fixed port, is restarted (a failover, an upgrade, {@code pg_ctl restart}) while a
+ * separate JVM runs the job on it. That run ends, and the next run of the same spec completes it with no manual
+ * step: everyone is mailed, twice at most those the report counts as in doubt.
+ */
+class DatabaseRestartIT extends IntegrationTest {
+
+	private static final int PEOPLE = 150;
+
+	private Path data;
+
+	private int port;
+
+	private EmbeddedPostgres database;
+
+	private JdbcTemplate own;
+
+	@BeforeEach
+	void startOwnDatabase() throws IOException {
+		data = Files.createTempDirectory("restart-pg");
+		try (ServerSocket free = new ServerSocket(0)) {
+			port = free.getLocalPort();
+		}
+		database = start();
+		own = new JdbcTemplate(new DriverManagerDataSource(url(), "postgres", "postgres"));
+	}
+
+	@AfterEach
+	void stopOwnDatabase() throws IOException {
+		database.close();
+	}
+
+	@Test
+	void restartedMidDeliveryTheNextRunCompletesTheRun() throws Exception {
+		write("deliver.csv", people(PEOPLE));
+		Path spec = spec("deliver", "deliver.csv", "throttle:", "  per-second: 60");
+		Process child = child(spec, "first.log");
+		await(() -> received().size() >= 30, child, "first.log");
+
+		restartDatabase();
+
+		assertThat(child.waitFor(60, TimeUnit.SECONDS)).as(read("first.log")).isTrue();
+		assertThat(child.exitValue()).as(read("first.log")).isEqualTo(1);
+		runAgainCompletes(spec, PEOPLE);
+	}
+
+	@Test
+	void restartedMidSelectTheNextRunCompletesTheRun() throws Exception {
+		int people = 600;
+		write("select.csv", people(people));
+		Path spec = spec("select", "select.csv");
+		Process child = child(spec, "first.log");
+		await(() -> selecting(), child, "first.log");
+
+		restartDatabase();
+
+		assertThat(child.waitFor(60, TimeUnit.SECONDS)).as(read("first.log")).isTrue();
+		assertThat(child.exitValue()).as(read("first.log")).isEqualTo(1);
+		assertThat(own.queryForObject("SELECT count(*) FROM job_report_item", Long.class)).isLessThan(people);
+		runAgainCompletes(spec, people);
+	}
+
+	/** Whether the select step is under way (the schema may not even exist yet). */
+	private boolean selecting() {
+		try {
+			return own.queryForObject("""
+					SELECT count(*) FROM batch_step_execution WHERE step_name = 'select' AND status = 'STARTED' AND read_count >= 30
+					""", Long.class) > 0;
+		}
+		catch (org.springframework.dao.DataAccessException ex) {
+			return false;
+		}
+	}
+
+	private void runAgainCompletes(Path spec, int people) throws Exception {
+		System.out.println("after the restart: " + own.queryForList(
+				"SELECT step_name || ' ' || status FROM batch_step_execution ORDER BY step_execution_id", String.class)
+				+ " " + own.queryForList("SELECT status FROM batch_job_execution", String.class));
+		Process again = child(spec, "again.log");
+		assertThat(again.waitFor(120, TimeUnit.SECONDS)).as(read("again.log")).isTrue();
+		assertThat(again.exitValue()).as(read("again.log")).isZero();
+
+		Map<String, Long> perRecipient = received().stream()
+			.collect(Collectors.groupingBy(Mails::to, Collectors.counting()));
+		assertThat(perRecipient).hasSize(people);
+		long inDoubt = own.queryForObject("SELECT count(*) FROM job_report_item WHERE reason = 'IN_DOUBT'", Long.class);
+		assertThat((long) received().size() - people).isLessThanOrEqualTo(inDoubt);
+		assertThat(own.queryForObject("SELECT count(*) FROM invitation WHERE status = 'SENT'", Long.class))
+			.isEqualTo(people);
+		assertThat(own.queryForObject("SELECT count(*) FROM job_report_item WHERE outcome = 'SENT'", Long.class))
+			.isEqualTo(people);
+		assertThat(own.queryForObject("SELECT count(*) FROM delivery_claim", Long.class)).isZero();
+		List<String> statuses = own.queryForList("SELECT status FROM batch_job_execution ORDER BY job_execution_id",
+				String.class);
+		assertThat(statuses).hasSize(2).endsWith("COMPLETED");
+		assertThat(statuses.get(0)).isIn("FAILED", "STOPPED");
+	}
+
+	private EmbeddedPostgres start() throws IOException {
+		return EmbeddedPostgres.builder()
+			.setDataDirectory(data)
+			.setCleanDataDirectory(false)
+			.setPort(port)
+			.setRegisterShutdownHook(true)
+			.start();
+	}
+
+	/** Stops the server (fast shutdown: sessions are ended) and starts it again on the same port and data. */
+	private void restartDatabase() throws IOException {
+		database.close();
+		database = start();
+	}
+
+	private String url() {
+		return "jdbc:postgresql://localhost:" + port + "/postgres?reWriteBatchedInserts=true";
+	}
+
+	private void await(BooleanSupplier condition, Process child, String log) throws InterruptedException {
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+		while (!condition.getAsBoolean()) {
+			assertThat(child.isAlive()).as(() -> "the child ended early; it said:\n" + read(log)).isTrue();
+			assertThat(System.nanoTime()).as("waiting for the child").isLessThan(deadline);
+			Thread.sleep(20);
+		}
+	}
+
+	private static String people(int n) {
+		return "email,first_name,last_name\n" + IntStream.rangeClosed(1, n)
+			.mapToObj(i -> "p" + i + "@example.org,P" + i + ",Person")
+			.collect(Collectors.joining("\n"));
+	}
+
+	private String read(String log) {
+		try {
+			String text = Files.readString(dir.resolve(log));
+			return text.length() > 20_000 ? text.substring(text.length() - 20_000) : text;
+		}
+		catch (IOException ex) {
+			return "(no output: " + ex.getMessage() + ")";
+		}
+	}
+
+	private Process child(Path spec, String log) throws IOException {
+		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+				"-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+				"-Dspring.datasource.url=" + url(), "-Dspring.datasource.username=postgres",
+				"-Dspring.datasource.password=postgres", "-Dspring.mail.host=127.0.0.1",
+				"-Dspring.mail.port=" + SMTP.getSmtp().getPort(),
+				"-Dinvitations.mail.from=Example Parish <no-reply@example.org>",
+				"org.invitations.InvitationsApplication", "run", spec.toString()));
+		return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve(log).toFile()).start();
+	}
+
+}

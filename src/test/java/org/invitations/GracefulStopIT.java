@@ -1,0 +1,140 @@
+package org.invitations;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A real separate JVM runs the job and is asked to stop in the middle of delivery: by SIGTERM, by SIGINT, or by
+ * the stop command from another process. It finishes and records what was on its way, ends STOPPED and exits
+ * with code 3 well within the stop timeout; nothing is left in doubt, and the next run sends everyone else, so
+ * that everyone receives exactly one message.
+ */
+class GracefulStopIT extends IntegrationTest {
+
+	private static final int PEOPLE = 200;
+
+	@Test
+	void sigtermStopsAfterTheMessagesOnTheirWayAndTheNextRunSendsTheRestOnce() throws Exception {
+		stopsGracefullyAndContinues("term", child -> child.destroy());
+	}
+
+	@Test
+	void sigintStopsTheSameWay() throws Exception {
+		stopsGracefullyAndContinues("int", child -> {
+			Process kill = new ProcessBuilder("kill", "-INT", Long.toString(child.pid())).inheritIO().start();
+			assertThat(kill.waitFor()).isZero();
+		});
+	}
+
+	@Test
+	void theStopCommandStopsARunOfAnotherProcess() throws Exception {
+		stopsGracefullyAndContinues("remote", child -> {
+			Result stop = cli("stop", lastExecution());
+			assertThat(stop.exitCode()).as(stop.out() + stop.err()).isZero();
+			assertThat(stop.out()).contains("Execution " + lastExecution() + " STOPPED");
+		});
+	}
+
+	@Test
+	void theStopCommandRefusesAnExecutionThatIsNotRunning() throws Exception {
+		write("done.csv", "email,first_name,last_name\na@example.org,A,Person");
+		Path spec = spec("done", "done.csv");
+		assertThat(cli("run", spec.toString()).exitCode()).isZero();
+
+		Result stop = cli("stop", lastExecution());
+
+		assertThat(stop.exitCode()).isEqualTo(2);
+		assertThat(stop.err()).contains("is not running: it ended COMPLETED");
+		assertThat(cli("stop", "999").err()).contains("no job execution 999");
+	}
+
+	private interface Stopper {
+
+		void stop(Process child) throws Exception;
+
+	}
+
+	private void stopsGracefullyAndContinues(String name, Stopper stopper) throws Exception {
+		write(name + ".csv", people());
+		Path spec = spec(name, name + ".csv", "throttle:", "  per-second: 100");
+		Path log = dir.resolve("child.log");
+		Process child = startChild(spec, log);
+		boolean some = SMTP.waitForIncomingEmail(120_000, 20);
+		assertThat(some).as(() -> "the child sent 20 messages; it said:\n" + read(log)).isTrue();
+
+		long asked = System.nanoTime();
+		stopper.stop(child);
+		assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+		Duration took = Duration.ofNanos(System.nanoTime() - asked);
+
+		String said = read(log);
+		assertThat(child.exitValue()).as(said).isEqualTo(3);
+		assertThat(took).as(said).isLessThan(Duration.ofSeconds(10));
+		assertThat(said).contains("stopped on request: ").contains("run the same spec again to continue");
+		assertThat(jdbc.queryForObject("SELECT status FROM batch_job_execution", String.class)).isEqualTo("STOPPED");
+		// Everything that left was recorded as sent, nothing is on its way or in doubt, the rest stays queued.
+		int arrived = received().size();
+		assertThat(arrived).isLessThan(PEOPLE);
+		assertThat(perRecipient()).hasSize(arrived);
+		assertThat(count("SELECT count(*) FROM invitation WHERE status = 'SENT'")).isEqualTo(arrived);
+		assertThat(count("SELECT count(*) FROM delivery_claim")).isZero();
+		assertThat(count("SELECT count(*) FROM invitation WHERE status = 'SENDING'")).isZero();
+
+		Result again = cli("run", spec.toString());
+
+		assertThat(again.exitCode()).as(again.out() + again.err()).isZero();
+		assertThat(received()).hasSize(PEOPLE);
+		assertThat(perRecipient()).hasSize(PEOPLE);
+		assertThat(count("SELECT count(*) FROM invitation WHERE status = 'SENT'")).isEqualTo(PEOPLE);
+		assertThat(count("SELECT count(*) FROM job_report_item WHERE outcome = 'SENT' AND reason IS NULL")).isEqualTo(PEOPLE);
+		assertThat(jdbc.queryForList("SELECT status FROM batch_job_execution ORDER BY job_execution_id", String.class))
+			.containsExactly("STOPPED", "COMPLETED");
+	}
+
+	private static String people() {
+		return "email,first_name,last_name\n" + IntStream.rangeClosed(1, PEOPLE)
+			.mapToObj(i -> "p" + i + "@example.org,P" + i + ",Person")
+			.collect(Collectors.joining("\n"));
+	}
+
+	private Map<String, Long> perRecipient() {
+		return received().stream().collect(Collectors.groupingBy(Mails::to, Collectors.counting()));
+	}
+
+	private static String read(Path file) {
+		try {
+			String text = Files.readString(file);
+			return text.length() > 20_000 ? text.substring(text.length() - 20_000) : text;
+		}
+		catch (java.io.IOException ex) {
+			return "(no output: " + ex.getMessage() + ")";
+		}
+	}
+
+	private Process startChild(Path spec, Path log) throws Exception {
+		JdbcConnectionDetails database = context.getBean(JdbcConnectionDetails.class);
+		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+				"-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+				"-Dspring.datasource.url=" + database.getJdbcUrl(),
+				"-Dspring.datasource.username=" + database.getUsername(),
+				"-Dspring.datasource.password=" + database.getPassword(), "-Dspring.mail.host=127.0.0.1",
+				"-Dspring.mail.port=" + SMTP.getSmtp().getPort(),
+				"-Dinvitations.mail.from=Example Parish <no-reply@example.org>",
+				"org.invitations.InvitationsApplication", "run", spec.toString()));
+		return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+	}
+
+}
