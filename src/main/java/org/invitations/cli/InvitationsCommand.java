@@ -15,7 +15,8 @@ import org.invitations.spec.SpecException;
 @Command(name = "invitations", mixinStandardHelpOptions = true, version = "invitations 0.1.0",
 		description = "Sends login invitations in bulk from job specs, restartably, with a per-person report.",
 		subcommands = { RunCommand.class, StatusCommand.class, ReportCommand.class, ListCommand.class, HistoryCommand.class,
-				ResendCommand.class, CancelCommand.class, ExpireCommand.class, RedeemCommand.class, BenchCommand.class,
+				ResendCommand.class, CancelCommand.class, ExpireCommand.class, RedeemCommand.class, RolesCommand.class,
+				BenchCommand.class,
 				CommandLine.HelpCommand.class },
 		exitCodeListHeading = "%nExit codes:%n",
 		exitCodeList = { "0:success", "1:the job failed (run the same spec again to restart it)",
@@ -88,6 +89,7 @@ public class InvitationsCommand implements Runnable {
 		CommandLine cli = new CommandLine(new InvitationsCommand(spring));
 		cli.setOut(out);
 		cli.setErr(err);
+		cli.setCaseInsensitiveEnumValuesAllowed(true);
 		cli.setParameterExceptionHandler((ex, arguments) -> {
 			CommandLine failed = ex.getCommandLine();
 			failed.getErr().println("error: " + ex.getMessage());
