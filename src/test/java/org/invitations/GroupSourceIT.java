@@ -23,6 +23,7 @@ class GroupSourceIT extends IntegrationTest {
 
 	@Test
 	void allMembersAcrossSeveralPages() throws Exception {
+		addRole("player");
 		Result run = cli("run", write("league.yml", """
 				name: league
 				source:

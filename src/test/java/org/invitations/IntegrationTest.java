@@ -73,6 +73,18 @@ public abstract class IntegrationTest {
 				""");
 		SMTP.purgeEmailFromAllMailboxes();
 		SMTP_PATH.restore();
+		// A new database has the roles the shipped samples grant; the truncation removed them: add them back the
+		// documented way.
+		addRole("volunteer");
+		addRole("coordinator");
+	}
+
+	/** Adds a role with the roles command, as an operator does before a spec grants it. */
+	protected void addRole(String name) {
+		Result added = cli("roles", "add", name, "--description", "The " + name + "s of the tests");
+		if (added.exitCode() != 0) {
+			throw new IllegalStateException("roles add " + name + ": " + added.err());
+		}
 	}
 
 	/** What one command line printed and returned. */

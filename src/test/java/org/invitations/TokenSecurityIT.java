@@ -58,6 +58,7 @@ class TokenSecurityIT extends IntegrationTest {
 				       ('mal@example.org', 'mal@example.org', ?, 'Lory')
 				""", "Mal\r\nBcc: victim@example.com\r\nX-Evil: yes");
 		jdbc.update("INSERT INTO group_member (group_id, person_id) SELECT g.id, p.id FROM person_group g, person p");
+		addRole("member");
 		Result run = cli("run", write("club.yml", """
 				name: club
 				source:

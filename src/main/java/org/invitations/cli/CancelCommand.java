@@ -37,7 +37,7 @@ class CancelCommand extends Subcommand implements Callable<Integer> {
 	public Integer call() {
 		InvitationAdmin admin = bean(InvitationAdmin.class);
 		if (target.invitation != null && !admin.exists(target.invitation)) {
-			throw usage("no invitation " + target.invitation);
+			throw notFound("no invitation " + target.invitation);
 		}
 		int cancelled = admin.cancel(target.invitation, target.execution, "operator:" + by, reason);
 		out().println(cancelled + " invitation" + (cancelled == 1 ? "" : "s") + " cancelled");

@@ -26,7 +26,7 @@ class HistoryCommand extends Subcommand implements Callable<Integer> {
 	public Integer call() {
 		List<InvitationAdmin.Event> events = bean(InvitationAdmin.class).history(key);
 		if (events.isEmpty()) {
-			throw usage("no invitation for " + key);
+			throw notFound("no invitation for " + key);
 		}
 		var out = out();
 		out.printf("%-10s %-24s %-14s %-28s %s%n", "INVITATION", "AT", "EVENT", "ACTOR", "DETAIL");

@@ -36,12 +36,12 @@ class ReportCommand extends Subcommand implements Callable<Integer> {
 		String only = outcome == null ? null : outcome.toUpperCase(Locale.ROOT);
 		if (format.equals("csv")) {
 			if (!printer.csv(executionId, only)) {
-				throw usage("no job execution " + executionId);
+				throw notFound("no job execution " + executionId);
 			}
 			return 0;
 		}
 		if (!printer.summary(executionId)) {
-			throw usage("no job execution " + executionId);
+			throw notFound("no job execution " + executionId);
 		}
 		printer.items(executionId, only);
 		return 0;

@@ -1,11 +1,14 @@
 package org.invitations.cli;
 
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
 import org.springframework.context.ApplicationContext;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.Environment;
 
 import org.invitations.InvitationsApplication;
 
@@ -16,32 +19,54 @@ import org.invitations.InvitationsApplication;
  */
 public final class SpringContext implements AutoCloseable {
 
-	private final Supplier<ApplicationContext> starter;
+	private final Function<SpringContext, ApplicationContext> starter;
 
 	private final boolean owned;
 
+	private String[] arguments = {};
+
 	private ApplicationContext context;
 
-	private SpringContext(Supplier<ApplicationContext> starter, boolean owned) {
+	/** The application's configuration, kept even when the context fails to start, to name the failing server. */
+	private volatile Environment environment;
+
+	private SpringContext(Function<SpringContext, ApplicationContext> starter, boolean owned) {
 		this.starter = starter;
 		this.owned = owned;
 	}
 
 	/** Starts the application on first use and closes it afterwards. */
 	public static SpringContext lazy() {
-		return new SpringContext(() -> new SpringApplicationBuilder(InvitationsApplication.class)
+		return new SpringContext(self -> new SpringApplicationBuilder(InvitationsApplication.class)
 			.web(WebApplicationType.NONE)
-			.run(), true);
+			.listeners((ApplicationListener<ApplicationEnvironmentPreparedEvent>) event -> self.environment = event
+				.getEnvironment())
+			.run(self.arguments), true);
 	}
 
 	/** Uses a running context, which stays open. */
 	public static SpringContext of(ApplicationContext context) {
-		return new SpringContext(() -> context, false);
+		SpringContext spring = new SpringContext(self -> context, false);
+		spring.environment = context.getEnvironment();
+		return spring;
+	}
+
+	/**
+	 * Spring Boot's own {@code --name=value} arguments, such as {@code --spring.mail.host=…}, for the application
+	 * this starts; a running context passed in has its configuration already.
+	 */
+	void arguments(String... springArguments) {
+		this.arguments = springArguments.clone();
+	}
+
+	/** The configuration once the application began to start, or {@code null} before. */
+	Environment environment() {
+		return environment;
 	}
 
 	synchronized <T> T bean(Class<T> type) {
 		if (context == null) {
-			context = starter.get();
+			context = starter.apply(this);
 		}
 		return context.getBean(type);
 	}

@@ -28,7 +28,7 @@ class StatusCommand extends Subcommand implements Callable<Integer> {
 			return 0;
 		}
 		if (!printer.summary(executionId)) {
-			throw usage("no job execution " + executionId);
+			throw notFound("no job execution " + executionId);
 		}
 		printer.steps(executionId);
 		return 0;

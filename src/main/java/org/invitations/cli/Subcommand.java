@@ -31,14 +31,18 @@ abstract class Subcommand {
 		return new CommandLine.ParameterException(command.commandLine(), message);
 	}
 
-	/** Prints why a job did not complete, the deepest cause of each failure: wrappers say little. */
+	/** Something asked for does not exist: one line and exit code 2, without the usage help. */
+	NotFoundException notFound(String message) {
+		return new NotFoundException(message);
+	}
+
+	/**
+	 * Prints why a job did not complete, one line per failure: the server that could not be used, else the deepest
+	 * cause, since wrappers say little.
+	 */
 	void printFailures(JobExecution execution) {
 		for (Throwable failure : execution.getAllFailureExceptions()) {
-			Throwable root = failure;
-			while (root.getCause() != null && root.getCause() != root) {
-				root = root.getCause();
-			}
-			err().println("error: " + (root.getMessage() != null ? root.getMessage() : root.toString()));
+			err().println("error: " + Failures.describe(failure, root.environment()).message());
 		}
 	}
 

@@ -185,7 +185,9 @@ public class MailComposer {
 
 	String link(String token) {
 		String base = spec.linkBaseUrl().toString();
-		return base + (spec.linkBaseUrl().getRawQuery() == null ? "?" : "&") + "token=" + token;
+		String query = spec.linkBaseUrl().getRawQuery();
+		String separator = query == null || query.isEmpty() ? (base.endsWith("?") ? "" : "?") : (base.endsWith("&") ? "" : "&");
+		return base + separator + spec.linkTokenParameter() + "=" + token;
 	}
 
 	private static String fullName(PendingInvitation invitation) {

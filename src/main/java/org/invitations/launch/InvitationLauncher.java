@@ -24,6 +24,7 @@ import org.invitations.delivery.MailComposer;
 import org.invitations.job.ExecutionOwnership;
 import org.invitations.job.InvitationJobConfiguration;
 import org.invitations.resend.ResendFilter;
+import org.invitations.role.Roles;
 import org.invitations.resend.ResendReaders;
 import org.invitations.job.JobParameterNames;
 import org.invitations.source.CsvFiles;
@@ -93,6 +94,7 @@ public class InvitationLauncher {
 	}
 
 	private JobExecution launch(JobSpec spec, Input input, boolean dryRun, boolean abandonUnfinished) throws Exception {
+		new Roles(jdbc).requireKnown(spec.file(), spec.role());
 		MailComposer composer = new MailComposer(spec, properties.mail().from());
 		for (Kind kind : spec.kind() == Kind.AUTO ? new Kind[] { Kind.INVITATION, Kind.PASSWORD_RESET }
 				: new Kind[] { spec.kind() }) {

@@ -31,6 +31,12 @@ public final class SpecLoader {
 
 	private static final int MAX_CHUNK_SIZE = 10_000;
 
+	/** URL-safe characters only, so the parameter name needs no encoding. */
+	private static final Pattern TOKEN_PARAMETER = Pattern.compile("[A-Za-z0-9._~-]{1,64}");
+
+	/** Hosts for which an http link does not leave the machine. */
+	private static final java.util.Set<String> LOCAL_HOSTS = java.util.Set.of("localhost", "127.0.0.1", "[::1]");
+
 	private final YAMLMapper mapper = YAMLMapper.builder()
 		.propertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
 		.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -179,7 +185,13 @@ public final class SpecLoader {
 		if (chunkSize < 1 || chunkSize > MAX_CHUNK_SIZE) {
 			throw new SpecException(file, "key 'chunk-size'", "must be between 1 and " + MAX_CHUNK_SIZE);
 		}
-		URI link = linkBaseUrl(file, required(file, "link-base-url", raw.linkBaseUrl()));
+		String tokenParameter = raw.linkTokenParameter() == null ? "token" : raw.linkTokenParameter().strip();
+		if (!TOKEN_PARAMETER.matcher(tokenParameter).matches()) {
+			throw new SpecException(file, "key 'link-token-parameter'",
+					"'" + tokenParameter + "' must be letters, digits, '.', '_', '~' or '-'");
+		}
+		URI link = linkBaseUrl(file, required(file, "link-base-url", raw.linkBaseUrl()), tokenParameter,
+				Boolean.TRUE.equals(raw.allowInsecureLink()));
 		String organisation = raw.organisation() == null ? name : raw.organisation();
 		if (organisation.chars().anyMatch(Character::isISOControl)) {
 			throw new SpecException(file, "key 'organisation'", "must not contain control characters");
@@ -202,7 +214,7 @@ public final class SpecLoader {
 		}
 		return new JobSpec(file, checksum, name, source, filters, role, kind, template, ttl, chunkSize, link,
 				raw.from(), organisation, new JobSpec.Resend(maxAttempts, minInterval),
-				new JobSpec.Throttle(perSecond, perDay));
+				new JobSpec.Throttle(perSecond, perDay), tokenParameter);
 	}
 
 	private JobSpec.SourceSpec source(Path file, RawSource raw) {
@@ -273,24 +285,53 @@ public final class SpecLoader {
 		}
 	}
 
-	private static URI linkBaseUrl(Path file, String text) {
+	/**
+	 * The page every link opens: an absolute https URL (http only on this machine, or when the spec allows it), no
+	 * fragment, and no parameter of the token's name already, since the token is appended to it.
+	 */
+	private static URI linkBaseUrl(Path file, String text, String tokenParameter, boolean allowInsecure) {
+		URI uri;
 		try {
-			URI uri = new URI(text);
-			if (!("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) || uri.getHost() == null
-					|| uri.getFragment() != null) {
-				throw new URISyntaxException(text, "needs http(s)://host/path and no #fragment");
-			}
-			return uri;
+			uri = new URI(text);
 		}
 		catch (URISyntaxException ex) {
-			throw new SpecException(file, "key 'link-base-url'", "'" + text + "' is not a usable URL: " + ex.getReason());
+			throw new SpecException(file, "key 'link-base-url'", "'" + text + "' is not a URL: " + ex.getReason());
 		}
+		if (!uri.isAbsolute() || uri.isOpaque() || uri.getHost() == null) {
+			throw new SpecException(file, "key 'link-base-url'",
+					"'" + text + "' is not an absolute URL such as https://crm.example.org/set-password");
+		}
+		String scheme = uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+		boolean local = LOCAL_HOSTS.contains(uri.getHost().toLowerCase(java.util.Locale.ROOT));
+		if (scheme.equals("http") && !local && !allowInsecure) {
+			throw new SpecException(file, "key 'link-base-url'", "'" + text + "' is http: the links, tokens included,"
+					+ " would travel unencrypted; use https (or set allow-insecure-link: true)");
+		}
+		if (!scheme.equals("https") && !scheme.equals("http")) {
+			throw new SpecException(file, "key 'link-base-url'", "'" + text + "' must be an https URL");
+		}
+		if (uri.getRawFragment() != null) {
+			throw new SpecException(file, "key 'link-base-url'",
+					"'" + text + "' has a #fragment: the token would be appended to it and never reach the page");
+		}
+		String query = uri.getRawQuery();
+		if (query != null) {
+			for (String parameter : query.split("&")) {
+				String name = parameter.contains("=") ? parameter.substring(0, parameter.indexOf('=')) : parameter;
+				if (name.equals(tokenParameter)) {
+					throw new SpecException(file, "key 'link-base-url'", "'" + text + "' already has a '" + tokenParameter
+							+ "' parameter: leave it out, the link gets ?" + tokenParameter + "=… appended");
+				}
+			}
+		}
+		return uri;
 	}
 
 	/** The spec as written; every key is optional here so that validation can name what is missing. */
 	record RawSpec(String job, String name, RawSource source, RawFilters filters, String role, String kind, String template,
 			String tokenTtl, Integer chunkSize, String linkBaseUrl, String from, String organisation,
-			String description, RawResend resend, RawThrottle throttle) {
+			String description, RawResend resend, RawThrottle throttle, String linkTokenParameter,
+			Boolean allowInsecureLink) {
 	}
 
 	record RawThrottle(Double perSecond, Long perDay) {

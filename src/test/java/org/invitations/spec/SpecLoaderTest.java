@@ -86,6 +86,36 @@ class SpecLoaderTest {
 		assertThatThrownBy(() -> loader.load(dir.resolve("absent.yml"))).hasMessageEndingWith("absent.yml: no such file");
 	}
 
+	@Test
+	void linkBaseUrlIsAnHttpsPageWithoutFragmentOrTokenParameter() throws Exception {
+		String base = "name: x\nsource:\n  group: g\nrole: r\n";
+		for (String refused : new String[] { "link-base-url: https://crm.example.org/p?token=",
+				"link-base-url: https://crm.example.org/p?lang=en&token=abc", "link-base-url: http://crm.example.org/p",
+				"link-base-url: https://crm.example.org/p#top", "link-base-url: /set-password",
+				"link-base-url: ftp://crm.example.org/p", "link-base-url: https://crm.example.org/p?code=1\nlink-token-parameter: code",
+				"link-base-url: https://crm.example.org/p\nlink-token-parameter: a b" }) {
+			assertThatThrownBy(() -> loader.load(spec(base + refused + "\n"))).as(refused)
+				.isInstanceOf(SpecException.class)
+				.hasMessageStartingWith(dir.resolve("spec.yml") + ": key 'link-")
+				.hasMessageNotContaining("\n");
+		}
+		assertThatThrownBy(() -> loader.load(spec(base + "link-base-url: https://crm.example.org/p?token=\n")))
+			.hasMessageEndingWith("key 'link-base-url': 'https://crm.example.org/p?token=' already has a 'token' parameter:"
+					+ " leave it out, the link gets ?token=… appended");
+		assertThatThrownBy(() -> loader.load(spec(base + "link-base-url: http://crm.example.org/p\n")))
+			.hasMessageContaining("would travel unencrypted; use https (or set allow-insecure-link: true)");
+		assertThatThrownBy(() -> loader.load(spec(base + "link-base-url: https://crm.example.org/p#top\n")))
+			.hasMessageContaining("has a #fragment");
+
+		for (String accepted : new String[] { "link-base-url: http://localhost:8080/p", "link-base-url: http://127.0.0.1/p",
+				"link-base-url: http://[::1]/p", "link-base-url: http://crm.example.org/p\nallow-insecure-link: true",
+				"link-base-url: https://crm.example.org/p?token=1\nlink-token-parameter: code" }) {
+			assertThat(loader.load(spec(base + accepted + "\n")).linkBaseUrl()).as(accepted).isNotNull();
+		}
+		assertThat(loader.load(spec(base + "link-base-url: https://crm.example.org/p\n")).linkTokenParameter())
+			.isEqualTo("token");
+	}
+
 	private Path spec(String yaml) throws Exception {
 		return Files.writeString(dir.resolve("spec.yml"), yaml);
 	}

@@ -1,0 +1,93 @@
+package org.invitations.cli;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * stdout carries only a command's result and logs go to stderr, at any log level: the real application in a
+ * child JVM with its defaults (embedded PostgreSQL, outbox), its output redirected to files and parsed back.
+ */
+class OutputStreamsIT {
+
+	/** The console pattern of application.properties: a log line starts with the time of day. */
+	private static final Pattern LOG_LINE = Pattern.compile("^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} ");
+
+	@TempDir
+	Path home;
+
+	record Output(int exitCode, String out, String err) {
+	}
+
+	@Test
+	void everyCommandsOutputIsItsResultAtInfoAndDebug() throws Exception {
+		Output run = invitations("run", "jobs/demo.yml", "--logging.level.root=DEBUG");
+		assertThat(run.exitCode()).as(run.err()).isZero();
+		assertThat(run.out()).startsWith("Run 1 of 'demo': execution 1 COMPLETED");
+		assertThat(run.err()).contains("DEBUG").contains("Embedded PostgreSQL on port");
+		assertNoLogLines(run.out());
+
+		for (String level : List.of("INFO", "DEBUG")) {
+			Output report = invitations("report", "1", "--format", "csv", "--logging.level.root=" + level);
+			assertThat(report.exitCode()).as(report.err()).isZero();
+			assertThat(report.err()).contains("Embedded PostgreSQL on port");
+			List<CSVRecord> rows = CSVFormat.DEFAULT.builder().setHeader().get().parse(new StringReader(report.out()))
+				.getRecords();
+			assertThat(rows).as(level).hasSize(36);
+			assertThat(rows.get(0).getParser().getHeaderNames()).startsWith("item", "line", "email", "outcome", "reason");
+			assertThat(rows.stream().filter(row -> row.get("outcome").equals("SENT"))).hasSize(26);
+		}
+
+		Output status = invitations("status", "--logging.level.root=DEBUG");
+		assertThat(status.exitCode()).as(status.err()).isZero();
+		assertNoLogLines(status.out());
+		assertThat(status.out()).contains("demo").contains("COMPLETED");
+
+		Output list = invitations("list", "--logging.level.root=DEBUG");
+		assertThat(list.exitCode()).as(list.err()).isZero();
+		assertNoLogLines(list.out());
+		List<String> lines = list.out().lines().toList();
+		assertThat(lines.get(0)).startsWith("ID").contains("EMAIL", "STATUS");
+		assertThat(lines.subList(1, lines.size())).hasSize(26).allSatisfy(line -> assertThat(line).matches("\\d+ .*SENT.*"));
+	}
+
+	private static void assertNoLogLines(String out) {
+		assertThat(out.lines().filter(line -> LOG_LINE.matcher(line).find()).collect(Collectors.toList())).isEmpty();
+	}
+
+	/** The application's main class with the main classpath only (no test resources), output kept apart. */
+	private Output invitations(String... args) throws IOException, InterruptedException {
+		String classpath = Arrays.stream(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"))
+			.split(File.pathSeparator)).filter(entry -> !entry.endsWith("test-classes")).collect(Collectors.joining(File.pathSeparator));
+		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+				"-Xmx256m", "-cp", classpath, "org.invitations.InvitationsApplication"));
+		command.addAll(List.of(args));
+		command.add("--invitations.home=" + home);
+		Path out = home.resolve("stdout.txt");
+		Path err = home.resolve("stderr.txt");
+		Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+		if (!process.waitFor(3, TimeUnit.MINUTES)) {
+			process.destroyForcibly();
+			throw new AssertionError("no answer within 3 minutes: " + String.join(" ", args));
+		}
+		return new Output(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+				Files.readString(err, StandardCharsets.UTF_8));
+	}
+
+}
