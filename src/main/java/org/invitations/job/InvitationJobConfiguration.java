@@ -44,6 +44,7 @@ import org.invitations.selection.RowValidator;
 import org.invitations.selection.SelectionWriter;
 import org.invitations.source.CsvPersonReader;
 import org.invitations.source.GroupMemberReaders;
+import org.invitations.source.ImportLimits;
 import org.invitations.source.SourceRow;
 import org.invitations.spec.SpecException;
 import org.invitations.spec.SpecLoader;
@@ -116,7 +117,8 @@ public class InvitationJobConfiguration {
 	@Bean
 	@JobScope
 	Step selectStep(JobRepository jobRepository, PlatformTransactionManager transactionManager, DataSource dataSource,
-			JdbcTemplate jdbc, SpecLoader specLoader, ReportRepository reports, SelectionSignal signal) throws Exception {
+			JdbcTemplate jdbc, SpecLoader specLoader, ReportRepository reports, SelectionSignal signal,
+			ImportLimits importLimits) throws Exception {
 		RunContext run = RunContexts.current(specLoader);
 		int chunkSize = run.spec().chunkSize();
 		if (run.sourceKind().equals("RESEND")) {
@@ -131,7 +133,7 @@ public class InvitationJobConfiguration {
 		}
 		ItemStreamReader<SourceRow> reader = run.spec().source().isCsv()
 				? new CsvPersonReader(run.spec().source().csv(),
-						executionParameter(JobParameterNames.SOURCE_CHECKSUM))
+						executionParameter(JobParameterNames.SOURCE_CHECKSUM), importLimits)
 				: GroupMemberReaders.reader(dataSource, groupId(jdbc, run), run.spec().source().members(), chunkSize);
 		return new StepBuilder("select", jobRepository).<SourceRow, Candidate>chunk(chunkSize)
 			.transactionManager(transactionManager)

@@ -28,6 +28,7 @@ import org.invitations.role.Roles;
 import org.invitations.resend.ResendReaders;
 import org.invitations.job.JobParameterNames;
 import org.invitations.source.CsvFiles;
+import org.invitations.source.ImportLimits;
 import org.invitations.source.GroupMemberReaders;
 import org.invitations.spec.JobSpec;
 import org.invitations.spec.Kind;
@@ -60,10 +61,12 @@ public class InvitationLauncher {
 
 	private final SpecLock specLock;
 
+	private final ImportLimits importLimits;
+
 	public InvitationLauncher(JobOperator jobOperator, JobRepository jobRepository,
 			@Qualifier(InvitationJobConfiguration.JOB_NAME) Job invitationJob, RunHistory history, JdbcTemplate jdbc,
 			TransactionTemplate transaction, InvitationsProperties properties, ExecutionOwnership ownership,
-			SpecLock specLock) {
+			SpecLock specLock, ImportLimits importLimits) {
 		this.jobOperator = jobOperator;
 		this.jobRepository = jobRepository;
 		this.invitationJob = invitationJob;
@@ -73,6 +76,7 @@ public class InvitationLauncher {
 		this.properties = properties;
 		this.ownership = ownership;
 		this.specLock = specLock;
+		this.importLimits = importLimits;
 	}
 
 	/**
@@ -196,7 +200,7 @@ public class InvitationLauncher {
 
 	private Input checkInput(JobSpec spec) {
 		if (spec.source().isCsv()) {
-			CsvFiles.Inspection inspection = CsvFiles.inspect(spec.source().csv());
+			CsvFiles.Inspection inspection = CsvFiles.inspect(spec.source().csv(), importLimits);
 			if (!inspection.columns().ignored().isEmpty()) {
 				log.warn("{}: ignoring unknown columns {}", spec.source().csv(), inspection.columns().ignored());
 			}

@@ -1,7 +1,6 @@
 package org.invitations.source;
 
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -9,8 +8,10 @@ import java.io.OutputStream;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,6 +20,8 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
 
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
@@ -50,23 +53,29 @@ public final class CsvFiles {
 	public record Inspection(String checksum, long rows, CsvColumns columns) {
 	}
 
-	/**
-	 * Checks a whole file, streaming, in two passes: bytes (checksum, strict UTF-8 line by line, so that the
-	 * error names the right line), then CSV (header, syntax, row count).
-	 */
+	/** {@link #inspect(Path, ImportLimits)} with the default limits. */
 	public static Inspection inspect(Path file) {
+		return inspect(file, ImportLimits.DEFAULTS);
+	}
+
+	/**
+	 * Checks a whole file, streaming, in two passes: bytes (checksum, strict UTF-8, so that the error names the
+	 * right line), then CSV (header, syntax, row count). A record over the limits is a row (to be rejected).
+	 */
+	public static Inspection inspect(Path file, ImportLimits limits) {
 		String checksum = checksumAndDecode(file);
 		long rows = 0;
 		CsvColumns columns;
-		try (CSVParser parser = FORMAT.parse(reader(Files.newInputStream(file)))) {
+		try (LimitedRecordReader limited = records(file, limits); CSVParser parser = FORMAT.parse(limited)) {
 			Iterator<CSVRecord> records = parser.iterator();
 			try {
 				if (!records.hasNext()) {
 					throw new SpecException(file, "line 1", "is empty; a header row is required");
 				}
-				columns = CsvColumns.of(file, records.next().toList());
+				columns = CsvColumns.of(file, header(file, limited, records.next()));
 				while (records.hasNext()) {
-					if (!isBlank(records.next())) {
+					CSVRecord record = records.next();
+					if (limited.cut(record) != null || !isBlank(record)) {
 						rows++;
 					}
 				}
@@ -81,6 +90,22 @@ public final class CsvFiles {
 		return new Inspection(checksum, rows, columns);
 	}
 
+	/** The file's records, none longer than the limits, for {@link #FORMAT} to parse. */
+	static LimitedRecordReader records(Path file, ImportLimits limits) throws IOException {
+		return new LimitedRecordReader(reader(Files.newInputStream(file)), limits);
+	}
+
+	/** The header row's names; a header over the limits is no header. */
+	static List<String> header(Path file, LimitedRecordReader limited, CSVRecord first) {
+		LimitedRecordReader.Cut cut = limited.cut(first);
+		if (cut != null) {
+			throw new SpecException(file, "line 1", String.format(Locale.ROOT,
+					"the header row is longer than the limit of %,d characters (invitations.import.%s)", cut.limit(),
+					cut.field() < 0 ? "max-record-length" : "max-field-length"));
+		}
+		return first.toList();
+	}
+
 	/** SHA-256 of the file's bytes. */
 	public static String checksum(Path file) {
 		MessageDigest digest = Checksums.sha256();
@@ -93,23 +118,41 @@ public final class CsvFiles {
 		return HexFormat.of().formatHex(digest.digest());
 	}
 
+	/**
+	 * Checksum and strict UTF-8 in one streaming pass, in constant memory however long a line is: the decoder
+	 * keeps an incomplete character between blocks, and the line of a bad byte is the count of LF bytes before
+	 * it (an LF byte is never part of a multi-byte character).
+	 */
 	private static String checksumAndDecode(Path file) {
 		MessageDigest digest = Checksums.sha256();
 		CharsetDecoder decoder = strictUtf8();
-		ByteArrayOutputStream line = new ByteArrayOutputStream(256);
-		long lineNumber = 1;
-		try (InputStream in = new BufferedInputStream(new DigestInputStream(Files.newInputStream(file), digest),
-				1 << 16)) {
-			int b;
-			while ((b = in.read()) != -1) {
-				if (b == '\n') {
-					decodeLine(file, decoder, line, lineNumber++);
+		ByteBuffer bytes = ByteBuffer.allocate(1 << 16);
+		CharBuffer chars = CharBuffer.allocate(1 << 16);
+		long line = 1;
+		try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
+			boolean end = false;
+			while (!end) {
+				int n = in.read(bytes.array(), bytes.position(), bytes.remaining());
+				end = n < 0;
+				bytes.position(bytes.position() + Math.max(n, 0));
+				bytes.flip();
+				CoderResult result;
+				do {
+					int start = bytes.position();
+					chars.clear();
+					result = decoder.decode(bytes, chars, end);
+					line += lineFeeds(bytes.array(), start, bytes.position());
+					if (result.isError()) {
+						throw new SpecException(file, "line " + line, "is not valid UTF-8");
+					}
 				}
-				else {
-					line.write(b);
-				}
+				while (result.isOverflow());
+				bytes.compact();
 			}
-			decodeLine(file, decoder, line, lineNumber);
+			chars.clear();
+			if (decoder.flush(chars).isError()) {
+				throw new SpecException(file, "line " + line, "is not valid UTF-8");
+			}
 		}
 		catch (IOException ex) {
 			throw new SpecException(file, null, "cannot be read: " + ex.getMessage());
@@ -117,14 +160,14 @@ public final class CsvFiles {
 		return HexFormat.of().formatHex(digest.digest());
 	}
 
-	private static void decodeLine(Path file, CharsetDecoder decoder, ByteArrayOutputStream line, long number) {
-		try {
-			decoder.reset().decode(ByteBuffer.wrap(line.toByteArray()));
+	private static int lineFeeds(byte[] bytes, int from, int to) {
+		int count = 0;
+		for (int i = from; i < to; i++) {
+			if (bytes[i] == '\n') {
+				count++;
+			}
 		}
-		catch (CharacterCodingException ex) {
-			throw new SpecException(file, "line " + number, "is not valid UTF-8");
-		}
-		line.reset();
+		return count;
 	}
 
 	private static CharsetDecoder strictUtf8() {
@@ -134,10 +177,15 @@ public final class CsvFiles {
 	}
 
 	static SpecException problem(Path file, long line, RuntimeException ex) {
-		Throwable cause = ex.getCause() != null ? ex.getCause() : ex;
-		if (cause instanceof CharacterCodingException) {
-			return new SpecException(file, "line " + line, "is not valid UTF-8");
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (cause instanceof LimitedRecordReader.SyntaxException syntax) {
+				return new SpecException(file, "line " + syntax.line(), syntax.getMessage());
+			}
+			if (cause instanceof CharacterCodingException) {
+				return new SpecException(file, "line " + line, "is not valid UTF-8");
+			}
 		}
+		Throwable cause = ex.getCause() != null ? ex.getCause() : ex;
 		return new SpecException(file, "line " + line, "is not valid CSV: " + cause.getMessage());
 	}
 

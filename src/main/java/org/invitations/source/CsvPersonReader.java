@@ -2,7 +2,6 @@ package org.invitations.source;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -27,11 +26,20 @@ public class CsvPersonReader extends AbstractItemCountingItemStreamItemReader<So
 
 	private final String expectedChecksum;
 
+	private final ImportLimits limits;
+
+	private LimitedRecordReader limited;
+
 	private CSVParser parser;
 
 	private Iterator<CSVRecord> records;
 
 	private CsvColumns columns;
+
+	private List<String> header;
+
+	/** Line breaks inside cut records, which the parser never saw and so does not count. */
+	private long unseenLines;
 
 	private long lastLine;
 
@@ -42,8 +50,18 @@ public class CsvPersonReader extends AbstractItemCountingItemStreamItemReader<So
 	 * @param expectedChecksum the checksum the job instance was started with; a changed file is refused
 	 */
 	public CsvPersonReader(Path file, String expectedChecksum) {
+		this(file, expectedChecksum, ImportLimits.DEFAULTS);
+	}
+
+	/**
+	 * @param file the import file
+	 * @param expectedChecksum the checksum the job instance was started with; a changed file is refused
+	 * @param limits the longest record and field; a longer record becomes a row with its problem
+	 */
+	public CsvPersonReader(Path file, String expectedChecksum, ImportLimits limits) {
 		this.file = file;
 		this.expectedChecksum = expectedChecksum;
+		this.limits = limits;
 		setName("csvPersonReader");
 	}
 
@@ -52,9 +70,12 @@ public class CsvPersonReader extends AbstractItemCountingItemStreamItemReader<So
 		if (expectedChecksum != null && !expectedChecksum.equals(CsvFiles.checksum(file))) {
 			throw new ItemStreamException(file + " changed since this run started; restore it, or start a new run");
 		}
-		parser = CsvFiles.FORMAT.parse(CsvFiles.reader(Files.newInputStream(file)));
+		limited = CsvFiles.records(file, limits);
+		parser = CsvFiles.FORMAT.parse(limited);
 		records = parser.iterator();
-		columns = CsvColumns.of(file, next().toList());
+		header = CsvFiles.header(file, limited, next());
+		columns = CsvColumns.of(file, header);
+		unseenLines = 0;
 		lastLine = parser.getCurrentLineNumber();
 		itemNumber = 0;
 	}
@@ -62,16 +83,24 @@ public class CsvPersonReader extends AbstractItemCountingItemStreamItemReader<So
 	@Override
 	protected SourceRow doRead() {
 		CSVRecord record;
+		LimitedRecordReader.Cut cut;
 		do {
 			if (!records.hasNext()) {
 				return null;
 			}
 			record = next();
+			cut = limited.cut(record);
 		}
-		while (CsvFiles.isBlank(record) && advance());
+		while (cut == null && CsvFiles.isBlank(record) && advance());
 		long line = lastLine + 1;
-		lastLine = parser.getCurrentLineNumber();
+		if (cut != null) {
+			unseenLines += cut.lineBreaks();
+		}
+		lastLine = parser.getCurrentLineNumber() + unseenLines;
 		itemNumber++;
+		if (cut != null) {
+			return SourceRow.unreadable(itemNumber, line, null, cut.problem(header));
+		}
 		if (record.size() != columns.size()) {
 			String email = columns.email() < record.size() ? record.get(columns.email()) : null;
 			return SourceRow.unreadable(itemNumber, line, email, "WRONG_COLUMN_COUNT:expected " + columns.size()
@@ -84,7 +113,7 @@ public class CsvPersonReader extends AbstractItemCountingItemStreamItemReader<So
 
 	/** Blank lines are not rows; they only move the line count on. */
 	private boolean advance() {
-		lastLine = parser.getCurrentLineNumber();
+		lastLine = parser.getCurrentLineNumber() + unseenLines;
 		return true;
 	}
 
@@ -93,7 +122,7 @@ public class CsvPersonReader extends AbstractItemCountingItemStreamItemReader<So
 			return records.next();
 		}
 		catch (UncheckedIOException | IllegalStateException ex) {
-			throw CsvFiles.problem(file, parser.getCurrentLineNumber() + 1, ex);
+			throw CsvFiles.problem(file, parser.getCurrentLineNumber() + unseenLines + 1, ex);
 		}
 	}
 
