@@ -3,7 +3,7 @@ package org.invitations.embedded;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
+import java.time.Duration;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.slf4j.Logger;
@@ -35,6 +35,9 @@ public class EmbeddedDatabaseAutoConfiguration {
 
 	private static final Logger log = LoggerFactory.getLogger(EmbeddedDatabaseAutoConfiguration.class);
 
+	/** How long another process's server may take to answer before this one gives up. */
+	private static final Duration STARTUP_WAIT = Duration.ofSeconds(30);
+
 	@Bean
 	EmbeddedDatabase embeddedDatabase(InvitationsProperties properties) throws IOException {
 		Path dataDirectory = (properties.embeddedDatabase().dataDirectory() != null
@@ -42,6 +45,7 @@ public class EmbeddedDatabaseAutoConfiguration {
 			.toAbsolutePath()
 			.normalize();
 		Files.createDirectories(dataDirectory);
+		LeftoverServer.clear(dataDirectory);
 		try {
 			EmbeddedPostgres postgres = EmbeddedPostgres.builder()
 				.setDataDirectory(dataDirectory)
@@ -54,13 +58,15 @@ public class EmbeddedDatabaseAutoConfiguration {
 			return new EmbeddedDatabase(postgres, postgres.getPort());
 		}
 		catch (IllegalStateException ex) {
-			// Another process of ours holds the data folder: use its server rather than fail.
-			int port = runningPort(dataDirectory);
+			// Another live process of ours holds the data folder: use its server rather than fail.
+			int port = LeftoverServer.awaitPort(dataDirectory, STARTUP_WAIT);
 			if (port <= 0) {
-				throw ex;
+				throw new IllegalStateException("the embedded database in " + dataDirectory + " is held by another"
+						+ " process, whose server did not answer within " + STARTUP_WAIT.toSeconds() + "s; wait for it to"
+						+ " end, or set invitations.embedded-database.data-directory to another folder", ex);
 			}
-			log.info("Using the embedded PostgreSQL another process started on port {}, data in {}", port,
-					dataDirectory);
+			log.warn("The embedded database in {} is held by another process: using its server on port {}; it stops"
+					+ " when that process ends", dataDirectory, port);
 			return new EmbeddedDatabase(null, port);
 		}
 	}
@@ -86,16 +92,6 @@ public class EmbeddedDatabaseAutoConfiguration {
 			}
 
 		};
-	}
-
-	private static int runningPort(Path dataDirectory) {
-		try {
-			List<String> lines = Files.readAllLines(dataDirectory.resolve("postmaster.pid"));
-			return lines.size() > 3 ? Integer.parseInt(lines.get(3).strip()) : -1;
-		}
-		catch (IOException | NumberFormatException ex) {
-			return -1;
-		}
 	}
 
 	/** The embedded server (when this process started it) and its port. */

@@ -69,11 +69,6 @@ public class GracefulStop implements DisposableBean {
 		}
 	}
 
-	/** Whether this process was asked to stop. */
-	public static boolean requested() {
-		return signals.get() > 0;
-	}
-
 	private static void signalled(Signal signal) {
 		int n = signals.incrementAndGet();
 		GracefulStop stop = current.get();
