@@ -114,13 +114,57 @@ class ReportPrinter {
 		return true;
 	}
 
-	/** Input text is shown, never interpreted: no terminal control sequences. */
+	/** Input text is shown, never interpreted: no terminal control sequences, no hidden or reordered text. */
 	private static String safe(String text) {
-		return text == null ? "" : text.replaceAll("\\p{Cntrl}", "?");
+		return text == null ? "" : escaped(text);
 	}
 
-	/** A spreadsheet must not read an imported value as a formula. */
+	/**
+	 * Control and format characters (Unicode Cc and Cf: CR, LF, ESC, U+200B, U+202E, ...), line and paragraph
+	 * separators and unpaired surrogates as {@code \u202E} ({@code \U000E0001} beyond the BMP), and a backslash
+	 * as two, so that what is shown is unambiguous. Only values of rejected rows ever hold such characters.
+	 */
+	static String escaped(String text) {
+		int i = 0;
+		while (i < text.length() && !needsEscape(text.charAt(i))) {
+			i++;
+		}
+		if (i == text.length()) {
+			return text;
+		}
+		StringBuilder out = new StringBuilder(text.length() + 16).append(text, 0, i);
+		while (i < text.length()) {
+			int c = text.codePointAt(i);
+			i += Character.charCount(c);
+			if (c == '\\') {
+				out.append("\\\\");
+			}
+			else if (!isHidden(c)) {
+				out.appendCodePoint(c);
+			}
+			else if (c <= 0xFFFF) {
+				out.append(String.format("\\u%04X", c));
+			}
+			else {
+				out.append(String.format("\\U%08X", c));
+			}
+		}
+		return out.toString();
+	}
+
+	private static boolean needsEscape(char c) {
+		return c < ' ' || c == '\\' || (c >= 0x7F && (c < 0xA0 || c == 0xAD || c > 0x5FF));
+	}
+
+	private static boolean isHidden(int c) {
+		int type = Character.getType(c);
+		return type == Character.CONTROL || type == Character.FORMAT || type == Character.SURROGATE
+				|| type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR;
+	}
+
+	/** A spreadsheet must not read an imported value as a formula, nor show it with hidden characters. */
 	private static String cell(String text) {
+		text = text == null ? null : escaped(text);
 		if (text != null && !text.isEmpty() && "=+-@".indexOf(text.charAt(0)) >= 0) {
 			return "'" + text;
 		}

@@ -44,11 +44,6 @@ public class MailComposer {
 	private static final Pattern TITLE = Pattern.compile("<title[^>]*>(.*?)</title>",
 			Pattern.DOTALL | Pattern.CASE_INSENSITIVE);
 
-	// Compiled once: String.replaceAll compiles its pattern on every call, for every message.
-	private static final Pattern CONTROLS = Pattern.compile("\\p{Cntrl}+");
-
-	private static final Pattern WHITESPACE = Pattern.compile("\\s+");
-
 	private static final Logger log = LoggerFactory.getLogger(MailComposer.class);
 
 	/** What templates can print. */
@@ -207,9 +202,12 @@ public class MailComposer {
 	private record Expiry(Instant at, String text) {
 	}
 
-	/** Control characters (CR, LF above all) never reach a header, whatever is stored. */
+	/**
+	 * The display name as headers may show it, whatever is stored: no control or format characters, at most
+	 * {@value MailHeaders#MAX_DISPLAY_NAME} characters, {@code null} (the address alone) when nothing is left.
+	 */
 	static String headerSafe(String value) {
-		return value == null ? null : CONTROLS.matcher(value).replaceAll(" ").strip();
+		return MailHeaders.displayName(value);
 	}
 
 	static String subject(String html) {
@@ -217,7 +215,7 @@ public class MailComposer {
 		if (!matcher.find()) {
 			throw new IllegalStateException("the HTML template needs a <title>: it is the subject");
 		}
-		return headerSafe(WHITESPACE.matcher(HtmlEscape.unescapeHtml(matcher.group(1))).replaceAll(" "));
+		return MailHeaders.clean(HtmlEscape.unescapeHtml(matcher.group(1)));
 	}
 
 	static String describe(Duration ttl) {

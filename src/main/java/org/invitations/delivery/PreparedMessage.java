@@ -35,6 +35,10 @@ final class PreparedMessage extends MimeMessage {
 
 	private static final Map<String, String> FOLDED = new ConcurrentHashMap<>();
 
+	private static final Map<String, String> SUBJECTS = new ConcurrentHashMap<>();
+
+	private static volatile FromLine lastFrom;
+
 	private final byte[] bytes;
 
 	private final InternetAddress from;
@@ -56,24 +60,20 @@ final class PreparedMessage extends MimeMessage {
 		// Unique within the message is all a boundary needs; one random UUID per message is enough for both.
 		String boundary = "=_inv_" + unique;
 		ByteArrayOutputStream out = new ByteArrayOutputStream(2 * (text.length() + html.length()) + 1024);
-		try {
-			header(out, "Date", date());
-			header(out, "From", from.toString());
-			header(out, "To", to.toString());
-			header(out, "Message-ID", messageId);
-			header(out, "Subject", MimeUtility.encodeText(subject, "UTF-8", null));
-			header(out, "MIME-Version", "1.0");
-			header(out, MailComposer.INVITATION_HEADER, Long.toString(invitationId));
-			// The boundary starts with "=_", which quoted-printable bodies can never contain.
-			header(out, "Content-Type", "multipart/alternative; boundary=\"" + boundary + "\"");
-			ascii(out, "\r\n");
-			part(out, boundary, "text/plain", text);
-			part(out, boundary, "text/html", html);
-			ascii(out, "--" + boundary + "--\r\n");
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException(ex);
-		}
+		header(out, "Date", date());
+		ascii(out, fromLine(from));
+		ascii(out, MailHeaders.mailbox("To", to.getPersonal(), to.getAddress()) + "\r\n");
+		header(out, "Message-ID", messageId);
+		ascii(out, subjectLine(subject));
+		header(out, "MIME-Version", "1.0");
+		header(out, MailComposer.INVITATION_HEADER, Long.toString(invitationId));
+		// The boundary starts with "=_", which quoted-printable bodies can never contain.
+		// Folded here: the line is longer than 78, and folding it for each message would cost more than this.
+		ascii(out, "Content-Type: multipart/alternative;\r\n boundary=\"" + boundary + "\"\r\n");
+		ascii(out, "\r\n");
+		part(out, boundary, "text/plain", text);
+		part(out, boundary, "text/html", html);
+		ascii(out, "--" + boundary + "--\r\n");
 		this.bytes = out.toByteArray();
 	}
 
@@ -87,6 +87,32 @@ final class PreparedMessage extends MimeMessage {
 			lastDate = last;
 		}
 		return last.text();
+	}
+
+	/** The From line; a run has one sender, so it is built once and not for every message. */
+	private static String fromLine(InternetAddress from) {
+		FromLine last = lastFrom;
+		if (last == null || last.from() != from) {
+			last = new FromLine(from, MailHeaders.mailbox("From", from.getPersonal(), from.getAddress()) + "\r\n");
+			lastFrom = last;
+		}
+		return last.line();
+	}
+
+	/**
+	 * The Subject line; a run's messages mostly share their subject, so the last few are kept rather than built
+	 * again for every message.
+	 */
+	private static String subjectLine(String subject) {
+		String done = SUBJECTS.get(subject);
+		if (done == null) {
+			done = MailHeaders.unstructured("Subject", subject) + "\r\n";
+			if (SUBJECTS.size() >= 64) {
+				SUBJECTS.clear();
+			}
+			SUBJECTS.put(subject, done);
+		}
+		return done;
 	}
 
 	private static void header(ByteArrayOutputStream out, String name, String value) {
@@ -230,6 +256,9 @@ final class PreparedMessage extends MimeMessage {
 	}
 
 	private record FormattedDate(long second, String text) {
+	}
+
+	private record FromLine(InternetAddress from, String line) {
 	}
 
 }
