@@ -31,10 +31,12 @@ public record InvitationsProperties(@DefaultValue(".invitations") Path home, @De
 	 * @param retry how temporary refusals (4xx) and connection failures are retried before giving up
 	 * @param ratePerSecond at most this many messages per second over all connections (0: no limit)
 	 * @param dailyLimit at most this many messages in any 24 hours, over all jobs (0: no limit)
+	 * @param directSmtp send through the built-in pipelining client when the server needs no login or TLS; false
+	 * sends through Angus Mail always
 	 */
 	public record Mail(@DefaultValue("Invitations <no-reply@invitations.invalid>") String from, Path outbox,
 			@DefaultValue("4") int connections, @DefaultValue Retry retry, @DefaultValue("0") double ratePerSecond,
-			@DefaultValue("0") long dailyLimit) {
+			@DefaultValue("0") long dailyLimit, @DefaultValue("true") boolean directSmtp) {
 	}
 
 	/**

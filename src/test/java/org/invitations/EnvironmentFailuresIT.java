@@ -121,6 +121,52 @@ class EnvironmentFailuresIT extends IntegrationTest {
 	}
 
 	@Test
+	void anEmptyMailHostIsRefusedInOneLine() throws Exception {
+		Result status = standalone(join(database(), "status", "--spring.mail.host="));
+
+		assertThat(status.exitCode()).isEqualTo(2);
+		assertThat(status.err()).isEqualTo("error: spring.mail.host (SPRING_MAIL_HOST) is set but empty: set it to the"
+				+ " SMTP server's name, or unset it to write the emails to the outbox folder" + System.lineSeparator());
+	}
+
+	@Test
+	void directSmtpIsAnInvitationsMailPropertyAndTheOldKeyStillWorks() throws Exception {
+		write("people.csv", "email,first_name,last_name\na@example.org,A,Person\n");
+		String spec = spec("angus", "people.csv").toString();
+		String[] mail = { "--spring.mail.host=127.0.0.1", "--spring.mail.port=" + SMTP_PATH.port() };
+
+		Result angus = standalone(join(join(database(), mail), "run", spec, "--invitations.mail.direct-smtp=false"));
+		assertThat(angus.exitCode()).as(angus.err()).isZero();
+		assertThat(angus.out()).contains("Mail went to the SMTP server 127.0.0.1:" + SMTP_PATH.port() + " (Angus Mail)");
+		assertThat(received()).hasSize(1);
+
+		Result old = standalone(join(join(database(), mail), "status", "--spring.mail.properties.invitations.direct-smtp=false"));
+		assertThat(old.exitCode()).as(old.err()).isZero();
+
+		Result direct = standalone(join(join(database(), mail), "run", spec("direct", "people.csv").toString()));
+		assertThat(direct.out()).contains("(built-in client, pipelining when offered)");
+	}
+
+	@Test
+	void benchUsesItsOwnDatabaseUnlessGivenOne() throws Exception {
+		Result bench = standalone(join(database(), "bench", "--people", "300", "--chunk-size", "100"));
+
+		assertThat(bench.exitCode()).as(bench.out() + bench.err()).isZero();
+		assertThat(bench.out()).containsPattern("database: a new embedded PostgreSQL in (\\S+), deleted afterwards")
+			.contains("OK: exactly 300 distinct messages");
+		String folder = bench.out().replaceAll("(?s).*database: a new embedded PostgreSQL in (\\S+), deleted.*", "$1");
+		assertThat(java.nio.file.Path.of(folder)).doesNotExist();
+		assertThat(count("SELECT count(*) FROM person")).as("the configured database is left alone").isZero();
+		assertThat(System.getProperty("spring.datasource.url")).isNull();
+
+		Result given = standalone(join(database(), "bench", "--people", "50", "--chunk-size", "50", "--database",
+				databaseUrl()));
+		assertThat(given.exitCode()).as(given.out() + given.err()).isZero();
+		assertThat(given.out()).contains("database: " + databaseUrl() + " (given with --database)");
+		assertThat(count("SELECT count(*) FROM person")).isEqualTo(50);
+	}
+
+	@Test
 	void nothingFoundIsOneLineWithoutTheUsage() {
 		for (String[] args : new String[][] { { "report", "999" }, { "report", "999", "--format", "csv" },
 				{ "status", "999" }, { "history", "nobody@example.org" }, { "history", "999" } }) {

@@ -1,10 +1,16 @@
 package org.invitations.cli;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+
+import org.springframework.util.FileSystemUtils;
 
 import org.invitations.bench.BenchRunner;
 import org.invitations.bench.BenchSmtpSink;
@@ -35,14 +41,71 @@ class BenchCommand extends Subcommand implements Callable<Integer> {
 	@Option(names = "--chunk-size", defaultValue = "500", description = "items per chunk (default ${DEFAULT-VALUE})")
 	int chunkSize;
 
+	@Option(names = "--database", paramLabel = "URL",
+			description = "write the synthetic people into this database (JDBC URL); by default a new embedded"
+					+ " PostgreSQL in a temporary folder, deleted afterwards")
+	String database;
+
+	/** The system properties the benchmark sets, with their values before, put back when it ends. */
+	private final java.util.Map<String, String> before = new java.util.HashMap<>();
+
+	private void set(String key, String value) {
+		before.putIfAbsent(key, System.getProperty(key));
+		System.setProperty(key, value);
+	}
+
 	@Override
 	public Integer call() throws Exception {
+		try {
+			return benchInItsDatabase();
+		}
+		finally {
+			before.forEach((key, value) -> {
+				if (value == null) {
+					System.clearProperty(key);
+				}
+				else {
+					System.setProperty(key, value);
+				}
+			});
+		}
+	}
+
+	private int benchInItsDatabase() throws Exception {
+		if (database != null) {
+			root.overrideSpring("spring.datasource.url", database);
+			out().println("database: " + database + " (given with --database); the synthetic people stay in it");
+			return bench();
+		}
+		// N synthetic people do not belong in whatever database is configured: the benchmark brings its own.
+		Path folder = Files.createTempDirectory("invitations-bench-db");
+		try (EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+			.setDataDirectory(folder.resolve("pgdata"))
+			.setCleanDataDirectory(true)
+			.setServerConfig("max_parallel_workers_per_gather", "0")
+			.start()) {
+			// As command-line arguments they outrank every configured database (environment, files, arguments).
+			root.overrideSpring("spring.datasource.url",
+					"jdbc:postgresql://localhost:" + postgres.getPort() + "/postgres?reWriteBatchedInserts=true");
+			root.overrideSpring("spring.datasource.username", "postgres");
+			root.overrideSpring("spring.datasource.password", "");
+			out().println("database: a new embedded PostgreSQL in " + folder + ", deleted afterwards");
+			int code = bench();
+			root.closeSpring();
+			return code;
+		}
+		finally {
+			FileSystemUtils.deleteRecursively(folder);
+		}
+	}
+
+	private int bench() throws Exception {
 		BenchSmtpSink sink = port == 0 ? BenchSmtpSink.start() : null;
 		int smtpPort = sink != null ? sink.port() : port;
 		// Read by Spring Boot when the context starts: the benchmark sends where it was told to.
-		System.setProperty("spring.mail.host", host);
-		System.setProperty("spring.mail.port", Integer.toString(smtpPort));
-		System.setProperty("invitations.mail.connections", Integer.toString(connections));
+		set("spring.mail.host", host);
+		set("spring.mail.port", Integer.toString(smtpPort));
+		set("invitations.mail.connections", Integer.toString(connections));
 		BenchRunner.Result result = bean(BenchRunner.class).run(people, chunkSize);
 		var out = out();
 		long sent = result.sent();

@@ -1,11 +1,19 @@
 package org.invitations.cli;
 
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
 
 import org.invitations.lifecycle.InvitationAdmin;
 
@@ -39,9 +47,45 @@ class CancelCommand extends Subcommand implements Callable<Integer> {
 		if (target.invitation != null && !admin.exists(target.invitation)) {
 			throw notFound("no invitation " + target.invitation);
 		}
+		JdbcTemplate jdbc = bean(JdbcTemplate.class);
+		Long instance = null;
+		if (target.execution != null) {
+			List<Long> instances = jdbc.queryForList(
+					"SELECT job_instance_id FROM batch_job_execution WHERE job_execution_id = ?", Long.class, target.execution);
+			if (instances.isEmpty()) {
+				throw notFound("no job execution " + target.execution);
+			}
+			instance = instances.get(0);
+		}
 		int cancelled = admin.cancel(target.invitation, target.execution, "operator:" + by, reason);
-		out().println(cancelled + " invitation" + (cancelled == 1 ? "" : "s") + " cancelled");
+		out().println(cancelled + " invitation" + (cancelled == 1 ? "" : "s") + " cancelled"
+				+ (cancelled == 0 ? ": " + whyNone(jdbc, instance) : ""));
 		return 0;
+	}
+
+	/** Only open invitations can be cancelled: says what the asked-for ones are instead. */
+	private String whyNone(JdbcTemplate jdbc, Long instance) {
+		if (instance == null) {
+			String status = jdbc.queryForObject("SELECT status FROM invitation WHERE id = ?", String.class, target.invitation);
+			return "invitation " + target.invitation + " is " + switch (status) {
+				case "ACCEPTED" -> "accepted: its link has been used";
+				case "CANCELLED" -> "cancelled already";
+				case "EXPIRED" -> "expired: its link no longer works";
+				case "FAILED" -> "failed: the mail server refused it, its link was revoked";
+				case "SKIPPED" -> "skipped: it was never sent";
+				default -> status.toLowerCase(Locale.ROOT);
+			};
+		}
+		Map<String, Long> byStatus = new TreeMap<>();
+		jdbc.query("SELECT status, count(*) FROM invitation WHERE job_instance_id = ? GROUP BY status",
+				(RowCallbackHandler) rs -> byStatus.put(rs.getString(1).toLowerCase(Locale.ROOT), rs.getLong(2)), instance);
+		if (byStatus.isEmpty()) {
+			return "execution " + target.execution + "'s run made no invitations";
+		}
+		return "execution " + target.execution + "'s run has no open invitations (" + byStatus.entrySet()
+			.stream()
+			.map(entry -> entry.getValue() + " " + entry.getKey())
+			.collect(Collectors.joining(", ")) + ")";
 	}
 
 }

@@ -54,6 +54,16 @@ public class InvitationsCommand implements Runnable {
 		return spring.bean(type);
 	}
 
+	/** Sets a property of the application this command starts, over any configured value. */
+	void overrideSpring(String name, String value) {
+		spring.override(name, value);
+	}
+
+	/** Ends the application before what it uses (such as the benchmark's own database) goes away. */
+	void closeSpring() {
+		spring.close();
+	}
+
 	org.springframework.core.env.Environment environment() {
 		return spring.environment();
 	}
@@ -105,7 +115,10 @@ public class InvitationsCommand implements Runnable {
 		cli.setExecutionExceptionHandler((ex, command, parseResult) -> {
 			PrintWriter errors = command.getErr();
 			SpecException specError = Failures.find(ex, SpecException.class);
-			NotFoundException notFound = Failures.find(ex, NotFoundException.class);
+			RuntimeException notFound = Failures.find(ex, NotFoundException.class);
+			if (notFound == null) {
+				notFound = Failures.find(ex, ConfigurationException.class);
+			}
 			int code;
 			if (specError != null || notFound != null) {
 				errors.println("error: " + (specError != null ? specError : notFound).getMessage());

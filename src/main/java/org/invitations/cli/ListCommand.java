@@ -16,7 +16,8 @@ class ListCommand extends Subcommand implements Callable<Integer> {
 
 	private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm'Z'").withZone(ZoneOffset.UTC);
 
-	@Option(names = "--status", description = "pending (sent, unexpired), open, or a status: QUEUED, SENT, DEFERRED, FAILED, ACCEPTED, EXPIRED, CANCELLED, SKIPPED")
+	@Option(names = "--status", description = "pending (sent, unexpired), open, or a status: QUEUED, SENDING, SENT, DEFERRED, FAILED, ACCEPTED,"
+					+ " EXPIRED, CANCELLED, SKIPPED")
 	String status;
 
 	@Option(names = "--job", paramLabel = "SPEC-NAME", description = "invitations made by runs of this spec name")
@@ -31,8 +32,15 @@ class ListCommand extends Subcommand implements Callable<Integer> {
 	@Option(names = "--limit", defaultValue = "100", description = "at most this many (default ${DEFAULT-VALUE})")
 	int limit;
 
+	/** What --status accepts, in the order the help lists them. */
+	static final java.util.List<String> STATUSES = java.util.List.of("pending", "open", "QUEUED", "SENDING", "SENT",
+			"DEFERRED", "FAILED", "ACCEPTED", "EXPIRED", "CANCELLED", "SKIPPED");
+
 	@Override
 	public Integer call() {
+		if (status != null && STATUSES.stream().noneMatch(status::equalsIgnoreCase)) {
+			throw usage("--status '" + status + "' is not one of " + String.join(", ", STATUSES));
+		}
 		var out = out();
 		out.printf("%-10s %-36s %-15s %-9s %-16s %-8s %-18s %-18s%n", "ID", "EMAIL", "KIND", "STATUS", "JOB", "ATTEMPTS",
 				"SENT", "EXPIRES");

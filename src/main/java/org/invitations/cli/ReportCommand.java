@@ -27,13 +27,20 @@ class ReportCommand extends Subcommand implements Callable<Integer> {
 			description = "text (aligned columns) or csv (RFC 4180, for spreadsheets)")
 	String format;
 
+	/** The outcomes a report row can have. */
+	static final java.util.List<String> OUTCOMES = java.util.List.of("SENT", "WOULD_SEND", "QUEUED", "DEFERRED", "FAILED",
+			"SKIPPED", "REJECTED");
+
 	@Override
 	public Integer call() {
 		if (!format.equals("text") && !format.equals("csv")) {
-			throw usage("--format must be text or csv");
+			throw usage("--format '" + format + "' is not one of text, csv");
 		}
 		ReportPrinter printer = new ReportPrinter(out(), bean(ReportQueries.class));
 		String only = outcome == null ? null : outcome.toUpperCase(Locale.ROOT);
+		if (only != null && !OUTCOMES.contains(only)) {
+			throw usage("--outcome '" + outcome + "' is not one of " + String.join(", ", OUTCOMES));
+		}
 		if (format.equals("csv")) {
 			if (!printer.csv(executionId, only)) {
 				throw notFound("no job execution " + executionId);

@@ -39,8 +39,8 @@ public final class SpringContext implements AutoCloseable {
 	public static SpringContext lazy() {
 		return new SpringContext(self -> new SpringApplicationBuilder(InvitationsApplication.class)
 			.web(WebApplicationType.NONE)
-			.listeners((ApplicationListener<ApplicationEnvironmentPreparedEvent>) event -> self.environment = event
-				.getEnvironment())
+			.listeners((ApplicationListener<ApplicationEnvironmentPreparedEvent>) event -> self
+				.prepared(event.getEnvironment()))
 			.run(self.arguments), true);
 	}
 
@@ -51,12 +51,31 @@ public final class SpringContext implements AutoCloseable {
 		return spring;
 	}
 
+	/** Keeps the configuration, and refuses a mail host that is set but empty rather than send to ":25". */
+	private void prepared(Environment prepared) {
+		environment = prepared;
+		String host = prepared.getProperty("spring.mail.host");
+		if (host != null && host.isBlank()) {
+			throw new ConfigurationException("spring.mail.host (SPRING_MAIL_HOST) is set but empty: set it to the SMTP"
+					+ " server's name, or unset it to write the emails to the outbox folder");
+		}
+	}
+
 	/**
 	 * Spring Boot's own {@code --name=value} arguments, such as {@code --spring.mail.host=…}, for the application
 	 * this starts; a running context passed in has its configuration already.
 	 */
 	void arguments(String... springArguments) {
 		this.arguments = springArguments.clone();
+	}
+
+	/** Sets one property over any configured value, command-line arguments included. */
+	void override(String name, String value) {
+		String[] others = java.util.Arrays.stream(arguments)
+			.filter(argument -> !argument.startsWith("--" + name + "="))
+			.toArray(String[]::new);
+		arguments = java.util.Arrays.copyOf(others, others.length + 1);
+		arguments[others.length] = "--" + name + "=" + value;
 	}
 
 	/** The configuration once the application began to start, or {@code null} before. */

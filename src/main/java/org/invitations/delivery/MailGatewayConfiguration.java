@@ -19,9 +19,29 @@ class MailGatewayConfiguration {
 	@Bean
 	MailGateway mailGateway(ObjectProvider<JavaMailSenderImpl> sender, InvitationsProperties properties) {
 		JavaMailSenderImpl smtp = sender.getIfAvailable();
+		if (smtp != null) {
+			optOutOfDirectSmtp(smtp, properties);
+		}
 		MailGateway gateway = smtp != null ? new SmtpGateway(smtp) : new OutboxGateway(properties.outbox());
 		log.info("Mail goes to the {}", gateway.describe());
 		return gateway;
+	}
+
+	/**
+	 * invitations.mail.direct-smtp=false makes SmtpGateway send through Angus Mail. The old key in the session
+	 * properties still works, in both its property and its environment-variable form (…_INVITATIONS_DIRECT_SMTP binds
+	 * as invitations.direct.smtp), with a warning.
+	 */
+	private static void optOutOfDirectSmtp(JavaMailSenderImpl smtp, InvitationsProperties properties) {
+		java.util.Properties session = smtp.getJavaMailProperties();
+		String old = session.getProperty("invitations.direct-smtp", session.getProperty("invitations.direct.smtp"));
+		if (old != null) {
+			log.warn("spring.mail.properties.invitations.direct-smtp is deprecated; set invitations.mail.direct-smtp={}"
+					+ " instead", old.strip());
+		}
+		if (!properties.mail().directSmtp() || "false".equalsIgnoreCase(old == null ? null : old.strip())) {
+			session.setProperty("invitations.direct-smtp", "false");
+		}
 	}
 
 }

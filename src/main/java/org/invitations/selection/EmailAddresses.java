@@ -17,6 +17,9 @@ public final class EmailAddresses {
 
 	static final int MAX_ADDRESS = 254;
 
+	/** RFC 1035 2.3.4: each label of a domain name. */
+	static final int MAX_LABEL = 63;
+
 	private static final Pattern LOCAL = Pattern.compile("[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*");
 
 	private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
@@ -51,6 +54,10 @@ public final class EmailAddresses {
 			return new Problem(RejectReason.INVALID_EMAIL, "domain '" + domain + "' has no dot");
 		}
 		for (String label : labels) {
+			if (label.length() > MAX_LABEL) {
+				return new Problem(RejectReason.EMAIL_TOO_LONG, "domain label '" + label + "' has " + label.length()
+						+ " characters, at most " + MAX_LABEL);
+			}
 			if (!LABEL.matcher(label).matches()) {
 				return new Problem(RejectReason.INVALID_EMAIL, "domain '" + domain + "' is not a valid host name");
 			}

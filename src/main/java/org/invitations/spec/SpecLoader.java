@@ -11,9 +11,13 @@ import java.util.HexFormat;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.snakeyaml.engine.v2.exceptions.Mark;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
@@ -41,6 +45,7 @@ public final class SpecLoader {
 		.propertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
 		.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
 		.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+		.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
 		.build();
 
 	public JobSpec load(Path file) {
@@ -53,6 +58,10 @@ public final class SpecLoader {
 		}
 		catch (IOException ex) {
 			throw new SpecException(file, null, "cannot be read: " + ex.getMessage());
+		}
+		if (isExpirySpec(file)) {
+			throw new SpecException(file, null, "is an expiry spec (job: expire), not an invitation spec; run it with: expire "
+					+ file);
 		}
 		RawSpec raw = parse(file, new String(content, java.nio.charset.StandardCharsets.UTF_8));
 		return validate(file, HexFormat.of().formatHex(Checksums.sha256(content)), raw);
@@ -69,6 +78,18 @@ public final class SpecLoader {
 		}
 	}
 
+	/** An invitation spec handed to the expiry job: it says where people come from, which no expiry spec does. */
+	private boolean looksLikeInvitationSpec(String content) {
+		try {
+			var tree = mapper.readTree(content);
+			return tree != null && tree.isObject() && !tree.has("job")
+					&& (tree.has("source") || tree.has("link-base-url") || tree.has("role"));
+		}
+		catch (JacksonException ex) {
+			return false;
+		}
+	}
+
 	public ExpirySpec loadExpiry(Path file) {
 		String content;
 		try {
@@ -79,6 +100,10 @@ public final class SpecLoader {
 		}
 		catch (IOException ex) {
 			throw new SpecException(file, null, "cannot be read: " + ex.getMessage());
+		}
+		if (looksLikeInvitationSpec(content)) {
+			throw new SpecException(file, null, "is an invitation spec, not an expiry spec (job: expire); run it with: run "
+					+ file);
 		}
 		RawExpirySpec raw = parse(file, content, RawExpirySpec.class);
 		String name = required(file, "name", raw.name());
@@ -112,11 +137,88 @@ public final class SpecLoader {
 					"unknown key '" + path + "'");
 		}
 		catch (JacksonException ex) {
-			String path = keyPath(ex);
-			String line = ex.getLocation() != null ? "line " + ex.getLocation().getLineNr() : null;
-			String where = path.isEmpty() ? line : (line == null ? "" : line + ", ") + "key '" + path + "'";
-			throw new SpecException(file, where, firstLine(ex.getOriginalMessage()));
+			throw new SpecException(file, where(ex), inPlainWords(ex));
 		}
+	}
+
+	/** Line and column of the mistake, and the key it belongs to when there is one. */
+	private static String where(JacksonException ex) {
+		MarkedYamlEngineException yaml = yamlCause(ex);
+		Mark mark = yaml != null ? yaml.getProblemMark().orElse(null) : null;
+		String at;
+		if (mark != null) {
+			at = "line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1);
+		}
+		else if (ex.getLocation() != null && ex.getLocation().getLineNr() > 0) {
+			at = "line " + ex.getLocation().getLineNr() + ", column " + ex.getLocation().getColumnNr();
+		}
+		else {
+			at = null;
+		}
+		String path = keyPath(ex);
+		return path.isEmpty() ? at : (at == null ? "" : at + ", ") + "key '" + path + "'";
+	}
+
+	/** What the YAML parser and the binder mean, said without their vocabulary (tokens, scalars, creators). */
+	private static String inPlainWords(JacksonException ex) {
+		MarkedYamlEngineException yaml = yamlCause(ex);
+		if (yaml != null) {
+			String problem = String.valueOf(yaml.getProblem());
+			if (problem.contains("(TAB)")) {
+				return "a tab here: YAML indents with spaces only";
+			}
+			if (problem.contains("mapping values are not allowed")) {
+				return "a ':' here is not allowed: put a value that contains ': ' in quotes";
+			}
+			if (problem.contains("could not find expected ':'")) {
+				return "a key needs a ':' after it";
+			}
+			if (problem.contains("end of stream") && String.valueOf(yaml.getContext()).contains("quoted")) {
+				return "a quoted value is not closed";
+			}
+			if (problem.contains("expected <block end>")) {
+				return "this line's indentation does not match the lines above it";
+			}
+			return firstLine(problem);
+		}
+		String message = firstLine(ex.getOriginalMessage());
+		if (message.startsWith("Duplicate ")) {
+			Matcher key = Pattern.compile("\"([^\"]+)\"").matcher(message);
+			return (key.find() ? "key '" + key.group(1) + "'" : "a key") + " appears twice";
+		}
+		if (ex instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
+			Class<?> target = mismatch.getTargetType();
+			String given = message.contains("from Array value") ? "a list"
+					: message.contains("from Object value") ? "keys (a mapping)" : null;
+			Matcher text = Pattern.compile("from String (value )?\\(?\"?'?([^\"')]*)").matcher(message);
+			String value = given == null && text.find() ? "'" + text.group(2) + "'" : given;
+			String not = value == null ? "" : ", not " + value;
+			if (target == String.class) {
+				return "a value here must be text" + not;
+			}
+			if (target == Integer.class || target == int.class || target == Long.class || target == long.class) {
+				return "must be a whole number" + not;
+			}
+			if (target == Double.class || target == double.class) {
+				return "must be a number" + not;
+			}
+			if (target == Boolean.class || target == boolean.class) {
+				return "must be true or false" + not;
+			}
+			if (target.isRecord()) {
+				return "must hold keys on the lines below it, indented" + not;
+			}
+		}
+		return message;
+	}
+
+	private static MarkedYamlEngineException yamlCause(Throwable ex) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+			if (cause instanceof MarkedYamlEngineException marked) {
+				return marked;
+			}
+		}
+		return null;
 	}
 
 	/** The parser reports where it stopped, which can be past the key: find the key's own line. */

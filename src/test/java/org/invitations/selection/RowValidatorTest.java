@@ -40,6 +40,14 @@ class RowValidatorTest {
 	}
 
 	@Test
+	void namesTheDnsLabelLimit() {
+		assertThat(validator.process(row("a@" + "l".repeat(63) + ".example.org", "A")).isRejected()).isFalse();
+		Candidate label = validator.process(row("a@" + "l".repeat(64) + ".example.org", "A"));
+		assertThat(label.rejection()).isEqualTo(RejectReason.EMAIL_TOO_LONG);
+		assertThat(label.detail()).endsWith("has 64 characters, at most 63");
+	}
+
+	@Test
 	void refusesControlCharactersInAnyField() {
 		assertThat(validator.process(row("a@example.org", "Eve\r\nBcc: x@example.com")).rejection())
 			.isEqualTo(RejectReason.CONTROL_CHARACTER);

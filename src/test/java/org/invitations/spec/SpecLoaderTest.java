@@ -72,7 +72,7 @@ class SpecLoaderTest {
 		assertThatThrownBy(() -> loader.load(spec(base + "kind: invite\n")))
 			.hasMessageEndingWith("spec.yml: key 'kind': 'invite' must be one of invitation, password-reset, auto");
 		assertThatThrownBy(() -> loader.load(spec(base + "chunk-size: lots\n")))
-			.hasMessageContaining("spec.yml: line 6, key 'chunk-size'");
+			.hasMessageEndingWith("spec.yml: line 6, column 13, key 'chunk-size': must be a whole number, not 'lots'");
 		assertThatThrownBy(() -> loader.load(spec(base + "chunk-size: 0\n")))
 			.hasMessageContaining("key 'chunk-size': must be between 1 and 10000");
 		assertThatThrownBy(() -> loader.load(spec(base + "token-ttl: 1m\n")))
@@ -114,6 +114,37 @@ class SpecLoaderTest {
 		}
 		assertThat(loader.load(spec(base + "link-base-url: https://crm.example.org/p\n")).linkTokenParameter())
 			.isEqualTo("token");
+	}
+
+	@Test
+	void yamlMistakesAreSaidInPlainWordsWithLineAndColumn() throws Exception {
+		String base = "name: x\nsource:\n  group: g\nrole: r\nlink-base-url: https://crm.example.org/p\n";
+		assertThatThrownBy(() -> loader.load(spec("name: x\nsource:\n\tgroup: g\n")))
+			.hasMessageEndingWith("spec.yml: line 3, column 1: a tab here: YAML indents with spaces only");
+		assertThatThrownBy(() -> loader.load(spec(base + "organisation: [a, b]\n")))
+			.hasMessageEndingWith("spec.yml: line 6, column 15, key 'organisation': a value here must be text, not a list");
+		assertThatThrownBy(() -> loader.load(spec("name: x\nsource: people.csv\n")))
+			.hasMessageEndingWith("spec.yml: line 2, column 9, key 'source': must hold keys on the lines below it,"
+					+ " indented, not 'people.csv'");
+		assertThatThrownBy(() -> loader.load(spec(base + "filters:\n  active-email: maybe\n")))
+			.hasMessageEndingWith("key 'filters.active-email': must be true or false, not 'maybe'");
+		assertThatThrownBy(() -> loader.load(spec(base + "organisation: St Mary: the parish\n")))
+			.hasMessageEndingWith("spec.yml: line 6, column 22: a ':' here is not allowed: put a value that contains ': ' in quotes");
+		assertThatThrownBy(() -> loader.load(spec(base + "name: y\n")))
+			.hasMessageEndingWith("spec.yml: line 6, column 5: key 'name' appears twice");
+		assertThatThrownBy(() -> loader.load(spec(base + "organisation: \"open\n")))
+			.hasMessageContaining("a quoted value is not closed");
+	}
+
+	@Test
+	void anExpirySpecAndAnInvitationSpecAreNamedAsSuchWhenSwapped() throws Exception {
+		Path expiry = Files.writeString(dir.resolve("expire.yml"), "name: nightly\njob: expire\nbatch-size: 10\n");
+		assertThatThrownBy(() -> loader.load(expiry)).hasMessage(expiry
+				+ ": is an expiry spec (job: expire), not an invitation spec; run it with: expire " + expiry);
+		Path invitation = spec("name: x\nsource:\n  group: g\nrole: r\nlink-base-url: https://crm.example.org/p\n");
+		assertThatThrownBy(() -> loader.loadExpiry(invitation)).hasMessage(invitation
+				+ ": is an invitation spec, not an expiry spec (job: expire); run it with: run " + invitation);
+		assertThat(loader.loadExpiry(expiry).batchSize()).isEqualTo(10);
 	}
 
 	private Path spec(String yaml) throws Exception {
