@@ -65,12 +65,13 @@ public abstract class IntegrationTest {
 
 	@BeforeEach
 	void emptyDatabaseAndMailbox() throws Exception {
-		jdbc.execute("""
-				TRUNCATE job_report_item, invitation_event, invitation, role_assignment, role, group_member,
-				         person_group, person, batch_step_execution_context, batch_step_execution,
-				         batch_job_execution_context, batch_job_execution_params, batch_job_execution,
-				         batch_job_instance RESTART IDENTITY CASCADE
-				""");
+		// Every table but Flyway's, so that a table added by a later migration (claims left by a test that failed a
+		// run, links kept beside re-sent ones) never carries one test's rows into the next.
+		List<String> tables = jdbc.queryForList("""
+				SELECT quote_ident(tablename) FROM pg_tables
+				WHERE schemaname = current_schema() AND tablename <> 'flyway_schema_history'
+				""", String.class);
+		jdbc.execute("TRUNCATE " + String.join(", ", tables) + " RESTART IDENTITY CASCADE");
 		SMTP.purgeEmailFromAllMailboxes();
 		SMTP_PATH.restore();
 		// A new database has the roles the shipped samples grant; the truncation removed them: add them back the
