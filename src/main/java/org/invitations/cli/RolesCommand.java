@@ -14,8 +14,8 @@ import org.invitations.role.Roles;
 /** {@code roles}: the roles specs may grant; a role is added here before any spec names it. */
 @Command(name = "roles", mixinStandardHelpOptions = true,
 		description = { "Lists the roles a spec may grant, adds one (with a description) or removes one.",
-				"A spec naming a role that does not exist is refused. A role that people hold or that an open",
-				"invitation grants is not removed." })
+				"A spec naming a role that does not exist is refused. A role that people hold",
+				"or that an open invitation grants is not removed." })
 class RolesCommand extends Subcommand implements Callable<Integer> {
 
 	private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);

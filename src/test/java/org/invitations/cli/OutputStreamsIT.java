@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -67,12 +68,34 @@ class OutputStreamsIT {
 		assertThat(lines.subList(1, lines.size())).hasSize(26).allSatisfy(line -> assertThat(line).matches("\\d+ .*SENT.*"));
 	}
 
+	@Test
+	void environmentVariablesBindTheDocumentedPropertiesAndAnEmptyMailHostIsRefused() throws Exception {
+		Output empty = invitations(Map.of("SPRING_MAIL_HOST", ""), "status");
+		assertThat(empty.exitCode()).isEqualTo(2);
+		assertThat(empty.err()).endsWith("error: spring.mail.host (SPRING_MAIL_HOST) is set but empty: set it to the SMTP"
+				+ " server's name, or unset it to write the emails to the outbox folder" + System.lineSeparator());
+
+		Output angus = invitations(Map.of("SPRING_MAIL_HOST", "127.0.0.1", "INVITATIONS_MAIL_DIRECT_SMTP", "false"), "status");
+		assertThat(angus.exitCode()).as(angus.err()).isZero();
+		assertThat(angus.err()).contains("Mail goes to the SMTP server 127.0.0.1:25 (Angus Mail)").doesNotContain("deprecated");
+
+		Output old = invitations(Map.of("SPRING_MAIL_HOST", "127.0.0.1", "SPRING_MAIL_PROPERTIES_INVITATIONS_DIRECT_SMTP",
+				"false"), "status");
+		assertThat(old.exitCode()).as(old.err()).isZero();
+		assertThat(old.err()).contains("spring.mail.properties.invitations.direct-smtp is deprecated")
+			.contains("Mail goes to the SMTP server 127.0.0.1:25 (Angus Mail)");
+	}
+
 	private static void assertNoLogLines(String out) {
 		assertThat(out.lines().filter(line -> LOG_LINE.matcher(line).find()).collect(Collectors.toList())).isEmpty();
 	}
 
 	/** The application's main class with the main classpath only (no test resources), output kept apart. */
 	private Output invitations(String... args) throws IOException, InterruptedException {
+		return invitations(Map.of(), args);
+	}
+
+	private Output invitations(Map<String, String> environment, String... args) throws IOException, InterruptedException {
 		String classpath = Arrays.stream(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"))
 			.split(File.pathSeparator)).filter(entry -> !entry.endsWith("test-classes")).collect(Collectors.joining(File.pathSeparator));
 		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -81,7 +104,10 @@ class OutputStreamsIT {
 		command.add("--invitations.home=" + home);
 		Path out = home.resolve("stdout.txt");
 		Path err = home.resolve("stderr.txt");
-		Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+		ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+		builder.environment().keySet().removeIf(name -> name.startsWith("SPRING_") || name.startsWith("INVITATIONS_"));
+		builder.environment().putAll(environment);
+		Process process = builder.start();
 		if (!process.waitFor(3, TimeUnit.MINUTES)) {
 			process.destroyForcibly();
 			throw new AssertionError("no answer within 3 minutes: " + String.join(" ", args));
