@@ -136,7 +136,17 @@ public class GracefulStop implements DisposableBean {
 		if (ownership.goneBecause(executionId).isPresent()) {
 			return Request.PROCESS_GONE;
 		}
-		jobOperator.stop(execution);
+		try {
+			jobOperator.stop(execution);
+		}
+		catch (IllegalStateException ex) {
+			// Spring Batch saves STOPPING first, then looks up the running step to stop a tasklet of it; this job's
+			// steps are job-scoped and do not exist outside their execution, so that look-up fails here. The saved
+			// status is what stops the run (its process reads it at the next chunk), so only a status not saved fails.
+			if (!jobRepository.getJobExecution(executionId).isStopping()) {
+				throw ex;
+			}
+		}
 		return Request.STOPPING;
 	}
 
