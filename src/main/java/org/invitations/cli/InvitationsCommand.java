@@ -15,7 +15,9 @@ import org.invitations.spec.SpecException;
 				CommandLine.HelpCommand.class },
 		exitCodeListHeading = "%nExit codes:%n",
 		exitCodeList = { "0:success", "1:the job failed (run the same spec again to restart it)",
-				"2:bad usage, spec or input; nothing was written" })
+				"2:bad usage, spec or input; nothing was written",
+				"4:paused: the mail server refused the sender or the session (quota, rate, policy); run the same spec"
+						+ " again later to go on" })
 public class InvitationsCommand implements Runnable {
 
 	/** Exit code of a failed job. */
@@ -23,6 +25,9 @@ public class InvitationsCommand implements Runnable {
 
 	/** Exit code of bad usage, a bad spec or unusable input. */
 	public static final int BAD_INPUT = 2;
+
+	/** Exit code of a run paused because the mail server refused the sender or the session; restartable later. */
+	public static final int PAUSED = 4;
 
 	@CommandLine.Spec
 	CommandLine.Model.CommandSpec spec;
