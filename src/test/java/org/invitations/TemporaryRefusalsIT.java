@@ -68,7 +68,7 @@ class TemporaryRefusalsIT extends IntegrationTest {
 		assertThat(count("SELECT count(*) FROM invitation_event WHERE type = 'DEFERRED' AND detail LIKE '451 4.3.0%'"))
 			.isEqualTo(600);
 		// Generous for a loaded machine, and far below the 150 s of waiting out each refusal on its connection.
-		assertThat(took).isLessThan(Duration.ofSeconds(60));
+		assertThat(took).isLessThan(Duration.ofSeconds(30));
 	}
 
 }
