@@ -41,7 +41,7 @@ class DeliveryFaultsIT extends IntegrationTest {
 		server.replyToRecipients((to, attempt) -> switch (to) {
 			case "p1@example.org" -> attempt == 1 ? "451 4.3.0 try again later" : null;
 			case "p2@example.org" -> attempt <= 2 ? "452 4.2.2 mailbox full, try later" : null;
-			case "p3@example.org" -> attempt == 1 ? "421 4.3.2 service shutting down" : null;
+			case "p3@example.org" -> attempt == 1 ? "450 4.2.1 mailbox busy, try again later" : null;
 			default -> null;
 		});
 

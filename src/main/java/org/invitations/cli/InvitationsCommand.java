@@ -22,6 +22,8 @@ import org.invitations.spec.SpecException;
 		exitCodeList = { "0:success", "1:the job failed (run the same spec again to restart it)",
 				"2:bad usage, spec or input, or nothing found; nothing was written",
 				"3:stopped on request (SIGTERM, SIGINT or the stop command); run the same spec again to continue",
+				"4:paused: the mail server refused the sender or the session (quota, rate, policy); run the same spec"
+						+ " again later to go on",
 				"5:the environment is unusable: cannot reach or log in to the database or the mail server" })
 public class InvitationsCommand implements Runnable {
 
@@ -34,6 +36,8 @@ public class InvitationsCommand implements Runnable {
 	/** Exit code of a job stopped on request, restartable. */
 	public static final int STOPPED = 3;
 
+	/** Exit code of a run paused because the mail server refused the sender or the session; restartable later. */
+	public static final int PAUSED = 4;
 	/** Exit code when the database or the mail server cannot be reached or refuses the login. */
 	public static final int ENVIRONMENT_UNUSABLE = 5;
 

@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowCallbackHandler;
 
+import org.invitations.InvitationsProperties;
 import org.invitations.job.RunContext;
 import org.invitations.spec.Kind;
 
@@ -209,9 +210,28 @@ public class DeliveryStore {
 		updateReport(rows);
 	}
 
+	/** Records what the server said, a temporary refusal leaving the invitation DEFERRED at once. */
+	public void record(RunContext run, List<Outcome> outcomes, List<Claim> notSent, String whyNotSent) {
+		record(run, outcomes, notSent, whyNotSent, null);
+	}
+
+	/**
+	 * The invitations a recording put back in the queue for a later pass of the run.
+	 *
+	 * @param ids the invitations
+	 * @param until when the last of them is due
+	 */
+	public record Requeued(Set<Long> ids, Instant until) {
+
+		static final Requeued NONE = new Requeued(Set.of(), null);
+
+	}
+
 	/**
 	 * Records what the server said. Accepted messages are SENT with their token and never sent again; refused ones
-	 * are FAILED or DEFERRED, their token revoked. Messages never handed to the server stay QUEUED without a token,
+	 * are FAILED or DEFERRED, their token revoked. A temporary refusal of the recipient goes back to QUEUED, due
+	 * after a backoff, for a later pass of the run, until {@code retry} has no retries left for it; then it is
+	 * DEFERRED with the server's last reply. Messages never handed to the server stay QUEUED without a token,
 	 * so a restart sends them. An invitation that left its claimed state meanwhile (cancelled while its message
 	 * was on its way) keeps its new state; its history and report still say what the server answered. The chunks'
 	 * claims end here.
@@ -219,8 +239,12 @@ public class DeliveryStore {
 	 * Every statement here finds its rows by primary key only. A plain condition on the status would let
 	 * PostgreSQL use the queue's partial index instead, and read the whole queue for each chunk: conditions on the
 	 * status are written as CASE expressions, which no partial index matches.
+	 *
+	 * @param retry the backoff of temporary refusals, or null to leave them DEFERRED at once
+	 * @return those put back in the queue
 	 */
-	public void record(RunContext run, List<Outcome> outcomes, List<Claim> notSent, String whyNotSent) {
+	public Requeued record(RunContext run, List<Outcome> outcomes, List<Claim> notSent, String whyNotSent,
+			InvitationsProperties.Retry retry) {
 		byPrimaryKeyOnly();
 		int n = outcomes.size();
 		Long[] ids = new Long[n];
@@ -241,33 +265,70 @@ public class DeliveryStore {
 			details[i] = replies[i] + (outcome.claim().inDoubt() && sent
 					? " (in doubt: an interrupted earlier attempt may also have arrived)" : "");
 			reasons[i] = switch (outcome.result().status()) {
-				case SENT -> outcome.claim().inDoubt() ? "IN_DOUBT" : null;
+				case SENT -> outcome.claim().inDoubt() || outcome.result().inDoubt() ? "IN_DOUBT" : null;
 				case FAILED -> "SMTP_REJECTED";
 				case DEFERRED -> "SMTP_TEMPORARY";
 			};
 		}
+		Set<Long> requeued = new HashSet<>();
+		Instant until = null;
 		if (n > 0) {
 			// Only if still as claimed: QUEUED (a chunk's claim), or SENDING by this execution (in doubt). Written
 			// as a CASE, which PostgreSQL cannot match to the queue's partial index: as a plain condition on the
-			// status it read the whole queue for each chunk (38 s per chunk at 89,000 rows).
-			Set<Long> updated = new HashSet<>(jdbc.queryForList("""
-					UPDATE invitation i SET status = t.status, last_smtp_reply = t.reply, attempt_count = i.attempt_count + 1,
+			// status it read the whole queue for each chunk (38 s per chunk at 89,000 rows). A temporary refusal with
+			// retries left ("again") goes back to the queue, due after the backoff, its attempt not counted as a send.
+			Map<Long, String> updated = new HashMap<>();
+			List<Instant> due = new ArrayList<>();
+			jdbc.query("""
+					WITH s AS (SELECT ?::integer AS retries, ?::float8 AS delay, ?::float8 AS multiplier,
+					                  ?::float8 AS max_delay, ?::float8 AS jitter)
+					UPDATE invitation i
+					   SET status = CASE WHEN t.status = 'DEFERRED' AND i.temporary_refusals < s.retries THEN 'QUEUED'
+					                     ELSE t.status END,
+					       last_smtp_reply = t.reply,
+					       attempt_count = i.attempt_count
+					           + CASE WHEN t.status = 'DEFERRED' AND i.temporary_refusals < s.retries THEN 0 ELSE 1 END,
+					       temporary_refusals = CASE WHEN t.status = 'DEFERRED' AND i.temporary_refusals < s.retries
+					                                 THEN i.temporary_refusals + 1 ELSE 0 END,
+					       retry_at = CASE WHEN t.status = 'DEFERRED' AND i.temporary_refusals < s.retries
+					                       THEN now() + make_interval(secs => least(s.delay * power(s.multiplier, i.temporary_refusals),
+					                                                                s.max_delay) + random() * s.jitter) END,
 					       sent_at = CASE WHEN t.status = 'SENT' THEN now() ELSE i.sent_at END,
 					       token_hash = CASE WHEN t.status = 'SENT' THEN decode(t.hash, 'hex') END,
-					       expires_at = CASE WHEN t.status = 'SENT' THEN t.expires ELSE i.expires_at END,
+					       expires_at = CASE WHEN t.status = 'SENT' THEN t.expires
+					                         WHEN t.status = 'DEFERRED' AND i.temporary_refusals < s.retries THEN NULL
+					                         ELSE i.expires_at END,
 					       closed_at = CASE WHEN t.status = 'FAILED' THEN now() END
-					FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::timestamptz[]) AS t(id, status, reply, hash, expires)
+					FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::timestamptz[]) AS t(id, status, reply, hash, expires), s
 					WHERE i.id = t.id
 					  AND CASE i.status WHEN 'QUEUED' THEN true WHEN 'SENDING' THEN i.sending_execution_id = ? ELSE false END
-					RETURNING i.id
-					""", Long.class, ids, statuses, replies, hashes, expiries, run.jobExecutionId()));
+					RETURNING i.id, i.status, i.retry_at
+					""", (RowCallbackHandler) rs -> {
+				updated.put(rs.getLong(1), rs.getString(2));
+				Timestamp at = rs.getTimestamp(3);
+				if ("QUEUED".equals(rs.getString(2)) && at != null) {
+					requeued.add(rs.getLong(1));
+					due.add(at.toInstant());
+				}
+			}, retry == null ? 0 : retry.maxRetries(), retry == null ? 0 : seconds(retry.delay()),
+					retry == null ? 1 : retry.multiplier(), retry == null ? 0 : seconds(retry.maxDelay()),
+					retry == null ? 0 : seconds(retry.jitter()), ids, statuses, replies, hashes, expiries, run.jobExecutionId());
+			until = due.stream().max(Instant::compareTo).orElse(null);
+			String[] outcomesReported = statuses.clone();
+			for (int i = 0; i < n; i++) {
+				if (requeued.contains(ids[i])) {
+					details[i] = replies[i] + "; tried again later in this run";
+					outcomesReported[i] = "QUEUED";
+				}
+			}
 			// A link that will not open is remembered by its hash, so that a refused redeem can be explained: that of
-			// a refused message, and that of a message accepted for an invitation cancelled while it was on its way.
+			// a refused message, and that of a message accepted for an invitation cancelled while it was on its way. A
+			// message to be tried again had no link that left: a new one is issued when it is claimed again.
 			List<Integer> revoked = new ArrayList<>();
 			List<String> why = new ArrayList<>();
 			for (int i = 0; i < n; i++) {
 				boolean sent = "SENT".equals(statuses[i]);
-				if (updated.contains(ids[i]) != sent) {
+				if (updated.containsKey(ids[i]) != sent && !requeued.contains(ids[i])) {
 					revoked.add(i);
 					why.add(sent ? "CANCELLED" : "FAILED");
 				}
@@ -296,7 +357,7 @@ public class DeliveryStore {
 					CROSS JOIN LATERAL (SELECT x.id FROM job_report_item x
 					                    WHERE x.invitation_id = t.id AND x.job_instance_id + 0 = ? LIMIT 1) AS found
 					WHERE r.id = found.id
-					""", run.jobExecutionId(), ids, statuses, reasons, details, run.jobInstanceId());
+					""", run.jobExecutionId(), ids, outcomesReported, reasons, details, run.jobInstanceId());
 		}
 		if (!notSent.isEmpty()) {
 			// A chunk's claim ends with its row below; an invitation in doubt gives up the claim on its own row.
@@ -314,6 +375,11 @@ public class DeliveryStore {
 		if (batches.length > 0) {
 			jdbc.update("DELETE FROM delivery_claim WHERE id = ANY(?)", (Object) batches);
 		}
+		return requeued.isEmpty() ? Requeued.NONE : new Requeued(requeued, until);
+	}
+
+	private static double seconds(java.time.Duration duration) {
+		return duration.toNanos() / 1e9;
 	}
 
 	/**

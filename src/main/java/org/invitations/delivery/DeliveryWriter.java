@@ -1,13 +1,17 @@
 package org.invitations.delivery;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Collectors;
 
 import jakarta.mail.internet.MimeMessage;
 import org.slf4j.Logger;
@@ -29,8 +33,8 @@ import org.invitations.job.RunContext;
 /**
  * Sends one chunk of queued invitations. Sending is a side effect no transaction can undo, so it happens
  * between two commits of its own rather than inside the chunk's: first the claim (tokens issued, the chunk
- * listed as on its way), then the messages, then the outcome (SENT, FAILED, DEFERRED, or still QUEUED for those
- * never handed to the server). A crash between the two commits leaves only the claim, whose invitations a restart
+ * listed as on its way), then the messages, then the outcome (SENT, FAILED, DEFERRED, QUEUED again for a later pass
+ * after a temporary refusal, or still QUEUED for those never handed to the server). A crash between the two commits leaves only the claim, whose invitations a restart
  * sends again and reports as in doubt; an invitation recorded as SENT is never sent again.
  * <p>
  * The chunk is split over several SMTP connections that stay open for the whole step, one thread each, and is
@@ -76,6 +80,15 @@ public class DeliveryWriter implements ItemWriter<PendingInvitation>, StepExecut
 
 	private final RetryTemplate retry;
 
+	/** The backoff of a temporary refusal, waited out in the queue (see {@link DeliveryStore#record}). */
+	private final InvitationsProperties.Retry retrySettings;
+
+	/**
+	 * The sender's refusal that pauses the run, once a connection met it: the other connections stop at their next
+	 * message instead of meeting it too.
+	 */
+	private volatile SenderRefusedException pausing;
+
 	private final RateLimiter rate;
 
 	private final long dailyLimit;
@@ -94,13 +107,15 @@ public class DeliveryWriter implements ItemWriter<PendingInvitation>, StepExecut
 		this.ownTransaction = ownTransaction;
 		this.parallelism = Math.max(1, mail.connections());
 		InvitationsProperties.Retry settings = mail.retry();
+		this.retrySettings = settings;
+		// Only a lost connection is retried here, on a new one; a temporary refusal waits in the queue instead.
 		this.retry = new RetryTemplate(RetryPolicy.builder()
 			.maxRetries(settings.maxRetries())
 			.delay(settings.delay())
 			.multiplier(settings.multiplier())
 			.maxDelay(settings.maxDelay())
 			.jitter(settings.jitter())
-			.includes(TemporaryRefusalException.class, MailServerUnavailableException.class)
+			.includes(MailServerUnavailableException.class)
 			.build());
 		double specRate = run.spec().throttle().perSecond();
 		double mailRate = mail.ratePerSecond();
@@ -122,6 +137,7 @@ public class DeliveryWriter implements ItemWriter<PendingInvitation>, StepExecut
 		inputEnded = false;
 		step = stepExecution;
 		stopping = false;
+		pausing = null;
 		int inDoubt = ownTransaction.execute(status -> store.recoverClaims(run));
 		if (inDoubt > 0) {
 			log.warn("{} invitations were on their way when an earlier execution of this run stopped: they are sent again,"
@@ -193,7 +209,11 @@ public class DeliveryWriter implements ItemWriter<PendingInvitation>, StepExecut
 		}
 		if (inputEnded) {
 			// Nothing follows to overlap with: the step must not end before this chunk is recorded.
-			drain();
+			DeliveryStore.Requeued requeued = drain();
+			if (chunk.size() < run.spec().chunkSize()) {
+				// Only the last chunk is short: the reader has ended, and no later pass will send what waits.
+				sendWhatWaits(items, requeued);
+			}
 		}
 		log.debug("chunk of {}: claim {} ms, waiting for the previous chunk to be sent {} ms, then to be recorded {} ms",
 				items.size(), (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (System.nanoTime() - t2) / 1_000_000);
@@ -209,19 +229,54 @@ public class DeliveryWriter implements ItemWriter<PendingInvitation>, StepExecut
 		drain();
 	}
 
-	/** Waits for the chunk on its way and records it, and for every recording; fails the step when it could not be sent. */
-	private void drain() {
+	/**
+	 * Waits for the chunk on its way and records it, and for every recording; fails the step when it could not be
+	 * sent. Returns what the chunk put back in the queue to be tried again.
+	 */
+	private DeliveryStore.Requeued drain() {
 		Sending last = inFlight;
 		inFlight = null;
 		Sent sent = last == null ? null : last.await();
 		awaitRecording();
 		if (sent == null) {
-			return;
+			return DeliveryStore.Requeued.NONE;
 		}
 		if (sent.failure() != null) {
 			throw fail(sent);
 		}
-		record(sent);
+		return record(sent);
+	}
+
+	/**
+	 * Sends again, once each is due, what the last chunk put back in the queue, until nothing of it waits: the step's
+	 * tail, where nothing else flows, so waiting here holds up nobody.
+	 */
+	private void sendWhatWaits(List<? extends PendingInvitation> items, DeliveryStore.Requeued requeued) {
+		while (!requeued.ids().isEmpty()) {
+			waitUntil(requeued.until());
+			Set<Long> waiting = requeued.ids();
+			List<PendingInvitation> again = items.stream().filter(item -> waiting.contains(item.id())).collect(Collectors.toList());
+			List<DeliveryStore.Claim> claims = ownTransaction.execute(status -> store.claim(run, again));
+			if (claims == null || claims.isEmpty()) {
+				return;
+			}
+			inFlight = start(claims);
+			requeued = drain();
+		}
+	}
+
+	private static void waitUntil(Instant due) {
+		long millis = due == null ? 0 : Duration.between(Instant.now(), due).toMillis();
+		if (millis <= 0) {
+			return;
+		}
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("interrupted while waiting to send again", ex);
+		}
 	}
 
 	/** Records a chunk on the recorder thread, once the chunk before it is recorded: one at a time, in order. */
@@ -277,10 +332,10 @@ public class DeliveryWriter implements ItemWriter<PendingInvitation>, StepExecut
 		return step != null && (step.isTerminateOnly() || step.getJobExecution().isStopping());
 	}
 
-	private void record(Sent sent) {
+	private DeliveryStore.Requeued record(Sent sent) {
 		String why = sent.failure() != null ? "not sent: " + sent.failure().getMessage()
 				: sent.notSent().isEmpty() ? null : "not sent: the run was stopped on request";
-		ownTransaction.executeWithoutResult(status -> store.record(run, sent.outcomes(), sent.notSent(), why));
+		return ownTransaction.execute(status -> store.record(run, sent.outcomes(), sent.notSent(), why, retrySettings));
 	}
 
 	/** Records what the server accepted and puts back what it never got, then returns the failure to throw. */
@@ -313,9 +368,10 @@ public class DeliveryWriter implements ItemWriter<PendingInvitation>, StepExecut
 	}
 
 	/**
-	 * Sends a slice over one connection; stops at the first failure and says which were not sent. A 4xx reply or a
-	 * lost connection is retried with backoff; a 4xx still there after the retries leaves that invitation DEFERRED,
-	 * a server still unreachable stops the slice.
+	 * Sends a slice over one connection; stops at the first failure and says which were not sent. A lost connection
+	 * is retried with backoff on a new one, and a server still unreachable stops the slice; a 4xx about the
+	 * recipient is recorded as such and waits in the queue, not here. A refusal of the sender stops every slice
+	 * at its next message: the run pauses.
 	 */
 	private Sent send(List<DeliveryStore.Claim> claims) throws InterruptedException {
 		Slot slot = slots.take();
@@ -323,6 +379,10 @@ public class DeliveryWriter implements ItemWriter<PendingInvitation>, StepExecut
 		try {
 			MimeMessage message = compose(claims.get(0));
 			for (int i = 0; i < claims.size(); i++) {
+				if (pausing != null) {
+					slot.close();
+					return new Sent(outcomes, claims.subList(i, claims.size()), pausing);
+				}
 				if (stopping) {
 					// Put back, not in doubt: these were never handed to the server.
 					return new Sent(outcomes, claims.subList(i, claims.size()), null);
@@ -335,6 +395,9 @@ public class DeliveryWriter implements ItemWriter<PendingInvitation>, StepExecut
 		}
 		catch (RuntimeException | Error ex) {
 			// Whatever stopped the slice, what the server already accepted must be recorded before failing.
+			if (ex instanceof SenderRefusedException refused && pausing == null) {
+				pausing = refused;
+			}
 			slot.close();
 			return new Sent(outcomes, claims.subList(outcomes.size(), claims.size()), ex);
 		}
@@ -351,29 +414,47 @@ public class DeliveryWriter implements ItemWriter<PendingInvitation>, StepExecut
 		try {
 			return retry.execute(() -> {
 				rate.acquire();
-				SendResult result;
 				try {
-					result = slot.connection().send(message, next);
+					return slot.connection().send(message, next);
+				}
+				catch (NoReplyException ex) {
+					slot.close();
+					return sendAgainInDoubt(slot, message, ex);
 				}
 				catch (MailServerUnavailableException ex) {
 					slot.close();
 					throw ex;
 				}
-				if (result.status() == SendResult.Status.DEFERRED) {
-					throw new TemporaryRefusalException(result);
-				}
-				return result;
 			});
 		}
 		catch (RetryException ex) {
 			Throwable last = ex.getCause() != null ? ex.getCause() : ex;
-			if (last instanceof TemporaryRefusalException refusal) {
-				return refusal.result();
-			}
 			if (last instanceof RuntimeException runtime) {
 				throw runtime;
 			}
 			throw new MailServerUnavailableException(last.getMessage(), last);
+		}
+	}
+
+	/**
+	 * A message whose content reached the server without a reply may have arrived: it is sent once more, identical
+	 * (same link, same Message-ID), on a new connection, and is then SENT in doubt whatever that attempt gets, so that
+	 * it is never sent a third time and the link that may have arrived keeps working.
+	 */
+	private SendResult sendAgainInDoubt(Slot slot, MimeMessage message, NoReplyException first) {
+		String doubt = "in doubt: " + first.getMessage();
+		try {
+			rate.acquire();
+			SendResult again = slot.connection().send(message, null);
+			String what = again.status() == SendResult.Status.SENT ? "sent again, identical, same link: " + again.reply()
+					: "sent again, identical, and refused: " + again.reply() + "; treated as sent, since the first may have arrived";
+			return new SendResult(SendResult.Status.SENT, doubt + "; " + what, true);
+		}
+		catch (RuntimeException ex) {
+			// The next message meets whatever this was (a paused sender, a server gone) and stops the slice.
+			slot.close();
+			return new SendResult(SendResult.Status.SENT, doubt + "; sent again, identical, and no reply came either ("
+					+ ex.getMessage() + "): treated as sent, never sent a third time", true);
 		}
 	}
 

@@ -29,8 +29,10 @@ import jakarta.mail.internet.MimeMessage;
  * (content may begin a group, RFC 2920 section 3.1), so a message costs one round trip instead of four. Angus
  * Mail, which does neither, stays in charge wherever TLS or a login is configured.
  * <p>
- * Replies are read the SMTP way: 2xx accepted, 5xx final for this message, other 4xx temporary, and 421, a
- * timeout or a broken connection mean the server is unavailable. Reads time out by the socket; a write that
+ * Replies are read the SMTP way, by {@link ReplyClassifier}: 2xx accepted; a refusal of the recipient is final
+ * (5xx) or temporary (4xx) for this message; a refusal of the sender or the session (MAIL FROM refused, 421, a
+ * quota, a rate, a policy) throws {@link SenderRefusedException}. No reply to a message's content is
+ * {@link NoReplyException} (in doubt); a timeout or a broken connection elsewhere means the server is unavailable. Reads time out by the socket; a write that
  * blocks longer than its timeout is cut by {@link WriteWatchdog}.
  */
 final class DirectSmtpConnection implements MailGateway.Connection {
@@ -174,11 +176,18 @@ final class DirectSmtpConnection implements MailGateway.Connection {
 					}
 				}
 				flush();
-				SendResult result = outcome(read());
+				SendResult result = outcome(replyToContent(), ReplyClassifier.Stage.DATA);
 				if (ahead != null) {
 					readAhead(next);
 				}
 				return result;
+			}
+			int at = envelope.indexOf(refusal);
+			ReplyClassifier.Stage stage = at == 0 ? ReplyClassifier.Stage.MAIL
+					: at == 1 ? ReplyClassifier.Stage.RCPT : ReplyClassifier.Stage.DATA;
+			if (ReplyClassifier.classify(stage, refusal.code(), refusal.toString()) == ReplyClassifier.Verdict.SENDER_REFUSED) {
+				drop();
+				throw new SenderRefusedException(refusal.toString());
 			}
 			if (envelope.size() == 3 && envelope.get(2).code() == 354) {
 				// A server may open DATA although it refused the envelope (RFC 2920, 3.1): end it, empty.
@@ -186,7 +195,7 @@ final class DirectSmtpConnection implements MailGateway.Connection {
 				flush();
 				read();
 			}
-			SendResult result = outcome(refusal);
+			SendResult result = outcome(refusal, stage);
 			command("RSET");
 			return result;
 		}
@@ -279,16 +288,43 @@ final class DirectSmtpConnection implements MailGateway.Connection {
 		watchdog.forget(socket);
 	}
 
-	/** Reads a final reply: accepted, refused for good, or to be tried later; 421 means the server is going away. */
-	private SendResult outcome(Reply reply) throws IOException {
-		if (reply.code() / 100 == 2) {
-			return SendResult.sent(reply.toString());
+	/**
+	 * Reads the reply to a message's content. The content, its final dot included, has left: if no reply comes
+	 * now, the server may have accepted the message, so this is not a plain failure but a message in doubt.
+	 */
+	private Reply replyToContent() {
+		try {
+			return read();
 		}
-		if (reply.code() == 421 || reply.code() / 100 != 4 && reply.code() / 100 != 5) {
-			throw new IOException(reply.toString());
+		catch (IOException ex) {
+			drop();
+			throw new NoReplyException(server + " sent no reply after the message's content ("
+					+ describe(ex, cutByWatchdog) + ")", ex);
 		}
-		return new SendResult(reply.code() / 100 == 5 ? SendResult.Status.FAILED : SendResult.Status.DEFERRED,
-				reply.toString());
+	}
+
+	/**
+	 * Reads a final reply: accepted, refused for good, or to be tried later, for this recipient; a refusal of the
+	 * sender or the session (see {@link ReplyClassifier}) drops the connection and pauses the run.
+	 */
+	private SendResult outcome(Reply reply, ReplyClassifier.Stage stage) throws IOException {
+		switch (ReplyClassifier.classify(stage, reply.code(), reply.toString())) {
+			case ACCEPTED:
+				if (reply.code() / 100 != 2) {
+					throw new IOException("unexpected reply: " + reply);
+				}
+				return SendResult.sent(reply.toString());
+			case RECIPIENT_PERMANENT:
+				return new SendResult(SendResult.Status.FAILED, reply.toString());
+			case RECIPIENT_TEMPORARY:
+				if (reply.code() / 100 != 4) {
+					throw new IOException("not an SMTP reply code: " + reply);
+				}
+				return new SendResult(SendResult.Status.DEFERRED, reply.toString());
+			default:
+				drop();
+				throw new SenderRefusedException(reply.toString());
+		}
 	}
 
 	/** Writes a message's content, dot-stuffed, and its end; flushed by the caller, with what may follow it. */

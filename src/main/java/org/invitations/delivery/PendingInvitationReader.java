@@ -14,7 +14,8 @@ import org.invitations.spec.Kind;
 /**
  * Reads the invitations this run still has to send while the select step is still queuing them: keyset pages
  * by id; when a page comes back empty it waits for the select step's signal, and once selection is over it
- * makes one last pass from the start (a resend can reopen invitations with any id) before it ends.
+ * makes one last pass from the start (a resend can reopen invitations with any id), then further passes for those
+ * a temporary refusal put back in the queue, each once the first of them is due, until none waits.
  * Invitations this execution already claimed are never read again (the writer records every chunk on its way
  * before the last pass begins); SENDING ones of an earlier execution are read, and sent again as in doubt.
  */
@@ -36,6 +37,9 @@ public class PendingInvitationReader implements ItemReader<PendingInvitation> {
 	private final java.util.LinkedHashSet<Long> recent = new java.util.LinkedHashSet<>();
 
 	private long lastId;
+
+	/** Items handed out so far: their count tells how many of them are in the chunk being read. */
+	private long reads;
 
 	private boolean lastPass;
 
@@ -75,24 +79,58 @@ public class PendingInvitationReader implements ItemReader<PendingInvitation> {
 			else if (over && lastPass) {
 				// A chunk that failed on its way fails the step here, restartably, instead of ending it COMPLETED.
 				beforeEnd.run();
-				return null;
+				newPass();
+				Long wait = nextDue();
+				if (wait == null) {
+					return null;
+				}
+				// Temporary refusals wait in the queue, not on a connection: another pass once the first is due.
+				if (wait > 0) {
+					Thread.sleep(wait);
+				}
 			}
 			else if (over) {
 				// The chunks on their way are QUEUED until recorded: recorded first, they are not read again.
 				beforeEnd.run();
 				lastPass = true;
-				lastId = 0;
+				newPass();
 			}
 			else {
 				selection.await(seen);
 			}
 		}
 		PendingInvitation item = page.poll();
+		reads++;
 		recent.add(item.id());
 		if (recent.size() > pageSize) {
 			recent.remove(recent.iterator().next());
 		}
 		return item;
+	}
+
+	/**
+	 * Starts a pass from the first id. Everything handed out is recorded by now except the chunk being read (the
+	 * step reads chunks of exactly {@code pageSize}): only its ids are not to be read again. An invitation sent in an
+	 * earlier chunk may be back in the queue after a temporary refusal, and is read again once due.
+	 */
+	private void newPass() {
+		lastId = 0;
+		long keep = reads % pageSize;
+		while (recent.size() > keep) {
+			recent.remove(recent.iterator().next());
+		}
+	}
+
+	/**
+	 * How many milliseconds until the first invitation of this run that waits after a temporary refusal is due, or
+	 * null if none waits. Measured by the database's clock, which set the times; its clock_timestamp(), not now(),
+	 * which stands still for the chunk's transaction.
+	 */
+	private Long nextDue() {
+		return jdbc.queryForObject("""
+				SELECT ceil(extract(epoch FROM min(retry_at) - clock_timestamp()) * 1000)::bigint FROM invitation
+				WHERE delivery_instance_id = ? AND status = 'QUEUED' AND retry_at IS NOT NULL AND NOT (id = ANY(?))
+				""", Long.class, jobInstanceId, recent.toArray(Long[]::new));
 	}
 
 	private boolean selectNeverStarted() {
@@ -114,6 +152,7 @@ public class PendingInvitationReader implements ItemReader<PendingInvitation> {
 				FROM invitation i JOIN person p ON p.id = i.person_id LEFT JOIN role r ON r.id = i.role_id
 				WHERE i.delivery_instance_id = ? AND i.status IN ('QUEUED', 'SENDING') AND i.id > ?
 				  AND (i.status = 'QUEUED' OR i.sending_execution_id IS DISTINCT FROM ?)
+				  AND (i.retry_at IS NULL OR i.retry_at <= clock_timestamp())
 				ORDER BY i.id LIMIT ?
 				""", (rs, n) -> new PendingInvitation(rs.getLong("id"), rs.getLong("person_id"),
 				Kind.valueOf(rs.getString("kind")), Duration.ofSeconds(rs.getLong("ttl_seconds")), rs.getString("email"),

@@ -16,8 +16,9 @@ import org.springframework.mail.javamail.JavaMailSenderImpl;
 
 /**
  * Sends over SMTP with the server and session that Spring Boot configured from {@code spring.mail.*}, one
- * connection reused for many messages, and reads each reply the SMTP way: 5xx is about the recipient and
- * final, 4xx is temporary, 421 or a broken connection means the server is unavailable.
+ * connection reused for many messages, and reads each reply as the built-in client does ({@link ReplyClassifier}):
+ * a refusal of the recipient is final (5xx) or temporary (4xx), a refusal of the sender or the session pauses the
+ * run, a broken connection means the server is unavailable.
  */
 public class SmtpGateway implements MailGateway, AutoCloseable {
 
@@ -83,30 +84,57 @@ public class SmtpGateway implements MailGateway, AutoCloseable {
 		}
 	}
 
-	/** Classifies a refused message by its SMTP reply code. */
-	static SendResult classify(MessagingException ex) {
+	/**
+	 * Classifies a refused message as {@link DirectSmtpConnection} does, by the command refused and the reply (see
+	 * {@link ReplyClassifier}): a refusal of the recipient is FAILED (5xx) or DEFERRED (4xx); a refusal of the sender
+	 * or the session pauses the run; no reply after the message's content is in doubt; anything else means the
+	 * server is unavailable.
+	 *
+	 * @param contentSent whether the server had taken DATA (354) before the failure, so that only its reply was missing
+	 */
+	static SendResult classify(MessagingException ex, boolean contentSent) {
 		int code = -1;
 		String reply = ex.getMessage();
+		ReplyClassifier.Stage stage = ReplyClassifier.Stage.DATA;
 		for (Exception cause = ex; cause != null; cause = cause instanceof MessagingException m ? m.getNextException() : null) {
 			if (cause instanceof SMTPAddressFailedException failed) {
 				code = failed.getReturnCode();
 				reply = failed.getMessage();
+				stage = ReplyClassifier.Stage.RCPT;
+				break;
+			}
+			if (cause instanceof SMTPSenderFailedException failed) {
+				code = failed.getReturnCode();
+				reply = failed.getMessage();
+				stage = ReplyClassifier.Stage.MAIL;
 				break;
 			}
 			if (cause instanceof SMTPSendFailedException failed) {
 				code = failed.getReturnCode();
 				reply = failed.getMessage();
-			}
-			if (cause instanceof SMTPSenderFailedException failed) {
-				code = failed.getReturnCode();
-				reply = failed.getMessage();
+				String command = failed.getCommand() == null ? "" : failed.getCommand().toUpperCase(java.util.Locale.ROOT);
+				stage = command.startsWith("MAIL") ? ReplyClassifier.Stage.MAIL
+						: command.startsWith("RCPT") ? ReplyClassifier.Stage.RCPT : ReplyClassifier.Stage.DATA;
+				// "." ends the content: the connection closing before its reply leaves the message in doubt.
+				contentSent |= command.equals(".");
 			}
 		}
-		if (code >= 500 && code < 600) {
-			return new SendResult(SendResult.Status.FAILED, reply == null ? null : reply.strip());
+		reply = reply == null ? null : reply.strip();
+		if (code < 0 && contentSent) {
+			// The content's end was written and no reply came: the server may have taken the message.
+			throw new NoReplyException("mail server sent no reply after the message's content (" + ex.getMessage() + ")", ex);
 		}
-		if (code >= 400 && code < 500 && code != 421) {
-			return new SendResult(SendResult.Status.DEFERRED, reply == null ? null : reply.strip());
+		if (code >= 400 && code < 600) {
+			switch (ReplyClassifier.classify(stage, code, reply)) {
+				case RECIPIENT_PERMANENT:
+					return new SendResult(SendResult.Status.FAILED, reply);
+				case RECIPIENT_TEMPORARY:
+					return new SendResult(SendResult.Status.DEFERRED, reply);
+				case SENDER_REFUSED:
+					throw new SenderRefusedException(reply);
+				default:
+					break;
+			}
 		}
 		throw new MailServerUnavailableException("mail server unavailable: " + ex.getMessage(), ex);
 	}
@@ -127,7 +155,9 @@ public class SmtpGateway implements MailGateway, AutoCloseable {
 				return SendResult.sent(reply == null ? "sent" : reply.strip());
 			}
 			catch (MessagingException ex) {
-				return classify(ex);
+				// Angus Mail keeps the last reply code: 354 means DATA was open and the content went out.
+				boolean contentSent = transport instanceof SMTPTransport smtp && smtp.getLastReturnCode() == 354;
+				return classify(ex, contentSent);
 			}
 		}
 

@@ -140,6 +140,37 @@ class DirectSmtpConnectionTest {
 		}
 	}
 
+	@Test
+	void aQuotaReplyToMailFromIsARefusalOfTheSenderEvenWhenPipelinedAhead() throws Exception {
+		try (ScriptedSmtpServer server = ScriptedSmtpServer.start();
+				DirectSmtpConnection connection = DirectSmtpConnection.open("127.0.0.1", server.port(),
+						"bounces@example.org", TIMEOUT, TIMEOUT, watchdog)) {
+			server.replyToSender(delivered -> delivered >= 1 ? "550 5.4.5 Daily sending quota exceeded" : null);
+			MimeMessage ann = message("ann@example.org");
+			MimeMessage bob = message("bob@example.org");
+
+			assertThat(connection.send(ann, bob).status()).isEqualTo(SendResult.Status.SENT);
+			assertThatThrownBy(() -> connection.send(bob, null)).isInstanceOf(SenderRefusedException.class)
+				.hasMessage("the mail server refused the sender: 550 5.4.5 Daily sending quota exceeded");
+
+			assertThat(server.delivered()).containsExactly("ann@example.org");
+		}
+	}
+
+	@Test
+	void aConnectionClosedAfterTheFinalDotLeavesTheMessageInDoubt() throws Exception {
+		try (ScriptedSmtpServer server = ScriptedSmtpServer.start();
+				DirectSmtpConnection connection = DirectSmtpConnection.open("127.0.0.1", server.port(),
+						"bounces@example.org", TIMEOUT, TIMEOUT, watchdog)) {
+			server.replyToData((recipient, attempt) -> ScriptedSmtpServer.CLOSE_WITHOUT_REPLY);
+
+			assertThatThrownBy(() -> connection.send(message("ann@example.org"))).isInstanceOf(NoReplyException.class)
+				.hasMessageContaining("no reply after the message's content");
+			// The server did take it: exactly why the message cannot be reported as not sent.
+			assertThat(server.delivered()).containsExactly("ann@example.org");
+		}
+	}
+
 	private MimeMessage message(String to) throws Exception {
 		String raw = "From: club@example.org\r\nTo: " + to + "\r\nSubject: hello\r\n\r\nHello\r\n";
 		return new MimeMessage(session, new ByteArrayInputStream(raw.getBytes(StandardCharsets.US_ASCII)));

@@ -18,11 +18,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
+import java.util.function.IntFunction;
 
 /**
  * An SMTP server for fault tests that answers what the test chooses: a reply per recipient and attempt (for
- * 4xx, 5xx, 421), a slow greeting, and going down and up again on the same port. It keeps who received a
- * message; everything else it accepts.
+ * 4xx, 5xx, 421), a reply to the sender (a quota), a message taken without a reply, a slow greeting, and going
+ * down and up again on the same port. It keeps who received a message and its content; everything else it
+ * accepts.
  */
 public final class ScriptedSmtpServer implements AutoCloseable {
 
@@ -37,6 +39,13 @@ public final class ScriptedSmtpServer implements AutoCloseable {
 	private volatile BiFunction<String, Integer, String> rcptReply = (recipient, attempt) -> null;
 
 	private volatile BiFunction<String, Integer, String> dataReply = (recipient, attempt) -> null;
+
+	private volatile IntFunction<String> mailReply = delivered -> null;
+
+	private final Map<String, List<String>> contents = new ConcurrentHashMap<>();
+
+	/** A reply to the end of a message's content: the message is taken, and the connection closed without a reply. */
+	public static final String CLOSE_WITHOUT_REPLY = "(close without reply)";
 
 	private final Map<String, AtomicInteger> dataAttempts = new ConcurrentHashMap<>();
 
@@ -79,6 +88,21 @@ public final class ScriptedSmtpServer implements AutoCloseable {
 	 */
 	public void replyToData(BiFunction<String, Integer, String> reply) {
 		dataReply = reply;
+	}
+
+	/**
+	 * Chooses the reply to MAIL FROM, given how many messages were delivered so far: a full reply line such as
+	 * {@code 550 5.4.5 Daily sending quota exceeded}, or {@code null} for 250. After a refused MAIL FROM, RCPT TO is
+	 * answered 503 as a real server does; a 421 reply closes the connection.
+	 */
+	public void replyToSender(IntFunction<String> reply) {
+		mailReply = reply;
+	}
+
+	/** The content of each message delivered to a recipient, in order, as it came over the wire (dot-stuffed). */
+	public List<String> contents(String recipient) {
+		List<String> received = contents.get(recipient);
+		return received == null ? List.of() : List.copyOf(received);
 	}
 
 	/** Connections accepted so far. */
@@ -127,6 +151,9 @@ public final class ScriptedSmtpServer implements AutoCloseable {
 			while (!listening.isClosed()) {
 				try {
 					Socket socket = listening.accept();
+					// Each reply is its own small write: without this, Nagle's algorithm holds the second one back
+					// until the client's delayed ACK (40 ms), which capped the server at about 25 messages/s a session.
+					socket.setTcpNoDelay(true);
 					sockets.add(socket);
 					sessions.incrementAndGet();
 					Thread session = new Thread(() -> session(socket), "scripted-smtp-session");
@@ -151,6 +178,7 @@ public final class ScriptedSmtpServer implements AutoCloseable {
 			reply(out, "220 scripted ESMTP");
 			String recipient = null;
 			boolean accepted = false;
+			boolean sender = false;
 			String line;
 			while ((line = in.readLine()) != null) {
 				String command = line.toUpperCase();
@@ -160,10 +188,24 @@ public final class ScriptedSmtpServer implements AutoCloseable {
 				else if (command.startsWith("HELO") || command.startsWith("NOOP")) {
 					reply(out, "250 OK");
 				}
-				else if (command.startsWith("MAIL FROM") || command.startsWith("RSET")) {
+				else if (command.startsWith("MAIL FROM")) {
 					recipient = null;
 					accepted = false;
+					String answer = mailReply.apply(delivered.size());
+					sender = answer == null;
+					reply(out, answer == null ? "250 OK" : answer);
+					if (answer != null && answer.startsWith("421")) {
+						return;
+					}
+				}
+				else if (command.startsWith("RSET")) {
+					recipient = null;
+					accepted = false;
+					sender = false;
 					reply(out, "250 OK");
+				}
+				else if (command.startsWith("RCPT TO") && !sender) {
+					reply(out, "503 5.5.1 Error: need MAIL command");
 				}
 				else if (command.startsWith("RCPT TO")) {
 					recipient = line.substring(line.indexOf('<') + 1, line.indexOf('>')).toLowerCase();
@@ -181,8 +223,10 @@ public final class ScriptedSmtpServer implements AutoCloseable {
 						continue;
 					}
 					reply(out, "354 go ahead");
+					StringBuilder content = new StringBuilder();
 					while ((line = in.readLine()) != null && !line.equals(".")) {
-						// the message itself is not kept
+						// Dot-stuffing undone (RFC 5321, 4.5.2): what the recipient gets.
+						content.append(line.startsWith(".") ? line.substring(1) : line).append("\r\n");
 					}
 					if (line == null) {
 						// The client left before the end of the content: the transaction is dropped, unsent.
@@ -190,8 +234,13 @@ public final class ScriptedSmtpServer implements AutoCloseable {
 					}
 					int attempt = dataAttempts.computeIfAbsent(recipient, r -> new AtomicInteger()).incrementAndGet();
 					String answer = dataReply.apply(recipient, attempt);
-					if (answer == null) {
+					if (answer == null || answer.equals(CLOSE_WITHOUT_REPLY)) {
 						delivered.add(recipient);
+						contents.computeIfAbsent(recipient, r -> new CopyOnWriteArrayList<>()).add(content.toString());
+					}
+					if (CLOSE_WITHOUT_REPLY.equals(answer)) {
+						// Taken, but the reply is lost: the client cannot know whether the message arrived.
+						return;
 					}
 					reply(out, answer == null ? "250 OK queued" : answer);
 				}

@@ -105,6 +105,9 @@ public final class SmtpFaultProxy implements AutoCloseable {
 				try {
 					Socket client = listening.accept();
 					Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+					// Replies are small writes: Nagle's algorithm would hold each second one for a delayed ACK (40 ms).
+					client.setTcpNoDelay(true);
+					upstream.setTcpNoDelay(true);
 					sockets.add(client);
 					sockets.add(upstream);
 					daemon(() -> pipe(upstream, client));
