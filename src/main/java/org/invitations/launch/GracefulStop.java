@@ -139,10 +139,11 @@ public class GracefulStop implements DisposableBean {
 		try {
 			jobOperator.stop(execution);
 		}
-		catch (IllegalStateException ex) {
+		catch (RuntimeException ex) {
 			// Spring Batch saves STOPPING first, then looks up the running step to stop a tasklet of it; this job's
-			// steps are job-scoped and do not exist outside their execution, so that look-up fails here. The saved
-			// status is what stops the run (its process reads it at the next chunk), so only a status not saved fails.
+			// steps are job-scoped and do not exist outside their execution, so that look-up fails here ("no context
+			// holder available for job scope"). The saved status is what stops the run (its process reads it at the
+			// next chunk), so only a status not saved is a failure.
 			if (!jobRepository.getJobExecution(executionId).isStopping()) {
 				throw ex;
 			}
