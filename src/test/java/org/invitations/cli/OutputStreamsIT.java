@@ -86,6 +86,16 @@ class OutputStreamsIT {
 			.contains("Mail goes to the SMTP server 127.0.0.1:25 (Angus Mail)");
 	}
 
+	@Test
+	void theBenchmarksOwnDatabaseLogsNothingToStdout() throws Exception {
+		// Its embedded PostgreSQL starts before the application, so before Spring Boot configures logging.
+		Output bench = invitations("bench", "--people", "300");
+		assertThat(bench.exitCode()).as(bench.err()).isZero();
+		assertThat(bench.out()).startsWith("database: a new embedded PostgreSQL in ").contains("OK: exactly 300 distinct messages");
+		assertNoLogLines(bench.out());
+		assertThat(bench.out()).doesNotContain("zonky").doesNotContain("initdb");
+	}
+
 	private static void assertNoLogLines(String out) {
 		assertThat(out.lines().filter(line -> LOG_LINE.matcher(line).find()).collect(Collectors.toList())).isEmpty();
 	}
