@@ -9,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 
+import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
@@ -136,18 +137,12 @@ public class GracefulStop implements DisposableBean {
 		if (ownership.goneBecause(executionId).isPresent()) {
 			return Request.PROCESS_GONE;
 		}
-		try {
-			jobOperator.stop(execution);
-		}
-		catch (RuntimeException ex) {
-			// Spring Batch saves STOPPING first, then looks up the running step to stop a tasklet of it; this job's
-			// steps are job-scoped and do not exist outside their execution, so that look-up fails here ("no context
-			// holder available for job scope"). The saved status is what stops the run (its process reads it at the
-			// next chunk), so only a status not saved is a failure.
-			if (!jobRepository.getJobExecution(executionId).isStopping()) {
-				throw ex;
-			}
-		}
+		// What JobOperator.stop does first, and all that a run in another process needs: it reads STOPPING from the job
+		// repository at its next chunk. JobOperator.stop then looks up the running step to stop a tasklet of it, in the
+		// same transaction; this job's steps are job-scoped and do not exist outside their execution, so that look-up
+		// fails here once the job is registered, and takes the saved status back with it.
+		execution.setStatus(BatchStatus.STOPPING);
+		jobRepository.update(execution);
 		return Request.STOPPING;
 	}
 
