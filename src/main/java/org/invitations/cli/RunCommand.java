@@ -52,7 +52,7 @@ class RunCommand extends Subcommand implements Callable<Integer> {
 		if (!dryRun) {
 			out().println("Mail went to the " + bean(MailGateway.class).describe());
 		}
-		out().println("Per-person report: invitations report " + execution.getId());
+		out().println("Per-person report: the report command, report " + execution.getId());
 		if (execution.getStatus() == BatchStatus.STOPPED) {
 			return stopped(this, execution);
 		}
