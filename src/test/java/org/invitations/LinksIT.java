@@ -58,6 +58,7 @@ class LinksIT extends IntegrationTest {
 		// Bob uses the re-sent one: the first stops working.
 		Result bob = cli("redeem", second(links, "bob"));
 		assertThat(bob.exitCode()).as(bob.out() + bob.err()).isZero();
+		assertThat(bob.out()).startsWith("ACCEPTED: INVITATION re-sent link for bob@");
 		assertThat(redeemer.redeem(first(links, "bob"), "test").status()).isEqualTo(Status.INVALID);
 		assertThat(details("bob", "ACCEPTED", "REDEEM_REFUSED")).containsExactly(
 				"ACCEPTED token redeemed with the re-sent link",

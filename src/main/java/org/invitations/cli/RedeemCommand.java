@@ -34,7 +34,9 @@ class RedeemCommand extends Subcommand implements Callable<Integer> {
 		Redemption result = inspect ? redeemer.inspect(token, "invitations-cli") : redeemer.redeem(token, "operator:" + by);
 		var out = out();
 		if (result.isSuccess()) {
-			out.printf("%s: %s %s for %s (invitation %d)%s%n", result.status(), result.kind(), "link", result.email(),
+			// An invitation sent again in doubt has two working links: the host's support staff see which one this was.
+			String link = result.link() != null ? result.link().description() : "link";
+			out.printf("%s: %s %s for %s (invitation %d)%s%n", result.status(), result.kind(), link, result.email(),
 					result.invitationId(), result.expiresAt() != null ? ", valid until " + result.expiresAt() : "");
 			return 0;
 		}
