@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
 
@@ -106,9 +105,7 @@ class CrashRecoveryIT extends IntegrationTest {
 	}
 
 	private static String people() {
-		return "email,first_name,last_name\n" + IntStream.rangeClosed(1, PEOPLE)
-			.mapToObj(i -> "p" + i + "@example.org,P" + i + ",Person")
-			.collect(Collectors.joining("\n"));
+		return peopleCsv(PEOPLE);
 	}
 
 	/**

@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.AfterEach;
@@ -149,9 +148,7 @@ class DatabaseRestartIT extends IntegrationTest {
 	}
 
 	private static String people(int n) {
-		return "email,first_name,last_name\n" + IntStream.rangeClosed(1, n)
-			.mapToObj(i -> "p" + i + "@example.org,P" + i + ",Person")
-			.collect(Collectors.joining("\n"));
+		return peopleCsv(n);
 	}
 
 	private String read(String log) {

@@ -1,8 +1,6 @@
 package org.invitations;
 
 import java.time.Duration;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,9 +28,7 @@ class DeliveryFaultsIT extends IntegrationTest {
 	}
 
 	private String people(String name, int n) throws Exception {
-		write(name + ".csv", "email,first_name,last_name\n" + IntStream.rangeClosed(1, n)
-			.mapToObj(i -> "p" + i + "@example.org,P" + i + ",Person")
-			.collect(Collectors.joining("\n")));
+		write(name + ".csv", peopleCsv(n));
 		return spec(name, name + ".csv").toString();
 	}
 

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
 
@@ -27,9 +26,7 @@ class EmbeddedDatabaseCrashIT extends IntegrationTest {
 
 	@Test
 	void theFirstRunAfterAKilledProcessStartsCleanlyAndCompletesTheRun() throws Exception {
-		write("people.csv", "email,first_name,last_name\n" + IntStream.rangeClosed(1, PEOPLE)
-			.mapToObj(i -> "p" + i + "@example.org,P" + i + ",Person")
-			.collect(Collectors.joining("\n")));
+		write("people.csv", peopleCsv(PEOPLE));
 		Path spec = spec("embedded", "people.csv", "throttle:", "  per-second: 60");
 		Path home = dir.resolve("home");
 

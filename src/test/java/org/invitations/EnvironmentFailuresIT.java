@@ -4,8 +4,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.sql.Connection;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
 
@@ -100,9 +98,7 @@ class EnvironmentFailuresIT extends IntegrationTest {
 
 	@Test
 	void unreachableMailServerIsNamedAtStartAndMidRun() throws Exception {
-		write("people.csv", "email,first_name,last_name\n" + IntStream.rangeClosed(1, 6)
-			.mapToObj(i -> "p" + i + "@example.org,P" + i + ",Person")
-			.collect(Collectors.joining("\n")));
+		write("people.csv", peopleCsv(6));
 		String spec = spec("smtp", "people.csv").toString();
 		int port = closedPort();
 

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
 
@@ -105,9 +104,7 @@ class GracefulStopIT extends IntegrationTest {
 	}
 
 	private static String people() {
-		return "email,first_name,last_name\n" + IntStream.rangeClosed(1, PEOPLE)
-			.mapToObj(i -> "p" + i + "@example.org,P" + i + ",Person")
-			.collect(Collectors.joining("\n"));
+		return peopleCsv(PEOPLE);
 	}
 
 	private Map<String, Long> perRecipient() {

@@ -6,6 +6,8 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetupTest;
@@ -105,6 +107,13 @@ public abstract class IntegrationTest {
 		Files.createDirectories(file.getParent());
 		Files.writeString(file, content);
 		return file;
+	}
+
+	/** A CSV of n people, p1@example.org to pN@example.org, with the required columns only. */
+	public static String peopleCsv(int n) {
+		return "email,first_name,last_name\n" + IntStream.rangeClosed(1, n)
+			.mapToObj(i -> "p" + i + "@example.org,P" + i + ",Person")
+			.collect(Collectors.joining("\n"));
 	}
 
 	/** A spec for a CSV in the same folder, with the given extra lines. */

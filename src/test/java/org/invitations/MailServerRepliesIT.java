@@ -5,8 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
@@ -39,9 +37,7 @@ class MailServerRepliesIT extends IntegrationTest {
 	}
 
 	private String people(String name, int n) throws Exception {
-		write(name + ".csv", "email,first_name,last_name\n" + IntStream.rangeClosed(1, n)
-			.mapToObj(i -> "p" + i + "@example.org,P" + i + ",Person")
-			.collect(Collectors.joining("\n")));
+		write(name + ".csv", peopleCsv(n));
 		return spec(name, name + ".csv").toString();
 	}
 

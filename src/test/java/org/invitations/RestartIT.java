@@ -3,7 +3,6 @@ package org.invitations;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
 
@@ -21,9 +20,7 @@ class RestartIT extends IntegrationTest {
 	@Test
 	void aFailedRunRestartsAndSendsEachRemainingPersonOnce() throws Exception {
 		int people = 20;
-		write("people.csv", "email,first_name,last_name\n" + IntStream.rangeClosed(1, people)
-			.mapToObj(i -> "p" + i + "@example.org,P" + i + ",Person")
-			.collect(Collectors.joining("\n")));
+		write("people.csv", peopleCsv(people));
 		String spec = spec("restart", "people.csv").toString();
 		SMTP_PATH.failAfterMessages(7);
 

@@ -1,8 +1,6 @@
 package org.invitations;
 
 import java.time.Duration;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,9 +36,7 @@ class TemporaryRefusalsIT extends IntegrationTest {
 	@Test
 	void thirtyPercentRefusedOnceForTwoThousandPeopleDoNotStallTheRun() throws Exception {
 		int people = 2000;
-		write("many.csv", "email,first_name,last_name\n" + IntStream.rangeClosed(1, people)
-			.mapToObj(i -> "p" + i + "@example.org,P" + i + ",Person")
-			.collect(Collectors.joining("\n")));
+		write("many.csv", peopleCsv(people));
 		String spec = write("many.yml", """
 				name: many
 				source:
