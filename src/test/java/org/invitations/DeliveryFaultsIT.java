@@ -2,35 +2,14 @@ package org.invitations;
 
 import java.time.Duration;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.invitations.lifecycle.InvitationAdmin;
-import org.invitations.testsupport.ScriptedSmtpServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** What SMTP servers really do: temporary and permanent refusals, going down, hanging. */
-class DeliveryFaultsIT extends IntegrationTest {
-
-	private ScriptedSmtpServer server;
-
-	@BeforeEach
-	void scriptedServer() {
-		server = ScriptedSmtpServer.start();
-		SMTP_PATH.retarget(server.port());
-	}
-
-	@AfterEach
-	void stop() {
-		server.close();
-	}
-
-	private String people(String name, int n) throws Exception {
-		write(name + ".csv", peopleCsv(n));
-		return spec(name, name + ".csv").toString();
-	}
+class DeliveryFaultsIT extends ScriptedSmtpTest {
 
 	@Test
 	void temporaryRefusalsAreRetriedAndDelivered() throws Exception {

@@ -8,8 +8,6 @@ import java.util.Properties;
 
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.invitations.delivery.Tokens;
@@ -21,25 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Whom a refusal is about: the sender or the session (a quota, 421) pauses the run with nobody failed, one recipient
  * fails only that recipient; and a message whose reply never came is in doubt, sent again once, identical.
  */
-class MailServerRepliesIT extends IntegrationTest {
-
-	private ScriptedSmtpServer server;
-
-	@BeforeEach
-	void scriptedServer() {
-		server = ScriptedSmtpServer.start();
-		SMTP_PATH.retarget(server.port());
-	}
-
-	@AfterEach
-	void stop() {
-		server.close();
-	}
-
-	private String people(String name, int n) throws Exception {
-		write(name + ".csv", peopleCsv(n));
-		return spec(name, name + ".csv").toString();
-	}
+class MailServerRepliesIT extends ScriptedSmtpTest {
 
 	@Test
 	void aQuotaReplyToTheSenderPausesTheRunWithNobodyFailedAndALaterRunSendsTheRestOnce() throws Exception {

@@ -2,13 +2,10 @@ package org.invitations;
 
 import java.time.Duration;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.test.context.TestPropertySource;
 
-import org.invitations.testsupport.ScriptedSmtpServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -18,20 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @TestPropertySource(properties = { "invitations.mail.retry.delay=1s", "invitations.mail.retry.max-delay=2s",
 		"invitations.mail.retry.jitter=100ms" })
-class TemporaryRefusalsIT extends IntegrationTest {
-
-	private ScriptedSmtpServer server;
-
-	@BeforeEach
-	void scriptedServer() {
-		server = ScriptedSmtpServer.start();
-		SMTP_PATH.retarget(server.port());
-	}
-
-	@AfterEach
-	void stop() {
-		server.close();
-	}
+class TemporaryRefusalsIT extends ScriptedSmtpTest {
 
 	@Test
 	void thirtyPercentRefusedOnceForTwoThousandPeopleDoNotStallTheRun() throws Exception {
