@@ -36,8 +36,8 @@ class ConcurrentImportIT extends IntegrationTest {
 		java.util.Collections.reverse(reversed);
 		write("a.csv", "email,first_name,last_name,external_id,groups\n" + rows);
 		write("b.csv", "email,first_name,last_name,external_id,groups\n" + String.join("\n", reversed));
-		String a = spec("north", "a.csv", 7);
-		String b = spec("south", "b.csv", 11);
+		String a = spec("north", "a.csv", 7).toString();
+		String b = spec("south", "b.csv", 11).toString();
 
 		ExecutorService pool = Executors.newFixedThreadPool(2);
 		CountDownLatch start = new CountDownLatch(1);
@@ -78,17 +78,6 @@ class ConcurrentImportIT extends IntegrationTest {
 			.collect(Collectors.groupingBy(Mails::to, Collectors.counting()));
 		assertThat(perRecipient).hasSize(PEOPLE).allSatisfy((to, n) -> assertThat(n).isOne());
 		assertThat(count("SELECT count(*) FROM invitation")).isEqualTo(PEOPLE);
-	}
-
-	private String spec(String name, String csv, int chunkSize) throws Exception {
-		return write(name + ".yml", """
-				name: %s
-				source:
-				  csv: %s
-				role: volunteer
-				chunk-size: %d
-				link-base-url: https://crm.example.org/set-password
-				""".formatted(name, csv, chunkSize)).toString();
 	}
 
 }

@@ -1,15 +1,12 @@
 package org.invitations;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 
 import org.invitations.lifecycle.InvitationAdmin;
 
@@ -114,7 +111,7 @@ class CrashRecoveryIT extends IntegrationTest {
 	 */
 	private long killMidDelivery(Path spec, String csv, String rows) throws Exception {
 		write(csv, rows);
-		Process child = startChild(spec);
+		Process child = startChild(spec, dir.resolve("child.log"));
 		boolean some = SMTP.waitForIncomingEmail(120_000, 40);
 		child.destroyForcibly();
 		assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -140,21 +137,6 @@ class CrashRecoveryIT extends IntegrationTest {
 		catch (java.io.IOException ex) {
 			return "(no output: " + ex.getMessage() + ")";
 		}
-	}
-
-	private Process startChild(Path spec) throws Exception {
-		JdbcConnectionDetails database = context.getBean(JdbcConnectionDetails.class);
-		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-				"-Xmx256m", "-cp", System.getProperty("java.class.path"),
-				"-Dspring.datasource.url=" + database.getJdbcUrl(),
-				"-Dspring.datasource.username=" + database.getUsername(),
-				"-Dspring.datasource.password=" + database.getPassword(), "-Dspring.mail.host=127.0.0.1",
-				"-Dspring.mail.port=" + SMTP.getSmtp().getPort(),
-				"-Dinvitations.mail.from=Example Parish <no-reply@example.org>",
-				"org.invitations.InvitationsApplication", "run", spec.toString()));
-		return new ProcessBuilder(command).redirectErrorStream(true)
-			.redirectOutput(dir.resolve("child.log").toFile())
-			.start();
 	}
 
 }

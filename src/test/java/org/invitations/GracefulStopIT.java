@@ -3,15 +3,12 @@ package org.invitations;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -70,7 +67,7 @@ class GracefulStopIT extends IntegrationTest {
 		write(name + ".csv", people());
 		Path spec = spec(name, name + ".csv", "throttle:", "  per-second: 100");
 		Path log = dir.resolve("child.log");
-		Process child = startChild(spec, log);
+		Process child = startChild(spec, log, "-XX:TieredStopAtLevel=1");
 		boolean some = SMTP.waitForIncomingEmail(120_000, 20);
 		assertThat(some).as(() -> "the child sent 20 messages; it said:\n" + read(log)).isTrue();
 
@@ -119,19 +116,6 @@ class GracefulStopIT extends IntegrationTest {
 		catch (java.io.IOException ex) {
 			return "(no output: " + ex.getMessage() + ")";
 		}
-	}
-
-	private Process startChild(Path spec, Path log) throws Exception {
-		JdbcConnectionDetails database = context.getBean(JdbcConnectionDetails.class);
-		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-				"-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-				"-Dspring.datasource.url=" + database.getJdbcUrl(),
-				"-Dspring.datasource.username=" + database.getUsername(),
-				"-Dspring.datasource.password=" + database.getPassword(), "-Dspring.mail.host=127.0.0.1",
-				"-Dspring.mail.port=" + SMTP.getSmtp().getPort(),
-				"-Dinvitations.mail.from=Example Parish <no-reply@example.org>",
-				"org.invitations.InvitationsApplication", "run", spec.toString()));
-		return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
 	}
 
 }

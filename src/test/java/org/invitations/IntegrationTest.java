@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Import;
@@ -118,19 +120,43 @@ public abstract class IntegrationTest {
 
 	/** A spec for a CSV in the same folder, with the given extra lines. */
 	protected Path spec(String name, String csv, String... extra) throws IOException {
+		return spec(name, csv, 3, extra);
+	}
+
+	/** A spec for a CSV in the same folder, in chunks of the given size, with the given extra lines. */
+	protected Path spec(String name, String csv, int chunkSize, String... extra) throws IOException {
 		StringBuilder yaml = new StringBuilder("""
 				name: %s
 				source:
 				  csv: %s
 				role: volunteer
-				chunk-size: 3
+				chunk-size: %d
 				link-base-url: https://crm.example.org/set-password
 				organisation: Example Parish
-				""".formatted(name, csv));
+				""".formatted(name, csv, chunkSize));
 		for (String line : extra) {
 			yaml.append(line).append('\n');
 		}
 		return write(name + ".yml", yaml.toString());
+	}
+
+	/**
+	 * Starts {@code run SPEC} in a JVM of its own on this test's database and mail server, its output in {@code log}:
+	 * for what only a separate process can show (signals, kill -9).
+	 */
+	protected Process startChild(Path spec, Path log, String... jvmOptions) throws IOException {
+		JdbcConnectionDetails database = context.getBean(JdbcConnectionDetails.class);
+		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+				"-Xmx256m"));
+		command.addAll(List.of(jvmOptions));
+		command.addAll(List.of("-cp", System.getProperty("java.class.path"),
+				"-Dspring.datasource.url=" + database.getJdbcUrl(),
+				"-Dspring.datasource.username=" + database.getUsername(),
+				"-Dspring.datasource.password=" + database.getPassword(), "-Dspring.mail.host=127.0.0.1",
+				"-Dspring.mail.port=" + SMTP.getSmtp().getPort(),
+				"-Dinvitations.mail.from=Example Parish <no-reply@example.org>",
+				"org.invitations.InvitationsApplication", "run", spec.toString()));
+		return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
 	}
 
 	protected List<MimeMessage> received() {

@@ -24,7 +24,7 @@ class RecipientIT extends IntegrationTest {
 				"bob@example.org,Bob,Brown,E-1",
 				"cat@example.org,Cat,Cole,E-2"));
 
-		Result run = cli("run", spec("one", "one.csv", 10));
+		Result run = cli("run", spec("one", "one.csv", 10).toString());
 
 		assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
 		assertThat(outcomes()).containsExactly(
@@ -44,7 +44,7 @@ class RecipientIT extends IntegrationTest {
 				"dan@example.org,Dan,Dale,E-3",
 				"ANN@example.org,Ann,Again,E-4"));
 
-		Result run = cli("run", spec("two", "two.csv", 2));
+		Result run = cli("run", spec("two", "two.csv", 2).toString());
 
 		assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
 		assertThat(count("SELECT write_count FROM batch_step_execution WHERE step_name = 'select' ORDER BY step_execution_id LIMIT 1"))
@@ -72,7 +72,7 @@ class RecipientIT extends IntegrationTest {
 				"tom@example.org,Tom,Todd,S-1",        // sue again, by external id (another chunk)
 				"pat.new@example.org,Pat,Park,P-1"));  // pat, moving to a new address
 
-		Result run = cli("run", spec("stored", "stored.csv", 3));
+		Result run = cli("run", spec("stored", "stored.csv", 3).toString());
 
 		assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
 		assertThat(outcomes()).containsExactly(
@@ -116,17 +116,6 @@ class RecipientIT extends IntegrationTest {
 		Result again = cli("run", spec("again", "move.csv").toString());
 		assertThat(again.exitCode()).as(again.out() + again.err()).isZero();
 		assertThat(byEnvelopeRecipient()).containsOnlyKeys("ann.new@example.org");
-	}
-
-	private String spec(String name, String csv, int chunkSize) throws Exception {
-		return write(name + ".yml", """
-				name: %s
-				source:
-				  csv: %s
-				role: volunteer
-				chunk-size: %d
-				link-base-url: https://crm.example.org/set-password
-				""".formatted(name, csv, chunkSize)).toString();
 	}
 
 	/** Each line's outcome: line, address as in the file, outcome, reason, detail (detail only for rejections). */
