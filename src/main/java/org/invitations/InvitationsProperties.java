@@ -33,10 +33,14 @@ public record InvitationsProperties(@DefaultValue(".invitations") Path home, @De
 	 * @param dailyLimit at most this many messages in any 24 hours, over all jobs (0: no limit)
 	 * @param directSmtp send through the built-in pipelining client when the server needs no login or TLS; false
 	 * sends through Angus Mail always
+	 * @param inDoubtWindow how many messages each connection may hand to the server beyond those whose hand-over is
+	 * recorded: after a crash at most this many plus one per connection are sent again as in doubt; more keeps the
+	 * connections from waiting for the database, fewer narrows what a crash can send twice
 	 */
 	public record Mail(@DefaultValue("Invitations <no-reply@invitations.invalid>") String from, Path outbox,
 			@DefaultValue("4") int connections, @DefaultValue Retry retry, @DefaultValue("0") double ratePerSecond,
-			@DefaultValue("0") long dailyLimit, @DefaultValue("true") boolean directSmtp) {
+			@DefaultValue("0") long dailyLimit, @DefaultValue("true") boolean directSmtp,
+			@DefaultValue("50") int inDoubtWindow) {
 	}
 
 	/**

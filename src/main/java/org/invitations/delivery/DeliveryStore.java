@@ -64,10 +64,20 @@ public class DeliveryStore {
 	 * @return how many invitations are in doubt now
 	 */
 	public int recoverClaims(RunContext run) {
+		return new ClaimRecovery(jdbc).recover(run);
+	}
+
+	/** Starts writing the progress of the chunks on their way to their claims (see {@link ClaimProgress}). */
+	ClaimProgress trackProgress(org.springframework.transaction.support.TransactionTemplate ownTransaction, int window) {
+		return new ClaimProgress(jdbc, ownTransaction, window);
+	}
+
+	/** As before claims had progress: every invitation of a dead execution's claim in doubt. */
+	int recoverWholeClaims(RunContext run) {
 		// Those cancelled since have their link, which may have arrived, remembered as cancelled.
 		return jdbc.update("""
 				WITH dead AS (
-				    DELETE FROM delivery_claim WHERE delivery_instance_id = ? AND job_execution_id <> ?
+				    DELETE FROM delivery_claim WHERE delivery_instance_id = ? AND job_execution_id <> ? AND slices IS NULL
 				    RETURNING job_execution_id, invitation_ids, token_hashes),
 				claimed AS (
 				    SELECT d.job_execution_id AS execution, t.id, t.hash
@@ -139,13 +149,14 @@ public class DeliveryStore {
 		List<Claim> claims = new ArrayList<>(fresh.size() + inDoubt.size());
 		if (!fresh.isEmpty()) {
 			Long batch = jdbc.queryForObject("""
-					INSERT INTO delivery_claim (delivery_instance_id, job_execution_id, invitation_ids, token_hashes)
+					INSERT INTO delivery_claim (delivery_instance_id, job_execution_id, invitation_ids, token_hashes, claimed_at,
+					                            slices, allowance, outcomes)
 					VALUES (?, ?, ?::bigint[], ARRAY(SELECT decode(h, 'hex') FROM unnest(?::text[]) WITH ORDINALITY AS t(h, n)
-					                                 ORDER BY n))
+					                                 ORDER BY n), ?::timestamptz, 1, '{0}', '{""}')
 					RETURNING id
 					""", Long.class, run.jobInstanceId(), run.jobExecutionId(),
 					fresh.stream().map(c -> c.invitation().id()).toArray(Long[]::new),
-					fresh.stream().map(c -> Tokens.hashHex(c.token())).toArray(String[]::new));
+					fresh.stream().map(c -> Tokens.hashHex(c.token())).toArray(String[]::new), now.toString());
 			fresh.forEach(c -> claims.add(new Claim(c.invitation(), c.token(), c.expiresAt(), false, batch)));
 		}
 		claims.addAll(claimInDoubt(run, inDoubt));

@@ -98,6 +98,12 @@ public class DeliveryWriter implements ItemWriter<PendingInvitation>, StepExecut
 
 	private final long specDailyLimit;
 
+	/** How many messages beyond those handed over each connection may hand over before its progress is written. */
+	private final int inDoubtWindow;
+
+	/** The progress of the chunks on their way, written to their claims (see {@link ClaimProgress}). */
+	private ClaimProgress progress;
+
 	public DeliveryWriter(RunContext run, DeliveryStore store, MailGateway gateway, MailComposer composer,
 			TransactionTemplate ownTransaction, InvitationsProperties.Mail mail) {
 		this.run = run;
@@ -126,6 +132,7 @@ public class DeliveryWriter implements ItemWriter<PendingInvitation>, StepExecut
 		this.announceAhead = perSecond <= 0 || perSecond >= 1;
 		this.dailyLimit = mail.dailyLimit();
 		this.specDailyLimit = run.spec().throttle().perDay();
+		this.inDoubtWindow = mail.inDoubtWindow();
 		this.slots = new ArrayBlockingQueue<>(parallelism);
 		for (int i = 0; i < parallelism; i++) {
 			slots.add(new Slot());
@@ -143,6 +150,7 @@ public class DeliveryWriter implements ItemWriter<PendingInvitation>, StepExecut
 			log.warn("{} invitations were on their way when an earlier execution of this run stopped: they are sent again,"
 					+ " with a new link, and reported as in doubt", inDoubt);
 		}
+		progress = store.trackProgress(ownTransaction, inDoubtWindow);
 		senders = Executors.newFixedThreadPool(parallelism, runnable -> {
 			Thread thread = new Thread(runnable, "smtp-sender");
 			thread.setDaemon(true);
@@ -168,6 +176,7 @@ public class DeliveryWriter implements ItemWriter<PendingInvitation>, StepExecut
 		finally {
 			senders.shutdownNow();
 			recorder.shutdown();
+			progress.close();
 			slots.forEach(Slot::close);
 		}
 		return stepExecution.getExitStatus();
@@ -313,13 +322,22 @@ public class DeliveryWriter implements ItemWriter<PendingInvitation>, StepExecut
 
 	private Sending start(List<DeliveryStore.Claim> claims) {
 		int slices = Math.min(parallelism, claims.size());
-		List<Future<Sent>> futures = new ArrayList<>(slices);
+		List<List<DeliveryStore.Claim>> shares = new ArrayList<>(slices);
 		for (int s = 0; s < slices; s++) {
 			List<DeliveryStore.Claim> slice = new ArrayList<>();
+			// Slice s sends positions s, s + slices, ... of the claim, in order: what a claim's progress counts.
 			for (int i = s; i < claims.size(); i += slices) {
 				slice.add(claims.get(i));
 			}
-			futures.add(senders.submit(() -> send(slice)));
+			shares.add(slice);
+		}
+		long batch = claims.stream().mapToLong(DeliveryStore.Claim::batch).filter(b -> b != 0).findFirst().orElse(0);
+		ClaimProgress.Chunk chunk = progress.track(batch, shares.stream().mapToInt(List::size).toArray());
+		List<Future<Sent>> futures = new ArrayList<>(slices);
+		for (int s = 0; s < slices; s++) {
+			List<DeliveryStore.Claim> slice = shares.get(s);
+			ClaimProgress.Slice tracked = chunk.slice(s);
+			futures.add(senders.submit(() -> send(slice, tracked)));
 		}
 		return new Sending(claims.size(), futures);
 	}
@@ -373,8 +391,15 @@ public class DeliveryWriter implements ItemWriter<PendingInvitation>, StepExecut
 	 * recipient is recorded as such and waits in the queue, not here. A refusal of the sender stops every slice
 	 * at its next message: the run pauses.
 	 */
-	private Sent send(List<DeliveryStore.Claim> claims) throws InterruptedException {
-		Slot slot = slots.take();
+	private Sent send(List<DeliveryStore.Claim> claims, ClaimProgress.Slice tracked) throws InterruptedException {
+		Slot slot;
+		try {
+			slot = slots.take();
+		}
+		catch (InterruptedException ex) {
+			tracked.end();
+			throw ex;
+		}
 		List<DeliveryStore.Outcome> outcomes = new ArrayList<>(claims.size());
 		try {
 			MimeMessage message = compose(claims.get(0));
@@ -388,10 +413,19 @@ public class DeliveryWriter implements ItemWriter<PendingInvitation>, StepExecut
 					return new Sent(outcomes, claims.subList(i, claims.size()), null);
 				}
 				MimeMessage next = i + 1 < claims.size() ? compose(claims.get(i + 1)) : null;
-				outcomes.add(new DeliveryStore.Outcome(claims.get(i), sendWithRetries(slot, message, announceAhead ? next : null)));
+				tracked.handing(i);
+				SendResult result = sendWithRetries(slot, message, announceAhead ? next : null);
+				tracked.outcome(result);
+				outcomes.add(new DeliveryStore.Outcome(claims.get(i), result));
 				message = next;
 			}
 			return new Sent(outcomes, List.of(), null);
+		}
+		catch (InterruptedException ex) {
+			// Stopped hard while waiting for an allowance: what the server accepted is still recorded.
+			Thread.currentThread().interrupt();
+			return new Sent(outcomes, claims.subList(outcomes.size(), claims.size()),
+					new IllegalStateException("interrupted while sending", ex));
 		}
 		catch (RuntimeException | Error ex) {
 			// Whatever stopped the slice, what the server already accepted must be recorded before failing.
@@ -402,6 +436,7 @@ public class DeliveryWriter implements ItemWriter<PendingInvitation>, StepExecut
 			return new Sent(outcomes, claims.subList(outcomes.size(), claims.size()), ex);
 		}
 		finally {
+			tracked.end();
 			slots.add(slot);
 		}
 	}

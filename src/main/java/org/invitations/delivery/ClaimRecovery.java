@@ -1,0 +1,170 @@
+package org.invitations.delivery;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
+
+import org.invitations.job.RunContext;
+
+/**
+ * Ends the claims that an earlier execution of this run left behind when it died, using the progress each claim
+ * holds (see {@link ClaimProgress}): an invitation whose outcome the claim knows is recorded with it, one beyond its
+ * slice's allowance was certainly never handed to the server and simply stays QUEUED, and only those in between may
+ * have left without their outcome being known: they become SENDING invitations of that execution, in doubt, and
+ * are sent again once. Claims without progress (written before claims had any) are in doubt as a whole.
+ */
+final class ClaimRecovery {
+
+	private static final Logger log = LoggerFactory.getLogger(ClaimRecovery.class);
+
+	private final JdbcTemplate jdbc;
+
+	ClaimRecovery(JdbcTemplate jdbc) {
+		this.jdbc = jdbc;
+	}
+
+	/** A claimed invitation and what its claim knows of it. */
+	private record Claimed(long execution, long id, String hash, String claimedAt, char fate) {
+	}
+
+	/** @return how many invitations are in doubt now */
+	int recover(RunContext run) {
+		int wholeClaims = new DeliveryStore(jdbc).recoverWholeClaims(run);
+		jdbc.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off");
+		// Slice s holds positions s, s + slices, ... (0-based) of the claim, in order: the k-th of them is known if k
+		// is below the length of its outcomes, may have left if below its allowance, and was never handed otherwise.
+		List<Claimed> claimed = new ArrayList<>();
+		jdbc.query("""
+				WITH dead AS (
+				    DELETE FROM delivery_claim WHERE delivery_instance_id = ? AND job_execution_id <> ?
+				    RETURNING job_execution_id, claimed_at, invitation_ids, token_hashes, slices, allowance, outcomes),
+				positioned AS (
+				    SELECT d.job_execution_id, d.claimed_at, t.id, t.hash, d.outcomes[(t.n - 1) % d.slices + 1] AS known,
+				           d.allowance[(t.n - 1) % d.slices + 1] AS allowed, ((t.n - 1) / d.slices)::integer AS k
+				    FROM dead d, unnest(d.invitation_ids, d.token_hashes) WITH ORDINALITY AS t(id, hash, n))
+				SELECT job_execution_id, id, encode(hash, 'hex'), claimed_at::text,
+				       CASE WHEN k < length(known) THEN substr(known, k + 1, 1) WHEN k < allowed THEN '?' ELSE 'Q' END
+				FROM positioned
+				""", (RowCallbackHandler) rs -> claimed.add(new Claimed(rs.getLong(1), rs.getLong(2), rs.getString(3),
+				rs.getString(4), rs.getString(5).charAt(0))), run.jobInstanceId(), run.jobExecutionId());
+		if (claimed.isEmpty()) {
+			return wholeClaims;
+		}
+		int inDoubt = inDoubt(claimed.stream().filter(c -> c.fate() == '?').toList());
+		int accepted = accepted(run, claimed.stream().filter(c -> c.fate() == 'S' || c.fate() == 'I').toList());
+		int refused = refused(run, claimed.stream().filter(c -> c.fate() == 'F').toList());
+		long untouched = claimed.stream().filter(c -> c.fate() == 'Q' || c.fate() == 'D').count();
+		log.info("Claims of an earlier execution: {} accepted and {} refused by the server are recorded as such, {} never"
+				+ " handed to it (or refused for now) stay queued, {} may have left and are in doubt", accepted, refused,
+				untouched, inDoubt);
+		return wholeClaims + inDoubt;
+	}
+
+	/** As a whole claim was before: SENDING of the execution that died, its link remembered as cancelled if so. */
+	private int inDoubt(List<Claimed> claimed) {
+		if (claimed.isEmpty()) {
+			return 0;
+		}
+		Long[] ids = claimed.stream().map(Claimed::id).toArray(Long[]::new);
+		String[] hashes = claimed.stream().map(Claimed::hash).toArray(String[]::new);
+		Long[] executions = claimed.stream().map(Claimed::execution).toArray(Long[]::new);
+		// Those cancelled since have their link, which may have arrived, remembered as cancelled.
+		jdbc.update("""
+				INSERT INTO retired_token (token_hash, invitation_id, reason)
+				SELECT decode(t.hash, 'hex'), t.id, 'CANCELLED' FROM unnest(?::bigint[], ?::text[]) AS t(id, hash)
+				JOIN invitation i ON i.id = t.id
+				WHERE CASE i.status WHEN 'QUEUED' THEN false ELSE true END
+				ON CONFLICT DO NOTHING
+				""", ids, hashes);
+		return jdbc.update("""
+				UPDATE invitation i SET status = 'SENDING', token_hash = decode(t.hash, 'hex'), sending_execution_id = t.execution
+				FROM unnest(?::bigint[], ?::text[], ?::bigint[]) AS t(id, hash, execution)
+				WHERE i.id = t.id AND CASE i.status WHEN 'QUEUED' THEN true ELSE false END
+				""", ids, hashes, executions);
+	}
+
+	/**
+	 * Accepted by the server before the execution died: SENT with the link it carried, which expires when the message
+	 * said (claimed at, plus the invitation's lifetime). One cancelled since keeps its state, its link retired.
+	 */
+	private int accepted(RunContext run, List<Claimed> claimed) {
+		if (claimed.isEmpty()) {
+			return 0;
+		}
+		String reply = "accepted by the server; recorded when the run was restarted after execution "
+				+ claimed.get(0).execution() + " stopped";
+		Long[] ids = claimed.stream().map(Claimed::id).toArray(Long[]::new);
+		String[] hashes = claimed.stream().map(Claimed::hash).toArray(String[]::new);
+		java.util.Set<Long> updated = new java.util.HashSet<>(jdbc.queryForList("""
+				UPDATE invitation i
+				   SET status = 'SENT', last_smtp_reply = ?, attempt_count = i.attempt_count + 1, temporary_refusals = 0,
+				       retry_at = NULL, sent_at = now(), token_hash = decode(t.hash, 'hex'),
+				       expires_at = t.claimed + extract(epoch FROM i.token_ttl)::bigint * interval '1 second', closed_at = NULL
+				FROM unnest(?::bigint[], ?::text[], ?::timestamptz[]) AS t(id, hash, claimed)
+				WHERE i.id = t.id AND CASE i.status WHEN 'QUEUED' THEN true ELSE false END
+				RETURNING i.id
+				""", Long.class, reply, ids, hashes, claimed.stream().map(Claimed::claimedAt).toArray(String[]::new)));
+		retire(claimed.stream().filter(c -> !updated.contains(c.id())).toList(), "CANCELLED");
+		String[] statuses = claimed.stream().map(c -> "SENT").toArray(String[]::new);
+		String[] reasons = claimed.stream().map(c -> c.fate() == 'I' ? "IN_DOUBT" : null).toArray(String[]::new);
+		String[] details = claimed.stream()
+			.map(c -> c.fate() == 'I' ? reply + " (in doubt: no reply came to its first attempt)" : reply)
+			.toArray(String[]::new);
+		history(run, ids, statuses, reasons, details);
+		return updated.size();
+	}
+
+	/** Refused by the server before the execution died: FAILED, its link retired. */
+	private int refused(RunContext run, List<Claimed> claimed) {
+		if (claimed.isEmpty()) {
+			return 0;
+		}
+		String reply = "refused by the server; its reply was lost when execution " + claimed.get(0).execution()
+				+ " stopped";
+		Long[] ids = claimed.stream().map(Claimed::id).toArray(Long[]::new);
+		int updated = jdbc.update("""
+				UPDATE invitation i SET status = 'FAILED', last_smtp_reply = ?, attempt_count = i.attempt_count + 1,
+				       temporary_refusals = 0, retry_at = NULL, token_hash = NULL, closed_at = now()
+				WHERE i.id = ANY(?) AND CASE i.status WHEN 'QUEUED' THEN true ELSE false END
+				""", reply, ids);
+		retire(claimed, "FAILED");
+		history(run, ids, claimed.stream().map(c -> "FAILED").toArray(String[]::new),
+				claimed.stream().map(c -> "SMTP_REJECTED").toArray(String[]::new),
+				claimed.stream().map(c -> reply).toArray(String[]::new));
+		return updated;
+	}
+
+	private void retire(List<Claimed> claimed, String reason) {
+		if (claimed.isEmpty()) {
+			return;
+		}
+		jdbc.update("""
+				INSERT INTO retired_token (token_hash, invitation_id, reason)
+				SELECT decode(t.hash, 'hex'), t.id, ? FROM unnest(?::text[], ?::bigint[]) AS t(hash, id)
+				ON CONFLICT DO NOTHING
+				""", reason, claimed.stream().map(Claimed::hash).toArray(String[]::new),
+				claimed.stream().map(Claimed::id).toArray(Long[]::new));
+	}
+
+	/** The history event and the report row of each, as {@link DeliveryStore#record} writes them. */
+	private void history(RunContext run, Long[] ids, String[] statuses, String[] reasons, String[] details) {
+		jdbc.update("""
+				INSERT INTO invitation_event (invitation_id, type, actor, detail)
+				SELECT t.id, t.status, ?, t.detail FROM unnest(?::bigint[], ?::text[], ?::text[]) AS t(id, status, detail)
+				""", run.actor(), ids, statuses, details);
+		jdbc.update("""
+				UPDATE job_report_item r SET outcome = t.status, reason = t.reason, detail = t.detail,
+				       job_execution_id = ?, updated_at = now()
+				FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[]) AS t(id, status, reason, detail)
+				CROSS JOIN LATERAL (SELECT x.id FROM job_report_item x
+				                    WHERE x.invitation_id = t.id AND x.job_instance_id + 0 = ? LIMIT 1) AS found
+				WHERE r.id = found.id
+				""", run.jobExecutionId(), ids, statuses, reasons, details, run.jobInstanceId());
+	}
+
+}
