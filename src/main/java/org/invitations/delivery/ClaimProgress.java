@@ -16,8 +16,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * <p>
  * A sender hands the server a message of its slice only while the slice's written allowance covers it; the allowance
  * is the number handed so far plus a window, and one thread of its own writes it for every slice at once, together
- * with the outcomes known so far, in one transaction, whenever a slice comes within half a window of its allowance
- * (or every 10 ms while anything changed). After a crash only the messages between the written outcomes and the
+ * with the outcomes known so far, in one transaction, whenever a slice comes within half a window of its allowance,
+ * a chunk starts or a slice ends (and every 100 ms while anything changed). Each write leaves at most the window plus
+ * the one message being sent between a slice's written outcomes and its written allowance, so writing more often
+ * would not narrow it; each costs the database one small update and commit. After a crash only the messages between the written outcomes and the
  * written allowance may have left without their outcome being known: at most the window plus the one message on
  * its way, per slice whose connection is sending. A new chunk's slices get their first allowance in the same
  * transaction that writes the final outcomes of the chunk before it, so a connection never has two slices in doubt.
@@ -26,7 +28,8 @@ final class ClaimProgress implements AutoCloseable {
 
 	private static final Logger log = LoggerFactory.getLogger(ClaimProgress.class);
 
-	private static final long PERIOD_MILLIS = 10;
+	/** How often the known outcomes are written when no allowance is needed: only for a closer report after a crash. */
+	private static final long PERIOD_MILLIS = 100;
 
 	private final JdbcTemplate jdbc;
 
@@ -267,7 +270,7 @@ final class ClaimProgress implements AutoCloseable {
 							throw new IllegalStateException("the progress of the chunk on its way could not be recorded"
 									+ (failed == null ? "" : ": " + failed.getMessage()), failed);
 						}
-						wait(PERIOD_MILLIS * 10);
+						wait(PERIOD_MILLIS);
 					}
 				}
 			}
