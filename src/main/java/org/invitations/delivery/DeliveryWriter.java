@@ -176,7 +176,9 @@ public class DeliveryWriter implements ItemWriter<PendingInvitation>, StepExecut
 		finally {
 			senders.shutdownNow();
 			recorder.shutdown();
-			progress.close();
+			if (progress != null) {
+				progress.close();
+			}
 			slots.forEach(Slot::close);
 		}
 		return stepExecution.getExitStatus();
