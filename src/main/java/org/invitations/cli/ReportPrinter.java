@@ -9,6 +9,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.stream.Collectors;
 
+import org.invitations.report.ReportHeadline;
 import org.invitations.report.ReportQueries;
 import org.invitations.report.RunRecords;
 import org.invitations.report.RunSummary;
@@ -44,7 +45,11 @@ class ReportPrinter {
 		if (execution.exitMessage() != null && !execution.exitMessage().isBlank() && !"COMPLETED".equals(execution.status())) {
 			out.println("  " + safe(execution.exitMessage().lines().findFirst().orElse("")));
 		}
-		List<OutcomeCount> counts = queries.summary(execution.instanceId());
+		totals(queries.summary(execution.instanceId()));
+		return true;
+	}
+
+	private void totals(List<OutcomeCount> counts) {
 		long total = 0;
 		for (OutcomeCount count : counts) {
 			total += count.count();
@@ -56,14 +61,20 @@ class ReportPrinter {
 			out.printf("  %-11s %8d  %s%n", count.outcome(), count.count(), reasons);
 		}
 		out.printf("  %-11s %8d%n", "TOTAL", total);
-		return true;
 	}
 
 	/** The report command's header: the summary, whether it adds up, who launched it, what to do next. */
 	void summary(RunSummary summary) {
-		summary(summary.execution().id());
+		Execution execution = summary.execution();
+		out.println(ReportHeadline.of(summary));
+		if (execution.exitMessage() != null && !execution.exitMessage().isBlank() && !"COMPLETED".equals(execution.status())) {
+			out.println("  " + safe(execution.exitMessage().lines().findFirst().orElse("")));
+		}
 		if (summary.isExpiry()) {
 			summary.outcomes().forEach(o -> o.reasons().forEach((spec, n) -> out.printf("  %-30s %10d%n", safe(spec), n)));
+		}
+		else {
+			totals(summary.outcomes());
 		}
 		notes(summary);
 		if (!summary.nextSteps().isEmpty()) {

@@ -48,6 +48,14 @@ final class JsonReport {
 		}
 	}
 
+	static String summaryJson(RunSummary summary) {
+		java.io.StringWriter text = new java.io.StringWriter();
+		try (JsonGenerator json = FACTORY.createGenerator(ObjectWriteContext.empty(), text)) {
+			summary(json, summary);
+		}
+		return text.toString();
+	}
+
 	/** The summary alone, as the webhook sends it. */
 	static void summary(JsonGenerator json, RunSummary s) {
 		ReportQueries.Execution e = s.execution();

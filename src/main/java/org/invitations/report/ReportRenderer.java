@@ -63,6 +63,11 @@ public class ReportRenderer {
 		return summary;
 	}
 
+	/** The summary object alone, as in the JSON report ({@code summary}): what a webhook receives. */
+	public static String summaryJson(RunSummary summary) {
+		return JsonReport.summaryJson(summary);
+	}
+
 	/** Writes the report of a summary already built (the completion email attaches what it summarised). */
 	public void write(RunSummary summary, ReportFormat format, ReportOptions options, Writer out) {
 		long instance = summary.execution().instanceId();
