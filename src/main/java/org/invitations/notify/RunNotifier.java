@@ -107,8 +107,9 @@ public class RunNotifier implements JobExecutionListener, SmartInitializingSingl
 		}
 		RunOutcome outcome = RunOutcome.of(execution);
 		RunSummary summary = summaries.of(execution.getId());
-		if (!to.isEmpty()) {
-			email(summary, outcome, List.copyOf(to));
+		// One message per address: each arrives, or fails and is recorded, on its own.
+		for (String address : to) {
+			email(summary, outcome, List.of(address));
 		}
 		if (spec.webhook() != null) {
 			webhook(summary, spec.webhook());
@@ -139,6 +140,9 @@ public class RunNotifier implements JobExecutionListener, SmartInitializingSingl
 			}
 			catch (Exception ex) {
 				last = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
+				if (ex instanceof jakarta.mail.MessagingException) {
+					break;
+				}
 			}
 		}
 		fail(id, "EMAIL", target, "to " + mail.describe() + ": " + last);
