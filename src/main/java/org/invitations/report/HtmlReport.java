@@ -1,5 +1,8 @@
 package org.invitations.report;
 
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,33 +21,25 @@ import org.invitations.report.ReportQueries.ReportRow;
 
 /**
  * The run's report as one self-contained HTML page ({@code templates/report/run.html}): no external asset, a
- * chart as inline SVG, every value escaped by Thymeleaf and shown with hidden characters made visible. Rows are
- * pulled from the cursors while the page is written.
+ * chart as inline SVG, every value escaped and shown with hidden characters made visible. Rows are pulled from
+ * the cursors while the page is written.
  */
 final class HtmlReport {
 
 	private static final SpringTemplateEngine ENGINE = engine();
 
+	/** Where the rows go: a comment of the template, which no escaped value can spell. */
+	private static final String ROWS = "<!--rows: problems first, then sent; streamed in by HtmlReport-->";
+
+	private static final java.time.format.DateTimeFormatter TIME = java.time.format.DateTimeFormatter
+		.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
+		.withZone(java.time.ZoneOffset.UTC);
+
 	private HtmlReport() {
 	}
 
 	/** One bar of the chart: a label, its count and its geometry in the SVG's coordinates. */
-	record Bar(String label, long count, String tone, int y, double width) {
-	}
-
-	/** A row as the page shows it: values with hidden characters escaped, its problem advice looked up. */
-	record Row(long item, String line, String email, String name, String outcome, String reason, String detail,
-			Long invitationId, String kind) {
-
-		static Row of(ReportRow row) {
-			String name = ((row.firstName() == null ? "" : row.firstName()) + " "
-					+ (row.lastName() == null ? "" : row.lastName())).strip();
-			return new Row(row.item(), row.line() == null ? "#" + row.item() : row.line().toString(),
-					VisibleText.safe(row.email()), VisibleText.safe(name), row.outcome(),
-					row.reason() == null ? "" : row.reason(), VisibleText.safe(row.detail()), row.invitationId(),
-					row.kind() == null ? "" : row.kind().toLowerCase(Locale.ROOT).replace('_', ' '));
-		}
-
+	record Bar(String label, long count, String tone, int y, double width, boolean reason) {
 	}
 
 	static void write(RunSummary summary, Iterator<ReportRow> problems, Iterator<ReportRow> sent, long sentLeftOut,
@@ -54,13 +49,78 @@ final class HtmlReport {
 		context.setVariable("headline", VisibleText.safe(ReportHeadline.of(summary)));
 		context.setVariable("description", summary.description() == null ? null : VisibleText.safe(summary.description()));
 		context.setVariable("bars", bars(summary));
-		context.setVariable("problems", map(problems));
-		context.setVariable("sent", map(sent));
 		context.setVariable("sentLeftOut", sentLeftOut);
 		context.setVariable("allRowsCommand", allRowsCommand);
-		context.setVariable("generated", Instant.now().toString());
+		context.setVariable("generated", TIME.format(Instant.now()));
+		context.setVariable("started", summary.execution().start() == null ? "-" : TIME.format(summary.execution().start()));
+		context.setVariable("ended", summary.execution().end() == null ? "not ended" : TIME.format(summary.execution().end()));
 		context.setVariable("parameters", visible(summary.parameters()));
-		ENGINE.process("run", context, out);
+		// The page around the rows is small: Thymeleaf renders it whole, and the rows, which may be a million, are
+		// streamed into its table by a plain loop that escapes each value the way Thymeleaf does.
+		StringWriter page = new StringWriter();
+		ENGINE.process("run", context, page);
+		String html = page.toString();
+		int at = html.indexOf(ROWS);
+		if (at < 0) {
+			throw new IllegalStateException("templates/report/run.html has lost its rows marker");
+		}
+		try {
+			out.write(html, 0, at);
+			rows(problems, out);
+			rows(sent, out);
+			out.write(html, at + ROWS.length(), html.length() - at - ROWS.length());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	private static void rows(Iterator<ReportRow> rows, Writer out) throws IOException {
+		while (rows.hasNext()) {
+			ReportRow row = rows.next();
+			out.write("<tr class=\"");
+			out.write(row.outcome());
+			out.write("\"><td>");
+			out.write(row.line() == null ? "#" + row.item() : row.line().toString());
+			out.write("</td><td class=\"text\">");
+			escape(VisibleText.safe(row.email()), out);
+			out.write("</td><td class=\"text\">");
+			escape(VisibleText.safe(row.firstName()), out);
+			if (row.lastName() != null && !row.lastName().isEmpty()) {
+				out.write(' ');
+				escape(VisibleText.safe(row.lastName()), out);
+			}
+			out.write("</td><td>");
+			out.write(row.outcome());
+			out.write("</td><td>");
+			escape(row.reason() == null ? "" : row.reason(), out);
+			out.write("</td><td class=\"text\">");
+			escape(VisibleText.safe(row.detail()), out);
+			out.write("</td><td>");
+			out.write(row.invitationId() == null ? "" : row.invitationId().toString());
+			out.write("</td></tr>\n");
+		}
+	}
+
+	/** HTML text and attribute escaping: the five characters that could end a text or open markup. */
+	static void escape(String text, Writer out) throws IOException {
+		int from = 0;
+		for (int i = 0; i < text.length(); i++) {
+			String entity = switch (text.charAt(i)) {
+				case '&' -> "&amp;";
+				case '<' -> "&lt;";
+				case '>' -> "&gt;";
+				case '"' -> "&quot;";
+				case '\'' -> "&#39;";
+				default -> null;
+			};
+			if (entity != null) {
+				out.write(text, from, i - from);
+				out.write(entity);
+				from = i + 1;
+			}
+		}
+		out.write(text, from, text.length() - from);
 	}
 
 	/** Outcomes first, then each outcome's reasons, as bars scaled to the largest count. */
@@ -69,11 +129,12 @@ final class HtmlReport {
 		long max = summary.outcomes().stream().mapToLong(OutcomeCount::count).max().orElse(1);
 		int y = 0;
 		for (OutcomeCount outcome : summary.outcomes()) {
-			bars.add(new Bar(outcome.outcome(), outcome.count(), tone(outcome.outcome()), y, width(outcome.count(), max)));
+			bars.add(new Bar(outcome.outcome(), outcome.count(), tone(outcome.outcome()), y, width(outcome.count(), max),
+					false));
 			y += 22;
 			for (Map.Entry<String, Long> reason : outcome.reasons().entrySet()) {
-				bars.add(new Bar("  " + reason.getKey(), reason.getValue(), tone(outcome.outcome()) + " reason", y,
-						width(reason.getValue(), max)));
+				bars.add(new Bar(reason.getKey(), reason.getValue(), tone(outcome.outcome()) + " reason", y,
+						width(reason.getValue(), max), true));
 				y += 18;
 			}
 		}
@@ -97,22 +158,6 @@ final class HtmlReport {
 		Map<String, String> shown = new java.util.LinkedHashMap<>();
 		values.forEach((k, v) -> shown.put(VisibleText.safe(k), VisibleText.safe(v)));
 		return shown;
-	}
-
-	private static Iterator<Row> map(Iterator<ReportRow> rows) {
-		return new Iterator<>() {
-
-			@Override
-			public boolean hasNext() {
-				return rows.hasNext();
-			}
-
-			@Override
-			public Row next() {
-				return Row.of(rows.next());
-			}
-
-		};
 	}
 
 	private static SpringTemplateEngine engine() {

@@ -22,7 +22,10 @@ final class JsonReport {
 	/** The schema's {@code $id}; a new major version of the layout gets a new one. */
 	static final String SCHEMA = "https://invitations.example.org/report-schema/1.json";
 
-	private static final JsonFactory FACTORY = JsonFactory.builder().build();
+	/** The caller owns the writer: closing the generator must not close it. */
+	private static final JsonFactory FACTORY = JsonFactory.builder()
+		.disable(tools.jackson.core.StreamWriteFeature.AUTO_CLOSE_TARGET)
+		.build();
 
 	private JsonReport() {
 	}

@@ -19,7 +19,7 @@ import org.invitations.report.ReportQueries.ReportRow;
  */
 public final class ReportCursor {
 
-	private static final int FETCH_SIZE = 2000;
+	private static final int FETCH_SIZE = 10_000;
 
 	private final Connection connection;
 

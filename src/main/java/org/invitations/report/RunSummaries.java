@@ -82,8 +82,20 @@ public class RunSummaries {
 			});
 		}
 		return new RunSummary(execution, kind, specPath, spec == null ? null : spec.description(), provenance, by,
-				queries.rowsRead(execution.instanceId()), readBy(executionId), outcomes, next,
+				queries.rowsRead(execution.instanceId()), readBy(executionId), outcomes, merged(next),
 				records.notifications(executionId));
+	}
+
+	/** Reasons of one outcome that call for the same action are one step: "REJECTED INVALID_EMAIL, MISSING_EMAIL". */
+	private static List<RunSummary.NextStep> merged(List<RunSummary.NextStep> steps) {
+		Map<String, RunSummary.NextStep> byAdvice = new LinkedHashMap<>();
+		for (RunSummary.NextStep step : steps) {
+			byAdvice.merge(step.outcome() + "\n" + step.advice(), step,
+					(a, b) -> new RunSummary.NextStep(a.outcome(),
+							a.reason() == null ? b.reason() : b.reason() == null ? a.reason() : a.reason() + ", " + b.reason(),
+							a.count() + b.count(), a.advice()));
+		}
+		return List.copyOf(byAdvice.values());
 	}
 
 	private RunSummary expiry(Execution execution, String by) {
