@@ -115,8 +115,7 @@ class ReportsIT extends ScriptedSmtpTest {
 		assertThat(new String(bytes, 0, 3, StandardCharsets.ISO_8859_1)).isEqualTo("\u00EF\u00BB\u00BF");
 		List<CSVRecord> rows;
 		try (Reader in = new StringReader(new String(bytes, StandardCharsets.UTF_8).substring(1))) {
-			rows = CSVFormat.RFC4180.builder().setCommentMarker('#').setHeader().setSkipHeaderRecord(true).get()
-				.parse(in).getRecords();
+			rows = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get().parse(in).getRecords();
 		}
 		assertThat(rows).hasSize(7);
 		Map<String, CSVRecord> byLine = rows.stream().collect(Collectors.toMap(r -> r.get("line"), r -> r));
@@ -129,14 +128,14 @@ class ReportsIT extends ScriptedSmtpTest {
 		assertThat(byLine.get("7").get("last_name")).isEqualTo("'+1, \"quoted\", two");
 		assertThat(byLine.get("8").get("first_name")).isEqualTo("Зоя");
 		assertThat(byLine.get("8").get("last_name")).isEqualTo("王小明");
-		assertThat(rows.get(0).getParser().getHeaderNames()).containsExactly("item", "line", "email", "first_name",
-				"last_name", "outcome", "reason", "detail", "invitation_id", "kind");
-		assertThat(new String(bytes, StandardCharsets.UTF_8)).contains("# rows read 7 = sent 3");
+		assertThat(rows.get(0).getParser().getHeaderNames()).containsExactly("item", "line", "email", "outcome", "reason",
+				"detail", "invitation_id", "kind", "first_name", "last_name");
+		assertThat(report.err()).contains("rows read 7 = sent 3", ": holds");
 
 		Path plain = dir.resolve("plain.csv");
 		assertThat(cli("report", lastExecution(), "--format", "csv", "--no-bom", "--out", plain.toString()).exitCode())
 			.isZero();
-		assertThat(Files.readString(plain)).startsWith("# Run 1 of 'mixed'");
+		assertThat(Files.readString(plain)).startsWith("item,line,email,");
 	}
 
 	@Test
@@ -146,8 +145,8 @@ class ReportsIT extends ScriptedSmtpTest {
 
 		Result report = cli("report", lastExecution(), "--format", "csv", "--no-bom");
 
-		List<CSVRecord> rows = CSVFormat.RFC4180.builder().setCommentMarker('#').setHeader().setSkipHeaderRecord(true)
-			.get().parse(new StringReader(report.out())).getRecords();
+		List<CSVRecord> rows = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get()
+			.parse(new StringReader(report.out())).getRecords();
 		assertThat(rows).extracting(r -> r.get("email")).containsExactly("two\\u000Alines@example.org", "ok@example.org");
 		assertThat(rows.get(1).get("first_name")).isEqualTo("Ann, \"Jr\"");
 	}

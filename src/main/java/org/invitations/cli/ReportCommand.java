@@ -15,6 +15,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import org.invitations.report.ReportFormat;
+import org.invitations.report.ReportHeadline;
 import org.invitations.report.ReportOptions;
 import org.invitations.report.ReportQueries;
 import org.invitations.report.ReportRenderer;
@@ -107,6 +108,9 @@ class ReportCommand extends Subcommand implements Callable<Integer> {
 			throw notFound("no job execution " + executionId);
 		}
 		text.flush();
+		// CSV is a bare table; JSON and HTML state the invariant inside. Every export says it here too.
+		err().println((written.invariantHolds() ? "" : "WARNING: THE TOTALS DO NOT ADD UP: ") + ReportHeadline.of(written)
+				+ "; " + written.invariant());
 	}
 
 }

@@ -10,33 +10,32 @@ import org.apache.commons.csv.CSVPrinter;
 import org.invitations.report.ReportQueries.ReportRow;
 
 /**
- * A run's report rows as CSV for spreadsheets: RFC 4180, the columns of the JSON items, a few comment lines
- * ({@code #}) first with the run and its invariant. Values are escaped and formula-safe ({@link VisibleText}).
+ * A run's report rows as CSV for spreadsheets: RFC 4180, a header row and the columns of the JSON items, nothing
+ * else (the command states the run's invariant beside it). Values are escaped and formula-safe
+ * ({@link VisibleText}); the names come last so that scripts reading the earlier columns by position go on working.
  */
 final class CsvReport {
 
 	/** The columns, in the order of the JSON schema's item properties. */
-	static final String[] COLUMNS = { "item", "line", "email", "first_name", "last_name", "outcome", "reason", "detail",
-			"invitation_id", "kind" };
+	static final String[] COLUMNS = { "item", "line", "email", "outcome", "reason", "detail", "invitation_id", "kind",
+			"first_name", "last_name" };
 
 	private CsvReport() {
 	}
 
-	static long write(RunSummary summary, Iterator<ReportRow> rows, ReportOptions options, Writer out)
+	static long write(Iterator<ReportRow> rows, ReportOptions options, Writer out)
 			throws IOException {
 		if (options.byteOrderMark()) {
 			out.write('\uFEFF');
 		}
-		CSVPrinter csv = CSVFormat.RFC4180.builder().setCommentMarker('#').get().print(out);
-		csv.printComment(ReportHeadline.of(summary));
-		csv.printComment(summary.invariant());
+		CSVPrinter csv = CSVFormat.RFC4180.print(out);
 		csv.printRecord((Object[]) COLUMNS);
 		long written = 0;
 		while (rows.hasNext()) {
 			ReportRow row = rows.next();
-			csv.printRecord(row.item(), row.line(), VisibleText.cell(row.email()), VisibleText.cell(row.firstName()),
-					VisibleText.cell(row.lastName()), row.outcome(), row.reason(), VisibleText.cell(row.detail()),
-					row.invitationId(), row.kind());
+			csv.printRecord(row.item(), row.line(), VisibleText.cell(row.email()), row.outcome(), row.reason(),
+					VisibleText.cell(row.detail()), row.invitationId(), row.kind(), VisibleText.cell(row.firstName()),
+					VisibleText.cell(row.lastName()));
 			written++;
 		}
 		csv.flush();

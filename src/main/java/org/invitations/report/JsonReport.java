@@ -153,8 +153,6 @@ final class JsonReport {
 			json.writeNumberProperty("line", row.line());
 		}
 		nullable(json, "email", row.email());
-		nullable(json, "first_name", row.firstName());
-		nullable(json, "last_name", row.lastName());
 		json.writeStringProperty("outcome", row.outcome());
 		nullable(json, "reason", row.reason());
 		nullable(json, "detail", row.detail());
@@ -165,6 +163,8 @@ final class JsonReport {
 			json.writeNumberProperty("invitation_id", row.invitationId());
 		}
 		nullable(json, "kind", row.kind());
+		nullable(json, "first_name", row.firstName());
+		nullable(json, "last_name", row.lastName());
 		json.writeEndObject();
 	}
 

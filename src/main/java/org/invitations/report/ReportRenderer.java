@@ -74,7 +74,7 @@ public class ReportRenderer {
 		boolean rows = !summary.isExpiry();
 		ReportCursor.open(jdbc, cursor -> {
 			switch (format) {
-				case CSV -> CsvReport.write(summary, rows ? cursor.inInputOrder(instance, options.outcome())
+				case CSV -> CsvReport.write(rows ? cursor.inInputOrder(instance, options.outcome())
 						: java.util.Collections.emptyIterator(), options, out);
 				case JSON -> JsonReport.write(summary, rows ? cursor.inInputOrder(instance, options.outcome())
 						: java.util.Collections.emptyIterator(), out);
