@@ -46,6 +46,10 @@ class BenchCommand extends Subcommand implements Callable<Integer> {
 					+ " PostgreSQL in a temporary folder, deleted afterwards")
 	String database;
 
+	@Option(names = "--report-rows", paramLabel = "N", defaultValue = "0",
+			description = "instead: write N synthetic report rows and time the CSV, JSON and HTML exports of them")
+	long reportRows;
+
 	/** The system properties the benchmark sets, with their values before, put back when it ends. */
 	private final java.util.Map<String, String> before = new java.util.HashMap<>();
 
@@ -100,6 +104,9 @@ class BenchCommand extends Subcommand implements Callable<Integer> {
 	}
 
 	private int bench() throws Exception {
+		if (reportRows > 0) {
+			return bean(org.invitations.bench.ReportBench.class).run(reportRows, out()) ? 0 : InvitationsCommand.JOB_FAILED;
+		}
 		BenchSmtpSink sink = port == 0 ? BenchSmtpSink.start() : null;
 		int smtpPort = sink != null ? sink.port() : port;
 		// Read by Spring Boot when the context starts: the benchmark sends where it was told to.

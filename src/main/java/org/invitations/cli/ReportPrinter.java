@@ -9,10 +9,11 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.stream.Collectors;
 
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVPrinter;
-
+import org.invitations.report.ReportHeadline;
 import org.invitations.report.ReportQueries;
+import org.invitations.report.RunRecords;
+import org.invitations.report.RunSummary;
+import org.invitations.report.VisibleText;
 import org.invitations.report.ReportQueries.Execution;
 import org.invitations.report.ReportQueries.OutcomeCount;
 
@@ -44,7 +45,11 @@ class ReportPrinter {
 		if (execution.exitMessage() != null && !execution.exitMessage().isBlank() && !"COMPLETED".equals(execution.status())) {
 			out.println("  " + safe(execution.exitMessage().lines().findFirst().orElse("")));
 		}
-		List<OutcomeCount> counts = queries.summary(execution.instanceId());
+		totals(queries.summary(execution.instanceId()));
+		return true;
+	}
+
+	private void totals(List<OutcomeCount> counts) {
 		long total = 0;
 		for (OutcomeCount count : counts) {
 			total += count.count();
@@ -56,7 +61,41 @@ class ReportPrinter {
 			out.printf("  %-11s %8d  %s%n", count.outcome(), count.count(), reasons);
 		}
 		out.printf("  %-11s %8d%n", "TOTAL", total);
-		return true;
+	}
+
+	/** The report command's header: the summary, whether it adds up, who launched it, what to do next. */
+	void summary(RunSummary summary) {
+		Execution execution = summary.execution();
+		out.println(ReportHeadline.of(summary));
+		if (execution.exitMessage() != null && !execution.exitMessage().isBlank() && !"COMPLETED".equals(execution.status())) {
+			out.println("  " + safe(execution.exitMessage().lines().findFirst().orElse("")));
+		}
+		if (summary.isExpiry()) {
+			summary.outcomes().forEach(o -> o.reasons().forEach((spec, n) -> out.printf("  %-30s %10d%n", safe(spec), n)));
+		}
+		else {
+			totals(summary.outcomes());
+		}
+		notes(summary);
+		if (!summary.nextSteps().isEmpty()) {
+			out.println("What to do next:");
+			for (RunSummary.NextStep step : summary.nextSteps()) {
+				out.printf("  %s%s (%d): %s%n", step.outcome(), step.reason() == null ? "" : " " + step.reason(),
+						step.count(), step.advice());
+			}
+		}
+	}
+
+	/** The invariant (loudly when it fails), who launched the execution, and its notifications. */
+	void notes(RunSummary summary) {
+		out.println((summary.invariantHolds() ? "  " : "  WARNING: THE TOTALS DO NOT ADD UP: ") + summary.invariant());
+		if (summary.launchedBy() != null) {
+			out.println("  launched by " + safe(summary.launchedBy()));
+		}
+		for (RunRecords.Notification n : summary.notifications()) {
+			out.printf("  notification %s to %s: %s%s%n", n.channel().toLowerCase(java.util.Locale.ROOT), safe(n.target()),
+					n.status(), n.detail() == null ? "" : " (" + safe(n.detail()) + ")");
+		}
 	}
 
 	void executions(int limit) {
@@ -80,95 +119,20 @@ class ReportPrinter {
 
 	void items(long executionId, String outcome) {
 		out.println();
-		out.printf("%-7s %-40s %-10s %-20s %s%n", "LINE", "EMAIL", "OUTCOME", "REASON", "DETAIL");
+		out.printf("%-7s %-40s %-24s %-10s %-20s %s%n", "LINE", "EMAIL", "NAME", "OUTCOME", "REASON", "DETAIL");
 		long instance = queries.execution(executionId).instanceId();
-		queries.items(instance, outcome, row -> out.printf("%-7s %-40s %-10s %-20s %s%n",
-				row.line() != null ? row.line() : "#" + row.item(), safe(row.email()), row.outcome(),
-				row.reason() == null ? "" : row.reason(), safe(row.detail())));
+		queries.items(instance, outcome, row -> out.printf("%-7s %-40s %-24s %-10s %-20s %s%n",
+				row.line() != null ? row.line() : "#" + row.item(), safe(row.email()),
+				safe(((row.firstName() == null ? "" : row.firstName()) + " " + (row.lastName() == null ? "" : row.lastName()))
+					.strip()), row.outcome(), row.reason() == null ? "" : row.reason(), safe(row.detail())));
 	}
 
-	boolean csv(long executionId, String outcome) {
-		Execution execution = queries.execution(executionId);
-		if (execution == null) {
-			return false;
-		}
-		try {
-			CSVPrinter csv = CSVFormat.RFC4180.builder()
-				.setHeader("item", "line", "email", "outcome", "reason", "detail", "invitation_id", "kind")
-				.get()
-				.print(out);
-			queries.items(execution.instanceId(), outcome, row -> {
-				try {
-					csv.printRecord(row.item(), row.line(), cell(row.email()), row.outcome(), row.reason(),
-							cell(row.detail()), row.invitationId(), row.kind());
-				}
-				catch (IOException ex) {
-					throw new UncheckedIOException(ex);
-				}
-			});
-			csv.flush();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-		return true;
-	}
-
-	/** Input text is shown, never interpreted: no terminal control sequences, no hidden or reordered text. */
 	private static String safe(String text) {
-		return text == null ? "" : escaped(text);
+		return VisibleText.safe(text);
 	}
 
-	/**
-	 * Control and format characters (Unicode Cc and Cf: CR, LF, ESC, U+200B, U+202E, ...), line and paragraph
-	 * separators and unpaired surrogates as {@code \u202E} ({@code \U000E0001} beyond the BMP), and a backslash
-	 * as two, so that what is shown is unambiguous. Only values of rejected rows ever hold such characters.
-	 */
-	static String escaped(String text) {
-		int i = 0;
-		while (i < text.length() && !needsEscape(text.charAt(i))) {
-			i++;
-		}
-		if (i == text.length()) {
-			return text;
-		}
-		StringBuilder out = new StringBuilder(text.length() + 16).append(text, 0, i);
-		while (i < text.length()) {
-			int c = text.codePointAt(i);
-			i += Character.charCount(c);
-			if (c == '\\') {
-				out.append("\\\\");
-			}
-			else if (!isHidden(c)) {
-				out.appendCodePoint(c);
-			}
-			else if (c <= 0xFFFF) {
-				out.append(String.format("\\u%04X", c));
-			}
-			else {
-				out.append(String.format("\\U%08X", c));
-			}
-		}
-		return out.toString();
-	}
-
-	private static boolean needsEscape(char c) {
-		return c < ' ' || c == '\\' || (c >= 0x7F && (c < 0xA0 || c == 0xAD || c > 0x5FF));
-	}
-
-	private static boolean isHidden(int c) {
-		int type = Character.getType(c);
-		return type == Character.CONTROL || type == Character.FORMAT || type == Character.SURROGATE
-				|| type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR;
-	}
-
-	/** A spreadsheet must not read an imported value as a formula, nor show it with hidden characters. */
 	private static String cell(String text) {
-		text = text == null ? null : escaped(text);
-		if (text != null && !text.isEmpty() && "=+-@".indexOf(text.charAt(0)) >= 0) {
-			return "'" + text;
-		}
-		return text;
+		return VisibleText.cell(text);
 	}
 
 }

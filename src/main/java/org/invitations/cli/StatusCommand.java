@@ -30,6 +30,7 @@ class StatusCommand extends Subcommand implements Callable<Integer> {
 		if (!printer.summary(executionId)) {
 			throw notFound("no job execution " + executionId);
 		}
+		printer.notes(bean(org.invitations.report.RunSummaries.class).of(executionId));
 		printer.steps(executionId);
 		return 0;
 	}

@@ -13,6 +13,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 
 import org.invitations.job.ExecutionOwnership;
+import org.invitations.job.JobParameterNames;
 import org.invitations.launch.SpecLock;
 import org.invitations.spec.ExpirySpec;
 
@@ -78,7 +79,9 @@ public class ExpiryLauncher {
 				""", Long.class, ExpiryJobConfiguration.JOB_NAME, RUN);
 		JobParametersBuilder parameters = new JobParametersBuilder().addString(SPEC_NAME, spec.name())
 			.addLong(RUN, run)
-			.addLong(BATCH_SIZE, (long) spec.batchSize(), false);
+			.addLong(BATCH_SIZE, (long) spec.batchSize(), false)
+			// Not identifying: where the spec is, so the run's report and notifications can read it.
+			.addString(JobParameterNames.SPEC_PATH, spec.file().toAbsolutePath().toString(), false);
 		if (spec.purgeTokenHashesAfter() != null) {
 			parameters.addLong(PURGE_AFTER_SECONDS, spec.purgeTokenHashesAfter().toSeconds(), false);
 		}

@@ -118,18 +118,46 @@ public class ReportQueries {
 	/** Streams a run's report rows in input order, optionally of one outcome, without holding them all. */
 	@Transactional(readOnly = true)
 	public void items(long instanceId, String outcome, Consumer<ReportRow> consumer) {
-		streaming.query("""
-				SELECT item_number, source_line, email, outcome, reason, detail, invitation_id, kind
-				FROM job_report_item WHERE job_instance_id = ? AND (?::text IS NULL OR outcome = ?)
-				ORDER BY item_number
-				""", (RowCallbackHandler) rs -> consumer.accept(new ReportRow(rs.getLong(1),
-				(Long) rs.getObject(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
-				(Long) rs.getObject(7), rs.getString(8))), instanceId, outcome, outcome);
+		streaming.query(ROWS + """
+				WHERE r.job_instance_id = ? AND (?::text IS NULL OR r.outcome = ?)
+				ORDER BY r.item_number
+				""", (RowCallbackHandler) rs -> consumer.accept(row(rs)), instanceId, outcome, outcome);
+	}
+
+	/** The columns of a report row, each person's name as stored (a rejected row has none). */
+	static final String ROWS = """
+			SELECT r.item_number, r.source_line, r.email, r.outcome, r.reason, r.detail, r.invitation_id, r.kind,
+			       p.first_name, p.last_name
+			FROM job_report_item r LEFT JOIN person p ON p.id = r.person_id
+			""";
+
+	static ReportRow row(java.sql.ResultSet rs) throws java.sql.SQLException {
+		return new ReportRow(rs.getLong(1), (Long) rs.getObject(2), rs.getString(3), rs.getString(4), rs.getString(5),
+				rs.getString(6), (Long) rs.getObject(7), rs.getString(8), rs.getString(9), rs.getString(10));
+	}
+
+	/**
+	 * Input rows the run's select steps read and committed, over all its executions: each of them has exactly one
+	 * report row, written in the same transaction.
+	 */
+	public long rowsRead(long instanceId) {
+		Long read = jdbc.queryForObject("""
+				SELECT coalesce(sum(s.read_count), 0) FROM batch_step_execution s
+				JOIN batch_job_execution e ON e.job_execution_id = s.job_execution_id
+				WHERE e.job_instance_id = ? AND s.step_name = 'select'
+				""", Long.class, instanceId);
+		return read == null ? 0 : read;
 	}
 
 	/** One report row as shown to an admin. */
 	public record ReportRow(long item, Long line, String email, String outcome, String reason, String detail,
-			Long invitationId, String kind) {
+			Long invitationId, String kind, String firstName, String lastName) {
+
+		/** Whether an admin has something to look at: anything but sent (or would send). */
+		public boolean problem() {
+			return !outcome.equals("SENT") && !outcome.equals("WOULD_SEND");
+		}
+
 	}
 
 	private static Instant instant(Timestamp timestamp) {

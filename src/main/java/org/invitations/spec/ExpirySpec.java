@@ -10,6 +10,12 @@ import java.time.Duration;
  * @param name the job's name
  * @param batchSize invitations changed per statement and transaction
  * @param purgeTokenHashesAfter forget the token hashes of invitations closed longer than this, or {@code null}
+ * @param notifications who hears about a run when it ends
  */
-public record ExpirySpec(Path file, String name, int batchSize, Duration purgeTokenHashesAfter) {
+public record ExpirySpec(Path file, String name, int batchSize, Duration purgeTokenHashesAfter, Notify notifications) {
+
+	public ExpirySpec(Path file, String name, int batchSize, Duration purgeTokenHashesAfter) {
+		this(file, name, batchSize, purgeTokenHashesAfter, Notify.NONE);
+	}
+
 }

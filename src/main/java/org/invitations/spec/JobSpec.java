@@ -23,10 +23,13 @@ import java.time.Duration;
  * @param resend limits on resending this spec's invitations
  * @param throttle sending limits of this spec, on top of the mail configuration's
  * @param linkTokenParameter the name of the query parameter that carries the token in the link
+ * @param description free text shown in reports, or {@code null}
+ * @param notifications who hears about a run when it ends
  */
 public record JobSpec(Path file, String checksum, String name, SourceSpec source, Filters filters, String role,
 		Kind kind, String template, Duration tokenTtl, int chunkSize, URI linkBaseUrl, String from,
-		String organisation, Resend resend, Throttle throttle, String linkTokenParameter) {
+		String organisation, Resend resend, Throttle throttle, String linkTokenParameter,
+		String description, Notify notifications) {
 
 	/**
 	 * Sending limits, e.g. a provider's 14 messages per second and 2,000 per day.

@@ -45,7 +45,8 @@ class OutputStreamsIT {
 		assertNoLogLines(run.out());
 
 		for (String level : List.of("INFO", "DEBUG")) {
-			Output report = invitations("report", "1", "--format", "csv", "--logging.level.root=" + level);
+			Output report = invitations("report", "1", "--format", "csv", "--no-bom",
+					"--logging.level.root=" + level);
 			assertThat(report.exitCode()).as(report.err()).isZero();
 			assertThat(report.err()).contains("Embedded PostgreSQL on port");
 			List<CSVRecord> rows = CSVFormat.DEFAULT.builder().setHeader().get().parse(new StringReader(report.out()))
