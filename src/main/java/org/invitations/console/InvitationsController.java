@@ -1,0 +1,146 @@
+package org.invitations.console;
+
+import java.nio.file.Path;
+import java.security.Principal;
+import java.util.List;
+
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.ModelAttribute;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+import org.springframework.web.util.UriComponentsBuilder;
+
+import org.invitations.launch.BackgroundLaunches;
+import org.invitations.launch.RunHistory;
+import org.invitations.lifecycle.InvitationSearch;
+import org.invitations.resend.ResendFilter;
+import org.invitations.spec.SpecException;
+import org.invitations.spec.SpecLoader;
+
+/**
+ * The Invitations page: filter by status, spec, run, group and address; resend or cancel one or all that match,
+ * always after showing the exact number and asking to confirm it.
+ */
+@Controller
+@ConditionalOnWebApplication
+class InvitationsController {
+
+	private static final String VIEW = "invitations/invitations";
+
+	private final InvitationSearch search;
+
+	private final BackgroundLaunches launches;
+
+	private final RunHistory history;
+
+	private final int pageSize;
+
+	InvitationsController(InvitationSearch search, BackgroundLaunches launches, RunHistory history,
+			ConsoleProperties properties) {
+		this.search = search;
+		this.launches = launches;
+		this.history = history;
+		this.pageSize = properties.pageSize();
+	}
+
+	/** The filter as the page's form and links carry it. */
+	record FilterForm(String status, String spec, Long execution, String group, String email, Long invitation) {
+
+		InvitationSearch.Filter filter() {
+			return new InvitationSearch.Filter(status, spec, execution, group, email, invitation);
+		}
+
+		String query() {
+			return UriComponentsBuilder.newInstance()
+				.queryParamIfPresent("status", java.util.Optional.ofNullable(RunsController.blank(status)))
+				.queryParamIfPresent("spec", java.util.Optional.ofNullable(RunsController.blank(spec)))
+				.queryParamIfPresent("execution", java.util.Optional.ofNullable(execution))
+				.queryParamIfPresent("group", java.util.Optional.ofNullable(RunsController.blank(group)))
+				.queryParamIfPresent("email", java.util.Optional.ofNullable(RunsController.blank(email)))
+				.queryParamIfPresent("invitation", java.util.Optional.ofNullable(invitation))
+				.encode()
+				.build()
+				.toUriString();
+		}
+
+	}
+
+	@GetMapping("/invitations")
+	String invitations(@ModelAttribute("form") FilterForm form, @RequestParam(required = false) Long before,
+			Model model) {
+		model.addAttribute("statuses", InvitationSearch.STATUSES);
+		try {
+			InvitationSearch.Filter filter = form.filter();
+			List<InvitationSearch.Row> rows = search.page(filter, before, pageSize + 1);
+			model.addAttribute("rows", rows.subList(0, Math.min(pageSize, rows.size())));
+			model.addAttribute("next", rows.size() > pageSize ? rows.get(pageSize - 1).id() : null);
+			model.addAttribute("total", search.count(filter));
+			model.addAttribute("query", form.query());
+		}
+		catch (IllegalArgumentException ex) {
+			model.addAttribute("rows", List.of());
+			model.addAttribute("total", 0);
+			model.addAttribute("error", ex.getMessage());
+		}
+		return VIEW;
+	}
+
+	@GetMapping("/invitations/cancel")
+	String confirmCancel(@ModelAttribute("form") FilterForm form, Model model) {
+		model.addAttribute("count", search.countOpen(form.filter()));
+		model.addAttribute("action", "/invitations/cancel" + form.query());
+		model.addAttribute("what", form.invitation() != null ? "open invitation " + form.invitation()
+				: "open invitations that match");
+		model.addAttribute("back", "/invitations" + form.query());
+		return "invitations/confirm-cancel";
+	}
+
+	@PostMapping("/invitations/cancel")
+	String cancel(@ModelAttribute("form") FilterForm form, @RequestParam long expected, @RequestParam String reason,
+			Principal principal, RedirectAttributes redirect) {
+		try {
+			int cancelled = search.cancel(form.filter(), expected, Actors.of(principal), reason);
+			redirect.addFlashAttribute("message", cancelled + " invitation" + (cancelled == 1 ? "" : "s") + " cancelled");
+		}
+		catch (IllegalStateException ex) {
+			redirect.addFlashAttribute("error", ex.getMessage());
+		}
+		return "redirect:/invitations" + form.query();
+	}
+
+	/**
+	 * Resends one invitation or those that match, through their spec's resend run: a dry run first, whose page says
+	 * how many would be sent and offers "Send N invitations".
+	 */
+	@PostMapping("/invitations/resend")
+	String resend(@ModelAttribute("form") FilterForm form, Principal principal, RedirectAttributes redirect)
+			throws Exception {
+		try {
+			List<String> specs = search.specs(form.filter());
+			if (specs.size() != 1) {
+				throw new IllegalArgumentException(specs.isEmpty() ? "no invitation matches"
+						: "the matching invitations are of " + specs.size() + " specs: choose one spec to resend");
+			}
+			RunHistory.LastExecution last = history.last(specs.get(0), false);
+			String specPath = last == null ? null : last.parameters().get(org.invitations.job.JobParameterNames.SPEC_PATH);
+			if (specPath == null) {
+				throw new IllegalArgumentException("no run of spec '" + specs.get(0) + "' names its spec file");
+			}
+			String status = RunsController.blank(form.status());
+			ResendFilter filter = new ResendFilter(RunsController.blank(form.email()), form.invitation(),
+					form.execution(), RunsController.blank(form.group()),
+					status == null || status.equalsIgnoreCase("open") ? null : status);
+			long dryRun = launches.resend(new SpecLoader().load(Path.of(specPath)), filter, true, Actors.of(principal));
+			return "redirect:/runs/" + dryRun;
+		}
+		catch (IllegalArgumentException | IllegalStateException | SpecException ex) {
+			redirect.addFlashAttribute("error", "resend: " + ex.getMessage());
+			return "redirect:/invitations" + form.query();
+		}
+	}
+
+}
