@@ -1,6 +1,5 @@
 package org.invitations.console;
 
-import java.nio.file.Path;
 import java.security.Principal;
 import java.util.List;
 
@@ -14,12 +13,8 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import org.springframework.web.util.UriComponentsBuilder;
 
-import org.invitations.launch.BackgroundLaunches;
-import org.invitations.launch.RunHistory;
 import org.invitations.lifecycle.InvitationSearch;
-import org.invitations.resend.ResendFilter;
 import org.invitations.spec.SpecException;
-import org.invitations.spec.SpecLoader;
 
 /**
  * The Invitations page: filter by status, spec, run, group and address; resend or cancel one or all that match,
@@ -33,17 +28,13 @@ class InvitationsController {
 
 	private final InvitationSearch search;
 
-	private final BackgroundLaunches launches;
-
-	private final RunHistory history;
+	private final ResendPlanner resends;
 
 	private final int pageSize;
 
-	InvitationsController(InvitationSearch search, BackgroundLaunches launches, RunHistory history,
-			ConsoleProperties properties) {
+	InvitationsController(InvitationSearch search, ResendPlanner resends, ConsoleProperties properties) {
 		this.search = search;
-		this.launches = launches;
-		this.history = history;
+		this.resends = resends;
 		this.pageSize = properties.pageSize();
 	}
 
@@ -120,21 +111,7 @@ class InvitationsController {
 	String resend(@ModelAttribute("form") FilterForm form, Principal principal, RedirectAttributes redirect)
 			throws Exception {
 		try {
-			List<String> specs = search.specs(form.filter());
-			if (specs.size() != 1) {
-				throw new IllegalArgumentException(specs.isEmpty() ? "no invitation matches"
-						: "the matching invitations are of " + specs.size() + " specs: choose one spec to resend");
-			}
-			RunHistory.LastExecution last = history.last(specs.get(0), false);
-			String specPath = last == null ? null : last.parameters().get(org.invitations.job.JobParameterNames.SPEC_PATH);
-			if (specPath == null) {
-				throw new IllegalArgumentException("no run of spec '" + specs.get(0) + "' names its spec file");
-			}
-			String status = RunsController.blank(form.status());
-			ResendFilter filter = new ResendFilter(RunsController.blank(form.email()), form.invitation(),
-					form.execution(), RunsController.blank(form.group()),
-					status == null || status.equalsIgnoreCase("open") ? null : status);
-			long dryRun = launches.resend(new SpecLoader().load(Path.of(specPath)), filter, true, Actors.of(principal));
+			long dryRun = resends.dryRun(form.filter(), Actors.of(principal));
 			return "redirect:/runs/" + dryRun;
 		}
 		catch (IllegalArgumentException | IllegalStateException | SpecException ex) {
