@@ -26,6 +26,9 @@ class InvitationsController {
 
 	private static final String VIEW = "invitations/invitations";
 
+	/** The list counts its matches up to here; the confirmation of a bulk action counts them all. */
+	private static final long COUNT_CAP = 10_000;
+
 	private final InvitationSearch search;
 
 	private final ResendPlanner resends;
@@ -69,12 +72,15 @@ class InvitationsController {
 			List<InvitationSearch.Row> rows = search.page(filter, before, pageSize + 1);
 			model.addAttribute("rows", rows.subList(0, Math.min(pageSize, rows.size())));
 			model.addAttribute("next", rows.size() > pageSize ? rows.get(pageSize - 1).id() : null);
-			model.addAttribute("total", search.count(filter));
+			long total = search.countUpTo(filter, COUNT_CAP);
+			model.addAttribute("total", total > COUNT_CAP ? "more than " + String.format("%,d", COUNT_CAP) : total);
+			model.addAttribute("any", total > 0);
 			model.addAttribute("query", form.query());
 		}
 		catch (IllegalArgumentException ex) {
 			model.addAttribute("rows", List.of());
 			model.addAttribute("total", 0);
+			model.addAttribute("any", false);
 			model.addAttribute("error", ex.getMessage());
 		}
 		return VIEW;

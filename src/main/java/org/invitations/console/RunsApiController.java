@@ -103,7 +103,7 @@ class RunsApiController {
 		if (row == null) {
 			return ResponseEntity.status(HttpStatus.NOT_FOUND).body(new Problem("no job execution " + id));
 		}
-		return ResponseEntity.ok(new RunTotals(Run.of(row), reports.summary(row.instanceId()),
+		return ResponseEntity.ok(new RunTotals(Run.of(row), listing.totals(row.instanceId()),
 				row.dryRun() ? confirmation.wouldSend(id) : -1));
 	}
 

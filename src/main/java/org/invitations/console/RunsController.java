@@ -66,7 +66,7 @@ class RunsController {
 		List<ReportQueries.ReportRow> items = listing.items(run.instanceId(), outcomeFilter, reasonFilter, emailFilter,
 				after, pageSize + 1);
 		model.addAttribute("run", run);
-		model.addAttribute("summary", reports.summary(run.instanceId()));
+		model.addAttribute("summary", listing.totals(run.instanceId()));
 		model.addAttribute("steps", reports.steps(id));
 		model.addAttribute("events", events.ofRun(id));
 		model.addAttribute("items", items.subList(0, Math.min(pageSize, items.size())));

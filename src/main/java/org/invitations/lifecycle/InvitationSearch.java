@@ -128,6 +128,18 @@ public class InvitationSearch {
 		return jdbc.queryForObject("SELECT count(*) FROM invitation i " + where, Long.class, args.toArray());
 	}
 
+	/**
+	 * How many match, counting no further than {@code cap}: a list page says "more than 10,000" rather than count a
+	 * million rows on every view. The confirmation of a bulk action counts exactly.
+	 */
+	public long countUpTo(Filter filter, long cap) {
+		List<Object> args = new ArrayList<>();
+		String where = filter.where(args);
+		args.add(cap + 1);
+		return jdbc.queryForObject("SELECT count(*) FROM (SELECT 1 FROM invitation i " + where + " LIMIT ?) capped",
+				Long.class, args.toArray());
+	}
+
 	/** How many of the matching invitations are open, so a cancel of them can show the exact number first. */
 	public long countOpen(Filter filter) {
 		List<Object> args = new ArrayList<>();

@@ -22,10 +22,61 @@ import org.invitations.job.JobParameterNames;
 @Repository
 public class RunListing {
 
+	/** Runs whose totals are kept; the least recently viewed go first. */
+	private static final int CACHED_RUNS = 2_000;
+
 	private final JdbcTemplate jdbc;
 
-	public RunListing(JdbcTemplate jdbc) {
+	private final ReportQueries reports;
+
+	/**
+	 * Totals of runs none of whose executions is running, by job instance, with the state of its executions they
+	 * were counted at: a run's report rows change only while one of its executions runs, or when it is abandoned,
+	 * which changes that state. So a run of a million rows is counted once, not on every view.
+	 */
+	private final Map<Long, Counted> counted = java.util.Collections.synchronizedMap(
+			new LinkedHashMap<>(16, 0.75f, true) {
+				@Override
+				protected boolean removeEldestEntry(Map.Entry<Long, Counted> eldest) {
+					return size() > CACHED_RUNS;
+				}
+			});
+
+	private record Counted(String version, List<ReportQueries.OutcomeCount> totals) {
+	}
+
+	public RunListing(JdbcTemplate jdbc, ReportQueries reports) {
 		this.jdbc = jdbc;
+		this.reports = reports;
+	}
+
+	/** A run's totals by outcome and reason, as {@link ReportQueries#summary}, counted once when it has ended. */
+	public List<ReportQueries.OutcomeCount> totals(long instanceId) {
+		return totals(instanceId, versions(List.of(instanceId)).get(instanceId));
+	}
+
+	private List<ReportQueries.OutcomeCount> totals(long instanceId, String version) {
+		Counted cached = counted.get(instanceId);
+		if (cached != null && cached.version().equals(version)) {
+			return cached.totals();
+		}
+		List<ReportQueries.OutcomeCount> totals = reports.summary(instanceId);
+		if (version != null && !version.matches("(?s).*:(STARTING|STARTED|STOPPING|UNKNOWN):.*")) {
+			counted.put(instanceId, new Counted(version, totals));
+		}
+		return totals;
+	}
+
+	/** The state of each run's executions: ids, statuses, end and update times. */
+	private Map<Long, String> versions(java.util.Collection<Long> instances) {
+		Map<Long, String> versions = new HashMap<>();
+		jdbc.query("""
+				SELECT job_instance_id, string_agg(job_execution_id || ':' || status || ':' || coalesce(end_time::text, '')
+				       || ':' || coalesce(last_updated::text, ''), ',' ORDER BY job_execution_id)
+				FROM batch_job_execution WHERE job_instance_id = ANY(?) GROUP BY 1
+				""", (RowCallbackHandler) rs -> versions.put(rs.getLong(1), rs.getString(2) + ","),
+				(Object) instances.toArray(Long[]::new));
+		return versions;
 	}
 
 	/**
@@ -106,15 +157,12 @@ public class RunListing {
 				WHERE job_execution_id = ANY(?)
 				""", (RowCallbackHandler) rs -> byId.get(rs.getLong(1)).parameters().put(rs.getString(2), rs.getString(3)),
 				(Object) byId.keySet().toArray(Long[]::new));
-		jdbc.query("""
-				SELECT job_instance_id, outcome, count(*) FROM job_report_item WHERE job_instance_id = ANY(?)
-				GROUP BY 1, 2 ORDER BY 1, 2
-				""", (RowCallbackHandler) rs -> {
-			String outcome = rs.getString(2);
-			long count = rs.getLong(3);
-			byInstance.get(rs.getLong(1)).forEach(row -> row.outcomes().put(outcome, count));
-		},
-				(Object) byInstance.keySet().toArray(Long[]::new));
+		Map<Long, String> versions = versions(byInstance.keySet());
+		byInstance.forEach((instance, runs) -> {
+			for (ReportQueries.OutcomeCount count : totals(instance, versions.get(instance))) {
+				runs.forEach(row -> row.outcomes().put(count.outcome(), count.count()));
+			}
+		});
 		return rows.stream().map(row -> new RunRow(row.id(), row.instanceId(), row.job(), row.status(), row.start(),
 				row.end(), row.parameters(), row.outcomes(), row.total() - row.outcomes().getOrDefault("QUEUED", 0L),
 				parseLong(row.parameters().get(JobParameterNames.SOURCE_ITEMS)))).toList();
