@@ -38,8 +38,6 @@ class RunsApiController {
 
 	private final RunListing listing;
 
-	private final ReportQueries reports;
-
 	private final SpecCatalog catalog;
 
 	private final BackgroundLaunches launches;
@@ -50,11 +48,10 @@ class RunsApiController {
 
 	private final ResendPlanner resends;
 
-	RunsApiController(RunListing listing, ReportQueries reports, SpecCatalog catalog, BackgroundLaunches launches,
+	RunsApiController(RunListing listing, SpecCatalog catalog, BackgroundLaunches launches,
 			DryRunConfirmation confirmation, InvitationAdmin admin, ResendPlanner resends) {
 		this.resends = resends;
 		this.listing = listing;
-		this.reports = reports;
 		this.catalog = catalog;
 		this.launches = launches;
 		this.confirmation = confirmation;
