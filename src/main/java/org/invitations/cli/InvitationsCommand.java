@@ -16,7 +16,7 @@ import org.invitations.spec.SpecException;
 		description = "Sends login invitations in bulk from job specs, restartably, with a per-person report.",
 		subcommands = { RunCommand.class, StatusCommand.class, ReportCommand.class, ListCommand.class, HistoryCommand.class,
 				ResendCommand.class, CancelCommand.class, ExpireCommand.class, StopCommand.class, RedeemCommand.class,
-				RolesCommand.class, BenchCommand.class,
+				RolesCommand.class, BenchCommand.class, ServeCommand.class, UsersCommand.class,
 				CommandLine.HelpCommand.class },
 		exitCodeListHeading = "%nExit codes:%n",
 		exitCodeList = { "0:success", "1:the job failed (run the same spec again to restart it)",

@@ -1,0 +1,90 @@
+package org.invitations.console;
+
+import java.time.Clock;
+
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.authentication.AuthenticationProvider;
+import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.userdetails.User;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.core.userdetails.UsernameNotFoundException;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.HttpStatusEntryPoint;
+import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
+import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
+
+import org.invitations.user.ConsoleUsers;
+
+/**
+ * Who may do what in {@code serve}. The API (under {@code /api/}) is stateless and takes API keys; the pages take
+ * a form sign-in with a session. Viewers read; operators also launch, resend, cancel and stop; admins also manage
+ * users. CSRF protection stays on for every page form.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnWebApplication
+class ConsoleSecurity {
+
+	/** No inline script or style anywhere: the pages load their one stylesheet and script from the server. */
+	static final String CONTENT_SECURITY_POLICY = "default-src 'self'; object-src 'none'; base-uri 'none';"
+			+ " frame-ancestors 'none'; form-action 'self'";
+
+	@Bean
+	@Order(1)
+	SecurityFilterChain api(HttpSecurity http, ConsoleUsers users) throws Exception {
+		http.securityMatcher("/api/**")
+			.authorizeHttpRequests(requests -> requests.requestMatchers(HttpMethod.GET, "/api/**")
+				.hasRole("VIEWER")
+				// The host application's set-password page relays a person's own use of their link.
+				.requestMatchers(HttpMethod.POST, "/api/v1/tokens/**")
+				.hasRole("VIEWER")
+				.anyRequest()
+				.hasRole("OPERATOR"))
+			.addFilterBefore(new ApiKeyFilter(users), UsernamePasswordAuthenticationFilter.class)
+			.sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+			// No cookies are read here, so there is no cross-site request to forge.
+			.csrf(csrf -> csrf.disable())
+			.exceptionHandling(errors -> errors.authenticationEntryPoint(new HttpStatusEntryPoint(HttpStatus.UNAUTHORIZED)))
+			.headers(headers -> headers.contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY)));
+		return http.build();
+	}
+
+	@Bean
+	@Order(2)
+	SecurityFilterChain console(HttpSecurity http) throws Exception {
+		http.authorizeHttpRequests(requests -> requests.requestMatchers("/login", "/css/**", "/js/**", "/error")
+			.permitAll()
+			.requestMatchers(HttpMethod.GET, "/**")
+			.hasRole("VIEWER")
+			.requestMatchers("/users/**")
+			.hasRole("ADMIN")
+			.anyRequest()
+			.hasRole("OPERATOR"))
+			.formLogin(form -> form.loginPage("/login").defaultSuccessUrl("/runs", false))
+			.logout(logout -> logout.logoutSuccessUrl("/login?signedOut"))
+			.headers(headers -> headers.contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
+				.referrerPolicy(referrer -> referrer.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.SAME_ORIGIN)));
+		return http.build();
+	}
+
+	/** The stored users, checked by the delegating encoder; one bean, so Spring Security uses no other. */
+	@Bean
+	AuthenticationProvider consoleAuthentication(ConsoleUsers users) {
+		UserDetailsService details = name -> users.find(name)
+			.map(user -> User.withUsername(user.name())
+				.password(user.passwordHash())
+				.authorities(user.role().authorities().toArray(String[]::new))
+				.build())
+			.orElseThrow(() -> new UsernameNotFoundException("no console user"));
+		DaoAuthenticationProvider dao = new DaoAuthenticationProvider(details);
+		dao.setPasswordEncoder(users.encoder());
+		return new ThrottledAuthenticationProvider(dao, new LoginThrottle(Clock.systemUTC()));
+	}
+
+}

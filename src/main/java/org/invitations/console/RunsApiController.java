@@ -1,0 +1,161 @@
+package org.invitations.console;
+
+import java.security.Principal;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import org.invitations.launch.BackgroundLaunches;
+import org.invitations.launch.DryRunConfirmation;
+import org.invitations.lifecycle.InvitationAdmin;
+import org.invitations.lifecycle.InvitationSearch;
+import org.invitations.report.ReportQueries;
+import org.invitations.report.RunListing;
+import org.invitations.spec.SpecException;
+
+/**
+ * Runs over HTTP: list them, read one's totals, launch a spec (a dry run, then the send it showed), cancel an
+ * invitation. The same classes as the console's pages and the command line do the work.
+ */
+@RestController
+@RequestMapping("/api/v1")
+@ConditionalOnWebApplication
+class RunsApiController {
+
+	private static final int MAX_LIMIT = 500;
+
+	private final RunListing listing;
+
+	private final SpecCatalog catalog;
+
+	private final BackgroundLaunches launches;
+
+	private final DryRunConfirmation confirmation;
+
+	private final InvitationAdmin admin;
+
+	private final ResendPlanner resends;
+
+	RunsApiController(RunListing listing, SpecCatalog catalog, BackgroundLaunches launches,
+			DryRunConfirmation confirmation, InvitationAdmin admin, ResendPlanner resends) {
+		this.resends = resends;
+		this.listing = listing;
+		this.catalog = catalog;
+		this.launches = launches;
+		this.confirmation = confirmation;
+		this.admin = admin;
+	}
+
+	/** One run as the API lists it. */
+	record Run(long execution, String job, String spec, boolean dryRun, boolean resend, String status, Instant start,
+			Instant end, long done, long items, Map<String, Long> outcomes) {
+
+		static Run of(RunListing.RunRow row) {
+			return new Run(row.id(), row.job(), row.specName(), row.dryRun(), row.resend(), row.status(), row.start(),
+					row.end(), row.done(), row.items(), row.outcomes());
+		}
+
+	}
+
+	/** A run with its totals by outcome and reason; {@code wouldSend} is a finished dry run's number, else -1. */
+	record RunTotals(Run run, List<ReportQueries.OutcomeCount> totals, long wouldSend) {
+	}
+
+	record Launched(long execution) {
+	}
+
+	record SendRequest(long expected) {
+	}
+
+	record CancelRequest(String reason) {
+	}
+
+	record Cancelled(int cancelled) {
+	}
+
+	record Problem(String error) {
+	}
+
+	/** Newest first; the next page is {@code ?before=} the last execution's id. */
+	@GetMapping("/runs")
+	List<Run> runs(@RequestParam(required = false) Long before, @RequestParam(defaultValue = "50") int limit) {
+		return listing.page(before, Math.max(1, Math.min(limit, MAX_LIMIT))).stream().map(Run::of).toList();
+	}
+
+	@GetMapping("/runs/{id}")
+	ResponseEntity<?> run(@PathVariable long id) {
+		RunListing.RunRow row = listing.one(id);
+		if (row == null) {
+			return ResponseEntity.status(HttpStatus.NOT_FOUND).body(new Problem("no job execution " + id));
+		}
+		return ResponseEntity.ok(new RunTotals(Run.of(row), listing.totals(row.instanceId()),
+				row.dryRun() ? confirmation.wouldSend(id) : -1));
+	}
+
+	/** Starts a dry run of a spec of the jobs folder; read its totals, then confirm with {@code /runs/{id}/send}. */
+	@PostMapping("/specs/{file}/dry-run")
+	ResponseEntity<?> dryRun(@PathVariable String file, Principal principal) throws Exception {
+		SpecCatalog.Entry entry = catalog.find(file).orElse(null);
+		if (entry == null || entry.spec() == null) {
+			return ResponseEntity.status(entry == null ? HttpStatus.NOT_FOUND : HttpStatus.BAD_REQUEST)
+				.body(new Problem(entry == null ? "no spec " + file
+						: entry.error() != null ? entry.error() : file + " is an expiry spec"));
+		}
+		return ResponseEntity.accepted().body(new Launched(launches.run(entry.spec(), true, Actors.of(principal))));
+	}
+
+	/** Sends what a finished dry run showed; 409 when its number or the selection changed since. */
+	@PostMapping("/runs/{id}/send")
+	ResponseEntity<Launched> send(@PathVariable long id, @RequestBody SendRequest request, Principal principal)
+			throws Exception {
+		DryRunConfirmation.Confirmed confirmed = confirmation.check(id, request.expected());
+		String actor = Actors.of(principal);
+		long execution = confirmed.filter() == null ? launches.run(confirmed.spec(), false, actor)
+				: launches.resend(confirmed.spec(), confirmed.filter(), false, actor);
+		return ResponseEntity.accepted().body(new Launched(execution));
+	}
+
+	@PostMapping("/invitations/{id}/cancel")
+	ResponseEntity<?> cancel(@PathVariable long id, @RequestBody CancelRequest request, Principal principal) {
+		if (!admin.exists(id)) {
+			return ResponseEntity.status(HttpStatus.NOT_FOUND).body(new Problem("no invitation " + id));
+		}
+		if (request.reason() == null || request.reason().isBlank()) {
+			return ResponseEntity.badRequest().body(new Problem("a reason is required"));
+		}
+		return ResponseEntity.ok(new Cancelled(admin.cancel(id, null, Actors.of(principal), request.reason())));
+	}
+
+	/** Starts the dry run of resending one invitation; confirm it with {@code /runs/{dry run}/send}. */
+	@PostMapping("/invitations/{id}/resend")
+	ResponseEntity<?> resend(@PathVariable long id, Principal principal) throws Exception {
+		if (!admin.exists(id)) {
+			return ResponseEntity.status(HttpStatus.NOT_FOUND).body(new Problem("no invitation " + id));
+		}
+		InvitationSearch.Filter one = new InvitationSearch.Filter(null, null, null, null, null, id);
+		return ResponseEntity.accepted().body(new Launched(resends.dryRun(one, Actors.of(principal))));
+	}
+
+	@ExceptionHandler(IllegalStateException.class)
+	ResponseEntity<Problem> conflict(IllegalStateException ex) {
+		return ResponseEntity.status(HttpStatus.CONFLICT).body(new Problem(ex.getMessage()));
+	}
+
+	@ExceptionHandler({ SpecException.class, IllegalArgumentException.class })
+	ResponseEntity<Problem> badRequest(RuntimeException ex) {
+		return ResponseEntity.badRequest().body(new Problem(ex.getMessage()));
+	}
+
+}

@@ -1,0 +1,5 @@
+/**
+ * The admin console and the HTTP API of {@code serve}: security, pages and JSON endpoints. Pages and endpoints
+ * read and act through the same feature classes as the command line; none has SQL of its own.
+ */
+package org.invitations.console;

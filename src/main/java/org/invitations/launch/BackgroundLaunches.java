@@ -1,0 +1,130 @@
+package org.invitations.launch;
+
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Service;
+
+import org.invitations.resend.ResendFilter;
+import org.invitations.spec.JobSpec;
+
+/**
+ * Runs that a long-running process (the console, the API) starts and does not wait for: each runs on a thread
+ * of its own through {@link InvitationLauncher}, with the same spec lock, restart and crash recovery as
+ * {@code run}. The caller gets the new execution's id as soon as the job repository has it.
+ */
+@Service
+public class BackgroundLaunches implements DisposableBean {
+
+	private static final Logger log = LoggerFactory.getLogger(BackgroundLaunches.class);
+
+	/** Checking the input and taking the lock come first; a launch that has no execution by then is stuck. */
+	private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+
+	private final InvitationLauncher launcher;
+
+	private final RunHistory history;
+
+	private final ExecutionEvents events;
+
+	private volatile ExecutorService executor;
+
+	public BackgroundLaunches(InvitationLauncher launcher, RunHistory history, ExecutionEvents events) {
+		this.launcher = launcher;
+		this.history = history;
+		this.events = events;
+	}
+
+	/** What a launch does once it is on its own thread. */
+	@FunctionalInterface
+	private interface Launch {
+
+		org.springframework.batch.core.job.JobExecution call() throws Exception;
+
+	}
+
+	/**
+	 * Starts (or restarts, as {@code run} does) a run of the spec and records who did.
+	 * @return the execution's id
+	 * @throws org.invitations.spec.SpecException when the spec, its input or its unfinished run refuses it
+	 */
+	public long run(JobSpec spec, boolean dryRun, String actor) throws Exception {
+		return start(spec, dryRun, () -> launcher.run(spec, dryRun, false), "LAUNCHED", actor,
+				dryRun ? "dry run" : "run");
+	}
+
+	/** Starts a resend run of the spec's invitations that match the filter, and records who did. */
+	public long resend(JobSpec spec, ResendFilter filter, boolean dryRun, String actor) throws Exception {
+		return start(spec, dryRun, () -> launcher.resend(spec, filter, dryRun), "RESEND_LAUNCHED", actor,
+				(dryRun ? "dry run of " : "") + filter.describe());
+	}
+
+	private long start(JobSpec spec, boolean dryRun, Launch launch, String type, String actor, String detail)
+			throws Exception {
+		RunHistory.LastExecution before = history.last(spec.name(), dryRun);
+		long previous = before == null ? 0 : before.executionId();
+		Future<?> running = executor().submit(() -> {
+			try {
+				return launch.call();
+			}
+			catch (Exception ex) {
+				log.warn("Run of '{}' launched by {} ended: {}", spec.name(), actor, ex.getMessage());
+				throw ex;
+			}
+		});
+		long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+		while (System.nanoTime() < deadline) {
+			RunHistory.LastExecution last = history.last(spec.name(), dryRun);
+			if (last != null && last.executionId() > previous) {
+				events.record(last.executionId(), type, actor, detail);
+				return last.executionId();
+			}
+			if (running.isDone()) {
+				try {
+					running.get();
+				}
+				catch (ExecutionException ex) {
+					throw ex.getCause() instanceof Exception cause ? cause : ex;
+				}
+				// Restarted an existing execution: Spring Batch gave it a new execution id, seen above unless it
+				// finished in between.
+				last = history.last(spec.name(), dryRun);
+				if (last != null && last.executionId() > previous) {
+					events.record(last.executionId(), type, actor, detail);
+					return last.executionId();
+				}
+				throw new IllegalStateException("the run of '" + spec.name() + "' ended without an execution");
+			}
+			Thread.sleep(25);
+		}
+		throw new IllegalStateException("the run of '" + spec.name() + "' did not start within "
+				+ START_TIMEOUT.toSeconds() + "s");
+	}
+
+	private ExecutorService executor() {
+		if (executor == null) {
+			synchronized (this) {
+				if (executor == null) {
+					java.util.concurrent.atomic.AtomicInteger threads = new java.util.concurrent.atomic.AtomicInteger();
+					executor = Executors.newCachedThreadPool(task -> new Thread(task, "run-" + threads.incrementAndGet()));
+				}
+			}
+		}
+		return executor;
+	}
+
+	@Override
+	public void destroy() {
+		if (executor != null) {
+			executor.shutdown();
+		}
+	}
+
+}

@@ -1,0 +1,186 @@
+package org.invitations.lifecycle;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Invitations by any combination of status, spec, run, group and address, newest first by key; how many match;
+ * and cancelling exactly the ones counted. For the console's Invitations page and the API.
+ */
+@Repository
+public class InvitationSearch {
+
+	/** What the status filter accepts besides a stored status. */
+	public static final List<String> STATUSES = List.of("pending", "open", "QUEUED", "SENDING", "SENT", "DEFERRED",
+			"FAILED", "ACCEPTED", "EXPIRED", "CANCELLED", "SKIPPED");
+
+	private final JdbcTemplate jdbc;
+
+	private final InvitationAdmin admin;
+
+	public InvitationSearch(JdbcTemplate jdbc, InvitationAdmin admin) {
+		this.jdbc = jdbc;
+		this.admin = admin;
+	}
+
+	/**
+	 * Which invitations; each part may be {@code null}.
+	 *
+	 * @param status {@code pending} (sent, unexpired, not accepted), {@code open} (not yet closed), or a status
+	 * @param execution the invitations made by that execution's run
+	 * @param email the start of the address
+	 * @param invitation one invitation
+	 */
+	public record Filter(String status, String spec, Long execution, String group, String email, Long invitation) {
+
+		public Filter {
+			status = blank(status);
+			spec = blank(spec);
+			group = blank(group);
+			email = blank(email);
+			if (status != null && STATUSES.stream().noneMatch(status::equalsIgnoreCase)) {
+				throw new IllegalArgumentException("status '" + status + "' is not one of " + String.join(", ", STATUSES));
+			}
+		}
+
+		public boolean isEmpty() {
+			return status == null && spec == null && execution == null && group == null && email == null
+					&& invitation == null;
+		}
+
+		private String where(List<Object> args) {
+			StringBuilder where = new StringBuilder("WHERE true");
+			if (status != null) {
+				switch (status.toLowerCase(Locale.ROOT)) {
+					case "pending" -> where.append(" AND i.status = 'SENT' AND i.expires_at > now()");
+					case "open" -> where.append(" AND i.status IN " + InvitationAdmin.OPEN);
+					default -> {
+						where.append(" AND i.status = ?");
+						args.add(status.toUpperCase(Locale.ROOT));
+					}
+				}
+			}
+			if (spec != null) {
+				where.append(" AND i.spec_name = ?");
+				args.add(spec);
+			}
+			if (execution != null) {
+				where.append(" AND i.job_instance_id = (SELECT job_instance_id FROM batch_job_execution"
+						+ " WHERE job_execution_id = ?)");
+				args.add(execution);
+			}
+			if (group != null) {
+				where.append(" AND i.person_id IN (SELECT m.person_id FROM group_member m JOIN person_group g"
+						+ " ON g.id = m.group_id WHERE g.name = ?)");
+				args.add(group);
+			}
+			if (invitation != null) {
+				where.append(" AND i.id = ?");
+				args.add(invitation);
+			}
+			if (email != null) {
+				where.append(" AND i.person_id IN (SELECT id FROM person WHERE email_normalized LIKE ?)");
+				args.add(email.strip().toLowerCase(Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%")
+					.replace("_", "\\_") + "%");
+			}
+			return where.toString();
+		}
+
+		private static String blank(String text) {
+			return text == null || text.isBlank() ? null : text.strip();
+		}
+
+	}
+
+	/** One listed invitation with its person. */
+	public record Row(long id, long personId, String email, String kind, String status, String spec, String role,
+			int attempts, Instant sentAt, Instant expiresAt, long instanceId) {
+	}
+
+	/** Matching invitations with an id below {@code before} (all when null), newest first, at most {@code limit}. */
+	public List<Row> page(Filter filter, Long before, int limit) {
+		List<Object> args = new ArrayList<>();
+		String where = filter.where(args);
+		if (before != null) {
+			where += " AND i.id < ?";
+			args.add(before);
+		}
+		args.add(limit);
+		return jdbc.query("""
+				SELECT i.id, i.person_id, i.email, i.kind, i.status, i.spec_name, r.name, i.attempt_count, i.sent_at,
+				       i.expires_at, i.job_instance_id
+				FROM invitation i LEFT JOIN role r ON r.id = i.role_id
+				""" + where + " ORDER BY i.id DESC LIMIT ?", (rs, n) -> new Row(rs.getLong(1), rs.getLong(2),
+				rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getInt(8),
+				instant(rs.getTimestamp(9)), instant(rs.getTimestamp(10)), rs.getLong(11)), args.toArray());
+	}
+
+	public long count(Filter filter) {
+		List<Object> args = new ArrayList<>();
+		String where = filter.where(args);
+		return jdbc.queryForObject("SELECT count(*) FROM invitation i " + where, Long.class, args.toArray());
+	}
+
+	/**
+	 * How many match, counting no further than {@code cap}: a list page says "more than 10,000" rather than count a
+	 * million rows on every view. The confirmation of a bulk action counts exactly.
+	 */
+	public long countUpTo(Filter filter, long cap) {
+		List<Object> args = new ArrayList<>();
+		String where = filter.where(args);
+		args.add(cap + 1);
+		return jdbc.queryForObject("SELECT count(*) FROM (SELECT 1 FROM invitation i " + where + " LIMIT ?) capped",
+				Long.class, args.toArray());
+	}
+
+	/** How many of the matching invitations are open, so a cancel of them can show the exact number first. */
+	public long countOpen(Filter filter) {
+		List<Object> args = new ArrayList<>();
+		String where = filter.where(args);
+		return jdbc.queryForObject("SELECT count(*) FROM invitation i " + where + " AND i.status IN "
+				+ InvitationAdmin.OPEN, Long.class, args.toArray());
+	}
+
+	/** The matching invitations' distinct specs, for a resend, which goes through each spec's own template. */
+	public List<String> specs(Filter filter) {
+		List<Object> args = new ArrayList<>();
+		String where = filter.where(args);
+		return jdbc.queryForList("SELECT DISTINCT i.spec_name FROM invitation i " + where + " ORDER BY 1", String.class,
+				args.toArray());
+	}
+
+	/**
+	 * Cancels the matching open invitations, one by one through {@link InvitationAdmin#cancel}, if they are still
+	 * exactly the {@code expected} number the admin confirmed; otherwise cancels nothing.
+	 * @return how many were cancelled
+	 * @throws IllegalStateException when the number changed since it was shown
+	 */
+	@Transactional
+	public int cancel(Filter filter, long expected, String actor, String reason) {
+		List<Object> args = new ArrayList<>();
+		String where = filter.where(args);
+		List<Long> ids = jdbc.queryForList("SELECT i.id FROM invitation i " + where + " AND i.status IN "
+				+ InvitationAdmin.OPEN + " ORDER BY i.id FOR UPDATE OF i", Long.class, args.toArray());
+		if (ids.size() != expected) {
+			throw new IllegalStateException(ids.size() + " open invitations match now, not the " + expected
+					+ " confirmed: nothing was cancelled; check the selection again");
+		}
+		int cancelled = 0;
+		for (Long id : ids) {
+			cancelled += admin.cancel(id, null, actor, reason);
+		}
+		return cancelled;
+	}
+
+	private static Instant instant(Timestamp timestamp) {
+		return timestamp == null ? null : timestamp.toInstant();
+	}
+
+}

@@ -1,0 +1,207 @@
+package org.invitations.report;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
+import org.springframework.stereotype.Repository;
+
+import org.invitations.job.JobParameterNames;
+
+/**
+ * Every execution of every job (invitation, resend and expiry runs), newest first by key, with its run's counts by
+ * outcome and, while it runs, its progress; and a run's report rows by key, filtered. For the console's pages and
+ * the API.
+ */
+@Repository
+public class RunListing {
+
+	/** Runs whose totals are kept; the least recently viewed go first. */
+	private static final int CACHED_RUNS = 2_000;
+
+	private final JdbcTemplate jdbc;
+
+	private final ReportQueries reports;
+
+	/**
+	 * Totals of runs none of whose executions is running, by job instance, with the state of its executions they
+	 * were counted at: a run's report rows change only while one of its executions runs, or when it is abandoned,
+	 * which changes that state. So a run of a million rows is counted once, not on every view.
+	 */
+	private final Map<Long, Counted> counted = java.util.Collections.synchronizedMap(
+			new LinkedHashMap<>(16, 0.75f, true) {
+				@Override
+				protected boolean removeEldestEntry(Map.Entry<Long, Counted> eldest) {
+					return size() > CACHED_RUNS;
+				}
+			});
+
+	private record Counted(String version, List<ReportQueries.OutcomeCount> totals) {
+	}
+
+	public RunListing(JdbcTemplate jdbc, ReportQueries reports) {
+		this.jdbc = jdbc;
+		this.reports = reports;
+	}
+
+	/** A run's totals by outcome and reason, as {@link ReportQueries#summary}, counted once when it has ended. */
+	public List<ReportQueries.OutcomeCount> totals(long instanceId) {
+		return totals(instanceId, versions(List.of(instanceId)).get(instanceId));
+	}
+
+	private List<ReportQueries.OutcomeCount> totals(long instanceId, String version) {
+		Counted cached = counted.get(instanceId);
+		if (cached != null && cached.version().equals(version)) {
+			return cached.totals();
+		}
+		List<ReportQueries.OutcomeCount> totals = reports.summary(instanceId);
+		if (version != null && !version.matches("(?s).*:(STARTING|STARTED|STOPPING|UNKNOWN):.*")) {
+			counted.put(instanceId, new Counted(version, totals));
+		}
+		return totals;
+	}
+
+	/** The state of each run's executions: ids, statuses, end and update times. */
+	private Map<Long, String> versions(java.util.Collection<Long> instances) {
+		Map<Long, String> versions = new HashMap<>();
+		jdbc.query("""
+				SELECT job_instance_id, string_agg(job_execution_id || ':' || status || ':' || coalesce(end_time::text, '')
+				       || ':' || coalesce(last_updated::text, ''), ',' ORDER BY job_execution_id)
+				FROM batch_job_execution WHERE job_instance_id = ANY(?) GROUP BY 1
+				""", (RowCallbackHandler) rs -> versions.put(rs.getLong(1), rs.getString(2) + ","),
+				(Object) instances.toArray(Long[]::new));
+		return versions;
+	}
+
+	/**
+	 * One execution as listed.
+	 *
+	 * @param parameters its job parameters by name
+	 * @param outcomes its run's report rows by outcome
+	 * @param done items with their final outcome so far (all but the queued ones)
+	 * @param items the items its run has (0 when unknown)
+	 */
+	public record RunRow(long id, long instanceId, String job, String status, Instant start, Instant end,
+			Map<String, String> parameters, Map<String, Long> outcomes, long done, long items) {
+
+		public String specName() {
+			return parameters.get(JobParameterNames.SPEC_NAME);
+		}
+
+		/** Items per second since it started, while it runs. */
+		public double rate() {
+			long seconds = start == null ? 0 : java.time.Duration.between(start, Instant.now()).toSeconds();
+			return seconds <= 0 ? 0 : (double) done / seconds;
+		}
+
+		/** Seconds left at the current rate, or -1 when unknown. */
+		public long etaSeconds() {
+			double rate = rate();
+			return rate <= 0 || items <= done ? -1 : Math.round((items - done) / rate);
+		}
+
+		public boolean dryRun() {
+			return Boolean.parseBoolean(parameters.get(JobParameterNames.DRY_RUN));
+		}
+
+		public boolean resend() {
+			return String.valueOf(parameters.get(JobParameterNames.SOURCE_CHECKSUM)).startsWith("resend:");
+		}
+
+		public boolean running() {
+			return List.of("STARTING", "STARTED", "STOPPING").contains(status);
+		}
+
+		public long total() {
+			return outcomes.values().stream().mapToLong(Long::longValue).sum();
+		}
+
+	}
+
+	/** Executions with an id below {@code before} (all when null), newest first, at most {@code limit}. */
+	public List<RunRow> page(Long before, int limit) {
+		List<RunRow> rows = new ArrayList<>();
+		jdbc.query("""
+				SELECT e.job_execution_id, e.job_instance_id, i.job_name, e.status, e.start_time, e.end_time
+				FROM batch_job_execution e JOIN batch_job_instance i ON i.job_instance_id = e.job_instance_id
+				WHERE (?::bigint IS NULL OR e.job_execution_id < ?) ORDER BY e.job_execution_id DESC LIMIT ?
+				""", (RowCallbackHandler) rs -> rows.add(new RunRow(rs.getLong(1), rs.getLong(2), rs.getString(3),
+				rs.getString(4), instant(rs.getTimestamp(5)), instant(rs.getTimestamp(6)), new LinkedHashMap<>(),
+				new LinkedHashMap<>(), 0, 0)), before, before, limit);
+		return complete(rows);
+	}
+
+	public RunRow one(long executionId) {
+		List<RunRow> rows = page(executionId + 1, 1);
+		return rows.isEmpty() || rows.get(0).id() != executionId ? null : rows.get(0);
+	}
+
+	private List<RunRow> complete(List<RunRow> rows) {
+		if (rows.isEmpty()) {
+			return rows;
+		}
+		Map<Long, RunRow> byId = new HashMap<>();
+		Map<Long, List<RunRow>> byInstance = new HashMap<>();
+		for (RunRow row : rows) {
+			byId.put(row.id(), row);
+			byInstance.computeIfAbsent(row.instanceId(), k -> new ArrayList<>()).add(row);
+		}
+		jdbc.query("""
+				SELECT job_execution_id, parameter_name, parameter_value FROM batch_job_execution_params
+				WHERE job_execution_id = ANY(?)
+				""", (RowCallbackHandler) rs -> byId.get(rs.getLong(1)).parameters().put(rs.getString(2), rs.getString(3)),
+				(Object) byId.keySet().toArray(Long[]::new));
+		Map<Long, String> versions = versions(byInstance.keySet());
+		byInstance.forEach((instance, runs) -> {
+			for (ReportQueries.OutcomeCount count : totals(instance, versions.get(instance))) {
+				runs.forEach(row -> row.outcomes().put(count.outcome(), count.count()));
+			}
+		});
+		return rows.stream().map(row -> new RunRow(row.id(), row.instanceId(), row.job(), row.status(), row.start(),
+				row.end(), row.parameters(), row.outcomes(), row.total() - row.outcomes().getOrDefault("QUEUED", 0L),
+				parseLong(row.parameters().get(JobParameterNames.SOURCE_ITEMS)))).toList();
+	}
+
+	/**
+	 * A run's report rows in input order after item {@code after}, at most {@code limit}, each filter optional.
+	 * @param emailPrefix the start of the address, any case
+	 */
+	public List<ReportQueries.ReportRow> items(long instanceId, String outcome, String reason, String emailPrefix,
+			long after, int limit) {
+		return jdbc.query("""
+				SELECT item_number, source_line, email, outcome, reason, detail, invitation_id, kind
+				FROM job_report_item
+				WHERE job_instance_id = ? AND item_number > ? AND (?::text IS NULL OR outcome = ?)
+				  AND (?::text IS NULL OR reason = ?) AND (?::text IS NULL OR email_normalized LIKE ?)
+				ORDER BY item_number LIMIT ?
+				""", (rs, n) -> new ReportQueries.ReportRow(rs.getLong(1), (Long) rs.getObject(2), rs.getString(3),
+				rs.getString(4), rs.getString(5), rs.getString(6), (Long) rs.getObject(7), rs.getString(8)), instanceId,
+				after, outcome, outcome, reason, reason, emailPrefix, emailPrefix == null ? null : like(emailPrefix), limit);
+	}
+
+	/** A LIKE pattern matching addresses that start with the text, its wildcards taken literally. */
+	static String like(String prefix) {
+		return prefix.strip().toLowerCase(java.util.Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%")
+			.replace("_", "\\_") + "%";
+	}
+
+	private static long parseLong(String text) {
+		try {
+			return text == null ? 0 : Long.parseLong(text);
+		}
+		catch (NumberFormatException ex) {
+			return 0;
+		}
+	}
+
+	private static Instant instant(Timestamp timestamp) {
+		return timestamp == null ? null : timestamp.toInstant();
+	}
+
+}

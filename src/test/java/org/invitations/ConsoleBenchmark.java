@@ -1,0 +1,155 @@
+package org.invitations;
+
+import java.net.CookieManager;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The console's speed on a large database: fills 1,000,000 invitations and report rows (set-based SQL, one run of
+ * the demo for real job metadata) and prints the time of each page and API call. Not part of the test suite:
+ * {@code ./mvnw -B verify -Dtest=ConsoleBenchmark -Dconsole.bench=true -Dsurefire.failIfNoSpecifiedTests=false}
+ * ({@code -Dconsole.bench.rows=N} for another size).
+ */
+@EnabledIfSystemProperty(named = "console.bench", matches = "true")
+class ConsoleBenchmark extends ConsoleTest {
+
+	private static final int ROUNDS = 7;
+
+	@Test
+	void timesEveryPageAndApiCall() throws Exception {
+		int rows = Integer.getInteger("console.bench.rows", 1_000_000);
+		assertThat(cli("run", JOBS.resolve("demo.yml").toString()).exitCode()).isZero();
+		long execution = Long.parseLong(lastExecution());
+		long instance = count("SELECT job_instance_id FROM batch_job_execution WHERE job_execution_id = ?", execution);
+		long started = System.nanoTime();
+		fill(rows, instance, execution);
+		System.out.printf("filled %,d people, invitations and report rows in %.1f s%n", rows,
+				(System.nanoTime() - started) / 1e9);
+
+		addUser("olga", "operator");
+		String key = addKey("bench", "viewer");
+		HttpClient browser = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
+		signIn(browser);
+		long person = count("SELECT max(id) FROM person");
+		long lastInvitation = count("SELECT max(id) FROM invitation");
+
+		Map<String, String> pages = new LinkedHashMap<>();
+		pages.put("Runs", "/runs");
+		pages.put("Run (totals, first rows)", "/runs/" + execution);
+		pages.put("Run, FAILED rows", "/runs/" + execution + "?outcome=FAILED");
+		pages.put("Run, reason filter", "/runs/" + execution + "?outcome=FAILED&reason=PERMANENT_REFUSAL");
+		pages.put("Run, address search", "/runs/" + execution + "?email=b77777");
+		pages.put("Run, a later page", "/runs/" + execution + "?after=" + rows / 2);
+		pages.put("Invitations", "/invitations");
+		pages.put("Invitations, FAILED", "/invitations?status=FAILED");
+		pages.put("Invitations, pending", "/invitations?status=pending");
+		pages.put("Invitations, spec", "/invitations?spec=demo");
+		pages.put("Invitations, run", "/invitations?execution=" + execution);
+		pages.put("Invitations, address", "/invitations?email=b12345");
+		pages.put("Invitations, older page", "/invitations?before=" + lastInvitation / 2);
+		pages.put("Cancel confirmation of a run", "/runs/" + execution + "/cancel");
+		pages.put("Person", "/people/" + person);
+		pages.put("Specs", "/specs");
+		System.out.printf("%-34s %9s %9s%n", "page (" + String.format("%,d", rows) + " rows)", "median", "max");
+		for (Map.Entry<String, String> page : pages.entrySet()) {
+			time(page.getKey(), () -> get(browser, page.getValue(), null));
+		}
+		time("API GET /api/v1/runs", () -> get(http, "/api/v1/runs", key));
+		time("API GET /api/v1/runs/{id}", () -> get(http, "/api/v1/runs/" + execution, key));
+		time("API POST /api/v1/tokens/inspect", () -> {
+			HttpResponse<String> response = api("POST", "/api/v1/tokens/inspect", key, "{\"token\":\"" + "A".repeat(44) + "\"}");
+			return response.statusCode() == 422 ? 200 : response.statusCode();
+		});
+	}
+
+	private void fill(int rows, long instance, long execution) {
+		jdbc.update("""
+				INSERT INTO person (email, email_normalized, first_name, last_name)
+				SELECT 'b' || g || '@bench.example.org', 'b' || g || '@bench.example.org', 'B' || g, 'Bench'
+				FROM generate_series(1, ?) g
+				""", rows);
+		jdbc.update("""
+				INSERT INTO invitation (person_id, kind, status, role_id, token_hash, sent_at, expires_at, token_ttl,
+				    spec_name, job_instance_id, job_execution_id, delivery_instance_id, source_kind, source_ref,
+				    attempt_count, email, email_normalized)
+				SELECT p.id, 'INVITATION', s.status, (SELECT id FROM role WHERE name = 'volunteer'),
+				       CASE WHEN s.status = 'FAILED' THEN NULL ELSE sha256(convert_to('bench' || p.id, 'UTF8')) END,
+				       now(), now() + interval '1 day', interval '1 day', 'demo', ?, ?, ?, 'CSV', 'bench', 1,
+				       p.email, p.email_normalized
+				FROM person p, LATERAL (SELECT CASE WHEN p.id % 10 = 0 THEN 'FAILED' WHEN p.id % 7 = 0 THEN 'ACCEPTED'
+				                                    ELSE 'SENT' END AS status) s
+				WHERE p.email_normalized LIKE '%@bench.example.org'
+				""", instance, execution, instance);
+		jdbc.update("""
+				INSERT INTO job_report_item (job_instance_id, job_execution_id, item_number, source_line, email,
+				    email_normalized, person_id, invitation_id, kind, outcome, reason, detail)
+				SELECT ?, ?, 1000 + i.id, 1000 + i.id, i.email, i.email_normalized, i.person_id, i.id, 'INVITATION',
+				       CASE WHEN i.status = 'FAILED' THEN 'FAILED' ELSE 'SENT' END,
+				       CASE WHEN i.status = 'FAILED' THEN 'PERMANENT_REFUSAL' END,
+				       CASE WHEN i.status = 'FAILED' THEN '550 mailbox unavailable' END
+				FROM invitation i WHERE i.source_ref = 'bench'
+				""", instance, execution);
+		jdbc.execute("VACUUM ANALYZE person");
+		jdbc.execute("VACUUM ANALYZE invitation");
+		jdbc.execute("VACUUM ANALYZE job_report_item");
+	}
+
+	private void signIn(HttpClient browser) throws Exception {
+		String login = browser.send(HttpRequest.newBuilder(URI.create(base() + "/login")).build(),
+				HttpResponse.BodyHandlers.ofString()).body();
+		Matcher csrf = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(login);
+		assertThat(csrf.find()).isTrue();
+		String form = "username=olga&password=" + URLEncoder.encode(PASSWORD, StandardCharsets.UTF_8) + "&_csrf="
+				+ csrf.group(1);
+		HttpResponse<String> signedIn = browser.send(HttpRequest.newBuilder(URI.create(base() + "/login"))
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.POST(HttpRequest.BodyPublishers.ofString(form))
+			.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(signedIn.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/runs"));
+	}
+
+	private int get(HttpClient client, String path, String key) throws Exception {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base() + path));
+		if (key != null) {
+			request.header("X-Api-Key", key);
+		}
+		HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+		return response.statusCode();
+	}
+
+	@FunctionalInterface
+	private interface Call {
+
+		int status() throws Exception;
+
+	}
+
+	private void time(String name, Call call) throws Exception {
+		assertThat(call.status()).as(name).isEqualTo(200);
+		List<Double> millis = new ArrayList<>();
+		for (int i = 0; i < ROUNDS; i++) {
+			long start = System.nanoTime();
+			call.status();
+			millis.add((System.nanoTime() - start) / 1e6);
+		}
+		Collections.sort(millis);
+		System.out.printf("%-34s %7.1f ms %7.1f ms%n", name, millis.get(ROUNDS / 2), millis.get(ROUNDS - 1));
+	}
+
+}

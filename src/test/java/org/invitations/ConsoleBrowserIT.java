@@ -1,0 +1,209 @@
+package org.invitations;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.Map;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Download;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.Response;
+import com.microsoft.playwright.assertions.LocatorAssertions;
+import com.microsoft.playwright.assertions.PlaywrightAssertions;
+import com.microsoft.playwright.options.AriaRole;
+import com.microsoft.playwright.options.FormData;
+import com.microsoft.playwright.options.RequestOptions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The console in a real headless Chromium (the system's, no browser download), step by step as an admin uses it;
+ * each step checks the page and what PostgreSQL and the mail server hold.
+ */
+class ConsoleBrowserIT extends ConsoleTest {
+
+	private static final LocatorAssertions.HasTextOptions A_RUN = new LocatorAssertions.HasTextOptions().setTimeout(90_000);
+
+	private static Playwright playwright;
+
+	private static Browser browser;
+
+	private BrowserContext session;
+
+	@BeforeAll
+	static void chromium() {
+		playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+		browser = playwright.chromium()
+			.launch(new BrowserType.LaunchOptions().setExecutablePath(Paths.get("/usr/bin/chromium"))
+				.setHeadless(true)
+				.setArgs(List.of("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+						"--disable-background-networking", "--disable-component-update", "--disable-sync")));
+	}
+
+	@AfterAll
+	static void closeChromium() {
+		if (browser != null) {
+			browser.close();
+		}
+		if (playwright != null) {
+			playwright.close();
+		}
+	}
+
+	@AfterEach
+	void signOut() {
+		if (session != null) {
+			session.close();
+		}
+	}
+
+	@Test
+	void anOperatorLaunchesTheDemoFollowsTheRunAndResendsAndCancels() throws Exception {
+		addUser("olga", "operator");
+		Page page = signIn("olga");
+
+		page.locator("nav").getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName("Specs")).click();
+		PlaywrightAssertions.assertThat(page.locator("[data-spec='broken.yml']")).containsText("broken.yml");
+		page.locator("#launch-demo").click();
+		Locator send = page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Send 26 invitations"));
+		PlaywrightAssertions.assertThat(send).isVisible(new LocatorAssertions.IsVisibleOptions().setTimeout(90_000));
+		PlaywrightAssertions.assertThat(page.locator("table.totals")).containsText("WOULD_SEND");
+		assertThat(received()).isEmpty();
+		assertThat(count("SELECT count(*) FROM invitation")).isZero();
+
+		send.click();
+		PlaywrightAssertions.assertThat(page.locator("#status")).hasText("COMPLETED", A_RUN);
+		PlaywrightAssertions.assertThat(page.locator("table.totals")).containsText("SENT");
+		assertThat(received()).hasSize(26);
+		assertThat(count("SELECT count(*) FROM invitation WHERE status = 'SENT'")).isEqualTo(26);
+
+		// The problems: the rejected rows only, and the same as a CSV file.
+		page.locator("select[name=outcome]").selectOption("REJECTED");
+		page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Filter")).click();
+		assertThat(page.locator("main table").nth(1).locator("tbody tr").allTextContents()).hasSize(8)
+			.allMatch(row -> row.contains("REJECTED"));
+		Download download = page.waitForDownload(() -> page.getByText("Export CSV").click());
+		List<String> csv = Files.readAllLines(download.path());
+		assertThat(csv).hasSize(9).first().isEqualTo("item,line,email,outcome,reason,detail,invitation");
+		assertThat(csv.subList(1, 9)).allMatch(line -> line.contains(",REJECTED,"));
+
+		List<Map<String, Object>> two = jdbc.queryForList("SELECT id, person_id, email FROM invitation ORDER BY id LIMIT 2");
+		long resent = (Long) two.get(0).get("id");
+		long cancelled = (Long) two.get(1).get("id");
+
+		// Resend one: a dry run of that one invitation first, then "Send 1 invitation".
+		page.navigate(base() + "/invitations?invitation=" + resent);
+		page.locator("#resend-" + resent).click();
+		Locator sendOne = page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Send 1 invitation"));
+		PlaywrightAssertions.assertThat(sendOne).isVisible(new LocatorAssertions.IsVisibleOptions().setTimeout(90_000));
+		sendOne.click();
+		PlaywrightAssertions.assertThat(page.locator("#status")).hasText("COMPLETED", A_RUN);
+		assertThat(received()).hasSize(27);
+		assertThat(received().stream().map(Mails::to).filter(two.get(0).get("email")::equals)).hasSize(2);
+		assertThat(jdbc.queryForObject("SELECT attempt_count FROM invitation WHERE id = ?", Integer.class, resent))
+			.isEqualTo(2);
+
+		// Cancel another, confirming the exact number.
+		page.navigate(base() + "/invitations?invitation=" + cancelled);
+		page.locator("#cancel-" + cancelled).click();
+		page.getByLabel("Reason").fill("asked not to be invited");
+		page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Cancel 1 invitation")).click();
+		PlaywrightAssertions.assertThat(page.locator(".flash")).hasText("1 invitation cancelled");
+		assertThat(jdbc.queryForObject("SELECT status FROM invitation WHERE id = ?", String.class, cancelled))
+			.isEqualTo("CANCELLED");
+
+		// Both in the people's histories, with who did it.
+		page.navigate(base() + "/people/" + two.get(0).get("person_id"));
+		PlaywrightAssertions.assertThat(page.locator("#history")).containsText("RESENT");
+		page.navigate(base() + "/people/" + two.get(1).get("person_id"));
+		PlaywrightAssertions.assertThat(page.locator("#history")).containsText("CANCELLED");
+		PlaywrightAssertions.assertThat(page.locator("#history")).containsText("console:olga");
+		PlaywrightAssertions.assertThat(page.locator("#history")).containsText("asked not to be invited");
+		assertThat(jdbc.queryForList("SELECT type || ' ' || actor FROM execution_event ORDER BY id", String.class))
+			.containsExactly("LAUNCHED console:olga", "LAUNCHED console:olga", "RESEND_LAUNCHED console:olga",
+					"RESEND_LAUNCHED console:olga");
+		assertThat(count("SELECT count(*) FROM invitation_event WHERE type = 'CANCELLED' AND actor = 'console:olga'"))
+			.isOne();
+	}
+
+	@Test
+	void aViewerIsRefusedAResendAndAFormWithoutItsTokenIsRefused() throws Exception {
+		assertThat(cli("run", JOBS.resolve("demo.yml").toString()).exitCode()).isZero();
+		long executions = count("SELECT count(*) FROM batch_job_execution");
+		addUser("vera", "viewer");
+		addUser("olga", "operator");
+
+		Page viewer = signIn("vera");
+		viewer.navigate(base() + "/invitations");
+		PlaywrightAssertions.assertThat(viewer.locator("#total")).hasText("26");
+		PlaywrightAssertions.assertThat(viewer.locator("#resend-1")).hasCount(0);
+		String token = viewer.locator("input[name=_csrf]").first().inputValue();
+		var refused = viewer.request().post(base() + "/invitations/resend?invitation=1",
+				RequestOptions.create().setForm(FormData.create().set("_csrf", token)).setMaxRedirects(0));
+		assertThat(refused.status()).isEqualTo(403);
+		assertThat(count("SELECT count(*) FROM batch_job_execution")).isEqualTo(executions);
+		session.close();
+
+		Page operator = signIn("olga");
+		operator.navigate(base() + "/invitations");
+		var forged = operator.request().post(base() + "/invitations/cancel?invitation=1",
+				RequestOptions.create().setForm(FormData.create().set("expected", "1").set("reason", "forged"))
+					.setMaxRedirects(0));
+		assertThat(forged.status()).isEqualTo(403);
+		assertThat(jdbc.queryForObject("SELECT status FROM invitation WHERE id = 1", String.class)).isEqualTo("SENT");
+		String operatorToken = operator.locator("input[name=_csrf]").first().inputValue();
+		var real = operator.request().post(base() + "/invitations/cancel?invitation=1",
+				RequestOptions.create().setForm(FormData.create().set("_csrf", operatorToken).set("expected", "1")
+					.set("reason", "asked")).setMaxRedirects(0));
+		assertThat(real.status()).isEqualTo(302);
+		assertThat(jdbc.queryForObject("SELECT status FROM invitation WHERE id = 1", String.class)).isEqualTo("CANCELLED");
+	}
+
+	@Test
+	void pagesCarryStrictHeadersAndRepeatedWrongPasswordsAreThrottled() {
+		addUser("olga", "operator");
+		session = browser.newContext();
+		Page page = session.newPage();
+		Response login = page.navigate(base() + "/runs");
+		assertThat(page.url()).endsWith("/login");
+		assertThat(login.headers()).containsEntry("x-frame-options", "DENY")
+			.containsEntry("x-content-type-options", "nosniff");
+		assertThat(login.headers().get("content-security-policy")).startsWith("default-src 'self'");
+		assertThat(page.content()).doesNotContain("<script");
+		for (int i = 0; i < 5; i++) {
+			page.getByLabel("Name").fill("olga");
+			page.getByLabel("Password").fill("wrong password " + i);
+			page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
+			PlaywrightAssertions.assertThat(page.locator("main .error")).hasText("Wrong name or password");
+		}
+		// Now even the right password has to wait.
+		page.getByLabel("Name").fill("olga");
+		page.getByLabel("Password").fill(PASSWORD);
+		page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
+		PlaywrightAssertions.assertThat(page.locator("main .error")).containsText("Too many failed sign-ins");
+		assertThat(session.cookies()).filteredOn(c -> c.name.equals("INVITATIONS_SESSION"))
+			.allMatch(c -> c.httpOnly && c.sameSite != null);
+	}
+
+	private Page signIn(String name) {
+		session = browser.newContext();
+		Page page = session.newPage();
+		page.navigate(base() + "/runs");
+		page.getByLabel("Name").fill(name);
+		page.getByLabel("Password").fill(PASSWORD);
+		page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
+		PlaywrightAssertions.assertThat(page.locator("h1")).hasText("Runs");
+		return page;
+	}
+
+}

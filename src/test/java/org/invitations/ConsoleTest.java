@@ -1,0 +1,125 @@
+package org.invitations;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import org.invitations.testsupport.TestDatabase;
+
+/**
+ * Base of the console's tests: {@code serve}'s web application on a random port, on the real PostgreSQL and
+ * GreenMail of the integration tests, with a jobs folder of its own holding the demo (resendable at once) and a
+ * broken spec.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "spring.main.web-application-type=servlet",
+				"invitations.mail.from=Example Parish <no-reply@example.org>", "spring.mail.host=127.0.0.1",
+				"invitations.mail.retry.delay=20ms", "invitations.mail.retry.max-delay=100ms",
+				"invitations.mail.retry.jitter=5ms", "spring.mail.properties.mail.smtp.connectiontimeout=2000",
+				"spring.mail.properties.mail.smtp.timeout=2000" })
+@Import(TestDatabase.class)
+abstract class ConsoleTest extends IntegrationTest {
+
+	static final String PASSWORD = "correct horse battery";
+
+	static final Path JOBS = jobsFolder();
+
+	@LocalServerPort
+	int port;
+
+	final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+	@DynamicPropertySource
+	static void jobs(DynamicPropertyRegistry registry) {
+		registry.add("invitations.console.jobs", JOBS::toString);
+	}
+
+	private static Path jobsFolder() {
+		try {
+			Path folder = Files.createTempDirectory("console-jobs");
+			Files.createDirectories(folder.resolve("samples"));
+			Files.copy(Path.of("jobs/samples/people.csv"), folder.resolve("samples/people.csv"));
+			Files.writeString(folder.resolve("demo.yml"), Files.readString(Path.of("jobs/demo.yml"))
+					+ "resend:\n  min-interval: 0s\n");
+			Files.writeString(folder.resolve("broken.yml"), "name: broken\nsource:\n  csv: missing.csv\n");
+			return folder;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	String base() {
+		return "http://127.0.0.1:" + port;
+	}
+
+	/** Adds a console user the documented way, the password on standard input. */
+	void addUser(String name, String role) {
+		Result added = withStdin(PASSWORD + "\n", () -> cli("users", "add", name, "--role", role));
+		if (added.exitCode() != 0) {
+			throw new IllegalStateException("users add " + name + ": " + added.err());
+		}
+	}
+
+	/** Creates an API key the documented way and returns the key it printed once. */
+	String addKey(String name, String role) {
+		Result added = cli("users", "key", "add", name, "--role", role);
+		if (added.exitCode() != 0) {
+			throw new IllegalStateException("users key add " + name + ": " + added.err());
+		}
+		return added.out().strip();
+	}
+
+	Result withStdin(String input, java.util.function.Supplier<Result> command) {
+		InputStream original = System.in;
+		System.setIn(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)));
+		try {
+			return command.get();
+		}
+		finally {
+			System.setIn(original);
+		}
+	}
+
+	HttpResponse<String> api(String method, String path, String key, String json) throws Exception {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base() + path))
+			.timeout(Duration.ofSeconds(30))
+			.header("Content-Type", "application/json")
+			.method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+		if (key != null) {
+			request.header("Authorization", "Bearer " + key);
+		}
+		return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	/** Waits until the execution has ended, as a person watching its page would. */
+	String awaitEnd(long execution) throws InterruptedException {
+		long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+		String status = "";
+		while (System.nanoTime() < deadline) {
+			status = jdbc.queryForObject("SELECT status FROM batch_job_execution WHERE job_execution_id = ?", String.class,
+					execution);
+			if (!java.util.List.of("STARTING", "STARTED", "STOPPING").contains(status)) {
+				return status;
+			}
+			Thread.sleep(100);
+		}
+		return status;
+	}
+
+}
