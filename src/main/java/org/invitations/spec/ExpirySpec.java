@@ -10,6 +10,14 @@ import java.time.Duration;
  * @param name the job's name
  * @param batchSize invitations changed per statement and transaction
  * @param purgeTokenHashesAfter forget the token hashes of invitations closed longer than this, or {@code null}
+ * @param remind the reminder sent before expiry, or {@code null}
+ * @param schedule when {@code serve} runs the spec, or {@code null}
  */
-public record ExpirySpec(Path file, String name, int batchSize, Duration purgeTokenHashesAfter) {
+public record ExpirySpec(Path file, String name, int batchSize, Duration purgeTokenHashesAfter, Remind remind,
+		Schedule schedule) {
+
+	public ExpirySpec(Path file, String name, int batchSize, Duration purgeTokenHashesAfter) {
+		this(file, name, batchSize, purgeTokenHashesAfter, null, null);
+	}
+
 }

@@ -23,10 +23,24 @@ import java.time.Duration;
  * @param resend limits on resending this spec's invitations
  * @param throttle sending limits of this spec, on top of the mail configuration's
  * @param linkTokenParameter the name of the query parameter that carries the token in the link
+ * @param operations the spec's guard and schedule
  */
 public record JobSpec(Path file, String checksum, String name, SourceSpec source, Filters filters, String role,
 		Kind kind, String template, Duration tokenTtl, int chunkSize, URI linkBaseUrl, String from,
-		String organisation, Resend resend, Throttle throttle, String linkTokenParameter) {
+		String organisation, Resend resend, Throttle throttle, String linkTokenParameter, Operations operations) {
+
+	/**
+	 * How the spec is run by operators: the blast-radius guard and the schedule.
+	 *
+	 * @param maxRecipients a run that would send more stops before sending and asks for {@code --confirm N};
+	 * {@code null} for the configured default ({@code invitations.max-recipients})
+	 * @param schedule when {@code serve} runs the spec, or {@code null}
+	 */
+	public record Operations(Long maxRecipients, Schedule schedule) {
+
+		public static final Operations NONE = new Operations(null, null);
+
+	}
 
 	/**
 	 * Sending limits, e.g. a provider's 14 messages per second and 2,000 per day.
