@@ -60,6 +60,12 @@ public record JobSpec(Path file, String checksum, String name, SourceSpec source
 	public record Resend(int maxAttempts, Duration minInterval) {
 	}
 
+	/** The same spec with another template set: reminders are the spec's emails in the reminder set. */
+	public JobSpec withTemplate(String templateSet) {
+		return new JobSpec(file, checksum, name, source, filters, role, kind, templateSet, tokenTtl, chunkSize,
+				linkBaseUrl, from, organisation, resend, throttle, linkTokenParameter, operations);
+	}
+
 	/** Directory that relative paths in the spec are resolved against. */
 	public Path baseDirectory() {
 		Path parent = file.toAbsolutePath().getParent();

@@ -65,7 +65,7 @@ final class OperationsKeys {
 		if (minRemaining.compareTo(before) >= 0) {
 			throw new SpecException(file, "key 'remind.min-remaining'", "must be shorter than remind.before");
 		}
-		String template = raw.template() == null ? "default" : raw.template().strip();
+		String template = raw.template() == null ? "reminder" : raw.template().strip();
 		if (!NAME.matcher(template).matches()) {
 			throw new SpecException(file, "key 'remind.template'", "'" + template + "' is not a template set name");
 		}
