@@ -37,18 +37,23 @@ class RunSummary {
 	}
 
 	void start(JobExecution execution) {
-		if (counts(execution)) {
+		if (isInvitationRun(execution)) {
 			atStart.put(execution.getId(), totals(execution.getJobInstance().getInstanceId()));
 		}
 	}
 
 	void record(JobExecution execution) {
 		Map<String, Long> before = atStart.remove(execution.getId());
-		if (!counts(execution) || before == null) {
+		if (before == null) {
 			return;
 		}
 		Map<String, Long> now = totals(execution.getJobInstance().getInstanceId());
+		// Dry runs change nothing and count for nothing.
+		boolean counts = !"true".equals(execution.getJobParameters().getString("dry.run"));
 		now.forEach((key, n) -> {
+			if (!counts) {
+				return;
+			}
 			String[] outcomeAndReason = key.split("\\|", 2);
 			outcomes.count(outcomeAndReason[0], outcomeAndReason[1], n - before.getOrDefault(key, 0L));
 		});
@@ -68,10 +73,9 @@ class RunSummary {
 				summary.isEmpty() ? "nothing" : summary);
 	}
 
-	/** Dry runs change nothing and count for nothing; the expiry job counts its reminders as it sends them. */
-	private static boolean counts(JobExecution execution) {
-		return execution.getJobInstance().getJobName().equals("invitationJob")
-				&& !"true".equals(execution.getJobParameters().getString("dry.run"));
+	/** The expiry job counts its reminders as it sends them. */
+	private static boolean isInvitationRun(JobExecution execution) {
+		return execution.getJobInstance().getJobName().equals("invitationJob");
 	}
 
 	private Map<String, Long> totals(long jobInstanceId) {
