@@ -16,6 +16,8 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
 
+import org.invitations.schedule.ScheduledSpecs;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -79,6 +81,41 @@ class ScheduleIT extends IntegrationTest {
 			.collect(Collectors.groupingBy(Mails::to, Collectors.counting()));
 		assertThat(perRecipient).hasSize(6);
 		assertThat(count("SELECT count(*) FROM scheduled_run WHERE spec_key = 'nightly'")).isEqualTo(1);
+	}
+
+	@Test
+	void aTriggerMissedWhileNoSchedulerRanIsRunOnceWhenItComesBack() throws Exception {
+		Files.writeString(FOLDER.resolve("people.csv"), peopleCsv(3));
+		Files.writeString(FOLDER.resolve("midnight.yml"), """
+				name: midnight
+				source:
+				  csv: people.csv
+				role: volunteer
+				link-base-url: https://crm.example.org/set-password
+				schedule:
+				  cron: "0 0 0 * * *"
+				  zone: UTC
+				""");
+		ScheduledSpecs scheduler = context.getBean(ScheduledSpecs.class);
+		await().atMost(Duration.ofSeconds(10)).until(() -> scheduler.nextRuns().containsKey(FOLDER.resolve("midnight.yml")));
+		// A spec that never ran by schedule is not caught up: it may be new.
+		scheduler.catchUp();
+		await().pollDelay(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> true);
+		assertThat(count("SELECT count(*) FROM batch_job_execution")).isZero();
+
+		// It ran the day before yesterday; yesterday's midnight trigger found the server down.
+		jdbc.update("INSERT INTO scheduled_run (spec_key, scheduled_date, scheduled_for) VALUES ('midnight',"
+				+ " (now() AT TIME ZONE 'UTC')::date - 1, now() - interval '1 day')");
+		scheduler.catchUp();
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> count("SELECT count(*) FROM batch_job_execution WHERE status = 'COMPLETED'") == 1);
+		assertThat(received()).hasSize(3);
+		assertThat(count("SELECT count(*) FROM scheduled_run WHERE spec_key = 'midnight'")).isEqualTo(2);
+
+		scheduler.catchUp();
+		await().pollDelay(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> true);
+		assertThat(count("SELECT count(*) FROM batch_job_execution")).isEqualTo(1);
+		assertThat(received()).hasSize(3);
 	}
 
 	private static Path folder() {

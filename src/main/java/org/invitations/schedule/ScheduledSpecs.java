@@ -179,6 +179,11 @@ public class ScheduledSpecs implements SmartLifecycle {
 		}
 	}
 
+	/** Applies the missed-trigger policy to every scheduled spec now, as on start. */
+	public void catchUp() {
+		entries.values().forEach(entry -> catchUp(entry.spec()));
+	}
+
 	/** The missed-trigger policy: the last trigger time before now, if its date never ran and the spec ran before. */
 	private void catchUp(ScheduledSpec spec) {
 		Instant missed = lastTriggerBefore(spec.schedule(), Instant.now());
