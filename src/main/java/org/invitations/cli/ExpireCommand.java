@@ -43,6 +43,14 @@ class ExpireCommand extends Subcommand implements Callable<Integer> {
 		out.printf("Expiry '%s': execution %d %s; %d invitations expired%n", spec.name(), execution.getId(),
 				execution.getStatus(), total);
 		bySpec.forEach((name, n) -> out.printf("  %-30s %10d%n", name, n));
+		Map<String, Long> reminded = ExpiryLauncher.remindedByOutcome(execution);
+		if (spec.remind() != null) {
+			out.printf("  reminders: %d sent%s%n", reminded.getOrDefault("SENT", 0L), reminded.entrySet()
+				.stream()
+				.filter(e -> !e.getKey().equals("SENT"))
+				.map(e -> ", " + e.getValue() + " " + e.getKey())
+				.collect(java.util.stream.Collectors.joining()));
+		}
 		execution.getStepExecutions()
 			.stream()
 			.filter(step -> step.getStepName().equals("purge") && step.getWriteCount() > 0)

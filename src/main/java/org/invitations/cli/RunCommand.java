@@ -14,6 +14,8 @@ import org.springframework.batch.core.job.JobExecution;
 
 import org.invitations.delivery.MailGateway;
 import org.invitations.delivery.SenderRefusedException;
+import org.invitations.guard.RecipientGuard;
+import org.invitations.guard.RecipientLimitExceededException;
 import org.invitations.job.JobParameterNames;
 import org.invitations.launch.InvitationLauncher;
 import org.invitations.report.ReportQueries;
@@ -39,6 +41,11 @@ class RunCommand extends Subcommand implements Callable<Integer> {
 					+ " (cancelling what it queued) and start a new run")
 	boolean abandonUnfinished;
 
+	@Option(names = "--confirm", paramLabel = "N",
+			description = "lets a run that would send more than its max-recipients go: N is the number of emails it"
+					+ " would send, as the dry run (WOULD_SEND) or the refusal says it; any other number is refused")
+	Long confirm;
+
 	@Override
 	public Integer call() throws Exception {
 		SpecLoader loader = new SpecLoader();
@@ -46,9 +53,30 @@ class RunCommand extends Subcommand implements Callable<Integer> {
 			return ExpireCommand.expire(this, loader.loadExpiry(specFile));
 		}
 		JobSpec spec = loader.load(specFile);
-		JobExecution execution = bean(InvitationLauncher.class).run(spec, dryRun, abandonUnfinished);
+		RecipientGuard guard = bean(RecipientGuard.class);
+		JobExecution execution;
+		try (AutoCloseable confirmed = guard.confirm(spec.name(), dryRun ? null : confirm)) {
+			execution = bean(InvitationLauncher.class).run(spec, dryRun, abandonUnfinished);
+		}
 		ReportPrinter printer = new ReportPrinter(out(), bean(ReportQueries.class));
 		printer.summary(execution.getId());
+		RecipientLimitExceededException held = execution.getAllFailureExceptions()
+			.stream()
+			.map(failure -> Failures.find(failure, RecipientLimitExceededException.class))
+			.filter(java.util.Objects::nonNull)
+			.findFirst()
+			.orElse(null);
+		if (held != null) {
+			err().println("error: " + held.getMessage());
+			return InvitationsCommand.BAD_INPUT;
+		}
+		if (dryRun && guard.limit(spec) != null) {
+			long wouldSend = count(bean(ReportQueries.class), execution.getJobInstanceId(), "WOULD_SEND");
+			if (wouldSend > guard.limit(spec)) {
+				out().println("WOULD_SEND " + wouldSend + " is more than max-recipients " + guard.limit(spec)
+						+ ": the real run needs --confirm " + wouldSend);
+			}
+		}
 		if (!dryRun) {
 			out().println("Mail went to the " + bean(MailGateway.class).describe());
 		}

@@ -8,10 +8,18 @@ import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import org.invitations.InvitationsProperties;
+import org.invitations.delivery.MailGateway;
+import org.invitations.operations.Outcomes;
 
 /**
- * The expiry job: {@code expire} closes open invitations past their expiry, {@code purge} forgets the token
+ * The expiry job: {@code expire} closes open invitations past their expiry, {@code remind} sends the spec's one
+ * reminder to those that expire soon, {@code purge} forgets the token
  * hashes of invitations closed long ago. Both work in set-based batches, one transaction each, so the job can
  * stop anywhere and a restart or a second run only finds what is left.
  */
@@ -22,8 +30,19 @@ public class ExpiryJobConfiguration {
 	public static final String JOB_NAME = "expiryJob";
 
 	@Bean
-	Job expiryJob(JobRepository jobRepository, Step expireStep, Step purgeStep) {
-		return new JobBuilder(JOB_NAME, jobRepository).start(expireStep).next(purgeStep).build();
+	Job expiryJob(JobRepository jobRepository, Step expireStep, Step remindStep, Step purgeStep) {
+		return new JobBuilder(JOB_NAME, jobRepository).start(expireStep).next(remindStep).next(purgeStep).build();
+	}
+
+	/** Reminders before expiry, when the spec asks for them; after expire, so nothing expired is reminded. */
+	@Bean
+	Step remindStep(JobRepository jobRepository, PlatformTransactionManager transactionManager, JdbcTemplate jdbc,
+			MailGateway gateway, InvitationsProperties properties, ObjectProvider<Outcomes> outcomes) {
+		TransactionTemplate own = new TransactionTemplate(transactionManager);
+		own.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+		RemindTasklet tasklet = new RemindTasklet(new ReminderStore(jdbc), gateway, own, properties.mail().from(),
+				counts -> outcomes.ifAvailable(o -> o.reminded(counts)));
+		return new StepBuilder("remind", jobRepository).tasklet(tasklet, transactionManager).build();
 	}
 
 	@Bean

@@ -29,6 +29,12 @@ public class ExpiryLauncher {
 
 	static final String PURGE_AFTER_SECONDS = "purge.after.seconds";
 
+	static final String REMIND_BEFORE_SECONDS = "remind.before.seconds";
+
+	static final String REMIND_MIN_SECONDS = "remind.min-remaining.seconds";
+
+	static final String REMIND_TEMPLATE = "remind.template";
+
 	private final JobOperator jobOperator;
 
 	private final JobRepository jobRepository;
@@ -85,7 +91,27 @@ public class ExpiryLauncher {
 		if (spec.purgeTokenHashesAfter() != null) {
 			parameters.addLong(PURGE_AFTER_SECONDS, spec.purgeTokenHashesAfter().toSeconds(), false);
 		}
+		if (spec.remind() != null) {
+			parameters.addLong(REMIND_BEFORE_SECONDS, spec.remind().before().toSeconds(), false)
+				.addLong(REMIND_MIN_SECONDS, spec.remind().minRemaining().toSeconds(), false)
+				.addString(REMIND_TEMPLATE, spec.remind().template(), false);
+		}
 		return jobOperator.start(expiryJob, parameters.toJobParameters());
+	}
+
+	/** Reminders by outcome (SENT, FAILED, DEFERRED, SKIPPED), as the remind step recorded them. */
+	public static java.util.Map<String, Long> remindedByOutcome(JobExecution execution) {
+		java.util.Map<String, Long> counts = new java.util.TreeMap<>();
+		execution.getStepExecutions()
+			.stream()
+			.filter(step -> step.getStepName().equals("remind"))
+			.forEach(step -> step.getExecutionContext()
+				.entrySet()
+				.stream()
+				.filter(e -> e.getKey().startsWith(RemindTasklet.COUNT_PREFIX))
+				.forEach(e -> counts.merge(e.getKey().substring(RemindTasklet.COUNT_PREFIX.length()),
+						((Number) e.getValue()).longValue(), Long::sum)));
+		return counts;
 	}
 
 	/** Expired counts per spec name, as the expire step recorded them. */

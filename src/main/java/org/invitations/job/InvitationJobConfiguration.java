@@ -33,6 +33,7 @@ import org.invitations.delivery.MailComposer;
 import org.invitations.delivery.MailGateway;
 import org.invitations.delivery.PendingInvitation;
 import org.invitations.delivery.PendingInvitationReader;
+import org.invitations.guard.RecipientGuard;
 import org.invitations.report.ReportRepository;
 import org.invitations.resend.ResendCandidate;
 import org.invitations.resend.ResendFilter;
@@ -150,18 +151,25 @@ public class InvitationJobConfiguration {
 	@JobScope
 	Step deliverStep(JobRepository jobRepository, PlatformTransactionManager transactionManager, DataSource dataSource,
 			JdbcTemplate jdbc, SpecLoader specLoader, MailGateway gateway, InvitationsProperties properties,
-			SelectionSignal signal) throws Exception {
+			SelectionSignal signal, RecipientGuard guard) throws Exception {
 		RunContext run = RunContexts.current(specLoader);
 		MailComposer composer = new MailComposer(run.spec(), properties.mail().from());
 		TransactionTemplate own = new TransactionTemplate(transactionManager);
 		own.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
 		DeliveryWriter writer = new DeliveryWriter(run, new DeliveryStore(jdbc), gateway, composer, own, properties.mail());
+		RecipientGuard.Check guarded = guard.check(run.spec(), run.jobInstanceId(),
+				() -> signal.awaitEnd(run.jobInstanceId(), run.jobExecutionId()));
+		// A dry run sends nothing and a resend names its invitations one filter at a time: the guard is for runs.
+		boolean sends = !run.dryRun() && !run.sourceKind().equals("RESEND");
 		return new StepBuilder("deliver", jobRepository).<PendingInvitation, PendingInvitation>chunk(run.spec().chunkSize())
 			.transactionManager(transactionManager)
 			.reader(new PendingInvitationReader(jdbc, signal, run.jobInstanceId(), run.jobExecutionId(), run.spec().chunkSize(),
 					writer::endOfInput))
 			.writer(writer)
 			.listener((Object) writer)
+			.stream(sends ? guarded : new org.springframework.batch.infrastructure.item.ItemStream() {
+			})
+			.listener(guarded)
 			.listener(new ProgressListener<PendingInvitation, PendingInvitation>("deliver",
 					step -> step.getJobExecution().getJobParameters().getLong(JobParameterNames.SOURCE_ITEMS, 0L)))
 			.build();

@@ -85,6 +85,21 @@ public class SelectionSignal {
 		return completed != null && completed > 0;
 	}
 
+	/** Waits until nothing more will be queued (see {@link #isOver}). */
+	public void awaitEnd(long jobInstanceId, long jobExecutionId) {
+		try {
+			long seen = version();
+			while (!isOver(jobInstanceId, jobExecutionId)) {
+				await(seen);
+				seen = version();
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("interrupted while waiting for the selection to end", ex);
+		}
+	}
+
 	/** Whether this execution has a select step at all (it can fail before it is created). */
 	public boolean selectStarted(long jobExecutionId) {
 		Integer steps = jdbc.queryForObject(

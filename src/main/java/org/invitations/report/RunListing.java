@@ -174,15 +174,12 @@ public class RunListing {
 	 */
 	public List<ReportQueries.ReportRow> items(long instanceId, String outcome, String reason, String emailPrefix,
 			long after, int limit) {
-		return jdbc.query("""
-				SELECT item_number, source_line, email, outcome, reason, detail, invitation_id, kind
-				FROM job_report_item
-				WHERE job_instance_id = ? AND item_number > ? AND (?::text IS NULL OR outcome = ?)
-				  AND (?::text IS NULL OR reason = ?) AND (?::text IS NULL OR email_normalized LIKE ?)
-				ORDER BY item_number LIMIT ?
-				""", (rs, n) -> new ReportQueries.ReportRow(rs.getLong(1), (Long) rs.getObject(2), rs.getString(3),
-				rs.getString(4), rs.getString(5), rs.getString(6), (Long) rs.getObject(7), rs.getString(8)), instanceId,
-				after, outcome, outcome, reason, reason, emailPrefix, emailPrefix == null ? null : like(emailPrefix), limit);
+		return jdbc.query(ReportQueries.ROWS + """
+				WHERE r.job_instance_id = ? AND r.item_number > ? AND (?::text IS NULL OR r.outcome = ?)
+				  AND (?::text IS NULL OR r.reason = ?) AND (?::text IS NULL OR r.email_normalized LIKE ?)
+				ORDER BY r.item_number LIMIT ?
+				""", (rs, n) -> ReportQueries.row(rs), instanceId, after, outcome, outcome, reason, reason, emailPrefix,
+				emailPrefix == null ? null : like(emailPrefix), limit);
 	}
 
 	/** A LIKE pattern matching addresses that start with the text, its wildcards taken literally. */

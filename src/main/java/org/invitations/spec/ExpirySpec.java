@@ -11,11 +11,14 @@ import java.time.Duration;
  * @param batchSize invitations changed per statement and transaction
  * @param purgeTokenHashesAfter forget the token hashes of invitations closed longer than this, or {@code null}
  * @param notifications who hears about a run when it ends
+ * @param remind the reminder sent before expiry, or {@code null}
+ * @param schedule when {@code serve} runs the spec, or {@code null}
  */
-public record ExpirySpec(Path file, String name, int batchSize, Duration purgeTokenHashesAfter, Notify notifications) {
+public record ExpirySpec(Path file, String name, int batchSize, Duration purgeTokenHashesAfter, Notify notifications,
+		Remind remind, Schedule schedule) {
 
 	public ExpirySpec(Path file, String name, int batchSize, Duration purgeTokenHashesAfter) {
-		this(file, name, batchSize, purgeTokenHashesAfter, Notify.NONE);
+		this(file, name, batchSize, purgeTokenHashesAfter, Notify.NONE, null, null);
 	}
 
 }

@@ -25,11 +25,25 @@ import java.time.Duration;
  * @param linkTokenParameter the name of the query parameter that carries the token in the link
  * @param description free text shown in reports, or {@code null}
  * @param notifications who hears about a run when it ends
+ * @param operations the spec's guard and schedule
  */
 public record JobSpec(Path file, String checksum, String name, SourceSpec source, Filters filters, String role,
 		Kind kind, String template, Duration tokenTtl, int chunkSize, URI linkBaseUrl, String from,
 		String organisation, Resend resend, Throttle throttle, String linkTokenParameter,
-		String description, Notify notifications) {
+		String description, Notify notifications, Operations operations) {
+
+	/**
+	 * How the spec is run by operators: the blast-radius guard and the schedule.
+	 *
+	 * @param maxRecipients a run that would send more stops before sending and asks for {@code --confirm N};
+	 * {@code null} for the configured default ({@code invitations.max-recipients})
+	 * @param schedule when {@code serve} runs the spec, or {@code null}
+	 */
+	public record Operations(Long maxRecipients, Schedule schedule) {
+
+		public static final Operations NONE = new Operations(null, null);
+
+	}
 
 	/**
 	 * Sending limits, e.g. a provider's 14 messages per second and 2,000 per day.
@@ -47,6 +61,13 @@ public record JobSpec(Path file, String checksum, String name, SourceSpec source
 	 * @param minInterval time since the last send before another resend is allowed
 	 */
 	public record Resend(int maxAttempts, Duration minInterval) {
+	}
+
+	/** The same spec with another template set: reminders are the spec's emails in the reminder set. */
+	public JobSpec withTemplate(String templateSet) {
+		return new JobSpec(file, checksum, name, source, filters, role, kind, templateSet, tokenTtl, chunkSize,
+				linkBaseUrl, from, organisation, resend, throttle, linkTokenParameter, description, notifications,
+				operations);
 	}
 
 	/** Directory that relative paths in the spec are resolved against. */

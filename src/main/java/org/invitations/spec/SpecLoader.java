@@ -117,7 +117,8 @@ public final class SpecLoader {
 		Duration purge = raw.purgeTokenHashesAfter() == null ? null
 				: duration(file, "purge-token-hashes-after", raw.purgeTokenHashesAfter());
 		return new ExpirySpec(file, name, batchSize, purge,
-				Notify.of(file, raw.notifyTo(), raw.notifyWebhook(), raw.notifyDryRun()));
+				Notify.of(file, raw.notifyTo(), raw.notifyWebhook(), raw.notifyDryRun()),
+				OperationsKeys.remind(file, raw.remind()), OperationsKeys.schedule(file, raw.schedule()));
 	}
 
 	private RawSpec parse(Path file, String content) {
@@ -318,7 +319,8 @@ public final class SpecLoader {
 		return new JobSpec(file, checksum, name, source, filters, role, kind, template, ttl, chunkSize, link,
 				raw.from(), organisation, new JobSpec.Resend(maxAttempts, minInterval),
 				new JobSpec.Throttle(perSecond, perDay), tokenParameter, raw.description(),
-				Notify.of(file, raw.notifyTo(), raw.notifyWebhook(), raw.notifyDryRun()));
+				Notify.of(file, raw.notifyTo(), raw.notifyWebhook(), raw.notifyDryRun()),
+				OperationsKeys.operations(file, raw.maxRecipients(), raw.schedule()));
 	}
 
 	private JobSpec.SourceSpec source(Path file, RawSource raw) {
@@ -435,7 +437,7 @@ public final class SpecLoader {
 	record RawSpec(String job, String name, RawSource source, RawFilters filters, String role, String kind, String template,
 			String tokenTtl, Integer chunkSize, String linkBaseUrl, String from, String organisation,
 			String description, RawResend resend, RawThrottle throttle, String linkTokenParameter,
-			Boolean allowInsecureLink,
+			Boolean allowInsecureLink, Long maxRecipients, OperationsKeys.RawSchedule schedule,
 			// Notifications when a run ends.
 			@com.fasterxml.jackson.annotation.JsonProperty("notify") java.util.List<String> notifyTo, String notifyWebhook, Boolean notifyDryRun) {
 	}
@@ -447,7 +449,7 @@ public final class SpecLoader {
 	}
 
 	record RawExpirySpec(String name, String job, String description, Integer batchSize,
-			String purgeTokenHashesAfter,
+			String purgeTokenHashesAfter, OperationsKeys.RawRemind remind, OperationsKeys.RawSchedule schedule,
 			// Notifications when a run ends.
 			@com.fasterxml.jackson.annotation.JsonProperty("notify") java.util.List<String> notifyTo, String notifyWebhook, Boolean notifyDryRun) {
 	}

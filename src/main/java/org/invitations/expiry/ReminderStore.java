@@ -1,0 +1,93 @@
+package org.invitations.expiry;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import org.invitations.delivery.PendingInvitation;
+import org.invitations.delivery.Tokens;
+import org.invitations.spec.Kind;
+
+/**
+ * The reminders' SQL: which invitations are due, the claim that swaps in the reminder's link (the first link kept
+ * beside it in {@code earlier_token}, as for an in-doubt re-send), and the outcome with its history and report rows.
+ */
+class ReminderStore {
+
+	/** One invitation due for its reminder, with the new link's token (plaintext, in memory only). */
+	record Due(PendingInvitation invitation, String specName, String specPath, Instant expiresAt, byte[] firstHash,
+			String token) {
+	}
+
+	private final JdbcTemplate jdbc;
+
+	ReminderStore(JdbcTemplate jdbc) {
+		this.jdbc = jdbc;
+	}
+
+	/**
+	 * Claims up to {@code limit} invitations that are sent, unaccepted, expire within {@code before} but not within
+	 * {@code minRemaining}, were never reminded and are not in this run's report yet; the person must still be
+	 * reachable at the address it was sent to, with an active email and, for an invitation, never logged in. Each is
+	 * marked reminded and given a new link, the first one kept valid beside it. Call in a transaction of its own.
+	 */
+	List<Due> claim(long jobInstanceId, Duration before, Duration minRemaining, int limit) {
+		List<Due> due = jdbc.query("""
+				SELECT i.id, i.person_id, i.kind, extract(epoch FROM i.token_ttl)::bigint, i.email, p.first_name,
+				       p.last_name, r.name, i.spec_name, i.expires_at,
+				       (SELECT x.parameter_value FROM batch_job_execution_params x
+				        WHERE x.job_execution_id = i.job_execution_id AND x.parameter_name = 'spec.path'),
+				       i.token_hash
+				FROM invitation i JOIN person p ON p.id = i.person_id LEFT JOIN role r ON r.id = i.role_id
+				WHERE i.status = 'SENT' AND i.reminded_at IS NULL
+				  AND i.expires_at > now() + make_interval(secs => ?) AND i.expires_at <= now() + make_interval(secs => ?)
+				  AND p.email_active AND p.email_normalized = i.email_normalized
+				  AND (i.kind = 'PASSWORD_RESET' OR p.last_login_at IS NULL)
+				  AND NOT EXISTS (SELECT 1 FROM job_report_item j WHERE j.invitation_id = i.id AND j.job_instance_id = ?)
+				ORDER BY i.expires_at, i.id LIMIT ? FOR UPDATE OF i SKIP LOCKED
+				""", (rs, n) -> new Due(
+				new PendingInvitation(rs.getLong(1), rs.getLong(2), Kind.valueOf(rs.getString(3)),
+						Duration.ofSeconds(rs.getLong(4)), rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8)),
+				rs.getString(9), rs.getString(11), rs.getTimestamp(10).toInstant(), rs.getBytes(12), Tokens.generate()),
+				(double) minRemaining.toSeconds(), (double) before.toSeconds(), jobInstanceId, limit);
+		for (Due reminder : due) {
+			long id = reminder.invitation().id();
+			jdbc.update("INSERT INTO earlier_token (token_hash, invitation_id) SELECT token_hash, id FROM invitation WHERE id = ?",
+					id);
+			jdbc.update("UPDATE invitation SET token_hash = ?, reminded_at = now() WHERE id = ?",
+					Tokens.hash(reminder.token()), id);
+		}
+		return due;
+	}
+
+	/**
+	 * Undoes a claim whose message was not delivered: the reminder's link never left, so the first link is the
+	 * invitation's own again; {@code remindAgain} lets a later run try again (a temporary refusal, a server that went
+	 * away), else the invitation stays reminded (a permanent refusal).
+	 */
+	void release(Due reminder, boolean remindAgain) {
+		long id = reminder.invitation().id();
+		jdbc.update("""
+				UPDATE invitation SET token_hash = ?, reminded_at = CASE WHEN ? THEN NULL ELSE reminded_at END
+				WHERE id = ? AND token_hash = ?
+				""", reminder.firstHash(), remindAgain, id, Tokens.hash(reminder.token()));
+		jdbc.update("DELETE FROM earlier_token WHERE token_hash = ? AND invitation_id = ?", reminder.firstHash(), id);
+	}
+
+	/** Writes a reminder's history event and its row in this run's report. */
+	void record(long jobInstanceId, long jobExecutionId, String actor, Due reminder, String outcome, String reason,
+			String detail) {
+		jdbc.update("INSERT INTO invitation_event (invitation_id, type, actor, detail) VALUES (?, 'REMINDED', ?, ?)",
+				reminder.invitation().id(), actor, detail);
+		// The row names the address without its normalized form: a person reminded of two kinds appears twice.
+		jdbc.update("""
+				INSERT INTO job_report_item (job_instance_id, job_execution_id, item_number, email, person_id,
+				                             invitation_id, kind, outcome, reason, detail)
+				SELECT ?, ?, coalesce(max(item_number), 0) + 1, ?, ?, ?, ?, ?, ?, ? FROM job_report_item WHERE job_instance_id = ?
+				""", jobInstanceId, jobExecutionId, reminder.invitation().email(), reminder.invitation().personId(),
+				reminder.invitation().id(), reminder.invitation().kind().name(), outcome, reason, detail, jobInstanceId);
+	}
+
+}
