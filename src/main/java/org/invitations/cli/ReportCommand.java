@@ -95,9 +95,8 @@ class ReportCommand extends Subcommand implements Callable<Integer> {
 				throw notFound("no job execution " + executionId);
 			}
 			printer.summary(summary);
-			if (!summary.isExpiry()) {
-				printer.items(executionId, options.outcome());
-			}
+			// An expiry run's rows are its reminders, if it sent any.
+			printer.items(executionId, options.outcome());
 			text.flush();
 			return;
 		}

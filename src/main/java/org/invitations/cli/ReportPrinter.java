@@ -69,7 +69,13 @@ class ReportPrinter {
 			out.println("  " + safe(execution.exitMessage().lines().findFirst().orElse("")));
 		}
 		if (summary.isExpiry()) {
-			summary.outcomes().forEach(o -> o.reasons().forEach((spec, n) -> out.printf("  %-30s %10d%n", safe(spec), n)));
+			summary.outcomes().stream().filter(o -> o.outcome().equals("EXPIRED"))
+				.forEach(o -> o.reasons().forEach((spec, n) -> out.printf("  %-30s %10d%n", safe(spec), n)));
+			List<OutcomeCount> reminders = summary.outcomes().stream().filter(o -> !o.outcome().equals("EXPIRED")).toList();
+			if (!reminders.isEmpty()) {
+				out.println("Reminders:");
+				totals(reminders);
+			}
 		}
 		else {
 			totals(summary.outcomes());

@@ -71,22 +71,17 @@ public class ReportRenderer {
 	/** Writes the report of a summary already built (the completion email attaches what it summarised). */
 	public void write(RunSummary summary, ReportFormat format, ReportOptions options, Writer out) {
 		long instance = summary.execution().instanceId();
-		boolean rows = !summary.isExpiry();
 		ReportCursor.open(jdbc, cursor -> {
 			switch (format) {
-				case CSV -> CsvReport.write(rows ? cursor.inInputOrder(instance, options.outcome())
-						: java.util.Collections.emptyIterator(), options, out);
-				case JSON -> JsonReport.write(summary, rows ? cursor.inInputOrder(instance, options.outcome())
-						: java.util.Collections.emptyIterator(), out);
+				case CSV -> CsvReport.write(cursor.inInputOrder(instance, options.outcome()), options, out);
+				case JSON -> JsonReport.write(summary, cursor.inInputOrder(instance, options.outcome()), out);
 				case HTML -> {
 					long sent = options.outcome() == null ? summary.count("SENT") + summary.count("WOULD_SEND")
 							: (options.outcome().equals("SENT") || options.outcome().equals("WOULD_SEND")
 									? summary.count(options.outcome()) : 0);
 					long leftOut = Math.max(0, sent - options.sentRowLimit());
-					HtmlReport.write(summary, rows ? cursor.problems(instance, options.outcome())
-							: java.util.Collections.emptyIterator(),
-							rows ? cursor.sent(instance, options.outcome(), options.sentRowLimit())
-									: java.util.Collections.emptyIterator(),
+					HtmlReport.write(summary, cursor.problems(instance, options.outcome()),
+							cursor.sent(instance, options.outcome(), options.sentRowLimit()),
 							leftOut, "report " + summary.execution().id() + " --format html --all-rows", out);
 				}
 				case TEXT -> throw new IllegalArgumentException("the text report is printed by the command line");

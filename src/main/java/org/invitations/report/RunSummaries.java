@@ -102,8 +102,12 @@ public class RunSummaries {
 		JobExecution job = jobRepository.getJobExecution(execution.id());
 		Map<String, Long> bySpec = job == null ? Map.of() : ExpiryLauncher.expiredBySpec(job);
 		long expired = bySpec.values().stream().mapToLong(Long::longValue).sum();
-		List<OutcomeCount> outcomes = expired == 0 ? List.of()
-				: List.of(new OutcomeCount("EXPIRED", expired, new LinkedHashMap<>(bySpec)));
+		List<OutcomeCount> outcomes = new java.util.ArrayList<>();
+		if (expired > 0) {
+			outcomes.add(new OutcomeCount("EXPIRED", expired, new LinkedHashMap<>(bySpec)));
+		}
+		// An expiry run's report rows are its reminders, with their outcomes (SENT REMINDER, FAILED ...).
+		queries.summary(execution.instanceId()).stream().filter(o -> o.count() > 0).forEach(outcomes::add);
 		return new RunSummary(execution, "expiry", execution.parameters().get(JobParameterNames.SPEC_PATH), null,
 				new RunSummary.Provenance("expiry", null, null, null), by, expired, expired, outcomes, List.of(),
 				records.notifications(execution.id()));
