@@ -73,7 +73,7 @@ public class DeliveryStore {
 	}
 
 	/** As before claims had progress: every invitation of a dead execution's claim in doubt. */
-	int recoverWholeClaims(RunContext run) {
+	int recoverWholeClaims(long instanceId, long liveExecutionId) {
 		// Those cancelled since have their link, which may have arrived, remembered as cancelled.
 		return jdbc.update("""
 				WITH dead AS (
@@ -90,7 +90,7 @@ public class DeliveryStore {
 				UPDATE invitation i SET status = 'SENDING', token_hash = c.hash, sending_execution_id = c.execution
 				FROM claimed c
 				WHERE i.id = c.id AND i.status = 'QUEUED'
-				""", run.jobInstanceId(), run.jobExecutionId());
+				""", instanceId, liveExecutionId);
 	}
 
 	/**
