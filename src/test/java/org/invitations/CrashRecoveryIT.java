@@ -1,12 +1,15 @@
 package org.invitations;
 
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 
+import org.springframework.jdbc.core.RowCallbackHandler;
 
 import org.invitations.lifecycle.InvitationAdmin;
 
@@ -15,8 +18,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A real separate JVM runs the job and is killed (destroyForcibly: SIGKILL) in the middle of delivery. The next
  * run of the same spec recovers the dead execution and completes it: everyone delivered, duplicates at most the
- * messages that were in flight, which the report counts as in doubt. Abandoning the run instead, or cancelling an
- * invitation before the restart, revokes the links that may have arrived, with the reason kept.
+ * messages that were in flight, which the report counts as in doubt. Abandoning the run instead keeps what its claims
+ * knew (sent stays sent) and revokes only the links whose fate is unknown; cancelling an invitation before the
+ * restart revokes its link too, with the reason kept.
  */
 class CrashRecoveryIT extends IntegrationTest {
 
@@ -82,23 +86,67 @@ class CrashRecoveryIT extends IntegrationTest {
 
 		assertThat(again.exitCode()).as(again.out() + again.err()).isZero();
 		assertThat(count("SELECT count(*) FROM delivery_claim")).isZero();
-		// Every link that may have left with the dead run is refused from now on, and says why.
-		assertThat(count("SELECT count(*) FROM retired_token WHERE reason = 'CANCELLED'")).isEqualTo(claimed);
+		long first = count("SELECT min(job_instance_id) FROM batch_job_instance");
+		String reported = "SELECT count(*) FROM job_report_item WHERE job_instance_id = ? AND ";
+		long inDoubt = count(reported + "reason = 'IN_DOUBT_CANCELLED'", first);
+		// Only those whose outcome the claims did not know may have received their message: the report says so
+		// instead of "not sent", and each of their links is refused from now on, saying why.
+		assertThat(inDoubt).isLessThanOrEqualTo(claimed);
+		assertThat(count("SELECT count(*) FROM retired_token WHERE reason = 'CANCELLED'")).isEqualTo(inDoubt);
 		assertThat(count("""
 				SELECT count(*) FROM retired_token r JOIN invitation i ON i.id = r.invitation_id
 				WHERE r.reason = 'CANCELLED' AND i.status = 'CANCELLED'
-				""")).isEqualTo(claimed);
-		// Those may have received their message: the report says so instead of "not sent".
-		long first = count("SELECT min(job_instance_id) FROM batch_job_instance");
-		String reported = "SELECT count(*) FROM job_report_item WHERE job_instance_id = ? AND ";
-		assertThat(count(reported + "reason = 'IN_DOUBT_CANCELLED'", first)).isEqualTo(claimed);
-		assertThat(count(reported + "outcome = 'SENT'", first) + claimed
+				""")).isEqualTo(inDoubt);
+		assertThat(count(reported + "outcome = 'SENT'", first) + inDoubt
 				+ count(reported + "reason = 'RUN_ABANDONED'", first)).isEqualTo(count(reported + "true", first));
 		assertThat(perRecipient()).hasSize(PEOPLE + 1);
-		assertThat((long) received().size() - (PEOPLE + 1)).isLessThanOrEqualTo(claimed);
+		assertThat((long) received().size() - (PEOPLE + 1)).isLessThanOrEqualTo(inDoubt);
 		assertThat(count("SELECT count(*) FROM invitation WHERE status = 'SENT'")).isEqualTo(PEOPLE + 1);
 		assertThat(jdbc.queryForList("SELECT status FROM batch_job_execution ORDER BY job_execution_id", String.class))
 			.containsExactly("ABANDONED", "COMPLETED");
+	}
+
+	@Test
+	void abandonedAfterAKillReportsEveryoneWhoReceivedMailAsSentOrInDoubtAndNoOneElseAsSent() throws Exception {
+		// Large chunks: the chunk on its way when the JVM dies holds outcomes its claim already knows.
+		Path spec = spec("known", "known.csv", 100, "throttle:", "  per-second: 150");
+		long claimed = killMidDelivery(spec, "known.csv", people());
+		Set<String> mailed = perRecipient().keySet();
+		// The spec changed: the unfinished run cannot be restarted, only given up.
+		spec("known", "known.csv", 100, "throttle:", "  per-second: 300");
+
+		Result again = cli("run", "--abandon-unfinished", spec.toString());
+
+		assertThat(again.exitCode()).as(again.out() + again.err()).isZero();
+		long first = count("SELECT min(job_instance_id) FROM batch_job_instance");
+		Map<String, String> outcomes = new HashMap<>();
+		jdbc.query("SELECT email_normalized, outcome || ' ' || coalesce(reason, '') FROM job_report_item"
+				+ " WHERE job_instance_id = ?", (RowCallbackHandler) rs -> outcomes.put(rs.getString(1), rs.getString(2)),
+				first);
+		assertThat(outcomes).hasSize(PEOPLE);
+		// Nobody who received mail is reported as not mailed, and nobody reported sent went without.
+		mailed.forEach(email -> assertThat(outcomes.get(email)).as(email).matches("SENT.*|FAILED IN_DOUBT_CANCELLED"));
+		outcomes.forEach((email, outcome) -> {
+			if (outcome.startsWith("SENT")) {
+				assertThat(mailed).as(email).contains(email);
+			}
+		});
+		// Those the claims knew to be accepted are among them, their links still working.
+		assertThat(count("SELECT count(*) FROM job_report_item WHERE job_instance_id = ? AND outcome = 'SENT'"
+				+ " AND detail LIKE '%abandoned after execution%'", first)).isPositive();
+		assertThat(count("SELECT count(*) FROM job_report_item WHERE job_instance_id = ?"
+				+ " AND reason = 'IN_DOUBT_CANCELLED'", first)).isLessThan(claimed);
+		assertThat(count("""
+				SELECT count(*) FROM invitation i JOIN retired_token r ON r.invitation_id = i.id WHERE i.status = 'SENT'
+				""")).isZero();
+		// The new run invites the rest: each person has at least one message, and nobody reported sent a second.
+		Map<String, Long> perRecipient = perRecipient();
+		assertThat(perRecipient).hasSize(PEOPLE);
+		outcomes.forEach((email, outcome) -> {
+			if (outcome.equals("SENT ")) {
+				assertThat(perRecipient.get(email)).as(email).isOne();
+			}
+		});
 	}
 
 	private static String people() {

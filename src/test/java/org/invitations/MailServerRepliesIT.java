@@ -51,6 +51,32 @@ class MailServerRepliesIT extends ScriptedSmtpTest {
 	}
 
 	@Test
+	void aResendPausedByARefusalOfTheSenderExitsAsPausedAndTheSameResendLaterSendsTheRest() throws Exception {
+		String spec = people("again", 6);
+		assertThat(cli("run", spec).exitCode()).isZero();
+		jdbc.update("UPDATE invitation SET sent_at = sent_at - interval '2 hours'");
+		String quota = "550 5.4.5 Daily sending quota exceeded";
+		server.replyToSender(delivered -> delivered >= 8 ? quota : null);
+
+		Result paused = cli("resend", spec, "--status", "pending");
+
+		assertThat(paused.exitCode()).as(paused.err()).isEqualTo(4);
+		long resent = server.delivered().size() - 6;
+		assertThat(resent).isBetween(2L, 5L);
+		assertThat(paused.err().lines().filter(line -> line.startsWith("error:")))
+			.containsExactly("error: the mail server refused the sender: " + quota + "; " + resent + " sent, " + (6 - resent)
+					+ " left queued; run the same resend again later to go on");
+		assertThat(count("SELECT count(*) FROM invitation WHERE status IN ('FAILED', 'DEFERRED')")).isZero();
+
+		server.replyToSender(delivered -> null);
+		Result resumed = cli("resend", spec, "--status", "pending");
+
+		assertThat(resumed.exitCode()).as(resumed.err()).isZero();
+		assertThat(server.delivered()).hasSize(12);
+		assertThat(server.delivered().stream().distinct()).hasSize(6);
+	}
+
+	@Test
 	void a421MidRunPausesTheRunRestartably() throws Exception {
 		server.replyToRecipients((to, attempt) -> to.equals("p4@example.org") && attempt == 1
 				? "421 4.7.0 Try again later, closing connection." : null);

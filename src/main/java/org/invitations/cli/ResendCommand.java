@@ -62,6 +62,10 @@ class ResendCommand extends Subcommand implements Callable<Integer> {
 			return RunCommand.stopped(this, result);
 		}
 		if (result.getStatus() != BatchStatus.COMPLETED) {
+			Integer paused = Paused.exitCode(this, result, "run the same resend again later to go on");
+			if (paused != null) {
+				return paused;
+			}
 			printFailures(result);
 			return InvitationsCommand.JOB_FAILED;
 		}

@@ -13,7 +13,6 @@ import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 
 import org.invitations.delivery.MailGateway;
-import org.invitations.delivery.SenderRefusedException;
 import org.invitations.guard.RecipientGuard;
 import org.invitations.guard.RecipientLimitExceededException;
 import org.invitations.job.JobParameterNames;
@@ -85,15 +84,9 @@ class RunCommand extends Subcommand implements Callable<Integer> {
 			return stopped(this, execution);
 		}
 		if (execution.getStatus() != BatchStatus.COMPLETED) {
-			SenderRefusedException refused = senderRefusal(execution);
-			if (refused != null) {
-				ReportQueries queries = bean(ReportQueries.class);
-				long instance = queries.execution(execution.getId()).instanceId();
-				long sent = count(queries, instance, "SENT");
-				long queued = count(queries, instance, "QUEUED");
-				err().println("error: " + refused.getMessage() + "; " + sent + " sent, " + queued
-						+ " left queued; run the same spec again later to go on");
-				return InvitationsCommand.PAUSED;
+			Integer paused = Paused.exitCode(this, execution, "run the same spec again later to go on");
+			if (paused != null) {
+				return paused;
 			}
 			printFailures(execution);
 			err().println("The run did not complete; run the same spec again to restart it.");
@@ -111,18 +104,6 @@ class RunCommand extends Subcommand implements Callable<Integer> {
 		caller.err().printf("stopped on request: %d sent, %d left queued; run the same spec again to continue%n", sent,
 				Math.max(0, items - done));
 		return InvitationsCommand.STOPPED;
-	}
-
-	/** The mail server's refusal of the sender that stopped the run, if that is what stopped it. */
-	private static SenderRefusedException senderRefusal(JobExecution execution) {
-		for (Throwable failure : execution.getAllFailureExceptions()) {
-			for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-				if (cause instanceof SenderRefusedException refused) {
-					return refused;
-				}
-			}
-		}
-		return null;
 	}
 
 	private static long count(ReportQueries queries, long instanceId, String outcome) {

@@ -16,15 +16,16 @@ import org.invitations.job.RunContext;
  * holds (see {@link ClaimProgress}): an invitation whose outcome the claim knows is recorded with it, one beyond its
  * slice's allowance was certainly never handed to the server and simply stays QUEUED, and only those in between may
  * have left without their outcome being known: they become SENDING invitations of that execution, in doubt, and
- * are sent again once. Claims without progress (written before claims had any) are in doubt as a whole.
+ * are sent again once. Claims without progress (written before claims had any) are in doubt as a whole. A run that
+ * is abandoned instead has its claims ended the same way first, so that its report says who was mailed.
  */
-final class ClaimRecovery {
+public final class ClaimRecovery {
 
 	private static final Logger log = LoggerFactory.getLogger(ClaimRecovery.class);
 
 	private final JdbcTemplate jdbc;
 
-	ClaimRecovery(JdbcTemplate jdbc) {
+	public ClaimRecovery(JdbcTemplate jdbc) {
 		this.jdbc = jdbc;
 	}
 
@@ -34,7 +35,27 @@ final class ClaimRecovery {
 
 	/** @return how many invitations are in doubt now */
 	int recover(RunContext run) {
-		int wholeClaims = new DeliveryStore(jdbc).recoverWholeClaims(run);
+		return settle(run.jobInstanceId(), run.jobExecutionId(), run.jobExecutionId(), run.actor(), "restarted");
+	}
+
+	/**
+	 * Ends every claim of a run that is being abandoned, as a restart would: what the server accepted is SENT, what
+	 * it refused FAILED, what was never handed to it stays QUEUED, and those in between become SENDING of the
+	 * execution that died. Call it before the run's queue is cancelled, in the same transaction.
+	 *
+	 * @return how many invitations are in doubt now
+	 */
+	public int abandon(long instanceId, String actor) {
+		return settle(instanceId, -1, null, actor, "abandoned");
+	}
+
+	/**
+	 * @param live the execution whose own claims stay (-1: none)
+	 * @param recording the execution the report rows are recorded by (null: as they are)
+	 * @param occasion how the run went on, in the detail of those recorded as sent
+	 */
+	private int settle(long instance, long live, Long recording, String actor, String occasion) {
+		int wholeClaims = new DeliveryStore(jdbc).recoverWholeClaims(instance, live);
 		jdbc.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off");
 		// Slice s holds positions s, s + slices, ... (0-based) of the claim, in order: the k-th of them is known if k
 		// is below the length of its outcomes, may have left if below its allowance, and was never handed otherwise.
@@ -51,13 +72,15 @@ final class ClaimRecovery {
 				       CASE WHEN k < length(known) THEN substr(known, k + 1, 1) WHEN k < allowed THEN '?' ELSE 'Q' END
 				FROM positioned
 				""", (RowCallbackHandler) rs -> claimed.add(new Claimed(rs.getLong(1), rs.getLong(2), rs.getString(3),
-				rs.getString(4), rs.getString(5).charAt(0))), run.jobInstanceId(), run.jobExecutionId());
+				rs.getString(4), rs.getString(5).charAt(0))), instance, live);
 		if (claimed.isEmpty()) {
 			return wholeClaims;
 		}
 		int inDoubt = inDoubt(claimed.stream().filter(c -> c.fate() == '?').toList());
-		int accepted = accepted(run, claimed.stream().filter(c -> c.fate() == 'S' || c.fate() == 'I').toList());
-		int refused = refused(run, claimed.stream().filter(c -> c.fate() == 'F').toList());
+		Recorder recorder = new Recorder(instance, recording, actor);
+		int accepted = accepted(recorder, occasion,
+				claimed.stream().filter(c -> c.fate() == 'S' || c.fate() == 'I').toList());
+		int refused = refused(recorder, claimed.stream().filter(c -> c.fate() == 'F').toList());
 		long untouched = claimed.stream().filter(c -> c.fate() == 'Q' || c.fate() == 'D').count();
 		log.info("Claims of an earlier execution: {} accepted and {} refused by the server are recorded as such, {} never"
 				+ " handed to it (or refused for now) stay queued, {} may have left and are in doubt", accepted, refused,
@@ -92,11 +115,11 @@ final class ClaimRecovery {
 	 * Accepted by the server before the execution died: SENT with the link it carried, which expires when the message
 	 * said (claimed at, plus the invitation's lifetime). One cancelled since keeps its state, its link retired.
 	 */
-	private int accepted(RunContext run, List<Claimed> claimed) {
+	private int accepted(Recorder run, String occasion, List<Claimed> claimed) {
 		if (claimed.isEmpty()) {
 			return 0;
 		}
-		String reply = "accepted by the server; recorded when the run was restarted after execution "
+		String reply = "accepted by the server; recorded when the run was " + occasion + " after execution "
 				+ claimed.get(0).execution() + " stopped";
 		Long[] ids = claimed.stream().map(Claimed::id).toArray(Long[]::new);
 		String[] hashes = claimed.stream().map(Claimed::hash).toArray(String[]::new);
@@ -120,7 +143,7 @@ final class ClaimRecovery {
 	}
 
 	/** Refused by the server before the execution died: FAILED, its link retired. */
-	private int refused(RunContext run, List<Claimed> claimed) {
+	private int refused(Recorder run, List<Claimed> claimed) {
 		if (claimed.isEmpty()) {
 			return 0;
 		}
@@ -151,15 +174,19 @@ final class ClaimRecovery {
 				claimed.stream().map(Claimed::id).toArray(Long[]::new));
 	}
 
+	/** Who records the outcomes: the run's instance, the execution its report rows go to (null: theirs), the actor. */
+	private record Recorder(long jobInstanceId, Long jobExecutionId, String actor) {
+	}
+
 	/** The history event and the report row of each, as {@link DeliveryStore#record} writes them. */
-	private void history(RunContext run, Long[] ids, String[] statuses, String[] reasons, String[] details) {
+	private void history(Recorder run, Long[] ids, String[] statuses, String[] reasons, String[] details) {
 		jdbc.update("""
 				INSERT INTO invitation_event (invitation_id, type, actor, detail)
 				SELECT t.id, t.status, ?, t.detail FROM unnest(?::bigint[], ?::text[], ?::text[]) AS t(id, status, detail)
 				""", run.actor(), ids, statuses, details);
 		jdbc.update("""
 				UPDATE job_report_item r SET outcome = t.status, reason = t.reason, detail = t.detail,
-				       job_execution_id = ?, updated_at = now()
+				       job_execution_id = coalesce(?::bigint, r.job_execution_id), updated_at = now()
 				FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[]) AS t(id, status, reason, detail)
 				CROSS JOIN LATERAL (SELECT x.id FROM job_report_item x
 				                    WHERE x.invitation_id = t.id AND x.job_instance_id + 0 = ? LIMIT 1) AS found

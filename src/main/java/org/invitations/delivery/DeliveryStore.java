@@ -73,7 +73,7 @@ public class DeliveryStore {
 	}
 
 	/** As before claims had progress: every invitation of a dead execution's claim in doubt. */
-	int recoverWholeClaims(RunContext run) {
+	int recoverWholeClaims(long instanceId, long liveExecutionId) {
 		// Those cancelled since have their link, which may have arrived, remembered as cancelled.
 		return jdbc.update("""
 				WITH dead AS (
@@ -90,7 +90,7 @@ public class DeliveryStore {
 				UPDATE invitation i SET status = 'SENDING', token_hash = c.hash, sending_execution_id = c.execution
 				FROM claimed c
 				WHERE i.id = c.id AND i.status = 'QUEUED'
-				""", run.jobInstanceId(), run.jobExecutionId());
+				""", instanceId, liveExecutionId);
 	}
 
 	/**
@@ -201,6 +201,19 @@ public class DeliveryStore {
 				: jdbc.queryForObject("SELECT count(*) FROM invitation WHERE sent_at > now() - interval '24 hours' AND spec_name = ?",
 						Long.class, specName);
 		return count == null ? 0 : count;
+	}
+
+	/**
+	 * When one more message fits a limit of this many in 24 hours again: once the limit-th newest send of the last
+	 * 24 hours (of a spec, or of all) is a day old, counting the messages on their way as sent now.
+	 */
+	public Instant dailyLimitFreesAt(String specName, long limit, long onItsWay) {
+		long newer = limit - 1 - onItsWay;
+		List<Timestamp> at = newer < 0 ? List.of() : jdbc.queryForList("SELECT sent_at + interval '24 hours'"
+				+ " FROM invitation WHERE sent_at > now() - interval '24 hours'"
+				+ (specName == null ? "" : " AND spec_name = ?") + " ORDER BY sent_at DESC OFFSET ? LIMIT 1",
+				Timestamp.class, specName == null ? new Object[] { newer } : new Object[] { specName, newer });
+		return at.isEmpty() ? Instant.now().plus(1, ChronoUnit.DAYS) : at.get(0).toInstant();
 	}
 
 	private void recordSkips(RunContext run, List<Object[]> skipped) {

@@ -371,18 +371,27 @@ public class DeliveryWriter implements ItemWriter<PendingInvitation>, StepExecut
 
 	/** Trims the chunk to what the daily limits still allow; when nothing is allowed the job stops, restartably. */
 	private List<? extends PendingInvitation> withinDailyLimits(List<? extends PendingInvitation> items) {
-		long allowed = Long.MAX_VALUE;
 		// The chunks on their way or being recorded are not recorded as sent yet, but count.
 		long onItsWay = (inFlight == null ? 0 : inFlight.size()) + recordingSize;
-		if (dailyLimit > 0) {
-			allowed = dailyLimit - store.sentInLastDay(null) - onItsWay;
-		}
-		if (specDailyLimit > 0) {
-			allowed = Math.min(allowed, specDailyLimit - store.sentInLastDay(run.spec().name()) - onItsWay);
-		}
+		long overall = dailyLimit > 0 ? dailyLimit - store.sentInLastDay(null) - onItsWay : Long.MAX_VALUE;
+		long ofSpec = specDailyLimit > 0 ? specDailyLimit - store.sentInLastDay(run.spec().name()) - onItsWay
+				: Long.MAX_VALUE;
+		long allowed = Math.min(overall, ofSpec);
 		if (allowed <= 0) {
-			throw new DailyLimitReachedException("the daily sending limit is reached; the rest stays queued: run the same"
-					+ " spec again later to go on");
+			// Sending goes on once every limit that is reached has room again.
+			Instant freesAt = null;
+			String which = "";
+			if (overall <= 0) {
+				freesAt = store.dailyLimitFreesAt(null, dailyLimit, onItsWay);
+				which = "the daily sending limit (" + dailyLimit + " in 24 hours, invitations.mail.daily-limit)";
+			}
+			if (ofSpec <= 0) {
+				Instant spec = store.dailyLimitFreesAt(run.spec().name(), specDailyLimit, onItsWay);
+				freesAt = freesAt == null || spec.isAfter(freesAt) ? spec : freesAt;
+				which += (which.isEmpty() ? "" : " and ") + "the spec's daily limit (" + specDailyLimit
+						+ " in 24 hours, throttle.per-day)";
+			}
+			throw new DailyLimitReachedException(which, freesAt);
 		}
 		return allowed < items.size() ? items.subList(0, (int) allowed) : items;
 	}

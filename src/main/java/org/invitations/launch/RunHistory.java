@@ -7,6 +7,7 @@ import java.util.Map;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
+import org.invitations.delivery.ClaimRecovery;
 import org.invitations.job.InvitationJobConfiguration;
 import org.invitations.job.JobParameterNames;
 
@@ -70,25 +71,23 @@ public class RunHistory {
 	}
 
 	/**
-	 * Releases the people an abandoned run had queued, so that a new run can invite them. Those whose message was
-	 * on its way (claimed, or SENDING for a dead execution) may have received it: their links are revoked and they
-	 * are reported FAILED IN_DOUBT_CANCELLED, never as not sent.
+	 * Releases the people an abandoned run had queued, so that a new run can invite them. Its claims are ended first
+	 * as a restart would end them ({@link ClaimRecovery}): whom the server accepted stays SENT, whom it refused
+	 * FAILED. Those whose message may have been on its way (SENDING for a dead execution) may have received it:
+	 * their links are revoked and they are reported FAILED IN_DOUBT_CANCELLED, never as not sent. The rest, never
+	 * handed to the server, are reported SKIPPED RUN_ABANDONED.
 	 */
 	public int cancelQueued(long instanceId, String actor) {
+		new ClaimRecovery(jdbc).abandon(instanceId, actor);
 		// Links a dead execution may have sent are revoked with the invitations they were for.
 		Long[] inDoubt = jdbc.queryForList("""
-				WITH claims AS (DELETE FROM delivery_claim WHERE delivery_instance_id = ? RETURNING invitation_ids, token_hashes),
-				revoked AS (
+				WITH revoked AS (
 				    INSERT INTO retired_token (token_hash, invitation_id, reason)
-				    SELECT t.hash, t.id, 'CANCELLED' FROM claims c, unnest(c.token_hashes, c.invitation_ids) AS t(hash, id)
-				    UNION ALL
 				    SELECT token_hash, id, 'CANCELLED' FROM invitation
 				    WHERE delivery_instance_id = ? AND status = 'SENDING' AND token_hash IS NOT NULL
 				    ON CONFLICT DO NOTHING)
-				SELECT t.id FROM claims c, unnest(c.invitation_ids) AS t(id)
-				UNION
 				SELECT id FROM invitation WHERE delivery_instance_id = ? AND status = 'SENDING'
-				""", Long.class, instanceId, instanceId, instanceId).toArray(Long[]::new);
+				""", Long.class, instanceId, instanceId).toArray(Long[]::new);
 		List<Long> ids = jdbc.queryForList("""
 				UPDATE invitation SET status = 'CANCELLED', token_hash = NULL, closed_at = now()
 				WHERE delivery_instance_id = ? AND status IN ('QUEUED', 'SENDING') RETURNING id
