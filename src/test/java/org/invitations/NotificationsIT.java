@@ -76,18 +76,42 @@ class NotificationsIT extends IntegrationTest {
 	}
 
 	@Test
-	void aFailedRunIsReportedToo() throws Exception {
+	void aPausedRunIsReportedToo() throws Exception {
 		write("five.csv", peopleCsv(5));
 		Result run = cli("run", spec("five", "five.csv", 1, "throttle:", "  per-day: 2").toString());
 
-		assertThat(run.exitCode()).as(run.out()).isEqualTo(1);
+		assertThat(run.exitCode()).as(run.out()).isEqualTo(4);
 		MimeMessage mail = notifications().get(0);
-		assertThat(subject(mail)).isEqualTo("[invitations] Run 1 of 'five' failed: 2 sent, 3 to look at");
-		assertThat(text(mail)).contains("The run failed; run the same spec again to restart it.")
+		assertThat(subject(mail)).isEqualTo("[invitations] Run 1 of 'five' paused: 2 sent, 3 to look at");
+		assertThat(text(mail)).contains("Sending must wait", "daily limit", "run the same spec again later to go on")
 			.containsPattern("QUEUED\\s+3").contains("rows read 5 = sent 2", "queued 3: holds");
 		Document report = Jsoup.parse(attachment(mail, "report-" + lastExecution() + ".html"));
-		assertThat(report.select(".status").text()).isEqualTo("FAILED");
 		assertThat(report.select("tr.QUEUED")).hasSize(3);
+	}
+
+	@Test
+	void aFailedRunIsReportedToo() throws Exception {
+		write("five.csv", peopleCsv(5));
+		// The database refuses to record the outcomes of what was sent: the deliver step fails.
+		jdbc.execute("""
+				CREATE OR REPLACE FUNCTION keep_claims() RETURNS trigger LANGUAGE plpgsql AS
+				$$ BEGIN RAISE EXCEPTION 'outcomes cannot be recorded'; END $$""");
+		jdbc.execute("CREATE TRIGGER keep_claims BEFORE DELETE ON delivery_claim FOR EACH ROW EXECUTE FUNCTION keep_claims()");
+		Result run;
+		try {
+			run = cli("run", spec("five", "five.csv", 5).toString());
+		}
+		finally {
+			jdbc.execute("DROP TRIGGER keep_claims ON delivery_claim");
+			jdbc.execute("DROP FUNCTION keep_claims()");
+		}
+
+		assertThat(run.exitCode()).as(run.out()).isEqualTo(1);
+		MimeMessage mail = notifications().get(0);
+		assertThat(subject(mail)).startsWith("[invitations] Run 1 of 'five' failed: ");
+		assertThat(text(mail)).contains("The run failed; run the same spec again to restart it.", "rows read 5 = ");
+		Document report = Jsoup.parse(attachment(mail, "report-" + lastExecution() + ".html"));
+		assertThat(report.select(".status").text()).isEqualTo("FAILED");
 	}
 
 	@Test

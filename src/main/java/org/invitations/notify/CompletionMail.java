@@ -78,8 +78,8 @@ final class CompletionMail {
 		switch (outcome) {
 			case FAILED -> text.append("The run failed; run the same spec again to restart it.\n");
 			case STOPPED -> text.append("The run was stopped on request; run the same spec again to continue.\n");
-			case PAUSED -> text.append("The mail server refused the sender (a quota, a rate or a policy); the rest stays"
-					+ " queued: run the same spec again later to go on.\n");
+			case PAUSED -> text.append("Sending must wait: the mail server refused the sender (a quota, a rate or a"
+					+ " policy) or the daily limit is used up; the rest stays queued: run the same spec again later to go on.\n");
 			case COMPLETED -> {
 			}
 		}
