@@ -20,6 +20,9 @@ class ServeCommand extends Subcommand implements Callable<Integer> {
 	public Integer call() throws Exception {
 		// The other commands are no web applications and start without a server; this one is.
 		root.overrideSpring("spring.main.web-application-type", "servlet");
+		// The scheduled specs run in the long-lived process, from the folder the Specs page lists, unless configured.
+		root.defaultSpring("invitations.scheduler.enabled", "true");
+		root.defaultSpring("invitations.scheduler.folder", "${invitations.console.jobs:jobs}");
 		ConsoleServer server = bean(ConsoleServer.class);
 		err().println("Console at http://localhost:" + server.port() + "/ (API under /api/v1/)");
 		server.awaitClose();
