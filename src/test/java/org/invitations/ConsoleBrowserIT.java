@@ -94,7 +94,8 @@ class ConsoleBrowserIT extends ConsoleTest {
 			.allMatch(row -> row.contains("REJECTED"));
 		Download download = page.waitForDownload(() -> page.getByText("Export CSV").click());
 		List<String> csv = Files.readAllLines(download.path());
-		assertThat(csv).hasSize(9).first().isEqualTo("item,line,email,outcome,reason,detail,invitation");
+		assertThat(csv).hasSize(9).first()
+			.isEqualTo("\uFEFFitem,line,email,outcome,reason,detail,invitation_id,kind,first_name,last_name");
 		assertThat(csv.subList(1, 9)).allMatch(line -> line.contains(",REJECTED,"));
 
 		List<Map<String, Object>> two = jdbc.queryForList("SELECT id, person_id, email FROM invitation ORDER BY id LIMIT 2");
