@@ -1,9 +1,12 @@
 package org.invitations.launch;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +42,7 @@ public class GracefulStop implements DisposableBean {
 	private static volatile int exitCode = 3;
 
 	/** A long-running process (serve) that shuts itself down on a signal, given the signal's name. */
-	private static volatile java.util.function.Consumer<String> shutdown;
+	private static volatile Consumer<String> shutdown;
 
 	private final JobOperator jobOperator;
 
@@ -79,7 +82,7 @@ public class GracefulStop implements DisposableBean {
 	 * stopping the process: a server shuts down in its own order (see {@link #stopAll}). A second one still ends the
 	 * process at once.
 	 */
-	public static void onSignal(java.util.function.Consumer<String> handler) {
+	public static void onSignal(Consumer<String> handler) {
 		shutdown = handler;
 	}
 
@@ -92,7 +95,7 @@ public class GracefulStop implements DisposableBean {
 					+ " what was on its way");
 			Runtime.getRuntime().halt(exitCode);
 		}
-		java.util.function.Consumer<String> server = shutdown;
+		Consumer<String> server = shutdown;
 		if (server != null) {
 			new Thread(() -> server.accept("SIG" + signal.getName()), "shutdown").start();
 			return;
@@ -139,7 +142,7 @@ public class GracefulStop implements DisposableBean {
 	 * @param ended the executions that were running here and have ended, with how they ended, in start order
 	 * @param stillRunning those still running when the stop timeout passed
 	 */
-	public record Stopped(java.util.Map<Long, BatchStatus> ended, List<Long> stillRunning) {
+	public record Stopped(Map<Long, BatchStatus> ended, List<Long> stillRunning) {
 
 		/** Whether every run ended STOPPED at a safe point (or completed meanwhile), so that nothing is in doubt. */
 		public boolean clean() {
@@ -157,7 +160,7 @@ public class GracefulStop implements DisposableBean {
 	public Stopped stopAll(String why) throws Exception {
 		List<JobExecution> running = ownership.runningHere();
 		if (running.isEmpty()) {
-			return new Stopped(java.util.Map.of(), List.of());
+			return new Stopped(Map.of(), List.of());
 		}
 		log.warn("Stop requested ({}): stopping {} run(s) at the next chunk, at most {}s", why, running.size(),
 				timeout.toSeconds());
@@ -172,8 +175,7 @@ public class GracefulStop implements DisposableBean {
 			}
 		}
 		long deadline = System.nanoTime() + timeout.toNanos();
-		java.util.Map<Long, BatchStatus> ended = new java.util.LinkedHashMap<>();
-		List<Long> left = running.stream().map(JobExecution::getId).toList();
+		Map<Long, BatchStatus> ended = new LinkedHashMap<>();
 		while (true) {
 			List<Long> here = ownership.runningHere().stream().map(JobExecution::getId).toList();
 			for (JobExecution execution : running) {
@@ -186,7 +188,7 @@ public class GracefulStop implements DisposableBean {
 					}
 				}
 			}
-			left = running.stream().map(JobExecution::getId).filter(id -> !ended.containsKey(id)).toList();
+			List<Long> left = running.stream().map(JobExecution::getId).filter(id -> !ended.containsKey(id)).toList();
 			if (left.isEmpty() || System.nanoTime() > deadline) {
 				return new Stopped(ended, left);
 			}
