@@ -107,6 +107,36 @@ abstract class ConsoleTest extends IntegrationTest {
 		return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
+	/** Signs the user in through the login form, as a browser would, and returns a client holding the session. */
+	HttpClient signedIn(String name) throws Exception {
+		HttpClient browser = HttpClient.newBuilder()
+			.cookieHandler(new java.net.CookieManager())
+			.connectTimeout(Duration.ofSeconds(5))
+			.build();
+		String login = browser.send(HttpRequest.newBuilder(URI.create(base() + "/login")).build(),
+				HttpResponse.BodyHandlers.ofString()).body();
+		java.util.regex.Matcher csrf = java.util.regex.Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(login);
+		if (!csrf.find()) {
+			throw new IllegalStateException("no CSRF token on the login page");
+		}
+		String form = "username=" + name + "&password=" + java.net.URLEncoder.encode(PASSWORD, StandardCharsets.UTF_8)
+				+ "&_csrf=" + csrf.group(1);
+		HttpResponse<String> signedIn = browser.send(HttpRequest.newBuilder(URI.create(base() + "/login"))
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.POST(HttpRequest.BodyPublishers.ofString(form))
+			.build(), HttpResponse.BodyHandlers.ofString());
+		if (!signedIn.headers().firstValue("Location").orElse("").endsWith("/runs")) {
+			throw new IllegalStateException("sign-in of " + name + " failed: " + signedIn.statusCode());
+		}
+		return browser;
+	}
+
+	/** A GET with the given client (a signed-in one or not), redirects not followed. */
+	HttpResponse<String> get(HttpClient client, String path) throws Exception {
+		return client.send(HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(30)).build(),
+				HttpResponse.BodyHandlers.ofString());
+	}
+
 	/** Waits until the execution has ended, as a person watching its page would. */
 	String awaitEnd(long execution) throws InterruptedException {
 		long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();

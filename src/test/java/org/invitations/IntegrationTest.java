@@ -145,17 +145,23 @@ public abstract class IntegrationTest {
 	 * for what only a separate process can show (signals, kill -9).
 	 */
 	protected Process startChild(Path spec, Path log, String... jvmOptions) throws IOException {
+		return startChildCommand(log, List.of(jvmOptions), "run", spec.toString());
+	}
+
+	/** Starts any command in a JVM of its own on this test's database and mail server, its output in {@code log}. */
+	protected Process startChildCommand(Path log, List<String> jvmOptions, String... args) throws IOException {
 		JdbcConnectionDetails database = context.getBean(JdbcConnectionDetails.class);
 		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
 				"-Xmx256m"));
-		command.addAll(List.of(jvmOptions));
+		command.addAll(jvmOptions);
 		command.addAll(List.of("-cp", System.getProperty("java.class.path"),
 				"-Dspring.datasource.url=" + database.getJdbcUrl(),
 				"-Dspring.datasource.username=" + database.getUsername(),
 				"-Dspring.datasource.password=" + database.getPassword(), "-Dspring.mail.host=127.0.0.1",
 				"-Dspring.mail.port=" + SMTP.getSmtp().getPort(),
 				"-Dinvitations.mail.from=Example Parish <no-reply@example.org>",
-				"org.invitations.InvitationsApplication", "run", spec.toString()));
+				"org.invitations.InvitationsApplication"));
+		command.addAll(List.of(args));
 		return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
 	}
 

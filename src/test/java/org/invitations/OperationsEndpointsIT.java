@@ -130,7 +130,15 @@ class OperationsEndpointsIT {
 				new PrintWriter(err, true), "run", dir.resolve("metrics.yml").toString());
 		assertThat(code).as(err.toString()).isZero();
 
-		String metrics = get("/actuator/prometheus").body();
+		// Prometheus scrapes with an API key (any role), as its scrape_config's authorization sends it.
+		StringWriter key = new StringWriter();
+		assertThat(InvitationsCommand.execute(SpringContext.of(context), new PrintWriter(key, true),
+				new PrintWriter(err, true), "users", "key", "add", "prometheus", "--role", "viewer")).as(err.toString()).isZero();
+		assertThat(get("/actuator/prometheus").statusCode()).isEqualTo(401);
+		String metrics = http.send(HttpRequest.newBuilder(URI.create("http://localhost:"
+				+ environment.getProperty("local.server.port") + "/actuator/prometheus"))
+			.header("Authorization", "Bearer " + key.toString().strip())
+			.build(), HttpResponse.BodyHandlers.ofString()).body();
 		assertThat(metrics).containsPattern("(?m)^invitations_sent_total(\\{\\})? 3\\.0$")
 			.containsPattern("(?m)^invitations_skipped_total\\{reason=\"EMAIL_INACTIVE\"\\} 1\\.0$")
 			.containsPattern("(?m)^invitations_rejected_total\\{reason=\"INVALID_EMAIL\"\\} 1\\.0$")

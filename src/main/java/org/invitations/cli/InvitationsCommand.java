@@ -63,6 +63,10 @@ public class InvitationsCommand implements Runnable {
 		spring.override(name, value);
 	}
 
+	void defaultSpring(String name, String value) {
+		spring.byDefault(name, value);
+	}
+
 	/** Ends the application before what it uses (such as the benchmark's own database) goes away. */
 	void closeSpring() {
 		spring.close();

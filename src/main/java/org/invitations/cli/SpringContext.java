@@ -25,6 +25,9 @@ public final class SpringContext implements AutoCloseable {
 
 	private String[] arguments = {};
 
+	/** Values a command gives when nothing configures them (below every other property source). */
+	private final java.util.Map<String, Object> defaults = new java.util.LinkedHashMap<>();
+
 	private ApplicationContext context;
 
 	/** The application's configuration, kept even when the context fails to start, to name the failing server. */
@@ -39,6 +42,7 @@ public final class SpringContext implements AutoCloseable {
 	public static SpringContext lazy() {
 		return new SpringContext(self -> new SpringApplicationBuilder(InvitationsApplication.class)
 			.web(WebApplicationType.NONE)
+			.properties(self.defaults)
 			.listeners((ApplicationListener<ApplicationEnvironmentPreparedEvent>) event -> self
 				.prepared(event.getEnvironment()))
 			.run(self.arguments), true);
@@ -76,6 +80,11 @@ public final class SpringContext implements AutoCloseable {
 			.toArray(String[]::new);
 		arguments = java.util.Arrays.copyOf(others, others.length + 1);
 		arguments[others.length] = "--" + name + "=" + value;
+	}
+
+	/** Sets one property unless something configures it (a file, the environment, an argument). */
+	void byDefault(String name, String value) {
+		defaults.put(name, value);
 	}
 
 	/** The configuration once the application began to start, or {@code null} before. */

@@ -35,6 +35,32 @@ class ConsoleSecurity {
 	static final String CONTENT_SECURITY_POLICY = "default-src 'self'; object-src 'none'; base-uri 'none';"
 			+ " frame-ancestors 'none'; form-action 'self'";
 
+	/**
+	 * The actuator: health (with its liveness and readiness groups) and info answer anyone, so that a load balancer
+	 * or an orchestrator can probe without credentials (details only for a signed-in user or a key); the metrics
+	 * take an API key of any role, as Prometheus sends it ({@code authorization: credentials}), or a signed-in user.
+	 */
+	@Bean
+	@Order(0)
+	SecurityFilterChain actuator(HttpSecurity http, ConsoleUsers users) throws Exception {
+		http.securityMatcher("/actuator/**")
+			.authorizeHttpRequests(requests -> requests
+				.requestMatchers(HttpMethod.GET, "/actuator/health", "/actuator/health/**", "/actuator/info")
+				.permitAll()
+				.requestMatchers(HttpMethod.GET, "/actuator/prometheus")
+				.hasRole("VIEWER")
+				.anyRequest()
+				.denyAll())
+			.addFilterBefore(new ApiKeyFilter(users), UsernamePasswordAuthenticationFilter.class)
+			// A signed-in user's session is read (it is never created here); nothing here changes state.
+			.sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.NEVER))
+			.csrf(csrf -> csrf.disable())
+			.requestCache(cache -> cache.disable())
+			.exceptionHandling(errors -> errors.authenticationEntryPoint(new HttpStatusEntryPoint(HttpStatus.UNAUTHORIZED)))
+			.headers(headers -> headers.contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY)));
+		return http.build();
+	}
+
 	@Bean
 	@Order(1)
 	SecurityFilterChain api(HttpSecurity http, ConsoleUsers users) throws Exception {

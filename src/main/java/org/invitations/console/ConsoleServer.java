@@ -8,14 +8,16 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.stereotype.Component;
 
-/** The running console, for {@code serve}: where it listens, and waiting until it is shut down. */
+/** The running console, for {@code serve}: where it listens, and waiting until it is asked to shut down. */
 @Component
 @ConditionalOnWebApplication
 public class ConsoleServer implements ApplicationListener<ContextClosedEvent> {
 
 	private final WebServerApplicationContext context;
 
-	private final CountDownLatch closed = new CountDownLatch(1);
+	private final CountDownLatch ended = new CountDownLatch(1);
+
+	private volatile String signal;
 
 	ConsoleServer(WebServerApplicationContext context) {
 		this.context = context;
@@ -25,14 +27,24 @@ public class ConsoleServer implements ApplicationListener<ContextClosedEvent> {
 		return context.getWebServer().getPort();
 	}
 
-	/** Returns when the application is closed (a signal, or the context closed by its owner). */
-	public void awaitClose() throws InterruptedException {
-		closed.await();
+	/**
+	 * Returns when the process is asked to shut down: the name of the signal that asked ({@code SIGTERM}), or
+	 * {@code null} when the application was closed by its owner.
+	 */
+	public String awaitShutdown() throws InterruptedException {
+		ended.await();
+		return signal;
+	}
+
+	/** A signal asks the server to shut down; {@code serve} does it in its own order. */
+	public void signalled(String name) {
+		signal = name;
+		ended.countDown();
 	}
 
 	@Override
 	public void onApplicationEvent(ContextClosedEvent event) {
-		closed.countDown();
+		ended.countDown();
 	}
 
 }

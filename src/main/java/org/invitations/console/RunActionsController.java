@@ -44,9 +44,13 @@ class RunActionsController {
 
 	private final InvitationSearch invitations;
 
+	private final ConfirmedSends sends;
+
 	RunActionsController(BackgroundLaunches launches, DryRunConfirmation confirmation, GracefulStop stop,
-			RunAbandoner abandoner, ExecutionEvents events, ReportQueries reports, InvitationSearch invitations) {
+			RunAbandoner abandoner, ExecutionEvents events, ReportQueries reports, InvitationSearch invitations,
+			ConfirmedSends sends) {
 		this.launches = launches;
+		this.sends = sends;
 		this.confirmation = confirmation;
 		this.stop = stop;
 		this.abandoner = abandoner;
@@ -62,8 +66,7 @@ class RunActionsController {
 		try {
 			DryRunConfirmation.Confirmed confirmed = confirmation.check(id, expected);
 			String actor = Actors.of(principal);
-			long execution = confirmed.filter() == null ? launches.run(confirmed.spec(), false, actor)
-					: launches.resend(confirmed.spec(), confirmed.filter(), false, actor);
+			long execution = sends.launch(confirmed, actor);
 			redirect.addFlashAttribute("message", "Sending " + confirmed.count() + " invitation"
 					+ (confirmed.count() == 1 ? "" : "s"));
 			return "redirect:/runs/" + execution;

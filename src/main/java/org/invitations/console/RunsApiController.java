@@ -48,8 +48,11 @@ class RunsApiController {
 
 	private final ResendPlanner resends;
 
+	private final ConfirmedSends sends;
+
 	RunsApiController(RunListing listing, SpecCatalog catalog, BackgroundLaunches launches,
-			DryRunConfirmation confirmation, InvitationAdmin admin, ResendPlanner resends) {
+			DryRunConfirmation confirmation, InvitationAdmin admin, ResendPlanner resends, ConfirmedSends sends) {
+		this.sends = sends;
 		this.resends = resends;
 		this.listing = listing;
 		this.catalog = catalog;
@@ -70,7 +73,11 @@ class RunsApiController {
 	}
 
 	/** A run with its totals by outcome and reason; {@code wouldSend} is a finished dry run's number, else -1. */
-	record RunTotals(Run run, List<ReportQueries.OutcomeCount> totals, long wouldSend) {
+	/**
+	 * A run's totals; for a finished dry run, what its confirmed send would send, and the spec's
+	 * {@code max-recipients} when that is over it (confirming the send then confirms the number), else {@code null}.
+	 */
+	record RunTotals(Run run, List<ReportQueries.OutcomeCount> totals, long wouldSend, Long maxRecipients) {
 	}
 
 	record Launched(long execution) {
@@ -100,8 +107,9 @@ class RunsApiController {
 		if (row == null) {
 			return ResponseEntity.status(HttpStatus.NOT_FOUND).body(new Problem("no job execution " + id));
 		}
-		return ResponseEntity.ok(new RunTotals(Run.of(row), listing.totals(row.instanceId()),
-				row.dryRun() ? confirmation.wouldSend(id) : -1));
+		long wouldSend = row.dryRun() ? confirmation.wouldSend(id) : -1;
+		return ResponseEntity.ok(new RunTotals(Run.of(row), listing.totals(row.instanceId()), wouldSend,
+				sends.exceededLimit(id, wouldSend)));
 	}
 
 	/** Starts a dry run of a spec of the jobs folder; read its totals, then confirm with {@code /runs/{id}/send}. */
@@ -122,8 +130,7 @@ class RunsApiController {
 			throws Exception {
 		DryRunConfirmation.Confirmed confirmed = confirmation.check(id, request.expected());
 		String actor = Actors.of(principal);
-		long execution = confirmed.filter() == null ? launches.run(confirmed.spec(), false, actor)
-				: launches.resend(confirmed.spec(), confirmed.filter(), false, actor);
+		long execution = sends.launch(confirmed, actor);
 		return ResponseEntity.accepted().body(new Launched(execution));
 	}
 

@@ -34,8 +34,11 @@ class RunsController {
 
 	private final int pageSize;
 
+	private final ConfirmedSends sends;
+
 	RunsController(RunListing listing, ReportQueries reports, ExecutionEvents events, DryRunConfirmation confirmation,
-			ConsoleProperties properties) {
+			ConfirmedSends sends, ConsoleProperties properties) {
+		this.sends = sends;
 		this.listing = listing;
 		this.reports = reports;
 		this.events = events;
@@ -74,7 +77,9 @@ class RunsController {
 		model.addAttribute("outcome", outcomeFilter);
 		model.addAttribute("reason", reasonFilter);
 		model.addAttribute("email", emailFilter);
-		model.addAttribute("wouldSend", run.dryRun() ? confirmation.wouldSend(id) : -1);
+		long wouldSend = run.dryRun() ? confirmation.wouldSend(id) : -1;
+		model.addAttribute("wouldSend", wouldSend);
+		model.addAttribute("maxRecipients", sends.exceededLimit(id, wouldSend));
 		model.addAttribute("refresh", run.running());
 		return RUN;
 	}

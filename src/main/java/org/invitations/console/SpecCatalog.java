@@ -12,6 +12,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.stereotype.Component;
 
 import org.invitations.spec.JobSpec;
+import org.invitations.spec.Schedule;
 import org.invitations.spec.SpecException;
 import org.invitations.spec.SpecLoader;
 
@@ -33,8 +34,9 @@ class SpecCatalog {
 	 * @param spec the invitation spec, when it is one and valid
 	 * @param expiry whether it is an expiry spec (launched by the expire command or a scheduler)
 	 * @param error why it cannot be used, when it cannot
+	 * @param schedule when {@code serve}'s scheduler runs it, or {@code null}
 	 */
-	record Entry(String file, JobSpec spec, boolean expiry, String error) {
+	record Entry(String file, JobSpec spec, boolean expiry, String error, Schedule schedule) {
 
 		/** Where its people come from, in a few words. */
 		public String source() {
@@ -42,6 +44,11 @@ class SpecCatalog {
 					: "group " + spec.source().group();
 		}
 
+	}
+
+	/** The folder, as the scheduler's own folder is compared with it. */
+	Path folder() {
+		return folder;
 	}
 
 	List<Entry> entries() {
@@ -71,16 +78,16 @@ class SpecCatalog {
 		SpecLoader loader = new SpecLoader();
 		try {
 			if (loader.isExpirySpec(file)) {
-				loader.loadExpiry(file);
-				return new Entry(name, null, true, null);
+				return new Entry(name, null, true, null, loader.loadExpiry(file).schedule());
 			}
-			return new Entry(name, loader.load(file), false, null);
+			JobSpec spec = loader.load(file);
+			return new Entry(name, spec, false, null, spec.operations().schedule());
 		}
 		catch (SpecException ex) {
-			return new Entry(name, null, false, ex.getMessage());
+			return new Entry(name, null, false, ex.getMessage(), null);
 		}
 		catch (RuntimeException ex) {
-			return new Entry(name, null, false, name + ": " + ex.getMessage());
+			return new Entry(name, null, false, name + ": " + ex.getMessage(), null);
 		}
 	}
 

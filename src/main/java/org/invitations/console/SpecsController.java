@@ -1,6 +1,12 @@
 package org.invitations.console;
 
+import java.nio.file.Path;
 import java.security.Principal;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.springframework.beans.factory.ObjectProvider;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.stereotype.Controller;
@@ -11,9 +17,13 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 import org.invitations.launch.BackgroundLaunches;
+import org.invitations.schedule.ScheduledSpecs;
 import org.invitations.spec.SpecException;
 
-/** The Specs page: every spec in the jobs folder, valid or with its error; launching one starts with a dry run. */
+/**
+ * The Specs page: every spec in the jobs folder, valid or with its error, with its schedule and the scheduler's next
+ * run; launching one starts with a dry run.
+ */
 @Controller
 @ConditionalOnWebApplication
 class SpecsController {
@@ -24,15 +34,34 @@ class SpecsController {
 
 	private final BackgroundLaunches launches;
 
-	SpecsController(SpecCatalog catalog, BackgroundLaunches launches) {
+	private final ObjectProvider<ScheduledSpecs> scheduler;
+
+	SpecsController(SpecCatalog catalog, BackgroundLaunches launches, ObjectProvider<ScheduledSpecs> scheduler) {
 		this.catalog = catalog;
 		this.launches = launches;
+		this.scheduler = scheduler;
 	}
 
 	@GetMapping("/specs")
 	String specs(Model model) {
 		model.addAttribute("specs", catalog.entries());
+		ScheduledSpecs scheduled = scheduler.getIfAvailable();
+		model.addAttribute("schedulerOn", scheduled != null && scheduled.isRunning());
+		model.addAttribute("nextRuns", scheduled == null ? Map.of() : nextRuns(scheduled));
 		return VIEW;
+	}
+
+	/** The scheduler's next run of each spec of the console's folder, by file name (it may schedule another folder). */
+	private Map<String, Instant> nextRuns(ScheduledSpecs scheduled) {
+		Path folder = catalog.folder().toAbsolutePath().normalize();
+		Map<String, Instant> next = new HashMap<>();
+		scheduled.nextRuns().forEach((file, at) -> {
+			Path absolute = file.toAbsolutePath().normalize();
+			if (folder.equals(absolute.getParent())) {
+				next.put(absolute.getFileName().toString(), at.toInstant());
+			}
+		});
+		return next;
 	}
 
 	/** The dry run: counts by outcome and sample rows on its Run page, with "Send N invitations" when it ends. */

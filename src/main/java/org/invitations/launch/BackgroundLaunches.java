@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Service;
 
+import org.invitations.guard.RecipientGuard;
 import org.invitations.resend.ResendFilter;
 import org.invitations.spec.JobSpec;
 
@@ -34,12 +35,16 @@ public class BackgroundLaunches implements DisposableBean {
 
 	private final ExecutionEvents events;
 
+	private final RecipientGuard guard;
+
 	private volatile ExecutorService executor;
 
-	public BackgroundLaunches(InvitationLauncher launcher, RunHistory history, ExecutionEvents events) {
+	public BackgroundLaunches(InvitationLauncher launcher, RunHistory history, ExecutionEvents events,
+			RecipientGuard guard) {
 		this.launcher = launcher;
 		this.history = history;
 		this.events = events;
+		this.guard = guard;
 	}
 
 	/** What a launch does once it is on its own thread. */
@@ -58,6 +63,18 @@ public class BackgroundLaunches implements DisposableBean {
 	public long run(JobSpec spec, boolean dryRun, String actor) throws Exception {
 		return start(spec, dryRun, () -> launcher.run(spec, dryRun, false), "LAUNCHED", actor,
 				dryRun ? "dry run" : "run");
+	}
+
+	/**
+	 * Starts the real run of a spec whose dry run would send more than its {@code max-recipients}, with that number
+	 * confirmed as {@code run --confirm N} does: the guard lets it send only if it still would send exactly that.
+	 */
+	public long runConfirmed(JobSpec spec, long confirmedCount, String actor) throws Exception {
+		return start(spec, false, () -> {
+			try (AutoCloseable confirmed = guard.confirm(spec.name(), confirmedCount)) {
+				return launcher.run(spec, false, false);
+			}
+		}, "LAUNCHED", actor, "run, " + confirmedCount + " recipients confirmed over max-recipients");
 	}
 
 	/** Starts a resend run of the spec's invitations that match the filter, and records who did. */

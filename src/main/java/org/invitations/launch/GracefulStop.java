@@ -1,9 +1,12 @@
 package org.invitations.launch;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +26,8 @@ import org.invitations.job.ExecutionOwnership;
  * claimed, the messages on their way are finished and recorded, the execution ends STOPPED and a run of the same
  * spec continues it. The JVM's default (run the shutdown hooks and exit at once) would leave the execution
  * STARTED with up to three chunks in doubt. A second signal, or a stop that takes longer than
- * {@code invitations.stop-timeout}, ends the process at once; the next run then recovers it like a crash.
+ * {@code invitations.stop-timeout}, ends the process at once; the next run then recovers it like a crash. A server
+ * ({@code serve}) takes the signal itself instead ({@link #onSignal}) and stops its runs with {@link #stopAll}.
  */
 @Component
 public class GracefulStop implements DisposableBean {
@@ -36,6 +40,9 @@ public class GracefulStop implements DisposableBean {
 	private static final AtomicInteger signals = new AtomicInteger();
 
 	private static volatile int exitCode = 3;
+
+	/** A long-running process (serve) that shuts itself down on a signal, given the signal's name. */
+	private static volatile Consumer<String> shutdown;
 
 	private final JobOperator jobOperator;
 
@@ -70,6 +77,15 @@ public class GracefulStop implements DisposableBean {
 		}
 	}
 
+	/**
+	 * From now on the first SIGTERM or SIGINT is handed to {@code handler} (on a thread of its own) instead of
+	 * stopping the process: a server shuts down in its own order (see {@link #stopAll}). A second one still ends the
+	 * process at once.
+	 */
+	public static void onSignal(Consumer<String> handler) {
+		shutdown = handler;
+	}
+
 	private static void signalled(Signal signal) {
 		int n = signals.incrementAndGet();
 		GracefulStop stop = current.get();
@@ -78,6 +94,11 @@ public class GracefulStop implements DisposableBean {
 			System.err.println("stopping now (second SIG" + signal.getName() + "); the next run of the same spec recovers"
 					+ " what was on its way");
 			Runtime.getRuntime().halt(exitCode);
+		}
+		Consumer<String> server = shutdown;
+		if (server != null) {
+			new Thread(() -> server.accept("SIG" + signal.getName()), "shutdown").start();
+			return;
 		}
 		if (running.isEmpty()) {
 			// No job under way: nothing to finish or record.
@@ -113,6 +134,66 @@ public class GracefulStop implements DisposableBean {
 		}, "stop-timeout");
 		watchdog.setDaemon(true);
 		watchdog.start();
+	}
+
+	/**
+	 * What came of {@link #stopAll}.
+	 *
+	 * @param ended the executions that were running here and have ended, with how they ended, in start order
+	 * @param stillRunning those still running when the stop timeout passed
+	 */
+	public record Stopped(Map<Long, BatchStatus> ended, List<Long> stillRunning) {
+
+		/** Whether every run ended STOPPED at a safe point (or completed meanwhile), so that nothing is in doubt. */
+		public boolean clean() {
+			return stillRunning.isEmpty() && ended.values()
+				.stream()
+				.allMatch(status -> status == BatchStatus.STOPPED || status == BatchStatus.COMPLETED);
+		}
+
+	}
+
+	/**
+	 * The server's stop: asks every job running in this process to stop at its next safe point (the end of the chunk
+	 * under way, as on a signal to {@code run}) and waits until they have ended, at most {@code invitations.stop-timeout}.
+	 */
+	public Stopped stopAll(String why) throws Exception {
+		List<JobExecution> running = ownership.runningHere();
+		if (running.isEmpty()) {
+			return new Stopped(Map.of(), List.of());
+		}
+		log.warn("Stop requested ({}): stopping {} run(s) at the next chunk, at most {}s", why, running.size(),
+				timeout.toSeconds());
+		for (JobExecution execution : running) {
+			try {
+				jobOperator.stop(execution);
+			}
+			catch (Exception ex) {
+				// Its steps could not be told directly: STOPPING in the job repository reaches them at the next chunk.
+				log.debug("Stopping execution {}: {}", execution.getId(), ex.toString());
+				request(execution.getId());
+			}
+		}
+		long deadline = System.nanoTime() + timeout.toNanos();
+		Map<Long, BatchStatus> ended = new LinkedHashMap<>();
+		while (true) {
+			List<Long> here = ownership.runningHere().stream().map(JobExecution::getId).toList();
+			for (JobExecution execution : running) {
+				if (!ended.containsKey(execution.getId()) && !here.contains(execution.getId())
+						&& !execution.isRunning()) {
+					// Ended once its end is recorded too: the database is closed after this.
+					JobExecution stored = jobRepository.getJobExecution(execution.getId());
+					if (stored != null && stored.getEndTime() != null) {
+						ended.put(execution.getId(), stored.getStatus());
+					}
+				}
+			}
+			List<Long> left = running.stream().map(JobExecution::getId).filter(id -> !ended.containsKey(id)).toList();
+			if (left.isEmpty() || System.nanoTime() > deadline) {
+				return new Stopped(ended, left);
+			}
+			Thread.sleep(50);
+		}
 	}
 
 	/** What came of a stop asked for through the job repository. */
