@@ -1,9 +1,6 @@
 package org.invitations.bench;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -79,11 +76,11 @@ public class BenchRunner {
 				organisation: Benchmark
 				""".formatted(name, name, chunkSize));
 		JobSpec spec = new SpecLoader().load(specFile);
-		resetPeaks();
+		HeapPeaks.reset();
 		long start = System.nanoTime();
 		JobExecution execution = launcher.run(spec, false, false);
 		Duration total = Duration.ofNanos(System.nanoTime() - start);
-		long peak = peakHeap();
+		long peak = HeapPeaks.peak();
 		long sent = count("SELECT count(*) FROM invitation WHERE spec_name = ? AND status = 'SENT'", name);
 		long distinct = count("SELECT count(DISTINCT person_id) FROM invitation WHERE spec_name = ? AND status = 'SENT'", name);
 		deleteQuietly(specFile, dir);
@@ -107,19 +104,6 @@ public class BenchRunner {
 	private static Duration duration(StepExecution step) {
 		return step.getStartTime() == null || step.getEndTime() == null ? Duration.ZERO
 				: Duration.between(step.getStartTime(), step.getEndTime());
-	}
-
-	private static void resetPeaks() {
-		System.gc();
-		ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
-	}
-
-	private static long peakHeap() {
-		return ManagementFactory.getMemoryPoolMXBeans()
-			.stream()
-			.filter(pool -> pool.getType() == MemoryType.HEAP)
-			.mapToLong(pool -> pool.getPeakUsage().getUsed())
-			.sum();
 	}
 
 	private static void deleteQuietly(Path file, Path dir) {

@@ -3,8 +3,6 @@ package org.invitations.bench;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -38,7 +36,7 @@ public class ReportBench {
 		boolean ok = true;
 		for (ReportFormat format : new ReportFormat[] { ReportFormat.CSV, ReportFormat.JSON, ReportFormat.HTML }) {
 			Counting sink = new Counting();
-			resetPeaks();
+			HeapPeaks.reset();
 			java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
 			long cpu = threads.getCurrentThreadCpuTime();
 			long start = System.nanoTime();
@@ -49,7 +47,7 @@ public class ReportBench {
 			// CPU time of the writing thread says what the export costs when the machine is shared.
 			out.printf("%-4s %d rows in %.1fs: %,.0f rows/s (%.1f s CPU: %,.0f rows per CPU second), %d MB written,"
 					+ " peak heap %d MB%n", format.name().toLowerCase(java.util.Locale.ROOT), rows, seconds, rows / seconds,
-					cpuSeconds, rows / cpuSeconds, sink.bytes >> 20, peakHeap() >> 20);
+					cpuSeconds, rows / cpuSeconds, sink.bytes >> 20, HeapPeaks.peak() >> 20);
 			ok &= lines >= rows;
 		}
 		out.printf("max heap %d MB%n", Runtime.getRuntime().maxMemory() >> 20);
@@ -122,19 +120,6 @@ public class ReportBench {
 			}
 		}
 
-	}
-
-	private static void resetPeaks() {
-		System.gc();
-		ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
-	}
-
-	private static long peakHeap() {
-		return ManagementFactory.getMemoryPoolMXBeans()
-			.stream()
-			.filter(pool -> pool.getType() == MemoryType.HEAP)
-			.mapToLong(pool -> pool.getPeakUsage().getUsed())
-			.sum();
 	}
 
 }
