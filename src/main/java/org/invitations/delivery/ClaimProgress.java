@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.invitations.smtp.SendResult;
 
 /**
  * How far each slice of the chunks on their way has got, written to their claims ({@code delivery_claim}) so that a

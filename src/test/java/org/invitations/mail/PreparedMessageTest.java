@@ -1,7 +1,6 @@
-package org.invitations.delivery;
+package org.invitations.mail;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Properties;
@@ -28,10 +27,12 @@ class PreparedMessageTest {
 		InternetAddress from = new InternetAddress("Paroisse <no-reply@example.org>");
 		InternetAddress to = new InternetAddress("zoe@example.org", "Zoë \"Z\" Łukasiewicz-Ångström", "UTF-8");
 
-		PreparedMessage prepared = new PreparedMessage(session, 42, from, to, subject, text, html, "example.org");
-		ByteArrayOutputStream raw = new ByteArrayOutputStream();
-		prepared.writeTo(raw);
-		byte[] bytes = raw.toByteArray();
+		PreparedMessage prepared = new PreparedMessage(42, from, to, subject, text, html, "example.org");
+		byte[] bytes = prepared.bytes();
+		assertThat(prepared.from().getAddress()).isEqualTo("no-reply@example.org");
+		assertThat(prepared.to().getAddress()).isEqualTo("zoe@example.org");
+		assertThat(prepared.invitationId()).isEqualTo(42L);
+		assertThat(prepared.size()).isEqualTo(bytes.length);
 
 		String wire = new String(bytes, StandardCharsets.US_ASCII);
 		assertThat(wire.chars().allMatch(c -> c < 128)).isTrue();
@@ -43,7 +44,8 @@ class PreparedMessageTest {
 		assertThat(parsed.getSubject()).isEqualTo(subject);
 		assertThat(((InternetAddress) parsed.getRecipients(MimeMessage.RecipientType.TO)[0]).getPersonal())
 			.isEqualTo("Zoë \"Z\" Łukasiewicz-Ångström");
-		assertThat(parsed.getMessageID()).startsWith("<invitation.42.").endsWith("@example.org>");
+		assertThat(parsed.getMessageID()).startsWith("<invitation.42.").endsWith("@example.org>")
+			.isEqualTo(prepared.messageId());
 		assertThat(parsed.getSentDate().toInstant()).isBetween(Instant.now().minusSeconds(5), Instant.now());
 		assertThat(parsed.getHeader(MailComposer.INVITATION_HEADER, null)).isEqualTo("42");
 		MimeMultipart alternatives = (MimeMultipart) parsed.getContent();
