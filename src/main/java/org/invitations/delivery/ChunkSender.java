@@ -126,14 +126,14 @@ final class ChunkSender {
 		List<Future<Sent>> futures = new ArrayList<>(slices);
 		for (int s = 0; s < slices; s++) {
 			List<DeliveryStore.Claim> slice = shares.get(s);
-			ClaimProgress.Slice tracked = chunk.slice(s);
+			SliceProgress tracked = chunk.slice(s);
 			futures.add(senders.submit(() -> send(slice, tracked)));
 		}
 		return new Sending(claims.size(), futures);
 	}
 
 	/** Sends a slice over one connection; stops at the first failure and says which were not sent. */
-	private Sent send(List<DeliveryStore.Claim> claims, ClaimProgress.Slice tracked) throws InterruptedException {
+	private Sent send(List<DeliveryStore.Claim> claims, SliceProgress tracked) throws InterruptedException {
 		Slot slot;
 		try {
 			slot = slots.take();
