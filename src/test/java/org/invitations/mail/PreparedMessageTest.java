@@ -59,4 +59,50 @@ class PreparedMessageTest {
 		assertThat((String) rich.getContent()).isEqualTo(html);
 	}
 
+	@Test
+	void aRealMimeMessageReadBackFromTheBytesWritesTheSameBytes() throws Exception {
+		PreparedMessage prepared = new PreparedMessage(7, new InternetAddress("club@example.org"),
+				new InternetAddress("ann@example.org", "Ann", "UTF-8"), "Hi", "Hello\n", "<title>Hi</title>", "example.org");
+
+		MimeMessage real = prepared.toMimeMessage(session);
+		java.io.ByteArrayOutputStream written = new java.io.ByteArrayOutputStream();
+		real.writeTo(written);
+
+		assertThat(written.toByteArray()).isEqualTo(prepared.bytes());
+		assertThat(real.getMessageID()).isEqualTo(prepared.messageId());
+		assertThat(real.getAllRecipients()).extracting(address -> ((InternetAddress) address).getAddress())
+			.containsExactly("ann@example.org");
+	}
+
+	@Test
+	void aMessageJavaMailBuiltIsPreparedWithItsEnvelopeAndIds() throws Exception {
+		MimeMessage built = new MimeMessage(session);
+		built.setFrom(new InternetAddress("reports@example.org"));
+		built.setRecipient(MimeMessage.RecipientType.TO, new InternetAddress("ops@example.org"));
+		built.setSubject("Run 12 completed");
+		built.setText("All sent.");
+
+		PreparedMessage prepared = PreparedMessage.of(built);
+
+		assertThat(prepared.from().getAddress()).isEqualTo("reports@example.org");
+		assertThat(prepared.to().getAddress()).isEqualTo("ops@example.org");
+		assertThat(prepared.invitationId()).isNull();
+		assertThat(prepared.messageId()).isEqualTo(built.getMessageID()).isNotBlank();
+		MimeMessage parsed = new MimeMessage(session, new ByteArrayInputStream(prepared.bytes()));
+		assertThat(parsed.getSubject()).isEqualTo("Run 12 completed");
+		assertThat(((String) parsed.getContent()).strip()).isEqualTo("All sent.");
+	}
+
+	@Test
+	void aMessageWithMoreThanOneRecipientIsRefused() throws Exception {
+		MimeMessage built = new MimeMessage(session);
+		built.setFrom(new InternetAddress("reports@example.org"));
+		built.setRecipients(MimeMessage.RecipientType.TO, "a@example.org, b@example.org");
+		built.setText("x");
+
+		org.assertj.core.api.Assertions.assertThatThrownBy(() -> PreparedMessage.of(built))
+			.isInstanceOf(jakarta.mail.MessagingException.class)
+			.hasMessageContaining("exactly one recipient");
+	}
+
 }
