@@ -14,6 +14,7 @@ import org.springframework.util.FileSystemUtils;
 
 import org.invitations.bench.BenchRunner;
 import org.invitations.bench.BenchSmtpSink;
+import org.invitations.smtp.MailGateway;
 
 /**
  * {@code bench}: N synthetic people through the real invitation job to an SMTP server on loopback (a built-in
@@ -118,7 +119,7 @@ class BenchCommand extends Subcommand implements Callable<Integer> {
 		long sent = result.sent();
 		out.printf("people: %d, job execution %d %s%n", people, result.execution().getId(), result.execution().getStatus());
 		out.printf("delivery: %s, %d connections, chunk size %d, max heap %d MB%n",
-				bean(org.invitations.delivery.MailGateway.class).describe(), connections, chunkSize,
+				bean(MailGateway.class).describe(), connections, chunkSize,
 				Runtime.getRuntime().maxMemory() >> 20);
 		out.printf("setup (people and group, set-based): %.1fs%n", result.setup().toMillis() / 1000.0);
 		out.printf("end to end: %.1fs, %.0f invitations/s%n", result.total().toMillis() / 1000.0,

@@ -10,8 +10,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.springframework.core.env.Environment;
+import org.invitations.smtp.MailServerUnavailableException;
 
-import org.invitations.delivery.MailServerUnavailableException;
 
 /**
  * Turns a failure into the one line an operator reads, and tells a database or mail server that cannot be used

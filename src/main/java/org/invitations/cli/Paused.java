@@ -3,8 +3,8 @@ package org.invitations.cli;
 import org.springframework.batch.core.job.JobExecution;
 
 import org.invitations.delivery.DailyLimitReachedException;
-import org.invitations.delivery.SenderRefusedException;
 import org.invitations.report.ReportQueries;
+import org.invitations.smtp.SenderRefusedException;
 
 /**
  * A job that ended because sending must wait, not because anything failed: the mail server refused the sender or

@@ -12,7 +12,6 @@ import picocli.CommandLine.Parameters;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 
-import org.invitations.delivery.MailGateway;
 import org.invitations.guard.RecipientGuard;
 import org.invitations.guard.RecipientLimitExceededException;
 import org.invitations.job.JobParameterNames;
@@ -20,6 +19,7 @@ import org.invitations.launch.InvitationLauncher;
 import org.invitations.report.ReportQueries;
 import org.invitations.spec.JobSpec;
 import org.invitations.spec.SpecLoader;
+import org.invitations.smtp.MailGateway;
 
 /** {@code run SPEC}: runs a job spec, or restarts its unfinished run, and prints the summary. */
 @Command(name = "run", mixinStandardHelpOptions = true,

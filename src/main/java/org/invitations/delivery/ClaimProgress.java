@@ -29,7 +29,7 @@ final class ClaimProgress implements AutoCloseable {
 	private static final Logger log = LoggerFactory.getLogger(ClaimProgress.class);
 
 	/** How often the known outcomes are written when no allowance is needed: only for a closer report after a crash. */
-	private static final long PERIOD_MILLIS = 100;
+	static final long PERIOD_MILLIS = 100;
 
 	private final JdbcTemplate jdbc;
 
@@ -84,11 +84,24 @@ final class ClaimProgress implements AutoCloseable {
 		}
 	}
 
-	private void poke() {
+	void poke() {
 		synchronized (wake) {
 			urgent = true;
 			wake.notifyAll();
 		}
+	}
+
+	int window() {
+		return window;
+	}
+
+	/** Why the last write failed, until one succeeds; senders waiting for an allowance fail with it. */
+	RuntimeException failure() {
+		return failure;
+	}
+
+	boolean isClosed() {
+		return closed;
 	}
 
 	private void writeUntilClosed() {
@@ -172,20 +185,20 @@ final class ClaimProgress implements AutoCloseable {
 
 		private final long batch;
 
-		private final Slice[] slices;
+		private final SliceProgress[] slices;
 
 		/** Whether the last write saw every slice ended. */
 		private volatile boolean writtenFinal;
 
 		private Chunk(long batch, int[] sizes) {
 			this.batch = batch;
-			this.slices = new Slice[sizes.length];
+			this.slices = new SliceProgress[sizes.length];
 			for (int s = 0; s < sizes.length; s++) {
-				slices[s] = new Slice(sizes[s], batch == 0);
+				slices[s] = new SliceProgress(ClaimProgress.this, sizes[s], batch == 0);
 			}
 		}
 
-		Slice slice(int s) {
+		SliceProgress slice(int s) {
 			return slices[s];
 		}
 
@@ -195,13 +208,13 @@ final class ClaimProgress implements AutoCloseable {
 			boolean anyChange = false;
 			boolean allEnded = true;
 			for (int s = 0; s < slices.length; s++) {
-				Slice slice = slices[s];
+				SliceProgress slice = slices[s];
 				// Handed first, then outcomes: what was handed is then known or at most one message ahead.
-				boolean ended = slice.ended;
-				int handed = slice.handed;
+				boolean ended = slice.ended();
+				int handed = slice.handed();
 				outcomes[s] = slice.outcomes();
-				allowance[s] = ended ? handed : Math.min(slice.size, handed + window);
-				anyChange |= allowance[s] != slice.allowance || outcomes[s].length() != slice.writtenOutcomes;
+				allowance[s] = ended ? handed : Math.min(slice.size(), handed + window);
+				anyChange |= allowance[s] != slice.allowance() || outcomes[s].length() != slice.writtenOutcomes();
 				allEnded &= ended;
 			}
 			if (!anyChange && !(allEnded && !writtenFinal)) {
@@ -222,95 +235,9 @@ final class ClaimProgress implements AutoCloseable {
 		}
 
 		private void wakeSenders() {
-			for (Slice slice : slices) {
+			for (SliceProgress slice : slices) {
 				slice.wake();
 			}
-		}
-
-	}
-
-	/** One connection's share of a chunk: the sender reports each message before handing it over and its outcome. */
-	final class Slice {
-
-		private final int size;
-
-		private final boolean unlimited;
-
-		private final StringBuilder outcomes = new StringBuilder();
-
-		private volatile int handed;
-
-		private volatile boolean ended;
-
-		/** How many messages the written allowance lets the sender hand over. */
-		private volatile int allowance;
-
-		private volatile int writtenOutcomes;
-
-		private Slice(int size, boolean unlimited) {
-			this.size = size;
-			this.unlimited = unlimited;
-		}
-
-		/**
-		 * Waits until the written allowance covers the message at this position of the slice, then counts it as handed
-		 * to the server.
-		 *
-		 * @throws IllegalStateException when the allowance cannot be written (the database is gone)
-		 */
-		void handing(int position) throws InterruptedException {
-			if (!unlimited) {
-				if (position >= allowance - window / 2) {
-					poke();
-				}
-				synchronized (this) {
-					while (position >= allowance) {
-						RuntimeException failed = failure;
-						if (failed != null || closed) {
-							throw new IllegalStateException("the progress of the chunk on its way could not be recorded"
-									+ (failed == null ? "" : ": " + failed.getMessage()), failed);
-						}
-						wait(PERIOD_MILLIS);
-					}
-				}
-			}
-			handed = position + 1;
-		}
-
-		/** The outcome of the message handed last. */
-		void outcome(SendResult result) {
-			char letter = switch (result.status()) {
-				case SENT -> result.inDoubt() ? 'I' : 'S';
-				case FAILED -> 'F';
-				case DEFERRED -> 'D';
-			};
-			synchronized (outcomes) {
-				outcomes.append(letter);
-			}
-		}
-
-		/** No further message of this slice will be handed over (all sent, or stopped). */
-		void end() {
-			ended = true;
-			if (!unlimited) {
-				poke();
-			}
-		}
-
-		private String outcomes() {
-			synchronized (outcomes) {
-				return outcomes.toString();
-			}
-		}
-
-		private synchronized void grant(int allowed, int outcomesWritten) {
-			allowance = allowed;
-			writtenOutcomes = outcomesWritten;
-			notifyAll();
-		}
-
-		private synchronized void wake() {
-			notifyAll();
 		}
 
 	}

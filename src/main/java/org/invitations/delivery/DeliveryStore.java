@@ -17,6 +17,8 @@ import org.springframework.jdbc.core.RowCallbackHandler;
 import org.invitations.InvitationsProperties;
 import org.invitations.job.RunContext;
 import org.invitations.spec.Kind;
+import org.invitations.smtp.SendResult;
+import org.invitations.mail.PendingInvitation;
 
 /**
  * The invitation state changes around a send, each batch committed on its own: a claim before the messages

@@ -5,11 +5,15 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 
+import org.springframework.batch.core.listener.StepExecutionListener;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.infrastructure.item.ItemReader;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import org.invitations.job.SelectionSignal;
 import org.invitations.spec.Kind;
+import org.invitations.mail.PendingInvitation;
 
 /**
  * Reads the invitations this run still has to send while the select step is still queuing them: keyset pages
@@ -17,13 +21,16 @@ import org.invitations.spec.Kind;
  * makes one last pass from the start (a resend can reopen invitations with any id), then further passes for those
  * a temporary refusal put back in the queue, each once the first of them is due, until none waits.
  * Invitations this execution already claimed are never read again (the writer records every chunk on its way
- * before the last pass begins); SENDING ones of an earlier execution are read, and sent again as in doubt.
+ * before the last pass begins, told so by {@link ChunksOnTheirWay#inputEnded()}); SENDING ones of an earlier
+ * execution are read, and sent again as in doubt. Whether selection is over is {@link SelectStepProgress}'s to say.
  */
-public class PendingInvitationReader implements ItemReader<PendingInvitation> {
+public class PendingInvitationReader implements ItemReader<PendingInvitation>, StepExecutionListener {
 
 	private final JdbcTemplate jdbc;
 
 	private final SelectionSignal selection;
+
+	private final SelectStepProgress select;
 
 	private final long jobInstanceId;
 
@@ -49,20 +56,23 @@ public class PendingInvitationReader implements ItemReader<PendingInvitation> {
 	/** A select step that has not been created after this long never will be: its flow failed before it. */
 	private static final long NO_SELECT_GRACE_NANOS = java.time.Duration.ofSeconds(30).toNanos();
 
-	/**
-	 * Runs before the last pass and before the reader says it has nothing more: the writer records the chunks it
-	 * still has on their way.
-	 */
-	private final Runnable beforeEnd;
+	/** Told before the last pass and before the reader says it has nothing more: they are recorded then. */
+	private final ChunksOnTheirWay onTheirWay;
 
-	public PendingInvitationReader(JdbcTemplate jdbc, SelectionSignal selection, long jobInstanceId, long jobExecutionId,
-			int pageSize, Runnable beforeEnd) {
+	public PendingInvitationReader(JdbcTemplate jdbc, SelectionSignal selection, JobRepository jobRepository,
+			long jobInstanceId, long jobExecutionId, int pageSize, ChunksOnTheirWay onTheirWay) {
 		this.jdbc = jdbc;
-		this.beforeEnd = beforeEnd;
+		this.onTheirWay = onTheirWay;
 		this.selection = selection;
+		this.select = new SelectStepProgress(jobRepository);
 		this.jobInstanceId = jobInstanceId;
 		this.jobExecutionId = jobExecutionId;
 		this.pageSize = pageSize;
+	}
+
+	@Override
+	public void beforeStep(StepExecution stepExecution) {
+		select.open(stepExecution);
 	}
 
 	@Override
@@ -70,7 +80,7 @@ public class PendingInvitationReader implements ItemReader<PendingInvitation> {
 		while (page.isEmpty()) {
 			// Asked before reading, so that everything queued before selection ended is in the page.
 			long seen = selection.version();
-			boolean over = selection.isOver(jobInstanceId, jobExecutionId) || selectNeverStarted();
+			boolean over = select.isOver() || selectNeverStarted();
 			List<PendingInvitation> next = next();
 			if (!next.isEmpty()) {
 				lastId = next.get(next.size() - 1).id();
@@ -78,7 +88,7 @@ public class PendingInvitationReader implements ItemReader<PendingInvitation> {
 			}
 			else if (over && lastPass) {
 				// A chunk that failed on its way fails the step here, restartably, instead of ending it COMPLETED.
-				beforeEnd.run();
+				onTheirWay.inputEnded();
 				newPass();
 				Long wait = nextDue();
 				if (wait == null) {
@@ -91,7 +101,7 @@ public class PendingInvitationReader implements ItemReader<PendingInvitation> {
 			}
 			else if (over) {
 				// The chunks on their way are QUEUED until recorded: recorded first, they are not read again.
-				beforeEnd.run();
+				onTheirWay.inputEnded();
 				lastPass = true;
 				newPass();
 			}
@@ -134,7 +144,7 @@ public class PendingInvitationReader implements ItemReader<PendingInvitation> {
 	}
 
 	private boolean selectNeverStarted() {
-		if (selection.selectStarted(jobExecutionId)) {
+		if (select.started()) {
 			waitingSince = 0;
 			return false;
 		}

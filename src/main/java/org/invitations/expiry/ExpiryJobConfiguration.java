@@ -14,8 +14,8 @@ import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import org.invitations.InvitationsProperties;
-import org.invitations.delivery.MailGateway;
 import org.invitations.operations.Outcomes;
+import org.invitations.smtp.MailGateway;
 
 /**
  * The expiry job: {@code expire} closes open invitations past their expiry, {@code remind} sends the spec's one

@@ -6,7 +6,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import jakarta.mail.internet.MimeMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,14 +16,15 @@ import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import org.invitations.delivery.MailComposer;
-import org.invitations.delivery.MailGateway;
-import org.invitations.delivery.MailServerUnavailableException;
-import org.invitations.delivery.SendResult;
-import org.invitations.delivery.SenderRefusedException;
 import org.invitations.spec.JobSpec;
 import org.invitations.spec.SpecException;
 import org.invitations.spec.SpecLoader;
+import org.invitations.mail.MailComposer;
+import org.invitations.smtp.MailServerUnavailableException;
+import org.invitations.smtp.SenderRefusedException;
+import org.invitations.smtp.SendResult;
+import org.invitations.smtp.MailGateway;
+import org.invitations.mail.PreparedMessage;
 
 /**
  * Sends one batch of reminders per call: claims the due invitations (each marked reminded and given a new link, the
@@ -96,7 +96,7 @@ class RemindTasklet implements Tasklet {
 							problem.substring(problem.indexOf(':') + 2), true, counts);
 					continue;
 				}
-				MimeMessage message = ((MailComposer) composer).compose(gateway.session(), reminder.invitation(),
+				PreparedMessage message = ((MailComposer) composer).compose(reminder.invitation(),
 						reminder.token(), reminder.expiresAt());
 				SendResult result;
 				try {

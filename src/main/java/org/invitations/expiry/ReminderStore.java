@@ -6,9 +6,9 @@ import java.util.List;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 
-import org.invitations.delivery.PendingInvitation;
 import org.invitations.delivery.Tokens;
 import org.invitations.spec.Kind;
+import org.invitations.mail.PendingInvitation;
 
 /**
  * The reminders' SQL: which invitations are due, the claim that swaps in the reminder's link (the first link kept

@@ -29,9 +29,6 @@ import org.springframework.transaction.support.TransactionTemplate;
 import org.invitations.InvitationsProperties;
 import org.invitations.delivery.DeliveryStore;
 import org.invitations.delivery.DeliveryWriter;
-import org.invitations.delivery.MailComposer;
-import org.invitations.delivery.MailGateway;
-import org.invitations.delivery.PendingInvitation;
 import org.invitations.delivery.PendingInvitationReader;
 import org.invitations.guard.RecipientGuard;
 import org.invitations.report.ReportRepository;
@@ -49,6 +46,9 @@ import org.invitations.source.ImportLimits;
 import org.invitations.source.SourceRow;
 import org.invitations.spec.SpecException;
 import org.invitations.spec.SpecLoader;
+import org.invitations.mail.MailComposer;
+import org.invitations.smtp.MailGateway;
+import org.invitations.mail.PendingInvitation;
 
 /**
  * The invitation job: {@code select} reads the source, validates, upserts people and queues invitations
@@ -163,10 +163,10 @@ public class InvitationJobConfiguration {
 		boolean sends = !run.dryRun() && !run.sourceKind().equals("RESEND");
 		return new StepBuilder("deliver", jobRepository).<PendingInvitation, PendingInvitation>chunk(run.spec().chunkSize())
 			.transactionManager(transactionManager)
-			.reader(new PendingInvitationReader(jdbc, signal, run.jobInstanceId(), run.jobExecutionId(), run.spec().chunkSize(),
-					writer::endOfInput))
+			.reader(new PendingInvitationReader(jdbc, signal, jobRepository, run.jobInstanceId(), run.jobExecutionId(),
+					run.spec().chunkSize(), writer.chunksOnTheirWay()))
 			.writer(writer)
-			.listener((Object) writer)
+			.listener(writer.listener())
 			.stream(sends ? guarded : new org.springframework.batch.infrastructure.item.ItemStream() {
 			})
 			.listener(guarded)

@@ -20,7 +20,6 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import org.invitations.InvitationsProperties;
-import org.invitations.delivery.MailComposer;
 import org.invitations.job.ExecutionOwnership;
 import org.invitations.job.InvitationJobConfiguration;
 import org.invitations.resend.ResendFilter;
@@ -33,6 +32,7 @@ import org.invitations.source.GroupMemberReaders;
 import org.invitations.spec.JobSpec;
 import org.invitations.spec.Kind;
 import org.invitations.spec.SpecException;
+import org.invitations.mail.MailComposer;
 
 /**
  * Runs a spec: checks its input before anything is written, then restarts the spec's unfinished run if there

@@ -8,7 +8,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
-import jakarta.mail.internet.MimeMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,8 +20,6 @@ import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.stereotype.Component;
 
 import org.invitations.InvitationsProperties;
-import org.invitations.delivery.MailGateway;
-import org.invitations.delivery.SendResult;
 import org.invitations.job.JobParameterNames;
 import org.invitations.report.ReportRenderer;
 import org.invitations.report.RunRecords;
@@ -30,6 +27,9 @@ import org.invitations.report.RunSummaries;
 import org.invitations.report.RunSummary;
 import org.invitations.spec.Notify;
 import org.invitations.spec.SpecLoader;
+import org.invitations.smtp.SendResult;
+import org.invitations.smtp.MailGateway;
+import org.invitations.mail.PreparedMessage;
 
 /**
  * Listens to every job: records who launched each execution, and when one ends (completed, failed, stopped or
@@ -125,8 +125,8 @@ public class RunNotifier implements JobExecutionListener, SmartInitializingSingl
 				break;
 			}
 			try (MailGateway.Connection connection = mail.open()) {
-				MimeMessage message = CompletionMail.build(mail.session(), defaultFrom, to, summary, outcome, renderer,
-						properties.attachLimit().toBytes());
+				PreparedMessage message = PreparedMessage.of(CompletionMail.build(mail.session(), defaultFrom, to, summary,
+						outcome, renderer, properties.attachLimit().toBytes()));
 				SendResult result = connection.send(message);
 				if (result.status() == SendResult.Status.SENT) {
 					records.notified(id, "EMAIL", target, true, result.reply());

@@ -4,7 +4,7 @@ import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 
 import org.invitations.delivery.DailyLimitReachedException;
-import org.invitations.delivery.SenderRefusedException;
+import org.invitations.smtp.SenderRefusedException;
 
 /**
  * How a run ended, in the words a notification uses: completed, failed, stopped, or paused (the mail server refused

@@ -1,4 +1,4 @@
-package org.invitations.delivery;
+package org.invitations.smtp;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import org.invitations.testsupport.ScriptedSmtpServer;
+import org.invitations.mail.PreparedMessage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -40,7 +41,8 @@ class DirectSmtpConnectionTest {
 				null, TIMEOUT, TIMEOUT, watchdog)) {
 			String raw = "From: Club <club@example.org>\r\nTo: ann@example.org\r\nSubject: dots\r\n"
 					+ "Content-Type: text/plain; charset=US-ASCII\r\n\r\n.first\r\nmiddle\r\n..second\r\n.\r\nlast";
-			MimeMessage message = new MimeMessage(session, new ByteArrayInputStream(raw.getBytes(StandardCharsets.US_ASCII)));
+			PreparedMessage message = PreparedMessage.of(
+					new MimeMessage(session, new ByteArrayInputStream(raw.getBytes(StandardCharsets.US_ASCII))));
 
 			SendResult result = connection.send(message);
 
@@ -86,9 +88,9 @@ class DirectSmtpConnectionTest {
 						"bounces@example.org", TIMEOUT, TIMEOUT, watchdog)) {
 			server.replyToData((recipient, attempt) -> recipient.equals("busy@example.org") && attempt == 1
 					? "451 4.3.0 try later" : null);
-			MimeMessage ann = message("ann@example.org");
-			MimeMessage busy = message("busy@example.org");
-			MimeMessage cid = message("cid@example.org");
+			PreparedMessage ann = message("ann@example.org");
+			PreparedMessage busy = message("busy@example.org");
+			PreparedMessage cid = message("cid@example.org");
 
 			assertThat(connection.send(ann, busy).status()).isEqualTo(SendResult.Status.SENT);
 			// busy's envelope went with ann's content: its message is sent without a round trip of its own.
@@ -112,9 +114,9 @@ class DirectSmtpConnectionTest {
 						"bounces@example.org", TIMEOUT, TIMEOUT, watchdog)) {
 			server.replyToRecipients((recipient, attempt) -> recipient.equals("gone@example.org")
 					? "550 5.1.1 no such user" : null);
-			MimeMessage ann = message("ann@example.org");
-			MimeMessage gone = message("gone@example.org");
-			MimeMessage cid = message("cid@example.org");
+			PreparedMessage ann = message("ann@example.org");
+			PreparedMessage gone = message("gone@example.org");
+			PreparedMessage cid = message("cid@example.org");
 
 			assertThat(connection.send(ann, gone).status()).isEqualTo(SendResult.Status.SENT);
 			SendResult refused = connection.send(gone, cid);
@@ -146,8 +148,8 @@ class DirectSmtpConnectionTest {
 				DirectSmtpConnection connection = DirectSmtpConnection.open("127.0.0.1", server.port(),
 						"bounces@example.org", TIMEOUT, TIMEOUT, watchdog)) {
 			server.replyToSender(delivered -> delivered >= 1 ? "550 5.4.5 Daily sending quota exceeded" : null);
-			MimeMessage ann = message("ann@example.org");
-			MimeMessage bob = message("bob@example.org");
+			PreparedMessage ann = message("ann@example.org");
+			PreparedMessage bob = message("bob@example.org");
 
 			assertThat(connection.send(ann, bob).status()).isEqualTo(SendResult.Status.SENT);
 			assertThatThrownBy(() -> connection.send(bob, null)).isInstanceOf(SenderRefusedException.class)
@@ -171,9 +173,9 @@ class DirectSmtpConnectionTest {
 		}
 	}
 
-	private MimeMessage message(String to) throws Exception {
+	private PreparedMessage message(String to) throws Exception {
 		String raw = "From: club@example.org\r\nTo: " + to + "\r\nSubject: hello\r\n\r\nHello\r\n";
-		return new MimeMessage(session, new ByteArrayInputStream(raw.getBytes(StandardCharsets.US_ASCII)));
+		return PreparedMessage.of(new MimeMessage(session, new ByteArrayInputStream(raw.getBytes(StandardCharsets.US_ASCII))));
 	}
 
 }

@@ -1,4 +1,4 @@
-package org.invitations.delivery;
+package org.invitations.smtp;
 
 import java.net.Socket;
 import java.time.Duration;
@@ -9,7 +9,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Write timeouts for {@link DirectSmtpConnection}s. A blocking socket write has none of its own; instead of a
+ * Write timeouts for {@link DirectSmtpConnection}s (their {@link SmtpChannel}s). A blocking socket write has none of its own; instead of a
  * timer per write (what Angus Mail does, a measurable cost at thousands of messages per second), one daemon
  * thread looks at every open connection a few times per timeout and closes the socket under a write that has
  * been blocked for longer, which ends the write with an error.
@@ -18,7 +18,7 @@ final class WriteWatchdog implements AutoCloseable {
 
 	private final Duration timeout;
 
-	private final Map<Socket, DirectSmtpConnection> connections = new ConcurrentHashMap<>();
+	private final Map<Socket, SmtpChannel> connections = new ConcurrentHashMap<>();
 
 	private final ScheduledExecutorService timer;
 
@@ -33,8 +33,8 @@ final class WriteWatchdog implements AutoCloseable {
 		timer.scheduleWithFixedDelay(this::check, period, period, TimeUnit.MILLISECONDS);
 	}
 
-	void watch(DirectSmtpConnection connection) {
-		connections.put(connection.socket(), connection);
+	void watch(SmtpChannel channel) {
+		connections.put(channel.socket(), channel);
 	}
 
 	void forget(Socket socket) {
@@ -43,7 +43,7 @@ final class WriteWatchdog implements AutoCloseable {
 
 	private void check() {
 		long deadline = System.nanoTime() - timeout.toNanos();
-		connections.values().removeIf(connection -> connection.cutIfWritingSince(deadline));
+		connections.values().removeIf(channel -> channel.cutIfWritingSince(deadline));
 	}
 
 	@Override

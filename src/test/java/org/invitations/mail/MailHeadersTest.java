@@ -1,7 +1,6 @@
-package org.invitations.delivery;
+package org.invitations.mail;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -95,11 +94,9 @@ class MailHeadersTest {
 
 	/** Every header line within the limits, printable ASCII, and no encoded-word over 75 characters. */
 	private static byte[] message(InternetAddress to, String subject) throws Exception {
-		PreparedMessage prepared = new PreparedMessage(SESSION, 7, new InternetAddress("Club <club@example.org>"), to,
-				subject, "Hello", "<p>Hello</p>", "example.org");
-		ByteArrayOutputStream raw = new ByteArrayOutputStream();
-		prepared.writeTo(raw);
-		byte[] bytes = raw.toByteArray();
+		PreparedMessage prepared = new PreparedMessage(7, new InternetAddress("Club <club@example.org>"), to, subject,
+				"Hello", "<p>Hello</p>", "example.org");
+		byte[] bytes = prepared.bytes();
 		String wire = new String(bytes, StandardCharsets.US_ASCII);
 		String headers = wire.substring(0, wire.indexOf("\r\n\r\n"));
 		assertThat(headers.chars()).allMatch(c -> c >= 32 && c < 127 || c == '\r' || c == '\n');

@@ -1,8 +1,8 @@
-package org.invitations.delivery;
+package org.invitations.mail;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -19,13 +19,15 @@ import jakarta.mail.Session;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeUtility;
+import org.jspecify.annotations.Nullable;
 
 /**
- * A finished RFC 5322 message as bytes, built once, so that sending costs no MIME object graph: the mail
- * transport only streams it. Two alternatives (plain text, then HTML), UTF-8, quoted-printable, CRLF lines
- * of at most 76 characters in the bodies.
+ * A finished RFC 5322 message as bytes with its envelope, built once, so that sending costs no MIME object
+ * graph: the mail transport only streams it. An invitation's message has two alternatives (plain text, then
+ * HTML), UTF-8, quoted-printable, CRLF lines of at most 76 characters in the bodies. It is not a
+ * {@link MimeMessage}: a transport that needs one builds a real one from the bytes ({@link #toMimeMessage}).
  */
-final class PreparedMessage extends MimeMessage {
+public final class PreparedMessage {
 
 	private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ENGLISH);
 
@@ -47,11 +49,20 @@ final class PreparedMessage extends MimeMessage {
 
 	private final String messageId;
 
-	private final long invitationId;
+	private final @Nullable Long invitationId;
 
-	PreparedMessage(Session session, long invitationId, InternetAddress from, InternetAddress to, String subject,
-			String text, String html, String domain) {
-		super(session);
+	private PreparedMessage(byte[] bytes, InternetAddress from, InternetAddress to, String messageId,
+			@Nullable Long invitationId) {
+		this.bytes = bytes;
+		this.from = from;
+		this.to = to;
+		this.messageId = messageId;
+		this.invitationId = invitationId;
+	}
+
+	/** An invitation's message, from its rendered parts. */
+	PreparedMessage(long invitationId, InternetAddress from, InternetAddress to, String subject, String text,
+			String html, String domain) {
 		this.from = from;
 		this.to = to;
 		this.invitationId = invitationId;
@@ -206,53 +217,73 @@ final class PreparedMessage extends MimeMessage {
 		out.writeBytes(text.getBytes(StandardCharsets.US_ASCII));
 	}
 
+	/**
+	 * A message JavaMail built (a run's notification), as bytes: it must have one sender and one recipient, the
+	 * envelope's. Its Message-ID and other headers are set here, as sending it would.
+	 */
+	public static PreparedMessage of(MimeMessage message) throws MessagingException {
+		message.saveChanges();
+		InternetAddress from = single(message.getFrom(), "sender");
+		InternetAddress to = single(message.getAllRecipients(), "recipient");
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		try {
+			message.writeTo(out);
+		}
+		catch (IOException ex) {
+			throw new MessagingException("message cannot be written: " + ex.getMessage(), ex);
+		}
+		String id = message.getHeader(MailComposer.INVITATION_HEADER, null);
+		return new PreparedMessage(out.toByteArray(), from, to, message.getMessageID(),
+				id == null ? null : Long.valueOf(id.strip()));
+	}
+
+	private static InternetAddress single(Address @Nullable [] addresses, String what) throws MessagingException {
+		if (addresses == null || addresses.length != 1 || !(addresses[0] instanceof InternetAddress address)) {
+			throw new MessagingException("exactly one " + what + " expected");
+		}
+		return address;
+	}
+
+	/**
+	 * The message as JavaMail's own object, parsed from the bytes, for a transport that sends only those (Angus
+	 * Mail, with TLS or a login): its headers and content are the bytes', unchanged.
+	 */
+	public MimeMessage toMimeMessage(Session session) {
+		try {
+			return new MimeMessage(session, new ByteArrayInputStream(bytes));
+		}
+		catch (MessagingException ex) {
+			throw new IllegalStateException("a prepared message cannot be read back: " + ex.getMessage(), ex);
+		}
+	}
+
 	/** The whole message, CRLF lines, not yet dot-stuffed; not to be modified. */
-	byte[] bytes() {
+	public byte[] bytes() {
 		return bytes;
 	}
 
-	long invitationId() {
-		return invitationId;
+	/** The envelope's sender (MAIL FROM), unless the transport is configured with one of its own. */
+	public InternetAddress from() {
+		return from;
 	}
 
-	@Override
-	public void writeTo(OutputStream os, String[] ignoreList) throws IOException {
-		os.write(bytes);
+	/** The envelope's one recipient (RCPT TO). */
+	public InternetAddress to() {
+		return to;
 	}
 
-	@Override
-	public void writeTo(OutputStream os) throws IOException {
-		os.write(bytes);
-	}
-
-	@Override
-	public Address[] getAllRecipients() {
-		return new Address[] { to };
-	}
-
-	@Override
-	public Address[] getFrom() {
-		return new Address[] { from };
-	}
-
-	@Override
-	public int getSize() {
-		return bytes.length;
-	}
-
-	@Override
-	public String getMessageID() {
+	/** The Message-ID header, angle brackets included: the same on every attempt to send this message. */
+	public String messageId() {
 		return messageId;
 	}
 
-	@Override
-	public String getHeader(String name, String delimiter) throws MessagingException {
-		return MailComposer.INVITATION_HEADER.equalsIgnoreCase(name) ? Long.toString(invitationId) : null;
+	/** The invitation the message belongs to (its {@value MailComposer#INVITATION_HEADER} header), if any. */
+	public @Nullable Long invitationId() {
+		return invitationId;
 	}
 
-	@Override
-	public void saveChanges() {
-		// Complete when built.
+	public int size() {
+		return bytes.length;
 	}
 
 	private record FormattedDate(long second, String text) {

@@ -1,4 +1,4 @@
-package org.invitations.delivery;
+package org.invitations.mail;
 
 import java.io.UnsupportedEncodingException;
 import java.nio.file.Files;
@@ -16,9 +16,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import jakarta.mail.MessagingException;
-import jakarta.mail.Session;
 import jakarta.mail.internet.InternetAddress;
-import jakarta.mail.internet.MimeMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.thymeleaf.spring6.SpringTemplateEngine;
@@ -112,7 +110,7 @@ public class MailComposer {
 	}
 
 	/** Builds the message for one invitation; the token exists only inside it. */
-	public MimeMessage compose(Session session, PendingInvitation invitation, String token, Instant expiresAt) {
+	public PreparedMessage compose(PendingInvitation invitation, String token, Instant expiresAt) {
 		Map<String, String> values = new HashMap<>();
 		values.put("firstName", invitation.firstName());
 		values.put("lastName", invitation.lastName());
@@ -127,7 +125,7 @@ public class MailComposer {
 		String text = renderer(template(invitation.kind(), invitation.role(), ".txt")).apply(values);
 		try {
 			InternetAddress to = new InternetAddress(invitation.email(), headerSafe(fullName(invitation)), "UTF-8");
-			return new PreparedMessage(session, invitation.id(), from, to, subject(html), text, html, senderDomain);
+			return new PreparedMessage(invitation.id(), from, to, subject(html), text, html, senderDomain);
 		}
 		catch (UnsupportedEncodingException ex) {
 			throw new IllegalStateException("message for invitation " + invitation.id() + " cannot be built", ex);

@@ -1,4 +1,4 @@
-package org.invitations.delivery;
+package org.invitations.smtp;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -6,9 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
 
-import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
-import jakarta.mail.internet.MimeMessage;
+import org.invitations.mail.PreparedMessage;
 
 /**
  * Writes each message as an {@code .eml} file into a folder: the default when no SMTP server is configured,
@@ -49,22 +48,17 @@ public class OutboxGateway implements MailGateway {
 		return new Connection() {
 
 			@Override
-			public SendResult send(MimeMessage message) {
+			public SendResult send(PreparedMessage message) {
 				try {
-					message.saveChanges();
-					String id = message.getHeader(MailComposer.INVITATION_HEADER, null);
-					String unique = Integer.toHexString(message.getMessageID().hashCode());
-					Path file = folder.resolve("invitation-" + id + "-" + unique + ".eml");
+					String unique = Integer.toHexString(message.messageId().hashCode());
+					Path file = folder.resolve("invitation-" + message.invitationId() + "-" + unique + ".eml");
 					try (OutputStream out = Files.newOutputStream(file)) {
-						message.writeTo(out);
+						out.write(message.bytes());
 					}
 					return SendResult.sent("250 written to " + file.getFileName());
 				}
 				catch (IOException ex) {
 					throw new MailServerUnavailableException("cannot write to " + folder + ": " + ex.getMessage(), ex);
-				}
-				catch (MessagingException ex) {
-					throw new IllegalStateException("message cannot be written", ex);
 				}
 			}
 

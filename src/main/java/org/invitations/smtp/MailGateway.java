@@ -1,12 +1,17 @@
-package org.invitations.delivery;
+package org.invitations.smtp;
 
 import jakarta.mail.Session;
-import jakarta.mail.internet.MimeMessage;
+import org.jspecify.annotations.Nullable;
+import org.invitations.mail.PreparedMessage;
+
 
 /** Where emails go: an SMTP server, or the outbox folder when none is configured. */
 public interface MailGateway {
 
-	/** The session messages are built in. */
+	/**
+	 * The JavaMail session for a message built with JavaMail (a run's notification) before it is prepared with
+	 * {@link PreparedMessage#of}.
+	 */
 	Session session();
 
 	/** Opens a connection that sends many messages; close it when done. */
@@ -22,7 +27,7 @@ public interface MailGateway {
 		 * Sends one message.
 		 * @throws MailServerUnavailableException when the server cannot take any message now
 		 */
-		SendResult send(MimeMessage message);
+		SendResult send(PreparedMessage message);
 
 		/**
 		 * Sends one message, knowing which one this connection will be asked to send next: a connection that
@@ -30,7 +35,7 @@ public interface MailGateway {
 		 * pays for a new session.
 		 * @throws MailServerUnavailableException when the server cannot take any message now
 		 */
-		default SendResult send(MimeMessage message, MimeMessage next) {
+		default SendResult send(PreparedMessage message, @Nullable PreparedMessage next) {
 			return send(message);
 		}
 

@@ -1,4 +1,4 @@
-package org.invitations.delivery;
+package org.invitations.smtp;
 
 /**
  * The mail server refused the sender or the session (a quota, a rate, a policy, 421), not a recipient: every

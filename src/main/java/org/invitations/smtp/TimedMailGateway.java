@@ -1,19 +1,18 @@
-package org.invitations.operations;
+package org.invitations.smtp;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.mail.Session;
-import jakarta.mail.internet.MimeMessage;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.stereotype.Component;
+import org.invitations.mail.PreparedMessage;
 
-import org.invitations.delivery.MailGateway;
-import org.invitations.delivery.SendResult;
 
 /**
  * Times each message from its hand-over to the server's reply ({@code invitations.smtp.reply}, tagged with the
@@ -62,13 +61,13 @@ class TimedMailGateway implements BeanPostProcessor {
 			Connection connection = gateway.open();
 			return new Connection() {
 				@Override
-				public SendResult send(MimeMessage message) {
+				public SendResult send(PreparedMessage message) {
 					long start = System.nanoTime();
 					return timed(start, connection.send(message));
 				}
 
 				@Override
-				public SendResult send(MimeMessage message, MimeMessage next) {
+				public SendResult send(PreparedMessage message, @Nullable PreparedMessage next) {
 					long start = System.nanoTime();
 					return timed(start, connection.send(message, next));
 				}

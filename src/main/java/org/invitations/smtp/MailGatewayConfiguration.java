@@ -1,4 +1,4 @@
-package org.invitations.delivery;
+package org.invitations.smtp;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

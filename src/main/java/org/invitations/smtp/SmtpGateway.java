@@ -1,4 +1,4 @@
-package org.invitations.delivery;
+package org.invitations.smtp;
 
 import java.time.Duration;
 import java.util.Properties;
@@ -6,6 +6,7 @@ import java.util.Properties;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.Transport;
+import jakarta.mail.Address;
 import jakarta.mail.internet.MimeMessage;
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
@@ -13,6 +14,7 @@ import org.eclipse.angus.mail.smtp.SMTPSenderFailedException;
 import org.eclipse.angus.mail.smtp.SMTPTransport;
 
 import org.springframework.mail.javamail.JavaMailSenderImpl;
+import org.invitations.mail.PreparedMessage;
 
 /**
  * Sends over SMTP with the server and session that Spring Boot configured from {@code spring.mail.*}, one
@@ -77,7 +79,7 @@ public class SmtpGateway implements MailGateway, AutoCloseable {
 		try {
 			Transport transport = session().getTransport(sender.getProtocol() == null ? "smtp" : sender.getProtocol());
 			transport.connect(sender.getHost(), sender.getPort(), sender.getUsername(), sender.getPassword());
-			return new SmtpConnection(transport);
+			return new SmtpConnection(transport, session());
 		}
 		catch (MessagingException ex) {
 			throw new MailServerUnavailableException("cannot connect to " + describe() + ": " + ex.getMessage(), ex);
@@ -143,14 +145,19 @@ public class SmtpGateway implements MailGateway, AutoCloseable {
 
 		private final Transport transport;
 
-		SmtpConnection(Transport transport) {
+		private final Session session;
+
+		SmtpConnection(Transport transport, Session session) {
 			this.transport = transport;
+			this.session = session;
 		}
 
 		@Override
-		public SendResult send(MimeMessage message) {
+		public SendResult send(PreparedMessage prepared) {
+			// Angus Mail sends only its own messages: a real one, read back from the prepared bytes.
+			MimeMessage message = prepared.toMimeMessage(session);
 			try {
-				transport.sendMessage(message, message.getAllRecipients());
+				transport.sendMessage(message, new Address[] { prepared.to() });
 				String reply = transport instanceof SMTPTransport smtp ? smtp.getLastServerResponse() : "sent";
 				return SendResult.sent(reply == null ? "sent" : reply.strip());
 			}

@@ -1,4 +1,4 @@
-package org.invitations.delivery;
+package org.invitations.smtp;
 
 /**
  * The mail server cannot be reached or dropped the connection: nothing about the recipient, so the job

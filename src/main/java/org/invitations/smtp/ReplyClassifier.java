@@ -1,4 +1,4 @@
-package org.invitations.delivery;
+package org.invitations.smtp;
 
 import java.util.Locale;
 import java.util.regex.Matcher;

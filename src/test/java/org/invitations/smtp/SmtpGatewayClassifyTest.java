@@ -1,4 +1,4 @@
-package org.invitations.delivery;
+package org.invitations.smtp;
 
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.InternetAddress;

@@ -1,10 +1,10 @@
-package org.invitations.delivery;
+package org.invitations.smtp;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import org.invitations.delivery.ReplyClassifier.Stage;
-import org.invitations.delivery.ReplyClassifier.Verdict;
+import org.invitations.smtp.ReplyClassifier.Stage;
+import org.invitations.smtp.ReplyClassifier.Verdict;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

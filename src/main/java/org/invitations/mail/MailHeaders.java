@@ -1,4 +1,4 @@
-package org.invitations.delivery;
+package org.invitations.mail;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;

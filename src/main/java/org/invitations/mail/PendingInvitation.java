@@ -1,4 +1,4 @@
-package org.invitations.delivery;
+package org.invitations.mail;
 
 import java.time.Duration;
 
