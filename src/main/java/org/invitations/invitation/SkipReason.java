@@ -1,7 +1,7 @@
-package org.invitations.selection;
+package org.invitations.invitation;
 
-/** Why a valid person was not sent anything. */
-public enum SkipReason {
+/** Why a valid person, or an invitation, was not sent anything: by selection, delivery, a resend or an abandon. */
+public enum SkipReason implements Reason {
 
 	/** The person's email is marked inactive. */
 	EMAIL_INACTIVE,
@@ -16,6 +16,33 @@ public enum SkipReason {
 	ALREADY_INVITED,
 
 	/** The person's address changed between queuing and sending: the invitation is for the old one. */
-	ADDRESS_CHANGED
+	ADDRESS_CHANGED,
+
+	/** A resend of an invitation whose link was used. */
+	ALREADY_ACCEPTED,
+
+	/** A resend of a cancelled invitation. */
+	CANCELLED,
+
+	/** A resend of an invitation a run is sending. */
+	ALREADY_QUEUED,
+
+	/** A resend of an invitation that was never sent. */
+	NOT_SENT,
+
+	/** A resend of an invitation sent as often as the spec allows. */
+	RESEND_LIMIT,
+
+	/** A resend sooner after the last send than the spec allows. */
+	RESEND_TOO_SOON,
+
+	/** Not sent: its run was abandoned first. */
+	RUN_ABANDONED,
+
+	/** No reminder: the spec of the run that sent the invitation cannot be read any more. */
+	SPEC_UNAVAILABLE,
+
+	/** No reminder: the spec has no usable reminder template. */
+	NO_REMINDER_TEMPLATE
 
 }
