@@ -10,7 +10,7 @@ import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.Test;
 
-import org.invitations.delivery.Tokens;
+import org.invitations.invitation.Tokens;
 import org.invitations.testsupport.ScriptedSmtpServer;
 
 import static org.assertj.core.api.Assertions.assertThat;

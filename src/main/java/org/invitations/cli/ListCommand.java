@@ -33,8 +33,7 @@ class ListCommand extends Subcommand implements Callable<Integer> {
 	int limit;
 
 	/** What --status accepts, in the order the help lists them. */
-	static final java.util.List<String> STATUSES = java.util.List.of("pending", "open", "QUEUED", "SENDING", "SENT",
-			"DEFERRED", "FAILED", "ACCEPTED", "EXPIRED", "CANCELLED", "SKIPPED");
+	static final java.util.List<String> STATUSES = org.invitations.lifecycle.InvitationSearch.STATUSES;
 
 	@Override
 	public Integer call() {

@@ -53,8 +53,7 @@ class ReportCommand extends Subcommand implements Callable<Integer> {
 	boolean allRows;
 
 	/** The outcomes a report row can have. */
-	static final java.util.List<String> OUTCOMES = java.util.List.of("SENT", "WOULD_SEND", "QUEUED", "DEFERRED", "FAILED",
-			"SKIPPED", "REJECTED");
+	static final java.util.List<String> OUTCOMES = org.invitations.invitation.ReportOutcome.dbValues();
 
 	@Override
 	public Integer call() throws IOException {

@@ -1,6 +1,5 @@
 package org.invitations.expiry;
 
-import java.util.HashMap;
 import java.util.Map;
 
 import org.slf4j.Logger;
@@ -12,11 +11,12 @@ import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.core.RowCallbackHandler;
+
+import org.invitations.invitation.InvitationStore;
 
 /**
- * Expires one batch per call, in one statement: pick the oldest open invitations past their expiry (skipping
- * rows another transaction holds), mark them EXPIRED, write their history events, and count them per spec.
+ * Expires one batch per call, in one statement ({@link InvitationStore#expireDue}): the oldest open invitations past
+ * their expiry (skipping rows another transaction holds) are EXPIRED with their history, counted per spec.
  * Spring Batch commits each call with the counts in the step's context, and calls again until a batch is
  * empty.
  */
@@ -27,10 +27,10 @@ class ExpireTasklet implements Tasklet {
 	/** Prefix of the per-spec counts in the step's execution context. */
 	static final String COUNT_PREFIX = "expired.";
 
-	private final JdbcTemplate jdbc;
+	private final InvitationStore invitations;
 
 	ExpireTasklet(JdbcTemplate jdbc) {
-		this.jdbc = jdbc;
+		this.invitations = new InvitationStore(jdbc);
 	}
 
 	@Override
@@ -39,19 +39,7 @@ class ExpireTasklet implements Tasklet {
 		int batchSize = parameters.getLong(ExpiryLauncher.BATCH_SIZE, 10_000L).intValue();
 		String actor = "job:" + parameters.getString(ExpiryLauncher.SPEC_NAME) + "#"
 				+ chunkContext.getStepContext().getStepExecution().getJobExecutionId();
-		Map<String, Long> bySpec = new HashMap<>();
-		jdbc.query("""
-				WITH due AS (
-				    SELECT id FROM invitation WHERE status = 'SENT' AND expires_at <= now()
-				    ORDER BY expires_at, id LIMIT ? FOR UPDATE SKIP LOCKED),
-				expired AS (
-				    UPDATE invitation i SET status = 'EXPIRED', closed_at = now() FROM due WHERE i.id = due.id
-				    RETURNING i.id, i.spec_name),
-				events AS (
-				    INSERT INTO invitation_event (invitation_id, type, actor, detail)
-				    SELECT id, 'EXPIRED', ?, 'link expired unused' FROM expired)
-				SELECT spec_name, count(*) FROM expired GROUP BY spec_name
-				""", (RowCallbackHandler) rs -> bySpec.put(rs.getString(1), rs.getLong(2)), batchSize, actor);
+		Map<String, Long> bySpec = invitations.expireDue(batchSize, actor);
 		long total = bySpec.values().stream().mapToLong(Long::longValue).sum();
 		contribution.incrementWriteCount(total);
 		ExecutionContext context = chunkContext.getStepContext().getStepExecution().getExecutionContext();

@@ -6,7 +6,11 @@ import java.util.List;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 
-import org.invitations.delivery.Tokens;
+import org.invitations.invitation.InvitationStore;
+import org.invitations.invitation.Reason;
+import org.invitations.invitation.ReportOutcome;
+import org.invitations.invitation.RunRef;
+import org.invitations.invitation.Tokens;
 import org.invitations.spec.Kind;
 import org.invitations.mail.PendingInvitation;
 
@@ -23,8 +27,11 @@ class ReminderStore {
 
 	private final JdbcTemplate jdbc;
 
+	private final InvitationStore invitations;
+
 	ReminderStore(JdbcTemplate jdbc) {
 		this.jdbc = jdbc;
+		this.invitations = new InvitationStore(jdbc);
 	}
 
 	/**
@@ -52,13 +59,8 @@ class ReminderStore {
 						Duration.ofSeconds(rs.getLong(4)), rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8)),
 				rs.getString(9), rs.getString(11), rs.getTimestamp(10).toInstant(), rs.getBytes(12), Tokens.generate()),
 				(double) minRemaining.toSeconds(), (double) before.toSeconds(), jobInstanceId, limit);
-		for (Due reminder : due) {
-			long id = reminder.invitation().id();
-			jdbc.update("INSERT INTO earlier_token (token_hash, invitation_id) SELECT token_hash, id FROM invitation WHERE id = ?",
-					id);
-			jdbc.update("UPDATE invitation SET token_hash = ?, reminded_at = now() WHERE id = ?",
-					Tokens.hash(reminder.token()), id);
-		}
+		// Locked above, so each is still SENT.
+		due.forEach(reminder -> invitations.remind(reminder.invitation().id(), Tokens.hash(reminder.token())));
 		return due;
 	}
 
@@ -68,26 +70,19 @@ class ReminderStore {
 	 * away), else the invitation stays reminded (a permanent refusal).
 	 */
 	void release(Due reminder, boolean remindAgain) {
-		long id = reminder.invitation().id();
-		jdbc.update("""
-				UPDATE invitation SET token_hash = ?, reminded_at = CASE WHEN ? THEN NULL ELSE reminded_at END
-				WHERE id = ? AND token_hash = ?
-				""", reminder.firstHash(), remindAgain, id, Tokens.hash(reminder.token()));
-		jdbc.update("DELETE FROM earlier_token WHERE token_hash = ? AND invitation_id = ?", reminder.firstHash(), id);
+		invitations.unremind(reminder.invitation().id(), reminder.firstHash(), Tokens.hash(reminder.token()), remindAgain);
 	}
 
 	/** Writes a reminder's history event and its row in this run's report. */
 	void record(long jobInstanceId, long jobExecutionId, String actor, Due reminder, String outcome, String reason,
 			String detail) {
-		jdbc.update("INSERT INTO invitation_event (invitation_id, type, actor, detail) VALUES (?, 'REMINDED', ?, ?)",
-				reminder.invitation().id(), actor, detail);
-		// The row names the address without its normalized form: a person reminded of two kinds appears twice.
-		jdbc.update("""
-				INSERT INTO job_report_item (job_instance_id, job_execution_id, item_number, email, person_id,
-				                             invitation_id, kind, outcome, reason, detail)
-				SELECT ?, ?, coalesce(max(item_number), 0) + 1, ?, ?, ?, ?, ?, ?, ? FROM job_report_item WHERE job_instance_id = ?
-				""", jobInstanceId, jobExecutionId, reminder.invitation().email(), reminder.invitation().personId(),
-				reminder.invitation().id(), reminder.invitation().kind().name(), outcome, reason, detail, jobInstanceId);
+		invitations.recordReminder(new RunRef(jobInstanceId, jobExecutionId, actor), reminder.invitation().id(),
+				reminder.invitation().personId(), reminder.invitation().email(), reminder.invitation().kind(),
+				ReportOutcome.of(outcome), reason(reason), detail);
+	}
+
+	private static Reason reason(String code) {
+		return code == null ? null : Reason.of(code);
 	}
 
 }

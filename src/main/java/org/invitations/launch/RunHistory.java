@@ -4,10 +4,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.springframework.batch.core.BatchStatus;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
-import org.invitations.delivery.ClaimRecovery;
+import org.invitations.invitation.InvitationStore;
 import org.invitations.job.InvitationJobConfiguration;
 import org.invitations.job.JobParameterNames;
 
@@ -29,7 +30,7 @@ public class RunHistory {
 	public record LastExecution(long executionId, long instanceId, String status, Map<String, String> parameters) {
 
 		public boolean isUnfinished() {
-			return !List.of("COMPLETED", "ABANDONED").contains(status);
+			return !List.of(BatchStatus.COMPLETED.name(), BatchStatus.ABANDONED.name()).contains(status);
 		}
 
 	}
@@ -71,45 +72,11 @@ public class RunHistory {
 	}
 
 	/**
-	 * Releases the people an abandoned run had queued, so that a new run can invite them. Its claims are ended first
-	 * as a restart would end them ({@link ClaimRecovery}): whom the server accepted stays SENT, whom it refused
-	 * FAILED. Those whose message may have been on its way (SENDING for a dead execution) may have received it:
-	 * their links are revoked and they are reported FAILED IN_DOUBT_CANCELLED, never as not sent. The rest, never
-	 * handed to the server, are reported SKIPPED RUN_ABANDONED.
+	 * Releases the people an abandoned run had queued, so that a new run can invite them: its claims are ended as a
+	 * restart would end them, then what is left open is CANCELLED (see {@link InvitationStore#abandonRun}).
 	 */
 	public int cancelQueued(long instanceId, String actor) {
-		new ClaimRecovery(jdbc).abandon(instanceId, actor);
-		// Links a dead execution may have sent are revoked with the invitations they were for.
-		Long[] inDoubt = jdbc.queryForList("""
-				WITH revoked AS (
-				    INSERT INTO retired_token (token_hash, invitation_id, reason)
-				    SELECT token_hash, id, 'CANCELLED' FROM invitation
-				    WHERE delivery_instance_id = ? AND status = 'SENDING' AND token_hash IS NOT NULL
-				    ON CONFLICT DO NOTHING)
-				SELECT id FROM invitation WHERE delivery_instance_id = ? AND status = 'SENDING'
-				""", Long.class, instanceId, instanceId).toArray(Long[]::new);
-		List<Long> ids = jdbc.queryForList("""
-				UPDATE invitation SET status = 'CANCELLED', token_hash = NULL, closed_at = now()
-				WHERE delivery_instance_id = ? AND status IN ('QUEUED', 'SENDING') RETURNING id
-				""", Long.class, instanceId);
-		jdbc.update("""
-				INSERT INTO invitation_event (invitation_id, type, actor, detail)
-				SELECT id, 'CANCELLED', ?, CASE WHEN id = ANY(?) THEN 'run abandoned while its message may have been on its way;'
-				       || ' its link is revoked' ELSE 'run abandoned before sending' END
-				FROM unnest(?::bigint[]) AS t(id)
-				""", actor, inDoubt, ids.toArray(Long[]::new));
-		jdbc.update("""
-				UPDATE job_report_item SET outcome = 'FAILED', reason = 'IN_DOUBT_CANCELLED',
-				       detail = 'the run was abandoned while its message was on its way: it may have arrived; its link is revoked',
-				       updated_at = now()
-				WHERE job_instance_id = ? AND outcome = 'QUEUED' AND invitation_id = ANY(?)
-				""", instanceId, inDoubt);
-		jdbc.update("""
-				UPDATE job_report_item SET outcome = 'SKIPPED', reason = 'RUN_ABANDONED', detail = 'not sent: the run was abandoned',
-				       updated_at = now()
-				WHERE job_instance_id = ? AND outcome = 'QUEUED'
-				""", instanceId);
-		return ids.size();
+		return new InvitationStore(jdbc).abandonRun(instanceId, actor);
 	}
 
 }

@@ -10,17 +10,22 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
+import org.invitations.invitation.InvitationStatus;
+import org.invitations.invitation.InvitationStore;
 
 /** What admins do with invitations after sending: look them up, read their history, cancel them. */
 @Service
 public class InvitationAdmin {
 
-	static final String OPEN = "('QUEUED', 'SENDING', 'SENT', 'DEFERRED')";
+	static final String OPEN = InvitationStatus.sqlList(InvitationStatus.OPEN);
 
 	private final JdbcTemplate jdbc;
 
+	private final InvitationStore invitations;
+
 	public InvitationAdmin(JdbcTemplate jdbc) {
 		this.jdbc = jdbc;
+		this.invitations = new InvitationStore(jdbc);
 	}
 
 	/** One invitation as listed. */
@@ -41,7 +46,7 @@ public class InvitationAdmin {
 		StringBuilder where = new StringBuilder("WHERE true");
 		if (status != null) {
 			switch (status.toLowerCase(java.util.Locale.ROOT)) {
-				case "pending" -> where.append(" AND i.status = 'SENT' AND i.expires_at > now()");
+				case "pending" -> where.append(" AND i.status = '" + InvitationStatus.SENT.dbValue() + "' AND i.expires_at > now()");
 				case "open" -> where.append(" AND i.status IN " + OPEN);
 				default -> {
 					where.append(" AND i.status = ?");
@@ -92,22 +97,7 @@ public class InvitationAdmin {
 	 */
 	@Transactional
 	public int cancel(Long invitationId, Long execution, String actor, String reason) {
-		String which = invitationId != null ? "i.id = ?"
-				: "i.job_instance_id = (SELECT job_instance_id FROM batch_job_execution WHERE job_execution_id = ?)";
-		List<Long> ids = jdbc.queryForList("""
-				WITH target AS (
-				    SELECT i.id, i.token_hash FROM invitation i WHERE %s AND i.status IN %s FOR UPDATE),
-				retired AS (
-				    INSERT INTO retired_token (token_hash, invitation_id, reason)
-				    SELECT token_hash, id, 'CANCELLED' FROM target WHERE token_hash IS NOT NULL ON CONFLICT DO NOTHING)
-				UPDATE invitation i SET status = 'CANCELLED', token_hash = NULL, closed_at = now()
-				FROM target WHERE i.id = target.id RETURNING i.id
-				""".formatted(which, OPEN), Long.class, invitationId != null ? invitationId : execution);
-		jdbc.update("""
-				INSERT INTO invitation_event (invitation_id, type, actor, detail)
-				SELECT unnest(?::bigint[]), 'CANCELLED', ?, ?
-				""", ids.toArray(Long[]::new), actor, reason);
-		return ids.size();
+		return invitations.cancel(invitationId, execution, actor, reason);
 	}
 
 	/** Whether an invitation with this id exists at all, to tell "nothing open" from "no such invitation". */

@@ -10,6 +10,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
 
+import org.invitations.invitation.InvitationStatus;
+
 /**
  * Invitations by any combination of status, spec, run, group and address, newest first by key; how many match;
  * and cancelling exactly the ones counted. For the console's Invitations page and the API.
@@ -18,8 +20,9 @@ import org.springframework.transaction.annotation.Transactional;
 public class InvitationSearch {
 
 	/** What the status filter accepts besides a stored status. */
-	public static final List<String> STATUSES = List.of("pending", "open", "QUEUED", "SENDING", "SENT", "DEFERRED",
-			"FAILED", "ACCEPTED", "EXPIRED", "CANCELLED", "SKIPPED");
+	public static final List<String> STATUSES = java.util.stream.Stream
+		.concat(java.util.stream.Stream.of("pending", "open"), InvitationStatus.dbValues().stream())
+		.toList();
 
 	private final JdbcTemplate jdbc;
 

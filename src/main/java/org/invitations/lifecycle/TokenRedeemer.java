@@ -9,7 +9,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
-import org.invitations.delivery.Tokens;
+import org.invitations.invitation.EventType;
+import org.invitations.invitation.InvitationStatus;
+import org.invitations.invitation.InvitationStore;
+import org.invitations.invitation.Tokens;
 import org.invitations.spec.Kind;
 
 /**
@@ -29,21 +32,15 @@ public class TokenRedeemer {
 
 	private final JdbcTemplate jdbc;
 
+	private final InvitationStore invitations;
+
 	public TokenRedeemer(JdbcTemplate jdbc) {
 		this.jdbc = jdbc;
+		this.invitations = new InvitationStore(jdbc);
 	}
 
-	/**
-	 * The invitation a token opens, and which of its links the token is: the invitation's newest link, or an
-	 * earlier one kept because its attempt was interrupted. Both are looked up by their unique key.
-	 */
-	private static final String FOUND = """
-			found AS (
-			    SELECT id AS invitation_id, false AS earlier FROM invitation WHERE token_hash = ?
-			    UNION ALL
-			    SELECT invitation_id, true FROM earlier_token WHERE token_hash = ?
-			    LIMIT 1)
-			""";
+	/** The invitation a token opens, and which of its links the token is (see {@link InvitationStore}). */
+	private static final String FOUND = InvitationStore.FOUND_BY_TOKEN;
 
 	/**
 	 * Whether the link works, for whom and until when, without consuming it. Records the look in the
@@ -61,12 +58,12 @@ public class TokenRedeemer {
 				""", (rs, n) -> {
 			Timestamp expires = rs.getTimestamp("expires_at");
 			Redemption.Link link = link(rs.getBoolean("earlier"), rs.getBoolean("has_earlier"));
-			String status = rs.getString("status");
+			InvitationStatus status = InvitationStatus.of(rs.getString("status"));
 			// Expired is expired, whether or not the expiry job has closed the invitation yet.
-			if ("EXPIRED".equals(status) || ("SENT".equals(status) && rs.getBoolean("expired"))) {
+			if (status == InvitationStatus.EXPIRED || (status == InvitationStatus.SENT && rs.getBoolean("expired"))) {
 				return new Redemption(Redemption.Status.EXPIRED, rs.getLong("id"), null, null, null, null, null, link);
 			}
-			if (!"SENT".equals(status)) {
+			if (status != InvitationStatus.SENT) {
 				return new Redemption(Redemption.Status.INVALID, rs.getLong("id"), null, null, null, null, null, link);
 			}
 			return new Redemption(Redemption.Status.VALID, rs.getLong("id"), rs.getLong("person_id"), rs.getString("email"),
@@ -76,13 +73,13 @@ public class TokenRedeemer {
 		String how = (scanner ? ", looks like a mail scanner" : "") + "; user agent: " + printable(userAgent);
 		if (found.isEmpty()) {
 			jdbc.query("SELECT invitation_id, reason FROM retired_token WHERE token_hash = ?", rs -> {
-				event(rs.getLong(1), "INSPECTED", "old link opened (" + rs.getString(2).toLowerCase(Locale.ROOT) + ")" + how,
+				event(rs.getLong(1), EventType.INSPECTED, "old link opened (" + rs.getString(2).toLowerCase(Locale.ROOT) + ")" + how,
 						"link");
 			}, hash);
 			return Redemption.refused(Redemption.Status.INVALID);
 		}
 		Redemption result = found.get(0);
-		event(result.invitationId(), "INSPECTED", "link opened (" + result.status().name().toLowerCase(Locale.ROOT)
+		event(result.invitationId(), EventType.INSPECTED, "link opened (" + result.status().name().toLowerCase(Locale.ROOT)
 				+ (result.link() != Redemption.Link.ONLY ? ", " + result.link().description() : "") + ")" + how, "link");
 		return result.isSuccess() ? result : Redemption.refused(result.status());
 	}
@@ -96,37 +93,19 @@ public class TokenRedeemer {
 	public Redemption redeem(String token, String actor) {
 		byte[] hash = hash(token);
 		// One conditional UPDATE of the invitation, whichever of its links is used: exactly one link wins.
-		List<Redemption> accepted = jdbc.query("WITH " + FOUND + """
-				, accepted AS (
-				    UPDATE invitation i SET status = 'ACCEPTED', accepted_at = now(), closed_at = now()
-				    FROM found f
-				    WHERE i.id = f.invitation_id AND i.status = 'SENT' AND i.expires_at > now()
-				    RETURNING i.id, i.person_id, i.kind, f.earlier),
-				person_logged_in AS (
-				    UPDATE person p SET last_login_at = coalesce(p.last_login_at, now()), updated_at = now()
-				    FROM accepted a WHERE p.id = a.person_id RETURNING p.id, p.email, p.first_name)
-				SELECT a.id, a.person_id, a.kind, l.email, l.first_name, a.earlier,
-				       EXISTS (SELECT 1 FROM earlier_token e WHERE e.invitation_id = a.id) AS has_earlier
-				FROM accepted a JOIN person_logged_in l ON l.id = a.person_id
-				""", (rs, n) -> new Redemption(Redemption.Status.ACCEPTED, rs.getLong("id"), rs.getLong("person_id"),
-				rs.getString("email"), rs.getString("first_name"), Kind.valueOf(rs.getString("kind")), null,
-				link(rs.getBoolean("earlier"), rs.getBoolean("has_earlier"))), hash, hash);
-		if (!accepted.isEmpty()) {
-			Redemption result = accepted.get(0);
+		InvitationStore.Accepted accepted = invitations.redeem(hash);
+		if (accepted != null) {
+			Redemption result = new Redemption(Redemption.Status.ACCEPTED, accepted.invitationId(), accepted.personId(),
+					accepted.email(), accepted.firstName(), accepted.kind(), null,
+					link(accepted.earlier(), accepted.hasEarlier()));
 			if (result.link() == Redemption.Link.ONLY) {
-				event(result.invitationId(), "ACCEPTED", "token redeemed", actor);
+				event(result.invitationId(), EventType.ACCEPTED, "token redeemed", actor);
 				return result;
 			}
-			if (result.link() == Redemption.Link.EARLIER) {
-				jdbc.update("UPDATE earlier_token SET used_at = now() WHERE token_hash = ?", hash);
-			}
 			String with = "with the " + result.link().description();
-			event(result.invitationId(), "ACCEPTED", "token redeemed " + with, actor);
+			event(result.invitationId(), EventType.ACCEPTED, "token redeemed " + with, actor);
 			// The run's report said the message went out twice; it now also says which one was used.
-			jdbc.update("""
-					UPDATE job_report_item SET detail = concat_ws('; ', detail, ?), updated_at = now()
-					WHERE invitation_id = ? AND reason = 'IN_DOUBT'
-					""", "accepted " + with, result.invitationId());
+			invitations.noteAcceptedLink(result.invitationId(), "accepted " + with);
 			return result;
 		}
 		return refuse(hash, actor);
@@ -145,21 +124,21 @@ public class TokenRedeemer {
 		if (!current.isEmpty()) {
 			Object[] found = current.get(0);
 			long id = (Long) found[0];
-			String status = (String) found[1];
+			InvitationStatus status = InvitationStatus.of((String) found[1]);
 			Redemption.Link link = (Redemption.Link) found[3];
-			boolean expired = "EXPIRED".equals(status) || ("SENT".equals(status) && (Boolean) found[2]);
+			boolean expired = status == InvitationStatus.EXPIRED || (status == InvitationStatus.SENT && (Boolean) found[2]);
 			String why = switch (status) {
-				case "ACCEPTED" -> used(link, (Boolean) found[4], (Boolean) found[5]);
-				case "CANCELLED" -> "cancelled";
+				case ACCEPTED -> used(link, (Boolean) found[4], (Boolean) found[5]);
+				case CANCELLED -> "cancelled";
 				default -> expired ? "expired" : "not redeemable in state " + status;
 			};
-			event(id, "REDEEM_REFUSED", why + (link != Redemption.Link.ONLY ? " (" + link.description() + ")" : ""), actor);
+			event(id, EventType.REDEEM_REFUSED, why + (link != Redemption.Link.ONLY ? " (" + link.description() + ")" : ""), actor);
 			return Redemption.refused(expired ? Redemption.Status.EXPIRED : Redemption.Status.INVALID);
 		}
 		List<Object[]> retired = jdbc.query("SELECT invitation_id, reason FROM retired_token WHERE token_hash = ?",
 				(rs, n) -> new Object[] { rs.getLong(1), rs.getString(2) }, hash);
 		if (!retired.isEmpty()) {
-			event((Long) retired.get(0)[0], "REDEEM_REFUSED",
+			event((Long) retired.get(0)[0], EventType.REDEEM_REFUSED,
 					"old link: " + ((String) retired.get(0)[1]).toLowerCase(Locale.ROOT), actor);
 		}
 		return Redemption.refused(Redemption.Status.INVALID);
@@ -179,9 +158,8 @@ public class TokenRedeemer {
 		return earlier ? Redemption.Link.EARLIER : hasEarlier ? Redemption.Link.RESENT : Redemption.Link.ONLY;
 	}
 
-	private void event(long invitationId, String type, String detail, String actor) {
-		jdbc.update("INSERT INTO invitation_event (invitation_id, type, actor, detail) VALUES (?, ?, ?, ?)", invitationId,
-				type, actor, detail);
+	private void event(long invitationId, EventType type, String detail, String actor) {
+		invitations.note(invitationId, type, actor, detail);
 	}
 
 	/** Anything that is not a well-formed token cannot match; hashing it anyway keeps timing uniform. */

@@ -14,6 +14,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.stereotype.Component;
 
+import org.invitations.invitation.InvitationStatus;
+
 /**
  * Gauges read from the database: {@code invitations.by_status{status}}, and {@code invitations.pending.expiring}
  * (sent, unaccepted, expiring within the next 24 hours). One query serves all of them and runs at most once every
@@ -22,8 +24,7 @@ import org.springframework.stereotype.Component;
 @Component
 class InvitationGauges implements SmartInitializingSingleton {
 
-	private static final List<String> STATUSES = List.of("QUEUED", "SENDING", "SENT", "DEFERRED", "FAILED", "ACCEPTED",
-			"EXPIRED", "CANCELLED", "SKIPPED");
+	private static final List<String> STATUSES = InvitationStatus.dbValues();
 
 	private final MeterRegistry registry;
 

@@ -13,6 +13,7 @@ import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
 
+import org.invitations.invitation.ReportOutcome;
 import org.invitations.job.JobParameterNames;
 
 /** Read side of job reports and executions, for the {@code status} and {@code report} commands. */
@@ -95,7 +96,7 @@ public class ReportQueries {
 	/** Outcome counts of a run (all its executions), in a fixed order. */
 	public List<OutcomeCount> summary(long instanceId) {
 		Map<String, OutcomeCount> byOutcome = new LinkedHashMap<>();
-		for (String outcome : List.of("SENT", "WOULD_SEND", "QUEUED", "DEFERRED", "FAILED", "SKIPPED", "REJECTED")) {
+		for (String outcome : ReportOutcome.dbValues()) {
 			byOutcome.put(outcome, new OutcomeCount(outcome, 0, new LinkedHashMap<>()));
 		}
 		jdbc.query("""

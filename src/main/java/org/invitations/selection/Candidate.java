@@ -2,6 +2,7 @@ package org.invitations.selection;
 
 import java.util.List;
 
+import org.invitations.invitation.RejectReason;
 import org.invitations.source.SourceRow;
 
 /**

@@ -3,6 +3,8 @@ package org.invitations.selection;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
+import org.invitations.invitation.RejectReason;
+
 /**
  * Syntax and length checks for the addresses we send to, and the normal form used to recognise a person.
  * Stricter than RFC 5322 on purpose: quoted local parts, comments and IP literals are legal but are not

@@ -15,7 +15,8 @@ import java.util.Set;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowCallbackHandler;
 
-import org.invitations.report.ReportItem;
+import org.invitations.invitation.RejectReason;
+import org.invitations.invitation.ReportItem;
 
 /**
  * People as the selection step sees them: imported rows merged into stored people (by external id, else by

@@ -4,6 +4,7 @@ import java.util.Locale;
 
 import org.springframework.batch.infrastructure.item.ItemProcessor;
 
+import org.invitations.invitation.RejectReason;
 import org.invitations.source.SourceRow;
 
 /**

@@ -1,6 +1,5 @@
 package org.invitations.selection;
 
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,8 +13,15 @@ import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ItemWriter;
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import org.invitations.invitation.Eligibility;
+import org.invitations.invitation.InvitationStore;
+import org.invitations.invitation.RejectReason;
+import org.invitations.invitation.ReportItem;
+import org.invitations.invitation.ReportOutcome;
+import org.invitations.invitation.ReportRows;
+import org.invitations.invitation.RunRef;
+import org.invitations.invitation.SkipReason;
 import org.invitations.job.RunContext;
-import org.invitations.report.ReportItem;
 import org.invitations.report.ReportRepository;
 import org.invitations.spec.Kind;
 
@@ -35,6 +41,14 @@ public class SelectionWriter implements ItemWriter<Candidate> {
 
 	private final ReportRepository reports;
 
+	private final InvitationStore invitations;
+
+	private final ReportRows reportRows;
+
+	private final RunRef ref;
+
+	private final Eligibility eligibility;
+
 	private Long roleId;
 
 	public SelectionWriter(JdbcTemplate jdbc, RunContext run, PersonStore people, ReportRepository reports) {
@@ -42,6 +56,10 @@ public class SelectionWriter implements ItemWriter<Candidate> {
 		this.run = run;
 		this.people = people;
 		this.reports = reports;
+		this.invitations = new InvitationStore(jdbc);
+		this.reportRows = new ReportRows(jdbc);
+		this.ref = new RunRef(run.jobInstanceId(), run.jobExecutionId(), run.actor());
+		this.eligibility = new Eligibility(run.spec().filters().activeEmail(), run.spec().filters().neverLoggedIn());
 	}
 
 	@Override
@@ -71,7 +89,7 @@ public class SelectionWriter implements ItemWriter<Candidate> {
 			people.addToGroups(valid, persons);
 		}
 		queue(valid, persons, report);
-		reports.insert(run, report);
+		reportRows.insert(ref, report);
 	}
 
 	/**
@@ -132,25 +150,27 @@ public class SelectionWriter implements ItemWriter<Candidate> {
 	}
 
 	private void queue(List<Candidate> valid, Map<String, PersonStore.Person> persons, List<ReportItem> report) {
-		Map<Long, List<OpenInvitation>> open = openInvitations(persons.values());
+		Map<Long, List<InvitationStore.Open>> open = invitations
+			.openOf(persons.values().stream().map(PersonStore.Person::id).toList());
 		Instant now = Instant.now();
 		List<Candidate> toQueue = new ArrayList<>();
 		List<Kind> kinds = new ArrayList<>();
 		List<Long> expire = new ArrayList<>();
 		for (Candidate candidate : valid) {
 			PersonStore.Person person = persons.get(candidate.emailNormalized());
-			Decision decision = decide(person);
-			if (decision.skip() != null) {
-				report.add(skipped(candidate, person, decision.kind(), decision.skip(), decision.detail()));
+			Kind kind = Eligibility.kindFor(run.spec().kind(), person.lastLoginAt());
+			Eligibility.Refusal refusal = eligibility.check(kind, person.emailActive(), person.lastLoginAt());
+			if (refusal != null) {
+				report.add(skipped(candidate, person, kind, refusal.reason(), refusal.detail()));
 				continue;
 			}
-			OpenInvitation current = open.getOrDefault(person.id(), List.of())
+			InvitationStore.Open current = open.getOrDefault(person.id(), List.of())
 				.stream()
-				.filter(invitation -> invitation.kind() == decision.kind())
+				.filter(invitation -> invitation.kind() == kind)
 				.findFirst()
 				.orElse(null);
 			if (current != null && !current.isStale(now)) {
-				report.add(skipped(candidate, person, decision.kind(), SkipReason.ALREADY_INVITED,
+				report.add(skipped(candidate, person, kind, SkipReason.ALREADY_INVITED,
 						"invitation " + current.id() + " is " + current.status()
 								+ (current.expiresAt() != null ? " until " + current.expiresAt() : "")));
 				continue;
@@ -159,123 +179,42 @@ public class SelectionWriter implements ItemWriter<Candidate> {
 				expire.add(current.id());
 			}
 			toQueue.add(candidate);
-			kinds.add(decision.kind());
+			kinds.add(kind);
 		}
 		if (run.dryRun()) {
 			for (int i = 0; i < toQueue.size(); i++) {
 				Candidate candidate = toQueue.get(i);
 				report.add(item(candidate, persons.get(candidate.emailNormalized()), null, kinds.get(i),
-						"WOULD_SEND", null, null));
+						ReportOutcome.WOULD_SEND, null, null));
 			}
 			return;
 		}
-		expireStale(expire);
+		invitations.expireSuperseded(ref, expire);
 		Map<Long, Long> invitationByPerson = insertInvitations(toQueue, kinds, persons);
 		for (int i = 0; i < toQueue.size(); i++) {
 			Candidate candidate = toQueue.get(i);
 			PersonStore.Person person = persons.get(candidate.emailNormalized());
 			Long invitationId = invitationByPerson.get(person.id());
-			report.add(invitationId != null ? item(candidate, person, invitationId, kinds.get(i), "QUEUED", null, null)
+			report.add(invitationId != null ? item(candidate, person, invitationId, kinds.get(i), ReportOutcome.QUEUED, null, null)
 					: skipped(candidate, person, kinds.get(i), SkipReason.ALREADY_INVITED,
 							"another run invited this person meanwhile"));
 		}
 	}
 
-	private Decision decide(PersonStore.Person person) {
-		Kind spec = run.spec().kind();
-		boolean loggedIn = person.lastLoginAt() != null;
-		Kind kind = spec != Kind.AUTO ? spec : (loggedIn ? Kind.PASSWORD_RESET : Kind.INVITATION);
-		if (run.spec().filters().activeEmail() && !person.emailActive()) {
-			return new Decision(kind, SkipReason.EMAIL_INACTIVE, "email is marked inactive");
-		}
-		if (kind == Kind.INVITATION && loggedIn && run.spec().filters().neverLoggedIn()) {
-			return new Decision(kind, SkipReason.ALREADY_LOGGED_IN, "last login " + person.lastLoginAt());
-		}
-		if (kind == Kind.PASSWORD_RESET && !loggedIn) {
-			return new Decision(kind, SkipReason.NEVER_LOGGED_IN, "has no password yet; send an invitation");
-		}
-		return new Decision(kind, null, null);
-	}
-
-	private Map<Long, List<OpenInvitation>> openInvitations(java.util.Collection<PersonStore.Person> persons) {
-		Map<Long, List<OpenInvitation>> open = new HashMap<>();
-		if (persons.isEmpty()) {
-			return open;
-		}
-		Long[] ids = persons.stream().map(PersonStore.Person::id).toArray(Long[]::new);
-		jdbc.query("""
-				SELECT id, person_id, kind, status, expires_at FROM invitation
-				WHERE person_id = ANY(?) AND status IN ('QUEUED', 'SENDING', 'SENT', 'DEFERRED')
-				""", rs -> {
-			Timestamp expires = rs.getTimestamp("expires_at");
-			open.computeIfAbsent(rs.getLong("person_id"), id -> new ArrayList<>())
-				.add(new OpenInvitation(rs.getLong("id"), Kind.valueOf(rs.getString("kind")), rs.getString("status"),
-						expires == null ? null : expires.toInstant()));
-		}, (Object) ids);
-		return open;
-	}
-
-	/** A sent invitation past its expiry that the expiry job has not closed yet gives way to a new one. */
-	private void expireStale(List<Long> ids) {
-		if (ids.isEmpty()) {
-			return;
-		}
-		Long[] array = ids.toArray(Long[]::new);
-		jdbc.update("""
-				UPDATE invitation SET status = 'EXPIRED', closed_at = now()
-				WHERE id = ANY(?) AND status = 'SENT' AND expires_at <= now()
-				""", (Object) array);
-		jdbc.update("""
-				INSERT INTO invitation_event (invitation_id, type, actor, detail)
-				SELECT unnest(?::bigint[]), 'EXPIRED', ?, 'expired; superseded by a new invitation'
-				""", array, run.actor());
-	}
-
 	private Map<Long, Long> insertInvitations(List<Candidate> toQueue, List<Kind> kinds,
 			Map<String, PersonStore.Person> persons) {
-		Map<Long, Long> byPerson = new HashMap<>();
 		if (toQueue.isEmpty()) {
-			return byPerson;
+			return Map.of();
 		}
-		int n = toQueue.size();
-		Long[] personIds = new Long[n];
-		String[] kindNames = new String[n];
-		Long[] lines = new Long[n];
-		String[] emails = new String[n];
-		String[] normalized = new String[n];
-		for (int i = 0; i < n; i++) {
+		List<InvitationStore.ToQueue> people = new ArrayList<>(toQueue.size());
+		for (int i = 0; i < toQueue.size(); i++) {
 			Candidate candidate = toQueue.get(i);
-			personIds[i] = persons.get(candidate.emailNormalized()).id();
-			kindNames[i] = kinds.get(i).name();
-			lines[i] = candidate.row().line();
-			// The address this invitation is for: delivery sends to it or to no one.
-			emails[i] = candidate.email();
-			normalized[i] = candidate.emailNormalized();
+			people.add(new InvitationStore.ToQueue(persons.get(candidate.emailNormalized()).id(), kinds.get(i),
+					candidate.row().line(), candidate.email(), candidate.emailNormalized()));
 		}
-		long role = roleId();
-		jdbc.query("""
-				INSERT INTO invitation (person_id, kind, status, role_id, token_ttl, spec_name, job_instance_id,
-				                        delivery_instance_id, job_execution_id, source_kind, source_ref, source_line,
-				                        email, email_normalized)
-				SELECT p, k, 'QUEUED', ?, make_interval(secs => ?), ?, ?, ?, ?, ?, ?, l, e, en
-				FROM unnest(?::bigint[], ?::text[], ?::bigint[], ?::text[], ?::text[]) AS t(p, k, l, e, en)
-				ON CONFLICT (person_id, kind) WHERE status IN ('QUEUED', 'SENDING', 'SENT', 'DEFERRED') DO NOTHING
-				RETURNING id, person_id
-				""", rs -> {
-			byPerson.put(rs.getLong("person_id"), rs.getLong("id"));
-		}, role, (double) run.spec().tokenTtl().toSeconds(), run.spec().name(), run.jobInstanceId(),
-				run.jobInstanceId(), run.jobExecutionId(), run.sourceKind(), run.sourceRef(), personIds, kindNames, lines,
-				emails, normalized);
-		Long[] invited = byPerson.keySet().toArray(Long[]::new);
-		jdbc.update("""
-				INSERT INTO role_assignment (person_id, role_id, job_execution_id)
-				SELECT unnest(?::bigint[]), ?, ? ON CONFLICT DO NOTHING
-				""", invited, role, run.jobExecutionId());
-		jdbc.update("""
-				INSERT INTO invitation_event (invitation_id, type, actor, detail)
-				SELECT unnest(?::bigint[]), 'QUEUED', ?, ?
-				""", byPerson.values().toArray(Long[]::new), run.actor(), "role " + run.spec().role());
-		return byPerson;
+		InvitationStore.Source source = new InvitationStore.Source(roleId(), run.spec().role(), run.spec().tokenTtl(),
+				run.spec().name(), run.sourceKind(), run.sourceRef());
+		return invitations.queue(ref, source, people);
 	}
 
 	private long roleId() {
@@ -292,29 +231,18 @@ public class SelectionWriter implements ItemWriter<Candidate> {
 
 	ReportItem rejected(Candidate candidate, RejectReason reason, String detail) {
 		return new ReportItem(candidate.row().itemNumber(), candidate.row().line(), candidate.email(), null,
-				candidate.row().personId(), null, null, "REJECTED", reason.name(), detail);
+				candidate.row().personId(), null, null, ReportOutcome.REJECTED, reason, detail);
 	}
 
 	private ReportItem skipped(Candidate candidate, PersonStore.Person person, Kind kind, SkipReason reason,
 			String detail) {
-		return item(candidate, person, null, kind, "SKIPPED", reason.name(), detail);
+		return item(candidate, person, null, kind, ReportOutcome.SKIPPED, reason, detail);
 	}
 
 	private static ReportItem item(Candidate candidate, PersonStore.Person person, Long invitationId, Kind kind,
-			String outcome, String reason, String detail) {
+			ReportOutcome outcome, SkipReason reason, String detail) {
 		return new ReportItem(candidate.row().itemNumber(), candidate.row().line(), candidate.email(),
 				candidate.emailNormalized(), person.id(), invitationId, kind, outcome, reason, detail);
-	}
-
-	private record Decision(Kind kind, SkipReason skip, String detail) {
-	}
-
-	private record OpenInvitation(long id, Kind kind, String status, Instant expiresAt) {
-
-		boolean isStale(Instant now) {
-			return "SENT".equals(status) && expiresAt != null && !expiresAt.isAfter(now);
-		}
-
 	}
 
 }

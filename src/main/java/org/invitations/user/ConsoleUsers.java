@@ -13,7 +13,7 @@ import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Repository;
 
-import org.invitations.delivery.Tokens;
+import org.invitations.invitation.Tokens;
 
 /**
  * The people and machine clients allowed into the console and the API, for the {@code users} command and the

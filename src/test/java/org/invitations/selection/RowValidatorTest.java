@@ -6,6 +6,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 
+import org.invitations.invitation.RejectReason;
 import org.invitations.source.SourceRow;
 
 import static org.assertj.core.api.Assertions.assertThat;

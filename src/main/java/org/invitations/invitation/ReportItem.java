@@ -1,4 +1,6 @@
-package org.invitations.report;
+package org.invitations.invitation;
+
+import org.jspecify.annotations.Nullable;
 
 import org.invitations.spec.Kind;
 
@@ -12,10 +14,11 @@ import org.invitations.spec.Kind;
  * @param personId the person, once known
  * @param invitationId the invitation, once queued
  * @param kind what was or would be sent
- * @param outcome QUEUED, SENT, SKIPPED, REJECTED, FAILED, DEFERRED or WOULD_SEND
- * @param reason a reason code for skips, rejections and failures
+ * @param outcome what happened
+ * @param reason why, for skips, rejections and failures
  * @param detail a human-readable explanation
  */
-public record ReportItem(long itemNumber, Long line, String email, String emailNormalized, Long personId,
-		Long invitationId, Kind kind, String outcome, String reason, String detail) {
+public record ReportItem(long itemNumber, @Nullable Long line, @Nullable String email, @Nullable String emailNormalized,
+		@Nullable Long personId, @Nullable Long invitationId, @Nullable Kind kind, ReportOutcome outcome,
+		@Nullable Reason reason, @Nullable String detail) {
 }

@@ -1,4 +1,4 @@
-package org.invitations.delivery;
+package org.invitations.invitation;
 
 import java.security.SecureRandom;
 import java.util.Base64;

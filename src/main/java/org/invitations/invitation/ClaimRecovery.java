@@ -1,7 +1,9 @@
-package org.invitations.delivery;
+package org.invitations.invitation;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -9,32 +11,36 @@ import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowCallbackHandler;
 
-import org.invitations.job.RunContext;
-
 /**
  * Ends the claims that an earlier execution of this run left behind when it died, using the progress each claim
- * holds (see {@link ClaimProgress}): an invitation whose outcome the claim knows is recorded with it, one beyond its
+ * holds (see {@code ClaimProgress}): an invitation whose outcome the claim knows is recorded with it, one beyond its
  * slice's allowance was certainly never handed to the server and simply stays QUEUED, and only those in between may
  * have left without their outcome being known: they become SENDING invitations of that execution, in doubt, and
  * are sent again once. Claims without progress (written before claims had any) are in doubt as a whole. A run that
  * is abandoned instead has its claims ended the same way first, so that its report says who was mailed.
  */
-public final class ClaimRecovery {
+final class ClaimRecovery {
 
 	private static final Logger log = LoggerFactory.getLogger(ClaimRecovery.class);
 
 	private final JdbcTemplate jdbc;
 
-	public ClaimRecovery(JdbcTemplate jdbc) {
+	private final History events;
+
+	private final ReportRows reports;
+
+	ClaimRecovery(JdbcTemplate jdbc, History events, ReportRows reports) {
 		this.jdbc = jdbc;
+		this.events = events;
+		this.reports = reports;
 	}
 
 	/** A claimed invitation and what its claim knows of it. */
-	private record Claimed(long execution, long id, String hash, String claimedAt, char fate) {
+	private record Held(long execution, long id, String hash, String claimedAt, char fate) {
 	}
 
 	/** @return how many invitations are in doubt now */
-	int recover(RunContext run) {
+	int recover(RunRef run) {
 		return settle(run.jobInstanceId(), run.jobExecutionId(), run.jobExecutionId(), run.actor(), "restarted");
 	}
 
@@ -45,7 +51,7 @@ public final class ClaimRecovery {
 	 *
 	 * @return how many invitations are in doubt now
 	 */
-	public int abandon(long instanceId, String actor) {
+	int abandon(long instanceId, String actor) {
 		return settle(instanceId, -1, null, actor, "abandoned");
 	}
 
@@ -55,11 +61,11 @@ public final class ClaimRecovery {
 	 * @param occasion how the run went on, in the detail of those recorded as sent
 	 */
 	private int settle(long instance, long live, Long recording, String actor, String occasion) {
-		int wholeClaims = new DeliveryStore(jdbc).recoverWholeClaims(instance, live);
-		jdbc.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off");
+		int wholeClaims = recoverWholeClaims(instance, live);
+		InvitationStore.byPrimaryKeyOnly(jdbc);
 		// Slice s holds positions s, s + slices, ... (0-based) of the claim, in order: the k-th of them is known if k
 		// is below the length of its outcomes, may have left if below its allowance, and was never handed otherwise.
-		List<Claimed> claimed = new ArrayList<>();
+		List<Held> claimed = new ArrayList<>();
 		jdbc.query("""
 				WITH dead AS (
 				    DELETE FROM delivery_claim WHERE delivery_instance_id = ? AND job_execution_id <> ?
@@ -71,7 +77,7 @@ public final class ClaimRecovery {
 				SELECT job_execution_id, id, encode(hash, 'hex'), claimed_at::text,
 				       CASE WHEN k < length(known) THEN substr(known, k + 1, 1) WHEN k < allowed THEN '?' ELSE 'Q' END
 				FROM positioned
-				""", (RowCallbackHandler) rs -> claimed.add(new Claimed(rs.getLong(1), rs.getLong(2), rs.getString(3),
+				""", (RowCallbackHandler) rs -> claimed.add(new Held(rs.getLong(1), rs.getLong(2), rs.getString(3),
 				rs.getString(4), rs.getString(5).charAt(0))), instance, live);
 		if (claimed.isEmpty()) {
 			return wholeClaims;
@@ -88,14 +94,35 @@ public final class ClaimRecovery {
 		return wholeClaims + inDoubt;
 	}
 
+	/** As before claims had progress: every invitation of a dead execution's claim in doubt. */
+	private int recoverWholeClaims(long instanceId, long liveExecutionId) {
+		// Those cancelled since have their link, which may have arrived, remembered as cancelled.
+		return jdbc.update("""
+				WITH dead AS (
+				    DELETE FROM delivery_claim WHERE delivery_instance_id = ? AND job_execution_id <> ? AND slices IS NULL
+				    RETURNING job_execution_id, invitation_ids, token_hashes),
+				claimed AS (
+				    SELECT d.job_execution_id AS execution, t.id, t.hash
+				    FROM dead d, unnest(d.invitation_ids, d.token_hashes) AS t(id, hash)),
+				revoked AS (
+				    INSERT INTO retired_token (token_hash, invitation_id, reason)
+				    SELECT c.hash, c.id, 'CANCELLED' FROM claimed c JOIN invitation i ON i.id = c.id
+				    WHERE i.status <> 'QUEUED'
+				    ON CONFLICT DO NOTHING)
+				UPDATE invitation i SET status = 'SENDING', token_hash = c.hash, sending_execution_id = c.execution
+				FROM claimed c
+				WHERE i.id = c.id AND i.status = 'QUEUED'
+				""", instanceId, liveExecutionId);
+	}
+
 	/** As a whole claim was before: SENDING of the execution that died, its link remembered as cancelled if so. */
-	private int inDoubt(List<Claimed> claimed) {
+	private int inDoubt(List<Held> claimed) {
 		if (claimed.isEmpty()) {
 			return 0;
 		}
-		Long[] ids = claimed.stream().map(Claimed::id).toArray(Long[]::new);
-		String[] hashes = claimed.stream().map(Claimed::hash).toArray(String[]::new);
-		Long[] executions = claimed.stream().map(Claimed::execution).toArray(Long[]::new);
+		Long[] ids = claimed.stream().map(Held::id).toArray(Long[]::new);
+		String[] hashes = claimed.stream().map(Held::hash).toArray(String[]::new);
+		Long[] executions = claimed.stream().map(Held::execution).toArray(Long[]::new);
 		// Those cancelled since have their link, which may have arrived, remembered as cancelled.
 		jdbc.update("""
 				INSERT INTO retired_token (token_hash, invitation_id, reason)
@@ -115,15 +142,15 @@ public final class ClaimRecovery {
 	 * Accepted by the server before the execution died: SENT with the link it carried, which expires when the message
 	 * said (claimed at, plus the invitation's lifetime). One cancelled since keeps its state, its link retired.
 	 */
-	private int accepted(Recorder run, String occasion, List<Claimed> claimed) {
+	private int accepted(Recorder run, String occasion, List<Held> claimed) {
 		if (claimed.isEmpty()) {
 			return 0;
 		}
 		String reply = "accepted by the server; recorded when the run was " + occasion + " after execution "
 				+ claimed.get(0).execution() + " stopped";
-		Long[] ids = claimed.stream().map(Claimed::id).toArray(Long[]::new);
-		String[] hashes = claimed.stream().map(Claimed::hash).toArray(String[]::new);
-		java.util.Set<Long> updated = new java.util.HashSet<>(jdbc.queryForList("""
+		Long[] ids = claimed.stream().map(Held::id).toArray(Long[]::new);
+		String[] hashes = claimed.stream().map(Held::hash).toArray(String[]::new);
+		Set<Long> updated = new HashSet<>(jdbc.queryForList("""
 				UPDATE invitation i
 				   SET status = 'SENT', last_smtp_reply = ?, attempt_count = i.attempt_count + 1, temporary_refusals = 0,
 				       retry_at = NULL, sent_at = now(), token_hash = decode(t.hash, 'hex'),
@@ -131,10 +158,12 @@ public final class ClaimRecovery {
 				FROM unnest(?::bigint[], ?::text[], ?::timestamptz[]) AS t(id, hash, claimed)
 				WHERE i.id = t.id AND CASE i.status WHEN 'QUEUED' THEN true ELSE false END
 				RETURNING i.id
-				""", Long.class, reply, ids, hashes, claimed.stream().map(Claimed::claimedAt).toArray(String[]::new)));
-		retire(claimed.stream().filter(c -> !updated.contains(c.id())).toList(), "CANCELLED");
-		String[] statuses = claimed.stream().map(c -> "SENT").toArray(String[]::new);
-		String[] reasons = claimed.stream().map(c -> c.fate() == 'I' ? "IN_DOUBT" : null).toArray(String[]::new);
+				""", Long.class, reply, ids, hashes, claimed.stream().map(Held::claimedAt).toArray(String[]::new)));
+		retire(claimed.stream().filter(c -> !updated.contains(c.id())).toList(), RetiredBecause.CANCELLED);
+		String[] statuses = claimed.stream().map(c -> InvitationStatus.SENT.dbValue()).toArray(String[]::new);
+		String[] reasons = claimed.stream()
+			.map(c -> c.fate() == 'I' ? DeliveryReason.IN_DOUBT.dbValue() : null)
+			.toArray(String[]::new);
 		String[] details = claimed.stream()
 			.map(c -> c.fate() == 'I' ? reply + " (in doubt: no reply came to its first attempt)" : reply)
 			.toArray(String[]::new);
@@ -143,26 +172,26 @@ public final class ClaimRecovery {
 	}
 
 	/** Refused by the server before the execution died: FAILED, its link retired. */
-	private int refused(Recorder run, List<Claimed> claimed) {
+	private int refused(Recorder run, List<Held> claimed) {
 		if (claimed.isEmpty()) {
 			return 0;
 		}
 		String reply = "refused by the server; its reply was lost when execution " + claimed.get(0).execution()
 				+ " stopped";
-		Long[] ids = claimed.stream().map(Claimed::id).toArray(Long[]::new);
+		Long[] ids = claimed.stream().map(Held::id).toArray(Long[]::new);
 		int updated = jdbc.update("""
 				UPDATE invitation i SET status = 'FAILED', last_smtp_reply = ?, attempt_count = i.attempt_count + 1,
 				       temporary_refusals = 0, retry_at = NULL, token_hash = NULL, closed_at = now()
 				WHERE i.id = ANY(?) AND CASE i.status WHEN 'QUEUED' THEN true ELSE false END
 				""", reply, ids);
-		retire(claimed, "FAILED");
-		history(run, ids, claimed.stream().map(c -> "FAILED").toArray(String[]::new),
-				claimed.stream().map(c -> "SMTP_REJECTED").toArray(String[]::new),
+		retire(claimed, RetiredBecause.FAILED);
+		history(run, ids, claimed.stream().map(c -> InvitationStatus.FAILED.dbValue()).toArray(String[]::new),
+				claimed.stream().map(c -> DeliveryReason.SMTP_REJECTED.dbValue()).toArray(String[]::new),
 				claimed.stream().map(c -> reply).toArray(String[]::new));
 		return updated;
 	}
 
-	private void retire(List<Claimed> claimed, String reason) {
+	private void retire(List<Held> claimed, RetiredBecause reason) {
 		if (claimed.isEmpty()) {
 			return;
 		}
@@ -170,28 +199,18 @@ public final class ClaimRecovery {
 				INSERT INTO retired_token (token_hash, invitation_id, reason)
 				SELECT decode(t.hash, 'hex'), t.id, ? FROM unnest(?::text[], ?::bigint[]) AS t(hash, id)
 				ON CONFLICT DO NOTHING
-				""", reason, claimed.stream().map(Claimed::hash).toArray(String[]::new),
-				claimed.stream().map(Claimed::id).toArray(Long[]::new));
+				""", reason.dbValue(), claimed.stream().map(Held::hash).toArray(String[]::new),
+				claimed.stream().map(Held::id).toArray(Long[]::new));
 	}
 
 	/** Who records the outcomes: the run's instance, the execution its report rows go to (null: theirs), the actor. */
 	private record Recorder(long jobInstanceId, Long jobExecutionId, String actor) {
 	}
 
-	/** The history event and the report row of each, as {@link DeliveryStore#record} writes them. */
+	/** The history event and the report row of each, as a chunk's outcome writes them. */
 	private void history(Recorder run, Long[] ids, String[] statuses, String[] reasons, String[] details) {
-		jdbc.update("""
-				INSERT INTO invitation_event (invitation_id, type, actor, detail)
-				SELECT t.id, t.status, ?, t.detail FROM unnest(?::bigint[], ?::text[], ?::text[]) AS t(id, status, detail)
-				""", run.actor(), ids, statuses, details);
-		jdbc.update("""
-				UPDATE job_report_item r SET outcome = t.status, reason = t.reason, detail = t.detail,
-				       job_execution_id = coalesce(?::bigint, r.job_execution_id), updated_at = now()
-				FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[]) AS t(id, status, reason, detail)
-				CROSS JOIN LATERAL (SELECT x.id FROM job_report_item x
-				                    WHERE x.invitation_id = t.id AND x.job_instance_id + 0 = ? LIMIT 1) AS found
-				WHERE r.id = found.id
-				""", run.jobExecutionId(), ids, statuses, reasons, details, run.jobInstanceId());
+		events.add(ids, statuses, run.actor(), details);
+		reports.update(run.jobInstanceId(), run.jobExecutionId(), ids, statuses, reasons, details);
 	}
 
 }

@@ -1,0 +1,127 @@
+package org.invitations.invitation;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
+
+/**
+ * Closing invitations: cancelled by an admin or with their abandoned run, expired when their link is past its
+ * time, and their token hashes forgotten long after. A closed invitation's link never opens again.
+ */
+final class Closing {
+
+	private final JdbcTemplate jdbc;
+
+	private final History history;
+
+	private final ReportRows reports;
+
+	private final ClaimRecovery recovery;
+
+	Closing(JdbcTemplate jdbc, History history, ReportRows reports, ClaimRecovery recovery) {
+		this.jdbc = jdbc;
+		this.history = history;
+		this.reports = reports;
+		this.recovery = recovery;
+	}
+
+	/** Cancels the open invitations of one id, or of a job execution's run; their links stop working at once. */
+	int cancel(Long invitationId, Long execution, String actor, String reason) {
+		String which = invitationId != null ? "i.id = ?"
+				: "i.job_instance_id = (SELECT job_instance_id FROM batch_job_execution WHERE job_execution_id = ?)";
+		List<Long> ids = jdbc.queryForList("""
+				WITH target AS (
+				    SELECT i.id, i.token_hash FROM invitation i WHERE %s AND i.status IN %s FOR UPDATE),
+				retired AS (
+				    INSERT INTO retired_token (token_hash, invitation_id, reason)
+				    SELECT token_hash, id, 'CANCELLED' FROM target WHERE token_hash IS NOT NULL ON CONFLICT DO NOTHING)
+				UPDATE invitation i SET status = 'CANCELLED', token_hash = NULL, closed_at = now()
+				FROM target WHERE i.id = target.id RETURNING i.id
+				""".formatted(which, Queueing.OPEN), Long.class, invitationId != null ? invitationId : execution);
+		history.add(ids, EventType.CANCELLED, actor, reason);
+		return ids.size();
+	}
+
+	/**
+	 * Releases the people an abandoned run had queued. Its claims are ended first as a restart would end them:
+	 * whom the server accepted stays SENT, whom it refused FAILED. Those whose message may have been on its way
+	 * (SENDING for a dead execution) may have received it: their links are revoked and they are reported FAILED
+	 * IN_DOUBT_CANCELLED, never as not sent. The rest, never handed to the server, are reported SKIPPED
+	 * RUN_ABANDONED.
+	 */
+	int abandon(long instanceId, String actor) {
+		recovery.abandon(instanceId, actor);
+		// Links a dead execution may have sent are revoked with the invitations they were for.
+		Long[] inDoubt = jdbc.queryForList("""
+				WITH revoked AS (
+				    INSERT INTO retired_token (token_hash, invitation_id, reason)
+				    SELECT token_hash, id, 'CANCELLED' FROM invitation
+				    WHERE delivery_instance_id = ? AND status = 'SENDING' AND token_hash IS NOT NULL
+				    ON CONFLICT DO NOTHING)
+				SELECT id FROM invitation WHERE delivery_instance_id = ? AND status = 'SENDING'
+				""", Long.class, instanceId, instanceId).toArray(Long[]::new);
+		List<Long> ids = jdbc.queryForList("""
+				UPDATE invitation SET status = 'CANCELLED', token_hash = NULL, closed_at = now()
+				WHERE delivery_instance_id = ? AND status IN ('QUEUED', 'SENDING') RETURNING id
+				""", Long.class, instanceId);
+		jdbc.update("""
+				INSERT INTO invitation_event (invitation_id, type, actor, detail)
+				SELECT id, 'CANCELLED', ?, CASE WHEN id = ANY(?) THEN 'run abandoned while its message may have been on its way;'
+				       || ' its link is revoked' ELSE 'run abandoned before sending' END
+				FROM unnest(?::bigint[]) AS t(id)
+				""", actor, inDoubt, ids.toArray(Long[]::new));
+		reports.abandon(instanceId, inDoubt);
+		return ids.size();
+	}
+
+	/**
+	 * Expires up to {@code limit} of the oldest sent invitations past their expiry, in one statement, skipping rows
+	 * another transaction holds.
+	 *
+	 * @return how many, by spec
+	 */
+	Map<String, Long> expireDue(int limit, String actor) {
+		Map<String, Long> bySpec = new HashMap<>();
+		jdbc.query("""
+				WITH due AS (
+				    SELECT id FROM invitation WHERE status = 'SENT' AND expires_at <= now()
+				    ORDER BY expires_at, id LIMIT ? FOR UPDATE SKIP LOCKED),
+				expired AS (
+				    UPDATE invitation i SET status = 'EXPIRED', closed_at = now() FROM due WHERE i.id = due.id
+				    RETURNING i.id, i.spec_name),
+				events AS (
+				    INSERT INTO invitation_event (invitation_id, type, actor, detail)
+				    SELECT id, 'EXPIRED', ?, 'link expired unused' FROM expired)
+				SELECT spec_name, count(*) FROM expired GROUP BY spec_name
+				""", (RowCallbackHandler) rs -> bySpec.put(rs.getString(1), rs.getLong(2)), limit, actor);
+		return bySpec;
+	}
+
+	/**
+	 * Forgets up to {@code limit} token hashes of invitations closed longer than {@code ageSeconds} ago (with the
+	 * links kept from their interrupted attempts), and as many retired hashes of the same age. Without the hash an
+	 * old link is simply unknown.
+	 */
+	InvitationStore.Purged purge(double ageSeconds, int limit) {
+		int purged = jdbc.update("""
+				UPDATE invitation SET token_hash = NULL WHERE id IN (
+				    SELECT id FROM invitation WHERE token_hash IS NOT NULL AND closed_at IS NOT NULL
+				    AND closed_at < now() - make_interval(secs => ?) LIMIT ? FOR UPDATE SKIP LOCKED)
+				""", ageSeconds, limit);
+		int retired = jdbc.update("""
+				DELETE FROM retired_token WHERE token_hash IN (
+				    SELECT token_hash FROM retired_token WHERE retired_at < now() - make_interval(secs => ?) LIMIT ?)
+				""", ageSeconds, limit);
+		// The links kept from interrupted attempts go with the invitation's own.
+		int earlier = jdbc.update("""
+				DELETE FROM earlier_token WHERE token_hash IN (
+				    SELECT e.token_hash FROM earlier_token e JOIN invitation i ON i.id = e.invitation_id
+				    WHERE i.closed_at < now() - make_interval(secs => ?) LIMIT ?)
+				""", ageSeconds, limit);
+		return new InvitationStore.Purged(purged, retired, earlier);
+	}
+
+}

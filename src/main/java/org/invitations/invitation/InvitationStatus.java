@@ -1,0 +1,68 @@
+package org.invitations.invitation;
+
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/** Where an invitation is: the values of the {@code invitation.status} check constraint, by their names. */
+public enum InvitationStatus {
+
+	/** Waiting for a deliver step; no link yet. */
+	QUEUED,
+
+	/** Claimed by an execution that may have sent its message: in doubt until recorded. */
+	SENDING,
+
+	/** Accepted by the mail server; its link works until it expires. */
+	SENT,
+
+	/** Refused for now by the mail server, with no retries left in its run. */
+	DEFERRED,
+
+	/** Refused for good by the mail server. */
+	FAILED,
+
+	/** Its link was used. */
+	ACCEPTED,
+
+	/** Its link expired unused. */
+	EXPIRED,
+
+	/** Cancelled by an admin or with its run. */
+	CANCELLED,
+
+	/** Not sent: the person stopped being eligible before the message left. */
+	SKIPPED;
+
+	/** Open: a person has at most one of these per kind (the partial unique index of the schema). */
+	public static final Set<InvitationStatus> OPEN = EnumSet.of(QUEUED, SENDING, SENT, DEFERRED);
+
+	/** What may be sent again: sent and not used, or never delivered. */
+	public static final Set<InvitationStatus> RESENDABLE = EnumSet.of(SENT, EXPIRED, DEFERRED, FAILED);
+
+	/** The value stored in the database. */
+	public String dbValue() {
+		return name();
+	}
+
+	public boolean isOpen() {
+		return OPEN.contains(this);
+	}
+
+	public static InvitationStatus of(String dbValue) {
+		return valueOf(dbValue);
+	}
+
+	/** Every stored value, in this order (which lists and help texts follow). */
+	public static List<String> dbValues() {
+		return Arrays.stream(values()).map(InvitationStatus::dbValue).toList();
+	}
+
+	/** These statuses as an SQL list, {@code ('QUEUED', 'SENT')}, for statements that name them in their text. */
+	public static String sqlList(Set<InvitationStatus> statuses) {
+		return statuses.stream().map(s -> "'" + s.dbValue() + "'").collect(Collectors.joining(", ", "(", ")"));
+	}
+
+}
