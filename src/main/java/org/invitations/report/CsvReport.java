@@ -20,6 +20,8 @@ final class CsvReport {
 	static final String[] COLUMNS = { "item", "line", "email", "outcome", "reason", "detail", "invitation_id", "kind",
 			"first_name", "last_name" };
 
+	private static final int BUFFER = 1 << 15;
+
 	private CsvReport() {
 	}
 
@@ -28,7 +30,9 @@ final class CsvReport {
 		if (options.byteOrderMark()) {
 			out.write('\uFEFF');
 		}
-		CSVPrinter csv = CSVFormat.RFC4180.print(out);
+		// The printer writes a character at a time: into a builder of its own, not through the writer's lock.
+		StringBuilder buffer = new StringBuilder(BUFFER + 1024);
+		CSVPrinter csv = CSVFormat.RFC4180.print(buffer);
 		csv.printRecord((Object[]) COLUMNS);
 		long written = 0;
 		while (rows.hasNext()) {
@@ -37,8 +41,12 @@ final class CsvReport {
 					VisibleText.cell(row.detail()), row.invitationId(), row.kind(), VisibleText.cell(row.firstName()),
 					VisibleText.cell(row.lastName()));
 			written++;
+			if (buffer.length() >= BUFFER) {
+				out.append(buffer);
+				buffer.setLength(0);
+			}
 		}
-		csv.flush();
+		out.append(buffer);
 		return written;
 	}
 
