@@ -46,11 +46,11 @@ public final class ReportCursor {
 			boolean autoCommit = connection.getAutoCommit();
 			connection.setAutoCommit(false);
 			ReportCursor cursor = new ReportCursor(connection);
-			try (Statement settings = connection.createStatement()) {
-				// A lookup per row costs the planner's guess of a million probes: compiling that plan is all waste.
-				settings.execute("SET LOCAL jit = off");
-			}
 			try {
+				try (Statement settings = connection.createStatement()) {
+					// A lookup per row costs the planner's guess of a million probes: compiling that plan is all waste.
+					settings.execute("SET LOCAL jit = off");
+				}
 				return body.apply(cursor);
 			}
 			catch (SQLException | RuntimeException ex) {
@@ -60,11 +60,15 @@ public final class ReportCursor {
 				throw new IllegalStateException(ex.getMessage(), ex);
 			}
 			finally {
-				for (CopyRows copy : cursor.copies) {
-					copy.close();
+				try {
+					for (CopyRows copy : cursor.copies) {
+						copy.close();
+					}
 				}
-				connection.rollback();
-				connection.setAutoCommit(autoCommit);
+				finally {
+					connection.rollback();
+					connection.setAutoCommit(autoCommit);
+				}
 			}
 		});
 	}
