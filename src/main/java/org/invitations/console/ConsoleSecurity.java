@@ -8,6 +8,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
@@ -101,7 +102,7 @@ class ConsoleSecurity {
 
 	/** The stored users, checked by the delegating encoder; one bean, so Spring Security uses no other. */
 	@Bean
-	AuthenticationProvider consoleAuthentication(ConsoleUsers users) {
+	AuthenticationProvider consoleAuthentication(ConsoleUsers users, JdbcTemplate jdbc) {
 		UserDetailsService details = name -> users.find(name)
 			.map(user -> User.withUsername(user.name())
 				.password(user.passwordHash())
@@ -110,7 +111,7 @@ class ConsoleSecurity {
 			.orElseThrow(() -> new UsernameNotFoundException("no console user"));
 		DaoAuthenticationProvider dao = new DaoAuthenticationProvider(details);
 		dao.setPasswordEncoder(users.encoder());
-		return new ThrottledAuthenticationProvider(dao, new LoginThrottle(Clock.systemUTC()));
+		return new ThrottledAuthenticationProvider(dao, new LoginThrottle(jdbc, Clock.systemUTC()));
 	}
 
 }

@@ -19,6 +19,8 @@ public class ConsoleServer implements ApplicationListener<ContextClosedEvent> {
 
 	private volatile String signal;
 
+	private volatile boolean shuttingDown;
+
 	ConsoleServer(WebServerApplicationContext context) {
 		this.context = context;
 	}
@@ -36,14 +38,24 @@ public class ConsoleServer implements ApplicationListener<ContextClosedEvent> {
 		return signal;
 	}
 
+	/**
+	 * Whether shutdown has begun: from the signal on, while the runs under way are stopped and the server closes,
+	 * no new run may start ({@link ShutdownGate}).
+	 */
+	public boolean shuttingDown() {
+		return shuttingDown;
+	}
+
 	/** A signal asks the server to shut down; {@code serve} does it in its own order. */
 	public void signalled(String name) {
+		shuttingDown = true;
 		signal = name;
 		ended.countDown();
 	}
 
 	@Override
 	public void onApplicationEvent(ContextClosedEvent event) {
+		shuttingDown = true;
 		ended.countDown();
 	}
 

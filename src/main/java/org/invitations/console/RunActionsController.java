@@ -46,10 +46,13 @@ class RunActionsController {
 
 	private final ConfirmedSends sends;
 
+	private final ExpiryRestarts expiries;
+
 	RunActionsController(BackgroundLaunches launches, DryRunConfirmation confirmation, GracefulStop stop,
 			RunAbandoner abandoner, ExecutionEvents events, ReportQueries reports, InvitationSearch invitations,
-			ConfirmedSends sends) {
+			ConfirmedSends sends, ExpiryRestarts expiries) {
 		this.launches = launches;
+		this.expiries = expiries;
 		this.sends = sends;
 		this.confirmation = confirmation;
 		this.stop = stop;
@@ -96,6 +99,11 @@ class RunActionsController {
 	String restart(@PathVariable long id, Principal principal, RedirectAttributes redirect) throws Exception {
 		ReportQueries.Execution execution = reports.execution(id);
 		try {
+			if (execution.job().equals("expiryJob")) {
+				long restarted = expiries.restart(execution);
+				events.record(restarted, "RESTARTED", Actors.of(principal), "from execution " + id);
+				return "redirect:/runs/" + restarted;
+			}
 			JobSpec spec = new SpecLoader().load(Path.of(execution.parameters().get(JobParameterNames.SPEC_PATH)));
 			String source = execution.parameters().get(JobParameterNames.SOURCE_CHECKSUM);
 			String actor = Actors.of(principal);

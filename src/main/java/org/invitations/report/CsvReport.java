@@ -4,9 +4,6 @@ import java.io.IOException;
 import java.io.Writer;
 import java.util.Iterator;
 
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVPrinter;
-
 import org.invitations.report.ReportQueries.ReportRow;
 
 /**
@@ -20,6 +17,36 @@ final class CsvReport {
 	static final String[] COLUMNS = { "item", "line", "email", "outcome", "reason", "detail", "invitation_id", "kind",
 			"first_name", "last_name" };
 
+	private static final int BUFFER = 1 << 15;
+
+	/**
+	 * One RFC 4180 field: quoted (its quotes doubled) when it holds a comma, a quote or a line break, or begins or
+	 * ends with a space that a spreadsheet would trim; empty for {@code null}.
+	 */
+	static void cell(StringBuilder out, String value) {
+		if (value == null || value.isEmpty()) {
+			return;
+		}
+		boolean quote = value.charAt(0) <= ' ' || value.charAt(value.length() - 1) <= ' ';
+		for (int i = 0; i < value.length() && !quote; i++) {
+			char c = value.charAt(i);
+			quote = c == ',' || c == '"' || c == '\r' || c == '\n';
+		}
+		if (!quote) {
+			out.append(value);
+			return;
+		}
+		out.append('"');
+		for (int i = 0; i < value.length(); i++) {
+			char c = value.charAt(i);
+			out.append(c);
+			if (c == '"') {
+				out.append('"');
+			}
+		}
+		out.append('"');
+	}
+
 	private CsvReport() {
 	}
 
@@ -28,17 +55,38 @@ final class CsvReport {
 		if (options.byteOrderMark()) {
 			out.write('\uFEFF');
 		}
-		CSVPrinter csv = CSVFormat.RFC4180.print(out);
-		csv.printRecord((Object[]) COLUMNS);
+		// One row at a time into a builder of its own, handed to the writer in large pieces.
+		StringBuilder buffer = new StringBuilder(BUFFER + 1024);
+		for (int i = 0; i < COLUMNS.length; i++) {
+			buffer.append(i == 0 ? "" : ",").append(COLUMNS[i]);
+		}
+		buffer.append("\r\n");
 		long written = 0;
 		while (rows.hasNext()) {
 			ReportRow row = rows.next();
-			csv.printRecord(row.item(), row.line(), VisibleText.cell(row.email()), row.outcome(), row.reason(),
-					VisibleText.cell(row.detail()), row.invitationId(), row.kind(), VisibleText.cell(row.firstName()),
-					VisibleText.cell(row.lastName()));
+			buffer.append(row.item()).append(',');
+			if (row.line() != null) {
+				buffer.append(row.line().longValue());
+			}
+			cell(buffer.append(','), VisibleText.cell(row.email()));
+			cell(buffer.append(','), row.outcome());
+			cell(buffer.append(','), row.reason());
+			cell(buffer.append(','), VisibleText.cell(row.detail()));
+			buffer.append(',');
+			if (row.invitationId() != null) {
+				buffer.append(row.invitationId().longValue());
+			}
+			cell(buffer.append(','), row.kind());
+			cell(buffer.append(','), VisibleText.cell(row.firstName()));
+			cell(buffer.append(','), VisibleText.cell(row.lastName()));
+			buffer.append("\r\n");
 			written++;
+			if (buffer.length() >= BUFFER) {
+				out.append(buffer);
+				buffer.setLength(0);
+			}
 		}
-		csv.flush();
+		out.append(buffer);
 		return written;
 	}
 

@@ -1,0 +1,107 @@
+package org.invitations.console;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+import org.invitations.expiry.ExpiryLauncher;
+import org.invitations.job.JobParameterNames;
+import org.invitations.report.ReportQueries;
+import org.invitations.spec.ExpirySpec;
+import org.invitations.spec.SpecLoader;
+
+/**
+ * Restarts a stopped or failed expiry run from its Run page, on a thread of its own, as {@code expire} with the
+ * same spec does (its lock, the restart of the spec's last run): only the spec's last run, since that is the one
+ * {@code expire} would continue.
+ */
+@Component
+@ConditionalOnWebApplication
+class ExpiryRestarts implements DisposableBean {
+
+	private static final Logger log = LoggerFactory.getLogger(ExpiryRestarts.class);
+
+	private final ExpiryLauncher launcher;
+
+	private final JdbcTemplate jdbc;
+
+	private final ExecutorService executor = Executors.newSingleThreadExecutor(task -> new Thread(task, "expiry-restart"));
+
+	ExpiryRestarts(ExpiryLauncher launcher, JdbcTemplate jdbc) {
+		this.launcher = launcher;
+		this.jdbc = jdbc;
+	}
+
+	/**
+	 * @return the new execution's id
+	 * @throws IllegalStateException when the execution is not the spec's last run, or not stopped or failed
+	 */
+	long restart(ReportQueries.Execution execution) throws Exception {
+		if (!List.of("STOPPED", "FAILED").contains(execution.status())) {
+			throw new IllegalStateException("it is " + execution.status() + ": only a stopped or failed expiry run"
+					+ " restarts (one whose process died is recovered by the next expire of its spec)");
+		}
+		String file = execution.parameters().get(JobParameterNames.SPEC_PATH);
+		if (file == null) {
+			throw new IllegalStateException("it does not say which spec file it ran");
+		}
+		ExpirySpec spec = new SpecLoader().loadExpiry(Path.of(file));
+		if (last(spec.name()) != execution.id()) {
+			throw new IllegalStateException("a later run of '" + spec.name() + "' exists: restart that one");
+		}
+		Future<?> restarted = executor.submit(() -> {
+			try {
+				return launcher.run(spec);
+			}
+			catch (Exception ex) {
+				log.warn("Restart of expiry run {} of '{}' ended: {}", execution.id(), spec.name(), ex.getMessage());
+				throw ex;
+			}
+		});
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+		while (System.nanoTime() < deadline) {
+			long last = last(spec.name());
+			if (last > execution.id()) {
+				return last;
+			}
+			if (restarted.isDone()) {
+				try {
+					restarted.get();
+				}
+				catch (java.util.concurrent.ExecutionException ex) {
+					throw new IllegalStateException(ex.getCause().getMessage(), ex.getCause());
+				}
+				return last(spec.name());
+			}
+			Thread.sleep(25);
+		}
+		throw new IllegalStateException("the restart did not begin within 30s");
+	}
+
+	private long last(String specName) {
+		Long last = jdbc.queryForObject("""
+				SELECT max(e.job_execution_id) FROM batch_job_execution e
+				JOIN batch_job_instance i ON i.job_instance_id = e.job_instance_id
+				JOIN batch_job_execution_params p ON p.job_execution_id = e.job_execution_id
+				WHERE i.job_name = 'expiryJob' AND p.parameter_name = ? AND p.parameter_value = ?
+				""", Long.class, JobParameterNames.SPEC_NAME, specName);
+		return last == null ? 0 : last;
+	}
+
+	@Override
+	public void destroy() {
+		executor.shutdown();
+	}
+
+}

@@ -1,0 +1,65 @@
+package org.invitations;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Restart from the Run page of an expiry run, as of an invitation run: the spec's last run, stopped or failed. */
+class ConsoleExpiryRestartIT extends ConsoleTest {
+
+	@Test
+	void aFailedExpiryRunRestartsFromItsPageAndAnOlderOneIsRefused() throws Exception {
+		Path spec = write("expire.yml", "name: nightly\njob: expire\nbatch-size: 100\n");
+		assertThat(cli("run", spec.toString()).exitCode()).isZero();
+		assertThat(cli("run", spec.toString()).exitCode()).isZero();
+		long older = count("SELECT min(job_execution_id) FROM batch_job_execution");
+		long last = count("SELECT max(job_execution_id) FROM batch_job_execution");
+		// As a run whose database went away mid-way ends: FAILED, its steps to do again.
+		jdbc.update("UPDATE batch_job_execution SET status = 'FAILED', exit_code = 'FAILED' WHERE job_execution_id IN (?, ?)",
+				older, last);
+		jdbc.update("UPDATE batch_step_execution SET status = 'FAILED', exit_code = 'FAILED' WHERE job_execution_id = ?",
+				last);
+		addUser("olga", "operator");
+		HttpClient browser = signedIn("olga");
+
+		HttpResponse<String> refused = post(browser, "/runs/" + older + "/restart");
+		assertThat(refused.statusCode()).isEqualTo(302);
+		assertThat(get(browser, "/runs/" + older).body()).contains("cannot restart execution " + older)
+			.contains("a later run of &#39;nightly&#39; exists: restart that one");
+
+		HttpResponse<String> restarted = post(browser, "/runs/" + last + "/restart");
+
+		long again = count("SELECT max(job_execution_id) FROM batch_job_execution");
+		assertThat(again).isGreaterThan(last);
+		assertThat(restarted.headers().firstValue("Location")).hasValueSatisfying(
+				location -> assertThat(location).endsWith("/runs/" + again));
+		assertThat(awaitEnd(again)).isEqualTo("COMPLETED");
+		// The same run continued: one job instance, its execution restarted, not a new run of the spec.
+		assertThat(count("SELECT count(DISTINCT job_instance_id) FROM batch_job_execution WHERE job_execution_id IN (?, ?)",
+				last, again)).isOne();
+		assertThat(jdbc.queryForObject("SELECT actor || ' ' || detail FROM execution_event WHERE job_execution_id = ?"
+				+ " AND type = 'RESTARTED'", String.class, again)).isEqualTo("console:olga from execution " + last);
+	}
+
+	/** Posts the run page's form as the browser does, with the CSRF token the page carries. */
+	private HttpResponse<String> post(HttpClient browser, String path) throws Exception {
+		String page = get(browser, "/runs").body();
+		Matcher csrf = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(page);
+		assertThat(csrf.find()).as(page).isTrue();
+		return browser.send(HttpRequest.newBuilder(URI.create(base() + path))
+			.timeout(Duration.ofSeconds(60))
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.POST(HttpRequest.BodyPublishers.ofString("_csrf=" + csrf.group(1)))
+			.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+}
