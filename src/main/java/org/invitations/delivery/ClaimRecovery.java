@@ -9,7 +9,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowCallbackHandler;
 
-import org.invitations.job.RunContext;
+import org.invitations.run.RunContext;
 
 /**
  * Ends the claims that an earlier execution of this run left behind when it died, using the progress each claim

@@ -15,7 +15,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowCallbackHandler;
 
 import org.invitations.InvitationsProperties;
-import org.invitations.job.RunContext;
+import org.invitations.run.RunContext;
 import org.invitations.spec.Kind;
 
 /**

@@ -28,7 +28,7 @@ import org.springframework.core.retry.RetryTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import org.invitations.InvitationsProperties;
-import org.invitations.job.RunContext;
+import org.invitations.run.RunContext;
 
 /**
  * Sends one chunk of queued invitations. Sending is a side effect no transaction can undo, so it happens

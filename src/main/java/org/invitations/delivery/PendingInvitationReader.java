@@ -8,7 +8,7 @@ import java.util.List;
 import org.springframework.batch.infrastructure.item.ItemReader;
 import org.springframework.jdbc.core.JdbcTemplate;
 
-import org.invitations.job.SelectionSignal;
+import org.invitations.run.SelectionSignal;
 import org.invitations.spec.Kind;
 
 /**

@@ -8,26 +8,28 @@ import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import org.invitations.run.JobParameterNames;
+
 /**
  * Forgets token hashes of invitations closed longer than the spec's {@code purge-token-hashes-after} (with the
  * links kept from their interrupted attempts), and the retired hashes of the same age, one batch per call. Without the hash an old link is simply unknown.
  */
-class PurgeTasklet implements Tasklet {
+public class PurgeTasklet implements Tasklet {
 
 	private final JdbcTemplate jdbc;
 
-	PurgeTasklet(JdbcTemplate jdbc) {
+	public PurgeTasklet(JdbcTemplate jdbc) {
 		this.jdbc = jdbc;
 	}
 
 	@Override
 	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
 		var parameters = chunkContext.getStepContext().getStepExecution().getJobParameters();
-		Long seconds = parameters.getLong(ExpiryLauncher.PURGE_AFTER_SECONDS);
+		Long seconds = parameters.getLong(JobParameterNames.PURGE_AFTER_SECONDS);
 		if (seconds == null) {
 			return RepeatStatus.FINISHED;
 		}
-		int batchSize = parameters.getLong(ExpiryLauncher.BATCH_SIZE, 10_000L).intValue();
+		int batchSize = parameters.getLong(JobParameterNames.BATCH_SIZE, 10_000L).intValue();
 		double age = Duration.ofSeconds(seconds).toSeconds();
 		int purged = jdbc.update("""
 				UPDATE invitation SET token_hash = NULL WHERE id IN (

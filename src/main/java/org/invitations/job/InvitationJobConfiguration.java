@@ -39,6 +39,13 @@ import org.invitations.resend.ResendCandidate;
 import org.invitations.resend.ResendFilter;
 import org.invitations.resend.ResendReaders;
 import org.invitations.resend.ResendWriter;
+import org.invitations.run.ExecutionOwnership;
+import org.invitations.run.JobNames;
+import org.invitations.run.JobParameterNames;
+import org.invitations.run.ProgressListener;
+import org.invitations.run.RunContext;
+import org.invitations.run.RunContexts;
+import org.invitations.run.SelectionSignal;
 import org.invitations.selection.Candidate;
 import org.invitations.selection.PersonStore;
 import org.invitations.selection.RowValidator;
@@ -60,7 +67,7 @@ import org.invitations.spec.SpecLoader;
 public class InvitationJobConfiguration {
 
 	/** Key in the job repository: renaming it orphans every earlier run. */
-	public static final String JOB_NAME = "invitationJob";
+	public static final String JOB_NAME = JobNames.INVITATION;
 
 	@Bean
 	Job invitationJob(JobRepository jobRepository, Step selectStep, Step deliverStep, SelectionSignal signal,

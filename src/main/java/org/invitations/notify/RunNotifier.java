@@ -23,7 +23,7 @@ import org.springframework.stereotype.Component;
 import org.invitations.InvitationsProperties;
 import org.invitations.delivery.MailGateway;
 import org.invitations.delivery.SendResult;
-import org.invitations.job.JobParameterNames;
+import org.invitations.run.JobParameterNames;
 import org.invitations.report.ReportRenderer;
 import org.invitations.report.RunRecords;
 import org.invitations.report.RunSummaries;

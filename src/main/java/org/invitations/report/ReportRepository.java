@@ -8,7 +8,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.stereotype.Repository;
 
-import org.invitations.job.RunContext;
+import org.invitations.run.RunContext;
 
 /** Per-item job report rows: written with the items they describe, read by the report command. */
 @Repository

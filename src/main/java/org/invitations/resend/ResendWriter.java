@@ -8,7 +8,7 @@ import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ItemWriter;
 import org.springframework.jdbc.core.JdbcTemplate;
 
-import org.invitations.job.RunContext;
+import org.invitations.run.RunContext;
 import org.invitations.report.ReportItem;
 import org.invitations.report.ReportRepository;
 import org.invitations.spec.Kind;

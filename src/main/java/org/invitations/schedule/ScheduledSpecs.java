@@ -25,7 +25,7 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.stereotype.Component;
 
-import org.invitations.expiry.ExpiryLauncher;
+import org.invitations.launch.ExpiryLauncher;
 import org.invitations.launch.InvitationLauncher;
 import org.invitations.spec.ExpirySpec;
 import org.invitations.spec.JobSpec;

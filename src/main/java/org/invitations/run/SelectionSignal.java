@@ -1,4 +1,4 @@
-package org.invitations.job;
+package org.invitations.run;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
