@@ -56,12 +56,12 @@ final class OperationsKeys {
 			throw new SpecException(file, "key 'remind.before'", "is required, e.g. 2d: how long before its expiry a"
 					+ " link is reminded");
 		}
-		Duration before = SpecLoader.duration(file, "remind.before", raw.before());
+		Duration before = SpecValues.duration(file, "remind.before", raw.before());
 		if (before.compareTo(Duration.ofMinutes(5)) < 0 || before.compareTo(Duration.ofDays(90)) > 0) {
 			throw new SpecException(file, "key 'remind.before'", "must be between 5m and 90d, was " + raw.before());
 		}
 		Duration minRemaining = raw.minRemaining() == null ? Duration.ofHours(1)
-				: SpecLoader.duration(file, "remind.min-remaining", raw.minRemaining());
+				: SpecValues.duration(file, "remind.min-remaining", raw.minRemaining());
 		if (minRemaining.compareTo(before) >= 0) {
 			throw new SpecException(file, "key 'remind.min-remaining'", "must be shorter than remind.before");
 		}
