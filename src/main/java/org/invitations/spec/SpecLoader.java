@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.regex.Pattern;
 
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 
 import org.invitations.support.Checksums;
@@ -173,30 +174,30 @@ public final class SpecLoader {
 	}
 
 	/** The spec as written; every key is optional here so that validation can name what is missing. */
-	record RawSpec(String job, String name, RawSource source, RawFilters filters, String role, String kind, String template,
-			String tokenTtl, Integer chunkSize, String linkBaseUrl, String from, String organisation,
-			String description, RawResend resend, RawThrottle throttle, String linkTokenParameter,
-			Boolean allowInsecureLink, Long maxRecipients, OperationsKeys.RawSchedule schedule,
+	record RawSpec(@Nullable String job, @Nullable String name, @Nullable RawSource source, @Nullable RawFilters filters, @Nullable String role, @Nullable String kind, @Nullable String template,
+			@Nullable String tokenTtl, @Nullable Integer chunkSize, @Nullable String linkBaseUrl, @Nullable String from, @Nullable String organisation,
+			@Nullable String description, @Nullable RawResend resend, @Nullable RawThrottle throttle, @Nullable String linkTokenParameter,
+			@Nullable Boolean allowInsecureLink, @Nullable Long maxRecipients, OperationsKeys.@Nullable RawSchedule schedule,
 			// Notifications when a run ends.
-			@com.fasterxml.jackson.annotation.JsonProperty("notify") java.util.List<String> notifyTo, String notifyWebhook, Boolean notifyDryRun) {
+			@com.fasterxml.jackson.annotation.JsonProperty("notify") java.util.@Nullable List<String> notifyTo, @Nullable String notifyWebhook, @Nullable Boolean notifyDryRun) {
 	}
 
-	record RawThrottle(Double perSecond, Long perDay) {
+	record RawThrottle(@Nullable Double perSecond, @Nullable Long perDay) {
 	}
 
-	record RawResend(Integer maxAttempts, String minInterval) {
+	record RawResend(@Nullable Integer maxAttempts, @Nullable String minInterval) {
 	}
 
-	record RawExpirySpec(String name, String job, String description, Integer batchSize,
-			String purgeTokenHashesAfter, OperationsKeys.RawRemind remind, OperationsKeys.RawSchedule schedule,
+	record RawExpirySpec(@Nullable String name, @Nullable String job, @Nullable String description, @Nullable Integer batchSize,
+			@Nullable String purgeTokenHashesAfter, OperationsKeys.@Nullable RawRemind remind, OperationsKeys.@Nullable RawSchedule schedule,
 			// Notifications when a run ends.
-			@com.fasterxml.jackson.annotation.JsonProperty("notify") java.util.List<String> notifyTo, String notifyWebhook, Boolean notifyDryRun) {
+			@com.fasterxml.jackson.annotation.JsonProperty("notify") java.util.@Nullable List<String> notifyTo, @Nullable String notifyWebhook, @Nullable Boolean notifyDryRun) {
 	}
 
-	record RawSource(String csv, String group, String members) {
+	record RawSource(@Nullable String csv, @Nullable String group, @Nullable String members) {
 	}
 
-	record RawFilters(Boolean activeEmail, Boolean neverLoggedIn) {
+	record RawFilters(@Nullable Boolean activeEmail, @Nullable Boolean neverLoggedIn) {
 	}
 
 
