@@ -1,5 +1,7 @@
 package org.invitations.job;
 
+import java.util.Objects;
+
 import javax.sql.DataSource;
 
 import org.springframework.batch.core.configuration.annotation.JobScope;
@@ -13,10 +15,9 @@ import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.builder.StepBuilder;
-import org.springframework.batch.infrastructure.item.ItemReader;
 import org.springframework.batch.infrastructure.item.ItemStream;
 import org.springframework.batch.infrastructure.item.ItemStreamReader;
-import org.springframework.batch.infrastructure.item.ItemWriter;
+import org.springframework.batch.infrastructure.item.database.JdbcPagingItemReader;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
@@ -109,11 +110,12 @@ public class InvitationJobConfiguration {
 	@Bean
 	@JobScope
 	Step selectStep(JobRepository jobRepository, PlatformTransactionManager transactionManager, RunContext run,
-			ItemStreamReader<SourceRow> sourceReader, ItemWriter<Candidate> selectionWriter, SelectionSignal signal,
-			JdbcTemplate jdbc) {
+			CsvPersonReader csvPersonReader, JdbcPagingItemReader<SourceRow> groupMemberReader,
+			SelectionWriter selectionWriter, SelectionSignal signal, JdbcTemplate jdbc) {
+		ItemStreamReader<SourceRow> reader = run.spec().source().isCsv() ? csvPersonReader : groupMemberReader;
 		return new StepBuilder("select", jobRepository).<SourceRow, Candidate>chunk(run.spec().chunkSize())
 			.transactionManager(transactionManager)
-			.reader(sourceReader)
+			.reader(reader)
 			.processor(new RowValidator())
 			.writer(selectionWriter)
 			.listener(signal)
@@ -127,8 +129,8 @@ public class InvitationJobConfiguration {
 	@Bean
 	@JobScope
 	Step resendStep(JobRepository jobRepository, PlatformTransactionManager transactionManager, RunContext run,
-			ItemStreamReader<ResendCandidate> resendReader, ItemWriter<ResendCandidate> resendWriter,
-			SelectionSignal signal, JdbcTemplate jdbc) {
+			JdbcPagingItemReader<ResendCandidate> resendReader, ResendWriter resendWriter, SelectionSignal signal,
+			JdbcTemplate jdbc) {
 		return new StepBuilder("select", jobRepository).<ResendCandidate, ResendCandidate>chunk(run.spec().chunkSize())
 			.transactionManager(transactionManager)
 			.reader(resendReader)
@@ -143,7 +145,7 @@ public class InvitationJobConfiguration {
 	@Bean
 	@JobScope
 	Step deliverStep(JobRepository jobRepository, PlatformTransactionManager transactionManager, RunContext run,
-			ItemReader<PendingInvitation> pendingInvitationReader, DeliveryWriter deliveryWriter,
+			PendingInvitationReader pendingInvitationReader, DeliveryWriter deliveryWriter,
 			SelectionSignal signal, RecipientGuard guard) {
 		RecipientGuard.Check guarded = guard.check(run.spec(), run.jobInstanceId(),
 				() -> signal.awaitEnd(run.jobInstanceId(), run.jobExecutionId()));
@@ -163,41 +165,46 @@ public class InvitationJobConfiguration {
 			.build();
 	}
 
-	/** The spec's CSV file, or its group's members. */
+	/** The spec's CSV file, refused if it changed since the run checked it. */
 	@Bean
 	@StepScope
-	ItemStreamReader<SourceRow> sourceReader(RunContext run, DataSource dataSource, JdbcTemplate jdbc,
-			ImportLimits importLimits, @Value(SOURCE_CHECKSUM) String sourceChecksum) throws Exception {
-		if (run.spec().source().isCsv()) {
-			return new CsvPersonReader(run.spec().source().csv(), sourceChecksum, importLimits);
-		}
+	CsvPersonReader csvPersonReader(RunContext run, ImportLimits importLimits,
+			@Value(SOURCE_CHECKSUM) String sourceChecksum) {
+		return new CsvPersonReader(Objects.requireNonNull(run.spec().source().csv()), sourceChecksum, importLimits);
+	}
+
+	/** The members of the spec's group, all or its admins. */
+	@Bean
+	@StepScope
+	JdbcPagingItemReader<SourceRow> groupMemberReader(RunContext run, DataSource dataSource, JdbcTemplate jdbc)
+			throws Exception {
 		return GroupMemberReaders.reader(dataSource, groupId(jdbc, run), run.spec().source().members(),
 				run.spec().chunkSize());
 	}
 
 	@Bean
 	@StepScope
-	ItemWriter<Candidate> selectionWriter(RunContext run, JdbcTemplate jdbc, ReportRepository reports) {
+	SelectionWriter selectionWriter(RunContext run, JdbcTemplate jdbc, ReportRepository reports) {
 		return new SelectionWriter(jdbc, run, new PersonStore(jdbc), reports);
 	}
 
 	@Bean
 	@StepScope
-	ItemStreamReader<ResendCandidate> resendReader(RunContext run, DataSource dataSource) throws Exception {
+	JdbcPagingItemReader<ResendCandidate> resendReader(RunContext run, DataSource dataSource) throws Exception {
 		return ResendReaders.reader(dataSource, run.spec().name(), ResendFilter.parse(run.sourceRef()),
 				run.spec().chunkSize());
 	}
 
 	@Bean
 	@StepScope
-	ItemWriter<ResendCandidate> resendWriter(RunContext run, JdbcTemplate jdbc, ReportRepository reports) {
+	ResendWriter resendWriter(RunContext run, JdbcTemplate jdbc, ReportRepository reports) {
 		return new ResendWriter(jdbc, run, reports);
 	}
 
 	/** Queued invitations of this run, as selection commits them, until selection is over and none is left. */
 	@Bean
 	@StepScope
-	ItemReader<PendingInvitation> pendingInvitationReader(RunContext run, JdbcTemplate jdbc, SelectionSignal signal,
+	PendingInvitationReader pendingInvitationReader(RunContext run, JdbcTemplate jdbc, SelectionSignal signal,
 			DeliveryWriter deliveryWriter) {
 		return new PendingInvitationReader(jdbc, signal, run.jobInstanceId(), run.jobExecutionId(),
 				run.spec().chunkSize(), deliveryWriter::endOfInput);
