@@ -12,7 +12,8 @@ import picocli.CommandLine.Parameters;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 
-import org.invitations.expiry.ExpiryLauncher;
+import org.invitations.launch.ExpiryLauncher;
+import org.invitations.run.ExpiryCounts;
 import org.invitations.spec.ExpirySpec;
 import org.invitations.spec.SpecLoader;
 
@@ -38,12 +39,12 @@ class ExpireCommand extends Subcommand implements Callable<Integer> {
 	static int expire(Subcommand caller, ExpirySpec spec) throws Exception {
 		JobExecution execution = caller.bean(ExpiryLauncher.class).run(spec);
 		var out = caller.out();
-		Map<String, Long> bySpec = ExpiryLauncher.expiredBySpec(execution);
+		Map<String, Long> bySpec = ExpiryCounts.expiredBySpec(execution);
 		long total = bySpec.values().stream().mapToLong(Long::longValue).sum();
 		out.printf("Expiry '%s': execution %d %s; %d invitations expired%n", spec.name(), execution.getId(),
 				execution.getStatus(), total);
 		bySpec.forEach((name, n) -> out.printf("  %-30s %10d%n", name, n));
-		Map<String, Long> reminded = ExpiryLauncher.remindedByOutcome(execution);
+		Map<String, Long> reminded = ExpiryCounts.remindedByOutcome(execution);
 		if (spec.remind() != null) {
 			out.printf("  reminders: %d sent%s%n", reminded.getOrDefault("SENT", 0L), reminded.entrySet()
 				.stream()

@@ -14,7 +14,7 @@ import org.springframework.batch.core.job.JobExecution;
 
 import org.invitations.guard.RecipientGuard;
 import org.invitations.guard.RecipientLimitExceededException;
-import org.invitations.job.JobParameterNames;
+import org.invitations.run.JobParameterNames;
 import org.invitations.launch.InvitationLauncher;
 import org.invitations.report.ReportQueries;
 import org.invitations.spec.JobSpec;

@@ -6,7 +6,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.stereotype.Component;
 
 import org.invitations.guard.RecipientGuard;
-import org.invitations.job.JobParameterNames;
+import org.invitations.run.JobParameterNames;
 import org.invitations.launch.BackgroundLaunches;
 import org.invitations.launch.DryRunConfirmation;
 import org.invitations.report.ReportQueries;

@@ -15,8 +15,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
-import org.invitations.expiry.ExpiryLauncher;
-import org.invitations.job.JobParameterNames;
+import org.invitations.launch.ExpiryLauncher;
+import org.invitations.run.JobParameterNames;
 import org.invitations.report.ReportQueries;
 import org.invitations.spec.ExpirySpec;
 import org.invitations.spec.SpecLoader;

@@ -6,7 +6,7 @@ import java.util.List;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.stereotype.Component;
 
-import org.invitations.job.JobParameterNames;
+import org.invitations.run.JobParameterNames;
 import org.invitations.launch.BackgroundLaunches;
 import org.invitations.launch.RunHistory;
 import org.invitations.lifecycle.InvitationSearch;

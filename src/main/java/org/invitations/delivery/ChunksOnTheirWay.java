@@ -19,7 +19,7 @@ import org.springframework.batch.core.step.StepExecution;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import org.invitations.InvitationsProperties;
-import org.invitations.job.RunContext;
+import org.invitations.run.RunContext;
 import org.invitations.mail.PendingInvitation;
 
 /**

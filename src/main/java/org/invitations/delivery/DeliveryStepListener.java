@@ -8,7 +8,7 @@ import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import org.invitations.job.RunContext;
+import org.invitations.run.RunContext;
 
 /**
  * The deliver step's beginning and end: claims an earlier execution left on their way are taken back (to be sent

@@ -19,7 +19,7 @@ import org.invitations.invitation.Eligibility;
 import org.invitations.invitation.InvitationStatus;
 import org.invitations.invitation.InvitationStore;
 import org.invitations.invitation.RunRef;
-import org.invitations.job.RunContext;
+import org.invitations.run.RunContext;
 import org.invitations.spec.Kind;
 import org.invitations.smtp.SendResult;
 import org.invitations.mail.PendingInvitation;

@@ -12,10 +12,10 @@ import org.springframework.batch.infrastructure.item.ItemWriter;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import org.invitations.InvitationsProperties;
-import org.invitations.job.RunContext;
 import org.invitations.mail.MailComposer;
 import org.invitations.mail.PendingInvitation;
 import org.invitations.smtp.MailGateway;
+import org.invitations.run.RunContext;
 
 /**
  * Sends one chunk of queued invitations. Sending is a side effect no transaction can undo, so it happens

@@ -11,7 +11,7 @@ import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.infrastructure.item.ItemReader;
 import org.springframework.jdbc.core.JdbcTemplate;
 
-import org.invitations.job.SelectionSignal;
+import org.invitations.run.SelectionSignal;
 import org.invitations.spec.Kind;
 import org.invitations.mail.PendingInvitation;
 

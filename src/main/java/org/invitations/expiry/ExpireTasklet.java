@@ -14,30 +14,33 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 import org.invitations.invitation.InvitationStore;
 
+import org.invitations.run.ExpiryCounts;
+import org.invitations.run.JobParameterNames;
+
 /**
  * Expires one batch per call, in one statement ({@link InvitationStore#expireDue}): the oldest open invitations past
  * their expiry (skipping rows another transaction holds) are EXPIRED with their history, counted per spec.
  * Spring Batch commits each call with the counts in the step's context, and calls again until a batch is
  * empty.
  */
-class ExpireTasklet implements Tasklet {
+public class ExpireTasklet implements Tasklet {
 
 	private static final Logger log = LoggerFactory.getLogger(ExpireTasklet.class);
 
 	/** Prefix of the per-spec counts in the step's execution context. */
-	static final String COUNT_PREFIX = "expired.";
+	static final String COUNT_PREFIX = ExpiryCounts.EXPIRED_PREFIX;
 
 	private final InvitationStore invitations;
 
-	ExpireTasklet(JdbcTemplate jdbc) {
+	public ExpireTasklet(JdbcTemplate jdbc) {
 		this.invitations = new InvitationStore(jdbc);
 	}
 
 	@Override
 	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
 		var parameters = chunkContext.getStepContext().getStepExecution().getJobParameters();
-		int batchSize = parameters.getLong(ExpiryLauncher.BATCH_SIZE, 10_000L).intValue();
-		String actor = "job:" + parameters.getString(ExpiryLauncher.SPEC_NAME) + "#"
+		int batchSize = parameters.getLong(JobParameterNames.BATCH_SIZE, 10_000L).intValue();
+		String actor = "job:" + parameters.getString(JobParameterNames.SPEC_NAME) + "#"
 				+ chunkContext.getStepContext().getStepExecution().getJobExecutionId();
 		Map<String, Long> bySpec = invitations.expireDue(batchSize, actor);
 		long total = bySpec.values().stream().mapToLong(Long::longValue).sum();

@@ -9,27 +9,28 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import org.invitations.invitation.InvitationStore;
+import org.invitations.run.JobParameterNames;
 
 /**
  * Forgets token hashes of invitations closed longer than the spec's {@code purge-token-hashes-after} (with the
  * links kept from their interrupted attempts), and the retired hashes of the same age, one batch per call. Without the hash an old link is simply unknown.
  */
-class PurgeTasklet implements Tasklet {
+public class PurgeTasklet implements Tasklet {
 
 	private final InvitationStore invitations;
 
-	PurgeTasklet(JdbcTemplate jdbc) {
+	public PurgeTasklet(JdbcTemplate jdbc) {
 		this.invitations = new InvitationStore(jdbc);
 	}
 
 	@Override
 	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
 		var parameters = chunkContext.getStepContext().getStepExecution().getJobParameters();
-		Long seconds = parameters.getLong(ExpiryLauncher.PURGE_AFTER_SECONDS);
+		Long seconds = parameters.getLong(JobParameterNames.PURGE_AFTER_SECONDS);
 		if (seconds == null) {
 			return RepeatStatus.FINISHED;
 		}
-		int batchSize = parameters.getLong(ExpiryLauncher.BATCH_SIZE, 10_000L).intValue();
+		int batchSize = parameters.getLong(JobParameterNames.BATCH_SIZE, 10_000L).intValue();
 		InvitationStore.Purged purged = invitations.purge(Duration.ofSeconds(seconds), batchSize);
 		contribution.incrementWriteCount(purged.invitations() + purged.retired() + purged.earlier());
 		return purged.invitations() < batchSize && purged.retired() < batchSize && purged.earlier() < batchSize

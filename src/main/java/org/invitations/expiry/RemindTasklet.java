@@ -14,8 +14,11 @@ import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import org.invitations.run.ExpiryCounts;
+import org.invitations.run.JobParameterNames;
 import org.invitations.spec.JobSpec;
 import org.invitations.spec.SpecException;
 import org.invitations.spec.SpecLoader;
@@ -33,12 +36,12 @@ import org.invitations.mail.PreparedMessage;
  * crash between the two commits leaves those invitations reminded whether or not their message left: a reminder is
  * sent at most once, never twice. A reminder the server did not take gives the first link back its place.
  */
-class RemindTasklet implements Tasklet {
+public class RemindTasklet implements Tasklet {
 
 	private static final Logger log = LoggerFactory.getLogger(RemindTasklet.class);
 
 	/** Prefix of the counts by outcome in the step's execution context. */
-	static final String COUNT_PREFIX = "reminded.";
+	static final String COUNT_PREFIX = ExpiryCounts.REMINDED_PREFIX;
 
 	/** Reminders claimed and sent per call: what a crash can leave reminded without its message. */
 	private static final int MAX_BATCH = 100;
@@ -55,6 +58,11 @@ class RemindTasklet implements Tasklet {
 
 	private final ReminderListener listener;
 
+	public RemindTasklet(JdbcTemplate jdbc, MailGateway gateway, TransactionTemplate own, String defaultFrom,
+			ReminderListener listener) {
+		this(new ReminderStore(jdbc), gateway, own, defaultFrom, listener);
+	}
+
 	RemindTasklet(ReminderStore store, MailGateway gateway, TransactionTemplate own, String defaultFrom,
 			ReminderListener listener) {
 		this.store = store;
@@ -68,17 +76,17 @@ class RemindTasklet implements Tasklet {
 	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
 		StepExecution step = chunkContext.getStepContext().getStepExecution();
 		var parameters = step.getJobParameters();
-		Long beforeSeconds = parameters.getLong(ExpiryLauncher.REMIND_BEFORE_SECONDS);
+		Long beforeSeconds = parameters.getLong(JobParameterNames.REMIND_BEFORE_SECONDS);
 		if (beforeSeconds == null) {
 			return RepeatStatus.FINISHED;
 		}
 		Duration before = Duration.ofSeconds(beforeSeconds);
-		Duration minRemaining = Duration.ofSeconds(parameters.getLong(ExpiryLauncher.REMIND_MIN_SECONDS, 3600L));
-		String templateSet = parameters.getString(ExpiryLauncher.REMIND_TEMPLATE, "reminder");
-		int batch = (int) Math.min(MAX_BATCH, parameters.getLong(ExpiryLauncher.BATCH_SIZE, 10_000L));
+		Duration minRemaining = Duration.ofSeconds(parameters.getLong(JobParameterNames.REMIND_MIN_SECONDS, 3600L));
+		String templateSet = parameters.getString(JobParameterNames.REMIND_TEMPLATE, "reminder");
+		int batch = (int) Math.min(MAX_BATCH, parameters.getLong(JobParameterNames.BATCH_SIZE, 10_000L));
 		long instance = step.getJobExecution().getJobInstance().getInstanceId();
 		long execution = step.getJobExecutionId();
-		String actor = "job:" + parameters.getString(ExpiryLauncher.SPEC_NAME) + "#" + execution;
+		String actor = "job:" + parameters.getString(JobParameterNames.SPEC_NAME) + "#" + execution;
 
 		List<ReminderStore.Due> due = own.execute(status -> store.claim(instance, before, minRemaining, batch));
 		if (due == null || due.isEmpty()) {
@@ -160,7 +168,7 @@ class RemindTasklet implements Tasklet {
 	}
 
 	/** Told how many reminders each call sent, failed, deferred or skipped (for metrics). */
-	interface ReminderListener {
+	public interface ReminderListener {
 
 		void reminded(Map<String, Long> countsByOutcome);
 

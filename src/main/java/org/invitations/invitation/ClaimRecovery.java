@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowCallbackHandler;
 
+import org.invitations.run.RunContext;
 /**
  * Ends the claims that an earlier execution of this run left behind when it died, using the progress each claim
  * holds (see {@code ClaimProgress}): an invitation whose outcome the claim knows is recorded with it, one beyond its

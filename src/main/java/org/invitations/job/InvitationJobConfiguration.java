@@ -1,26 +1,30 @@
 package org.invitations.job;
 
+import java.util.Objects;
+
 import javax.sql.DataSource;
 
 import org.springframework.batch.core.configuration.annotation.JobScope;
-import org.springframework.batch.core.ExitStatus;
+import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.builder.FlowBuilder;
-import org.springframework.batch.core.job.flow.Flow;
-import org.springframework.batch.core.listener.ChunkListener;
-import org.springframework.batch.core.listener.JobExecutionListener;
-import org.springframework.batch.core.listener.StepExecutionListener;
-import org.springframework.batch.core.step.StepExecution;
-import org.springframework.batch.infrastructure.item.Chunk;
-import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.job.flow.Flow;
 import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.infrastructure.item.ItemStream;
 import org.springframework.batch.infrastructure.item.ItemStreamReader;
+import org.springframework.batch.infrastructure.item.database.JdbcPagingItemReader;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Scope;
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
@@ -36,6 +40,13 @@ import org.invitations.resend.ResendCandidate;
 import org.invitations.resend.ResendFilter;
 import org.invitations.resend.ResendReaders;
 import org.invitations.resend.ResendWriter;
+import org.invitations.run.ExecutionOwnership;
+import org.invitations.run.JobNames;
+import org.invitations.run.JobParameterNames;
+import org.invitations.run.ProgressListener;
+import org.invitations.run.RunContext;
+import org.invitations.run.RunContexts;
+import org.invitations.run.SelectionSignal;
 import org.invitations.selection.Candidate;
 import org.invitations.selection.PersonStore;
 import org.invitations.selection.RowValidator;
@@ -51,135 +62,175 @@ import org.invitations.smtp.MailGateway;
 import org.invitations.mail.PendingInvitation;
 
 /**
- * The invitation job: {@code select} reads the source, validates, upserts people and queues invitations
- * (each chunk one transaction with the report rows and the reader's position); {@code deliver} then sends the
- * queued invitations, beside {@code select}, from its first committed chunk on. A resend run is the same job
- * whose {@code select} reads earlier invitations instead. Steps are job-scoped because the chunk size and source come from the run's spec.
+ * The invitation job. {@code select} reads the source, validates, upserts people and queues invitations (each
+ * chunk one transaction with its report rows and the reader's position); {@code deliver} sends the queued
+ * invitations beside it, from its first committed chunk on. A resend run is the same job whose {@code select}
+ * reads earlier invitations instead: {@link SelectionRoute} picks the select step, both named {@code select}.
+ * Steps are job-scoped because their chunk size comes from the run's spec; readers and writers are step-scoped.
  */
 @Configuration(proxyBeanMethods = false)
 public class InvitationJobConfiguration {
 
 	/** Key in the job repository: renaming it orphans every earlier run. */
-	public static final String JOB_NAME = "invitationJob";
+	public static final String JOB_NAME = JobNames.INVITATION;
+
+	private static final String SOURCE_CHECKSUM = "#{jobParameters['" + JobParameterNames.SOURCE_CHECKSUM + "']}";
 
 	@Bean
-	Job invitationJob(JobRepository jobRepository, Step selectStep, Step deliverStep, SelectionSignal signal,
-			ExecutionOwnership ownership) {
-		// Delivery starts with the first committed chunk of selection instead of waiting for all of it.
-		Flow select = new FlowBuilder<Flow>("selectFlow").start(selectStep).build();
+	Job invitationJob(JobRepository jobRepository, Step selectStep, Step resendStep, Step deliverStep,
+			ObjectProvider<RunContext> run, SelectionSignal signal, ExecutionOwnership ownership) {
+		SelectionRoute route = new SelectionRoute(run);
 		Flow deliver = new FlowBuilder<Flow>("deliverFlow").start(deliverStep).build();
-		Flow both = new FlowBuilder<Flow>("selectAndDeliver").split(new SimpleAsyncTaskExecutor("invitation-step-"))
-			.add(select, deliver)
+		return new JobBuilder(JOB_NAME, jobRepository).start(route)
+			.on(SelectionRoute.RESEND)
+			.to(besideDelivery("resendAndDeliver", resendStep, deliver))
+			.from(route)
+			.on(SelectionRoute.SOURCE)
+			.to(besideDelivery("selectAndDeliver", selectStep, deliver))
+			.end()
+			.listener(ownership)
+			.listener(signal)
 			.build();
-		return new JobBuilder(JOB_NAME, jobRepository).start(both).end().listener(ownership).listener(new JobExecutionListener() {
-			@Override
-			public void beforeJob(JobExecution jobExecution) {
-				// Create both job-scoped steps here, in one thread, rather than concurrently in the split's threads.
-				selectStep.getName();
-				deliverStep.getName();
-			}
-
-			@Override
-			public void afterJob(JobExecution jobExecution) {
-				signal.forget(jobExecution.getId());
-			}
-		}).build();
 	}
 
-	/** Tells the deliver step when the select step committed a chunk and when it ended. */
-	private static Object signalling(SelectionSignal signal, JdbcTemplate jdbc) {
-		return new SelectionListener(signal, jdbc, new java.util.concurrent.atomic.AtomicLong());
+	/** Delivery starts with the first committed chunk of selection instead of waiting for all of it. */
+	private static Flow besideDelivery(String name, Step select, Flow deliver) {
+		Flow selectFlow = new FlowBuilder<Flow>(name + ".select").start(select).build();
+		return new FlowBuilder<Flow>(name).split(new SimpleAsyncTaskExecutor("invitation-step-"))
+			.add(selectFlow, deliver)
+			.build();
 	}
 
-	private record SelectionListener(SelectionSignal signal, JdbcTemplate jdbc,
-			java.util.concurrent.atomic.AtomicLong items) implements StepExecutionListener, ChunkListener<Object, Object> {
-
-		@Override
-		public void afterChunk(Chunk<Object> chunk) {
-			signal.queued();
-			long before = items.getAndAdd(chunk.size());
-			// A bulk run can grow the tables tenfold before autovacuum looks: refresh the planner's statistics each
-			// time the run's size doubles (from 1,024 items) so that the per-chunk statements keep their index plans.
-			// Ten times for a million items, a fraction of a second each.
-			long after = before + chunk.size();
-			if (after >= 1024 && Long.highestOneBit(before) < Long.highestOneBit(after)) {
-				jdbc.execute("ANALYZE invitation, job_report_item, person");
-			}
-		}
-
-		@Override
-		public ExitStatus afterStep(StepExecution stepExecution) {
-			signal.ended(stepExecution.getJobExecutionId());
-			return stepExecution.getExitStatus();
-		}
-
+	/** What every step of this execution knows about it; built once, when the job decides its route. */
+	@Bean
+	@Scope("job")
+	RunContext runContext(@Value("#{jobExecution}") JobExecution execution, SpecLoader specLoader) {
+		return RunContexts.of(execution, specLoader);
 	}
 
 	@Bean
 	@JobScope
-	Step selectStep(JobRepository jobRepository, PlatformTransactionManager transactionManager, DataSource dataSource,
-			JdbcTemplate jdbc, SpecLoader specLoader, ReportRepository reports, SelectionSignal signal,
-			ImportLimits importLimits) throws Exception {
-		RunContext run = RunContexts.current(specLoader);
-		int chunkSize = run.spec().chunkSize();
-		if (run.sourceKind().equals("RESEND")) {
-			return new StepBuilder("select", jobRepository).<ResendCandidate, ResendCandidate>chunk(chunkSize)
-				.transactionManager(transactionManager)
-				.reader(ResendReaders.reader(dataSource, run.spec().name(), ResendFilter.parse(run.sourceRef()), chunkSize))
-				.writer(new ResendWriter(jdbc, run, reports))
-				.listener(signalling(signal, jdbc))
-				.listener(new ProgressListener<ResendCandidate, ResendCandidate>("resend",
-						step -> step.getJobExecution().getJobParameters().getLong(JobParameterNames.SOURCE_ITEMS, 0L)))
-				.build();
-		}
-		ItemStreamReader<SourceRow> reader = run.spec().source().isCsv()
-				? new CsvPersonReader(run.spec().source().csv(),
-						executionParameter(JobParameterNames.SOURCE_CHECKSUM), importLimits)
-				: GroupMemberReaders.reader(dataSource, groupId(jdbc, run), run.spec().source().members(), chunkSize);
-		return new StepBuilder("select", jobRepository).<SourceRow, Candidate>chunk(chunkSize)
+	Step selectStep(JobRepository jobRepository, PlatformTransactionManager transactionManager, RunContext run,
+			CsvPersonReader csvPersonReader, JdbcPagingItemReader<SourceRow> groupMemberReader,
+			SelectionWriter selectionWriter, SelectionSignal signal, JdbcTemplate jdbc) {
+		ItemStreamReader<SourceRow> reader = run.spec().source().isCsv() ? csvPersonReader : groupMemberReader;
+		return new StepBuilder("select", jobRepository).<SourceRow, Candidate>chunk(run.spec().chunkSize())
 			.transactionManager(transactionManager)
 			.reader(reader)
 			.processor(new RowValidator())
-			.writer(new SelectionWriter(jdbc, run, new PersonStore(jdbc), reports))
-			.listener(signalling(signal, jdbc))
+			.writer(selectionWriter)
+			.listener(signal)
+			.listener(new PlannerStatistics(jdbc))
 			.listener(new ProgressListener<SourceRow, Candidate>(run.dryRun() ? "check" : "select",
-					step -> step.getJobExecution().getJobParameters().getLong(JobParameterNames.SOURCE_ITEMS, 0L)))
+					InvitationJobConfiguration::sourceItems))
+			.build();
+	}
+
+	/** The select step of a resend run: earlier invitations of the spec that match the run's filter. */
+	@Bean
+	@JobScope
+	Step resendStep(JobRepository jobRepository, PlatformTransactionManager transactionManager, RunContext run,
+			JdbcPagingItemReader<ResendCandidate> resendReader, ResendWriter resendWriter, SelectionSignal signal,
+			JdbcTemplate jdbc) {
+		return new StepBuilder("select", jobRepository).<ResendCandidate, ResendCandidate>chunk(run.spec().chunkSize())
+			.transactionManager(transactionManager)
+			.reader(resendReader)
+			.writer(resendWriter)
+			.listener(signal)
+			.listener(new PlannerStatistics(jdbc))
+			.listener(new ProgressListener<ResendCandidate, ResendCandidate>("resend",
+					InvitationJobConfiguration::sourceItems))
 			.build();
 	}
 
 	@Bean
 	@JobScope
-	Step deliverStep(JobRepository jobRepository, PlatformTransactionManager transactionManager, DataSource dataSource,
-			JdbcTemplate jdbc, SpecLoader specLoader, MailGateway gateway, InvitationsProperties properties,
-			SelectionSignal signal, RecipientGuard guard) throws Exception {
-		RunContext run = RunContexts.current(specLoader);
-		MailComposer composer = new MailComposer(run.spec(), properties.mail().from());
-		TransactionTemplate own = new TransactionTemplate(transactionManager);
-		own.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
-		DeliveryWriter writer = new DeliveryWriter(run, new DeliveryStore(jdbc), gateway, composer, own, properties.mail());
+	Step deliverStep(JobRepository jobRepository, PlatformTransactionManager transactionManager, RunContext run,
+			PendingInvitationReader pendingInvitationReader, DeliveryWriter deliveryWriter,
+			StepExecutionListener deliveryStepListener, SelectionSignal signal, RecipientGuard guard) {
 		RecipientGuard.Check guarded = guard.check(run.spec(), run.jobInstanceId(),
 				() -> signal.awaitEnd(run.jobInstanceId(), run.jobExecutionId()));
 		// A dry run sends nothing and a resend names its invitations one filter at a time: the guard is for runs.
 		boolean sends = !run.dryRun() && !run.sourceKind().equals("RESEND");
-		return new StepBuilder("deliver", jobRepository).<PendingInvitation, PendingInvitation>chunk(run.spec().chunkSize())
+		return new StepBuilder("deliver", jobRepository)
+			.<PendingInvitation, PendingInvitation>chunk(run.spec().chunkSize())
 			.transactionManager(transactionManager)
-			.reader(new PendingInvitationReader(jdbc, signal, jobRepository, run.jobInstanceId(), run.jobExecutionId(),
-					run.spec().chunkSize(), writer.chunksOnTheirWay()))
-			.writer(writer)
-			.listener(writer.listener())
-			.stream(sends ? guarded : new org.springframework.batch.infrastructure.item.ItemStream() {
+			.reader(pendingInvitationReader)
+			.writer(deliveryWriter)
+			.listener(deliveryStepListener)
+			.stream(sends ? guarded : new ItemStream() {
 			})
 			.listener(guarded)
 			.listener(new ProgressListener<PendingInvitation, PendingInvitation>("deliver",
-					step -> step.getJobExecution().getJobParameters().getLong(JobParameterNames.SOURCE_ITEMS, 0L)))
+					InvitationJobConfiguration::sourceItems))
 			.build();
 	}
 
-	private static String executionParameter(String name) {
-		return org.springframework.batch.core.scope.context.JobSynchronizationManager.getContext()
-			.getJobExecution()
-			.getJobParameters()
-			.getString(name);
+	/** The spec's CSV file, refused if it changed since the run checked it. */
+	@Bean
+	@StepScope
+	CsvPersonReader csvPersonReader(RunContext run, ImportLimits importLimits,
+			@Value(SOURCE_CHECKSUM) String sourceChecksum) {
+		return new CsvPersonReader(Objects.requireNonNull(run.spec().source().csv()), sourceChecksum, importLimits);
+	}
+
+	/** The members of the spec's group, all or its admins. */
+	@Bean
+	@StepScope
+	JdbcPagingItemReader<SourceRow> groupMemberReader(RunContext run, DataSource dataSource, JdbcTemplate jdbc)
+			throws Exception {
+		return GroupMemberReaders.reader(dataSource, groupId(jdbc, run), run.spec().source().members(),
+				run.spec().chunkSize());
+	}
+
+	@Bean
+	@StepScope
+	SelectionWriter selectionWriter(RunContext run, JdbcTemplate jdbc, ReportRepository reports) {
+		return new SelectionWriter(jdbc, run, new PersonStore(jdbc), reports);
+	}
+
+	@Bean
+	@StepScope
+	JdbcPagingItemReader<ResendCandidate> resendReader(RunContext run, DataSource dataSource) throws Exception {
+		return ResendReaders.reader(dataSource, run.spec().name(), ResendFilter.parse(run.sourceRef()),
+				run.spec().chunkSize());
+	}
+
+	@Bean
+	@StepScope
+	ResendWriter resendWriter(RunContext run, JdbcTemplate jdbc, ReportRepository reports) {
+		return new ResendWriter(jdbc, run, reports);
+	}
+
+	/** Queued invitations of this run, as selection commits them, until selection is over and none is left. */
+	@Bean
+	@StepScope
+	PendingInvitationReader pendingInvitationReader(RunContext run, JdbcTemplate jdbc, SelectionSignal signal,
+			JobRepository jobRepository, DeliveryWriter deliveryWriter) {
+		return new PendingInvitationReader(jdbc, signal, jobRepository, run.jobInstanceId(), run.jobExecutionId(),
+				run.spec().chunkSize(), deliveryWriter.chunksOnTheirWay());
+	}
+
+	/** Opens the writer's senders and recorder with the step, and records what is left when it ends. */
+	@Bean
+	@StepScope
+	StepExecutionListener deliveryStepListener(DeliveryWriter deliveryWriter) {
+		return deliveryWriter.listener();
+	}
+
+	/** Claims, sends and records; each send bracketed by commits of its own, hence the second transaction. */
+	@Bean
+	@StepScope
+	DeliveryWriter deliveryWriter(RunContext run, JdbcTemplate jdbc, PlatformTransactionManager transactionManager,
+			MailGateway gateway, InvitationsProperties properties) {
+		TransactionTemplate own = new TransactionTemplate(transactionManager);
+		own.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+		MailComposer composer = new MailComposer(run.spec(), properties.mail().from());
+		return new DeliveryWriter(run, new DeliveryStore(jdbc), gateway, composer, own, properties.mail());
+	}
+
+	private static long sourceItems(StepExecution step) {
+		return step.getJobExecution().getJobParameters().getLong(JobParameterNames.SOURCE_ITEMS, 0L);
 	}
 
 	private static long groupId(JdbcTemplate jdbc, RunContext run) {

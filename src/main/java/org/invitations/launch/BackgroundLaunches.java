@@ -6,6 +6,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import org.jspecify.annotations.Nullable;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +39,7 @@ public class BackgroundLaunches implements DisposableBean {
 
 	private final RecipientGuard guard;
 
-	private volatile ExecutorService executor;
+	private volatile @Nullable ExecutorService executor;
 
 	public BackgroundLaunches(InvitationLauncher launcher, RunHistory history, ExecutionEvents events,
 			RecipientGuard guard) {

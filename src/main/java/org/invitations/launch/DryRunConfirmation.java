@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 
-import org.invitations.job.JobParameterNames;
+import org.invitations.run.JobParameterNames;
 import org.invitations.report.ReportQueries;
 import org.invitations.resend.ResendFilter;
 import org.invitations.resend.ResendReaders;

@@ -19,7 +19,7 @@ import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
-import org.invitations.job.ExecutionOwnership;
+import org.invitations.run.ExecutionOwnership;
 
 /**
  * Turns SIGTERM and SIGINT into Spring Batch's own stop of the jobs this process runs: no further chunk is

@@ -20,12 +20,12 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import org.invitations.InvitationsProperties;
-import org.invitations.job.ExecutionOwnership;
+import org.invitations.run.ExecutionOwnership;
 import org.invitations.job.InvitationJobConfiguration;
 import org.invitations.resend.ResendFilter;
 import org.invitations.role.Roles;
 import org.invitations.resend.ResendReaders;
-import org.invitations.job.JobParameterNames;
+import org.invitations.run.JobParameterNames;
 import org.invitations.source.CsvFiles;
 import org.invitations.source.ImportLimits;
 import org.invitations.source.GroupMemberReaders;

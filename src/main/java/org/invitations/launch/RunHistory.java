@@ -10,7 +10,7 @@ import org.springframework.stereotype.Repository;
 
 import org.invitations.invitation.InvitationStore;
 import org.invitations.job.InvitationJobConfiguration;
-import org.invitations.job.JobParameterNames;
+import org.invitations.run.JobParameterNames;
 
 /** Finds earlier runs of a spec in the job repository, to restart an unfinished one or number the next. */
 @Repository

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.InternetAddress;
@@ -116,7 +118,7 @@ final class CompletionMail {
 	}
 
 	/** The HTML report, or {@code null} once it grows past the limit. */
-	private static byte[] render(RunSummary summary, ReportRenderer renderer, long limit) {
+	private static byte @Nullable [] render(RunSummary summary, ReportRenderer renderer, long limit) {
 		ByteArrayOutputStream bytes = new ByteArrayOutputStream();
 		try (Writer writer = new OutputStreamWriter(new Limited(bytes, limit), StandardCharsets.UTF_8)) {
 			renderer.write(summary, ReportFormat.HTML, ReportOptions.defaults(), writer);

@@ -8,6 +8,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
+import org.jspecify.annotations.Nullable;
+import jakarta.mail.internet.MimeMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +22,7 @@ import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.stereotype.Component;
 
 import org.invitations.InvitationsProperties;
-import org.invitations.job.JobParameterNames;
+import org.invitations.run.JobParameterNames;
 import org.invitations.report.ReportRenderer;
 import org.invitations.report.RunRecords;
 import org.invitations.report.RunSummaries;
@@ -119,7 +121,7 @@ public class RunNotifier implements JobExecutionListener, SmartInitializingSingl
 	private void email(RunSummary summary, RunOutcome outcome, List<String> to) {
 		long id = summary.execution().id();
 		String target = String.join(", ", to);
-		String last = null;
+		@Nullable String last = null;
 		for (int attempt = 1; attempt <= Math.max(1, properties.attempts()); attempt++) {
 			if (attempt > 1 && !backOff(attempt)) {
 				break;
@@ -157,7 +159,7 @@ public class RunNotifier implements JobExecutionListener, SmartInitializingSingl
 		}
 		Webhook webhook = new Webhook(properties.timeout());
 		String json = ReportRenderer.summaryJson(summary);
-		Webhook.Reply reply = null;
+		Webhook.@Nullable Reply reply = null;
 		for (int attempt = 1; attempt <= Math.max(1, properties.attempts()); attempt++) {
 			if (attempt > 1 && !backOff(attempt)) {
 				break;

@@ -14,6 +14,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.stereotype.Component;
 
+import org.invitations.run.JobNames;
+
 /**
  * At the end of each invitation run: writes the summary {@code run} prints (outcomes by reason over the whole run)
  * to the log, and adds this execution's share of them to the product's counters. The share is the difference from
@@ -75,7 +77,7 @@ class RunSummary {
 
 	/** The expiry job counts its reminders as it sends them. */
 	private static boolean isInvitationRun(JobExecution execution) {
-		return execution.getJobInstance().getJobName().equals("invitationJob");
+		return execution.getJobInstance().getJobName().equals(JobNames.INVITATION);
 	}
 
 	private Map<String, Long> totals(long jobInstanceId) {

@@ -14,7 +14,7 @@ import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
 
 import org.invitations.invitation.ReportOutcome;
-import org.invitations.job.JobParameterNames;
+import org.invitations.run.JobParameterNames;
 
 /** Read side of job reports and executions, for the {@code status} and {@code report} commands. */
 @Repository

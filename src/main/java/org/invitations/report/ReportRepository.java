@@ -12,7 +12,7 @@ import org.invitations.invitation.ReportItem;
 import org.invitations.invitation.ReportOutcome;
 import org.invitations.invitation.ReportRows;
 import org.invitations.invitation.RunRef;
-import org.invitations.job.RunContext;
+import org.invitations.run.RunContext;
 
 /** Per-item job report rows: written with the items they describe (by {@link ReportRows}), read here. */
 @Repository

@@ -12,7 +12,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.stereotype.Repository;
 
-import org.invitations.job.JobParameterNames;
+import org.invitations.run.JobParameterNames;
 
 /**
  * Every execution of every job (invitation, resend and expiry runs), newest first by key, with its run's counts by

@@ -11,9 +11,9 @@ import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
-import org.invitations.expiry.ExpiryJobConfiguration;
-import org.invitations.expiry.ExpiryLauncher;
-import org.invitations.job.JobParameterNames;
+import org.invitations.run.ExpiryCounts;
+import org.invitations.run.JobNames;
+import org.invitations.run.JobParameterNames;
 import org.invitations.report.ReportQueries.Execution;
 import org.invitations.report.ReportQueries.OutcomeCount;
 import org.invitations.spec.JobSpec;
@@ -45,7 +45,7 @@ public class RunSummaries {
 			return null;
 		}
 		String by = records.launchedBy(executionId);
-		if (execution.job().equals(ExpiryJobConfiguration.JOB_NAME)) {
+		if (execution.job().equals(JobNames.EXPIRY)) {
 			return expiry(execution, by);
 		}
 		String specPath = execution.parameters().get(JobParameterNames.SPEC_PATH);
@@ -100,7 +100,7 @@ public class RunSummaries {
 
 	private RunSummary expiry(Execution execution, String by) {
 		JobExecution job = jobRepository.getJobExecution(execution.id());
-		Map<String, Long> bySpec = job == null ? Map.of() : ExpiryLauncher.expiredBySpec(job);
+		Map<String, Long> bySpec = job == null ? Map.of() : ExpiryCounts.expiredBySpec(job);
 		long expired = bySpec.values().stream().mapToLong(Long::longValue).sum();
 		List<OutcomeCount> outcomes = new java.util.ArrayList<>();
 		if (expired > 0) {

@@ -16,7 +16,7 @@ import org.invitations.invitation.ReportOutcome;
 import org.invitations.invitation.ReportRows;
 import org.invitations.invitation.RunRef;
 import org.invitations.invitation.SkipReason;
-import org.invitations.job.RunContext;
+import org.invitations.run.RunContext;
 import org.invitations.report.ReportRepository;
 
 /**

@@ -15,6 +15,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 
+import org.jspecify.annotations.Nullable;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +27,7 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.stereotype.Component;
 
-import org.invitations.expiry.ExpiryLauncher;
+import org.invitations.launch.ExpiryLauncher;
 import org.invitations.launch.InvitationLauncher;
 import org.invitations.spec.ExpirySpec;
 import org.invitations.spec.JobSpec;
@@ -186,7 +188,7 @@ public class ScheduledSpecs implements SmartLifecycle {
 
 	/** The missed-trigger policy: the last trigger time before now, if its date never ran and the spec ran before. */
 	private void catchUp(ScheduledSpec spec) {
-		Instant missed = lastTriggerBefore(spec.schedule(), Instant.now());
+		@Nullable Instant missed = lastTriggerBefore(spec.schedule(), Instant.now());
 		LocalDate last = runs.lastDate(spec.key());
 		if (missed == null || last == null) {
 			return;
@@ -199,9 +201,9 @@ public class ScheduledSpecs implements SmartLifecycle {
 	}
 
 	/** The newest trigger time at or before {@code now}, looking back at most 35 days. */
-	static Instant lastTriggerBefore(Schedule schedule, Instant now) {
+	static @Nullable Instant lastTriggerBefore(Schedule schedule, Instant now) {
 		ZonedDateTime at = ZonedDateTime.ofInstant(now, schedule.zone()).minusDays(35);
-		ZonedDateTime last = null;
+		@Nullable ZonedDateTime last = null;
 		for (int i = 0; i < 100_000; i++) {
 			ZonedDateTime next = schedule.expression().next(at);
 			if (next == null || next.toInstant().isAfter(now)) {

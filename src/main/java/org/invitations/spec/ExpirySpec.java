@@ -3,6 +3,8 @@ package org.invitations.spec;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A spec of the expiry job ({@code job: expire}): turns open invitations past their expiry into EXPIRED.
  *
@@ -14,10 +16,10 @@ import java.time.Duration;
  * @param remind the reminder sent before expiry, or {@code null}
  * @param schedule when {@code serve} runs the spec, or {@code null}
  */
-public record ExpirySpec(Path file, String name, int batchSize, Duration purgeTokenHashesAfter, Notify notifications,
-		Remind remind, Schedule schedule) {
+public record ExpirySpec(Path file, String name, int batchSize, @Nullable Duration purgeTokenHashesAfter,
+		Notify notifications, @Nullable Remind remind, @Nullable Schedule schedule) {
 
-	public ExpirySpec(Path file, String name, int batchSize, Duration purgeTokenHashesAfter) {
+	public ExpirySpec(Path file, String name, int batchSize, @Nullable Duration purgeTokenHashesAfter) {
 		this(file, name, batchSize, purgeTokenHashesAfter, Notify.NONE, null, null);
 	}
 

@@ -4,6 +4,8 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A validated job spec: who to read, whom to keep, what to send and how.
  *
@@ -28,9 +30,9 @@ import java.time.Duration;
  * @param operations the spec's guard and schedule
  */
 public record JobSpec(Path file, String checksum, String name, SourceSpec source, Filters filters, String role,
-		Kind kind, String template, Duration tokenTtl, int chunkSize, URI linkBaseUrl, String from,
+		Kind kind, String template, Duration tokenTtl, int chunkSize, URI linkBaseUrl, @Nullable String from,
 		String organisation, Resend resend, Throttle throttle, String linkTokenParameter,
-		String description, Notify notifications, Operations operations) {
+		@Nullable String description, Notify notifications, Operations operations) {
 
 	/**
 	 * How the spec is run by operators: the blast-radius guard and the schedule.
@@ -39,7 +41,7 @@ public record JobSpec(Path file, String checksum, String name, SourceSpec source
 	 * {@code null} for the configured default ({@code invitations.max-recipients})
 	 * @param schedule when {@code serve} runs the spec, or {@code null}
 	 */
-	public record Operations(Long maxRecipients, Schedule schedule) {
+	public record Operations(@Nullable Long maxRecipients, @Nullable Schedule schedule) {
 
 		public static final Operations NONE = new Operations(null, null);
 
@@ -83,7 +85,7 @@ public record JobSpec(Path file, String checksum, String name, SourceSpec source
 	 * @param group the group name, or {@code null}
 	 * @param members which members of the group
 	 */
-	public record SourceSpec(Path csv, String group, Members members) {
+	public record SourceSpec(@Nullable Path csv, @Nullable String group, Members members) {
 
 		public boolean isCsv() {
 			return csv != null;

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
+import org.jspecify.annotations.Nullable;
+
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 
@@ -17,7 +19,7 @@ import jakarta.mail.internet.InternetAddress;
  * @param webhook a URL that receives the run's JSON summary, or {@code null}
  * @param dryRuns whether dry runs notify too; by default they do not
  */
-public record Notify(List<String> to, URI webhook, boolean dryRuns) {
+public record Notify(List<String> to, @Nullable URI webhook, boolean dryRuns) {
 
 	/** Nobody beyond the configured default. */
 	public static final Notify NONE = new Notify(List.of(), null, false);
@@ -25,7 +27,7 @@ public record Notify(List<String> to, URI webhook, boolean dryRuns) {
 	private static final Set<String> LOCAL_HOSTS = Set.of("localhost", "127.0.0.1", "[::1]");
 
 	/** The keys as written, each checked and named on a mistake. */
-	static Notify of(Path file, List<String> to, String webhook, Boolean dryRuns) {
+	static Notify of(Path file, @Nullable List<String> to, @Nullable String webhook, @Nullable Boolean dryRuns) {
 		List<String> addresses = to == null ? List.of() : to.stream().map(a -> address(file, a)).toList();
 		return new Notify(addresses, webhook == null ? null : webhook(file, webhook), Boolean.TRUE.equals(dryRuns));
 	}

@@ -5,6 +5,8 @@ import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.scheduling.support.CronExpression;
 
 /** Reads the keys operators add to specs: {@code max-recipients:}, {@code schedule:} and {@code remind:}. */
@@ -15,14 +17,14 @@ final class OperationsKeys {
 	private OperationsKeys() {
 	}
 
-	static JobSpec.Operations operations(Path file, Long maxRecipients, RawSchedule schedule) {
+	static JobSpec.Operations operations(Path file, @Nullable Long maxRecipients, @Nullable RawSchedule schedule) {
 		if (maxRecipients != null && maxRecipients < 1) {
 			throw new SpecException(file, "key 'max-recipients'", "must be 1 or more (leave it out for no limit)");
 		}
 		return new JobSpec.Operations(maxRecipients, schedule(file, schedule));
 	}
 
-	static Schedule schedule(Path file, RawSchedule raw) {
+	static @Nullable Schedule schedule(Path file, @Nullable RawSchedule raw) {
 		if (raw == null) {
 			return null;
 		}
@@ -48,7 +50,7 @@ final class OperationsKeys {
 		return new Schedule(raw.cron().strip(), expression, zone);
 	}
 
-	static Remind remind(Path file, RawRemind raw) {
+	static @Nullable Remind remind(Path file, @Nullable RawRemind raw) {
 		if (raw == null) {
 			return null;
 		}
@@ -56,12 +58,12 @@ final class OperationsKeys {
 			throw new SpecException(file, "key 'remind.before'", "is required, e.g. 2d: how long before its expiry a"
 					+ " link is reminded");
 		}
-		Duration before = SpecLoader.duration(file, "remind.before", raw.before());
+		Duration before = SpecValues.duration(file, "remind.before", raw.before());
 		if (before.compareTo(Duration.ofMinutes(5)) < 0 || before.compareTo(Duration.ofDays(90)) > 0) {
 			throw new SpecException(file, "key 'remind.before'", "must be between 5m and 90d, was " + raw.before());
 		}
 		Duration minRemaining = raw.minRemaining() == null ? Duration.ofHours(1)
-				: SpecLoader.duration(file, "remind.min-remaining", raw.minRemaining());
+				: SpecValues.duration(file, "remind.min-remaining", raw.minRemaining());
 		if (minRemaining.compareTo(before) >= 0) {
 			throw new SpecException(file, "key 'remind.min-remaining'", "must be shorter than remind.before");
 		}
@@ -72,10 +74,10 @@ final class OperationsKeys {
 		return new Remind(before, template, minRemaining);
 	}
 
-	record RawSchedule(String cron, String zone) {
+	record RawSchedule(@Nullable String cron, @Nullable String zone) {
 	}
 
-	record RawRemind(String before, String template, String minRemaining) {
+	record RawRemind(@Nullable String before, @Nullable String template, @Nullable String minRemaining) {
 	}
 
 }

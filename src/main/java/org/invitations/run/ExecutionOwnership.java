@@ -1,4 +1,4 @@
-package org.invitations.job;
+package org.invitations.run;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -13,6 +13,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+
+import org.jspecify.annotations.Nullable;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -103,7 +105,7 @@ public class ExecutionOwnership implements JobExecutionListener {
 		Map<String, Object> owner = owners.get(0);
 		if (host().equals(owner.get("host"))) {
 			long pid = ((Number) owner.get("pid")).longValue();
-			Instant started = owner.get("process_started") instanceof Timestamp t ? t.toInstant() : null;
+			@Nullable Instant started = owner.get("process_started") instanceof Timestamp t ? t.toInstant() : null;
 			Optional<ProcessHandle> process = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
 			boolean same = process.isPresent() && (started == null || process.get()
 				.info()

@@ -1,4 +1,4 @@
-package org.invitations.job;
+package org.invitations.run;
 
 import org.invitations.spec.JobSpec;
 

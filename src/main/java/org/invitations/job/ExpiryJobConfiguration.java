@@ -1,4 +1,4 @@
-package org.invitations.expiry;
+package org.invitations.job;
 
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
@@ -16,6 +16,11 @@ import org.springframework.transaction.support.TransactionTemplate;
 import org.invitations.InvitationsProperties;
 import org.invitations.operations.Outcomes;
 import org.invitations.smtp.MailGateway;
+import org.invitations.expiry.ExpireTasklet;
+import org.invitations.expiry.PurgeTasklet;
+import org.invitations.expiry.RemindTasklet;
+import org.invitations.run.ExecutionOwnership;
+import org.invitations.run.JobNames;
 
 /**
  * The expiry job: {@code expire} closes open invitations past their expiry, {@code remind} sends the spec's one
@@ -27,11 +32,17 @@ import org.invitations.smtp.MailGateway;
 public class ExpiryJobConfiguration {
 
 	/** Key in the job repository. */
-	public static final String JOB_NAME = "expiryJob";
+	public static final String JOB_NAME = JobNames.EXPIRY;
 
 	@Bean
-	Job expiryJob(JobRepository jobRepository, Step expireStep, Step remindStep, Step purgeStep) {
-		return new JobBuilder(JOB_NAME, jobRepository).start(expireStep).next(remindStep).next(purgeStep).build();
+	Job expiryJob(JobRepository jobRepository, Step expireStep, Step remindStep, Step purgeStep,
+			ExecutionOwnership ownership) {
+		// Owned by this process like an invitation run, so that SIGTERM stops it between two batches.
+		return new JobBuilder(JOB_NAME, jobRepository).start(expireStep)
+			.next(remindStep)
+			.next(purgeStep)
+			.listener(ownership)
+			.build();
 	}
 
 	/** Reminders before expiry, when the spec asks for them; after expire, so nothing expired is reminded. */
@@ -40,7 +51,7 @@ public class ExpiryJobConfiguration {
 			MailGateway gateway, InvitationsProperties properties, ObjectProvider<Outcomes> outcomes) {
 		TransactionTemplate own = new TransactionTemplate(transactionManager);
 		own.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
-		RemindTasklet tasklet = new RemindTasklet(new ReminderStore(jdbc), gateway, own, properties.mail().from(),
+		RemindTasklet tasklet = new RemindTasklet(jdbc, gateway, own, properties.mail().from(),
 				counts -> outcomes.ifAvailable(o -> o.reminded(counts)));
 		return new StepBuilder("remind", jobRepository).tasklet(tasklet, transactionManager).build();
 	}

@@ -1,23 +1,21 @@
-package org.invitations.job;
+package org.invitations.run;
 
 import java.nio.file.Path;
 
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.parameters.JobParameters;
-import org.springframework.batch.core.scope.context.JobSynchronizationManager;
 
 import org.invitations.spec.JobSpec;
 import org.invitations.spec.SpecException;
 import org.invitations.spec.SpecLoader;
 
-/** Builds the {@link RunContext} of the job execution in progress, re-reading and checking its spec. */
+/** Builds the {@link RunContext} of a job execution, re-reading its spec and refusing one changed since it started. */
 public final class RunContexts {
 
 	private RunContexts() {
 	}
 
-	public static RunContext current(SpecLoader loader) {
-		JobExecution execution = JobSynchronizationManager.getContext().getJobExecution();
+	public static RunContext of(JobExecution execution, SpecLoader loader) {
 		JobParameters parameters = execution.getJobParameters();
 		JobSpec spec = loader.load(Path.of(parameters.getString(JobParameterNames.SPEC_PATH)));
 		if (!spec.checksum().equals(parameters.getString(JobParameterNames.SPEC_CHECKSUM))) {

@@ -1,11 +1,21 @@
-package org.invitations.job;
+package org.invitations.run;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.batch.core.ExitStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.listener.ChunkListener;
+import org.springframework.batch.core.listener.JobExecutionListener;
+import org.springframework.batch.core.listener.StepExecutionListener;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -13,9 +23,10 @@ import org.springframework.stereotype.Component;
  * Lets the deliver step, which runs beside the select step, wait for newly queued invitations instead of
  * polling: the select step signals after each committed chunk and when it ends. Whether selection is over is
  * read from the job repository, so it is also right after a restart that skipped a completed select step.
+ * It listens to the select step (each chunk, its end) and to the job (to forget the execution once it ended).
  */
 @Component
-public class SelectionSignal {
+public class SelectionSignal implements ChunkListener<Object, Object>, StepExecutionListener, JobExecutionListener {
 
 	private final JdbcTemplate jdbc;
 
@@ -26,7 +37,7 @@ public class SelectionSignal {
 	private final Map<Long, Boolean> ended = new ConcurrentHashMap<>();
 
 	/** Counts signals, so that a signal sent between a check and the wait is not missed. */
-	private final java.util.concurrent.atomic.AtomicLong version = new java.util.concurrent.atomic.AtomicLong();
+	private final AtomicLong version = new AtomicLong();
 
 	public SelectionSignal(JdbcTemplate jdbc) {
 		this.jdbc = jdbc;
@@ -35,6 +46,22 @@ public class SelectionSignal {
 	/** The select step committed more invitations. */
 	public void queued() {
 		signal();
+	}
+
+	@Override
+	public void afterChunk(Chunk<Object> chunk) {
+		queued();
+	}
+
+	@Override
+	public @Nullable ExitStatus afterStep(StepExecution stepExecution) {
+		ended(stepExecution.getJobExecutionId());
+		return stepExecution.getExitStatus();
+	}
+
+	@Override
+	public void afterJob(JobExecution jobExecution) {
+		forget(jobExecution.getId());
 	}
 
 	/** The select step of this execution ended, however it ended. */

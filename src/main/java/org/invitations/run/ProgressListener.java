@@ -1,4 +1,4 @@
-package org.invitations.job;
+package org.invitations.run;
 
 import java.time.Duration;
 import java.util.function.ToLongFunction;
