@@ -6,18 +6,23 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * Settings of the application itself; database and mail server use the standard {@code spring.datasource.*}
- * and {@code spring.mail.*} properties.
+ * Settings of the application itself; database and mail server use the standard
+ * {@code spring.datasource.*} and {@code spring.mail.*} properties.
  *
- * @param home folder for the embedded database and the outbox, when no server is configured
+ * @param home folder for the embedded database and the outbox, when no server is
+ * configured
  * @param mail mail settings
- * @param embeddedDatabase the embedded PostgreSQL used when {@code spring.datasource.url} is not set
+ * @param embeddedDatabase the embedded PostgreSQL used when {@code spring.datasource.url}
+ * is not set
  */
 @ConfigurationProperties("invitations")
 public record InvitationsProperties(@DefaultValue(".invitations") Path home, @DefaultValue Mail mail,
 		@DefaultValue EmbeddedDatabase embeddedDatabase) {
 
-	/** Where the outbox is: the configured folder, or {@code outbox} under the home folder. */
+	/**
+	 * Where the outbox is: the configured folder, or {@code outbox} under the home
+	 * folder.
+	 */
 	public Path outbox() {
 		return mail.outbox() != null ? mail.outbox() : home.resolve("outbox");
 	}
@@ -26,16 +31,22 @@ public record InvitationsProperties(@DefaultValue(".invitations") Path home, @De
 	 * Mail settings.
 	 *
 	 * @param from sender of every email whose spec does not name one
-	 * @param outbox folder that receives {@code .eml} files when {@code spring.mail.host} is not set
-	 * @param connections SMTP connections used in parallel, each kept open for many messages
-	 * @param retry how temporary refusals (4xx) and connection failures are retried before giving up
-	 * @param ratePerSecond at most this many messages per second over all connections (0: no limit)
-	 * @param dailyLimit at most this many messages in any 24 hours, over all jobs (0: no limit)
-	 * @param directSmtp send through the built-in pipelining client when the server needs no login or TLS; false
-	 * sends through Angus Mail always
-	 * @param inDoubtWindow how many messages each connection may hand to the server beyond those whose hand-over is
-	 * recorded: after a crash at most this many plus one per connection are sent again as in doubt; more keeps the
-	 * connections from waiting for the database, fewer narrows what a crash can send twice
+	 * @param outbox folder that receives {@code .eml} files when {@code spring.mail.host}
+	 * is not set
+	 * @param connections SMTP connections used in parallel, each kept open for many
+	 * messages
+	 * @param retry how temporary refusals (4xx) and connection failures are retried
+	 * before giving up
+	 * @param ratePerSecond at most this many messages per second over all connections (0:
+	 * no limit)
+	 * @param dailyLimit at most this many messages in any 24 hours, over all jobs (0: no
+	 * limit)
+	 * @param directSmtp send through the built-in pipelining client when the server needs
+	 * no login or TLS; false sends through Angus Mail always
+	 * @param inDoubtWindow how many messages each connection may hand to the server
+	 * beyond those whose hand-over is recorded: after a crash at most this many plus one
+	 * per connection are sent again as in doubt; more keeps the connections from waiting
+	 * for the database, fewer narrows what a crash can send twice
 	 */
 	public record Mail(@DefaultValue("Invitations <no-reply@invitations.invalid>") String from, Path outbox,
 			@DefaultValue("4") int connections, @DefaultValue Retry retry, @DefaultValue("0") double ratePerSecond,
@@ -61,7 +72,8 @@ public record InvitationsProperties(@DefaultValue(".invitations") Path home, @De
 	 * The embedded PostgreSQL.
 	 *
 	 * @param enabled start it when {@code spring.datasource.url} is not set
-	 * @param dataDirectory its data folder, kept between runs; defaults to {@code pgdata} under the home folder
+	 * @param dataDirectory its data folder, kept between runs; defaults to {@code pgdata}
+	 * under the home folder
 	 */
 	public record EmbeddedDatabase(@DefaultValue("true") boolean enabled, Path dataDirectory) {
 	}

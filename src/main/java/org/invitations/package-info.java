@@ -1,5 +1,6 @@
 /**
- * Invitations: sends login invitations in bulk from a spec, through Spring Batch jobs kept in PostgreSQL.
+ * Invitations: sends login invitations in bulk from a spec, through Spring Batch jobs
+ * kept in PostgreSQL.
  */
 @NullMarked
 package org.invitations;

@@ -9,8 +9,9 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The actuator behind the console's security: probes and info answer anyone (details only when authorized), the
- * metrics take an API key of any role or a signed-in user, and nothing else.
+ * The actuator behind the console's security: probes and info answer anyone (details only
+ * when authorized), the metrics take an API key of any role or a signed-in user, and
+ * nothing else.
  */
 class ActuatorSecurityIT extends ConsoleTest {
 
@@ -59,9 +60,9 @@ class ActuatorSecurityIT extends ConsoleTest {
 	}
 
 	private HttpResponse<String> withKey(String path, String key) throws Exception {
-		return http.send(HttpRequest.newBuilder(URI.create(base() + path)).header("Authorization", "Bearer " + key)
-			.build(), HttpResponse.BodyHandlers.ofString());
+		return http.send(
+				HttpRequest.newBuilder(URI.create(base() + path)).header("Authorization", "Bearer " + key).build(),
+				HttpResponse.BodyHandlers.ofString());
 	}
-
 
 }

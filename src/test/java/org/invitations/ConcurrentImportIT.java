@@ -16,9 +16,10 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Two specs import the same new people at the same moment: both runs complete, each person is stored once, and
- * each person gets one invitation in all (the one open invitation per person and kind): sent by one run, skipped
- * as already invited by the other.
+ * Two specs import the same new people at the same moment: both runs complete, each
+ * person is stored once, and each person gets one invitation in all (the one open
+ * invitation per person and kind): sent by one run, skipped as already invited by the
+ * other.
  */
 class ConcurrentImportIT extends IntegrationTest {
 
@@ -61,7 +62,8 @@ class ConcurrentImportIT extends IntegrationTest {
 		assertThat(count("SELECT count(*) FROM person")).isEqualTo(PEOPLE);
 		assertThat(count("SELECT count(DISTINCT external_id) FROM person")).isEqualTo(PEOPLE);
 		assertThat(count("SELECT count(*) FROM group_member")).isEqualTo(PEOPLE);
-		// Every row of both files is in its run's report, as sent or as already invited by the other run.
+		// Every row of both files is in its run's report, as sent or as already invited
+		// by the other run.
 		Map<String, Long> outcomes = jdbc.query("""
 				SELECT outcome || ' ' || coalesce(reason, ''), count(*) FROM job_report_item GROUP BY 1""", rs -> {
 			Map<String, Long> map = new java.util.TreeMap<>();

@@ -16,7 +16,10 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The HTTP API: API keys, tokens inspected and redeemed by the host application, runs listed and launched. */
+/**
+ * The HTTP API: API keys, tokens inspected and redeemed by the host application, runs
+ * listed and launched.
+ */
 class ConsoleApiIT extends ConsoleTest {
 
 	private static final Pattern EXECUTION = Pattern.compile("\"execution\":(\\d+)");
@@ -37,18 +40,21 @@ class ConsoleApiIT extends ConsoleTest {
 		assertThat(api("GET", "/api/v1/runs", "inv_not-a-key", null).statusCode()).isEqualTo(401);
 		assertThat(api("GET", "/api/v1/runs", viewer + "x", null).statusCode()).isEqualTo(401);
 		var wrongHeader = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base() + "/api/v1/runs"))
-			.header("X-Api-Key", "wrong").build(), HttpResponse.BodyHandlers.ofString());
+			.header("X-Api-Key", "wrong")
+			.build(), HttpResponse.BodyHandlers.ofString());
 		assertThat(wrongHeader.statusCode()).isEqualTo(401);
 		assertThat(api("POST", "/api/v1/tokens/inspect", null, "{\"token\":\"x\"}").statusCode()).isEqualTo(401);
 		var rightHeader = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base() + "/api/v1/runs"))
-			.header("X-Api-Key", viewer).build(), HttpResponse.BodyHandlers.ofString());
+			.header("X-Api-Key", viewer)
+			.build(), HttpResponse.BodyHandlers.ofString());
 		assertThat(rightHeader.statusCode()).isEqualTo(200);
 		assertThat(api("GET", "/api/v1/runs", viewer, null).body()).isEqualTo("[]");
 		// A viewer key reads and relays a person's link, but launches nothing.
 		assertThat(api("POST", "/api/v1/specs/demo.yml/dry-run", viewer, null).statusCode()).isEqualTo(403);
 		assertThat(count("SELECT count(*) FROM batch_job_execution")).isZero();
 		// Only the key's hash is stored.
-		assertThat(count("SELECT count(*) FROM api_key WHERE key_hash = sha256(convert_to(?, 'UTF8'))", viewer)).isOne();
+		assertThat(count("SELECT count(*) FROM api_key WHERE key_hash = sha256(convert_to(?, 'UTF8'))", viewer))
+			.isOne();
 		assertThat(count("SELECT count(*) FROM api_key WHERE encode(key_hash, 'escape') LIKE ?", "%" + viewer + "%"))
 			.isZero();
 	}
@@ -112,7 +118,8 @@ class ConsoleApiIT extends ConsoleTest {
 		assertThat(api("POST", "/api/v1/tokens/redeem", viewer, tokenJson(used)).statusCode()).isEqualTo(200);
 		MimeMessage other = received().stream().filter(m -> !Mails.token(m).equals(used)).findFirst().orElseThrow();
 		String cancelled = Mails.token(other);
-		long cancelledId = jdbc.queryForObject("SELECT id FROM invitation WHERE email = ?", Long.class, Mails.to(other));
+		long cancelledId = jdbc.queryForObject("SELECT id FROM invitation WHERE email = ?", Long.class,
+				Mails.to(other));
 		HttpResponse<String> cancel = api("POST", "/api/v1/invitations/" + cancelledId + "/cancel", operator,
 				"{\"reason\":\"left the parish\"}");
 		assertThat(cancel.body()).isEqualTo("{\"cancelled\":1}");
@@ -129,7 +136,8 @@ class ConsoleApiIT extends ConsoleTest {
 		assertThat(answers.get(0)).startsWith("422 ").contains("\"status\":\"INVALID\"").doesNotContain("@");
 		// The precise reason is in the invitations' history, not in the answer.
 		assertThat(jdbc.queryForList("SELECT detail FROM invitation_event WHERE type = 'REDEEM_REFUSED' ORDER BY id",
-				String.class)).contains("already used", "old link: cancelled");
+				String.class))
+			.contains("already used", "old link: cancelled");
 	}
 
 	@Test

@@ -21,8 +21,9 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The console's speed on a large database: fills 1,000,000 invitations and report rows (set-based SQL, one run of
- * the demo for real job metadata) and prints the time of each page and API call. Not part of the test suite:
+ * The console's speed on a large database: fills 1,000,000 invitations and report rows
+ * (set-based SQL, one run of the demo for real job metadata) and prints the time of each
+ * page and API call. Not part of the test suite:
  * {@code ./mvnw -B verify -Dtest=ConsoleBenchmark -Dconsole.bench=true -Dsurefire.failIfNoSpecifiedTests=false}
  * ({@code -Dconsole.bench.rows=N} for another size).
  */
@@ -73,7 +74,8 @@ class ConsoleBenchmark extends ConsoleTest {
 		time("API GET /api/v1/runs", () -> get(http, "/api/v1/runs", key));
 		time("API GET /api/v1/runs/{id}", () -> get(http, "/api/v1/runs/" + execution, key));
 		time("API POST /api/v1/tokens/inspect", () -> {
-			HttpResponse<String> response = api("POST", "/api/v1/tokens/inspect", key, "{\"token\":\"" + "A".repeat(44) + "\"}");
+			HttpResponse<String> response = api("POST", "/api/v1/tokens/inspect", key,
+					"{\"token\":\"" + "A".repeat(44) + "\"}");
 			return response.statusCode() == 422 ? 200 : response.statusCode();
 		});
 	}
@@ -111,8 +113,9 @@ class ConsoleBenchmark extends ConsoleTest {
 	}
 
 	private void signIn(HttpClient browser) throws Exception {
-		String login = browser.send(HttpRequest.newBuilder(URI.create(base() + "/login")).build(),
-				HttpResponse.BodyHandlers.ofString()).body();
+		String login = browser
+			.send(HttpRequest.newBuilder(URI.create(base() + "/login")).build(), HttpResponse.BodyHandlers.ofString())
+			.body();
 		Matcher csrf = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(login);
 		assertThat(csrf.find()).isTrue();
 		String form = "username=olga&password=" + URLEncoder.encode(PASSWORD, StandardCharsets.UTF_8) + "&_csrf="

@@ -27,12 +27,14 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The console in a real headless Chromium (the system's, no browser download), step by step as an admin uses it;
- * each step checks the page and what PostgreSQL and the mail server hold.
+ * The console in a real headless Chromium (the system's, no browser download), step by
+ * step as an admin uses it; each step checks the page and what PostgreSQL and the mail
+ * server hold.
  */
 class ConsoleBrowserIT extends ConsoleTest {
 
-	private static final LocatorAssertions.HasTextOptions A_RUN = new LocatorAssertions.HasTextOptions().setTimeout(90_000);
+	private static final LocatorAssertions.HasTextOptions A_RUN = new LocatorAssertions.HasTextOptions()
+		.setTimeout(90_000);
 
 	private static Playwright playwright;
 
@@ -42,7 +44,8 @@ class ConsoleBrowserIT extends ConsoleTest {
 
 	@BeforeAll
 	static void chromium() {
-		playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+		playwright = Playwright
+			.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
 		browser = playwright.chromium()
 			.launch(new BrowserType.LaunchOptions().setExecutablePath(Paths.get("/usr/bin/chromium"))
 				.setHeadless(true)
@@ -94,11 +97,13 @@ class ConsoleBrowserIT extends ConsoleTest {
 			.allMatch(row -> row.contains("REJECTED"));
 		Download download = page.waitForDownload(() -> page.getByText("Export CSV").click());
 		List<String> csv = Files.readAllLines(download.path());
-		assertThat(csv).hasSize(9).first()
+		assertThat(csv).hasSize(9)
+			.first()
 			.isEqualTo("\uFEFFitem,line,email,outcome,reason,detail,invitation_id,kind,first_name,last_name");
 		assertThat(csv.subList(1, 9)).allMatch(line -> line.contains(",REJECTED,"));
 
-		List<Map<String, Object>> two = jdbc.queryForList("SELECT id, person_id, email FROM invitation ORDER BY id LIMIT 2");
+		List<Map<String, Object>> two = jdbc
+			.queryForList("SELECT id, person_id, email FROM invitation ORDER BY id LIMIT 2");
 		long resent = (Long) two.get(0).get("id");
 		long cancelled = (Long) two.get(1).get("id");
 
@@ -149,30 +154,36 @@ class ConsoleBrowserIT extends ConsoleTest {
 		PlaywrightAssertions.assertThat(viewer.locator("#total")).hasText("26");
 		PlaywrightAssertions.assertThat(viewer.locator("#resend-1")).hasCount(0);
 		String token = viewer.locator("input[name=_csrf]").first().inputValue();
-		var refused = viewer.request().post(base() + "/invitations/resend?invitation=1",
-				RequestOptions.create().setForm(FormData.create().set("_csrf", token)).setMaxRedirects(0));
+		var refused = viewer.request()
+			.post(base() + "/invitations/resend?invitation=1",
+					RequestOptions.create().setForm(FormData.create().set("_csrf", token)).setMaxRedirects(0));
 		assertThat(refused.status()).isEqualTo(403);
 		assertThat(count("SELECT count(*) FROM batch_job_execution")).isEqualTo(executions);
 		session.close();
 
 		Page operator = signIn("olga");
 		operator.navigate(base() + "/invitations");
-		var forged = operator.request().post(base() + "/invitations/cancel?invitation=1",
-				RequestOptions.create().setForm(FormData.create().set("expected", "1").set("reason", "forged"))
-					.setMaxRedirects(0));
+		var forged = operator.request()
+			.post(base() + "/invitations/cancel?invitation=1",
+					RequestOptions.create()
+						.setForm(FormData.create().set("expected", "1").set("reason", "forged"))
+						.setMaxRedirects(0));
 		assertThat(forged.status()).isEqualTo(403);
 		assertThat(jdbc.queryForObject("SELECT status FROM invitation WHERE id = 1", String.class)).isEqualTo("SENT");
 		String operatorToken = operator.locator("input[name=_csrf]").first().inputValue();
-		var real = operator.request().post(base() + "/invitations/cancel?invitation=1",
-				RequestOptions.create().setForm(FormData.create().set("_csrf", operatorToken).set("expected", "1")
-					.set("reason", "asked")).setMaxRedirects(0));
+		var real = operator.request()
+			.post(base() + "/invitations/cancel?invitation=1", RequestOptions.create()
+				.setForm(FormData.create().set("_csrf", operatorToken).set("expected", "1").set("reason", "asked"))
+				.setMaxRedirects(0));
 		assertThat(real.status()).isEqualTo(302);
-		assertThat(jdbc.queryForObject("SELECT status FROM invitation WHERE id = 1", String.class)).isEqualTo("CANCELLED");
+		assertThat(jdbc.queryForObject("SELECT status FROM invitation WHERE id = 1", String.class))
+			.isEqualTo("CANCELLED");
 	}
 
 	@Test
 	void pagesCarryStrictHeadersAndRepeatedWrongPasswordsAreThrottled() {
-		// A name of its own: the throttle it sets off lasts beyond this test, in the server that the others share.
+		// A name of its own: the throttle it sets off lasts beyond this test, in the
+		// server that the others share.
 		addUser("tom", "operator");
 		session = browser.newContext();
 		Page page = session.newPage();

@@ -13,7 +13,10 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Restart from the Run page of an expiry run, as of an invitation run: the spec's last run, stopped or failed. */
+/**
+ * Restart from the Run page of an expiry run, as of an invitation run: the spec's last
+ * run, stopped or failed.
+ */
 class ConsoleExpiryRestartIT extends ConsoleTest {
 
 	@Test
@@ -24,9 +27,11 @@ class ConsoleExpiryRestartIT extends ConsoleTest {
 		long older = count("SELECT min(job_execution_id) FROM batch_job_execution");
 		long last = count("SELECT max(job_execution_id) FROM batch_job_execution");
 		// As a run whose database went away mid-way ends: FAILED, its steps to do again.
-		jdbc.update("UPDATE batch_job_execution SET status = 'FAILED', exit_code = 'FAILED' WHERE job_execution_id IN (?, ?)",
+		jdbc.update(
+				"UPDATE batch_job_execution SET status = 'FAILED', exit_code = 'FAILED' WHERE job_execution_id IN (?, ?)",
 				older, last);
-		jdbc.update("UPDATE batch_step_execution SET status = 'FAILED', exit_code = 'FAILED' WHERE job_execution_id = ?",
+		jdbc.update(
+				"UPDATE batch_step_execution SET status = 'FAILED', exit_code = 'FAILED' WHERE job_execution_id = ?",
 				last);
 		addUser("olga", "operator");
 		HttpClient browser = signedIn("olga");
@@ -40,17 +45,24 @@ class ConsoleExpiryRestartIT extends ConsoleTest {
 
 		long again = count("SELECT max(job_execution_id) FROM batch_job_execution");
 		assertThat(again).isGreaterThan(last);
-		assertThat(restarted.headers().firstValue("Location")).hasValueSatisfying(
-				location -> assertThat(location).endsWith("/runs/" + again));
+		assertThat(restarted.headers().firstValue("Location"))
+			.hasValueSatisfying(location -> assertThat(location).endsWith("/runs/" + again));
 		assertThat(awaitEnd(again)).isEqualTo("COMPLETED");
-		// The same run continued: one job instance, its execution restarted, not a new run of the spec.
-		assertThat(count("SELECT count(DISTINCT job_instance_id) FROM batch_job_execution WHERE job_execution_id IN (?, ?)",
-				last, again)).isOne();
+		// The same run continued: one job instance, its execution restarted, not a new
+		// run of the spec.
+		assertThat(count(
+				"SELECT count(DISTINCT job_instance_id) FROM batch_job_execution WHERE job_execution_id IN (?, ?)",
+				last, again))
+			.isOne();
 		assertThat(jdbc.queryForObject("SELECT actor || ' ' || detail FROM execution_event WHERE job_execution_id = ?"
-				+ " AND type = 'RESTARTED'", String.class, again)).isEqualTo("console:olga from execution " + last);
+				+ " AND type = 'RESTARTED'", String.class, again))
+			.isEqualTo("console:olga from execution " + last);
 	}
 
-	/** Posts the run page's form as the browser does, with the CSRF token the page carries. */
+	/**
+	 * Posts the run page's form as the browser does, with the CSRF token the page
+	 * carries.
+	 */
 	private HttpResponse<String> post(HttpClient browser, String path) throws Exception {
 		String page = get(browser, "/runs").body();
 		Matcher csrf = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(page);

@@ -18,8 +18,9 @@ import org.invitations.console.ConsoleServer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Once shutdown has begun (the signal came; the runs under way are being stopped) no new run starts: the page and
- * the API answer 503 and say why; reading, stopping and cancelling go on. Its own application, which it shuts.
+ * Once shutdown has begun (the signal came; the runs under way are being stopped) no new
+ * run starts: the page and the API answer 503 and say why; reading, stopping and
+ * cancelling go on. Its own application, which it shuts.
  */
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class ConsoleShutdownGateIT extends ConsoleTest {
@@ -40,13 +41,14 @@ class ConsoleShutdownGateIT extends ConsoleTest {
 		assertThat(awaitEnd(execution)).isEqualTo("COMPLETED");
 		long executions = count("SELECT count(*) FROM batch_job_execution");
 
-		// What the SIGTERM handler of serve calls, before it stops the runs and closes the application.
+		// What the SIGTERM handler of serve calls, before it stops the runs and closes
+		// the application.
 		server.signalled("SIGTERM");
 
 		HttpResponse<String> api = api("POST", "/api/v1/specs/demo.yml/dry-run", key, null);
 		assertThat(api.statusCode()).isEqualTo(503);
-		assertThat(api.headers().firstValue("Content-Type")).hasValueSatisfying(
-				type -> assertThat(type).startsWith("application/json"));
+		assertThat(api.headers().firstValue("Content-Type"))
+			.hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
 		assertThat(api.body()).startsWith("{\"error\":\"The console is shutting down: no new run starts now.");
 		HttpResponse<String> send = api("POST", "/api/v1/runs/" + execution + "/send", key, "{\"expected\":26}");
 		assertThat(send.statusCode()).isEqualTo(503);

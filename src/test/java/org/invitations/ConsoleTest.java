@@ -22,9 +22,9 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.invitations.testsupport.TestDatabase;
 
 /**
- * Base of the console's tests: {@code serve}'s web application on a random port, on the real PostgreSQL and
- * GreenMail of the integration tests, with a jobs folder of its own holding the demo (resendable at once) and a
- * broken spec.
+ * Base of the console's tests: {@code serve}'s web application on a random port, on the
+ * real PostgreSQL and GreenMail of the integration tests, with a jobs folder of its own
+ * holding the demo (resendable at once) and a broken spec.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "spring.main.web-application-type=servlet",
@@ -54,8 +54,8 @@ abstract class ConsoleTest extends IntegrationTest {
 			Path folder = Files.createTempDirectory("console-jobs");
 			Files.createDirectories(folder.resolve("samples"));
 			Files.copy(Path.of("jobs/samples/people.csv"), folder.resolve("samples/people.csv"));
-			Files.writeString(folder.resolve("demo.yml"), Files.readString(Path.of("jobs/demo.yml"))
-					+ "resend:\n  min-interval: 0s\n");
+			Files.writeString(folder.resolve("demo.yml"),
+					Files.readString(Path.of("jobs/demo.yml")) + "resend:\n  min-interval: 0s\n");
 			Files.writeString(folder.resolve("broken.yml"), "name: broken\nsource:\n  csv: missing.csv\n");
 			return folder;
 		}
@@ -100,22 +100,28 @@ abstract class ConsoleTest extends IntegrationTest {
 		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base() + path))
 			.timeout(Duration.ofSeconds(30))
 			.header("Content-Type", "application/json")
-			.method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+			.method(method,
+					json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
 		if (key != null) {
 			request.header("Authorization", "Bearer " + key);
 		}
 		return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
-	/** Signs the user in through the login form, as a browser would, and returns a client holding the session. */
+	/**
+	 * Signs the user in through the login form, as a browser would, and returns a client
+	 * holding the session.
+	 */
 	HttpClient signedIn(String name) throws Exception {
 		HttpClient browser = HttpClient.newBuilder()
 			.cookieHandler(new java.net.CookieManager())
 			.connectTimeout(Duration.ofSeconds(5))
 			.build();
-		String login = browser.send(HttpRequest.newBuilder(URI.create(base() + "/login")).build(),
-				HttpResponse.BodyHandlers.ofString()).body();
-		java.util.regex.Matcher csrf = java.util.regex.Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(login);
+		String login = browser
+			.send(HttpRequest.newBuilder(URI.create(base() + "/login")).build(), HttpResponse.BodyHandlers.ofString())
+			.body();
+		java.util.regex.Matcher csrf = java.util.regex.Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"")
+			.matcher(login);
 		if (!csrf.find()) {
 			throw new IllegalStateException("no CSRF token on the login page");
 		}
@@ -142,8 +148,8 @@ abstract class ConsoleTest extends IntegrationTest {
 		long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
 		String status = "";
 		while (System.nanoTime() < deadline) {
-			status = jdbc.queryForObject("SELECT status FROM batch_job_execution WHERE job_execution_id = ?", String.class,
-					execution);
+			status = jdbc.queryForObject("SELECT status FROM batch_job_execution WHERE job_execution_id = ?",
+					String.class, execution);
 			if (!java.util.List.of("STARTING", "STARTED", "STOPPING").contains(status)) {
 				return status;
 			}

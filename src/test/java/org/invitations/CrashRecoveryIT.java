@@ -16,11 +16,12 @@ import org.invitations.lifecycle.InvitationAdmin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A real separate JVM runs the job and is killed (destroyForcibly: SIGKILL) in the middle of delivery. The next
- * run of the same spec recovers the dead execution and completes it: everyone delivered, duplicates at most the
- * messages that were in flight, which the report counts as in doubt. Abandoning the run instead keeps what its claims
- * knew (sent stays sent) and revokes only the links whose fate is unknown; cancelling an invitation before the
- * restart revokes its link too, with the reason kept.
+ * A real separate JVM runs the job and is killed (destroyForcibly: SIGKILL) in the middle
+ * of delivery. The next run of the same spec recovers the dead execution and completes
+ * it: everyone delivered, duplicates at most the messages that were in flight, which the
+ * report counts as in doubt. Abandoning the run instead keeps what its claims knew (sent
+ * stays sent) and revokes only the links whose fate is unknown; cancelling an invitation
+ * before the restart revokes its link too, with the reason kept.
  */
 class CrashRecoveryIT extends IntegrationTest {
 
@@ -49,7 +50,8 @@ class CrashRecoveryIT extends IntegrationTest {
 	void anInvitationCancelledBetweenTheCrashAndTheRestartIsNotSentAgainAndItsLinkIsRevoked() throws Exception {
 		Path spec = spec("cancel", "cancel.csv", "throttle:", "  per-second: 150");
 		long inFlight = killMidDelivery(spec, "cancel.csv", people());
-		long cancelled = jdbc.queryForObject("SELECT invitation_ids[1] FROM delivery_claim ORDER BY id LIMIT 1", Long.class);
+		long cancelled = jdbc.queryForObject("SELECT invitation_ids[1] FROM delivery_claim ORDER BY id LIMIT 1",
+				Long.class);
 		String email = jdbc.queryForObject(
 				"SELECT p.email_normalized FROM invitation i JOIN person p ON p.id = i.person_id WHERE i.id = ?",
 				String.class, cancelled);
@@ -59,7 +61,8 @@ class CrashRecoveryIT extends IntegrationTest {
 
 		assertThat(again.exitCode()).as(again.out() + again.err()).isZero();
 		Map<String, Long> perRecipient = perRecipient();
-		// Everyone else got a message; the cancelled person only if it had left before the crash.
+		// Everyone else got a message; the cancelled person only if it had left before
+		// the crash.
 		assertThat(perRecipient.size()).isBetween(PEOPLE - 1, PEOPLE);
 		assertThat(perRecipient.getOrDefault(email, 0L)).isLessThanOrEqualTo(1);
 		long inDoubt = count("SELECT count(*) FROM job_report_item WHERE reason = 'IN_DOUBT'");
@@ -69,7 +72,8 @@ class CrashRecoveryIT extends IntegrationTest {
 		assertThat(jdbc.queryForObject("SELECT status FROM invitation WHERE id = ?", String.class, cancelled))
 			.isEqualTo("CANCELLED");
 		// Its link may have arrived: it opens nothing, and a refused redeem can say why.
-		assertThat(count("SELECT count(*) FROM retired_token WHERE invitation_id = ? AND reason = 'CANCELLED'", cancelled))
+		assertThat(
+				count("SELECT count(*) FROM retired_token WHERE invitation_id = ? AND reason = 'CANCELLED'", cancelled))
 			.isOne();
 		assertThat(count("SELECT count(*) FROM delivery_claim")).isZero();
 	}
@@ -89,8 +93,10 @@ class CrashRecoveryIT extends IntegrationTest {
 		long first = count("SELECT min(job_instance_id) FROM batch_job_instance");
 		String reported = "SELECT count(*) FROM job_report_item WHERE job_instance_id = ? AND ";
 		long inDoubt = count(reported + "reason = 'IN_DOUBT_CANCELLED'", first);
-		// Only those whose outcome the claims did not know may have received their message: the report says so
-		// instead of "not sent", and each of their links is refused from now on, saying why.
+		// Only those whose outcome the claims did not know may have received their
+		// message: the report says so
+		// instead of "not sent", and each of their links is refused from now on, saying
+		// why.
 		assertThat(inDoubt).isLessThanOrEqualTo(claimed);
 		assertThat(count("SELECT count(*) FROM retired_token WHERE reason = 'CANCELLED'")).isEqualTo(inDoubt);
 		assertThat(count("""
@@ -98,7 +104,8 @@ class CrashRecoveryIT extends IntegrationTest {
 				WHERE r.reason = 'CANCELLED' AND i.status = 'CANCELLED'
 				""")).isEqualTo(inDoubt);
 		assertThat(count(reported + "outcome = 'SENT'", first) + inDoubt
-				+ count(reported + "reason = 'RUN_ABANDONED'", first)).isEqualTo(count(reported + "true", first));
+				+ count(reported + "reason = 'RUN_ABANDONED'", first))
+			.isEqualTo(count(reported + "true", first));
 		assertThat(perRecipient()).hasSize(PEOPLE + 1);
 		assertThat((long) received().size() - (PEOPLE + 1)).isLessThanOrEqualTo(inDoubt);
 		assertThat(count("SELECT count(*) FROM invitation WHERE status = 'SENT'")).isEqualTo(PEOPLE + 1);
@@ -108,7 +115,8 @@ class CrashRecoveryIT extends IntegrationTest {
 
 	@Test
 	void abandonedAfterAKillReportsEveryoneWhoReceivedMailAsSentOrInDoubtAndNoOneElseAsSent() throws Exception {
-		// Large chunks: the chunk on its way when the JVM dies holds outcomes its claim already knows.
+		// Large chunks: the chunk on its way when the JVM dies holds outcomes its claim
+		// already knows.
 		Path spec = spec("known", "known.csv", 100, "throttle:", "  per-second: 150");
 		long claimed = killMidDelivery(spec, "known.csv", people());
 		Set<String> mailed = perRecipient().keySet();
@@ -120,11 +128,13 @@ class CrashRecoveryIT extends IntegrationTest {
 		assertThat(again.exitCode()).as(again.out() + again.err()).isZero();
 		long first = count("SELECT min(job_instance_id) FROM batch_job_instance");
 		Map<String, String> outcomes = new HashMap<>();
-		jdbc.query("SELECT email_normalized, outcome || ' ' || coalesce(reason, '') FROM job_report_item"
-				+ " WHERE job_instance_id = ?", (RowCallbackHandler) rs -> outcomes.put(rs.getString(1), rs.getString(2)),
-				first);
+		jdbc.query(
+				"SELECT email_normalized, outcome || ' ' || coalesce(reason, '') FROM job_report_item"
+						+ " WHERE job_instance_id = ?",
+				(RowCallbackHandler) rs -> outcomes.put(rs.getString(1), rs.getString(2)), first);
 		assertThat(outcomes).hasSize(PEOPLE);
-		// Nobody who received mail is reported as not mailed, and nobody reported sent went without.
+		// Nobody who received mail is reported as not mailed, and nobody reported sent
+		// went without.
 		mailed.forEach(email -> assertThat(outcomes.get(email)).as(email).matches("SENT.*|FAILED IN_DOUBT_CANCELLED"));
 		outcomes.forEach((email, outcome) -> {
 			if (outcome.startsWith("SENT")) {
@@ -133,13 +143,17 @@ class CrashRecoveryIT extends IntegrationTest {
 		});
 		// Those the claims knew to be accepted are among them, their links still working.
 		assertThat(count("SELECT count(*) FROM job_report_item WHERE job_instance_id = ? AND outcome = 'SENT'"
-				+ " AND detail LIKE '%abandoned after execution%'", first)).isPositive();
-		assertThat(count("SELECT count(*) FROM job_report_item WHERE job_instance_id = ?"
-				+ " AND reason = 'IN_DOUBT_CANCELLED'", first)).isLessThan(claimed);
+				+ " AND detail LIKE '%abandoned after execution%'", first))
+			.isPositive();
+		assertThat(count(
+				"SELECT count(*) FROM job_report_item WHERE job_instance_id = ?" + " AND reason = 'IN_DOUBT_CANCELLED'",
+				first))
+			.isLessThan(claimed);
 		assertThat(count("""
 				SELECT count(*) FROM invitation i JOIN retired_token r ON r.invitation_id = i.id WHERE i.status = 'SENT'
 				""")).isZero();
-		// The new run invites the rest: each person has at least one message, and nobody reported sent a second.
+		// The new run invites the rest: each person has at least one message, and nobody
+		// reported sent a second.
 		Map<String, Long> perRecipient = perRecipient();
 		assertThat(perRecipient).hasSize(PEOPLE);
 		outcomes.forEach((email, outcome) -> {
@@ -154,8 +168,9 @@ class CrashRecoveryIT extends IntegrationTest {
 	}
 
 	/**
-	 * Runs the spec in a separate JVM and kills it once 40 messages arrived; returns how many invitations were on
-	 * their way then: those of the claimed chunks, and any already in doubt.
+	 * Runs the spec in a separate JVM and kills it once 40 messages arrived; returns how
+	 * many invitations were on their way then: those of the claimed chunks, and any
+	 * already in doubt.
 	 */
 	private long killMidDelivery(Path spec, String csv, String rows) throws Exception {
 		write(csv, rows);
@@ -163,8 +178,10 @@ class CrashRecoveryIT extends IntegrationTest {
 		boolean some = SMTP.waitForIncomingEmail(120_000, 40);
 		child.destroyForcibly();
 		assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
-		assertThat(some).as(() -> "the child sent 40 messages before it was killed; it said:\n"
-				+ readQuietly(dir.resolve("child.log"))).isTrue();
+		assertThat(some)
+			.as(() -> "the child sent 40 messages before it was killed; it said:\n"
+					+ readQuietly(dir.resolve("child.log")))
+			.isTrue();
 		assertThat(received().size()).isLessThan(PEOPLE);
 		assertThat(jdbc.queryForObject("SELECT status FROM batch_job_execution", String.class)).isEqualTo("STARTED");
 		long inFlight = count("SELECT coalesce(sum(cardinality(invitation_ids)), 0) FROM delivery_claim")

@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A used-up daily limit is a pause, not a failure: the run stops with the rest queued, exits 4 and says when the
- * limit frees up; run again before then it sends nothing more.
+ * A used-up daily limit is a pause, not a failure: the run stops with the rest queued,
+ * exits 4 and says when the limit frees up; run again before then it sends nothing more.
  */
 class DailyLimitIT extends IntegrationTest {
 
@@ -33,7 +33,8 @@ class DailyLimitIT extends IntegrationTest {
 			.asString()
 			.startsWith("error: the spec's daily limit (5 in 24 hours, throttle.per-day) is reached; it frees up at ")
 			.endsWith("; 5 sent, 7 left queued; run the same spec again later to go on");
-		// A day after one of the five sends: the first of them, or a later one while the last chunk was still being
+		// A day after one of the five sends: the first of them, or a later one while the
+		// last chunk was still being
 		// recorded (counted as sent then, so never too early).
 		Matcher at = FREES_AT.matcher(paused.err());
 		assertThat(at.find()).isTrue();
@@ -58,7 +59,8 @@ class DailyLimitIT extends IntegrationTest {
 	}
 
 	private Instant sentAt(String aggregate) {
-		return jdbc.queryForObject("SELECT " + aggregate + "(sent_at) FROM invitation", java.sql.Timestamp.class).toInstant();
+		return jdbc.queryForObject("SELECT " + aggregate + "(sent_at) FROM invitation", java.sql.Timestamp.class)
+			.toInstant();
 	}
 
 	private long perRecipientCount() {

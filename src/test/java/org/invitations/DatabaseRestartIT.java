@@ -22,9 +22,10 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A PostgreSQL of its own, on a fixed port, is restarted (a failover, an upgrade, {@code pg_ctl restart}) while a
- * separate JVM runs the job on it. That run ends, and the next run of the same spec completes it with no manual
- * step: everyone is mailed, twice at most those the report counts as in doubt.
+ * A PostgreSQL of its own, on a fixed port, is restarted (a failover, an upgrade,
+ * {@code pg_ctl restart}) while a separate JVM runs the job on it. That run ends, and the
+ * next run of the same spec completes it with no manual step: everyone is mailed, twice
+ * at most those the report counts as in doubt.
  */
 class DatabaseRestartIT extends IntegrationTest {
 
@@ -86,9 +87,11 @@ class DatabaseRestartIT extends IntegrationTest {
 	/** Whether the select step is under way (the schema may not even exist yet). */
 	private boolean selecting() {
 		try {
-			return own.queryForObject("""
-					SELECT count(*) FROM batch_step_execution WHERE step_name = 'select' AND status = 'STARTED' AND read_count >= 30
-					""", Long.class) > 0;
+			return own.queryForObject(
+					"""
+							SELECT count(*) FROM batch_step_execution WHERE step_name = 'select' AND status = 'STARTED' AND read_count >= 30
+							""",
+					Long.class) > 0;
 		}
 		catch (org.springframework.dao.DataAccessException ex) {
 			return false;
@@ -128,7 +131,10 @@ class DatabaseRestartIT extends IntegrationTest {
 			.start();
 	}
 
-	/** Stops the server (fast shutdown: sessions are ended) and starts it again on the same port and data. */
+	/**
+	 * Stops the server (fast shutdown: sessions are ended) and starts it again on the
+	 * same port and data.
+	 */
 	private void restartDatabase() throws IOException {
 		database.close();
 		database = start();
@@ -162,13 +168,14 @@ class DatabaseRestartIT extends IntegrationTest {
 	}
 
 	private Process child(Path spec, String log) throws IOException {
-		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-				"-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-				"-Dspring.datasource.url=" + url(), "-Dspring.datasource.username=postgres",
-				"-Dspring.datasource.password=postgres", "-Dspring.mail.host=127.0.0.1",
-				"-Dspring.mail.port=" + SMTP.getSmtp().getPort(),
-				"-Dinvitations.mail.from=Example Parish <no-reply@example.org>",
-				"org.invitations.InvitationsApplication", "run", spec.toString()));
+		List<String> command = new ArrayList<>(
+				List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+						"-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+						"-Dspring.datasource.url=" + url(), "-Dspring.datasource.username=postgres",
+						"-Dspring.datasource.password=postgres", "-Dspring.mail.host=127.0.0.1",
+						"-Dspring.mail.port=" + SMTP.getSmtp().getPort(),
+						"-Dinvitations.mail.from=Example Parish <no-reply@example.org>",
+						"org.invitations.InvitationsApplication", "run", spec.toString()));
 		return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve(log).toFile()).start();
 	}
 

@@ -34,7 +34,8 @@ class DeliveryFaultsIT extends ScriptedSmtpTest {
 		InvitationAdmin admin = context.getBean(InvitationAdmin.class);
 		server.replyToRecipients((to, attempt) -> {
 			if (to.equals("p2@example.org")) {
-				// Claimed, its message on the wire: an admin cancels it now, before the server has answered.
+				// Claimed, its message on the wire: an admin cancels it now, before the
+				// server has answered.
 				admin.cancel(invitationOf("p2@example.org"), null, "admin", "sent to the wrong group");
 			}
 			return null;
@@ -45,11 +46,14 @@ class DeliveryFaultsIT extends ScriptedSmtpTest {
 		assertThat(run.exitCode()).as(run.err()).isZero();
 		assertThat(server.delivered()).containsExactlyInAnyOrder("p1@example.org", "p2@example.org", "p3@example.org");
 		long p2 = invitationOf("p2@example.org");
-		assertThat(jdbc.queryForObject("SELECT status FROM invitation WHERE id = ?", String.class, p2)).isEqualTo("CANCELLED");
+		assertThat(jdbc.queryForObject("SELECT status FROM invitation WHERE id = ?", String.class, p2))
+			.isEqualTo("CANCELLED");
 		assertThat(count("SELECT count(*) FROM invitation WHERE id = ? AND token_hash IS NULL", p2)).isOne();
 		// The link that arrived opens nothing, and a refused redeem can say why.
-		assertThat(count("SELECT count(*) FROM retired_token WHERE invitation_id = ? AND reason = 'CANCELLED'", p2)).isOne();
-		assertThat(jdbc.queryForList("SELECT type FROM invitation_event WHERE invitation_id = ? ORDER BY id", String.class, p2))
+		assertThat(count("SELECT count(*) FROM retired_token WHERE invitation_id = ? AND reason = 'CANCELLED'", p2))
+			.isOne();
+		assertThat(jdbc.queryForList("SELECT type FROM invitation_event WHERE invitation_id = ? ORDER BY id",
+				String.class, p2))
 			.containsExactly("QUEUED", "CANCELLED", "SENT");
 		assertThat(count("SELECT count(*) FROM invitation WHERE status = 'SENT'")).isEqualTo(2);
 	}
@@ -75,7 +79,8 @@ class DeliveryFaultsIT extends ScriptedSmtpTest {
 				JOIN person p ON p.id = i.person_id WHERE p.email_normalized = 'p2@example.org'"""))
 			.containsEntry("status", "FAILED")
 			.containsEntry("revoked", true)
-			.hasEntrySatisfying("last_smtp_reply", reply -> assertThat((String) reply).contains("550 5.1.1 no such user"));
+			.hasEntrySatisfying("last_smtp_reply",
+					reply -> assertThat((String) reply).contains("550 5.1.1 no such user"));
 		assertThat(count("SELECT count(*) FROM retired_token WHERE reason = 'FAILED'")).isEqualTo(1);
 	}
 
@@ -88,7 +93,8 @@ class DeliveryFaultsIT extends ScriptedSmtpTest {
 		assertThat(run.exitCode()).as(run.err()).isZero();
 		assertThat(run.out()).containsPattern("DEFERRED\\s+1\\s+SMTP_TEMPORARY 1");
 		assertThat(server.attempts("p1@example.org")).isEqualTo(4);
-		assertThat(jdbc.queryForObject("SELECT last_smtp_reply FROM invitation WHERE status = 'DEFERRED'", String.class))
+		assertThat(
+				jdbc.queryForObject("SELECT last_smtp_reply FROM invitation WHERE status = 'DEFERRED'", String.class))
 			.contains("450 4.2.1 mailbox busy");
 	}
 
@@ -100,7 +106,8 @@ class DeliveryFaultsIT extends ScriptedSmtpTest {
 		Result failed = cli("run", spec);
 
 		assertThat(failed.exitCode()).isEqualTo(1);
-		assertThat(count("SELECT count(*) FROM invitation WHERE status = 'QUEUED' AND token_hash IS NULL")).isEqualTo(6);
+		assertThat(count("SELECT count(*) FROM invitation WHERE status = 'QUEUED' AND token_hash IS NULL"))
+			.isEqualTo(6);
 		server.up();
 		Result restarted = cli("run", spec);
 		assertThat(restarted.exitCode()).as(restarted.err()).isZero();

@@ -4,7 +4,9 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A dry run reads, validates and filters like a real run, and changes and sends nothing. */
+/**
+ * A dry run reads, validates and filters like a real run, and changes and sends nothing.
+ */
 class DryRunIT extends IntegrationTest {
 
 	@Test
@@ -16,7 +18,8 @@ class DryRunIT extends IntegrationTest {
 				bad,Bad,Row,,
 				old@example.org,Olivia,Renamed,,
 				""");
-		jdbc.update("INSERT INTO person (email, email_normalized, first_name) VALUES ('old@example.org', 'old@example.org', 'Olive')");
+		jdbc.update(
+				"INSERT INTO person (email, email_normalized, first_name) VALUES ('old@example.org', 'old@example.org', 'Olive')");
 		String spec = spec("dry", "people.csv").toString();
 
 		Result dry = cli("run", spec, "--dry-run");

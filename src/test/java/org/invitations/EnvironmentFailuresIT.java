@@ -13,18 +13,22 @@ import org.invitations.cli.SpringContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A database or mail server that cannot be used is one line naming it, exit code 5 (the stack trace only with
- * --verbose); something asked for that does not exist is one line, exit code 2, without the usage help; and
- * Spring Boot's own --name=value arguments configure the application the command starts.
+ * A database or mail server that cannot be used is one line naming it, exit code 5 (the
+ * stack trace only with --verbose); something asked for that does not exist is one line,
+ * exit code 2, without the usage help; and Spring Boot's own --name=value arguments
+ * configure the application the command starts.
  */
 class EnvironmentFailuresIT extends IntegrationTest {
 
-	/** The command line as the jar runs it: it starts its own application from the arguments. */
+	/**
+	 * The command line as the jar runs it: it starts its own application from the
+	 * arguments.
+	 */
 	private Result standalone(String... args) {
 		StringWriter out = new StringWriter();
 		StringWriter err = new StringWriter();
-		int code = InvitationsCommand.execute(SpringContext.lazy(), new PrintWriter(out, true), new PrintWriter(err, true),
-				args);
+		int code = InvitationsCommand.execute(SpringContext.lazy(), new PrintWriter(out, true),
+				new PrintWriter(err, true), args);
 		return new Result(code, out.toString(), err.toString());
 	}
 
@@ -34,7 +38,9 @@ class EnvironmentFailuresIT extends IntegrationTest {
 		}
 	}
 
-	/** The test database's URL, without the user and password it carries as parameters. */
+	/**
+	 * The test database's URL, without the user and password it carries as parameters.
+	 */
 	private String databaseUrl() throws Exception {
 		try (Connection connection = jdbc.getDataSource().getConnection()) {
 			return connection.getMetaData().getURL().replaceFirst("\\?.*", "");
@@ -55,11 +61,12 @@ class EnvironmentFailuresIT extends IntegrationTest {
 	void unreachableDatabaseIsOneLineNamingItAndExitCode5() throws Exception {
 		int port = closedPort();
 
-		Result status = standalone("status", "--spring.datasource.url=jdbc:postgresql://127.0.0.1:" + port + "/invitations");
+		Result status = standalone("status",
+				"--spring.datasource.url=jdbc:postgresql://127.0.0.1:" + port + "/invitations");
 
 		assertThat(status.exitCode()).isEqualTo(InvitationsCommand.ENVIRONMENT_UNUSABLE).isEqualTo(5);
-		assertThat(status.err()).isEqualTo("error: cannot reach PostgreSQL at 127.0.0.1:" + port + ": connection refused"
-				+ System.lineSeparator());
+		assertThat(status.err()).isEqualTo("error: cannot reach PostgreSQL at 127.0.0.1:" + port
+				+ ": connection refused" + System.lineSeparator());
 		assertThat(status.out()).isEmpty();
 
 		Result verbose = standalone("--verbose", "status",
@@ -102,8 +109,8 @@ class EnvironmentFailuresIT extends IntegrationTest {
 		String spec = spec("smtp", "people.csv").toString();
 		int port = closedPort();
 
-		Result atStart = standalone(join(database(), "run", spec, "--spring.mail.host=127.0.0.1",
-				"--spring.mail.port=" + port));
+		Result atStart = standalone(
+				join(database(), "run", spec, "--spring.mail.host=127.0.0.1", "--spring.mail.port=" + port));
 
 		assertThat(atStart.exitCode()).isNotZero();
 		assertThat(atStart.err()).contains("error: SMTP server 127.0.0.1:" + port + " unreachable: connection refused")
@@ -133,10 +140,12 @@ class EnvironmentFailuresIT extends IntegrationTest {
 
 		Result angus = standalone(join(join(database(), mail), "run", spec, "--invitations.mail.direct-smtp=false"));
 		assertThat(angus.exitCode()).as(angus.err()).isZero();
-		assertThat(angus.out()).contains("Mail went to the SMTP server 127.0.0.1:" + SMTP_PATH.port() + " (Angus Mail)");
+		assertThat(angus.out())
+			.contains("Mail went to the SMTP server 127.0.0.1:" + SMTP_PATH.port() + " (Angus Mail)");
 		assertThat(received()).hasSize(1);
 
-		Result old = standalone(join(join(database(), mail), "status", "--spring.mail.properties.invitations.direct-smtp=false"));
+		Result old = standalone(
+				join(join(database(), mail), "status", "--spring.mail.properties.invitations.direct-smtp=false"));
 		assertThat(old.exitCode()).as(old.err()).isZero();
 
 		Result direct = standalone(join(join(database(), mail), "run", spec("direct", "people.csv").toString()));
@@ -155,8 +164,8 @@ class EnvironmentFailuresIT extends IntegrationTest {
 		assertThat(count("SELECT count(*) FROM person")).as("the configured database is left alone").isZero();
 		assertThat(System.getProperty("spring.datasource.url")).isNull();
 
-		Result given = standalone(join(database(), "bench", "--people", "50", "--chunk-size", "50", "--database",
-				databaseUrl()));
+		Result given = standalone(
+				join(database(), "bench", "--people", "50", "--chunk-size", "50", "--database", databaseUrl()));
 		assertThat(given.exitCode()).as(given.out() + given.err()).isZero();
 		assertThat(given.out()).contains("database: " + databaseUrl() + " (given with --database)");
 		assertThat(count("SELECT count(*) FROM person")).isEqualTo(50);
@@ -168,7 +177,10 @@ class EnvironmentFailuresIT extends IntegrationTest {
 				{ "status", "999" }, { "history", "nobody@example.org" }, { "history", "999" } }) {
 			Result result = cli(args);
 			assertThat(result.exitCode()).as(String.join(" ", args)).isEqualTo(2);
-			assertThat(result.err().lines()).as(String.join(" ", args)).singleElement().asString().startsWith("error: no ");
+			assertThat(result.err().lines()).as(String.join(" ", args))
+				.singleElement()
+				.asString()
+				.startsWith("error: no ");
 			assertThat(result.out()).isEmpty();
 		}
 	}

@@ -9,14 +9,14 @@ import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A real separate JVM runs the job and is asked to stop in the middle of delivery: by SIGTERM, by SIGINT, or by
- * the stop command from another process. It finishes and records what was on its way, ends STOPPED and exits
- * with code 3 well within the stop timeout; nothing is left in doubt, and the next run sends everyone else, so
- * that everyone receives exactly one message.
+ * A real separate JVM runs the job and is asked to stop in the middle of delivery: by
+ * SIGTERM, by SIGINT, or by the stop command from another process. It finishes and
+ * records what was on its way, ends STOPPED and exits with code 3 well within the stop
+ * timeout; nothing is left in doubt, and the next run sends everyone else, so that
+ * everyone receives exactly one message.
  */
 class GracefulStopIT extends IntegrationTest {
 
@@ -81,7 +81,8 @@ class GracefulStopIT extends IntegrationTest {
 		assertThat(took).as(said).isLessThan(Duration.ofSeconds(10));
 		assertThat(said).contains("stopped on request: ").contains("run the same spec again to continue");
 		assertThat(jdbc.queryForObject("SELECT status FROM batch_job_execution", String.class)).isEqualTo("STOPPED");
-		// Everything that left was recorded as sent, nothing is on its way or in doubt, the rest stays queued.
+		// Everything that left was recorded as sent, nothing is on its way or in doubt,
+		// the rest stays queued.
 		int arrived = received().size();
 		assertThat(arrived).isLessThan(PEOPLE);
 		assertThat(perRecipient()).hasSize(arrived);
@@ -95,7 +96,8 @@ class GracefulStopIT extends IntegrationTest {
 		assertThat(received()).hasSize(PEOPLE);
 		assertThat(perRecipient()).hasSize(PEOPLE);
 		assertThat(count("SELECT count(*) FROM invitation WHERE status = 'SENT'")).isEqualTo(PEOPLE);
-		assertThat(count("SELECT count(*) FROM job_report_item WHERE outcome = 'SENT' AND reason IS NULL")).isEqualTo(PEOPLE);
+		assertThat(count("SELECT count(*) FROM job_report_item WHERE outcome = 'SENT' AND reason IS NULL"))
+			.isEqualTo(PEOPLE);
 		assertThat(jdbc.queryForList("SELECT status FROM batch_job_execution ORDER BY job_execution_id", String.class))
 			.containsExactly("STOPPED", "COMPLETED");
 	}

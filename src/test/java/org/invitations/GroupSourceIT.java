@@ -5,19 +5,25 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A group source pages through members by id; {@code members: admins} keeps the admins only. */
+/**
+ * A group source pages through members by id; {@code members: admins} keeps the admins
+ * only.
+ */
 class GroupSourceIT extends IntegrationTest {
 
 	@BeforeEach
 	void tenMembersTwoAdmins() {
 		jdbc.update("INSERT INTO person_group (name) VALUES ('league')");
 		for (int i = 1; i <= 10; i++) {
-			jdbc.update("INSERT INTO person (email, email_normalized, first_name, last_name, email_active) VALUES (?, ?, ?, 'Member', ?)",
+			jdbc.update(
+					"INSERT INTO person (email, email_normalized, first_name, last_name, email_active) VALUES (?, ?, ?, 'Member', ?)",
 					"m" + i + "@example.org", "m" + i + "@example.org", "M" + i, i != 5);
-			jdbc.update("""
-					INSERT INTO group_member (group_id, person_id, member_role)
-					SELECT g.id, p.id, ? FROM person_group g, person p WHERE g.name = 'league' AND p.email_normalized = ?
-					""", i <= 2 ? "admin" : "member", "m" + i + "@example.org");
+			jdbc.update(
+					"""
+							INSERT INTO group_member (group_id, person_id, member_role)
+							SELECT g.id, p.id, ? FROM person_group g, person p WHERE g.name = 'league' AND p.email_normalized = ?
+							""",
+					i <= 2 ? "admin" : "member", "m" + i + "@example.org");
 		}
 	}
 
@@ -54,7 +60,8 @@ class GroupSourceIT extends IntegrationTest {
 
 		assertThat(run.exitCode()).as(run.err()).isZero();
 		assertThat(received()).extracting(Mails::to).containsExactlyInAnyOrder("m1@example.org", "m2@example.org");
-		assertThat(jdbc.queryForList("SELECT DISTINCT r.name FROM role_assignment a JOIN role r ON r.id = a.role_id", String.class))
+		assertThat(jdbc.queryForList("SELECT DISTINCT r.name FROM role_assignment a JOIN role r ON r.id = a.role_id",
+				String.class))
 			.containsExactly("coordinator");
 	}
 

@@ -20,8 +20,9 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The blast-radius guard in the console's launch: a dry run over the spec's max-recipients says so, and the
- * operator's "Send N invitations" (or the API's confirmed send) is the confirmation the guard needs, for exactly N.
+ * The blast-radius guard in the console's launch: a dry run over the spec's
+ * max-recipients says so, and the operator's "Send N invitations" (or the API's confirmed
+ * send) is the confirmation the guard needs, for exactly N.
  */
 class GuardedLaunchIT extends ConsoleTest {
 
@@ -46,22 +47,26 @@ class GuardedLaunchIT extends ConsoleTest {
 		HttpClient browser = signedIn("olga");
 		String specs = get(browser, "/specs").body();
 		HttpResponse<String> launched = post(browser, "/specs/limited.yml/dry-run", csrf(specs), "");
-		long dryRun = Long.parseLong(launched.headers().firstValue("Location").orElseThrow().replaceAll(".*/runs/", ""));
+		long dryRun = Long
+			.parseLong(launched.headers().firstValue("Location").orElseThrow().replaceAll(".*/runs/", ""));
 		assertThat(awaitEnd(dryRun)).isEqualTo("COMPLETED");
 
 		Document page = Jsoup.parse(get(browser, "/runs/" + dryRun).body());
-		assertThat(page.selectFirst("#over-limit").text()).startsWith("26 is more than this spec's max-recipients (10).")
+		assertThat(page.selectFirst("#over-limit").text())
+			.startsWith("26 is more than this spec's max-recipients (10).")
 			.contains("run --confirm 26");
 		assertThat(page.select("form.confirm button").text()).isEqualTo("Send 26 invitations");
 		String expected = page.selectFirst("form.confirm input[name=expected]").val();
 
-		HttpResponse<String> sent = post(browser, "/runs/" + dryRun + "/send", csrf(page.html()), "&expected=" + expected);
+		HttpResponse<String> sent = post(browser, "/runs/" + dryRun + "/send", csrf(page.html()),
+				"&expected=" + expected);
 		long run = Long.parseLong(sent.headers().firstValue("Location").orElseThrow().replaceAll(".*/runs/", ""));
 		assertThat(run).isGreaterThan(dryRun);
 		assertThat(awaitEnd(run)).isEqualTo("COMPLETED");
 		assertThat(received()).hasSize(26);
 		assertThat(count("SELECT count(*) FROM invitation WHERE status = 'SENT'")).isEqualTo(26);
-		assertThat(jdbc.queryForObject("SELECT detail FROM execution_event WHERE job_execution_id = ?", String.class, run))
+		assertThat(
+				jdbc.queryForObject("SELECT detail FROM execution_event WHERE job_execution_id = ?", String.class, run))
 			.isEqualTo("run, 26 recipients confirmed over max-recipients");
 
 		// A dry run under the limit says nothing of it.
@@ -80,7 +85,8 @@ class GuardedLaunchIT extends ConsoleTest {
 		HttpResponse<String> totals = api("GET", "/api/v1/runs/" + dryRun, operator, null);
 		assertThat(totals.body()).contains("\"wouldSend\":26").contains("\"maxRecipients\":10");
 
-		// Between the dry run and the send, one of its people logs in: the real run would send 25, not 26.
+		// Between the dry run and the send, one of its people logs in: the real run would
+		// send 25, not 26.
 		String email = jdbc.queryForObject("SELECT email FROM job_report_item WHERE job_execution_id = ?"
 				+ " AND outcome = 'WOULD_SEND' ORDER BY item_number LIMIT 1", String.class, dryRun);
 		if (jdbc.update("UPDATE person SET last_login_at = now() WHERE email_normalized = lower(?)", email) == 0) {
@@ -92,7 +98,8 @@ class GuardedLaunchIT extends ConsoleTest {
 		long run = execution(send.body());
 		assertThat(awaitEnd(run)).isEqualTo("FAILED");
 		assertThat(jdbc.queryForObject("SELECT exit_message FROM batch_step_execution WHERE job_execution_id = ?"
-				+ " AND step_name = 'deliver'", String.class, run)).contains("--confirm 26 does not match")
+				+ " AND step_name = 'deliver'", String.class, run))
+			.contains("--confirm 26 does not match")
 			.contains("would send 25 emails");
 		assertThat(received()).isEmpty();
 		assertThat(count("SELECT count(*) FROM invitation WHERE status = 'SENT'")).isZero();
@@ -107,7 +114,8 @@ class GuardedLaunchIT extends ConsoleTest {
 	private HttpResponse<String> post(HttpClient browser, String path, String csrf, String form) throws Exception {
 		return browser.send(HttpRequest.newBuilder(URI.create(base() + path))
 			.header("Content-Type", "application/x-www-form-urlencoded")
-			.POST(HttpRequest.BodyPublishers.ofString("_csrf=" + URLEncoder.encode(csrf, StandardCharsets.UTF_8) + form))
+			.POST(HttpRequest.BodyPublishers
+				.ofString("_csrf=" + URLEncoder.encode(csrf, StandardCharsets.UTF_8) + form))
 			.build(), HttpResponse.BodyHandlers.ofString());
 	}
 

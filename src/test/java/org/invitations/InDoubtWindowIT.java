@@ -20,10 +20,12 @@ import org.invitations.lifecycle.TokenRedeemer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A child JVM sending chunks of 1,000 over 4 connections is killed (SIGKILL) in the middle of a chunk. The restart
- * sends again only what may really have been on its way: at most connections x (window + 1) = 4 x 51 = 204 in doubt,
- * not the thousand and more invitations its claims held. Those the server had accepted are recorded SENT with the
- * link they carried, without a second message; those never handed to it are sent once, plainly.
+ * A child JVM sending chunks of 1,000 over 4 connections is killed (SIGKILL) in the
+ * middle of a chunk. The restart sends again only what may really have been on its way:
+ * at most connections x (window + 1) = 4 x 51 = 204 in doubt, not the thousand and more
+ * invitations its claims held. Those the server had accepted are recorded SENT with the
+ * link they carried, without a second message; those never handed to it are sent once,
+ * plainly.
  */
 class InDoubtWindowIT extends IntegrationTest {
 
@@ -39,13 +41,16 @@ class InDoubtWindowIT extends IntegrationTest {
 		write("window.csv", peopleCsv(PEOPLE));
 		Path spec = spec("window", "window.csv", 1000, "throttle:", "  per-second: 500");
 		Process child = startChild(spec, dir.resolve("child.log"));
-		// The first chunk is recorded by then, the second is half on its way, the third claimed.
+		// The first chunk is recorded by then, the second is half on its way, the third
+		// claimed.
 		boolean some = SMTP.waitForIncomingEmail(180_000, 1_400);
 		child.destroyForcibly();
 		assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
-		assertThat(some).as(() -> "the child sent 1,400 messages; it said:\n" + tail(dir.resolve("child.log"))).isTrue();
+		assertThat(some).as(() -> "the child sent 1,400 messages; it said:\n" + tail(dir.resolve("child.log")))
+			.isTrue();
 		long claimed = count("SELECT coalesce(sum(cardinality(invitation_ids)), 0) FROM delivery_claim");
-		// The whole chunk on its way at least: what a claim without progress would send again.
+		// The whole chunk on its way at least: what a claim without progress would send
+		// again.
 		assertThat(claimed).isGreaterThanOrEqualTo(1_000);
 		int before = received().size();
 
@@ -54,8 +59,10 @@ class InDoubtWindowIT extends IntegrationTest {
 		assertThat(again.exitCode()).as(again.out() + again.err()).isZero();
 		long inDoubt = count("SELECT count(*) FROM job_report_item WHERE reason = 'IN_DOUBT'");
 		assertThat(inDoubt).isPositive().isLessThanOrEqualTo(BOUND);
-		// Everyone received the invitation; only those in doubt may have received it twice, and never more.
-		Map<String, Long> perRecipient = received().stream().collect(Collectors.groupingBy(Mails::to, Collectors.counting()));
+		// Everyone received the invitation; only those in doubt may have received it
+		// twice, and never more.
+		Map<String, Long> perRecipient = received().stream()
+			.collect(Collectors.groupingBy(Mails::to, Collectors.counting()));
 		assertThat(perRecipient).hasSize(PEOPLE);
 		Map<String, String> reasons = new HashMap<>();
 		jdbc.query("SELECT email_normalized, coalesce(reason, '') FROM job_report_item",
@@ -74,7 +81,8 @@ class InDoubtWindowIT extends IntegrationTest {
 		assertThat(count("SELECT count(*) FROM delivery_claim")).isZero();
 		assertThat(jdbc.queryForList("SELECT status FROM batch_job_execution ORDER BY job_execution_id", String.class))
 			.containsExactly("FAILED", "COMPLETED");
-		// Those the server had accepted before the kill were recorded from the claim, not sent again: their only
+		// Those the server had accepted before the kill were recorded from the claim, not
+		// sent again: their only
 		// message arrived before the restart, and its link opens the invitation.
 		List<String> recordedFromClaim = jdbc.queryForList("""
 				SELECT email_normalized FROM job_report_item

@@ -31,8 +31,9 @@ import org.invitations.testsupport.SmtpFaultProxy;
 import org.invitations.testsupport.TestDatabase;
 
 /**
- * Base of the integration tests: the application against a real PostgreSQL and a real SMTP server (GreenMail,
- * one per test JVM), driven through its command line; each test starts from empty tables and an empty mailbox.
+ * Base of the integration tests: the application against a real PostgreSQL and a real
+ * SMTP server (GreenMail, one per test JVM), driven through its command line; each test
+ * starts from empty tables and an empty mailbox.
  */
 @SpringBootTest(properties = { "invitations.mail.from=Example Parish <no-reply@example.org>",
 		"spring.mail.host=127.0.0.1", "invitations.mail.retry.delay=20ms", "invitations.mail.retry.max-delay=100ms",
@@ -43,7 +44,9 @@ public abstract class IntegrationTest {
 
 	protected static final GreenMail SMTP = startSmtp();
 
-	/** Every test sends through it; it forwards everything until a test tells it to fail. */
+	/**
+	 * Every test sends through it; it forwards everything until a test tells it to fail.
+	 */
 	protected static final SmtpFaultProxy SMTP_PATH = SmtpFaultProxy.start(SMTP.getSmtp().getPort());
 
 	@Autowired
@@ -69,8 +72,10 @@ public abstract class IntegrationTest {
 
 	@BeforeEach
 	void emptyDatabaseAndMailbox() throws Exception {
-		// Every table but Flyway's, so that a table added by a later migration (claims left by a test that failed a
-		// run, links kept beside re-sent ones) never carries one test's rows into the next.
+		// Every table but Flyway's, so that a table added by a later migration (claims
+		// left by a test that failed a
+		// run, links kept beside re-sent ones) never carries one test's rows into the
+		// next.
 		List<String> tables = jdbc.queryForList("""
 				SELECT quote_ident(tablename) FROM pg_tables
 				WHERE schemaname = current_schema() AND tablename <> 'flyway_schema_history'
@@ -78,13 +83,16 @@ public abstract class IntegrationTest {
 		jdbc.execute("TRUNCATE " + String.join(", ", tables) + " RESTART IDENTITY CASCADE");
 		SMTP.purgeEmailFromAllMailboxes();
 		SMTP_PATH.restore();
-		// A new database has the roles the shipped samples grant; the truncation removed them: add them back the
+		// A new database has the roles the shipped samples grant; the truncation removed
+		// them: add them back the
 		// documented way.
 		addRole("volunteer");
 		addRole("coordinator");
 	}
 
-	/** Adds a role with the roles command, as an operator does before a spec grants it. */
+	/**
+	 * Adds a role with the roles command, as an operator does before a spec grants it.
+	 */
 	protected void addRole(String name) {
 		Result added = cli("roles", "add", name, "--description", "The " + name + "s of the tests");
 		if (added.exitCode() != 0) {
@@ -111,7 +119,10 @@ public abstract class IntegrationTest {
 		return file;
 	}
 
-	/** A CSV of n people, p1@example.org to pN@example.org, with the required columns only. */
+	/**
+	 * A CSV of n people, p1@example.org to pN@example.org, with the required columns
+	 * only.
+	 */
 	public static String peopleCsv(int n) {
 		return "email,first_name,last_name\n" + IntStream.rangeClosed(1, n)
 			.mapToObj(i -> "p" + i + "@example.org,P" + i + ",Person")
@@ -123,7 +134,10 @@ public abstract class IntegrationTest {
 		return spec(name, csv, 3, extra);
 	}
 
-	/** A spec for a CSV in the same folder, in chunks of the given size, with the given extra lines. */
+	/**
+	 * A spec for a CSV in the same folder, in chunks of the given size, with the given
+	 * extra lines.
+	 */
 	protected Path spec(String name, String csv, int chunkSize, String... extra) throws IOException {
 		StringBuilder yaml = new StringBuilder("""
 				name: %s
@@ -141,18 +155,22 @@ public abstract class IntegrationTest {
 	}
 
 	/**
-	 * Starts {@code run SPEC} in a JVM of its own on this test's database and mail server, its output in {@code log}:
-	 * for what only a separate process can show (signals, kill -9).
+	 * Starts {@code run SPEC} in a JVM of its own on this test's database and mail
+	 * server, its output in {@code log}: for what only a separate process can show
+	 * (signals, kill -9).
 	 */
 	protected Process startChild(Path spec, Path log, String... jvmOptions) throws IOException {
 		return startChildCommand(log, List.of(jvmOptions), "run", spec.toString());
 	}
 
-	/** Starts any command in a JVM of its own on this test's database and mail server, its output in {@code log}. */
+	/**
+	 * Starts any command in a JVM of its own on this test's database and mail server, its
+	 * output in {@code log}.
+	 */
 	protected Process startChildCommand(Path log, List<String> jvmOptions, String... args) throws IOException {
 		JdbcConnectionDetails database = context.getBean(JdbcConnectionDetails.class);
-		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-				"-Xmx256m"));
+		List<String> command = new ArrayList<>(
+				List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
 		command.addAll(jvmOptions);
 		command.addAll(List.of("-cp", System.getProperty("java.class.path"),
 				"-Dspring.datasource.url=" + database.getJdbcUrl(),

@@ -20,9 +20,10 @@ import org.invitations.run.JobParameterNames;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The invitation job's shape, which the job repository, restarts and the run listing rely on: a run and a resend
- * are the same job with the same two steps, a spec changed under a run is refused before any step, and a bulk
- * selection refreshes the planner's statistics while it grows the tables.
+ * The invitation job's shape, which the job repository, restarts and the run listing rely
+ * on: a run and a resend are the same job with the same two steps, a spec changed under a
+ * run is refused before any step, and a bulk selection refreshes the planner's statistics
+ * while it grows the tables.
  */
 class InvitationJobIT extends IntegrationTest {
 
@@ -91,7 +92,8 @@ class InvitationJobIT extends IntegrationTest {
 
 			assertThat(dry.exitCode()).as(dry.err()).isZero();
 			assertThat(count("SELECT count(*) FROM job_report_item")).isEqualTo(2100);
-			// Refreshed at 1,024 items and again at 2,048, whose chunk ended at 2,100 rows.
+			// Refreshed at 1,024 items and again at 2,048, whose chunk ended at 2,100
+			// rows.
 			assertThat(reportRowsThePlannerKnows()).isEqualTo(2100);
 		}
 		finally {
@@ -100,7 +102,8 @@ class InvitationJobIT extends IntegrationTest {
 	}
 
 	private long reportRowsThePlannerKnows() {
-		return jdbc.queryForObject("SELECT reltuples::bigint FROM pg_class WHERE relname = 'job_report_item'", Long.class);
+		return jdbc.queryForObject("SELECT reltuples::bigint FROM pg_class WHERE relname = 'job_report_item'",
+				Long.class);
 	}
 
 	private static String messages(Throwable failure) {

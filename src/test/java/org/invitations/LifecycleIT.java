@@ -20,7 +20,9 @@ import org.invitations.lifecycle.TokenRedeemer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** After sending: expiry, resend, cancel, redeem and the history that records all of it. */
+/**
+ * After sending: expiry, resend, cancel, redeem and the history that records all of it.
+ */
 class LifecycleIT extends IntegrationTest {
 
 	@Autowired
@@ -32,7 +34,8 @@ class LifecycleIT extends IntegrationTest {
 			csv.append(name).append("@example.org,").append(name).append(",Person\n");
 		}
 		write(spec + ".csv", csv.toString());
-		Result run = cli("run", spec(spec, spec + ".csv", "resend:", "  max-attempts: 3", "  min-interval: 1h").toString());
+		Result run = cli("run",
+				spec(spec, spec + ".csv", "resend:", "  max-attempts: 3", "  min-interval: 1h").toString());
 		assertThat(run.exitCode()).as(run.err()).isZero();
 		Map<String, String> tokens = received().stream().collect(Collectors.toMap(Mails::to, Mails::token));
 		SMTP.purgeEmailFromAllMailboxes();
@@ -51,10 +54,11 @@ class LifecycleIT extends IntegrationTest {
 		Map<String, String> tokens = sendTo("mixed", "stale1", "stale2", "fresh", "used", "gone");
 		setSentAgo("stale1@example.org", "2 days", "-1 day");
 		setSentAgo("stale2@example.org", "25 hours", "-1 hour");
-		assertThat(redeemer.redeem(tokens.get("used@example.org"), "test").status()).isEqualTo(Redemption.Status.ACCEPTED);
+		assertThat(redeemer.redeem(tokens.get("used@example.org"), "test").status())
+			.isEqualTo(Redemption.Status.ACCEPTED);
 		setSentAgo("used@example.org", "2 days", "-1 day");
-		Result cancel = cli("cancel", "--invitation", invitationOf("gone@example.org"), "--reason", "sent to the wrong group",
-				"--by", "admin-ann");
+		Result cancel = cli("cancel", "--invitation", invitationOf("gone@example.org"), "--reason",
+				"sent to the wrong group", "--by", "admin-ann");
 		assertThat(cancel.out()).contains("1 invitation cancelled");
 		setSentAgo("gone@example.org", "2 days", "-1 day");
 
@@ -62,11 +66,12 @@ class LifecycleIT extends IntegrationTest {
 
 		assertThat(first.exitCode()).as(first.err()).isZero();
 		assertThat(first.out()).contains("2 invitations expired").containsPattern("mixed\\s+2");
-		assertThat(statuses()).containsExactlyInAnyOrderEntriesOf(Map.of("stale1@example.org", "EXPIRED",
-				"stale2@example.org", "EXPIRED", "fresh@example.org", "SENT", "used@example.org", "ACCEPTED",
-				"gone@example.org", "CANCELLED"));
+		assertThat(statuses())
+			.containsExactlyInAnyOrderEntriesOf(Map.of("stale1@example.org", "EXPIRED", "stale2@example.org", "EXPIRED",
+					"fresh@example.org", "SENT", "used@example.org", "ACCEPTED", "gone@example.org", "CANCELLED"));
 		assertThat(count("SELECT count(*) FROM invitation_event WHERE type = 'EXPIRED'")).isEqualTo(2);
-		assertThat(redeemer.redeem(tokens.get("stale1@example.org"), "test").status()).isEqualTo(Redemption.Status.EXPIRED);
+		assertThat(redeemer.redeem(tokens.get("stale1@example.org"), "test").status())
+			.isEqualTo(Redemption.Status.EXPIRED);
 
 		Result second = cli("run", write("expire.yml", "name: nightly\njob: expire\nbatch-size: 1\n").toString());
 		assertThat(second.exitCode()).as(second.err()).isZero();
@@ -126,18 +131,21 @@ class LifecycleIT extends IntegrationTest {
 		Result cancel = cli("cancel", "--invitation", eve, "--reason", "left the club", "--by", "admin-ann");
 
 		assertThat(cancel.exitCode()).isZero();
-		assertThat(redeemer.inspect(tokens.get("eve@example.org"), "Mozilla/5.0").status()).isEqualTo(Redemption.Status.INVALID);
+		assertThat(redeemer.inspect(tokens.get("eve@example.org"), "Mozilla/5.0").status())
+			.isEqualTo(Redemption.Status.INVALID);
 		Result redeem = cli("redeem", tokens.get("eve@example.org"));
 		assertThat(redeem.exitCode()).isEqualTo(1);
 		assertThat(redeem.out()).startsWith("INVALID").doesNotContain("eve@");
 		Result history = cli("history", "eve@example.org");
 		assertThat(history.exitCode()).as(history.err()).isZero();
-		assertThat(eventTypes(eve)).containsExactly("QUEUED", "SENT", "INSPECTED", "CANCELLED", "INSPECTED", "REDEEM_REFUSED");
+		assertThat(eventTypes(eve)).containsExactly("QUEUED", "SENT", "INSPECTED", "CANCELLED", "INSPECTED",
+				"REDEEM_REFUSED");
 		assertThat(history.out()).contains("operator:admin-ann", "left the club", "looks like a mail scanner");
 		// Cancelling a whole run reaches the others.
 		Result all = cli("cancel", "--execution", lastExecution(), "--reason", "wrong list");
 		assertThat(all.out()).contains("1 invitation cancelled");
-		assertThat(redeemer.redeem(tokens.get("fay@example.org"), "test").status()).isEqualTo(Redemption.Status.INVALID);
+		assertThat(redeemer.redeem(tokens.get("fay@example.org"), "test").status())
+			.isEqualTo(Redemption.Status.INVALID);
 	}
 
 	@Test
@@ -176,14 +184,15 @@ class LifecycleIT extends IntegrationTest {
 		String token = Mails.token(received().get(0));
 		assertThat(cli("redeem", token).exitCode()).isZero();
 
-		assertThat(eventTypes(invitationOf("hal@example.org")))
-			.containsExactly("QUEUED", "SENT", "EXPIRED", "RESENT", "SENT", "ACCEPTED");
+		assertThat(eventTypes(invitationOf("hal@example.org"))).containsExactly("QUEUED", "SENT", "EXPIRED", "RESENT",
+				"SENT", "ACCEPTED");
 		Result list = cli("list", "--status", "accepted", "--job", "story");
 		assertThat(list.out()).contains("hal@example.org").contains("ACCEPTED");
 	}
 
 	private String invitationOf(String email) {
-		return jdbc.queryForObject("SELECT i.id::text FROM invitation i JOIN person p ON p.id = i.person_id WHERE p.email_normalized = ?",
+		return jdbc.queryForObject(
+				"SELECT i.id::text FROM invitation i JOIN person p ON p.id = i.person_id WHERE p.email_normalized = ?",
 				String.class, email);
 	}
 

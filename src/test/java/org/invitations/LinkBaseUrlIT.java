@@ -7,7 +7,10 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The link that arrives is the spec's page, its query kept, with the token under the configured parameter name. */
+/**
+ * The link that arrives is the spec's page, its query kept, with the token under the
+ * configured parameter name.
+ */
 class LinkBaseUrlIT extends IntegrationTest {
 
 	@Test
@@ -24,7 +27,8 @@ class LinkBaseUrlIT extends IntegrationTest {
 		assertThat(run.exitCode()).as(run.err()).isZero();
 
 		String text = Mails.part(received().get(0), "text/plain");
-		Matcher link = Pattern.compile("https://crm\\.example\\.org/welcome\\?lang=en&code=([A-Za-z0-9_-]{44})(?![A-Za-z0-9_-])")
+		Matcher link = Pattern
+			.compile("https://crm\\.example\\.org/welcome\\?lang=en&code=([A-Za-z0-9_-]{44})(?![A-Za-z0-9_-])")
 			.matcher(text);
 		assertThat(link.find()).as(text).isTrue();
 		assertThat(text).doesNotContain("token=");
@@ -46,7 +50,9 @@ class LinkBaseUrlIT extends IntegrationTest {
 		Result run = cli("run", spec);
 
 		assertThat(run.exitCode()).isEqualTo(2);
-		assertThat(run.err().lines()).singleElement().asString().startsWith("error: " + spec + ": key 'link-base-url': ");
+		assertThat(run.err().lines()).singleElement()
+			.asString()
+			.startsWith("error: " + spec + ": key 'link-base-url': ");
 		assertThat(count("SELECT count(*) FROM person")).isZero();
 		assertThat(received()).isEmpty();
 	}

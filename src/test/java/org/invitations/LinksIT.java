@@ -18,9 +18,10 @@ import org.invitations.lifecycle.TokenRedeemer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The links a person may hold: an invitation sent again because an interrupted attempt may have arrived keeps the
- * first link working beside the new one, until one of them is used, it expires, or it is cancelled, resent or
- * purged; an expired link says so whether or not the expiry job has run.
+ * The links a person may hold: an invitation sent again because an interrupted attempt
+ * may have arrived keeps the first link working beside the new one, until one of them is
+ * used, it expires, or it is cancelled, resent or purged; an expired link says so whether
+ * or not the expiry job has run.
  */
 class LinksIT extends IntegrationTest {
 
@@ -43,7 +44,8 @@ class LinksIT extends IntegrationTest {
 			assertThat(redeemer.inspect(second(links, name), "Mozilla/5.0").link()).isEqualTo(Link.RESENT);
 		}
 
-		// Ann uses the first email's link: the re-sent one stops working, and her history says why.
+		// Ann uses the first email's link: the re-sent one stops working, and her history
+		// says why.
 		assertThat(redeemer.redeem(first(links, "ann"), "test")).satisfies(r -> {
 			assertThat(r.status()).isEqualTo(Status.ACCEPTED);
 			assertThat(r.link()).isEqualTo(Link.EARLIER);
@@ -77,7 +79,8 @@ class LinksIT extends IntegrationTest {
 				"REDEEM_REFUSED old link: cancelled");
 
 		// Dan's invitation expires: both links say so, before and after the expiry job.
-		jdbc.update("UPDATE invitation SET expires_at = now() - interval '1 minute', sent_at = now() - interval '2 days' WHERE id = ?::bigint",
+		jdbc.update(
+				"UPDATE invitation SET expires_at = now() - interval '1 minute', sent_at = now() - interval '2 days' WHERE id = ?::bigint",
 				invitationOf("dan"));
 		for (String token : links.get("dan")) {
 			assertThat(redeemer.inspect(token, "Mozilla/5.0").status()).isEqualTo(Status.EXPIRED);
@@ -104,10 +107,13 @@ class LinksIT extends IntegrationTest {
 		});
 
 		// Purging the hashes of long-closed invitations forgets the kept links too.
-		jdbc.update("UPDATE invitation SET closed_at = now() - interval '40 days' WHERE id = ?::bigint", invitationOf("cat"));
-		Result purge = cli("run", write("purge.yml", "name: nightly\njob: expire\npurge-token-hashes-after: 30d\n").toString());
+		jdbc.update("UPDATE invitation SET closed_at = now() - interval '40 days' WHERE id = ?::bigint",
+				invitationOf("cat"));
+		Result purge = cli("run",
+				write("purge.yml", "name: nightly\njob: expire\npurge-token-hashes-after: 30d\n").toString());
 		assertThat(purge.exitCode()).as(purge.out() + purge.err()).isZero();
-		assertThat(count("SELECT count(*) FROM earlier_token WHERE invitation_id = ?::bigint", invitationOf("cat"))).isZero();
+		assertThat(count("SELECT count(*) FROM earlier_token WHERE invitation_id = ?::bigint", invitationOf("cat")))
+			.isZero();
 		assertThat(count("SELECT count(*) FROM earlier_token")).isEqualTo(3);
 		// Eve's two links still work: nothing above touched them.
 		assertThat(redeemer.redeem(second(links, "eve"), "test").status()).isEqualTo(Status.ACCEPTED);
@@ -132,7 +138,8 @@ class LinksIT extends IntegrationTest {
 				results.add(future.get());
 			}
 			pool.shutdown();
-			assertThat(results).extracting(Redemption::status).containsExactlyInAnyOrder(Status.ACCEPTED, Status.INVALID);
+			assertThat(results).extracting(Redemption::status)
+				.containsExactlyInAnyOrder(Status.ACCEPTED, Status.INVALID);
 		}
 		assertThat(count("SELECT count(*) FROM invitation_event WHERE type = 'ACCEPTED'")).isEqualTo(PEOPLE.size());
 	}
@@ -164,9 +171,10 @@ class LinksIT extends IntegrationTest {
 	}
 
 	/**
-	 * Sends everyone's invitation, but recording the outcome fails as if the process had died between sending and
-	 * recording: the claims stay behind. The restart sends every invitation again, in doubt. Returns each person's
-	 * two links, the first email's first.
+	 * Sends everyone's invitation, but recording the outcome fails as if the process had
+	 * died between sending and recording: the claims stay behind. The restart sends every
+	 * invitation again, in doubt. Returns each person's two links, the first email's
+	 * first.
 	 */
 	private Map<String, String[]> sentTwiceInDoubt() throws Exception {
 		StringBuilder csv = new StringBuilder("email,first_name,last_name\n");
@@ -184,13 +192,16 @@ class LinksIT extends IntegrationTest {
 		jdbc.execute("""
 				CREATE OR REPLACE FUNCTION keep_claims() RETURNS trigger LANGUAGE plpgsql AS
 				$$ BEGIN RAISE EXCEPTION 'outcomes cannot be recorded'; END $$""");
-		jdbc.execute("CREATE TRIGGER keep_claims BEFORE DELETE ON delivery_claim FOR EACH ROW EXECUTE FUNCTION keep_claims()");
-		// The claim learns how far its slices may send but none of their outcomes, as when the process dies before
+		jdbc.execute(
+				"CREATE TRIGGER keep_claims BEFORE DELETE ON delivery_claim FOR EACH ROW EXECUTE FUNCTION keep_claims()");
+		// The claim learns how far its slices may send but none of their outcomes, as
+		// when the process dies before
 		// writing them: all five are in doubt.
 		jdbc.execute("""
 				CREATE OR REPLACE FUNCTION forget_outcomes() RETURNS trigger LANGUAGE plpgsql AS
 				$$ BEGIN NEW.outcomes := array_fill(''::text, ARRAY[NEW.slices]); RETURN NEW; END $$""");
-		jdbc.execute("CREATE TRIGGER forget_outcomes BEFORE UPDATE ON delivery_claim FOR EACH ROW EXECUTE FUNCTION forget_outcomes()");
+		jdbc.execute(
+				"CREATE TRIGGER forget_outcomes BEFORE UPDATE ON delivery_claim FOR EACH ROW EXECUTE FUNCTION forget_outcomes()");
 		Result failed;
 		try {
 			failed = cli("run", spec);
@@ -244,8 +255,9 @@ class LinksIT extends IntegrationTest {
 	}
 
 	private String reportDetail(String name) {
-		return jdbc.queryForObject("SELECT detail FROM job_report_item WHERE email_normalized = ? AND reason = 'IN_DOUBT'",
-				String.class, name + "@example.org");
+		return jdbc.queryForObject(
+				"SELECT detail FROM job_report_item WHERE email_normalized = ? AND reason = 'IN_DOUBT'", String.class,
+				name + "@example.org");
 	}
 
 }

@@ -31,13 +31,17 @@ class LogsIT extends IntegrationTest {
 		assertThat(output).doesNotContain("set-password?token=").doesNotContain("token=");
 
 		String execution = lastExecution();
-		List<String> runLines = output.lines().filter(line -> line.matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} .*")).toList();
-		// From the job's start (before it, the execution does not exist yet) to its summary.
+		List<String> runLines = output.lines()
+			.filter(line -> line.matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} .*"))
+			.toList();
+		// From the job's start (before it, the execution does not exist yet) to its
+		// summary.
 		int first = indexOf(runLines, "[execution " + execution + "]");
 		assertThat(first).isGreaterThan(indexOf(runLines, "Starting run 1 of 'logged'"));
 		int last = indexOf(runLines, "Run 1 of 'logged': execution " + execution + " COMPLETED");
 		assertThat(last).isGreaterThan(first);
-		assertThat(runLines.subList(first, last + 1)).allSatisfy(line -> assertThat(line).contains("[execution " + execution + "]"));
+		assertThat(runLines.subList(first, last + 1))
+			.allSatisfy(line -> assertThat(line).contains("[execution " + execution + "]"));
 		assertThat(last - first).isGreaterThan(100);
 		assertThat(runLines.subList(first, last + 1)).anyMatch(line -> line.contains("step: [select]"))
 			.anyMatch(line -> line.contains("step: [deliver]"));

@@ -18,9 +18,10 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every name of the demo's input and of hostile imports, sent through the real job to a real SMTP server and
- * read back from the raw message: header lines of at most 78 characters, the To display name decoded to the
- * name without format characters (shortened to 200), and the report showing hidden characters escaped.
+ * Every name of the demo's input and of hostile imports, sent through the real job to a
+ * real SMTP server and read back from the raw message: header lines of at most 78
+ * characters, the To display name decoded to the name without format characters
+ * (shortened to 200), and the report showing hidden characters escaped.
  */
 class MailHeadersIT extends IntegrationTest {
 
@@ -41,7 +42,8 @@ class MailHeadersIT extends IntegrationTest {
 		expected.put("Zero\u200BWidth \uFEFFBom", "ZeroWidth Bom");
 		expected.put("\u2066Isolate\u2069 \u2067RTL\u2069", "Isolate RTL");
 		expected.put("Ze\u0301\u0301nith Ma\u0308rz", "Ze\u0301\u0301nith Ma\u0308rz");
-		expected.put("Party \uD83C\uDF89 \uD83D\uDC69\u200D\uD83D\uDC67", "Party \uD83C\uDF89 \uD83D\uDC69\uD83D\uDC67");
+		expected.put("Party \uD83C\uDF89 \uD83D\uDC69\u200D\uD83D\uDC67",
+				"Party \uD83C\uDF89 \uD83D\uDC69\uD83D\uDC67");
 		expected.put("山田 太郎", "山田 太郎");
 		expected.put("محمد عبد الله", "محمد عبد الله");
 		expected.put("דוד כהן", "דוד כהן");
@@ -72,7 +74,12 @@ class MailHeadersIT extends IntegrationTest {
 			assertThat(raw.split("\r\n")).allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(998));
 			assertThat(headers.chars()).allMatch(c -> c >= 32 && c < 127 || c == '\r' || c == '\n');
 		}
-		String cjk = byAddress.entrySet().stream().filter(e -> e.getValue().equals("山田 太郎")).findFirst().orElseThrow().getKey();
+		String cjk = byAddress.entrySet()
+			.stream()
+			.filter(e -> e.getValue().equals("山田 太郎"))
+			.findFirst()
+			.orElseThrow()
+			.getKey();
 		assertThat(raw(received().stream().filter(m -> Mails.to(m).equals(cjk)).findFirst().orElseThrow()))
 			.contains("To: =?UTF-8?B?5bGx55SwIOWkqumDjg==?= <" + cjk + ">");
 

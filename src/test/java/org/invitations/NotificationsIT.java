@@ -30,8 +30,9 @@ import org.springframework.test.context.TestPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * When a run ends its admins hear of it: an email at the SMTP server (GreenMail) with the totals and the HTML
- * report, a signed webhook call; a notification that cannot be delivered changes nothing about the run.
+ * When a run ends its admins hear of it: an email at the SMTP server (GreenMail) with the
+ * totals and the HTML report, a signed webhook call; a notification that cannot be
+ * delivered changes nothing about the run.
  */
 @TestPropertySource(properties = { "invitations.notify.to=ops@example.org", "invitations.notify.retry-delay=20ms",
 		"invitations.notify.webhook-secret=s3cret" })
@@ -61,7 +62,9 @@ class NotificationsIT extends IntegrationTest {
 		MimeMessage mail = mails.get(0);
 		assertThat(subject(mail)).isEqualTo("[invitations] Run 1 of 'four' completed: 3 sent, 1 to look at");
 		String text = text(mail);
-		assertThat(text).containsPattern("SENT\\s+3").containsPattern("REJECTED\\s+1").containsPattern("TOTAL\\s+4")
+		assertThat(text).containsPattern("SENT\\s+3")
+			.containsPattern("REJECTED\\s+1")
+			.containsPattern("TOTAL\\s+4")
 			.contains("rows read 4 = sent 3", ": holds", "Top problem reasons:", "REJECTED INVALID_EMAIL",
 					"What to do next:", "invitations report " + lastExecution() + " --format html");
 		Document report = Jsoup.parse(attachment(mail, "report-" + lastExecution() + ".html"));
@@ -84,7 +87,8 @@ class NotificationsIT extends IntegrationTest {
 		MimeMessage mail = notifications().get(0);
 		assertThat(subject(mail)).isEqualTo("[invitations] Run 1 of 'five' paused: 2 sent, 3 to look at");
 		assertThat(text(mail)).contains("Sending must wait", "daily limit", "run the same spec again later to go on")
-			.containsPattern("QUEUED\\s+3").contains("rows read 5 = sent 2", "queued 3: holds");
+			.containsPattern("QUEUED\\s+3")
+			.contains("rows read 5 = sent 2", "queued 3: holds");
 		Document report = Jsoup.parse(attachment(mail, "report-" + lastExecution() + ".html"));
 		assertThat(report.select("tr.QUEUED")).hasSize(3);
 	}
@@ -92,11 +96,13 @@ class NotificationsIT extends IntegrationTest {
 	@Test
 	void aFailedRunIsReportedToo() throws Exception {
 		write("five.csv", peopleCsv(5));
-		// The database refuses to record the outcomes of what was sent: the deliver step fails.
+		// The database refuses to record the outcomes of what was sent: the deliver step
+		// fails.
 		jdbc.execute("""
 				CREATE OR REPLACE FUNCTION keep_claims() RETURNS trigger LANGUAGE plpgsql AS
 				$$ BEGIN RAISE EXCEPTION 'outcomes cannot be recorded'; END $$""");
-		jdbc.execute("CREATE TRIGGER keep_claims BEFORE DELETE ON delivery_claim FOR EACH ROW EXECUTE FUNCTION keep_claims()");
+		jdbc.execute(
+				"CREATE TRIGGER keep_claims BEFORE DELETE ON delivery_claim FOR EACH ROW EXECUTE FUNCTION keep_claims()");
 		Result run;
 		try {
 			run = cli("run", spec("five", "five.csv", 5).toString());
@@ -125,8 +131,9 @@ class NotificationsIT extends IntegrationTest {
 		assertThat(run.exitCode()).as(run.err()).isZero();
 		assertThat(run.out()).containsPattern("SENT\\s+2");
 		assertThat(notifications()).isEmpty();
-		assertThat(jdbc.queryForObject("SELECT status FROM batch_job_execution WHERE job_execution_id = ?", String.class,
-				Long.parseLong(lastExecution()))).isEqualTo("COMPLETED");
+		assertThat(jdbc.queryForObject("SELECT status FROM batch_job_execution WHERE job_execution_id = ?",
+				String.class, Long.parseLong(lastExecution())))
+			.isEqualTo("COMPLETED");
 		assertThat(jdbc.queryForList("SELECT status || ' ' || channel FROM execution_notification", String.class))
 			.containsExactly("FAILED EMAIL");
 		Result report = cli("report", lastExecution());
@@ -157,13 +164,15 @@ class NotificationsIT extends IntegrationTest {
 		assertThat(bodies).hasSize(2);
 		Mac mac = Mac.getInstance("HmacSHA256");
 		mac.init(new SecretKeySpec("s3cret".getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-		String expected = "sha256=" + HexFormat.of().formatHex(mac.doFinal(bodies.get(1).getBytes(StandardCharsets.UTF_8)));
+		String expected = "sha256="
+				+ HexFormat.of().formatHex(mac.doFinal(bodies.get(1).getBytes(StandardCharsets.UTF_8)));
 		assertThat(signatures.get(1)).isEqualTo(expected);
 		JsonNode summary = new ObjectMapper().readTree(bodies.get(1));
 		assertThat(summary.get("execution_id").asLong()).isEqualTo(Long.parseLong(lastExecution()));
 		assertThat(summary.get("invariant").get("holds").asBoolean()).isTrue();
 		assertThat(summary.get("status").asString()).isEqualTo("COMPLETED");
-		assertThat(jdbc.queryForList("SELECT channel || ' ' || status FROM execution_notification ORDER BY id", String.class))
+		assertThat(jdbc.queryForList("SELECT channel || ' ' || status FROM execution_notification ORDER BY id",
+				String.class))
 			.containsExactly("EMAIL SENT", "WEBHOOK SENT");
 	}
 
@@ -174,9 +183,11 @@ class NotificationsIT extends IntegrationTest {
 		Result run = cli("run", spec("one", "one.csv", "notify-webhook: http://127.0.0.1:9/hook").toString());
 
 		assertThat(run.exitCode()).as(run.err()).isZero();
-		assertThat(jdbc.queryForList("SELECT status FROM execution_notification WHERE channel = 'WEBHOOK'", String.class))
+		assertThat(
+				jdbc.queryForList("SELECT status FROM execution_notification WHERE channel = 'WEBHOOK'", String.class))
 			.containsExactly("FAILED");
-		assertThat(cli("status", lastExecution()).out()).contains("notification webhook to http://127.0.0.1:9/hook: FAILED");
+		assertThat(cli("status", lastExecution()).out())
+			.contains("notification webhook to http://127.0.0.1:9/hook: FAILED");
 	}
 
 	@Test
@@ -185,8 +196,10 @@ class NotificationsIT extends IntegrationTest {
 		assertThat(cli("run", spec("quiet", "one.csv").toString(), "--dry-run").exitCode()).isZero();
 		assertThat(notifications()).isEmpty();
 
-		assertThat(cli("run", spec("loud", "one.csv", "notify-dry-run: true").toString(), "--dry-run").exitCode()).isZero();
-		assertThat(notifications()).singleElement().extracting(NotificationsIT::subject)
+		assertThat(cli("run", spec("loud", "one.csv", "notify-dry-run: true").toString(), "--dry-run").exitCode())
+			.isZero();
+		assertThat(notifications()).singleElement()
+			.extracting(NotificationsIT::subject)
 			.isEqualTo("[invitations] Run 1 of 'loud' (dry run) completed: 1 would be sent, 0 to look at");
 	}
 
@@ -201,12 +214,17 @@ class NotificationsIT extends IntegrationTest {
 
 	private static String text(MimeMessage message) throws Exception {
 		List<Part> parts = parts(message);
-		return (String) parts.stream().filter(p -> isType(p, "text/plain") && !isAttachment(p)).findFirst().orElseThrow()
+		return (String) parts.stream()
+			.filter(p -> isType(p, "text/plain") && !isAttachment(p))
+			.findFirst()
+			.orElseThrow()
 			.getContent();
 	}
 
 	private static String attachment(MimeMessage message, String name) throws Exception {
-		Part part = parts(message).stream().filter(p -> name.equals(fileName(p))).findFirst()
+		Part part = parts(message).stream()
+			.filter(p -> name.equals(fileName(p)))
+			.findFirst()
 			.orElseThrow(() -> new AssertionError("no attachment " + name));
 		try (InputStream in = part.getInputStream()) {
 			return new String(in.readAllBytes(), StandardCharsets.UTF_8);

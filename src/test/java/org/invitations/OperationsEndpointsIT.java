@@ -30,8 +30,9 @@ import org.invitations.cli.SpringContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The actuator endpoints as serve exposes them, on a web context with a database and a mail server of its own that
- * the test takes down and brings back: health reports each down and up, Prometheus shows a run's outcomes.
+ * The actuator endpoints as serve exposes them, on a web context with a database and a
+ * mail server of its own that the test takes down and brings back: health reports each
+ * down and up, Prometheus shows a run's outcomes.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "spring.main.web-application-type=servlet", "management.endpoint.health.show-details=always",
@@ -102,8 +103,11 @@ class OperationsEndpointsIT {
 	}
 
 	private static String status(HttpResponse<String> health, String component) {
-		return tools.jackson.databind.json.JsonMapper.builder().build().readTree(health.body())
-			.at("/components/" + component + "/status").asString();
+		return tools.jackson.databind.json.JsonMapper.builder()
+			.build()
+			.readTree(health.body())
+			.at("/components/" + component + "/status")
+			.asString();
 	}
 
 	@Test
@@ -130,15 +134,21 @@ class OperationsEndpointsIT {
 				new PrintWriter(err, true), "run", dir.resolve("metrics.yml").toString());
 		assertThat(code).as(err.toString()).isZero();
 
-		// Prometheus scrapes with an API key (any role), as its scrape_config's authorization sends it.
+		// Prometheus scrapes with an API key (any role), as its scrape_config's
+		// authorization sends it.
 		StringWriter key = new StringWriter();
 		assertThat(InvitationsCommand.execute(SpringContext.of(context), new PrintWriter(key, true),
-				new PrintWriter(err, true), "users", "key", "add", "prometheus", "--role", "viewer")).as(err.toString()).isZero();
+				new PrintWriter(err, true), "users", "key", "add", "prometheus", "--role", "viewer"))
+			.as(err.toString())
+			.isZero();
 		assertThat(get("/actuator/prometheus").statusCode()).isEqualTo(401);
-		String metrics = http.send(HttpRequest.newBuilder(URI.create("http://localhost:"
-				+ environment.getProperty("local.server.port") + "/actuator/prometheus"))
-			.header("Authorization", "Bearer " + key.toString().strip())
-			.build(), HttpResponse.BodyHandlers.ofString()).body();
+		String metrics = http
+			.send(HttpRequest
+				.newBuilder(URI.create(
+						"http://localhost:" + environment.getProperty("local.server.port") + "/actuator/prometheus"))
+				.header("Authorization", "Bearer " + key.toString().strip())
+				.build(), HttpResponse.BodyHandlers.ofString())
+			.body();
 		assertThat(metrics).containsPattern("(?m)^invitations_sent_total(\\{\\})? 3\\.0$")
 			.containsPattern("(?m)^invitations_skipped_total\\{reason=\"EMAIL_INACTIVE\"\\} 1\\.0$")
 			.containsPattern("(?m)^invitations_rejected_total\\{reason=\"INVALID_EMAIL\"\\} 1\\.0$")
@@ -146,7 +156,8 @@ class OperationsEndpointsIT {
 			.containsPattern("(?m)^invitations_smtp_reply_seconds_count\\{status=\"SENT\"\\} 3$")
 			.contains("spring_batch_job_seconds_count{")
 			.contains("spring_batch_step_seconds_count{")
-			// Per-item observations are switched off: at a million people they cost a fifth of the run's CPU.
+			// Per-item observations are switched off: at a million people they cost a
+			// fifth of the run's CPU.
 			.doesNotContain("spring_batch_item_read")
 			.doesNotContain("spring_batch_item_process");
 
@@ -161,7 +172,11 @@ class OperationsEndpointsIT {
 
 	private static EmbeddedPostgres startDatabase() {
 		try {
-			return EmbeddedPostgres.builder().setDataDirectory(DATA).setCleanDataDirectory(false).setPort(DB_PORT).start();
+			return EmbeddedPostgres.builder()
+				.setDataDirectory(DATA)
+				.setCleanDataDirectory(false)
+				.setPort(DB_PORT)
+				.start();
 		}
 		catch (IOException ex) {
 			throw new java.io.UncheckedIOException(ex);

@@ -7,7 +7,10 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The small mistakes of an operator: a bad option value, and a cancel that finds nothing to cancel. */
+/**
+ * The small mistakes of an operator: a bad option value, and a cancel that finds nothing
+ * to cancel.
+ */
 class OperatorMistakesIT extends IntegrationTest {
 
 	@Test
@@ -16,19 +19,23 @@ class OperatorMistakesIT extends IntegrationTest {
 		assertThat(list.exitCode()).isEqualTo(2);
 		assertThat(list.out()).isEmpty();
 		assertThat(list.err()).startsWith("error: --status 'bogus' is not one of pending, open, QUEUED, SENDING, SENT,")
-			.contains("See 'invitations list --help'.").doesNotContain("Usage:");
+			.contains("See 'invitations list --help'.")
+			.doesNotContain("Usage:");
 
 		Result report = cli("report", "1", "--outcome", "bogus");
 		assertThat(report.exitCode()).isEqualTo(2);
-		assertThat(report.err()).startsWith("error: --outcome 'bogus' is not one of SENT, WOULD_SEND, QUEUED, DEFERRED,")
+		assertThat(report.err())
+			.startsWith("error: --outcome 'bogus' is not one of SENT, WOULD_SEND, QUEUED, DEFERRED,")
 			.doesNotContain("Usage:");
-		assertThat(cli("report", "1", "--format", "xml").err()).startsWith("error: --format 'xml' is not one of text, csv");
+		assertThat(cli("report", "1", "--format", "xml").err())
+			.startsWith("error: --format 'xml' is not one of text, csv");
 		assertThat(cli("list", "--status", "sent").exitCode()).isZero();
 	}
 
 	@Test
 	void cancelSaysWhyNothingWasCancelled() throws Exception {
-		write("people.csv", "email,first_name,last_name\nann@example.org,Ann,A\nben@example.org,Ben,B\ncat@example.org,Cat,C\n");
+		write("people.csv",
+				"email,first_name,last_name\nann@example.org,Ann,A\nben@example.org,Ben,B\ncat@example.org,Cat,C\n");
 		assertThat(cli("run", spec("club", "people.csv").toString()).exitCode()).isZero();
 		String execution = lastExecution();
 		Map<String, String> tokens = received().stream().collect(Collectors.toMap(Mails::to, Mails::token));
@@ -40,11 +47,12 @@ class OperatorMistakesIT extends IntegrationTest {
 		jdbc.update("UPDATE invitation SET expires_at = now() - interval '1 minute' WHERE id = ?::bigint", cat);
 		assertThat(cli("expire").exitCode()).isZero();
 
-		assertThat(cancel("--invitation", ann)).isEqualTo(
-				"0 invitations cancelled: invitation " + ann + " is accepted: its link has been used");
-		assertThat(cancel("--invitation", ben)).isEqualTo("0 invitations cancelled: invitation " + ben + " is cancelled already");
-		assertThat(cancel("--invitation", cat)).isEqualTo(
-				"0 invitations cancelled: invitation " + cat + " is expired: its link no longer works");
+		assertThat(cancel("--invitation", ann))
+			.isEqualTo("0 invitations cancelled: invitation " + ann + " is accepted: its link has been used");
+		assertThat(cancel("--invitation", ben))
+			.isEqualTo("0 invitations cancelled: invitation " + ben + " is cancelled already");
+		assertThat(cancel("--invitation", cat))
+			.isEqualTo("0 invitations cancelled: invitation " + cat + " is expired: its link no longer works");
 		assertThat(cancel("--execution", execution)).isEqualTo("0 invitations cancelled: execution " + execution
 				+ "'s run has no open invitations (1 accepted, 1 cancelled, 1 expired)");
 

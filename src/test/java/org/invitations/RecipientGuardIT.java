@@ -6,7 +6,10 @@ import org.springframework.test.context.TestPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** max-recipients: a run that would send more stops before anything is claimed or sent, until confirmed exactly. */
+/**
+ * max-recipients: a run that would send more stops before anything is claimed or sent,
+ * until confirmed exactly.
+ */
 @TestPropertySource(properties = "invitations.max-recipients=1000")
 class RecipientGuardIT extends IntegrationTest {
 
@@ -25,10 +28,13 @@ class RecipientGuardIT extends IntegrationTest {
 				"error: 'big' would send 12 emails, more than max-recipients 10; nothing was sent; run it again with"
 						+ " --confirm 12 to send them");
 		assertThat(received()).isEmpty();
-		assertThat(count("SELECT count(*) FROM invitation WHERE status = 'QUEUED' AND token_hash IS NULL")).isEqualTo(12);
+		assertThat(count("SELECT count(*) FROM invitation WHERE status = 'QUEUED' AND token_hash IS NULL"))
+			.isEqualTo(12);
 		assertThat(count("SELECT count(*) FROM delivery_claim")).isZero();
-		assertThat(jdbc.queryForObject("SELECT exit_code FROM batch_step_execution WHERE step_name = 'deliver' ORDER BY step_execution_id DESC LIMIT 1",
-				String.class)).isEqualTo("NEEDS_CONFIRMATION");
+		assertThat(jdbc.queryForObject(
+				"SELECT exit_code FROM batch_step_execution WHERE step_name = 'deliver' ORDER BY step_execution_id DESC LIMIT 1",
+				String.class))
+			.isEqualTo("NEEDS_CONFIRMATION");
 
 		Result wrong = cli("run", spec, "--confirm", "11");
 		assertThat(wrong.exitCode()).isEqualTo(2);

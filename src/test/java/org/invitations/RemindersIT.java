@@ -14,7 +14,10 @@ import org.invitations.lifecycle.TokenRedeemer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** remind: one reminder before expiry, only to invitations still open and unused, never twice. */
+/**
+ * remind: one reminder before expiry, only to invitations still open and unused, never
+ * twice.
+ */
 class RemindersIT extends IntegrationTest {
 
 	@Autowired
@@ -22,16 +25,19 @@ class RemindersIT extends IntegrationTest {
 
 	@Test
 	void aReminderReachesOnlyTheOpenInvitationsDueAndOnlyOnce() throws Exception {
-		write("people.csv", "email,first_name,last_name\n" + List.of("due", "later", "used", "gone", "late")
-			.stream()
-			.map(name -> name + "@example.org," + name + ",Person")
-			.collect(Collectors.joining("\n")));
+		write("people.csv",
+				"email,first_name,last_name\n" + List.of("due", "later", "used", "gone", "late")
+					.stream()
+					.map(name -> name + "@example.org," + name + ",Person")
+					.collect(Collectors.joining("\n")));
 		Result run = cli("run", spec("club", "people.csv", "token-ttl: 7d").toString());
 		assertThat(run.exitCode()).as(run.err()).isZero();
 		Map<String, String> first = received().stream().collect(Collectors.toMap(Mails::to, Mails::token));
 		SMTP.purgeEmailFromAllMailboxes();
-		assertThat(redeemer.redeem(first.get("used@example.org"), "test").status()).isEqualTo(Redemption.Status.ACCEPTED);
-		assertThat(cli("cancel", "--invitation", invitationOf("gone@example.org"), "--reason", "wrong group").exitCode())
+		assertThat(redeemer.redeem(first.get("used@example.org"), "test").status())
+			.isEqualTo(Redemption.Status.ACCEPTED);
+		assertThat(
+				cli("cancel", "--invitation", invitationOf("gone@example.org"), "--reason", "wrong group").exitCode())
 			.isZero();
 		expiresIn("due@example.org", "1 day");
 		expiresIn("later@example.org", "5 days");
@@ -75,7 +81,8 @@ class RemindersIT extends IntegrationTest {
 	}
 
 	private void expiresIn(String email, String interval) {
-		jdbc.update("UPDATE invitation SET expires_at = now() + ?::interval WHERE email_normalized = ?", interval, email);
+		jdbc.update("UPDATE invitation SET expires_at = now() + ?::interval WHERE email_normalized = ?", interval,
+				email);
 	}
 
 	private String invitationOf(String email) {

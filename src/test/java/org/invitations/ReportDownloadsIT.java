@@ -16,14 +16,16 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The Run page's report downloads: HTML, JSON and CSV of one run, written by the report renderer, attachments for a
- * viewer, and an HTML report that runs no script whatever its rows hold.
+ * The Run page's report downloads: HTML, JSON and CSV of one run, written by the report
+ * renderer, attachments for a viewer, and an HTML report that runs no script whatever its
+ * rows hold.
  */
 class ReportDownloadsIT extends ConsoleTest {
 
 	@Test
 	void theRunPageOffersTheReportAsHtmlJsonAndCsv() throws Exception {
-		write("people.csv", peopleCsv(4) + "\n<script>alert(1)</script>,Mallory,Person\n=cmd|' /C calc'!A0,Eve,Person\n");
+		write("people.csv",
+				peopleCsv(4) + "\n<script>alert(1)</script>,Mallory,Person\n=cmd|' /C calc'!A0,Eve,Person\n");
 		Result run = cli("run", spec("downloads", "people.csv").toString());
 		assertThat(run.exitCode()).as(run.err()).isZero();
 		long execution = Long.parseLong(lastExecution());
@@ -52,8 +54,8 @@ class ReportDownloadsIT extends ConsoleTest {
 		assertThat(report.text()).contains("<script>alert(1)</script>").contains("downloads");
 
 		HttpResponse<String> jsonReport = get(browser, json);
-		assertThat(jsonReport.headers().firstValue("Content-Type")).hasValueSatisfying(
-				type -> assertThat(type).startsWith("application/json"));
+		assertThat(jsonReport.headers().firstValue("Content-Type"))
+			.hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
 		assertThat(jsonReport.headers().firstValue("Content-Disposition"))
 			.hasValue("attachment; filename=\"report-" + execution + ".json\"");
 		JsonNode tree = JsonMapper.builder().build().readTree(jsonReport.body());
@@ -84,7 +86,10 @@ class ReportDownloadsIT extends ConsoleTest {
 
 	private static List<CSVRecord> csvRows(String body) throws Exception {
 		assertThat(body).startsWith("\uFEFF");
-		return CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get()
+		return CSVFormat.RFC4180.builder()
+			.setHeader()
+			.setSkipHeaderRecord(true)
+			.get()
 			.parse(new StringReader(body.substring(1)))
 			.getRecords();
 	}

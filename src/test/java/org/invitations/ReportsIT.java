@@ -24,12 +24,16 @@ import tools.jackson.databind.ObjectMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The report in every format, from a run with every kind of outcome and hostile input: the HTML parses and shows
- * the totals and reasons, escaping everything; the CSV reads back to the same values; the JSON meets its schema.
+ * The report in every format, from a run with every kind of outcome and hostile input:
+ * the HTML parses and shows the totals and reasons, escaping everything; the CSV reads
+ * back to the same values; the JSON meets its schema.
  */
 class ReportsIT extends ScriptedSmtpTest {
 
-	/** Every problem a run can have, next to names a browser or a spreadsheet would take for code. */
+	/**
+	 * Every problem a run can have, next to names a browser or a spreadsheet would take
+	 * for code.
+	 */
 	private static final String MIXED = """
 			email,first_name,last_name,email_active
 			anna@example.org,"<script>alert('anna')</script>",Smith,
@@ -68,20 +72,29 @@ class ReportsIT extends ScriptedSmtpTest {
 				"rows read 7 = sent 3 + would-send 0 + skipped 1 + rejected 2 + failed 1 + deferred 0 + queued 0: holds",
 				"Spring <b>volunteers</b> <script>alert(2)</script>", "<script>alert('anna')</script> Smith",
 				"<img src=x onerror=alert(1)>@evil.example", "Зоя 王小明", "mixed.csv");
-		Map<String, String> totals = page.select("section table").first().select("tbody tr").stream()
+		Map<String, String> totals = page.select("section table")
+			.first()
+			.select("tbody tr")
+			.stream()
 			.collect(Collectors.toMap(tr -> tr.child(0).text(), tr -> tr.child(1).text()));
-		assertThat(totals).containsEntry("SENT", "3").containsEntry("FAILED", "1").containsEntry("SKIPPED", "1")
-			.containsEntry("REJECTED", "2").containsEntry("Total", "7");
+		assertThat(totals).containsEntry("SENT", "3")
+			.containsEntry("FAILED", "1")
+			.containsEntry("SKIPPED", "1")
+			.containsEntry("REJECTED", "2")
+			.containsEntry("Total", "7");
 		assertThat(page.select("svg rect")).hasSizeGreaterThanOrEqualTo(4);
 		assertThat(page.select("svg text").eachText()).contains("FAILED", "SMTP_REJECTED");
-		assertThat(page.select(".steps li").eachText()).anySatisfy(step -> assertThat(step)
-			.startsWith("FAILED SMTP_REJECTED (1)").contains("resend").contains("--status failed"));
+		assertThat(page.select(".steps li").eachText())
+			.anySatisfy(step -> assertThat(step).startsWith("FAILED SMTP_REJECTED (1)")
+				.contains("resend")
+				.contains("--status failed"));
 		// Problems first: the failed row heads the items table.
 		List<String> outcomes = page.select("section:last-of-type tbody tr").eachAttr("class");
 		assertThat(outcomes).startsWith("FAILED", "REJECTED", "REJECTED", "SKIPPED").endsWith("SENT");
-		assertThat(text).contains("SHA-256").contains(jdbc.queryForObject(
-				"SELECT parameter_value FROM batch_job_execution_params WHERE parameter_name = 'source.checksum'",
-				String.class));
+		assertThat(text).contains("SHA-256")
+			.contains(jdbc.queryForObject(
+					"SELECT parameter_value FROM batch_job_execution_params WHERE parameter_name = 'source.checksum'",
+					String.class));
 	}
 
 	@Test
@@ -98,7 +111,8 @@ class ReportsIT extends ScriptedSmtpTest {
 		assertThat(page.select(".left-out").text()).contains("30 sent rows are left out")
 			.contains("report " + lastExecution() + " --format html --all-rows");
 
-		assertThat(cli("report", lastExecution(), "--format", "html", "--all-rows", "--out", html.toString()).exitCode())
+		assertThat(
+				cli("report", lastExecution(), "--format", "html", "--all-rows", "--out", html.toString()).exitCode())
 			.isZero();
 		assertThat(Jsoup.parse(html.toFile(), "UTF-8").select("tr.SENT")).hasSize(1030);
 	}
@@ -123,13 +137,14 @@ class ReportsIT extends ScriptedSmtpTest {
 		assertThat(byLine.get("3").get("last_name")).isEqualTo("<a href=\"https://evil.example/\">click</a>");
 		assertThat(byLine.get("3").get("outcome")).isEqualTo("FAILED");
 		assertThat(byLine.get("4").get("email")).isEqualTo("<img src=x onerror=alert(1)>@evil.example");
-		// A cell a spreadsheet would run as a formula gets a leading apostrophe, and nothing else changes.
+		// A cell a spreadsheet would run as a formula gets a leading apostrophe, and
+		// nothing else changes.
 		assertThat(byLine.get("7").get("first_name")).isEqualTo("'=HYPERLINK(\"https://evil.example\")");
 		assertThat(byLine.get("7").get("last_name")).isEqualTo("'+1, \"quoted\", two");
 		assertThat(byLine.get("8").get("first_name")).isEqualTo("Зоя");
 		assertThat(byLine.get("8").get("last_name")).isEqualTo("王小明");
-		assertThat(rows.get(0).getParser().getHeaderNames()).containsExactly("item", "line", "email", "outcome", "reason",
-				"detail", "invitation_id", "kind", "first_name", "last_name");
+		assertThat(rows.get(0).getParser().getHeaderNames()).containsExactly("item", "line", "email", "outcome",
+				"reason", "detail", "invitation_id", "kind", "first_name", "last_name");
 		assertThat(report.err()).contains("rows read 7 = sent 3", ": holds");
 
 		Path plain = dir.resolve("plain.csv");
@@ -140,14 +155,20 @@ class ReportsIT extends ScriptedSmtpTest {
 
 	@Test
 	void csvNewlinesInValuesStayInsideTheirQuotedCell() throws Exception {
-		write("lines.csv", "email,first_name,last_name\n\"two\nlines@example.org\",A,B\nok@example.org,\"Ann, \"\"Jr\"\"\",C\n");
+		write("lines.csv",
+				"email,first_name,last_name\n\"two\nlines@example.org\",A,B\nok@example.org,\"Ann, \"\"Jr\"\"\",C\n");
 		assertThat(cli("run", spec("lines", "lines.csv").toString()).exitCode()).isZero();
 
 		Result report = cli("report", lastExecution(), "--format", "csv", "--no-bom");
 
-		List<CSVRecord> rows = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get()
-			.parse(new StringReader(report.out())).getRecords();
-		assertThat(rows).extracting(r -> r.get("email")).containsExactly("two\\u000Alines@example.org", "ok@example.org");
+		List<CSVRecord> rows = CSVFormat.RFC4180.builder()
+			.setHeader()
+			.setSkipHeaderRecord(true)
+			.get()
+			.parse(new StringReader(report.out()))
+			.getRecords();
+		assertThat(rows).extracting(r -> r.get("email"))
+			.containsExactly("two\\u000Alines@example.org", "ok@example.org");
 		assertThat(rows.get(1).get("first_name")).isEqualTo("Ann, \"Jr\"");
 	}
 

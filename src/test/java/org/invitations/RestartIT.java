@@ -11,11 +11,11 @@ import org.invitations.launch.SpecLock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The SMTP server goes down after some messages: the job fails, nothing is lost; the same spec run again
- * restarts the run and sends each remaining person exactly once, and nobody twice.
+ * The SMTP server goes down after some messages: the job fails, nothing is lost; the same
+ * spec run again restarts the run and sends each remaining person exactly once, and
+ * nobody twice.
  */
 class RestartIT extends IntegrationTest {
-
 
 	@Test
 	void aFailedRunRestartsAndSendsEachRemainingPersonOnce() throws Exception {
@@ -30,7 +30,8 @@ class RestartIT extends IntegrationTest {
 		assertThat(failed.err()).contains("run the same spec again to restart it");
 		assertThat(received()).hasSize(7);
 		assertThat(count("SELECT count(*) FROM invitation WHERE status = 'SENT'")).isEqualTo(7);
-		assertThat(count("SELECT count(*) FROM invitation WHERE status = 'QUEUED' AND token_hash IS NULL")).isEqualTo(13);
+		assertThat(count("SELECT count(*) FROM invitation WHERE status = 'QUEUED' AND token_hash IS NULL"))
+			.isEqualTo(13);
 		assertThat(count("SELECT count(*) FROM invitation WHERE status = 'SENDING'")).isZero();
 		assertThat(count("SELECT count(*) FROM delivery_claim")).isZero();
 		assertThat(jdbc.queryForObject("SELECT status FROM batch_job_execution", String.class)).isEqualTo("FAILED");
@@ -43,8 +44,10 @@ class RestartIT extends IntegrationTest {
 		Map<String, Long> perRecipient = received().stream()
 			.collect(Collectors.groupingBy(Mails::to, Collectors.counting()));
 		assertThat(perRecipient).hasSize(people).allSatisfy((to, n) -> assertThat(n).as(to).isEqualTo(1));
-		assertThat(count("SELECT count(*) FROM invitation WHERE status = 'SENT' AND token_hash IS NOT NULL")).isEqualTo(people);
-		assertThat(count("SELECT count(*) FROM job_report_item WHERE outcome = 'SENT' AND reason IS NULL")).isEqualTo(people);
+		assertThat(count("SELECT count(*) FROM invitation WHERE status = 'SENT' AND token_hash IS NOT NULL"))
+			.isEqualTo(people);
+		assertThat(count("SELECT count(*) FROM job_report_item WHERE outcome = 'SENT' AND reason IS NULL"))
+			.isEqualTo(people);
 		assertThat(jdbc.queryForList("SELECT status FROM batch_job_execution ORDER BY job_execution_id", String.class))
 			.containsExactly("FAILED", "COMPLETED");
 		assertThat(count("SELECT count(DISTINCT job_instance_id) FROM batch_job_execution")).isEqualTo(1);
@@ -60,7 +63,8 @@ class RestartIT extends IntegrationTest {
 		write("people.csv", "email,first_name,last_name\np1@example.org,P1,Person\n");
 		String spec = spec("busy", "people.csv").toString();
 
-		// What another process running the same spec holds; it goes when that process's connection ends.
+		// What another process running the same spec holds; it goes when that process's
+		// connection ends.
 		try (SpecLock.Held other = context.getBean(SpecLock.class).acquire("busy")) {
 			Result refused = cli("run", spec);
 

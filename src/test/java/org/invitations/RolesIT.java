@@ -4,14 +4,18 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Roles exist before a spec grants them: the roles command keeps the list, and a misspelled role writes nothing. */
+/**
+ * Roles exist before a spec grants them: the roles command keeps the list, and a
+ * misspelled role writes nothing.
+ */
 class RolesIT extends IntegrationTest {
 
 	@Test
 	void aSpecNamingAnUnknownRoleIsRefusedBeforeAnythingIsWritten() throws Exception {
 		write("people.csv", "email,first_name,last_name\na@example.org,A,Person\n");
 		String spec = spec("typo", "people.csv").toString();
-		write("typo.yml", java.nio.file.Files.readString(dir.resolve("typo.yml")).replace("role: volunteer", "role: volunter"));
+		write("typo.yml",
+				java.nio.file.Files.readString(dir.resolve("typo.yml")).replace("role: volunteer", "role: volunter"));
 
 		for (String[] args : new String[][] { { "run", spec }, { "run", spec, "--dry-run" } }) {
 			Result run = cli(args);
@@ -34,9 +38,9 @@ class RolesIT extends IntegrationTest {
 
 		Result list = cli("roles");
 		assertThat(list.exitCode()).isZero();
-		assertThat(list.out().lines().toList()).hasSize(4)
-			.first().asString().startsWith("ROLE");
-		assertThat(list.out()).containsPattern("sacristan\\s+\\d{4}-\\d\\d-\\d\\d\\s+0\\s+0\\s+Prepares the church for services");
+		assertThat(list.out().lines().toList()).hasSize(4).first().asString().startsWith("ROLE");
+		assertThat(list.out())
+			.containsPattern("sacristan\\s+\\d{4}-\\d\\d-\\d\\d\\s+0\\s+0\\s+Prepares the church for services");
 		assertThat(cli("roles", "list").out()).isEqualTo(list.out());
 
 		Result again = cli("roles", "add", "sacristan", "--description", "twice");

@@ -22,8 +22,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * schedule: a spec in the scheduler's folder runs at its times, once per scheduled date; a failed run is restarted by
- * the next trigger of its date, and later triggers of a completed date start nothing.
+ * schedule: a spec in the scheduler's folder runs at its times, once per scheduled date;
+ * a failed run is restarted by the next trigger of its date, and later triggers of a
+ * completed date start nothing.
  */
 @TestPropertySource(properties = { "invitations.scheduler.enabled=true", "invitations.scheduler.poll=200ms" })
 @DirtiesContext
@@ -43,13 +44,16 @@ class ScheduleIT extends IntegrationTest {
 				Files.delete(file);
 			}
 		}
-		await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.queryForObject(
-				"SELECT count(*) FROM batch_job_execution WHERE status IN ('STARTING', 'STARTED', 'STOPPING')", Long.class) == 0);
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> jdbc.queryForObject(
+					"SELECT count(*) FROM batch_job_execution WHERE status IN ('STARTING', 'STARTED', 'STOPPING')",
+					Long.class) == 0);
 	}
 
 	@Test
 	void aScheduledSpecRunsOncePerDateAndItsFailedRunIsRestartedByTheNextTrigger() throws Exception {
-		// The mail server goes away after two messages: the first run fails, the next triggers restart it.
+		// The mail server goes away after two messages: the first run fails, the next
+		// triggers restart it.
 		SMTP_PATH.failAfterMessages(2);
 		Files.writeString(FOLDER.resolve("people.csv"), peopleCsv(6));
 		Files.writeString(FOLDER.resolve("nightly.yml"), """
@@ -97,13 +101,15 @@ class ScheduleIT extends IntegrationTest {
 				  zone: UTC
 				""");
 		ScheduledSpecs scheduler = context.getBean(ScheduledSpecs.class);
-		await().atMost(Duration.ofSeconds(10)).until(() -> scheduler.nextRuns().containsKey(FOLDER.resolve("midnight.yml")));
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> scheduler.nextRuns().containsKey(FOLDER.resolve("midnight.yml")));
 		// A spec that never ran by schedule is not caught up: it may be new.
 		scheduler.catchUp();
 		await().pollDelay(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> true);
 		assertThat(count("SELECT count(*) FROM batch_job_execution")).isZero();
 
-		// It ran the day before yesterday; yesterday's midnight trigger found the server down.
+		// It ran the day before yesterday; yesterday's midnight trigger found the server
+		// down.
 		jdbc.update("INSERT INTO scheduled_run (spec_key, scheduled_date, scheduled_for) VALUES ('midnight',"
 				+ " (now() AT TIME ZONE 'UTC')::date - 1, now() - interval '1 day')");
 		scheduler.catchUp();

@@ -5,7 +5,10 @@ import org.junit.jupiter.api.BeforeEach;
 
 import org.invitations.testsupport.ScriptedSmtpServer;
 
-/** Integration tests whose mail goes to a scripted SMTP server, one per test, that misbehaves as told. */
+/**
+ * Integration tests whose mail goes to a scripted SMTP server, one per test, that
+ * misbehaves as told.
+ */
 abstract class ScriptedSmtpTest extends IntegrationTest {
 
 	protected ScriptedSmtpServer server;

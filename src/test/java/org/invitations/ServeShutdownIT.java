@@ -21,9 +21,10 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * serve in a JVM of its own, shut down by SIGTERM as a service manager or an orchestrator does: it stops its runs at
- * their next chunk through Spring Batch's stop, shuts down as a web server and exits 0, the runs STOPPED and
- * restartable; the next run sends everyone else, nobody twice.
+ * serve in a JVM of its own, shut down by SIGTERM as a service manager or an orchestrator
+ * does: it stops its runs at their next chunk through Spring Batch's stop, shuts down as
+ * a web server and exits 0, the runs STOPPED and restartable; the next run sends everyone
+ * else, nobody twice.
  */
 class ServeShutdownIT extends IntegrationTest {
 
@@ -54,7 +55,8 @@ class ServeShutdownIT extends IntegrationTest {
 		assertThat(child.waitFor(30, TimeUnit.SECONDS)).as(read(log)).isTrue();
 		String said = read(log);
 		assertThat(child.exitValue()).as(said).isZero();
-		assertThat(said).contains("shut down on request (SIGTERM): no run was going").doesNotContain("did not stop within");
+		assertThat(said).contains("shut down on request (SIGTERM): no run was going")
+			.doesNotContain("did not stop within");
 		// serve schedules the console's jobs folder by default.
 		assertThat(said).contains("Scheduling the specs of " + dir.toAbsolutePath());
 	}
@@ -70,7 +72,8 @@ class ServeShutdownIT extends IntegrationTest {
 
 		long dryRun = execution(api("POST", "/api/v1/specs/slow.yml/dry-run", operator, null));
 		assertThat(awaitEnd(dryRun)).isEqualTo("COMPLETED");
-		long run = execution(api("POST", "/api/v1/runs/" + dryRun + "/send", operator, "{\"expected\":" + PEOPLE + "}"));
+		long run = execution(
+				api("POST", "/api/v1/runs/" + dryRun + "/send", operator, "{\"expected\":" + PEOPLE + "}"));
 		assertThat(SMTP.waitForIncomingEmail(120_000, 20)).as(() -> "20 messages sent; serve said:\n" + read(log))
 			.isTrue();
 
@@ -99,8 +102,10 @@ class ServeShutdownIT extends IntegrationTest {
 		assertThat(received()).hasSize(PEOPLE);
 		assertThat(perRecipient()).hasSize(PEOPLE).allSatisfy((to, n) -> assertThat(n).as(to).isOne());
 		assertThat(count("SELECT count(*) FROM invitation WHERE status = 'SENT'")).isEqualTo(PEOPLE);
-		assertThat(jdbc.queryForList("SELECT status FROM batch_job_execution WHERE job_execution_id >= ?"
-				+ " ORDER BY job_execution_id", String.class, run)).containsExactly("STOPPED", "COMPLETED");
+		assertThat(jdbc.queryForList(
+				"SELECT status FROM batch_job_execution WHERE job_execution_id >= ?" + " ORDER BY job_execution_id",
+				String.class, run))
+			.containsExactly("STOPPED", "COMPLETED");
 	}
 
 	private Path startServe() throws Exception {
@@ -135,7 +140,8 @@ class ServeShutdownIT extends IntegrationTest {
 			.timeout(Duration.ofSeconds(30))
 			.header("Content-Type", "application/json")
 			.header("Authorization", "Bearer " + key)
-			.method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json))
+			.method(method,
+					json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json))
 			.build(), HttpResponse.BodyHandlers.ofString());
 	}
 

@@ -22,7 +22,10 @@ import org.springframework.test.context.TestPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** The Specs page with serve's scheduler on: each spec's schedule, and when the scheduler runs it next. */
+/**
+ * The Specs page with serve's scheduler on: each spec's schedule, and when the scheduler
+ * runs it next.
+ */
 @TestPropertySource(properties = { "invitations.scheduler.enabled=true", "invitations.scheduler.poll=200ms" })
 @DirtiesContext
 class SpecsScheduleIT extends ConsoleTest {
@@ -58,7 +61,8 @@ class SpecsScheduleIT extends ConsoleTest {
 			assertThat(row.selectFirst("td.next-run").text()).isEqualTo(next);
 		});
 		Document page = Jsoup.parse(get(browser, "/specs").body());
-		// A spec without a schedule has neither; the page does not say the scheduler is off.
+		// A spec without a schedule has neither; the page does not say the scheduler is
+		// off.
 		assertThat(page.selectFirst("tr[data-spec=demo.yml] td.schedule").text()).isEmpty();
 		assertThat(page.selectFirst("tr[data-spec=demo.yml] td.next-run").text()).isEmpty();
 		assertThat(page.text()).doesNotContain("The scheduler is off");

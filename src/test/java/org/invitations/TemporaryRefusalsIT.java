@@ -6,12 +6,12 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.test.context.TestPropertySource;
 
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Temporary refusals wait in the queue, not on a connection: with a backoff of a second, 600 refusals waited out
- * one by one on 4 connections would take 150 s; waiting for a later pass, they take about one backoff.
+ * Temporary refusals wait in the queue, not on a connection: with a backoff of a second,
+ * 600 refusals waited out one by one on 4 connections would take 150 s; waiting for a
+ * later pass, they take about one backoff.
  */
 @TestPropertySource(properties = { "invitations.mail.retry.delay=1s", "invitations.mail.retry.max-delay=2s",
 		"invitations.mail.retry.jitter=100ms" })
@@ -44,10 +44,12 @@ class TemporaryRefusalsIT extends ScriptedSmtpTest {
 		assertThat(server.delivered()).hasSize(people).doesNotHaveDuplicates();
 		assertThat(server.attempts("p10@example.org")).isEqualTo(2);
 		assertThat(server.attempts("p11@example.org")).isEqualTo(1);
-		assertThat(count("SELECT count(*) FROM invitation WHERE status = 'SENT' AND attempt_count = 1")).isEqualTo(people);
+		assertThat(count("SELECT count(*) FROM invitation WHERE status = 'SENT' AND attempt_count = 1"))
+			.isEqualTo(people);
 		assertThat(count("SELECT count(*) FROM invitation_event WHERE type = 'DEFERRED' AND detail LIKE '451 4.3.0%'"))
 			.isEqualTo(600);
-		// Generous for a loaded machine, and far below the 150 s of waiting out each refusal on its connection.
+		// Generous for a loaded machine, and far below the 150 s of waiting out each
+		// refusal on its connection.
 		assertThat(took).isLessThan(Duration.ofSeconds(30));
 	}
 

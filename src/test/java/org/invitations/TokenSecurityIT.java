@@ -15,9 +15,9 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The link in the email is the only place a token exists: it verifies against the stored hash, and the
- * plaintext is nowhere in the database, the logs or the report. Personal data cannot break out of the
- * template or the headers.
+ * The link in the email is the only place a token exists: it verifies against the stored
+ * hash, and the plaintext is nowhere in the database, the logs or the report. Personal
+ * data cannot break out of the template or the headers.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class TokenSecurityIT extends IntegrationTest {
@@ -36,11 +36,14 @@ class TokenSecurityIT extends IntegrationTest {
 			String token = Mails.token(message);
 			assertThat(Base64.getUrlDecoder().decode(token)).hasSize(33);
 			byte[] hash = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.US_ASCII));
-			byte[] stored = jdbc.queryForObject("""
-					SELECT i.token_hash FROM invitation i JOIN person p ON p.id = i.person_id WHERE p.email_normalized = ?
-					""", byte[].class, Mails.to(message));
+			byte[] stored = jdbc.queryForObject(
+					"""
+							SELECT i.token_hash FROM invitation i JOIN person p ON p.id = i.person_id WHERE p.email_normalized = ?
+							""",
+					byte[].class, Mails.to(message));
 			assertThat(stored).isEqualTo(hash);
-			assertThat(Mails.part(message, "text/html")).contains("href=\"https://crm.example.org/set-password?token=" + token + "\"");
+			assertThat(Mails.part(message, "text/html"))
+				.contains("href=\"https://crm.example.org/set-password?token=" + token + "\"");
 
 			assertThat(everyStoredValue()).doesNotContain(token);
 			assertThat(output.getAll()).doesNotContain(token);
@@ -52,11 +55,13 @@ class TokenSecurityIT extends IntegrationTest {
 	@Test
 	void namesAreEscapedInHtmlAndCannotInjectHeaders() throws Exception {
 		jdbc.update("INSERT INTO person_group (name) VALUES ('club')");
-		jdbc.update("""
-				INSERT INTO person (email, email_normalized, first_name, last_name)
-				VALUES ('eve@example.org', 'eve@example.org', 'Eve <script>alert(1)</script>', '"Bcc: victim@example.com"'),
-				       ('mal@example.org', 'mal@example.org', ?, 'Lory')
-				""", "Mal\r\nBcc: victim@example.com\r\nX-Evil: yes");
+		jdbc.update(
+				"""
+						INSERT INTO person (email, email_normalized, first_name, last_name)
+						VALUES ('eve@example.org', 'eve@example.org', 'Eve <script>alert(1)</script>', '"Bcc: victim@example.com"'),
+						       ('mal@example.org', 'mal@example.org', ?, 'Lory')
+						""",
+				"Mal\r\nBcc: victim@example.com\r\nX-Evil: yes");
 		jdbc.update("INSERT INTO group_member (group_id, person_id) SELECT g.id, p.id FROM person_group g, person p");
 		addRole("member");
 		Result run = cli("run", write("club.yml", """
@@ -87,9 +92,11 @@ class TokenSecurityIT extends IntegrationTest {
 	/** Every column of every application table, as text. */
 	private String everyStoredValue() {
 		StringBuilder all = new StringBuilder();
-		for (String table : jdbc.queryForList("""
-				SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'
-				""", String.class)) {
+		for (String table : jdbc.queryForList(
+				"""
+						SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'
+						""",
+				String.class)) {
 			jdbc.query("SELECT t::text FROM " + table + " t", rs -> {
 				all.append(rs.getString(1)).append('\n');
 			});

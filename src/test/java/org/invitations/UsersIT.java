@@ -11,7 +11,10 @@ import org.springframework.web.context.WebApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The users command: console users and API keys, stored as hashes only, in an application that is no web server. */
+/**
+ * The users command: console users and API keys, stored as hashes only, in an application
+ * that is no web server.
+ */
 class UsersIT extends IntegrationTest {
 
 	@Test
@@ -42,7 +45,8 @@ class UsersIT extends IntegrationTest {
 		assertThat(cli("users").out()).containsPattern("alice\\s+operator");
 		Result changed = withStdin("a brand new secret\n", "users", "passwd", "alice");
 		assertThat(changed.exitCode()).isZero();
-		String newHash = jdbc.queryForObject("SELECT password_hash FROM console_user WHERE name = 'alice'", String.class);
+		String newHash = jdbc.queryForObject("SELECT password_hash FROM console_user WHERE name = 'alice'",
+				String.class);
 		assertThat(PasswordEncoderFactories.createDelegatingPasswordEncoder().matches("a brand new secret", newHash))
 			.isTrue();
 		assertThat(withStdin("a brand new secret\n", "users", "passwd", "nobody").err())
@@ -64,7 +68,8 @@ class UsersIT extends IntegrationTest {
 		assertThat(count("SELECT count(*) FROM api_key WHERE key_hash = sha256(convert_to(?, 'UTF8'))", key)).isOne();
 		Result listed = cli("users", "key");
 		assertThat(listed.out()).containsPattern("crm\\s+viewer").contains("never").doesNotContain(key);
-		assertThat(cli("users", "key", "add", "crm", "--role", "admin").err()).contains("an API key named 'crm' exists");
+		assertThat(cli("users", "key", "add", "crm", "--role", "admin").err())
+			.contains("an API key named 'crm' exists");
 		assertThat(cli("users", "key", "remove", "crm").exitCode()).isZero();
 		assertThat(count("SELECT count(*) FROM api_key")).isZero();
 	}

@@ -15,8 +15,8 @@ import org.invitations.spec.JobSpec;
 import org.invitations.spec.SpecLoader;
 
 /**
- * The benchmark: N synthetic people in a fresh group, the real invitation job over them (the same code path as
- * {@code run}), and the numbers.
+ * The benchmark: N synthetic people in a fresh group, the real invitation job over them
+ * (the same code path as {@code run}), and the numbers.
  */
 @Service
 public class BenchRunner {
@@ -49,7 +49,8 @@ public class BenchRunner {
 		String name = "bench-" + System.currentTimeMillis();
 		long setupStart = System.nanoTime();
 		jdbc.update("INSERT INTO person_group (name) VALUES (?)", name);
-		// The role the bench grants, created the way an operator would with "roles add" (its job refuses unknown roles).
+		// The role the bench grants, created the way an operator would with "roles add"
+		// (its job refuses unknown roles).
 		jdbc.update("INSERT INTO role (name, description) VALUES ('bench-member', 'Synthetic people of the benchmark')"
 				+ " ON CONFLICT (name) DO NOTHING");
 		// Set-based: a million people take seconds, not a million statements.
@@ -82,7 +83,8 @@ public class BenchRunner {
 		Duration total = Duration.ofNanos(System.nanoTime() - start);
 		long peak = HeapPeaks.peak();
 		long sent = count("SELECT count(*) FROM invitation WHERE spec_name = ? AND status = 'SENT'", name);
-		long distinct = count("SELECT count(DISTINCT person_id) FROM invitation WHERE spec_name = ? AND status = 'SENT'", name);
+		long distinct = count(
+				"SELECT count(DISTINCT person_id) FROM invitation WHERE spec_name = ? AND status = 'SENT'", name);
 		deleteQuietly(specFile, dir);
 		return new Result(execution, people, setup, total, step(execution, "select"), step(execution, "deliver"), sent,
 				distinct, peak);

@@ -12,9 +12,10 @@ import java.util.BitSet;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A minimal SMTP server on loopback for the benchmark: accepts everything (with PIPELINING), discards the
- * messages, and counts them and the distinct invitations they carry ({@code X-Invitation-Id}), so the
- * benchmark can check that exactly N distinct messages arrived without keeping them.
+ * A minimal SMTP server on loopback for the benchmark: accepts everything (with
+ * PIPELINING), discards the messages, and counts them and the distinct invitations they
+ * carry ({@code X-Invitation-Id}), so the benchmark can check that exactly N distinct
+ * messages arrived without keeping them.
  */
 public final class BenchSmtpSink implements AutoCloseable {
 
@@ -70,7 +71,8 @@ public final class BenchSmtpSink implements AutoCloseable {
 	}
 
 	private void session(Socket socket) {
-		try (socket; InputStream in = new BufferedInputStream(socket.getInputStream(), 1 << 16);
+		try (socket;
+				InputStream in = new BufferedInputStream(socket.getInputStream(), 1 << 16);
 				OutputStream out = socket.getOutputStream()) {
 			out.write("220 bench-sink ESMTP\r\n".getBytes(StandardCharsets.US_ASCII));
 			out.flush();
@@ -104,7 +106,8 @@ public final class BenchSmtpSink implements AutoCloseable {
 				else {
 					replies.append("502 not implemented\r\n");
 				}
-				// Answer when the client has nothing more buffered: pipelined commands get their replies together.
+				// Answer when the client has nothing more buffered: pipelined commands
+				// get their replies together.
 				if (in.available() == 0 && replies.length() > 0) {
 					out.write(replies.toString().getBytes(StandardCharsets.US_ASCII));
 					out.flush();
@@ -125,7 +128,8 @@ public final class BenchSmtpSink implements AutoCloseable {
 				break;
 			}
 			if (id < 0 && startsWith(line, length, HEADER)) {
-				id = Long.parseLong(new String(line, HEADER.length, length - HEADER.length, StandardCharsets.US_ASCII).strip());
+				id = Long.parseLong(
+						new String(line, HEADER.length, length - HEADER.length, StandardCharsets.US_ASCII).strip());
 			}
 		}
 		messages.incrementAndGet();
@@ -139,7 +143,10 @@ public final class BenchSmtpSink implements AutoCloseable {
 		}
 	}
 
-	/** Reads one line without its CRLF; long lines are cut (the rest is read as further lines). */
+	/**
+	 * Reads one line without its CRLF; long lines are cut (the rest is read as further
+	 * lines).
+	 */
 	private static int readLine(InputStream in, byte[] line) throws IOException {
 		int length = 0;
 		int b;

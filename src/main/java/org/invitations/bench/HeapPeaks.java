@@ -4,13 +4,19 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 
-/** The heap's peak use over a measured stretch, as both benchmarks print it: the sum of the heap pools' peaks. */
+/**
+ * The heap's peak use over a measured stretch, as both benchmarks print it: the sum of
+ * the heap pools' peaks.
+ */
 final class HeapPeaks {
 
 	private HeapPeaks() {
 	}
 
-	/** Starts a stretch: collects first, so that what the set-up left behind is not counted. */
+	/**
+	 * Starts a stretch: collects first, so that what the set-up left behind is not
+	 * counted.
+	 */
 	static void reset() {
 		System.gc();
 		ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);

@@ -12,9 +12,10 @@ import org.invitations.report.ReportOptions;
 import org.invitations.report.ReportRenderer;
 
 /**
- * The report exports at scale: N synthetic report rows of one run (set-based SQL, 90% sent and the rest spread
- * over the problem outcomes, each with a stored person), each format written in full through the real
- * renderer to a stream that only counts bytes; prints rows per second and the peak heap of each.
+ * The report exports at scale: N synthetic report rows of one run (set-based SQL, 90%
+ * sent and the rest spread over the problem outcomes, each with a stored person), each
+ * format written in full through the real renderer to a stream that only counts bytes;
+ * prints rows per second and the peak heap of each.
  */
 @Component
 public class ReportBench {
@@ -44,10 +45,13 @@ public class ReportBench {
 			double seconds = (System.nanoTime() - start) / 1e9;
 			double cpuSeconds = (threads.getCurrentThreadCpuTime() - cpu) / 1e9;
 			long lines = sink.lines;
-			// CPU time of the writing thread says what the export costs when the machine is shared.
-			out.printf("%-4s %d rows in %.1fs: %,.0f rows/s (%.1f s CPU: %,.0f rows per CPU second), %d MB written,"
-					+ " peak heap %d MB%n", format.name().toLowerCase(java.util.Locale.ROOT), rows, seconds, rows / seconds,
-					cpuSeconds, rows / cpuSeconds, sink.bytes >> 20, HeapPeaks.peak() >> 20);
+			// CPU time of the writing thread says what the export costs when the machine
+			// is shared.
+			out.printf(
+					"%-4s %d rows in %.1fs: %,.0f rows/s (%.1f s CPU: %,.0f rows per CPU second), %d MB written,"
+							+ " peak heap %d MB%n",
+					format.name().toLowerCase(java.util.Locale.ROOT), rows, seconds, rows / seconds, cpuSeconds,
+					rows / cpuSeconds, sink.bytes >> 20, HeapPeaks.peak() >> 20);
 			ok &= lines >= rows;
 		}
 		out.printf("max heap %d MB%n", Runtime.getRuntime().maxMemory() >> 20);
@@ -69,28 +73,34 @@ public class ReportBench {
 			jdbc.update("INSERT INTO batch_job_execution_params VALUES (?, ?, 'java.lang.String', ?, 'Y')", execution,
 					p[0], p[1]);
 		}
-		jdbc.update("""
-				INSERT INTO batch_step_execution (step_execution_id, version, step_name, job_execution_id, create_time,
-				       status, read_count) VALUES (nextval('batch_step_execution_seq'), 1, 'select', ?, now(), 'COMPLETED', ?)
-				""", execution, rows);
+		jdbc.update(
+				"""
+						INSERT INTO batch_step_execution (step_execution_id, version, step_name, job_execution_id, create_time,
+						       status, read_count) VALUES (nextval('batch_step_execution_seq'), 1, 'select', ?, now(), 'COMPLETED', ?)
+						""",
+				execution, rows);
 		long firstPerson = jdbc.queryForObject("SELECT coalesce(max(id), 0) FROM person", Long.class);
-		jdbc.update("""
-				INSERT INTO person (email, email_normalized, first_name, last_name)
-				SELECT 'bench' || ? || '.' || i || '@report.example.org', 'bench' || ? || '.' || i || '@report.example.org', 'Réka ' || i,
-				       'O''Brien, "Jr"' FROM generate_series(1, ?) i
-				""", instance, instance, rows);
-		jdbc.update("""
-				INSERT INTO job_report_item (job_instance_id, job_execution_id, item_number, source_line, email,
-				       email_normalized, person_id, kind, outcome, reason, detail)
-				SELECT ?, ?, i, i + 1, 'bench' || ? || '.' || i || '@report.example.org', 'bench' || ? || '.' || i || '@report.example.org',
-				       p.id, 'INVITATION',
-				       CASE WHEN i % 100 < 90 THEN 'SENT' WHEN i % 100 < 95 THEN 'SKIPPED' WHEN i % 100 < 98 THEN 'REJECTED'
-				            ELSE 'FAILED' END,
-				       CASE WHEN i % 100 < 90 THEN NULL WHEN i % 100 < 95 THEN 'EMAIL_INACTIVE'
-				            WHEN i % 100 < 98 THEN 'INVALID_EMAIL' ELSE 'SMTP_REJECTED' END,
-				       CASE WHEN i % 100 < 90 THEN '250 2.0.0 Ok: queued as ' || md5(i::text) ELSE 'line ' || i || ': see the reason' END
-				FROM generate_series(1, ?) i JOIN person p ON p.id = ? + i
-				""", instance, execution, instance, instance, rows, firstPerson);
+		jdbc.update(
+				"""
+						INSERT INTO person (email, email_normalized, first_name, last_name)
+						SELECT 'bench' || ? || '.' || i || '@report.example.org', 'bench' || ? || '.' || i || '@report.example.org', 'Réka ' || i,
+						       'O''Brien, "Jr"' FROM generate_series(1, ?) i
+						""",
+				instance, instance, rows);
+		jdbc.update(
+				"""
+						INSERT INTO job_report_item (job_instance_id, job_execution_id, item_number, source_line, email,
+						       email_normalized, person_id, kind, outcome, reason, detail)
+						SELECT ?, ?, i, i + 1, 'bench' || ? || '.' || i || '@report.example.org', 'bench' || ? || '.' || i || '@report.example.org',
+						       p.id, 'INVITATION',
+						       CASE WHEN i % 100 < 90 THEN 'SENT' WHEN i % 100 < 95 THEN 'SKIPPED' WHEN i % 100 < 98 THEN 'REJECTED'
+						            ELSE 'FAILED' END,
+						       CASE WHEN i % 100 < 90 THEN NULL WHEN i % 100 < 95 THEN 'EMAIL_INACTIVE'
+						            WHEN i % 100 < 98 THEN 'INVALID_EMAIL' ELSE 'SMTP_REJECTED' END,
+						       CASE WHEN i % 100 < 90 THEN '250 2.0.0 Ok: queued as ' || md5(i::text) ELSE 'line ' || i || ': see the reason' END
+						FROM generate_series(1, ?) i JOIN person p ON p.id = ? + i
+						""",
+				instance, execution, instance, instance, rows, firstPerson);
 		jdbc.execute("ANALYZE person, job_report_item");
 		return execution;
 	}

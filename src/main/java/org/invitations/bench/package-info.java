@@ -1,6 +1,6 @@
 /**
- * The {@code bench} command: synthetic people through the real invitation job to an SMTP sink on loopback, and the rates
- * and heap it took.
+ * The {@code bench} command: synthetic people through the real invitation job to an SMTP
+ * sink on loopback, and the rates and heap it took.
  */
 @NullMarked
 package org.invitations.bench;

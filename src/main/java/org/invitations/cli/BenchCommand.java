@@ -17,8 +17,9 @@ import org.invitations.bench.BenchSmtpSink;
 import org.invitations.smtp.MailGateway;
 
 /**
- * {@code bench}: N synthetic people through the real invitation job to an SMTP server on loopback (a built-in
- * counting sink, or any host and port such as postfix's smtp-sink), and the throughput and memory it took.
+ * {@code bench}: N synthetic people through the real invitation job to an SMTP server on
+ * loopback (a built-in counting sink, or any host and port such as postfix's smtp-sink),
+ * and the throughput and memory it took.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
 		description = { "Benchmark: creates N synthetic people in a new group, runs the real invitation job over them",
@@ -36,7 +37,8 @@ class BenchCommand extends Subcommand implements Callable<Integer> {
 			description = "SMTP port; 0 (default) starts a built-in counting sink on loopback")
 	int port;
 
-	@Option(names = "--connections", defaultValue = "4", description = "parallel SMTP connections (default ${DEFAULT-VALUE})")
+	@Option(names = "--connections", defaultValue = "4",
+			description = "parallel SMTP connections (default ${DEFAULT-VALUE})")
 	int connections;
 
 	@Option(names = "--chunk-size", defaultValue = "500", description = "items per chunk (default ${DEFAULT-VALUE})")
@@ -51,7 +53,10 @@ class BenchCommand extends Subcommand implements Callable<Integer> {
 			description = "instead: write N synthetic report rows and time the CSV, JSON and HTML exports of them")
 	long reportRows;
 
-	/** The system properties the benchmark sets, with their values before, put back when it ends. */
+	/**
+	 * The system properties the benchmark sets, with their values before, put back when
+	 * it ends.
+	 */
 	private final java.util.Map<String, String> before = new java.util.HashMap<>();
 
 	private void set(String key, String value) {
@@ -82,14 +87,16 @@ class BenchCommand extends Subcommand implements Callable<Integer> {
 			out().println("database: " + database + " (given with --database); the synthetic people stay in it");
 			return bench();
 		}
-		// N synthetic people do not belong in whatever database is configured: the benchmark brings its own.
+		// N synthetic people do not belong in whatever database is configured: the
+		// benchmark brings its own.
 		Path folder = Files.createTempDirectory("invitations-bench-db");
 		try (EmbeddedPostgres postgres = EmbeddedPostgres.builder()
 			.setDataDirectory(folder.resolve("pgdata"))
 			.setCleanDataDirectory(true)
 			.setServerConfig("max_parallel_workers_per_gather", "0")
 			.start()) {
-			// As command-line arguments they outrank every configured database (environment, files, arguments).
+			// As command-line arguments they outrank every configured database
+			// (environment, files, arguments).
 			root.overrideSpring("spring.datasource.url",
 					"jdbc:postgresql://localhost:" + postgres.getPort() + "/postgres?reWriteBatchedInserts=true");
 			root.overrideSpring("spring.datasource.username", "postgres");
@@ -106,21 +113,23 @@ class BenchCommand extends Subcommand implements Callable<Integer> {
 
 	private int bench() throws Exception {
 		if (reportRows > 0) {
-			return bean(org.invitations.bench.ReportBench.class).run(reportRows, out()) ? 0 : InvitationsCommand.JOB_FAILED;
+			return bean(org.invitations.bench.ReportBench.class).run(reportRows, out()) ? 0
+					: InvitationsCommand.JOB_FAILED;
 		}
 		BenchSmtpSink sink = port == 0 ? BenchSmtpSink.start() : null;
 		int smtpPort = sink != null ? sink.port() : port;
-		// Read by Spring Boot when the context starts: the benchmark sends where it was told to.
+		// Read by Spring Boot when the context starts: the benchmark sends where it was
+		// told to.
 		set("spring.mail.host", host);
 		set("spring.mail.port", Integer.toString(smtpPort));
 		set("invitations.mail.connections", Integer.toString(connections));
 		BenchRunner.Result result = bean(BenchRunner.class).run(people, chunkSize);
 		var out = out();
 		long sent = result.sent();
-		out.printf("people: %d, job execution %d %s%n", people, result.execution().getId(), result.execution().getStatus());
-		out.printf("delivery: %s, %d connections, chunk size %d, max heap %d MB%n",
-				bean(MailGateway.class).describe(), connections, chunkSize,
-				Runtime.getRuntime().maxMemory() >> 20);
+		out.printf("people: %d, job execution %d %s%n", people, result.execution().getId(),
+				result.execution().getStatus());
+		out.printf("delivery: %s, %d connections, chunk size %d, max heap %d MB%n", bean(MailGateway.class).describe(),
+				connections, chunkSize, Runtime.getRuntime().maxMemory() >> 20);
 		out.printf("setup (people and group, set-based): %.1fs%n", result.setup().toMillis() / 1000.0);
 		out.printf("end to end: %.1fs, %.0f invitations/s%n", result.total().toMillis() / 1000.0,
 				result.rate(result.total(), sent));

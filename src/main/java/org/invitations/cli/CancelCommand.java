@@ -17,7 +17,10 @@ import org.springframework.jdbc.core.RowCallbackHandler;
 
 import org.invitations.lifecycle.InvitationAdmin;
 
-/** {@code cancel}: revokes one invitation or every open invitation of a run; the links stop working at once. */
+/**
+ * {@code cancel}: revokes one invitation or every open invitation of a run; the links
+ * stop working at once.
+ */
 @Command(name = "cancel", mixinStandardHelpOptions = true,
 		description = "Cancels open invitations: their links stop working at once; the history records who and why.")
 class CancelCommand extends Subcommand implements Callable<Integer> {
@@ -51,7 +54,8 @@ class CancelCommand extends Subcommand implements Callable<Integer> {
 		Long instance = null;
 		if (target.execution != null) {
 			List<Long> instances = jdbc.queryForList(
-					"SELECT job_instance_id FROM batch_job_execution WHERE job_execution_id = ?", Long.class, target.execution);
+					"SELECT job_instance_id FROM batch_job_execution WHERE job_execution_id = ?", Long.class,
+					target.execution);
 			if (instances.isEmpty()) {
 				throw notFound("no job execution " + target.execution);
 			}
@@ -63,10 +67,13 @@ class CancelCommand extends Subcommand implements Callable<Integer> {
 		return 0;
 	}
 
-	/** Only open invitations can be cancelled: says what the asked-for ones are instead. */
+	/**
+	 * Only open invitations can be cancelled: says what the asked-for ones are instead.
+	 */
 	private String whyNone(JdbcTemplate jdbc, Long instance) {
 		if (instance == null) {
-			String status = jdbc.queryForObject("SELECT status FROM invitation WHERE id = ?", String.class, target.invitation);
+			String status = jdbc.queryForObject("SELECT status FROM invitation WHERE id = ?", String.class,
+					target.invitation);
 			return "invitation " + target.invitation + " is " + switch (status) {
 				case "ACCEPTED" -> "accepted: its link has been used";
 				case "CANCELLED" -> "cancelled already";
@@ -78,14 +85,17 @@ class CancelCommand extends Subcommand implements Callable<Integer> {
 		}
 		Map<String, Long> byStatus = new TreeMap<>();
 		jdbc.query("SELECT status, count(*) FROM invitation WHERE job_instance_id = ? GROUP BY status",
-				(RowCallbackHandler) rs -> byStatus.put(rs.getString(1).toLowerCase(Locale.ROOT), rs.getLong(2)), instance);
+				(RowCallbackHandler) rs -> byStatus.put(rs.getString(1).toLowerCase(Locale.ROOT), rs.getLong(2)),
+				instance);
 		if (byStatus.isEmpty()) {
 			return "execution " + target.execution + "'s run made no invitations";
 		}
-		return "execution " + target.execution + "'s run has no open invitations (" + byStatus.entrySet()
-			.stream()
-			.map(entry -> entry.getValue() + " " + entry.getKey())
-			.collect(Collectors.joining(", ")) + ")";
+		return "execution " + target.execution + "'s run has no open invitations ("
+				+ byStatus.entrySet()
+					.stream()
+					.map(entry -> entry.getValue() + " " + entry.getKey())
+					.collect(Collectors.joining(", "))
+				+ ")";
 	}
 
 }

@@ -17,7 +17,9 @@ import org.invitations.run.ExpiryCounts;
 import org.invitations.spec.ExpirySpec;
 import org.invitations.spec.SpecLoader;
 
-/** {@code expire [SPEC]}: runs the expiry job, the same as {@code run jobs/expire.yml}. */
+/**
+ * {@code expire [SPEC]}: runs the expiry job, the same as {@code run jobs/expire.yml}.
+ */
 @Command(name = "expire", mixinStandardHelpOptions = true,
 		description = { "Turns open invitations past their expiry into EXPIRED, in set-based batches;",
 				"with a spec, also purges old token hashes. Safe to run twice: the second run finds nothing." })
@@ -26,7 +28,8 @@ class ExpireCommand extends Subcommand implements Callable<Integer> {
 	@Parameters(paramLabel = "SPEC", arity = "0..1", description = "an expiry spec (job: expire), e.g. jobs/expire.yml")
 	Path specFile;
 
-	@Option(names = "--batch-size", defaultValue = "10000", description = "invitations per statement (default ${DEFAULT-VALUE})")
+	@Option(names = "--batch-size", defaultValue = "10000",
+			description = "invitations per statement (default ${DEFAULT-VALUE})")
 	int batchSize;
 
 	@Override
@@ -46,11 +49,12 @@ class ExpireCommand extends Subcommand implements Callable<Integer> {
 		bySpec.forEach((name, n) -> out.printf("  %-30s %10d%n", name, n));
 		Map<String, Long> reminded = ExpiryCounts.remindedByOutcome(execution);
 		if (spec.remind() != null) {
-			out.printf("  reminders: %d sent%s%n", reminded.getOrDefault("SENT", 0L), reminded.entrySet()
-				.stream()
-				.filter(e -> !e.getKey().equals("SENT"))
-				.map(e -> ", " + e.getValue() + " " + e.getKey())
-				.collect(java.util.stream.Collectors.joining()));
+			out.printf("  reminders: %d sent%s%n", reminded.getOrDefault("SENT", 0L),
+					reminded.entrySet()
+						.stream()
+						.filter(e -> !e.getKey().equals("SENT"))
+						.map(e -> ", " + e.getValue() + " " + e.getKey())
+						.collect(java.util.stream.Collectors.joining()));
 		}
 		execution.getStepExecutions()
 			.stream()
@@ -61,7 +65,8 @@ class ExpireCommand extends Subcommand implements Callable<Integer> {
 			return InvitationsCommand.STOPPED;
 		}
 		if (execution.getStatus() != BatchStatus.COMPLETED) {
-			// Expiry sends nothing today; should it ever, a pause is mapped as for every job that sends.
+			// Expiry sends nothing today; should it ever, a pause is mapped as for every
+			// job that sends.
 			Integer paused = Paused.exitCode(caller, execution, "run the same spec again later to go on");
 			if (paused != null) {
 				return paused;

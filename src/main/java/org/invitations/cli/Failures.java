@@ -12,10 +12,10 @@ import java.util.regex.Pattern;
 import org.springframework.core.env.Environment;
 import org.invitations.smtp.MailServerUnavailableException;
 
-
 /**
- * Turns a failure into the one line an operator reads, and tells a database or mail server that cannot be used
- * (exit code 5) from everything else: the stack trace says little to them and hides the server's name.
+ * Turns a failure into the one line an operator reads, and tells a database or mail
+ * server that cannot be used (exit code 5) from everything else: the stack trace says
+ * little to them and hides the server's name.
  */
 final class Failures {
 

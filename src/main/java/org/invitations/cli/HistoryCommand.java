@@ -11,7 +11,10 @@ import picocli.CommandLine.Parameters;
 
 import org.invitations.lifecycle.InvitationAdmin;
 
-/** {@code history EMAIL|ID}: every state change of a person's invitations, or of one invitation. */
+/**
+ * {@code history EMAIL|ID}: every state change of a person's invitations, or of one
+ * invitation.
+ */
 @Command(name = "history", mixinStandardHelpOptions = true,
 		description = "Every state change of a person's invitations (by address) or of one invitation (by id), in order.")
 class HistoryCommand extends Subcommand implements Callable<Integer> {

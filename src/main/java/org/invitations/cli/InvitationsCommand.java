@@ -11,12 +11,14 @@ import picocli.CommandLine.ScopeType;
 
 import org.invitations.spec.SpecException;
 
-/** The {@code invitations} command line: run a spec, follow its status, read its report. */
+/**
+ * The {@code invitations} command line: run a spec, follow its status, read its report.
+ */
 @Command(name = "invitations", mixinStandardHelpOptions = true, version = "invitations 0.1.0",
 		description = "Sends login invitations in bulk from job specs, restartably, with a per-person report.",
-		subcommands = { RunCommand.class, StatusCommand.class, ReportCommand.class, ListCommand.class, HistoryCommand.class,
-				ResendCommand.class, CancelCommand.class, ExpireCommand.class, StopCommand.class, RedeemCommand.class,
-				RolesCommand.class, BenchCommand.class, ServeCommand.class, UsersCommand.class,
+		subcommands = { RunCommand.class, StatusCommand.class, ReportCommand.class, ListCommand.class,
+				HistoryCommand.class, ResendCommand.class, CancelCommand.class, ExpireCommand.class, StopCommand.class,
+				RedeemCommand.class, RolesCommand.class, BenchCommand.class, ServeCommand.class, UsersCommand.class,
 				CommandLine.HelpCommand.class },
 		exitCodeListHeading = "%nExit codes:%n",
 		exitCodeList = { "0:success", "1:the job failed (run the same spec again to restart it)",
@@ -36,9 +38,16 @@ public class InvitationsCommand implements Runnable {
 	/** Exit code of a job stopped on request, restartable. */
 	public static final int STOPPED = 3;
 
-	/** Exit code of a run paused because the mail server refused the sender or the session; restartable later. */
+	/**
+	 * Exit code of a run paused because the mail server refused the sender or the
+	 * session; restartable later.
+	 */
 	public static final int PAUSED = 4;
-	/** Exit code when the database or the mail server cannot be reached or refuses the login. */
+
+	/**
+	 * Exit code when the database or the mail server cannot be reached or refuses the
+	 * login.
+	 */
 	public static final int ENVIRONMENT_UNUSABLE = 5;
 
 	@Option(names = "--verbose", scope = ScopeType.INHERIT,
@@ -58,7 +67,9 @@ public class InvitationsCommand implements Runnable {
 		return spring.bean(type);
 	}
 
-	/** Sets a property of the application this command starts, over any configured value. */
+	/**
+	 * Sets a property of the application this command starts, over any configured value.
+	 */
 	void overrideSpring(String name, String value) {
 		spring.override(name, value);
 	}
@@ -67,7 +78,10 @@ public class InvitationsCommand implements Runnable {
 		spring.byDefault(name, value);
 	}
 
-	/** Ends the application before what it uses (such as the benchmark's own database) goes away. */
+	/**
+	 * Ends the application before what it uses (such as the benchmark's own database)
+	 * goes away.
+	 */
 	void closeSpring() {
 		spring.close();
 	}
@@ -83,13 +97,15 @@ public class InvitationsCommand implements Runnable {
 	}
 
 	public static int execute(String... args) {
-		return execute(SpringContext.lazy(), new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+		return execute(SpringContext.lazy(), new PrintWriter(System.out, true), new PrintWriter(System.err, true),
+				args);
 	}
 
 	/**
-	 * Runs one command line and returns its exit code. Spring Boot's own {@code --name=value} arguments (a dotted
-	 * name, such as {@code --spring.mail.host=…} or {@code --logging.level.root=DEBUG}) go to the application
-	 * that the command starts; picocli reads the rest.
+	 * Runs one command line and returns its exit code. Spring Boot's own
+	 * {@code --name=value} arguments (a dotted name, such as {@code --spring.mail.host=…}
+	 * or {@code --logging.level.root=DEBUG}) go to the application that the command
+	 * starts; picocli reads the rest.
 	 */
 	public static int execute(SpringContext spring, PrintWriter out, PrintWriter err, String... args) {
 		List<String> commandLine = new ArrayList<>();

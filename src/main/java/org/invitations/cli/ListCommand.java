@@ -14,9 +14,11 @@ import org.invitations.lifecycle.InvitationAdmin;
 @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists invitations, newest first.")
 class ListCommand extends Subcommand implements Callable<Integer> {
 
-	private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm'Z'").withZone(ZoneOffset.UTC);
+	private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm'Z'")
+		.withZone(ZoneOffset.UTC);
 
-	@Option(names = "--status", description = "pending (sent, unexpired), open, or a status: QUEUED, SENDING, SENT, DEFERRED, FAILED, ACCEPTED,"
+	@Option(names = "--status",
+			description = "pending (sent, unexpired), open, or a status: QUEUED, SENDING, SENT, DEFERRED, FAILED, ACCEPTED,"
 					+ " EXPIRED, CANCELLED, SKIPPED")
 	String status;
 
@@ -41,8 +43,8 @@ class ListCommand extends Subcommand implements Callable<Integer> {
 			throw usage("--status '" + status + "' is not one of " + String.join(", ", STATUSES));
 		}
 		var out = out();
-		out.printf("%-10s %-36s %-15s %-9s %-16s %-8s %-18s %-18s%n", "ID", "EMAIL", "KIND", "STATUS", "JOB", "ATTEMPTS",
-				"SENT", "EXPIRES");
+		out.printf("%-10s %-36s %-15s %-9s %-16s %-8s %-18s %-18s%n", "ID", "EMAIL", "KIND", "STATUS", "JOB",
+				"ATTEMPTS", "SENT", "EXPIRES");
 		bean(InvitationAdmin.class).list(status, job, email, execution, limit,
 				row -> out.printf("%-10d %-36s %-15s %-9s %-16s %-8d %-18s %-18s%n", row.id(), row.email(), row.kind(),
 						row.status(), row.spec(), row.attempts(), row.sentAt() == null ? "" : TIME.format(row.sentAt()),

@@ -11,8 +11,9 @@ import org.invitations.lifecycle.Redemption;
 import org.invitations.lifecycle.TokenRedeemer;
 
 /**
- * {@code redeem TOKEN} and {@code redeem --inspect TOKEN}: what the host application's set-password page does,
- * for operators and tests. Exit code 0 when the token was good, 1 when it was refused.
+ * {@code redeem TOKEN} and {@code redeem --inspect TOKEN}: what the host application's
+ * set-password page does, for operators and tests. Exit code 0 when the token was good, 1
+ * when it was refused.
  */
 @Command(name = "redeem", mixinStandardHelpOptions = true,
 		description = { "Redeems a token from a link (once), or with --inspect only checks it without using it up.",
@@ -31,17 +32,19 @@ class RedeemCommand extends Subcommand implements Callable<Integer> {
 	@Override
 	public Integer call() {
 		TokenRedeemer redeemer = bean(TokenRedeemer.class);
-		Redemption result = inspect ? redeemer.inspect(token, "invitations-cli") : redeemer.redeem(token, "operator:" + by);
+		Redemption result = inspect ? redeemer.inspect(token, "invitations-cli")
+				: redeemer.redeem(token, "operator:" + by);
 		var out = out();
 		if (result.isSuccess()) {
-			// An invitation sent again in doubt has two working links: the host's support staff see which one this was.
+			// An invitation sent again in doubt has two working links: the host's support
+			// staff see which one this was.
 			String link = result.link() != null ? result.link().description() : "link";
 			out.printf("%s: %s %s for %s (invitation %d)%s%n", result.status(), result.kind(), link, result.email(),
 					result.invitationId(), result.expiresAt() != null ? ", valid until " + result.expiresAt() : "");
 			return 0;
 		}
-		out.println(result.status() + ": this link cannot be used" + (result.status() == Redemption.Status.EXPIRED
-				? " any more; ask for a new one" : ""));
+		out.println(result.status() + ": this link cannot be used"
+				+ (result.status() == Redemption.Status.EXPIRED ? " any more; ask for a new one" : ""));
 		return InvitationsCommand.JOB_FAILED;
 	}
 

@@ -22,7 +22,10 @@ import org.invitations.report.ReportRenderer;
 import org.invitations.report.RunSummaries;
 import org.invitations.report.RunSummary;
 
-/** {@code report EXECUTION}: the totals and one row per input item of that execution's run, in any format. */
+/**
+ * {@code report EXECUTION}: the totals and one row per input item of that execution's
+ * run, in any format.
+ */
 @Command(name = "report", mixinStandardHelpOptions = true,
 		description = { "Shows a run's report (also of resend and expiry runs): totals by outcome and reason, whether",
 				"they add up to the rows read, what to do next, then one row per input item (line, email, name,",
@@ -71,7 +74,8 @@ class ReportCommand extends Subcommand implements Callable<Integer> {
 			write(chosen, options, null, out());
 			return 0;
 		}
-		// Written beside the file and moved over it at the end: a report cut short never looks complete.
+		// Written beside the file and moved over it at the end: a report cut short never
+		// looks complete.
 		Path target = file.toAbsolutePath();
 		Path partial = target.resolveSibling(target.getFileName() + ".partial");
 		try (OutputStream stream = Files.newOutputStream(partial)) {
@@ -106,9 +110,10 @@ class ReportCommand extends Subcommand implements Callable<Integer> {
 			throw notFound("no job execution " + executionId);
 		}
 		text.flush();
-		// CSV is a bare table; JSON and HTML state the invariant inside. Every export says it here too.
-		err().println((written.invariantHolds() ? "" : "WARNING: THE TOTALS DO NOT ADD UP: ") + ReportHeadline.of(written)
-				+ "; " + written.invariant());
+		// CSV is a bare table; JSON and HTML state the invariant inside. Every export
+		// says it here too.
+		err().println((written.invariantHolds() ? "" : "WARNING: THE TOTALS DO NOT ADD UP: ")
+				+ ReportHeadline.of(written) + "; " + written.invariant());
 	}
 
 }

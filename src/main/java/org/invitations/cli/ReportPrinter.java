@@ -30,17 +30,21 @@ class ReportPrinter {
 		this.queries = queries;
 	}
 
-	/** The execution's headline and its run's totals; false if there is no such execution. */
+	/**
+	 * The execution's headline and its run's totals; false if there is no such execution.
+	 */
 	boolean summary(long executionId) {
 		Execution execution = queries.execution(executionId);
 		if (execution == null) {
 			return false;
 		}
 		String took = execution.start() != null && execution.end() != null
-				? String.format(" in %.1fs", Duration.between(execution.start(), execution.end()).toMillis() / 1000.0) : "";
+				? String.format(" in %.1fs", Duration.between(execution.start(), execution.end()).toMillis() / 1000.0)
+				: "";
 		out.printf("Run %s of '%s'%s: execution %d %s%s%n", execution.run(), execution.specName(),
 				execution.dryRun() ? " (dry run)" : "", execution.id(), execution.status(), took);
-		if (execution.exitMessage() != null && !execution.exitMessage().isBlank() && !"COMPLETED".equals(execution.status())) {
+		if (execution.exitMessage() != null && !execution.exitMessage().isBlank()
+				&& !"COMPLETED".equals(execution.status())) {
 			out.println("  " + safe(execution.exitMessage().lines().findFirst().orElse("")));
 		}
 		totals(queries.summary(execution.instanceId()));
@@ -61,17 +65,26 @@ class ReportPrinter {
 		out.printf("  %-11s %8d%n", "TOTAL", total);
 	}
 
-	/** The report command's header: the summary, whether it adds up, who launched it, what to do next. */
+	/**
+	 * The report command's header: the summary, whether it adds up, who launched it, what
+	 * to do next.
+	 */
 	void summary(RunSummary summary) {
 		Execution execution = summary.execution();
 		out.println(ReportHeadline.of(summary));
-		if (execution.exitMessage() != null && !execution.exitMessage().isBlank() && !"COMPLETED".equals(execution.status())) {
+		if (execution.exitMessage() != null && !execution.exitMessage().isBlank()
+				&& !"COMPLETED".equals(execution.status())) {
 			out.println("  " + safe(execution.exitMessage().lines().findFirst().orElse("")));
 		}
 		if (summary.isExpiry()) {
-			summary.outcomes().stream().filter(o -> o.outcome().equals("EXPIRED"))
+			summary.outcomes()
+				.stream()
+				.filter(o -> o.outcome().equals("EXPIRED"))
 				.forEach(o -> o.reasons().forEach((spec, n) -> out.printf("  %-30s %10d%n", safe(spec), n)));
-			List<OutcomeCount> reminders = summary.outcomes().stream().filter(o -> !o.outcome().equals("EXPIRED")).toList();
+			List<OutcomeCount> reminders = summary.outcomes()
+				.stream()
+				.filter(o -> !o.outcome().equals("EXPIRED"))
+				.toList();
 			if (!reminders.isEmpty()) {
 				out.println("Reminders:");
 				totals(reminders);
@@ -90,25 +103,28 @@ class ReportPrinter {
 		}
 	}
 
-	/** The invariant (loudly when it fails), who launched the execution, and its notifications. */
+	/**
+	 * The invariant (loudly when it fails), who launched the execution, and its
+	 * notifications.
+	 */
 	void notes(RunSummary summary) {
 		out.println((summary.invariantHolds() ? "  " : "  WARNING: THE TOTALS DO NOT ADD UP: ") + summary.invariant());
 		if (summary.launchedBy() != null) {
 			out.println("  launched by " + safe(summary.launchedBy()));
 		}
 		for (RunRecords.Notification n : summary.notifications()) {
-			out.printf("  notification %s to %s: %s%s%n", n.channel().toLowerCase(java.util.Locale.ROOT), safe(n.target()),
-					n.status(), n.detail() == null ? "" : " (" + safe(n.detail()) + ")");
+			out.printf("  notification %s to %s: %s%s%n", n.channel().toLowerCase(java.util.Locale.ROOT),
+					safe(n.target()), n.status(), n.detail() == null ? "" : " (" + safe(n.detail()) + ")");
 		}
 	}
 
 	void executions(int limit) {
-		out.printf("%-10s %-14s %-20s %-5s %-9s %-10s %-20s %s%n", "EXECUTION", "JOB", "SPEC", "RUN", "DRY-RUN", "STATUS",
-				"STARTED", "ENDED");
+		out.printf("%-10s %-14s %-20s %-5s %-9s %-10s %-20s %s%n", "EXECUTION", "JOB", "SPEC", "RUN", "DRY-RUN",
+				"STATUS", "STARTED", "ENDED");
 		for (Execution e : queries.recent(limit)) {
 			out.printf("%-10d %-14s %-20s %-5s %-9s %-10s %-20s %s%n", e.id(), e.job(), e.specName(), e.run(),
-					e.dryRun() ? "yes" : "",
-					e.status(), e.start() == null ? "" : TIME.format(e.start()), e.end() == null ? "" : TIME.format(e.end()));
+					e.dryRun() ? "yes" : "", e.status(), e.start() == null ? "" : TIME.format(e.start()),
+					e.end() == null ? "" : TIME.format(e.end()));
 		}
 	}
 
@@ -125,10 +141,13 @@ class ReportPrinter {
 		out.println();
 		out.printf("%-7s %-40s %-24s %-10s %-20s %s%n", "LINE", "EMAIL", "NAME", "OUTCOME", "REASON", "DETAIL");
 		long instance = queries.execution(executionId).instanceId();
-		queries.items(instance, outcome, row -> out.printf("%-7s %-40s %-24s %-10s %-20s %s%n",
-				row.line() != null ? row.line() : "#" + row.item(), safe(row.email()),
-				safe(((row.firstName() == null ? "" : row.firstName()) + " " + (row.lastName() == null ? "" : row.lastName()))
-					.strip()), row.outcome(), row.reason() == null ? "" : row.reason(), safe(row.detail())));
+		queries.items(instance, outcome,
+				row -> out.printf("%-7s %-40s %-24s %-10s %-20s %s%n",
+						row.line() != null ? row.line() : "#" + row.item(), safe(row.email()),
+						safe(((row.firstName() == null ? "" : row.firstName()) + " "
+								+ (row.lastName() == null ? "" : row.lastName()))
+							.strip()),
+						row.outcome(), row.reason() == null ? "" : row.reason(), safe(row.detail())));
 	}
 
 	private static String safe(String text) {

@@ -17,14 +17,18 @@ import org.invitations.resend.ResendFilter;
 import org.invitations.spec.JobSpec;
 import org.invitations.spec.SpecLoader;
 
-/** {@code resend SPEC --status expired …}: a run that sends a spec's earlier invitations again, with new links. */
+/**
+ * {@code resend SPEC --status expired …}: a run that sends a spec's earlier invitations
+ * again, with new links.
+ */
 @Command(name = "resend", mixinStandardHelpOptions = true,
 		description = { "Resends earlier invitations of a spec: a new link each (the old one stops working), counted",
 				"against the spec's resend limits, through the same delivery and report as a run.",
 				"Filters combine: at least one is required." })
 class ResendCommand extends Subcommand implements Callable<Integer> {
 
-	@Parameters(paramLabel = "SPEC", description = "the spec whose invitations to resend; its template and link are used")
+	@Parameters(paramLabel = "SPEC",
+			description = "the spec whose invitations to resend; its template and link are used")
 	Path specFile;
 
 	@Option(names = "--email", description = "one person's invitations")

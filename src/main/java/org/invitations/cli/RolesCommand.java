@@ -11,7 +11,10 @@ import picocli.CommandLine.Parameters;
 
 import org.invitations.role.Roles;
 
-/** {@code roles}: the roles specs may grant; a role is added here before any spec names it. */
+/**
+ * {@code roles}: the roles specs may grant; a role is added here before any spec names
+ * it.
+ */
 @Command(name = "roles", mixinStandardHelpOptions = true,
 		description = { "Lists the roles a spec may grant, adds one (with a description) or removes one.",
 				"A spec naming a role that does not exist is refused. A role that people hold",

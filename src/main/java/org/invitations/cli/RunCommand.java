@@ -21,7 +21,10 @@ import org.invitations.spec.JobSpec;
 import org.invitations.spec.SpecLoader;
 import org.invitations.smtp.MailGateway;
 
-/** {@code run SPEC}: runs a job spec, or restarts its unfinished run, and prints the summary. */
+/**
+ * {@code run SPEC}: runs a job spec, or restarts its unfinished run, and prints the
+ * summary.
+ */
 @Command(name = "run", mixinStandardHelpOptions = true,
 		description = { "Runs a job spec: reads its people, filters them, queues and sends the emails.",
 				"If the spec's last run failed and neither the spec nor its input changed, restarts that run." })
@@ -95,19 +98,34 @@ class RunCommand extends Subcommand implements Callable<Integer> {
 		return 0;
 	}
 
-	/** Says how far a run stopped on request got and how to go on; returns the exit code of a stop. */
+	/**
+	 * Says how far a run stopped on request got and how to go on; returns the exit code
+	 * of a stop.
+	 */
 	static int stopped(Subcommand caller, JobExecution execution) {
-		List<ReportQueries.OutcomeCount> summary = caller.bean(ReportQueries.class).summary(execution.getJobInstanceId());
-		long sent = summary.stream().filter(o -> o.outcome().equals("SENT")).mapToLong(ReportQueries.OutcomeCount::count).sum();
-		long done = summary.stream().filter(o -> !o.outcome().equals("QUEUED")).mapToLong(ReportQueries.OutcomeCount::count).sum();
+		List<ReportQueries.OutcomeCount> summary = caller.bean(ReportQueries.class)
+			.summary(execution.getJobInstanceId());
+		long sent = summary.stream()
+			.filter(o -> o.outcome().equals("SENT"))
+			.mapToLong(ReportQueries.OutcomeCount::count)
+			.sum();
+		long done = summary.stream()
+			.filter(o -> !o.outcome().equals("QUEUED"))
+			.mapToLong(ReportQueries.OutcomeCount::count)
+			.sum();
 		long items = execution.getJobParameters().getLong(JobParameterNames.SOURCE_ITEMS, done);
-		caller.err().printf("stopped on request: %d sent, %d left queued; run the same spec again to continue%n", sent,
-				Math.max(0, items - done));
+		caller.err()
+			.printf("stopped on request: %d sent, %d left queued; run the same spec again to continue%n", sent,
+					Math.max(0, items - done));
 		return InvitationsCommand.STOPPED;
 	}
 
 	private static long count(ReportQueries queries, long instanceId, String outcome) {
-		return queries.summary(instanceId).stream().filter(c -> c.outcome().equals(outcome)).mapToLong(c -> c.count()).sum();
+		return queries.summary(instanceId)
+			.stream()
+			.filter(c -> c.outcome().equals(outcome))
+			.mapToLong(c -> c.count())
+			.sum();
 	}
 
 }

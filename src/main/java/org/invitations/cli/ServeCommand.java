@@ -11,9 +11,10 @@ import org.invitations.console.ConsoleServer;
 import org.invitations.launch.GracefulStop;
 
 /**
- * {@code serve}: the admin console and the HTTP API, a web application on the same database as the command line.
- * Runs launched from it run in this process, through the same launcher as {@code run}. SIGTERM shuts it down as a
- * web server: its runs stop at their next safe point, the requests under way are answered, and it exits 0.
+ * {@code serve}: the admin console and the HTTP API, a web application on the same
+ * database as the command line. Runs launched from it run in this process, through the
+ * same launcher as {@code run}. SIGTERM shuts it down as a web server: its runs stop at
+ * their next safe point, the requests under way are answered, and it exits 0.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
 		description = { "Starts the admin console and the HTTP API (default port 8080; --server.port=N to change it).",
@@ -24,9 +25,11 @@ class ServeCommand extends Subcommand implements Callable<Integer> {
 
 	@Override
 	public Integer call() throws Exception {
-		// The other commands are no web applications and start without a server; this one is.
+		// The other commands are no web applications and start without a server; this one
+		// is.
 		root.overrideSpring("spring.main.web-application-type", "servlet");
-		// The scheduled specs run in the long-lived process, from the folder the Specs page lists, unless configured.
+		// The scheduled specs run in the long-lived process, from the folder the Specs
+		// page lists, unless configured.
 		root.defaultSpring("invitations.scheduler.enabled", "true");
 		root.defaultSpring("invitations.scheduler.folder", "${invitations.console.jobs:jobs}");
 		ConsoleServer server = bean(ConsoleServer.class);
@@ -37,16 +40,17 @@ class ServeCommand extends Subcommand implements Callable<Integer> {
 	}
 
 	/**
-	 * Stops the runs of this process through Spring Batch's stop, then closes the application: Boot's graceful
-	 * shutdown lets the requests under way finish before the server and the database pool go.
+	 * Stops the runs of this process through Spring Batch's stop, then closes the
+	 * application: Boot's graceful shutdown lets the requests under way finish before the
+	 * server and the database pool go.
 	 */
 	private int shutDown(String signal) throws Exception {
 		GracefulStop stop = bean(GracefulStop.class);
 		GracefulStop.Stopped stopped = stop.stopAll(signal);
 		if (!stopped.stillRunning().isEmpty()) {
-			err().println("stopping now (" + signal + "): execution " + stopped.stillRunning().stream()
-				.map(String::valueOf)
-				.collect(Collectors.joining(", ")) + " did not stop within " + stop.timeout().toSeconds()
+			err().println("stopping now (" + signal + "): execution "
+					+ stopped.stillRunning().stream().map(String::valueOf).collect(Collectors.joining(", "))
+					+ " did not stop within " + stop.timeout().toSeconds()
 					+ "s (invitations.stop-timeout); the next run of the same spec recovers what was on its way");
 			err().flush();
 			Runtime.getRuntime().halt(InvitationsCommand.STOPPED);
@@ -56,10 +60,14 @@ class ServeCommand extends Subcommand implements Callable<Integer> {
 			err().println("shut down on request (" + signal + "): no run was going");
 		}
 		else {
-			err().println("shut down on request (" + signal + "): " + stopped.ended().entrySet().stream()
-				.map(e -> "execution " + e.getKey() + " " + e.getValue())
-				.collect(Collectors.joining(", ")) + (stopped.ended().containsValue(BatchStatus.STOPPED)
-						? "; run the same spec again (or Restart on its Run page) to continue" : ""));
+			err().println("shut down on request (" + signal + "): "
+					+ stopped.ended()
+						.entrySet()
+						.stream()
+						.map(e -> "execution " + e.getKey() + " " + e.getValue())
+						.collect(Collectors.joining(", "))
+					+ (stopped.ended().containsValue(BatchStatus.STOPPED)
+							? "; run the same spec again (or Restart on its Run page) to continue" : ""));
 		}
 		return stopped.clean() ? 0 : InvitationsCommand.JOB_FAILED;
 	}

@@ -13,9 +13,10 @@ import org.springframework.core.env.Environment;
 import org.invitations.InvitationsApplication;
 
 /**
- * Gives commands their Spring beans. By default Spring (database, migrations, mail) starts the first time a
- * command needs it, so that {@code --help} and a bad spec answer at once and touch nothing; an application
- * that embeds the command line passes its own context instead.
+ * Gives commands their Spring beans. By default Spring (database, migrations, mail)
+ * starts the first time a command needs it, so that {@code --help} and a bad spec answer
+ * at once and touch nothing; an application that embeds the command line passes its own
+ * context instead.
  */
 public final class SpringContext implements AutoCloseable {
 
@@ -25,12 +26,18 @@ public final class SpringContext implements AutoCloseable {
 
 	private String[] arguments = {};
 
-	/** Values a command gives when nothing configures them (below every other property source). */
+	/**
+	 * Values a command gives when nothing configures them (below every other property
+	 * source).
+	 */
 	private final java.util.Map<String, Object> defaults = new java.util.LinkedHashMap<>();
 
 	private ApplicationContext context;
 
-	/** The application's configuration, kept even when the context fails to start, to name the failing server. */
+	/**
+	 * The application's configuration, kept even when the context fails to start, to name
+	 * the failing server.
+	 */
 	private volatile Environment environment;
 
 	private SpringContext(Function<SpringContext, ApplicationContext> starter, boolean owned) {
@@ -40,12 +47,13 @@ public final class SpringContext implements AutoCloseable {
 
 	/** Starts the application on first use and closes it afterwards. */
 	public static SpringContext lazy() {
-		return new SpringContext(self -> new SpringApplicationBuilder(InvitationsApplication.class)
-			.web(WebApplicationType.NONE)
-			.properties(self.defaults)
-			.listeners((ApplicationListener<ApplicationEnvironmentPreparedEvent>) event -> self
-				.prepared(event.getEnvironment()))
-			.run(self.arguments), true);
+		return new SpringContext(
+				self -> new SpringApplicationBuilder(InvitationsApplication.class).web(WebApplicationType.NONE)
+					.properties(self.defaults)
+					.listeners((ApplicationListener<ApplicationEnvironmentPreparedEvent>) event -> self
+						.prepared(event.getEnvironment()))
+					.run(self.arguments),
+				true);
 	}
 
 	/** Uses a running context, which stays open. */
@@ -55,7 +63,10 @@ public final class SpringContext implements AutoCloseable {
 		return spring;
 	}
 
-	/** Keeps the configuration, and refuses a mail host that is set but empty rather than send to ":25". */
+	/**
+	 * Keeps the configuration, and refuses a mail host that is set but empty rather than
+	 * send to ":25".
+	 */
 	private void prepared(Environment prepared) {
 		environment = prepared;
 		String host = prepared.getProperty("spring.mail.host");
@@ -66,8 +77,9 @@ public final class SpringContext implements AutoCloseable {
 	}
 
 	/**
-	 * Spring Boot's own {@code --name=value} arguments, such as {@code --spring.mail.host=…}, for the application
-	 * this starts; a running context passed in has its configuration already.
+	 * Spring Boot's own {@code --name=value} arguments, such as
+	 * {@code --spring.mail.host=…}, for the application this starts; a running context
+	 * passed in has its configuration already.
 	 */
 	void arguments(String... springArguments) {
 		this.arguments = springArguments.clone();
@@ -82,7 +94,10 @@ public final class SpringContext implements AutoCloseable {
 		arguments[others.length] = "--" + name + "=" + value;
 	}
 
-	/** Sets one property unless something configures it (a file, the environment, an argument). */
+	/**
+	 * Sets one property unless something configures it (a file, the environment, an
+	 * argument).
+	 */
 	void byDefault(String name, String value) {
 		defaults.put(name, value);
 	}

@@ -9,7 +9,9 @@ import picocli.CommandLine.Parameters;
 
 import org.invitations.report.ReportQueries;
 
-/** {@code status [EXECUTION]}: recent runs, or one execution with its steps and totals. */
+/**
+ * {@code status [EXECUTION]}: recent runs, or one execution with its steps and totals.
+ */
 @Command(name = "status", mixinStandardHelpOptions = true,
 		description = "Lists recent job executions, or shows one with its step counters and outcome totals.")
 class StatusCommand extends Subcommand implements Callable<Integer> {
@@ -17,7 +19,8 @@ class StatusCommand extends Subcommand implements Callable<Integer> {
 	@Parameters(paramLabel = "EXECUTION", arity = "0..1", description = "a job execution id")
 	Long executionId;
 
-	@Option(names = "--limit", defaultValue = "20", description = "how many recent executions to list (default ${DEFAULT-VALUE})")
+	@Option(names = "--limit", defaultValue = "20",
+			description = "how many recent executions to list (default ${DEFAULT-VALUE})")
 	int limit;
 
 	@Override

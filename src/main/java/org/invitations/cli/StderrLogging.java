@@ -10,9 +10,10 @@ import ch.qos.logback.core.spi.ContextAwareBase;
 import org.slf4j.Logger;
 
 /**
- * Logback's configuration until Spring Boot sets up its own (logback-spring.xml): warnings and errors to stderr.
- * Without it, whatever logs before the application starts (the benchmark's own embedded PostgreSQL, say) goes to
- * stdout at DEBUG, through logback's fallback, and a command's output is no longer its result alone.
+ * Logback's configuration until Spring Boot sets up its own (logback-spring.xml):
+ * warnings and errors to stderr. Without it, whatever logs before the application starts
+ * (the benchmark's own embedded PostgreSQL, say) goes to stdout at DEBUG, through
+ * logback's fallback, and a command's output is no longer its result alone.
  */
 public class StderrLogging extends ContextAwareBase implements Configurator {
 

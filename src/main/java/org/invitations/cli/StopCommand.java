@@ -10,9 +10,13 @@ import picocli.CommandLine.Parameters;
 import org.invitations.launch.GracefulStop;
 import org.invitations.report.ReportQueries;
 
-/** {@code stop EXECUTION}: stops a running job from another terminal or host, as SIGTERM does in its own. */
+/**
+ * {@code stop EXECUTION}: stops a running job from another terminal or host, as SIGTERM
+ * does in its own.
+ */
 @Command(name = "stop", mixinStandardHelpOptions = true,
-		description = { "Stops a running job execution, from any terminal or host: it claims no further chunk, finishes",
+		description = {
+				"Stops a running job execution, from any terminal or host: it claims no further chunk, finishes",
 				"and records the messages on their way and ends STOPPED; run the same spec again to continue it.",
 				"Waits until it has stopped." })
 class StopCommand extends Subcommand implements Callable<Integer> {
@@ -31,15 +35,17 @@ class StopCommand extends Subcommand implements Callable<Integer> {
 		}
 		GracefulStop stop = bean(GracefulStop.class);
 		switch (stop.request(executionId)) {
-			case NOT_RUNNING -> throw usage("execution " + executionId + " is not running: it ended " + execution.status());
+			case NOT_RUNNING ->
+				throw usage("execution " + executionId + " is not running: it ended " + execution.status());
 			case PROCESS_GONE -> {
-				out().println("Execution " + executionId + " is marked " + execution.status() + " but its process is gone;"
-						+ " the next run of its spec recovers and continues it.");
+				out().println("Execution " + executionId + " is marked " + execution.status()
+						+ " but its process is gone;" + " the next run of its spec recovers and continues it.");
 				return 0;
 			}
 			case STOPPING -> out().println("Stopping execution " + executionId + " at its next chunk ...");
 		}
-		// Its process finishes and records the messages on their way, for as long as its own stop timeout allows.
+		// Its process finishes and records the messages on their way, for as long as its
+		// own stop timeout allows.
 		long deadline = System.nanoTime() + stop.timeout().plus(Duration.ofSeconds(30)).toNanos();
 		String status = execution.status();
 		while (RUNNING.contains(status) && System.nanoTime() < deadline) {

@@ -6,7 +6,10 @@ import picocli.CommandLine;
 
 import org.springframework.batch.core.job.JobExecution;
 
-/** What every subcommand has: its picocli model, the root command's Spring beans, its output streams. */
+/**
+ * What every subcommand has: its picocli model, the root command's Spring beans, its
+ * output streams.
+ */
 abstract class Subcommand {
 
 	@CommandLine.Spec
@@ -31,14 +34,17 @@ abstract class Subcommand {
 		return new CommandLine.ParameterException(command.commandLine(), message);
 	}
 
-	/** Something asked for does not exist: one line and exit code 2, without the usage help. */
+	/**
+	 * Something asked for does not exist: one line and exit code 2, without the usage
+	 * help.
+	 */
 	NotFoundException notFound(String message) {
 		return new NotFoundException(message);
 	}
 
 	/**
-	 * Prints why a job did not complete, one line per failure: the server that could not be used, else the deepest
-	 * cause, since wrappers say little.
+	 * Prints why a job did not complete, one line per failure: the server that could not
+	 * be used, else the deepest cause, since wrappers say little.
 	 */
 	void printFailures(JobExecution execution) {
 		for (Throwable failure : execution.getAllFailureExceptions()) {

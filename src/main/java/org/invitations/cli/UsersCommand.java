@@ -17,7 +17,10 @@ import picocli.CommandLine.Parameters;
 import org.invitations.user.ConsoleRole;
 import org.invitations.user.ConsoleUsers;
 
-/** {@code users}: who may sign in to the console ({@code serve}) and which API keys machine clients use. */
+/**
+ * {@code users}: who may sign in to the console ({@code serve}) and which API keys
+ * machine clients use.
+ */
 @Command(name = "users", mixinStandardHelpOptions = true,
 		description = { "Console users and API keys. Roles: viewer (reads), operator (also launches, resends, cancels,",
 				"stops), admin (also manages users). Passwords are read from standard input, or prompted for without",
@@ -26,7 +29,8 @@ import org.invitations.user.ConsoleUsers;
 				UsersCommand.Keys.class })
 class UsersCommand extends Subcommand implements Callable<Integer> {
 
-	private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm'Z'").withZone(ZoneOffset.UTC);
+	private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm'Z'")
+		.withZone(ZoneOffset.UTC);
 
 	/** {@code users} alone lists them. */
 	@Override
@@ -81,7 +85,10 @@ class UsersCommand extends Subcommand implements Callable<Integer> {
 			}
 		}
 
-		/** From a terminal: asked twice without echo; otherwise the first line of standard input. */
+		/**
+		 * From a terminal: asked twice without echo; otherwise the first line of standard
+		 * input.
+		 */
 		char[] password(String prompt) {
 			Console console = System.console();
 			if (console != null) {
@@ -193,7 +200,8 @@ class UsersCommand extends Subcommand implements Callable<Integer> {
 			out().printf("%-24s %-9s %-18s %s%n", "NAME", "ROLE", "CREATED", "LAST USED");
 			for (ConsoleUsers.ApiKey key : bean(ConsoleUsers.class).keys()) {
 				out().printf("%-24s %-9s %-18s %s%n", key.name(), key.role().name().toLowerCase(java.util.Locale.ROOT),
-						TIME.format(key.createdAt()), key.lastUsedAt() == null ? "never" : TIME.format(key.lastUsedAt()));
+						TIME.format(key.createdAt()),
+						key.lastUsedAt() == null ? "never" : TIME.format(key.lastUsedAt()));
 			}
 			return 0;
 		}
@@ -226,7 +234,8 @@ class UsersCommand extends Subcommand implements Callable<Integer> {
 
 	}
 
-	@Command(name = "remove", mixinStandardHelpOptions = true, description = "Removes an API key: it stops working at once.")
+	@Command(name = "remove", mixinStandardHelpOptions = true,
+			description = "Removes an API key: it stops working at once.")
 	static class KeyRemove extends UserSubcommand implements Callable<Integer> {
 
 		@Parameters(paramLabel = "NAME")

@@ -1,6 +1,6 @@
 /**
- * The command line ({@code invitations run|status|report|…}): one picocli class per command, one-line errors and the
- * documented exit codes.
+ * The command line ({@code invitations run|status|report|…}): one picocli class per
+ * command, one-line errors and the documented exit codes.
  */
 @NullMarked
 package org.invitations.cli;

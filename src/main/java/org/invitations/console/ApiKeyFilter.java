@@ -16,8 +16,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import org.invitations.user.ConsoleUsers;
 
 /**
- * Authenticates an API request by its key, from {@code Authorization: Bearer …} or {@code X-Api-Key}. A request
- * without a known key stays anonymous and is refused with 401 by the API's rules.
+ * Authenticates an API request by its key, from {@code Authorization: Bearer …} or
+ * {@code X-Api-Key}. A request without a known key stays anonymous and is refused with
+ * 401 by the API's rules.
  */
 class ApiKeyFilter extends OncePerRequestFilter {
 

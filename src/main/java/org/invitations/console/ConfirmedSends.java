@@ -15,9 +15,10 @@ import org.invitations.spec.SpecException;
 import org.invitations.spec.SpecLoader;
 
 /**
- * The real run after "Send N invitations", for the pages and the API alike. When the dry run's N is over the spec's
- * {@code max-recipients}, the operator's confirmation of N is the one the blast-radius guard asks for (as
- * {@code run --confirm N}): the run sends only if it still would send exactly N, and stops before sending otherwise.
+ * The real run after "Send N invitations", for the pages and the API alike. When the dry
+ * run's N is over the spec's {@code max-recipients}, the operator's confirmation of N is
+ * the one the blast-radius guard asks for (as {@code run --confirm N}): the run sends
+ * only if it still would send exactly N, and stops before sending otherwise.
  */
 @Component
 @ConditionalOnWebApplication
@@ -35,13 +36,18 @@ class ConfirmedSends {
 		this.reports = reports;
 	}
 
-	/** The spec's limit when a send of {@code wouldSend} is over it, else {@code null}. */
+	/**
+	 * The spec's limit when a send of {@code wouldSend} is over it, else {@code null}.
+	 */
 	Long exceededLimit(JobSpec spec, long wouldSend) {
 		Long limit = guard.limit(spec);
 		return limit != null && wouldSend > limit ? limit : null;
 	}
 
-	/** The same for a finished dry run that would send {@code wouldSend} (-1 for none): its spec's limit if over. */
+	/**
+	 * The same for a finished dry run that would send {@code wouldSend} (-1 for none):
+	 * its spec's limit if over.
+	 */
 	Long exceededLimit(long dryRun, long wouldSend) {
 		ReportQueries.Execution execution = wouldSend < 0 ? null : reports.execution(dryRun);
 		String path = execution == null ? null : execution.parameters().get(JobParameterNames.SPEC_PATH);

@@ -24,22 +24,28 @@ import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWrite
 import org.invitations.user.ConsoleUsers;
 
 /**
- * Who may do what in {@code serve}. The API (under {@code /api/}) is stateless and takes API keys; the pages take
- * a form sign-in with a session. Viewers read; operators also launch, resend, cancel and stop; admins also manage
- * users. CSRF protection stays on for every page form.
+ * Who may do what in {@code serve}. The API (under {@code /api/}) is stateless and takes
+ * API keys; the pages take a form sign-in with a session. Viewers read; operators also
+ * launch, resend, cancel and stop; admins also manage users. CSRF protection stays on for
+ * every page form.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnWebApplication
 class ConsoleSecurity {
 
-	/** No inline script or style anywhere: the pages load their one stylesheet and script from the server. */
+	/**
+	 * No inline script or style anywhere: the pages load their one stylesheet and script
+	 * from the server.
+	 */
 	static final String CONTENT_SECURITY_POLICY = "default-src 'self'; object-src 'none'; base-uri 'none';"
 			+ " frame-ancestors 'none'; form-action 'self'";
 
 	/**
-	 * The actuator: health (with its liveness and readiness groups) and info answer anyone, so that a load balancer
-	 * or an orchestrator can probe without credentials (details only for a signed-in user or a key); the metrics
-	 * take an API key of any role, as Prometheus sends it ({@code authorization: credentials}), or a signed-in user.
+	 * The actuator: health (with its liveness and readiness groups) and info answer
+	 * anyone, so that a load balancer or an orchestrator can probe without credentials
+	 * (details only for a signed-in user or a key); the metrics take an API key of any
+	 * role, as Prometheus sends it ({@code authorization: credentials}), or a signed-in
+	 * user.
 	 */
 	@Bean
 	@Order(0)
@@ -53,11 +59,13 @@ class ConsoleSecurity {
 				.anyRequest()
 				.denyAll())
 			.addFilterBefore(new ApiKeyFilter(users), UsernamePasswordAuthenticationFilter.class)
-			// A signed-in user's session is read (it is never created here); nothing here changes state.
+			// A signed-in user's session is read (it is never created here); nothing here
+			// changes state.
 			.sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.NEVER))
 			.csrf(csrf -> csrf.disable())
 			.requestCache(cache -> cache.disable())
-			.exceptionHandling(errors -> errors.authenticationEntryPoint(new HttpStatusEntryPoint(HttpStatus.UNAUTHORIZED)))
+			.exceptionHandling(
+					errors -> errors.authenticationEntryPoint(new HttpStatusEntryPoint(HttpStatus.UNAUTHORIZED)))
 			.headers(headers -> headers.contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY)));
 		return http.build();
 	}
@@ -68,7 +76,8 @@ class ConsoleSecurity {
 		http.securityMatcher("/api/**")
 			.authorizeHttpRequests(requests -> requests.requestMatchers(HttpMethod.GET, "/api/**")
 				.hasRole("VIEWER")
-				// The host application's set-password page relays a person's own use of their link.
+				// The host application's set-password page relays a person's own use of
+				// their link.
 				.requestMatchers(HttpMethod.POST, "/api/v1/tokens/**")
 				.hasRole("VIEWER")
 				.anyRequest()
@@ -77,7 +86,8 @@ class ConsoleSecurity {
 			.sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
 			// No cookies are read here, so there is no cross-site request to forge.
 			.csrf(csrf -> csrf.disable())
-			.exceptionHandling(errors -> errors.authenticationEntryPoint(new HttpStatusEntryPoint(HttpStatus.UNAUTHORIZED)))
+			.exceptionHandling(
+					errors -> errors.authenticationEntryPoint(new HttpStatusEntryPoint(HttpStatus.UNAUTHORIZED)))
 			.headers(headers -> headers.contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY)));
 		return http.build();
 	}
@@ -100,7 +110,10 @@ class ConsoleSecurity {
 		return http.build();
 	}
 
-	/** The stored users, checked by the delegating encoder; one bean, so Spring Security uses no other. */
+	/**
+	 * The stored users, checked by the delegating encoder; one bean, so Spring Security
+	 * uses no other.
+	 */
 	@Bean
 	AuthenticationProvider consoleAuthentication(ConsoleUsers users, JdbcTemplate jdbc) {
 		UserDetailsService details = name -> users.find(name)

@@ -8,7 +8,10 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.stereotype.Component;
 
-/** The running console, for {@code serve}: where it listens, and waiting until it is asked to shut down. */
+/**
+ * The running console, for {@code serve}: where it listens, and waiting until it is asked
+ * to shut down.
+ */
 @Component
 @ConditionalOnWebApplication
 public class ConsoleServer implements ApplicationListener<ContextClosedEvent> {
@@ -30,8 +33,8 @@ public class ConsoleServer implements ApplicationListener<ContextClosedEvent> {
 	}
 
 	/**
-	 * Returns when the process is asked to shut down: the name of the signal that asked ({@code SIGTERM}), or
-	 * {@code null} when the application was closed by its owner.
+	 * Returns when the process is asked to shut down: the name of the signal that asked
+	 * ({@code SIGTERM}), or {@code null} when the application was closed by its owner.
 	 */
 	public String awaitShutdown() throws InterruptedException {
 		ended.await();
@@ -39,8 +42,8 @@ public class ConsoleServer implements ApplicationListener<ContextClosedEvent> {
 	}
 
 	/**
-	 * Whether shutdown has begun: from the signal on, while the runs under way are stopped and the server closes,
-	 * no new run may start ({@link ShutdownGate}).
+	 * Whether shutdown has begun: from the signal on, while the runs under way are
+	 * stopped and the server closes, no new run may start ({@link ShutdownGate}).
 	 */
 	public boolean shuttingDown() {
 		return shuttingDown;

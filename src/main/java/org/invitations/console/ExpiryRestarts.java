@@ -22,9 +22,9 @@ import org.invitations.spec.ExpirySpec;
 import org.invitations.spec.SpecLoader;
 
 /**
- * Restarts a stopped or failed expiry run from its Run page, on a thread of its own, as {@code expire} with the
- * same spec does (its lock, the restart of the spec's last run): only the spec's last run, since that is the one
- * {@code expire} would continue.
+ * Restarts a stopped or failed expiry run from its Run page, on a thread of its own, as
+ * {@code expire} with the same spec does (its lock, the restart of the spec's last run):
+ * only the spec's last run, since that is the one {@code expire} would continue.
  */
 @Component
 @ConditionalOnWebApplication
@@ -36,7 +36,8 @@ class ExpiryRestarts implements DisposableBean {
 
 	private final JdbcTemplate jdbc;
 
-	private final ExecutorService executor = Executors.newSingleThreadExecutor(task -> new Thread(task, "expiry-restart"));
+	private final ExecutorService executor = Executors
+		.newSingleThreadExecutor(task -> new Thread(task, "expiry-restart"));
 
 	ExpiryRestarts(ExpiryLauncher launcher, JdbcTemplate jdbc) {
 		this.launcher = launcher;
@@ -45,7 +46,8 @@ class ExpiryRestarts implements DisposableBean {
 
 	/**
 	 * @return the new execution's id
-	 * @throws IllegalStateException when the execution is not the spec's last run, or not stopped or failed
+	 * @throws IllegalStateException when the execution is not the spec's last run, or not
+	 * stopped or failed
 	 */
 	long restart(ReportQueries.Execution execution) throws Exception {
 		if (!List.of("STOPPED", "FAILED").contains(execution.status())) {

@@ -8,7 +8,10 @@ import java.time.format.DateTimeFormatter;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.stereotype.Component;
 
-/** How the pages write times and durations ({@code ${@fmt.time(…)}} in the templates): UTC, as the command line. */
+/**
+ * How the pages write times and durations ({@code ${@fmt.time(…)}} in the templates):
+ * UTC, as the command line.
+ */
 @Component("fmt")
 @ConditionalOnWebApplication
 public class Formats {
@@ -20,7 +23,10 @@ public class Formats {
 		return instant == null ? "" : TIME.format(instant);
 	}
 
-	/** From start to end, or to now while running: {@code 1.8s}, {@code 4m 12s}, {@code 2h 5m}. */
+	/**
+	 * From start to end, or to now while running: {@code 1.8s}, {@code 4m 12s},
+	 * {@code 2h 5m}.
+	 */
 	public String duration(Instant start, Instant end) {
 		if (start == null) {
 			return "";

@@ -17,8 +17,8 @@ import org.invitations.lifecycle.InvitationSearch;
 import org.invitations.spec.SpecException;
 
 /**
- * The Invitations page: filter by status, spec, run, group and address; resend or cancel one or all that match,
- * always after showing the exact number and asking to confirm it.
+ * The Invitations page: filter by status, spec, run, group and address; resend or cancel
+ * one or all that match, always after showing the exact number and asking to confirm it.
  */
 @Controller
 @ConditionalOnWebApplication
@@ -26,7 +26,10 @@ class InvitationsController {
 
 	private static final String VIEW = "invitations/invitations";
 
-	/** The list counts its matches up to here; the confirmation of a bulk action counts them all. */
+	/**
+	 * The list counts its matches up to here; the confirmation of a bulk action counts
+	 * them all.
+	 */
 	private static final long COUNT_CAP = 10_000;
 
 	private final InvitationSearch search;
@@ -90,8 +93,8 @@ class InvitationsController {
 	String confirmCancel(@ModelAttribute("form") FilterForm form, Model model) {
 		model.addAttribute("count", search.countOpen(form.filter()));
 		model.addAttribute("action", "/invitations/cancel" + form.query());
-		model.addAttribute("what", form.invitation() != null ? "open invitation " + form.invitation()
-				: "open invitations that match");
+		model.addAttribute("what",
+				form.invitation() != null ? "open invitation " + form.invitation() : "open invitations that match");
 		model.addAttribute("back", "/invitations" + form.query());
 		return "invitations/confirm-cancel";
 	}
@@ -101,7 +104,8 @@ class InvitationsController {
 			Principal principal, RedirectAttributes redirect) {
 		try {
 			int cancelled = search.cancel(form.filter(), expected, Actors.of(principal), reason);
-			redirect.addFlashAttribute("message", cancelled + " invitation" + (cancelled == 1 ? "" : "s") + " cancelled");
+			redirect.addFlashAttribute("message",
+					cancelled + " invitation" + (cancelled == 1 ? "" : "s") + " cancelled");
 		}
 		catch (IllegalStateException ex) {
 			redirect.addFlashAttribute("error", ex.getMessage());
@@ -110,8 +114,8 @@ class InvitationsController {
 	}
 
 	/**
-	 * Resends one invitation or those that match, through their spec's resend run: a dry run first, whose page says
-	 * how many would be sent and offers "Send N invitations".
+	 * Resends one invitation or those that match, through their spec's resend run: a dry
+	 * run first, whose page says how many would be sent and offers "Send N invitations".
 	 */
 	@PostMapping("/invitations/resend")
 	String resend(@ModelAttribute("form") FilterForm form, Principal principal, RedirectAttributes redirect)

@@ -18,10 +18,11 @@ class LoginController {
 	@GetMapping("/login")
 	String login(@RequestParam(required = false) String error, HttpSession session, Model model) {
 		if (error != null) {
-			// The same words whether the name or the password was wrong; only a throttled sign-in says more.
+			// The same words whether the name or the password was wrong; only a throttled
+			// sign-in says more.
 			Object failure = session.getAttribute(WebAttributes.AUTHENTICATION_EXCEPTION);
-			model.addAttribute("loginError", failure instanceof LockedException locked ? locked.getMessage()
-					: "Wrong name or password");
+			model.addAttribute("loginError",
+					failure instanceof LockedException locked ? locked.getMessage() : "Wrong name or password");
 		}
 		return "console/login";
 	}

@@ -12,7 +12,10 @@ import org.invitations.lifecycle.InvitationAdmin;
 import org.invitations.lifecycle.InvitationSearch;
 import org.invitations.lifecycle.PersonLookup;
 
-/** The Person page: who they are, the roles they hold, their invitations and the full history of them. */
+/**
+ * The Person page: who they are, the roles they hold, their invitations and the full
+ * history of them.
+ */
 @Controller
 @ConditionalOnWebApplication
 class PersonController {
@@ -35,8 +38,11 @@ class PersonController {
 			.orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no person " + id));
 		model.addAttribute("person", person);
 		model.addAttribute("roles", people.roles(id));
-		model.addAttribute("invitations", search.page(new InvitationSearch.Filter(null, null, null, null,
-				person.email(), null), null, 200).stream().filter(row -> row.personId() == id).toList());
+		model.addAttribute("invitations",
+				search.page(new InvitationSearch.Filter(null, null, null, null, person.email(), null), null, 200)
+					.stream()
+					.filter(row -> row.personId() == id)
+					.toList());
 		model.addAttribute("history", admin.history(person.email()));
 		return "people/person";
 	}

@@ -19,17 +19,19 @@ import org.invitations.report.ReportQueries;
 import org.invitations.report.ReportRenderer;
 
 /**
- * A run's report as a file, the Run page's downloads: HTML, JSON or CSV, optionally of one outcome, written by the
- * same renderer as the command line's {@code report} and streamed from the database to the response.
+ * A run's report as a file, the Run page's downloads: HTML, JSON or CSV, optionally of
+ * one outcome, written by the same renderer as the command line's {@code report} and
+ * streamed from the database to the response.
  */
 @Controller
 @ConditionalOnWebApplication
 class ReportController {
 
 	/**
-	 * The HTML report's own policy (it carries it in a meta tag too): its inline style and nothing else, no script,
-	 * so that a report opened from the downloads runs nothing, whatever a row holds. It replaces the console's policy,
-	 * which would refuse the inline style.
+	 * The HTML report's own policy (it carries it in a meta tag too): its inline style
+	 * and nothing else, no script, so that a report opened from the downloads runs
+	 * nothing, whatever a row holds. It replaces the console's policy, which would refuse
+	 * the inline style.
 	 */
 	static final String HTML_REPORT_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:;"
 			+ " base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
@@ -44,8 +46,8 @@ class ReportController {
 	}
 
 	@GetMapping("/runs/{id}/report.{extension:html|json|csv}")
-	void download(@PathVariable long id, @PathVariable String extension,
-			@RequestParam(required = false) String outcome, HttpServletResponse response) throws IOException {
+	void download(@PathVariable long id, @PathVariable String extension, @RequestParam(required = false) String outcome,
+			HttpServletResponse response) throws IOException {
 		if (reports.execution(id) == null) {
 			throw new ResponseStatusException(HttpStatus.NOT_FOUND, "no job execution " + id);
 		}

@@ -14,8 +14,9 @@ import org.invitations.resend.ResendFilter;
 import org.invitations.spec.SpecLoader;
 
 /**
- * Turns a selection of invitations into the dry run of their spec's resend run, as {@code resend SPEC --dry-run}
- * with the same filters: its page or answer says how many would be sent, and its send confirms that number.
+ * Turns a selection of invitations into the dry run of their spec's resend run, as
+ * {@code resend SPEC --dry-run} with the same filters: its page or answer says how many
+ * would be sent, and its send confirms that number.
  */
 @Component
 @ConditionalOnWebApplication
@@ -35,7 +36,8 @@ class ResendPlanner {
 
 	/**
 	 * @return the dry run's execution id
-	 * @throws IllegalArgumentException when the selection is of no spec or of several, or cannot be resent
+	 * @throws IllegalArgumentException when the selection is of no spec or of several, or
+	 * cannot be resent
 	 */
 	long dryRun(InvitationSearch.Filter selection, String actor) throws Exception {
 		List<String> specs = search.specs(selection);
@@ -43,7 +45,8 @@ class ResendPlanner {
 			throw new IllegalArgumentException(specs.isEmpty() ? "no invitation matches"
 					: "the matching invitations are of " + specs.size() + " specs: choose one spec to resend");
 		}
-		// The spec file its last run was started from: resend goes through that spec's template and link.
+		// The spec file its last run was started from: resend goes through that spec's
+		// template and link.
 		RunHistory.LastExecution last = history.last(specs.get(0), false);
 		String specPath = last == null ? null : last.parameters().get(JobParameterNames.SPEC_PATH);
 		if (specPath == null) {

@@ -25,7 +25,10 @@ import org.invitations.spec.JobSpec;
 import org.invitations.spec.SpecException;
 import org.invitations.spec.SpecLoader;
 
-/** What an operator does to a run from its page: send after a dry run, stop, restart, abandon, cancel, resend. */
+/**
+ * What an operator does to a run from its page: send after a dry run, stop, restart,
+ * abandon, cancel, resend.
+ */
 @Controller
 @ConditionalOnWebApplication
 class RunActionsController {
@@ -62,7 +65,10 @@ class RunActionsController {
 		this.invitations = invitations;
 	}
 
-	/** "Send N invitations": the real run of what the dry run showed, refused if the selection changed since. */
+	/**
+	 * "Send N invitations": the real run of what the dry run showed, refused if the
+	 * selection changed since.
+	 */
 	@PostMapping("/runs/{id}/send")
 	String send(@PathVariable long id, @RequestParam long expected, Principal principal, RedirectAttributes redirect)
 			throws Exception {
@@ -70,8 +76,8 @@ class RunActionsController {
 			DryRunConfirmation.Confirmed confirmed = confirmation.check(id, expected);
 			String actor = Actors.of(principal);
 			long execution = sends.launch(confirmed, actor);
-			redirect.addFlashAttribute("message", "Sending " + confirmed.count() + " invitation"
-					+ (confirmed.count() == 1 ? "" : "s"));
+			redirect.addFlashAttribute("message",
+					"Sending " + confirmed.count() + " invitation" + (confirmed.count() == 1 ? "" : "s"));
 			return "redirect:/runs/" + execution;
 		}
 		catch (IllegalStateException | SpecException ex) {
@@ -94,7 +100,10 @@ class RunActionsController {
 		return "redirect:/runs/" + id;
 	}
 
-	/** Restarts a stopped or failed run, or recovers one whose process died, as running its spec again does. */
+	/**
+	 * Restarts a stopped or failed run, or recovers one whose process died, as running
+	 * its spec again does.
+	 */
 	@PostMapping("/runs/{id}/restart")
 	String restart(@PathVariable long id, Principal principal, RedirectAttributes redirect) throws Exception {
 		ReportQueries.Execution execution = reports.execution(id);
@@ -125,8 +134,8 @@ class RunActionsController {
 		try {
 			int cancelled = abandoner.abandon(id, Actors.of(principal) + ": abandon of execution " + id);
 			events.record(id, "ABANDONED", Actors.of(principal), cancelled + " queued invitations cancelled");
-			redirect.addFlashAttribute("message", "Execution " + id + " abandoned; " + cancelled
-					+ " queued invitations cancelled");
+			redirect.addFlashAttribute("message",
+					"Execution " + id + " abandoned; " + cancelled + " queued invitations cancelled");
 		}
 		catch (IllegalStateException | IllegalArgumentException ex) {
 			redirect.addFlashAttribute("error", ex.getMessage());
@@ -134,7 +143,10 @@ class RunActionsController {
 		return "redirect:/runs/" + id;
 	}
 
-	/** Asks to confirm the exact number of the run's open invitations a cancel would close. */
+	/**
+	 * Asks to confirm the exact number of the run's open invitations a cancel would
+	 * close.
+	 */
 	@GetMapping("/runs/{id}/cancel")
 	String confirmCancel(@PathVariable long id, Model model) {
 		InvitationSearch.Filter filter = new InvitationSearch.Filter(null, null, id, null, null, null);
@@ -160,7 +172,10 @@ class RunActionsController {
 		return "redirect:/runs/" + id;
 	}
 
-	/** Resends the run's failed or deferred invitations: a dry run first, whose page offers "Send N invitations". */
+	/**
+	 * Resends the run's failed or deferred invitations: a dry run first, whose page
+	 * offers "Send N invitations".
+	 */
 	@PostMapping("/runs/{id}/resend")
 	String resend(@PathVariable long id, @RequestParam String status, Principal principal, RedirectAttributes redirect)
 			throws Exception {

@@ -26,8 +26,9 @@ import org.invitations.report.RunListing;
 import org.invitations.spec.SpecException;
 
 /**
- * Runs over HTTP: list them, read one's totals, launch a spec (a dry run, then the send it showed), cancel an
- * invitation. The same classes as the console's pages and the command line do the work.
+ * Runs over HTTP: list them, read one's totals, launch a spec (a dry run, then the send
+ * it showed), cancel an invitation. The same classes as the console's pages and the
+ * command line do the work.
  */
 @RestController
 @RequestMapping("/api/v1")
@@ -72,10 +73,14 @@ class RunsApiController {
 
 	}
 
-	/** A run with its totals by outcome and reason; {@code wouldSend} is a finished dry run's number, else -1. */
 	/**
-	 * A run's totals; for a finished dry run, what its confirmed send would send, and the spec's
-	 * {@code max-recipients} when that is over it (confirming the send then confirms the number), else {@code null}.
+	 * A run with its totals by outcome and reason; {@code wouldSend} is a finished dry
+	 * run's number, else -1.
+	 */
+	/**
+	 * A run's totals; for a finished dry run, what its confirmed send would send, and the
+	 * spec's {@code max-recipients} when that is over it (confirming the send then
+	 * confirms the number), else {@code null}.
 	 */
 	record RunTotals(Run run, List<ReportQueries.OutcomeCount> totals, long wouldSend, Long maxRecipients) {
 	}
@@ -112,7 +117,10 @@ class RunsApiController {
 				sends.exceededLimit(id, wouldSend)));
 	}
 
-	/** Starts a dry run of a spec of the jobs folder; read its totals, then confirm with {@code /runs/{id}/send}. */
+	/**
+	 * Starts a dry run of a spec of the jobs folder; read its totals, then confirm with
+	 * {@code /runs/{id}/send}.
+	 */
 	@PostMapping("/specs/{file}/dry-run")
 	ResponseEntity<?> dryRun(@PathVariable String file, Principal principal) throws Exception {
 		SpecCatalog.Entry entry = catalog.find(file).orElse(null);
@@ -124,7 +132,10 @@ class RunsApiController {
 		return ResponseEntity.accepted().body(new Launched(launches.run(entry.spec(), true, Actors.of(principal))));
 	}
 
-	/** Sends what a finished dry run showed; 409 when its number or the selection changed since. */
+	/**
+	 * Sends what a finished dry run showed; 409 when its number or the selection changed
+	 * since.
+	 */
 	@PostMapping("/runs/{id}/send")
 	ResponseEntity<Launched> send(@PathVariable long id, @RequestBody SendRequest request, Principal principal)
 			throws Exception {
@@ -145,7 +156,10 @@ class RunsApiController {
 		return ResponseEntity.ok(new Cancelled(admin.cancel(id, null, Actors.of(principal), request.reason())));
 	}
 
-	/** Starts the dry run of resending one invitation; confirm it with {@code /runs/{dry run}/send}. */
+	/**
+	 * Starts the dry run of resending one invitation; confirm it with {@code /runs/{dry
+	 * run}/send}.
+	 */
 	@PostMapping("/invitations/{id}/resend")
 	ResponseEntity<?> resend(@PathVariable long id, Principal principal) throws Exception {
 		if (!admin.exists(id)) {

@@ -15,7 +15,10 @@ import org.invitations.launch.ExecutionEvents;
 import org.invitations.report.ReportQueries;
 import org.invitations.report.RunListing;
 
-/** The Runs page (every execution of every job, newest first) and the Run page (one run's totals and rows). */
+/**
+ * The Runs page (every execution of every job, newest first) and the Run page (one run's
+ * totals and rows).
+ */
 @Controller
 @ConditionalOnWebApplication
 class RunsController {

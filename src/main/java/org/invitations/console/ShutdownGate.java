@@ -15,9 +15,10 @@ import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
- * Refuses every request that would start a run (a dry run, a send, a restart, a resend) once the server has begun
- * to shut down: the runs under way are being stopped, and one started now would be cut off or started after they
- * were counted. The page answers 503 with what to do; the API the same in JSON. Stops, cancels and reads go on.
+ * Refuses every request that would start a run (a dry run, a send, a restart, a resend)
+ * once the server has begun to shut down: the runs under way are being stopped, and one
+ * started now would be cut off or started after they were counted. The page answers 503
+ * with what to do; the API the same in JSON. Stops, cancels and reads go on.
  */
 @Configuration
 @ConditionalOnWebApplication
@@ -55,9 +56,10 @@ class ShutdownGate implements WebMvcConfigurer, HandlerInterceptor {
 		}
 		else {
 			response.setContentType(MediaType.TEXT_HTML_VALUE);
-			response.getWriter().write("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-					+ "<title>Shutting down · Invitations</title></head><body><main><h1>Shutting down</h1><p class=\"error\">"
-					+ MESSAGE + "</p></main></body></html>");
+			response.getWriter()
+				.write("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+						+ "<title>Shutting down · Invitations</title></head><body><main><h1>Shutting down</h1><p class=\"error\">"
+						+ MESSAGE + "</p></main></body></html>");
 		}
 		return false;
 	}

@@ -16,7 +16,10 @@ import org.invitations.spec.Schedule;
 import org.invitations.spec.SpecException;
 import org.invitations.spec.SpecLoader;
 
-/** The specs in the console's jobs folder, each loaded as {@code run} would load it: valid, or with its error. */
+/**
+ * The specs in the console's jobs folder, each loaded as {@code run} would load it:
+ * valid, or with its error.
+ */
 @Component
 @ConditionalOnWebApplication
 class SpecCatalog {
@@ -32,7 +35,8 @@ class SpecCatalog {
 	 *
 	 * @param file its name in the folder
 	 * @param spec the invitation spec, when it is one and valid
-	 * @param expiry whether it is an expiry spec (launched by the expire command or a scheduler)
+	 * @param expiry whether it is an expiry spec (launched by the expire command or a
+	 * scheduler)
 	 * @param error why it cannot be used, when it cannot
 	 * @param schedule when {@code serve}'s scheduler runs it, or {@code null}
 	 */

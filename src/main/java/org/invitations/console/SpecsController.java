@@ -21,8 +21,8 @@ import org.invitations.schedule.ScheduledSpecs;
 import org.invitations.spec.SpecException;
 
 /**
- * The Specs page: every spec in the jobs folder, valid or with its error, with its schedule and the scheduler's next
- * run; launching one starts with a dry run.
+ * The Specs page: every spec in the jobs folder, valid or with its error, with its
+ * schedule and the scheduler's next run; launching one starts with a dry run.
  */
 @Controller
 @ConditionalOnWebApplication
@@ -51,7 +51,10 @@ class SpecsController {
 		return VIEW;
 	}
 
-	/** The scheduler's next run of each spec of the console's folder, by file name (it may schedule another folder). */
+	/**
+	 * The scheduler's next run of each spec of the console's folder, by file name (it may
+	 * schedule another folder).
+	 */
 	private Map<String, Instant> nextRuns(ScheduledSpecs scheduled) {
 		Path folder = catalog.folder().toAbsolutePath().normalize();
 		Map<String, Instant> next = new HashMap<>();
@@ -64,13 +67,16 @@ class SpecsController {
 		return next;
 	}
 
-	/** The dry run: counts by outcome and sample rows on its Run page, with "Send N invitations" when it ends. */
+	/**
+	 * The dry run: counts by outcome and sample rows on its Run page, with "Send N
+	 * invitations" when it ends.
+	 */
 	@PostMapping("/specs/{file}/dry-run")
 	String dryRun(@PathVariable String file, Principal principal, RedirectAttributes redirect) throws Exception {
 		SpecCatalog.Entry entry = catalog.find(file).orElse(null);
 		if (entry == null || entry.spec() == null) {
-			redirect.addFlashAttribute("error", entry == null ? "no spec " + file : entry.error() != null ? entry.error()
-					: file + " is an expiry spec: the expire command or a scheduler runs it");
+			redirect.addFlashAttribute("error", entry == null ? "no spec " + file : entry.error() != null
+					? entry.error() : file + " is an expiry spec: the expire command or a scheduler runs it");
 			return "redirect:/specs";
 		}
 		try {

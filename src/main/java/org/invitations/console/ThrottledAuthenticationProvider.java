@@ -10,7 +10,10 @@ import org.springframework.security.core.Authentication;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.web.authentication.WebAuthenticationDetails;
 
-/** Checks a console sign-in against the stored users, refusing it unchecked while its name and address must wait. */
+/**
+ * Checks a console sign-in against the stored users, refusing it unchecked while its name
+ * and address must wait.
+ */
 class ThrottledAuthenticationProvider implements AuthenticationProvider {
 
 	private final AuthenticationProvider users;
@@ -29,8 +32,8 @@ class ThrottledAuthenticationProvider implements AuthenticationProvider {
 				? details.getRemoteAddress() : "";
 		Duration wait = throttle.wait(name, address);
 		if (!wait.isZero()) {
-			throw new LockedException("Too many failed sign-ins: try again in " + Math.max(1, wait.toSeconds())
-					+ " seconds");
+			throw new LockedException(
+					"Too many failed sign-ins: try again in " + Math.max(1, wait.toSeconds()) + " seconds");
 		}
 		try {
 			Authentication result = users.authenticate(authentication);

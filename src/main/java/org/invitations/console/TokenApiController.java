@@ -16,9 +16,10 @@ import org.invitations.lifecycle.Redemption;
 import org.invitations.lifecycle.TokenRedeemer;
 
 /**
- * The host application's set-password page over HTTP: inspect a token (never consumes it) and redeem it (exactly
- * once). The token travels in the request body only, never in a URL, so it is in no access log. A refused token
- * gets {@code INVALID} or {@code EXPIRED} and nothing else, whatever the reason.
+ * The host application's set-password page over HTTP: inspect a token (never consumes it)
+ * and redeem it (exactly once). The token travels in the request body only, never in a
+ * URL, so it is in no access log. A refused token gets {@code INVALID} or {@code EXPIRED}
+ * and nothing else, whatever the reason.
  */
 @RestController
 @RequestMapping("/api/v1/tokens")
@@ -41,7 +42,8 @@ class TokenApiController {
 
 		static TokenAnswer of(Redemption r) {
 			return new TokenAnswer(r.status().name(), r.invitationId(), r.personId(), r.email(), r.firstName(),
-					r.kind() == null ? null : r.kind().name(), r.expiresAt(), r.link() == null ? null : r.link().name());
+					r.kind() == null ? null : r.kind().name(), r.expiresAt(),
+					r.link() == null ? null : r.link().name());
 		}
 
 	}

@@ -12,7 +12,10 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import org.invitations.user.ConsoleRole;
 import org.invitations.user.ConsoleUsers;
 
-/** The Users page, for admins: who may sign in with which role; the same store as the {@code users} command. */
+/**
+ * The Users page, for admins: who may sign in with which role; the same store as the
+ * {@code users} command.
+ */
 @Controller
 @ConditionalOnWebApplication
 class UsersController {

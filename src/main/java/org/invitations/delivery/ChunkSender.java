@@ -25,10 +25,11 @@ import org.invitations.smtp.SendResult;
 import org.invitations.smtp.SenderRefusedException;
 
 /**
- * Sends a claimed chunk over several SMTP connections that stay open for the whole step, one thread each: slice
- * s of a chunk takes positions s, s + n, ... in order. A lost connection is retried with backoff on a new one;
- * a 4xx about the recipient is recorded as such and waits in the queue, not here; a refusal of the sender stops
- * every slice at its next message, and the run pauses.
+ * Sends a claimed chunk over several SMTP connections that stay open for the whole step,
+ * one thread each: slice s of a chunk takes positions s, s + n, ... in order. A lost
+ * connection is retried with backoff on a new one; a 4xx about the recipient is recorded
+ * as such and waits in the queue, not here; a refusal of the sender stops every slice at
+ * its next message, and the run pauses.
  */
 final class ChunkSender {
 
@@ -44,17 +45,23 @@ final class ChunkSender {
 
 	private final RateLimiter rate;
 
-	/** Whether the next message's envelope may go with this one's content (see {@link MailGateway.Connection}). */
+	/**
+	 * Whether the next message's envelope may go with this one's content (see
+	 * {@link MailGateway.Connection}).
+	 */
 	private final boolean announceAhead;
 
 	private @Nullable ExecutorService senders;
 
-	/** Set once a stop is asked for: senders hand no further message to the server and return the rest unsent. */
+	/**
+	 * Set once a stop is asked for: senders hand no further message to the server and
+	 * return the rest unsent.
+	 */
 	private volatile boolean stopping;
 
 	/**
-	 * The sender's refusal that pauses the run, once a connection met it: the other connections stop at their next
-	 * message instead of meeting it too.
+	 * The sender's refusal that pauses the run, once a connection met it: the other
+	 * connections stop at their next message instead of meeting it too.
 	 */
 	private volatile @Nullable SenderRefusedException pausing;
 
@@ -63,7 +70,8 @@ final class ChunkSender {
 		this.composer = composer;
 		this.parallelism = Math.max(1, mail.connections());
 		InvitationsProperties.Retry settings = mail.retry();
-		// Only a lost connection is retried here, on a new one; a temporary refusal waits in the queue instead.
+		// Only a lost connection is retried here, on a new one; a temporary refusal waits
+		// in the queue instead.
 		this.retry = new RetryTemplate(RetryPolicy.builder()
 			.maxRetries(settings.maxRetries())
 			.delay(settings.delay())
@@ -73,7 +81,8 @@ final class ChunkSender {
 			.includes(MailServerUnavailableException.class)
 			.build());
 		this.rate = new RateLimiter(perSecond);
-		// An envelope sent ahead keeps a transaction open on the server until its message's turn: not for long
+		// An envelope sent ahead keeps a transaction open on the server until its
+		// message's turn: not for long
 		// waits between messages.
 		this.announceAhead = perSecond <= 0 || perSecond >= 1;
 		this.slots = new ArrayBlockingQueue<>(parallelism);
@@ -93,7 +102,10 @@ final class ChunkSender {
 		});
 	}
 
-	/** From now on nothing more is handed to the server: what remains of a slice comes back unsent. */
+	/**
+	 * From now on nothing more is handed to the server: what remains of a slice comes
+	 * back unsent.
+	 */
 	void stop() {
 		stopping = true;
 	}
@@ -115,7 +127,8 @@ final class ChunkSender {
 		List<List<DeliveryStore.Claim>> shares = new ArrayList<>(slices);
 		for (int s = 0; s < slices; s++) {
 			List<DeliveryStore.Claim> slice = new ArrayList<>();
-			// Slice s sends positions s, s + slices, ... of the claim, in order: what a claim's progress counts.
+			// Slice s sends positions s, s + slices, ... of the claim, in order: what a
+			// claim's progress counts.
 			for (int i = s; i < claims.size(); i += slices) {
 				slice.add(claims.get(i));
 			}
@@ -132,7 +145,10 @@ final class ChunkSender {
 		return new Sending(claims.size(), futures);
 	}
 
-	/** Sends a slice over one connection; stops at the first failure and says which were not sent. */
+	/**
+	 * Sends a slice over one connection; stops at the first failure and says which were
+	 * not sent.
+	 */
 	private Sent send(List<DeliveryStore.Claim> claims, SliceProgress tracked) throws InterruptedException {
 		Slot slot;
 		try {
@@ -165,13 +181,15 @@ final class ChunkSender {
 			return new Sent(outcomes, List.of(), null);
 		}
 		catch (InterruptedException ex) {
-			// Stopped hard while waiting for an allowance: what the server accepted is still recorded.
+			// Stopped hard while waiting for an allowance: what the server accepted is
+			// still recorded.
 			Thread.currentThread().interrupt();
 			return new Sent(outcomes, claims.subList(outcomes.size(), claims.size()),
 					new IllegalStateException("interrupted while sending", ex));
 		}
 		catch (RuntimeException | Error ex) {
-			// Whatever stopped the slice, what the server already accepted must be recorded before failing.
+			// Whatever stopped the slice, what the server already accepted must be
+			// recorded before failing.
 			if (ex instanceof SenderRefusedException refused && pausing == null) {
 				pausing = refused;
 			}
@@ -215,28 +233,34 @@ final class ChunkSender {
 	}
 
 	/**
-	 * A message whose content reached the server without a reply may have arrived: it is sent once more, identical
-	 * (same link, same Message-ID), on a new connection, and is then SENT in doubt whatever that attempt gets, so that
-	 * it is never sent a third time and the link that may have arrived keeps working.
+	 * A message whose content reached the server without a reply may have arrived: it is
+	 * sent once more, identical (same link, same Message-ID), on a new connection, and is
+	 * then SENT in doubt whatever that attempt gets, so that it is never sent a third
+	 * time and the link that may have arrived keeps working.
 	 */
 	private SendResult sendAgainInDoubt(Slot slot, PreparedMessage message, NoReplyException first) {
 		String doubt = "in doubt: " + first.getMessage();
 		try {
 			rate.acquire();
 			SendResult again = slot.connection().send(message, null);
-			String what = again.status() == SendResult.Status.SENT ? "sent again, identical, same link: " + again.reply()
-					: "sent again, identical, and refused: " + again.reply() + "; treated as sent, since the first may have arrived";
+			String what = again.status() == SendResult.Status.SENT
+					? "sent again, identical, same link: " + again.reply() : "sent again, identical, and refused: "
+							+ again.reply() + "; treated as sent, since the first may have arrived";
 			return new SendResult(SendResult.Status.SENT, doubt + "; " + what, true);
 		}
 		catch (RuntimeException ex) {
-			// The next message meets whatever this was (a paused sender, a server gone) and stops the slice.
+			// The next message meets whatever this was (a paused sender, a server gone)
+			// and stops the slice.
 			slot.close();
 			return new SendResult(SendResult.Status.SENT, doubt + "; sent again, identical, and no reply came either ("
 					+ ex.getMessage() + "): treated as sent, never sent a third time", true);
 		}
 	}
 
-	/** One connection, opened when first needed and kept for the step; dropped after a failure. */
+	/**
+	 * One connection, opened when first needed and kept for the step; dropped after a
+	 * failure.
+	 */
 	private final class Slot {
 
 		private MailGateway.@Nullable Connection connection;

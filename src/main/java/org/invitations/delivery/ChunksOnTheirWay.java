@@ -23,14 +23,15 @@ import org.invitations.run.RunContext;
 import org.invitations.mail.PendingInvitation;
 
 /**
- * The chunks between their claim and their recorded outcome: at most one being sent (by {@link ChunkSender})
- * while the step reads and claims the next, and one being recorded by a thread of its own, on a connection of its
- * own. Reading and claiming a chunk, sending the one before and recording the one before that thus overlap. Only
- * the step's thread calls this.
+ * The chunks between their claim and their recorded outcome: at most one being sent (by
+ * {@link ChunkSender}) while the step reads and claims the next, and one being recorded
+ * by a thread of its own, on a connection of its own. Reading and claiming a chunk,
+ * sending the one before and recording the one before that thus overlap. Only the step's
+ * thread calls this.
  * <p>
- * Once the input ends ({@link #inputEnded()}, told by the reader before its last pass and when it has nothing
- * more) the chunks on their way are recorded at once, and every later chunk as soon as it is sent, so that the
- * reader's last pass sees every outcome.
+ * Once the input ends ({@link #inputEnded()}, told by the reader before its last pass and
+ * when it has nothing more) the chunks on their way are recorded at once, and every later
+ * chunk as soon as it is sent, so that the reader's last pass sees every outcome.
  */
 public class ChunksOnTheirWay {
 
@@ -44,10 +45,16 @@ public class ChunksOnTheirWay {
 
 	private final ChunkSender sender;
 
-	/** The backoff of a temporary refusal, waited out in the queue (see {@link DeliveryStore#record}). */
+	/**
+	 * The backoff of a temporary refusal, waited out in the queue (see
+	 * {@link DeliveryStore#record}).
+	 */
 	private final InvitationsProperties.Retry retrySettings;
 
-	/** How many messages beyond those handed over each connection may hand over before its progress is written. */
+	/**
+	 * How many messages beyond those handed over each connection may hand over before its
+	 * progress is written.
+	 */
 	private final int inDoubtWindow;
 
 	private @Nullable ClaimProgress progress;
@@ -88,7 +95,10 @@ public class ChunksOnTheirWay {
 		});
 	}
 
-	/** Records what is still on its way (after a failure or a stop a chunk may be), then lets go of everything. */
+	/**
+	 * Records what is still on its way (after a failure or a stop a chunk may be), then
+	 * lets go of everything.
+	 */
 	void close() {
 		try {
 			if (stopAsked()) {
@@ -111,8 +121,9 @@ public class ChunksOnTheirWay {
 	}
 
 	/**
-	 * The input has ended: the chunk on its way is recorded now, and every chunk after it (the one being read as
-	 * this is called) as soon as it is sent. A chunk that failed on its way fails the step here.
+	 * The input has ended: the chunk on its way is recorded now, and every chunk after it
+	 * (the one being read as this is called) as soon as it is sent. A chunk that failed
+	 * on its way fails the step here.
 	 */
 	public void inputEnded() {
 		inputEnded = true;
@@ -124,21 +135,25 @@ public class ChunksOnTheirWay {
 	}
 
 	/**
-	 * Whether a stop was asked for: by this process (its job execution is STOPPING) or through the job repository
-	 * (noticed at the chunk boundary, which marks the step terminate-only).
+	 * Whether a stop was asked for: by this process (its job execution is STOPPING) or
+	 * through the job repository (noticed at the chunk boundary, which marks the step
+	 * terminate-only).
 	 */
 	boolean stopAsked() {
 		return step != null && (step.isTerminateOnly() || step.getJobExecution().isStopping());
 	}
 
-	/** How many invitations are claimed but not recorded yet: they count against the daily limits. */
+	/**
+	 * How many invitations are claimed but not recorded yet: they count against the daily
+	 * limits.
+	 */
 	long onTheirWay() {
 		return (inFlight == null ? 0 : inFlight.size()) + recordingSize;
 	}
 
 	/**
-	 * Sends these claims, once the chunk before them has left; that one is recorded meanwhile, or fails the step
-	 * here, with these claims put back.
+	 * Sends these claims, once the chunk before them has left; that one is recorded
+	 * meanwhile, or fails the step here, with these claims put back.
 	 */
 	void send(@Nullable List<DeliveryStore.Claim> claims) {
 		Sending previous = inFlight;
@@ -159,8 +174,9 @@ public class ChunksOnTheirWay {
 	}
 
 	/**
-	 * Waits for the chunk on its way and records it, and for every recording; fails the step when it could not be
-	 * sent. Returns what the chunk put back in the queue to be tried again.
+	 * Waits for the chunk on its way and records it, and for every recording; fails the
+	 * step when it could not be sent. Returns what the chunk put back in the queue to be
+	 * tried again.
 	 */
 	DeliveryStore.Requeued drain() {
 		Sending last = inFlight;
@@ -177,14 +193,17 @@ public class ChunksOnTheirWay {
 	}
 
 	/**
-	 * Sends again, once each is due, what the last chunk put back in the queue, until nothing of it waits: the step's
-	 * tail, where nothing else flows, so waiting here holds up nobody.
+	 * Sends again, once each is due, what the last chunk put back in the queue, until
+	 * nothing of it waits: the step's tail, where nothing else flows, so waiting here
+	 * holds up nobody.
 	 */
 	void sendWhatWaits(List<? extends PendingInvitation> items, DeliveryStore.Requeued requeued) {
 		while (!requeued.ids().isEmpty()) {
 			waitUntil(requeued.until());
 			Set<Long> waiting = requeued.ids();
-			List<PendingInvitation> again = items.stream().filter(item -> waiting.contains(item.id())).collect(Collectors.toList());
+			List<PendingInvitation> again = items.stream()
+				.filter(item -> waiting.contains(item.id()))
+				.collect(Collectors.toList());
 			List<DeliveryStore.Claim> claims = ownTransaction.execute(status -> store.claim(run, again));
 			if (claims == null || claims.isEmpty()) {
 				return;
@@ -208,14 +227,20 @@ public class ChunksOnTheirWay {
 		}
 	}
 
-	/** Records a chunk on the recorder thread, once the chunk before it is recorded: one at a time, in order. */
+	/**
+	 * Records a chunk on the recorder thread, once the chunk before it is recorded: one
+	 * at a time, in order.
+	 */
 	private void recordLater(Sent sent) {
 		awaitRecording();
 		recordingSize = sent.outcomes().size() + sent.notSent().size();
 		recording = recorder.submit(() -> record(sent));
 	}
 
-	/** Waits for the recording under way; its failure fails the step (its claim stays, in doubt). */
+	/**
+	 * Waits for the recording under way; its failure fails the step (its claim stays, in
+	 * doubt).
+	 */
 	private void awaitRecording() {
 		Future<?> pending = recording;
 		if (pending == null) {
@@ -246,7 +271,10 @@ public class ChunksOnTheirWay {
 		return ownTransaction.execute(status -> store.record(run, sent.outcomes(), sent.notSent(), why, retrySettings));
 	}
 
-	/** Records what the server accepted and puts back what it never got, then returns the failure to throw. */
+	/**
+	 * Records what the server accepted and puts back what it never got, then returns the
+	 * failure to throw.
+	 */
 	private RuntimeException fail(Sent sent) {
 		record(sent);
 		log.error("Stopping: {}. {} handed to the server in this chunk, {} left queued for the restart.",

@@ -11,24 +11,32 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * How far each slice of the chunks on their way has got, written to their claims ({@code delivery_claim}) so that a
- * restart after a crash knows what was certainly never sent and what is known to have been accepted or refused.
+ * How far each slice of the chunks on their way has got, written to their claims
+ * ({@code delivery_claim}) so that a restart after a crash knows what was certainly never
+ * sent and what is known to have been accepted or refused.
  * <p>
- * A sender hands the server a message of its slice only while the slice's written allowance covers it; the allowance
- * is the number handed so far plus a window, and one thread of its own writes it for every slice at once, together
- * with the outcomes known so far, in one transaction, whenever a slice comes within half a window of its allowance,
- * a chunk starts or a slice ends (and every 100 ms while anything changed). Each write leaves at most the window plus
- * the one message being sent between a slice's written outcomes and its written allowance, so writing more often
- * would not narrow it; each costs the database one small update and commit. After a crash only the messages between the written outcomes and the
- * written allowance may have left without their outcome being known: at most the window plus the one message on
- * its way, per slice whose connection is sending. A new chunk's slices get their first allowance in the same
- * transaction that writes the final outcomes of the chunk before it, so a connection never has two slices in doubt.
+ * A sender hands the server a message of its slice only while the slice's written
+ * allowance covers it; the allowance is the number handed so far plus a window, and one
+ * thread of its own writes it for every slice at once, together with the outcomes known
+ * so far, in one transaction, whenever a slice comes within half a window of its
+ * allowance, a chunk starts or a slice ends (and every 100 ms while anything changed).
+ * Each write leaves at most the window plus the one message being sent between a slice's
+ * written outcomes and its written allowance, so writing more often would not narrow it;
+ * each costs the database one small update and commit. After a crash only the messages
+ * between the written outcomes and the written allowance may have left without their
+ * outcome being known: at most the window plus the one message on its way, per slice
+ * whose connection is sending. A new chunk's slices get their first allowance in the same
+ * transaction that writes the final outcomes of the chunk before it, so a connection
+ * never has two slices in doubt.
  */
 final class ClaimProgress implements AutoCloseable {
 
 	private static final Logger log = LoggerFactory.getLogger(ClaimProgress.class);
 
-	/** How often the known outcomes are written when no allowance is needed: only for a closer report after a crash. */
+	/**
+	 * How often the known outcomes are written when no allowance is needed: only for a
+	 * closer report after a crash.
+	 */
 	static final long PERIOD_MILLIS = 100;
 
 	private final JdbcTemplate jdbc;
@@ -45,7 +53,10 @@ final class ClaimProgress implements AutoCloseable {
 
 	private volatile boolean closed;
 
-	/** The last write's failure, until a write succeeds: senders waiting for an allowance fail with it. */
+	/**
+	 * The last write's failure, until a write succeeds: senders waiting for an allowance
+	 * fail with it.
+	 */
 	private volatile RuntimeException failure;
 
 	private final Thread writer;
@@ -60,8 +71,9 @@ final class ClaimProgress implements AutoCloseable {
 	}
 
 	/**
-	 * Starts tracking a chunk claimed by {@code batch} and split into slices of these sizes. A chunk without a claim row
-	 * (batch 0: only invitations already in doubt, each claimed by its own row) is not held back.
+	 * Starts tracking a chunk claimed by {@code batch} and split into slices of these
+	 * sizes. A chunk without a claim row (batch 0: only invitations already in doubt,
+	 * each claimed by its own row) is not held back.
 	 */
 	Chunk track(long batch, int[] sliceSizes) {
 		Chunk chunk = new Chunk(batch, sliceSizes);
@@ -95,7 +107,10 @@ final class ClaimProgress implements AutoCloseable {
 		return window;
 	}
 
-	/** Why the last write failed, until one succeeds; senders waiting for an allowance fail with it. */
+	/**
+	 * Why the last write failed, until one succeeds; senders waiting for an allowance
+	 * fail with it.
+	 */
 	RuntimeException failure() {
 		return failure;
 	}
@@ -131,9 +146,12 @@ final class ClaimProgress implements AutoCloseable {
 		tracked.forEach(Chunk::wakeSenders);
 	}
 
-	/** Writes every tracked chunk that changed since its last write, in one transaction. */
+	/**
+	 * Writes every tracked chunk that changed since its last write, in one transaction.
+	 */
 	private void write() {
-		// The list first, then each chunk's state: a chunk started after the one before it ended sees that one final.
+		// The list first, then each chunk's state: a chunk started after the one before
+		// it ended sees that one final.
 		List<Chunk> chunks = List.copyOf(tracked);
 		List<Object[]> rows = new ArrayList<>();
 		List<Snapshot> snapshots = new ArrayList<>();
@@ -141,7 +159,8 @@ final class ClaimProgress implements AutoCloseable {
 		for (Chunk chunk : chunks) {
 			Snapshot snapshot = chunk.snapshot(window);
 			if (snapshot != null) {
-				rows.add(new Object[] { chunk.slices.length, boxed(snapshot.allowance()), snapshot.outcomes(), chunk.batch });
+				rows.add(new Object[] { chunk.slices.length, boxed(snapshot.allowance()), snapshot.outcomes(),
+						chunk.batch });
 				snapshots.add(snapshot);
 				changed.add(chunk);
 			}
@@ -150,7 +169,8 @@ final class ClaimProgress implements AutoCloseable {
 			return;
 		}
 		ownTransaction.executeWithoutResult(status -> jdbc.batchUpdate(
-				"UPDATE delivery_claim SET slices = ?, allowance = ?::integer[], outcomes = ?::text[] WHERE id = ?", rows));
+				"UPDATE delivery_claim SET slices = ?, allowance = ?::integer[], outcomes = ?::text[] WHERE id = ?",
+				rows));
 		for (int i = 0; i < changed.size(); i++) {
 			Chunk chunk = changed.get(i);
 			chunk.written(snapshots.get(i));
@@ -209,7 +229,8 @@ final class ClaimProgress implements AutoCloseable {
 			boolean allEnded = true;
 			for (int s = 0; s < slices.length; s++) {
 				SliceProgress slice = slices[s];
-				// Handed first, then outcomes: what was handed is then known or at most one message ahead.
+				// Handed first, then outcomes: what was handed is then known or at most
+				// one message ahead.
 				boolean ended = slice.ended();
 				int handed = slice.handed();
 				outcomes[s] = slice.outcomes();

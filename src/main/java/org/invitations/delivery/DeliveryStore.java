@@ -25,10 +25,11 @@ import org.invitations.smtp.SendResult;
 import org.invitations.mail.PendingInvitation;
 
 /**
- * The deliver step's view of the invitation state around a send, each batch committed on its own: a claim before
- * the messages leave (tokens issued, eligibility checked again), and the outcome after the server answered. The
- * statements are the {@link InvitationStore}'s; this class speaks in the step's terms (its items, the server's
- * results) and reads the daily limit.
+ * The deliver step's view of the invitation state around a send, each batch committed on
+ * its own: a claim before the messages leave (tokens issued, eligibility checked again),
+ * and the outcome after the server answered. The statements are the
+ * {@link InvitationStore}'s; this class speaks in the step's terms (its items, the
+ * server's results) and reads the daily limit.
  */
 public class DeliveryStore {
 
@@ -44,8 +45,8 @@ public class DeliveryStore {
 	/**
 	 * An invitation ready to be sent; the token lives only here and in the message.
 	 *
-	 * @param batch the {@code delivery_claim} row that claims it, or 0 for an invitation in doubt, which its own
-	 * row claims
+	 * @param batch the {@code delivery_claim} row that claims it, or 0 for an invitation
+	 * in doubt, which its own row claims
 	 * @param inDoubt an earlier attempt was cut off after its message may have left
 	 */
 	public record Claim(PendingInvitation invitation, String token, Instant expiresAt, boolean inDoubt, long batch) {
@@ -66,24 +67,28 @@ public class DeliveryStore {
 	}
 
 	/**
-	 * Turns the claims that an earlier execution of this run left behind when it died into SENDING invitations of
-	 * that execution: their messages may have left, so they are sent again as in doubt. Called before the
-	 * execution claims anything; only one execution of a run delivers at a time.
-	 *
+	 * Turns the claims that an earlier execution of this run left behind when it died
+	 * into SENDING invitations of that execution: their messages may have left, so they
+	 * are sent again as in doubt. Called before the execution claims anything; only one
+	 * execution of a run delivers at a time.
 	 * @return how many invitations are in doubt now
 	 */
 	public int recoverClaims(RunContext run) {
 		return invitations.recoverClaims(ref(run));
 	}
 
-	/** Starts writing the progress of the chunks on their way to their claims (see {@link ClaimProgress}). */
+	/**
+	 * Starts writing the progress of the chunks on their way to their claims (see
+	 * {@link ClaimProgress}).
+	 */
 	ClaimProgress trackProgress(TransactionTemplate ownTransaction, int window) {
 		return new ClaimProgress(jdbc, ownTransaction, window);
 	}
 
 	/**
-	 * Claims these invitations with a fresh token each (see {@link InvitationStore#claim}): those past SENDING are
-	 * left out, those no longer eligible skipped.
+	 * Claims these invitations with a fresh token each (see
+	 * {@link InvitationStore#claim}): those past SENDING are left out, those no longer
+	 * eligible skipped.
 	 */
 	public List<Claim> claim(RunContext run, List<? extends PendingInvitation> items) {
 		Map<Long, PendingInvitation> byId = new HashMap<>();
@@ -101,26 +106,32 @@ public class DeliveryStore {
 	/** Messages sent in the last 24 hours, by one spec or by all. */
 	public long sentInLastDay(String specName) {
 		Long count = specName == null
-				? jdbc.queryForObject("SELECT count(*) FROM invitation WHERE sent_at > now() - interval '24 hours'", Long.class)
-				: jdbc.queryForObject("SELECT count(*) FROM invitation WHERE sent_at > now() - interval '24 hours' AND spec_name = ?",
+				? jdbc.queryForObject("SELECT count(*) FROM invitation WHERE sent_at > now() - interval '24 hours'",
+						Long.class)
+				: jdbc.queryForObject(
+						"SELECT count(*) FROM invitation WHERE sent_at > now() - interval '24 hours' AND spec_name = ?",
 						Long.class, specName);
 		return count == null ? 0 : count;
 	}
 
 	/**
-	 * When one more message fits a limit of this many in 24 hours again: once the limit-th newest send of the last
-	 * 24 hours (of a spec, or of all) is a day old, counting the messages on their way as sent now.
+	 * When one more message fits a limit of this many in 24 hours again: once the
+	 * limit-th newest send of the last 24 hours (of a spec, or of all) is a day old,
+	 * counting the messages on their way as sent now.
 	 */
 	public Instant dailyLimitFreesAt(String specName, long limit, long onItsWay) {
 		long newer = limit - 1 - onItsWay;
-		List<Timestamp> at = newer < 0 ? List.of() : jdbc.queryForList("SELECT sent_at + interval '24 hours'"
-				+ " FROM invitation WHERE sent_at > now() - interval '24 hours'"
-				+ (specName == null ? "" : " AND spec_name = ?") + " ORDER BY sent_at DESC OFFSET ? LIMIT 1",
+		List<Timestamp> at = newer < 0 ? List.of() : jdbc.queryForList(
+				"SELECT sent_at + interval '24 hours'" + " FROM invitation WHERE sent_at > now() - interval '24 hours'"
+						+ (specName == null ? "" : " AND spec_name = ?") + " ORDER BY sent_at DESC OFFSET ? LIMIT 1",
 				Timestamp.class, specName == null ? new Object[] { newer } : new Object[] { specName, newer });
 		return at.isEmpty() ? Instant.now().plus(1, ChronoUnit.DAYS) : at.get(0).toInstant();
 	}
 
-	/** Records what the server said, a temporary refusal leaving the invitation DEFERRED at once. */
+	/**
+	 * Records what the server said, a temporary refusal leaving the invitation DEFERRED
+	 * at once.
+	 */
 	public void record(RunContext run, List<Outcome> outcomes, List<Claim> notSent, String whyNotSent) {
 		record(run, outcomes, notSent, whyNotSent, null);
 	}
@@ -138,11 +149,12 @@ public class DeliveryStore {
 	}
 
 	/**
-	 * Records what the server said (see {@link InvitationStore#record}): SENT, FAILED or DEFERRED, a temporary
-	 * refusal back in the queue while {@code retry} has retries left for it; those never handed to the server stay
-	 * QUEUED without a token. The chunks' claims end here.
-	 *
-	 * @param retry the backoff of temporary refusals, or null to leave them DEFERRED at once
+	 * Records what the server said (see {@link InvitationStore#record}): SENT, FAILED or
+	 * DEFERRED, a temporary refusal back in the queue while {@code retry} has retries
+	 * left for it; those never handed to the server stay QUEUED without a token. The
+	 * chunks' claims end here.
+	 * @param retry the backoff of temporary refusals, or null to leave them DEFERRED at
+	 * once
 	 * @return those put back in the queue
 	 */
 	public Requeued record(RunContext run, List<Outcome> outcomes, List<Claim> notSent, String whyNotSent,

@@ -18,16 +18,17 @@ import org.invitations.smtp.MailGateway;
 import org.invitations.run.RunContext;
 
 /**
- * Sends one chunk of queued invitations. Sending is a side effect no transaction can undo, so it happens
- * between two commits of its own rather than inside the chunk's: first the claim (tokens issued, the chunk
- * listed as on its way), then the messages, then the outcome (SENT, FAILED, DEFERRED, QUEUED again for a later
- * pass after a temporary refusal, or still QUEUED for those never handed to the server). A crash between the two
- * commits leaves only the claim, whose invitations a restart sends again and reports as in doubt; an invitation
- * recorded as SENT is never sent again.
+ * Sends one chunk of queued invitations. Sending is a side effect no transaction can
+ * undo, so it happens between two commits of its own rather than inside the chunk's:
+ * first the claim (tokens issued, the chunk listed as on its way), then the messages,
+ * then the outcome (SENT, FAILED, DEFERRED, QUEUED again for a later pass after a
+ * temporary refusal, or still QUEUED for those never handed to the server). A crash
+ * between the two commits leaves only the claim, whose invitations a restart sends again
+ * and reports as in doubt; an invitation recorded as SENT is never sent again.
  * <p>
- * This class claims, within the daily limits; {@link ChunkSender} sends over several connections and
- * {@link ChunksOnTheirWay} records, both while the step reads and claims the next chunk; {@link #listener()}
- * opens and closes them with the step.
+ * This class claims, within the daily limits; {@link ChunkSender} sends over several
+ * connections and {@link ChunksOnTheirWay} records, both while the step reads and claims
+ * the next chunk; {@link #listener()} opens and closes them with the step.
  */
 public class DeliveryWriter implements ItemWriter<PendingInvitation> {
 
@@ -62,26 +63,32 @@ public class DeliveryWriter implements ItemWriter<PendingInvitation> {
 		this.specDailyLimit = run.spec().throttle().perDay();
 	}
 
-	/** The chunks this writer has on their way: the reader tells them when its input ends. */
+	/**
+	 * The chunks this writer has on their way: the reader tells them when its input ends.
+	 */
 	public ChunksOnTheirWay chunksOnTheirWay() {
 		return onTheirWay;
 	}
 
-	/** Opens the senders and the recorder when the step starts, and records what is left when it ends. */
+	/**
+	 * Opens the senders and the recorder when the step starts, and records what is left
+	 * when it ends.
+	 */
 	public StepExecutionListener listener() {
 		return listener;
 	}
 
 	/**
-	 * Claims this chunk, then hands it to the senders and returns while it is sent; the previous chunk's outcome
-	 * is recorded meanwhile. At most three chunks are claimed at any time: the one being recorded, the one on its
-	 * way and the one just claimed. A failure of the previous chunk stops the step here, with this chunk's claims
-	 * undone.
+	 * Claims this chunk, then hands it to the senders and returns while it is sent; the
+	 * previous chunk's outcome is recorded meanwhile. At most three chunks are claimed at
+	 * any time: the one being recorded, the one on its way and the one just claimed. A
+	 * failure of the previous chunk stops the step here, with this chunk's claims undone.
 	 */
 	@Override
 	public void write(Chunk<? extends PendingInvitation> chunk) throws Exception {
 		if (onTheirWay.stopAsked()) {
-			// A stop claims nothing more; what is on its way is recorded when the step ends, and this chunk stays QUEUED.
+			// A stop claims nothing more; what is on its way is recorded when the step
+			// ends, and this chunk stays QUEUED.
 			return;
 		}
 		long t0 = System.nanoTime();
@@ -90,10 +97,12 @@ public class DeliveryWriter implements ItemWriter<PendingInvitation> {
 		long t1 = System.nanoTime();
 		onTheirWay.send(claims);
 		if (onTheirWay.hasInputEnded()) {
-			// Nothing follows to overlap with: the step must not end before this chunk is recorded.
+			// Nothing follows to overlap with: the step must not end before this chunk is
+			// recorded.
 			DeliveryStore.Requeued requeued = onTheirWay.drain();
 			if (chunk.size() < run.spec().chunkSize()) {
-				// Only the last chunk is short: the reader has ended, and no later pass will send what waits.
+				// Only the last chunk is short: the reader has ended, and no later pass
+				// will send what waits.
 				onTheirWay.sendWhatWaits(items, requeued);
 			}
 		}
@@ -101,9 +110,13 @@ public class DeliveryWriter implements ItemWriter<PendingInvitation> {
 				(t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
 	}
 
-	/** Trims the chunk to what the daily limits still allow; when nothing is allowed the job stops, restartably. */
+	/**
+	 * Trims the chunk to what the daily limits still allow; when nothing is allowed the
+	 * job stops, restartably.
+	 */
 	private List<? extends PendingInvitation> withinDailyLimits(List<? extends PendingInvitation> items) {
-		// The chunks on their way or being recorded are not recorded as sent yet, but count.
+		// The chunks on their way or being recorded are not recorded as sent yet, but
+		// count.
 		long onItsWay = onTheirWay.onTheirWay();
 		long overall = dailyLimit > 0 ? dailyLimit - store.sentInLastDay(null) - onItsWay : Long.MAX_VALUE;
 		long ofSpec = specDailyLimit > 0 ? specDailyLimit - store.sentInLastDay(run.spec().name()) - onItsWay

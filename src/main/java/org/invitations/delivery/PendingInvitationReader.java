@@ -16,13 +16,15 @@ import org.invitations.spec.Kind;
 import org.invitations.mail.PendingInvitation;
 
 /**
- * Reads the invitations this run still has to send while the select step is still queuing them: keyset pages
- * by id; when a page comes back empty it waits for the select step's signal, and once selection is over it
- * makes one last pass from the start (a resend can reopen invitations with any id), then further passes for those
- * a temporary refusal put back in the queue, each once the first of them is due, until none waits.
- * Invitations this execution already claimed are never read again (the writer records every chunk on its way
- * before the last pass begins, told so by {@link ChunksOnTheirWay#inputEnded()}); SENDING ones of an earlier
- * execution are read, and sent again as in doubt. Whether selection is over is {@link SelectStepProgress}'s to say.
+ * Reads the invitations this run still has to send while the select step is still queuing
+ * them: keyset pages by id; when a page comes back empty it waits for the select step's
+ * signal, and once selection is over it makes one last pass from the start (a resend can
+ * reopen invitations with any id), then further passes for those a temporary refusal put
+ * back in the queue, each once the first of them is due, until none waits. Invitations
+ * this execution already claimed are never read again (the writer records every chunk on
+ * its way before the last pass begins, told so by {@link ChunksOnTheirWay#inputEnded()});
+ * SENDING ones of an earlier execution are read, and sent again as in doubt. Whether
+ * selection is over is {@link SelectStepProgress}'s to say.
  */
 public class PendingInvitationReader implements ItemReader<PendingInvitation>, StepExecutionListener {
 
@@ -40,12 +42,18 @@ public class PendingInvitationReader implements ItemReader<PendingInvitation>, S
 
 	private final Deque<PendingInvitation> page = new ArrayDeque<>();
 
-	/** Ids handed out that may not be written yet (at most a chunk): the last pass must not read them again. */
+	/**
+	 * Ids handed out that may not be written yet (at most a chunk): the last pass must
+	 * not read them again.
+	 */
 	private final java.util.LinkedHashSet<Long> recent = new java.util.LinkedHashSet<>();
 
 	private long lastId;
 
-	/** Items handed out so far: their count tells how many of them are in the chunk being read. */
+	/**
+	 * Items handed out so far: their count tells how many of them are in the chunk being
+	 * read.
+	 */
 	private long reads;
 
 	private boolean lastPass;
@@ -53,10 +61,16 @@ public class PendingInvitationReader implements ItemReader<PendingInvitation>, S
 	/** When the reader began waiting for a select step that does not exist yet. */
 	private long waitingSince;
 
-	/** A select step that has not been created after this long never will be: its flow failed before it. */
+	/**
+	 * A select step that has not been created after this long never will be: its flow
+	 * failed before it.
+	 */
 	private static final long NO_SELECT_GRACE_NANOS = java.time.Duration.ofSeconds(30).toNanos();
 
-	/** Told before the last pass and before the reader says it has nothing more: they are recorded then. */
+	/**
+	 * Told before the last pass and before the reader says it has nothing more: they are
+	 * recorded then.
+	 */
 	private final ChunksOnTheirWay onTheirWay;
 
 	public PendingInvitationReader(JdbcTemplate jdbc, SelectionSignal selection, JobRepository jobRepository,
@@ -78,7 +92,8 @@ public class PendingInvitationReader implements ItemReader<PendingInvitation>, S
 	@Override
 	public PendingInvitation read() throws InterruptedException {
 		while (page.isEmpty()) {
-			// Asked before reading, so that everything queued before selection ended is in the page.
+			// Asked before reading, so that everything queued before selection ended is
+			// in the page.
 			long seen = selection.version();
 			boolean over = select.isOver() || selectNeverStarted();
 			List<PendingInvitation> next = next();
@@ -87,20 +102,23 @@ public class PendingInvitationReader implements ItemReader<PendingInvitation>, S
 				next.stream().filter(item -> !recent.contains(item.id())).forEach(page::add);
 			}
 			else if (over && lastPass) {
-				// A chunk that failed on its way fails the step here, restartably, instead of ending it COMPLETED.
+				// A chunk that failed on its way fails the step here, restartably,
+				// instead of ending it COMPLETED.
 				onTheirWay.inputEnded();
 				newPass();
 				Long wait = nextDue();
 				if (wait == null) {
 					return null;
 				}
-				// Temporary refusals wait in the queue, not on a connection: another pass once the first is due.
+				// Temporary refusals wait in the queue, not on a connection: another pass
+				// once the first is due.
 				if (wait > 0) {
 					Thread.sleep(wait);
 				}
 			}
 			else if (over) {
-				// The chunks on their way are QUEUED until recorded: recorded first, they are not read again.
+				// The chunks on their way are QUEUED until recorded: recorded first, they
+				// are not read again.
 				onTheirWay.inputEnded();
 				lastPass = true;
 				newPass();
@@ -119,9 +137,10 @@ public class PendingInvitationReader implements ItemReader<PendingInvitation>, S
 	}
 
 	/**
-	 * Starts a pass from the first id. Everything handed out is recorded by now except the chunk being read (the
-	 * step reads chunks of exactly {@code pageSize}): only its ids are not to be read again. An invitation sent in an
-	 * earlier chunk may be back in the queue after a temporary refusal, and is read again once due.
+	 * Starts a pass from the first id. Everything handed out is recorded by now except
+	 * the chunk being read (the step reads chunks of exactly {@code pageSize}): only its
+	 * ids are not to be read again. An invitation sent in an earlier chunk may be back in
+	 * the queue after a temporary refusal, and is read again once due.
 	 */
 	private void newPass() {
 		lastId = 0;
@@ -132,9 +151,10 @@ public class PendingInvitationReader implements ItemReader<PendingInvitation>, S
 	}
 
 	/**
-	 * How many milliseconds until the first invitation of this run that waits after a temporary refusal is due, or
-	 * null if none waits. Measured by the database's clock, which set the times; its clock_timestamp(), not now(),
-	 * which stands still for the chunk's transaction.
+	 * How many milliseconds until the first invitation of this run that waits after a
+	 * temporary refusal is due, or null if none waits. Measured by the database's clock,
+	 * which set the times; its clock_timestamp(), not now(), which stands still for the
+	 * chunk's transaction.
 	 */
 	private Long nextDue() {
 		return jdbc.queryForObject("""
@@ -165,9 +185,9 @@ public class PendingInvitationReader implements ItemReader<PendingInvitation>, S
 				  AND (i.retry_at IS NULL OR i.retry_at <= clock_timestamp())
 				ORDER BY i.id LIMIT ?
 				""", (rs, n) -> new PendingInvitation(rs.getLong("id"), rs.getLong("person_id"),
-				Kind.valueOf(rs.getString("kind")), Duration.ofSeconds(rs.getLong("ttl_seconds")), rs.getString("email"),
-				rs.getString("first_name"), rs.getString("last_name"), rs.getString("role")), jobInstanceId, lastId,
-				jobExecutionId, pageSize);
+				Kind.valueOf(rs.getString("kind")), Duration.ofSeconds(rs.getLong("ttl_seconds")),
+				rs.getString("email"), rs.getString("first_name"), rs.getString("last_name"), rs.getString("role")),
+				jobInstanceId, lastId, jobExecutionId, pageSize);
 	}
 
 }

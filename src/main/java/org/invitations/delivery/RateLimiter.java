@@ -3,8 +3,9 @@ package org.invitations.delivery;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Spaces messages evenly over all connections so that a job stays under a provider's messages-per-second
- * limit. Each caller reserves the next free slot and waits until it comes.
+ * Spaces messages evenly over all connections so that a job stays under a provider's
+ * messages-per-second limit. Each caller reserves the next free slot and waits until it
+ * comes.
  */
 final class RateLimiter {
 
@@ -12,7 +13,9 @@ final class RateLimiter {
 
 	private long next = System.nanoTime();
 
-	/** @param perSecond messages per second; 0 or less for no limit */
+	/**
+	 * @param perSecond messages per second; 0 or less for no limit
+	 */
 	RateLimiter(double perSecond) {
 		this.intervalNanos = perSecond > 0 ? (long) (1_000_000_000L / perSecond) : 0;
 	}

@@ -8,10 +8,11 @@ import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
 
 /**
- * Whether the select step, which runs beside the deliver step, will queue anything more: over once it ended in
- * this execution, however it ended, or when an earlier execution of the same run completed it (a restart skips
- * it then). This execution's own select step is read from the job execution both steps share, as Spring Batch
- * keeps it up to date; the earlier ones are asked of the job repository once, when the deliver step starts.
+ * Whether the select step, which runs beside the deliver step, will queue anything more:
+ * over once it ended in this execution, however it ended, or when an earlier execution of
+ * the same run completed it (a restart skips it then). This execution's own select step
+ * is read from the job execution both steps share, as Spring Batch keeps it up to date;
+ * the earlier ones are asked of the job repository once, when the deliver step starts.
  */
 final class SelectStepProgress {
 
@@ -48,7 +49,10 @@ final class SelectStepProgress {
 		};
 	}
 
-	/** Whether this execution has a select step at all (its flow can fail before it is created). */
+	/**
+	 * Whether this execution has a select step at all (its flow can fail before it is
+	 * created).
+	 */
 	boolean started() {
 		return ofThisExecution() != null;
 	}

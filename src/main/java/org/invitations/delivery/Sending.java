@@ -8,7 +8,10 @@ import java.util.concurrent.Future;
 /** A chunk on its way: one future per connection. */
 record Sending(int size, List<Future<Sent>> slices) {
 
-	/** Waits for every slice, so that nothing is still being sent when the outcome is recorded. */
+	/**
+	 * Waits for every slice, so that nothing is still being sent when the outcome is
+	 * recorded.
+	 */
 	Sent await() {
 		List<DeliveryStore.Outcome> outcomes = new ArrayList<>(size);
 		List<DeliveryStore.Claim> notSent = new ArrayList<>();
@@ -22,7 +25,8 @@ record Sending(int size, List<Future<Sent>> slices) {
 					break;
 				}
 				catch (InterruptedException ex) {
-					// Recording what the server accepted comes first; the interrupt is kept for the caller.
+					// Recording what the server accepted comes first; the interrupt is
+					// kept for the caller.
 					interrupted = true;
 				}
 				catch (ExecutionException ex) {

@@ -3,8 +3,9 @@ package org.invitations.delivery;
 import org.invitations.smtp.SendResult;
 
 /**
- * One connection's share of a chunk on its way, as {@link ClaimProgress} tracks it: the sender reports each message
- * before handing it over, waiting while the written allowance does not cover it, and then its outcome.
+ * One connection's share of a chunk on its way, as {@link ClaimProgress} tracks it: the
+ * sender reports each message before handing it over, waiting while the written allowance
+ * does not cover it, and then its outcome.
  */
 final class SliceProgress {
 
@@ -32,10 +33,10 @@ final class SliceProgress {
 	}
 
 	/**
-	 * Waits until the written allowance covers the message at this position of the slice, then counts it as handed
-	 * to the server.
-	 *
-	 * @throws IllegalStateException when the allowance cannot be written (the database is gone)
+	 * Waits until the written allowance covers the message at this position of the slice,
+	 * then counts it as handed to the server.
+	 * @throws IllegalStateException when the allowance cannot be written (the database is
+	 * gone)
 	 */
 	void handing(int position) throws InterruptedException {
 		if (!unlimited) {

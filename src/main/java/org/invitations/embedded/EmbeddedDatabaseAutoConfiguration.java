@@ -23,9 +23,10 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.invitations.InvitationsProperties;
 
 /**
- * With no database configured, starts PostgreSQL from the binaries packaged on Maven Central, with a data
- * folder kept between runs so that a later process can restart a failed job. Backs off as soon as
- * {@code spring.datasource.url} is set or another connection is provided.
+ * With no database configured, starts PostgreSQL from the binaries packaged on Maven
+ * Central, with a data folder kept between runs so that a later process can restart a
+ * failed job. Backs off as soon as {@code spring.datasource.url} is set or another
+ * connection is provided.
  */
 @AutoConfiguration(before = DataSourceAutoConfiguration.class)
 @ConditionalOnProperty(name = "invitations.embedded-database.enabled", havingValue = "true", matchIfMissing = true)
@@ -50,19 +51,23 @@ public class EmbeddedDatabaseAutoConfiguration {
 			EmbeddedPostgres postgres = EmbeddedPostgres.builder()
 				.setDataDirectory(dataDirectory)
 				.setCleanDataDirectory(false)
-				// The server shares the machine with the job that uses it: a parallel worker only takes a core
-				// from the job, and starting one cost 80 ms on a statement that needs 4 ms.
+				// The server shares the machine with the job that uses it: a parallel
+				// worker only takes a core
+				// from the job, and starting one cost 80 ms on a statement that needs 4
+				// ms.
 				.setServerConfig("max_parallel_workers_per_gather", "0")
 				.start();
 			log.info("Embedded PostgreSQL on port {}, data in {}", postgres.getPort(), dataDirectory);
 			return new EmbeddedDatabase(postgres, postgres.getPort());
 		}
 		catch (IllegalStateException ex) {
-			// Another live process of ours holds the data folder: use its server rather than fail.
+			// Another live process of ours holds the data folder: use its server rather
+			// than fail.
 			int port = LeftoverServer.awaitPort(dataDirectory, STARTUP_WAIT);
 			if (port <= 0) {
 				throw new IllegalStateException("the embedded database in " + dataDirectory + " is held by another"
-						+ " process, whose server did not answer within " + STARTUP_WAIT.toSeconds() + "s; wait for it to"
+						+ " process, whose server did not answer within " + STARTUP_WAIT.toSeconds()
+						+ "s; wait for it to"
 						+ " end, or set invitations.embedded-database.data-directory to another folder", ex);
 			}
 			log.warn("The embedded database in {} is held by another process: using its server on port {}; it stops"

@@ -22,15 +22,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Clears what a killed process (kill -9, power loss) leaves in the embedded database's data folder, so that the
- * next process starts cleanly: the PostgreSQL server it started, which outlives it, or a stale
- * {@code postmaster.pid}. A folder still held by a live process is left alone.
+ * Clears what a killed process (kill -9, power loss) leaves in the embedded database's
+ * data folder, so that the next process starts cleanly: the PostgreSQL server it started,
+ * which outlives it, or a stale {@code postmaster.pid}. A folder still held by a live
+ * process is left alone.
  */
 final class LeftoverServer {
 
 	private static final Logger log = LoggerFactory.getLogger(LeftoverServer.class);
 
-	/** The lock file the embedded server's library holds for as long as its process uses the folder. */
+	/**
+	 * The lock file the embedded server's library holds for as long as its process uses
+	 * the folder.
+	 */
 	private static final String OWNER_LOCK = "epg-lock";
 
 	private static final String POSTMASTER_PID = "postmaster.pid";
@@ -40,7 +44,10 @@ final class LeftoverServer {
 	private LeftoverServer() {
 	}
 
-	/** Stops the server of a process that is gone, or removes its stale lock file; leaves a live owner's alone. */
+	/**
+	 * Stops the server of a process that is gone, or removes its stale lock file; leaves
+	 * a live owner's alone.
+	 */
 	static void clear(Path dataDirectory) throws IOException {
 		Path pidFile = dataDirectory.resolve(POSTMASTER_PID);
 		if (!Files.exists(pidFile) || ownerIsAlive(dataDirectory)) {
@@ -51,7 +58,8 @@ final class LeftoverServer {
 			.filter(ProcessHandle::isAlive)
 			.filter(LeftoverServer::isPostgres);
 		if (server.isEmpty()) {
-			// Its server died with it; the pid in the file may since belong to another process, which PostgreSQL
+			// Its server died with it; the pid in the file may since belong to another
+			// process, which PostgreSQL
 			// would take for a server still running.
 			log.warn("Removing the stale {} that a process which ended left in {}", POSTMASTER_PID, dataDirectory);
 			Files.deleteIfExists(pidFile);
@@ -59,7 +67,8 @@ final class LeftoverServer {
 		}
 		log.warn("The PostgreSQL server (pid {}, port {}) of a process that ended is still running on {}: stopping it",
 				server.get().pid(), postmaster.get().port(), dataDirectory);
-		// SIGTERM: PostgreSQL's smart shutdown, which the dead process's connections, closed by now, do not hold up.
+		// SIGTERM: PostgreSQL's smart shutdown, which the dead process's connections,
+		// closed by now, do not hold up.
 		server.get().destroy();
 		try {
 			server.get().onExit().get(SHUTDOWN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
@@ -76,7 +85,8 @@ final class LeftoverServer {
 	}
 
 	/**
-	 * The port of the server another process runs on this folder, once it answers; waits while it is starting.
+	 * The port of the server another process runs on this folder, once it answers; waits
+	 * while it is starting.
 	 * @return the port, or -1 if none answered in time
 	 */
 	static int awaitPort(Path dataDirectory, Duration wait) {
@@ -99,7 +109,10 @@ final class LeftoverServer {
 		}
 	}
 
-	/** Whether a live process holds the folder's owner lock (which the system releases when a process dies). */
+	/**
+	 * Whether a live process holds the folder's owner lock (which the system releases
+	 * when a process dies).
+	 */
 	private static boolean ownerIsAlive(Path dataDirectory) throws IOException {
 		try (FileChannel channel = FileChannel.open(dataDirectory.resolve(OWNER_LOCK), StandardOpenOption.CREATE,
 				StandardOpenOption.WRITE)) {
@@ -130,12 +143,15 @@ final class LeftoverServer {
 		}
 	}
 
-	/** The first lines of {@code postmaster.pid}: the server's pid, its data folder, start time and port. */
+	/**
+	 * The first lines of {@code postmaster.pid}: the server's pid, its data folder, start
+	 * time and port.
+	 */
 	private static Optional<Postmaster> read(Path pidFile) {
 		try {
 			List<String> lines = Files.readAllLines(pidFile);
-			return lines.size() > 3
-					? Optional.of(new Postmaster(Long.parseLong(lines.get(0).strip()), Integer.parseInt(lines.get(3).strip())))
+			return lines.size() > 3 ? Optional
+				.of(new Postmaster(Long.parseLong(lines.get(0).strip()), Integer.parseInt(lines.get(3).strip())))
 					: Optional.empty();
 		}
 		catch (NoSuchFileException | NumberFormatException ex) {

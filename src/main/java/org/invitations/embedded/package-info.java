@@ -1,5 +1,6 @@
 /**
- * An embedded PostgreSQL for a first run without a configured database, and the cleanup of one left behind.
+ * An embedded PostgreSQL for a first run without a configured database, and the cleanup
+ * of one left behind.
  */
 @NullMarked
 package org.invitations.embedded;

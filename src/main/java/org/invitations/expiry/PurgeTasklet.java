@@ -12,8 +12,10 @@ import org.invitations.invitation.InvitationStore;
 import org.invitations.run.JobParameterNames;
 
 /**
- * Forgets token hashes of invitations closed longer than the spec's {@code purge-token-hashes-after} (with the
- * links kept from their interrupted attempts), and the retired hashes of the same age, one batch per call. Without the hash an old link is simply unknown.
+ * Forgets token hashes of invitations closed longer than the spec's
+ * {@code purge-token-hashes-after} (with the links kept from their interrupted attempts),
+ * and the retired hashes of the same age, one batch per call. Without the hash an old
+ * link is simply unknown.
  */
 public class PurgeTasklet implements Tasklet {
 

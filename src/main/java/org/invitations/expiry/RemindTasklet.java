@@ -30,11 +30,13 @@ import org.invitations.smtp.MailGateway;
 import org.invitations.mail.PreparedMessage;
 
 /**
- * Sends one batch of reminders per call: claims the due invitations (each marked reminded and given a new link, the
- * first kept valid beside it) in a transaction of its own, sends them through the mail gateway with the spec's
- * emails in the reminder template set, then records each outcome, its history event and report row in another. A
- * crash between the two commits leaves those invitations reminded whether or not their message left: a reminder is
- * sent at most once, never twice. A reminder the server did not take gives the first link back its place.
+ * Sends one batch of reminders per call: claims the due invitations (each marked reminded
+ * and given a new link, the first kept valid beside it) in a transaction of its own,
+ * sends them through the mail gateway with the spec's emails in the reminder template
+ * set, then records each outcome, its history event and report row in another. A crash
+ * between the two commits leaves those invitations reminded whether or not their message
+ * left: a reminder is sent at most once, never twice. A reminder the server did not take
+ * gives the first link back its place.
  */
 public class RemindTasklet implements Tasklet {
 
@@ -43,7 +45,10 @@ public class RemindTasklet implements Tasklet {
 	/** Prefix of the counts by outcome in the step's execution context. */
 	static final String COUNT_PREFIX = ExpiryCounts.REMINDED_PREFIX;
 
-	/** Reminders claimed and sent per call: what a crash can leave reminded without its message. */
+	/**
+	 * Reminders claimed and sent per call: what a crash can leave reminded without its
+	 * message.
+	 */
 	private static final int MAX_BATCH = 100;
 
 	private final ReminderStore store;
@@ -104,21 +109,23 @@ public class RemindTasklet implements Tasklet {
 							problem.substring(problem.indexOf(':') + 2), true, counts);
 					continue;
 				}
-				PreparedMessage message = ((MailComposer) composer).compose(reminder.invitation(),
-						reminder.token(), reminder.expiresAt());
+				PreparedMessage message = ((MailComposer) composer).compose(reminder.invitation(), reminder.token(),
+						reminder.expiresAt());
 				SendResult result;
 				try {
 					result = connection.send(message);
 				}
 				catch (MailServerUnavailableException | SenderRefusedException ex) {
-					// Nothing left: the rest may be reminded by the restart, and this one too.
+					// Nothing left: the rest may be reminded by the restart, and this one
+					// too.
 					List<ReminderStore.Due> rest = due.subList(i, due.size());
 					own.executeWithoutResult(status -> rest.forEach(r -> store.release(r, true)));
 					throw ex;
 				}
 				switch (result.status()) {
-					case SENT -> finish(instance, execution, actor, reminder, "SENT", result.inDoubt() ? "IN_DOUBT" : "REMINDER",
-							"reminder sent: " + result.reply(), false, counts);
+					case SENT ->
+						finish(instance, execution, actor, reminder, "SENT", result.inDoubt() ? "IN_DOUBT" : "REMINDER",
+								"reminder sent: " + result.reply(), false, counts);
 					case FAILED -> finish(instance, execution, actor, reminder, "FAILED", "SMTP_REJECTED",
 							"reminder refused: " + result.reply(), false, counts);
 					case DEFERRED -> finish(instance, execution, actor, reminder, "DEFERRED", "SMTP_TEMPORARY",
@@ -145,7 +152,10 @@ public class RemindTasklet implements Tasklet {
 		counts.merge(outcome, 1L, Long::sum);
 	}
 
-	/** The composer of a spec's reminders, or {@code "REASON: why"} when its spec or templates cannot be used. */
+	/**
+	 * The composer of a spec's reminders, or {@code "REASON: why"} when its spec or
+	 * templates cannot be used.
+	 */
 	private Object composer(String specPath, String templateSet) {
 		if (specPath.isEmpty()) {
 			return "SPEC_UNAVAILABLE: the run that sent it names no spec file";
@@ -167,7 +177,9 @@ public class RemindTasklet implements Tasklet {
 		}
 	}
 
-	/** Told how many reminders each call sent, failed, deferred or skipped (for metrics). */
+	/**
+	 * Told how many reminders each call sent, failed, deferred or skipped (for metrics).
+	 */
 	public interface ReminderListener {
 
 		void reminded(Map<String, Long> countsByOutcome);

@@ -20,16 +20,21 @@ import org.springframework.stereotype.Component;
 import org.invitations.spec.JobSpec;
 
 /**
- * Holds a run's delivery until its selection is over when a limit applies, then counts what it would send and lets
- * it go only under the limit or with the exact number confirmed. The check is a listener of the deliver step, so it
- * sits after selection and before the first claim: a blocked run has queued its invitations (the report says what it
- * would do) but claimed, issued and sent nothing. Once passed, the run's restarts are not asked again.
+ * Holds a run's delivery until its selection is over when a limit applies, then counts
+ * what it would send and lets it go only under the limit or with the exact number
+ * confirmed. The check is a listener of the deliver step, so it sits after selection and
+ * before the first claim: a blocked run has queued its invitations (the report says what
+ * it would do) but claimed, issued and sent nothing. Once passed, the run's restarts are
+ * not asked again.
  */
 @Component
 @EnableConfigurationProperties(GuardProperties.class)
 public class RecipientGuard {
 
-	/** In the deliver step's context once the guard let the run go, so that a restart is not held again. */
+	/**
+	 * In the deliver step's context once the guard let the run go, so that a restart is
+	 * not held again.
+	 */
 	static final String PASSED = "guard.passed";
 
 	/** The deliver step's exit code when the guard held the run. */
@@ -43,7 +48,10 @@ public class RecipientGuard {
 
 	private final JobRepository jobRepository;
 
-	/** Confirmations given by the command (or schedule) that launches a spec, by spec name, for its launch only. */
+	/**
+	 * Confirmations given by the command (or schedule) that launches a spec, by spec
+	 * name, for its launch only.
+	 */
 	private final Map<String, Long> confirmations = new ConcurrentHashMap<>();
 
 	public RecipientGuard(GuardProperties properties, JdbcTemplate jdbc, JobRepository jobRepository) {
@@ -60,8 +68,8 @@ public class RecipientGuard {
 	}
 
 	/**
-	 * Confirms the next launch of the spec in this process with the number it would send; close the returned handle
-	 * once the launch returns.
+	 * Confirms the next launch of the spec in this process with the number it would send;
+	 * close the returned handle once the launch returns.
 	 */
 	public AutoCloseable confirm(String specName, Long wouldSend) {
 		if (wouldSend == null) {
@@ -73,9 +81,10 @@ public class RecipientGuard {
 	}
 
 	/**
-	 * The check, for the deliver step of a run that sends (not a dry run nor a resend: a dry run sends nothing, and
-	 * a resend names its invitations one filter at a time): register it as the step's stream and as its listener.
-	 * It checks when the step opens its streams, after every listener's {@code beforeStep}, so that the writer is set
+	 * The check, for the deliver step of a run that sends (not a dry run nor a resend: a
+	 * dry run sends nothing, and a resend names its invitations one filter at a time):
+	 * register it as the step's stream and as its listener. It checks when the step opens
+	 * its streams, after every listener's {@code beforeStep}, so that the writer is set
 	 * up and winds down as after any failure.
 	 * @param selectionEnd waits until the run's select step has ended, however it ended
 	 */
@@ -124,7 +133,8 @@ public class RecipientGuard {
 		@Override
 		public ExitStatus afterStep(StepExecution step) {
 			for (Throwable failure : step.getFailureExceptions()) {
-				for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+				for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null
+						: cause.getCause()) {
 					if (cause instanceof RecipientLimitExceededException held) {
 						return new ExitStatus(NEEDS_CONFIRMATION, held.getMessage());
 					}
@@ -137,12 +147,15 @@ public class RecipientGuard {
 		/** Selection runs beside delivery: the count is only known once it is over. */
 		private void awaitSelection() {
 			selectionEnd.run();
-			Integer completed = jdbc.queryForObject("""
-					SELECT count(*) FROM batch_step_execution s JOIN batch_job_execution e ON e.job_execution_id = s.job_execution_id
-					WHERE e.job_instance_id = ? AND s.step_name = 'select' AND s.status = 'COMPLETED'
-					""", Integer.class, jobInstanceId);
+			Integer completed = jdbc.queryForObject(
+					"""
+							SELECT count(*) FROM batch_step_execution s JOIN batch_job_execution e ON e.job_execution_id = s.job_execution_id
+							WHERE e.job_instance_id = ? AND s.step_name = 'select' AND s.status = 'COMPLETED'
+							""",
+					Integer.class, jobInstanceId);
 			if (completed == null || completed == 0) {
-				throw new IllegalStateException("selection did not complete: nothing is sent before it does (max-recipients)");
+				throw new IllegalStateException(
+						"selection did not complete: nothing is sent before it does (max-recipients)");
 			}
 		}
 

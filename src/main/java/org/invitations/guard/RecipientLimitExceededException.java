@@ -1,8 +1,8 @@
 package org.invitations.guard;
 
 /**
- * A run would send more emails than its limit, or was confirmed with another number than it would send: it stopped
- * before sending anything.
+ * A run would send more emails than its limit, or was confirmed with another number than
+ * it would send: it stopped before sending anything.
  */
 public class RecipientLimitExceededException extends RuntimeException {
 

@@ -12,13 +12,16 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowCallbackHandler;
 
 import org.invitations.run.RunContext;
+
 /**
- * Ends the claims that an earlier execution of this run left behind when it died, using the progress each claim
- * holds (see {@code ClaimProgress}): an invitation whose outcome the claim knows is recorded with it, one beyond its
- * slice's allowance was certainly never handed to the server and simply stays QUEUED, and only those in between may
- * have left without their outcome being known: they become SENDING invitations of that execution, in doubt, and
- * are sent again once. Claims without progress (written before claims had any) are in doubt as a whole. A run that
- * is abandoned instead has its claims ended the same way first, so that its report says who was mailed.
+ * Ends the claims that an earlier execution of this run left behind when it died, using
+ * the progress each claim holds (see {@code ClaimProgress}): an invitation whose outcome
+ * the claim knows is recorded with it, one beyond its slice's allowance was certainly
+ * never handed to the server and simply stays QUEUED, and only those in between may have
+ * left without their outcome being known: they become SENDING invitations of that
+ * execution, in doubt, and are sent again once. Claims without progress (written before
+ * claims had any) are in doubt as a whole. A run that is abandoned instead has its claims
+ * ended the same way first, so that its report says who was mailed.
  */
 final class ClaimRecovery {
 
@@ -40,16 +43,18 @@ final class ClaimRecovery {
 	private record Held(long execution, long id, String hash, String claimedAt, char fate) {
 	}
 
-	/** @return how many invitations are in doubt now */
+	/**
+	 * @return how many invitations are in doubt now
+	 */
 	int recover(RunRef run) {
 		return settle(run.jobInstanceId(), run.jobExecutionId(), run.jobExecutionId(), run.actor(), "restarted");
 	}
 
 	/**
-	 * Ends every claim of a run that is being abandoned, as a restart would: what the server accepted is SENT, what
-	 * it refused FAILED, what was never handed to it stays QUEUED, and those in between become SENDING of the
-	 * execution that died. Call it before the run's queue is cancelled, in the same transaction.
-	 *
+	 * Ends every claim of a run that is being abandoned, as a restart would: what the
+	 * server accepted is SENT, what it refused FAILED, what was never handed to it stays
+	 * QUEUED, and those in between become SENDING of the execution that died. Call it
+	 * before the run's queue is cancelled, in the same transaction.
 	 * @return how many invitations are in doubt now
 	 */
 	int abandon(long instanceId, String actor) {
@@ -64,22 +69,27 @@ final class ClaimRecovery {
 	private int settle(long instance, long live, Long recording, String actor, String occasion) {
 		int wholeClaims = recoverWholeClaims(instance, live);
 		InvitationStore.byPrimaryKeyOnly(jdbc);
-		// Slice s holds positions s, s + slices, ... (0-based) of the claim, in order: the k-th of them is known if k
-		// is below the length of its outcomes, may have left if below its allowance, and was never handed otherwise.
+		// Slice s holds positions s, s + slices, ... (0-based) of the claim, in order:
+		// the k-th of them is known if k
+		// is below the length of its outcomes, may have left if below its allowance, and
+		// was never handed otherwise.
 		List<Held> claimed = new ArrayList<>();
-		jdbc.query("""
-				WITH dead AS (
-				    DELETE FROM delivery_claim WHERE delivery_instance_id = ? AND job_execution_id <> ?
-				    RETURNING job_execution_id, claimed_at, invitation_ids, token_hashes, slices, allowance, outcomes),
-				positioned AS (
-				    SELECT d.job_execution_id, d.claimed_at, t.id, t.hash, d.outcomes[(t.n - 1) % d.slices + 1] AS known,
-				           d.allowance[(t.n - 1) % d.slices + 1] AS allowed, ((t.n - 1) / d.slices)::integer AS k
-				    FROM dead d, unnest(d.invitation_ids, d.token_hashes) WITH ORDINALITY AS t(id, hash, n))
-				SELECT job_execution_id, id, encode(hash, 'hex'), claimed_at::text,
-				       CASE WHEN k < length(known) THEN substr(known, k + 1, 1) WHEN k < allowed THEN '?' ELSE 'Q' END
-				FROM positioned
-				""", (RowCallbackHandler) rs -> claimed.add(new Held(rs.getLong(1), rs.getLong(2), rs.getString(3),
-				rs.getString(4), rs.getString(5).charAt(0))), instance, live);
+		jdbc.query(
+				"""
+						WITH dead AS (
+						    DELETE FROM delivery_claim WHERE delivery_instance_id = ? AND job_execution_id <> ?
+						    RETURNING job_execution_id, claimed_at, invitation_ids, token_hashes, slices, allowance, outcomes),
+						positioned AS (
+						    SELECT d.job_execution_id, d.claimed_at, t.id, t.hash, d.outcomes[(t.n - 1) % d.slices + 1] AS known,
+						           d.allowance[(t.n - 1) % d.slices + 1] AS allowed, ((t.n - 1) / d.slices)::integer AS k
+						    FROM dead d, unnest(d.invitation_ids, d.token_hashes) WITH ORDINALITY AS t(id, hash, n))
+						SELECT job_execution_id, id, encode(hash, 'hex'), claimed_at::text,
+						       CASE WHEN k < length(known) THEN substr(known, k + 1, 1) WHEN k < allowed THEN '?' ELSE 'Q' END
+						FROM positioned
+						""",
+				(RowCallbackHandler) rs -> claimed.add(new Held(rs.getLong(1), rs.getLong(2), rs.getString(3),
+						rs.getString(4), rs.getString(5).charAt(0))),
+				instance, live);
 		if (claimed.isEmpty()) {
 			return wholeClaims;
 		}
@@ -89,34 +99,44 @@ final class ClaimRecovery {
 				claimed.stream().filter(c -> c.fate() == 'S' || c.fate() == 'I').toList());
 		int refused = refused(recorder, claimed.stream().filter(c -> c.fate() == 'F').toList());
 		long untouched = claimed.stream().filter(c -> c.fate() == 'Q' || c.fate() == 'D').count();
-		log.info("Claims of an earlier execution: {} accepted and {} refused by the server are recorded as such, {} never"
-				+ " handed to it (or refused for now) stay queued, {} may have left and are in doubt", accepted, refused,
-				untouched, inDoubt);
+		log.info(
+				"Claims of an earlier execution: {} accepted and {} refused by the server are recorded as such, {} never"
+						+ " handed to it (or refused for now) stay queued, {} may have left and are in doubt",
+				accepted, refused, untouched, inDoubt);
 		return wholeClaims + inDoubt;
 	}
 
-	/** As before claims had progress: every invitation of a dead execution's claim in doubt. */
+	/**
+	 * As before claims had progress: every invitation of a dead execution's claim in
+	 * doubt.
+	 */
 	private int recoverWholeClaims(long instanceId, long liveExecutionId) {
-		// Those cancelled since have their link, which may have arrived, remembered as cancelled.
-		return jdbc.update("""
-				WITH dead AS (
-				    DELETE FROM delivery_claim WHERE delivery_instance_id = ? AND job_execution_id <> ? AND slices IS NULL
-				    RETURNING job_execution_id, invitation_ids, token_hashes),
-				claimed AS (
-				    SELECT d.job_execution_id AS execution, t.id, t.hash
-				    FROM dead d, unnest(d.invitation_ids, d.token_hashes) AS t(id, hash)),
-				revoked AS (
-				    INSERT INTO retired_token (token_hash, invitation_id, reason)
-				    SELECT c.hash, c.id, 'CANCELLED' FROM claimed c JOIN invitation i ON i.id = c.id
-				    WHERE i.status <> 'QUEUED'
-				    ON CONFLICT DO NOTHING)
-				UPDATE invitation i SET status = 'SENDING', token_hash = c.hash, sending_execution_id = c.execution
-				FROM claimed c
-				WHERE i.id = c.id AND i.status = 'QUEUED'
-				""", instanceId, liveExecutionId);
+		// Those cancelled since have their link, which may have arrived, remembered as
+		// cancelled.
+		return jdbc.update(
+				"""
+						WITH dead AS (
+						    DELETE FROM delivery_claim WHERE delivery_instance_id = ? AND job_execution_id <> ? AND slices IS NULL
+						    RETURNING job_execution_id, invitation_ids, token_hashes),
+						claimed AS (
+						    SELECT d.job_execution_id AS execution, t.id, t.hash
+						    FROM dead d, unnest(d.invitation_ids, d.token_hashes) AS t(id, hash)),
+						revoked AS (
+						    INSERT INTO retired_token (token_hash, invitation_id, reason)
+						    SELECT c.hash, c.id, 'CANCELLED' FROM claimed c JOIN invitation i ON i.id = c.id
+						    WHERE i.status <> 'QUEUED'
+						    ON CONFLICT DO NOTHING)
+						UPDATE invitation i SET status = 'SENDING', token_hash = c.hash, sending_execution_id = c.execution
+						FROM claimed c
+						WHERE i.id = c.id AND i.status = 'QUEUED'
+						""",
+				instanceId, liveExecutionId);
 	}
 
-	/** As a whole claim was before: SENDING of the execution that died, its link remembered as cancelled if so. */
+	/**
+	 * As a whole claim was before: SENDING of the execution that died, its link
+	 * remembered as cancelled if so.
+	 */
 	private int inDoubt(List<Held> claimed) {
 		if (claimed.isEmpty()) {
 			return 0;
@@ -124,7 +144,8 @@ final class ClaimRecovery {
 		Long[] ids = claimed.stream().map(Held::id).toArray(Long[]::new);
 		String[] hashes = claimed.stream().map(Held::hash).toArray(String[]::new);
 		Long[] executions = claimed.stream().map(Held::execution).toArray(Long[]::new);
-		// Those cancelled since have their link, which may have arrived, remembered as cancelled.
+		// Those cancelled since have their link, which may have arrived, remembered as
+		// cancelled.
 		jdbc.update("""
 				INSERT INTO retired_token (token_hash, invitation_id, reason)
 				SELECT decode(t.hash, 'hex'), t.id, 'CANCELLED' FROM unnest(?::bigint[], ?::text[]) AS t(id, hash)
@@ -132,16 +153,19 @@ final class ClaimRecovery {
 				WHERE CASE i.status WHEN 'QUEUED' THEN false ELSE true END
 				ON CONFLICT DO NOTHING
 				""", ids, hashes);
-		return jdbc.update("""
-				UPDATE invitation i SET status = 'SENDING', token_hash = decode(t.hash, 'hex'), sending_execution_id = t.execution
-				FROM unnest(?::bigint[], ?::text[], ?::bigint[]) AS t(id, hash, execution)
-				WHERE i.id = t.id AND CASE i.status WHEN 'QUEUED' THEN true ELSE false END
-				""", ids, hashes, executions);
+		return jdbc.update(
+				"""
+						UPDATE invitation i SET status = 'SENDING', token_hash = decode(t.hash, 'hex'), sending_execution_id = t.execution
+						FROM unnest(?::bigint[], ?::text[], ?::bigint[]) AS t(id, hash, execution)
+						WHERE i.id = t.id AND CASE i.status WHEN 'QUEUED' THEN true ELSE false END
+						""",
+				ids, hashes, executions);
 	}
 
 	/**
-	 * Accepted by the server before the execution died: SENT with the link it carried, which expires when the message
-	 * said (claimed at, plus the invitation's lifetime). One cancelled since keeps its state, its link retired.
+	 * Accepted by the server before the execution died: SENT with the link it carried,
+	 * which expires when the message said (claimed at, plus the invitation's lifetime).
+	 * One cancelled since keeps its state, its link retired.
 	 */
 	private int accepted(Recorder run, String occasion, List<Held> claimed) {
 		if (claimed.isEmpty()) {
@@ -151,15 +175,17 @@ final class ClaimRecovery {
 				+ claimed.get(0).execution() + " stopped";
 		Long[] ids = claimed.stream().map(Held::id).toArray(Long[]::new);
 		String[] hashes = claimed.stream().map(Held::hash).toArray(String[]::new);
-		Set<Long> updated = new HashSet<>(jdbc.queryForList("""
-				UPDATE invitation i
-				   SET status = 'SENT', last_smtp_reply = ?, attempt_count = i.attempt_count + 1, temporary_refusals = 0,
-				       retry_at = NULL, sent_at = now(), token_hash = decode(t.hash, 'hex'),
-				       expires_at = t.claimed + extract(epoch FROM i.token_ttl)::bigint * interval '1 second', closed_at = NULL
-				FROM unnest(?::bigint[], ?::text[], ?::timestamptz[]) AS t(id, hash, claimed)
-				WHERE i.id = t.id AND CASE i.status WHEN 'QUEUED' THEN true ELSE false END
-				RETURNING i.id
-				""", Long.class, reply, ids, hashes, claimed.stream().map(Held::claimedAt).toArray(String[]::new)));
+		Set<Long> updated = new HashSet<>(jdbc.queryForList(
+				"""
+						UPDATE invitation i
+						   SET status = 'SENT', last_smtp_reply = ?, attempt_count = i.attempt_count + 1, temporary_refusals = 0,
+						       retry_at = NULL, sent_at = now(), token_hash = decode(t.hash, 'hex'),
+						       expires_at = t.claimed + extract(epoch FROM i.token_ttl)::bigint * interval '1 second', closed_at = NULL
+						FROM unnest(?::bigint[], ?::text[], ?::timestamptz[]) AS t(id, hash, claimed)
+						WHERE i.id = t.id AND CASE i.status WHEN 'QUEUED' THEN true ELSE false END
+						RETURNING i.id
+						""",
+				Long.class, reply, ids, hashes, claimed.stream().map(Held::claimedAt).toArray(String[]::new)));
 		retire(claimed.stream().filter(c -> !updated.contains(c.id())).toList(), RetiredBecause.CANCELLED);
 		String[] statuses = claimed.stream().map(c -> InvitationStatus.SENT.dbValue()).toArray(String[]::new);
 		String[] reasons = claimed.stream()
@@ -204,7 +230,10 @@ final class ClaimRecovery {
 				claimed.stream().map(Held::id).toArray(Long[]::new));
 	}
 
-	/** Who records the outcomes: the run's instance, the execution its report rows go to (null: theirs), the actor. */
+	/**
+	 * Who records the outcomes: the run's instance, the execution its report rows go to
+	 * (null: theirs), the actor.
+	 */
 	private record Recorder(long jobInstanceId, Long jobExecutionId, String actor) {
 	}
 

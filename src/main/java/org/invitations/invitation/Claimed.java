@@ -4,12 +4,14 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * An invitation claimed for sending, with its new token: the plaintext lives only here and in the message.
+ * An invitation claimed for sending, with its new token: the plaintext lives only here
+ * and in the message.
  *
- * @param expiresAt when the link expires if the message is accepted (stored when it is recorded as sent)
+ * @param expiresAt when the link expires if the message is accepted (stored when it is
+ * recorded as sent)
  * @param inDoubt an earlier attempt was cut off after its message may have left
- * @param batch the {@code delivery_claim} row that claims it, or 0 for an invitation in doubt, which its own row
- * claims
+ * @param batch the {@code delivery_claim} row that claims it, or 0 for an invitation in
+ * doubt, which its own row claims
  */
 public record Claimed(long invitationId, String token, Instant expiresAt, boolean inDoubt, long batch) {
 

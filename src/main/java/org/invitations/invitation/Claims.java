@@ -16,12 +16,14 @@ import org.springframework.jdbc.core.RowCallbackHandler;
 import org.invitations.spec.Kind;
 
 /**
- * The claim before a chunk's messages leave: tokens issued, eligibility checked again, those no longer eligible
- * SKIPPED. A chunk is claimed with one {@code delivery_claim} row that lists its invitations and the hashes of
- * their new tokens; the invitations themselves stay QUEUED until the outcome is recorded, which deletes that row.
- * Every write of an invitation updates all of its indexes, so writing each one twice on its way (queued, then
- * sent) instead of three times is the cheapest claim there is. An invitation an earlier execution may have sent
- * before it died is marked on its own row instead: SENDING, with that execution's id, in doubt.
+ * The claim before a chunk's messages leave: tokens issued, eligibility checked again,
+ * those no longer eligible SKIPPED. A chunk is claimed with one {@code delivery_claim}
+ * row that lists its invitations and the hashes of their new tokens; the invitations
+ * themselves stay QUEUED until the outcome is recorded, which deletes that row. Every
+ * write of an invitation updates all of its indexes, so writing each one twice on its way
+ * (queued, then sent) instead of three times is the cheapest claim there is. An
+ * invitation an earlier execution may have sent before it died is marked on its own row
+ * instead: SENDING, with that execution's id, in doubt.
  */
 final class Claims {
 
@@ -55,7 +57,8 @@ final class Claims {
 			status.put(id, inFlight ? "IN_FLIGHT" : rs.getString("status"));
 			Timestamp login = rs.getTimestamp("last_login_at");
 			Eligibility.Refusal refusal = rs.getBoolean("address_changed")
-					// The link goes to the address it was queued for or to no one; the person can be invited anew.
+					// The link goes to the address it was queued for or to no one; the
+					// person can be invited anew.
 					? new Eligibility.Refusal(SkipReason.ADDRESS_CHANGED,
 							"the person's address changed after the invitation was queued")
 					: rule.check(Kind.valueOf(rs.getString("kind")), rs.getBoolean("email_active"),
@@ -86,13 +89,15 @@ final class Claims {
 		}
 		List<Claimed> claims = new ArrayList<>(fresh.size() + inDoubt.size());
 		if (!fresh.isEmpty()) {
-			Long batch = jdbc.queryForObject("""
-					INSERT INTO delivery_claim (delivery_instance_id, job_execution_id, invitation_ids, token_hashes, claimed_at,
-					                            slices, allowance, outcomes)
-					VALUES (?, ?, ?::bigint[], ARRAY(SELECT decode(h, 'hex') FROM unnest(?::text[]) WITH ORDINALITY AS t(h, n)
-					                                 ORDER BY n), ?::timestamptz, 1, '{0}', '{""}')
-					RETURNING id
-					""", Long.class, run.jobInstanceId(), run.jobExecutionId(),
+			Long batch = jdbc.queryForObject(
+					"""
+							INSERT INTO delivery_claim (delivery_instance_id, job_execution_id, invitation_ids, token_hashes, claimed_at,
+							                            slices, allowance, outcomes)
+							VALUES (?, ?, ?::bigint[], ARRAY(SELECT decode(h, 'hex') FROM unnest(?::text[]) WITH ORDINALITY AS t(h, n)
+							                                 ORDER BY n), ?::timestamptz, 1, '{0}', '{""}')
+							RETURNING id
+							""",
+					Long.class, run.jobInstanceId(), run.jobExecutionId(),
 					fresh.stream().map(Claimed::invitationId).toArray(Long[]::new),
 					fresh.stream().map(c -> Tokens.hashHex(c.token())).toArray(String[]::new), now.toString());
 			fresh.forEach(c -> claims.add(new Claimed(c.invitationId(), c.token(), c.expiresAt(), false, batch)));
@@ -103,9 +108,10 @@ final class Claims {
 	}
 
 	/**
-	 * An interrupted attempt's link may have arrived, and most people open the first email: it stays valid beside
-	 * the new link (kept in {@code earlier_token}) until one of them is used or the invitation closes. The invitation
-	 * row itself carries the claim of these few, as it did for the execution that died.
+	 * An interrupted attempt's link may have arrived, and most people open the first
+	 * email: it stays valid beside the new link (kept in {@code earlier_token}) until one
+	 * of them is used or the invitation closes. The invitation row itself carries the
+	 * claim of these few, as it did for the execution that died.
 	 */
 	private List<Claimed> claimInDoubt(RunRef run, List<Claimed> inDoubt) {
 		if (inDoubt.isEmpty()) {
@@ -118,13 +124,16 @@ final class Claims {
 				WHERE id = ANY(?) AND CASE status WHEN 'SENDING' THEN token_hash IS NOT NULL ELSE false END
 				ON CONFLICT DO NOTHING
 				""", (Object) ids);
-		Set<Long> claimed = new HashSet<>(jdbc.queryForList("""
-				UPDATE invitation i SET token_hash = decode(t.hash, 'hex'), expires_at = t.expires, sending_execution_id = ?
-				FROM unnest(?::text[], ?::bigint[], ?::timestamptz[]) AS t(hash, id, expires)
-				WHERE i.id = t.id AND CASE i.status WHEN 'SENDING' THEN true ELSE false END
-				RETURNING i.id
-				""", Long.class, run.jobExecutionId(), inDoubt.stream().map(c -> Tokens.hashHex(c.token())).toArray(String[]::new),
-				ids, inDoubt.stream().map(c -> c.expiresAt().toString()).toArray(String[]::new)));
+		Set<Long> claimed = new HashSet<>(jdbc.queryForList(
+				"""
+						UPDATE invitation i SET token_hash = decode(t.hash, 'hex'), expires_at = t.expires, sending_execution_id = ?
+						FROM unnest(?::text[], ?::bigint[], ?::timestamptz[]) AS t(hash, id, expires)
+						WHERE i.id = t.id AND CASE i.status WHEN 'SENDING' THEN true ELSE false END
+						RETURNING i.id
+						""",
+				Long.class, run.jobExecutionId(),
+				inDoubt.stream().map(c -> Tokens.hashHex(c.token())).toArray(String[]::new), ids,
+				inDoubt.stream().map(c -> c.expiresAt().toString()).toArray(String[]::new)));
 		List<Claimed> claims = inDoubt.stream().filter(c -> claimed.contains(c.invitationId())).toList();
 		history.add(claims.stream().map(Claimed::invitationId).toList(), EventType.IN_DOUBT, run.actor(),
 				"an earlier attempt was interrupted after its message may have left; sending again with a new link,"
@@ -132,7 +141,10 @@ final class Claims {
 		return claims;
 	}
 
-	/** Those no longer eligible: SKIPPED, with the reason in their history and report rows. */
+	/**
+	 * Those no longer eligible: SKIPPED, with the reason in their history and report
+	 * rows.
+	 */
 	private void skip(RunRef run, Map<Long, Eligibility.Refusal> skipped) {
 		if (skipped.isEmpty()) {
 			return;

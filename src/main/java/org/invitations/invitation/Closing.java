@@ -8,8 +8,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowCallbackHandler;
 
 /**
- * Closing invitations: cancelled by an admin or with their abandoned run, expired when their link is past its
- * time, and their token hashes forgotten long after. A closed invitation's link never opens again.
+ * Closing invitations: cancelled by an admin or with their abandoned run, expired when
+ * their link is past its time, and their token hashes forgotten long after. A closed
+ * invitation's link never opens again.
  */
 final class Closing {
 
@@ -28,7 +29,10 @@ final class Closing {
 		this.recovery = recovery;
 	}
 
-	/** Cancels the open invitations of one id, or of a job execution's run; their links stop working at once. */
+	/**
+	 * Cancels the open invitations of one id, or of a job execution's run; their links
+	 * stop working at once.
+	 */
 	int cancel(Long invitationId, Long execution, String actor, String reason) {
 		String which = invitationId != null ? "i.id = ?"
 				: "i.job_instance_id = (SELECT job_instance_id FROM batch_job_execution WHERE job_execution_id = ?)";
@@ -46,15 +50,17 @@ final class Closing {
 	}
 
 	/**
-	 * Releases the people an abandoned run had queued. Its claims are ended first as a restart would end them:
-	 * whom the server accepted stays SENT, whom it refused FAILED. Those whose message may have been on its way
-	 * (SENDING for a dead execution) may have received it: their links are revoked and they are reported FAILED
-	 * IN_DOUBT_CANCELLED, never as not sent. The rest, never handed to the server, are reported SKIPPED
-	 * RUN_ABANDONED.
+	 * Releases the people an abandoned run had queued. Its claims are ended first as a
+	 * restart would end them: whom the server accepted stays SENT, whom it refused
+	 * FAILED. Those whose message may have been on its way (SENDING for a dead execution)
+	 * may have received it: their links are revoked and they are reported FAILED
+	 * IN_DOUBT_CANCELLED, never as not sent. The rest, never handed to the server, are
+	 * reported SKIPPED RUN_ABANDONED.
 	 */
 	int abandon(long instanceId, String actor) {
 		recovery.abandon(instanceId, actor);
-		// Links a dead execution may have sent are revoked with the invitations they were for.
+		// Links a dead execution may have sent are revoked with the invitations they were
+		// for.
 		Long[] inDoubt = jdbc.queryForList("""
 				WITH revoked AS (
 				    INSERT INTO retired_token (token_hash, invitation_id, reason)
@@ -67,20 +73,21 @@ final class Closing {
 				UPDATE invitation SET status = 'CANCELLED', token_hash = NULL, closed_at = now()
 				WHERE delivery_instance_id = ? AND status IN ('QUEUED', 'SENDING') RETURNING id
 				""", Long.class, instanceId);
-		jdbc.update("""
-				INSERT INTO invitation_event (invitation_id, type, actor, detail)
-				SELECT id, 'CANCELLED', ?, CASE WHEN id = ANY(?) THEN 'run abandoned while its message may have been on its way;'
-				       || ' its link is revoked' ELSE 'run abandoned before sending' END
-				FROM unnest(?::bigint[]) AS t(id)
-				""", actor, inDoubt, ids.toArray(Long[]::new));
+		jdbc.update(
+				"""
+						INSERT INTO invitation_event (invitation_id, type, actor, detail)
+						SELECT id, 'CANCELLED', ?, CASE WHEN id = ANY(?) THEN 'run abandoned while its message may have been on its way;'
+						       || ' its link is revoked' ELSE 'run abandoned before sending' END
+						FROM unnest(?::bigint[]) AS t(id)
+						""",
+				actor, inDoubt, ids.toArray(Long[]::new));
 		reports.abandon(instanceId, inDoubt);
 		return ids.size();
 	}
 
 	/**
-	 * Expires up to {@code limit} of the oldest sent invitations past their expiry, in one statement, skipping rows
-	 * another transaction holds.
-	 *
+	 * Expires up to {@code limit} of the oldest sent invitations past their expiry, in
+	 * one statement, skipping rows another transaction holds.
 	 * @return how many, by spec
 	 */
 	Map<String, Long> expireDue(int limit, String actor) {
@@ -101,9 +108,10 @@ final class Closing {
 	}
 
 	/**
-	 * Forgets up to {@code limit} token hashes of invitations closed longer than {@code ageSeconds} ago (with the
-	 * links kept from their interrupted attempts), and as many retired hashes of the same age. Without the hash an
-	 * old link is simply unknown.
+	 * Forgets up to {@code limit} token hashes of invitations closed longer than
+	 * {@code ageSeconds} ago (with the links kept from their interrupted attempts), and
+	 * as many retired hashes of the same age. Without the hash an old link is simply
+	 * unknown.
 	 */
 	InvitationStore.Purged purge(double ageSeconds, int limit) {
 		int purged = jdbc.update("""

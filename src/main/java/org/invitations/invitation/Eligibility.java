@@ -7,10 +7,11 @@ import org.jspecify.annotations.Nullable;
 import org.invitations.spec.Kind;
 
 /**
- * The one rule of who may be sent a link, asked by selection before queuing, by a resend before queuing again
- * and by delivery just before the message leaves: an active email (if the spec asks for it), never logged in for
- * an invitation (if the spec asks for it), logged in before for reset instructions. The third part of the rule,
- * no other open invitation of the kind, is the schema's partial unique index over
+ * The one rule of who may be sent a link, asked by selection before queuing, by a resend
+ * before queuing again and by delivery just before the message leaves: an active email
+ * (if the spec asks for it), never logged in for an invitation (if the spec asks for it),
+ * logged in before for reset instructions. The third part of the rule, no other open
+ * invitation of the kind, is the schema's partial unique index over
  * {@link InvitationStatus#OPEN}, which every statement that opens one names.
  *
  * @param activeEmail the spec's {@code filters.active-email}
@@ -22,12 +23,17 @@ public record Eligibility(boolean activeEmail, boolean neverLoggedIn) {
 	public record Refusal(SkipReason reason, String detail) {
 	}
 
-	/** The kind to send someone: as the spec says, or for AUTO by whether the person ever logged in. */
+	/**
+	 * The kind to send someone: as the spec says, or for AUTO by whether the person ever
+	 * logged in.
+	 */
 	public static Kind kindFor(Kind spec, @Nullable Instant lastLoginAt) {
 		return spec != Kind.AUTO ? spec : (lastLoginAt != null ? Kind.PASSWORD_RESET : Kind.INVITATION);
 	}
 
-	/** @return why not, or {@code null} if this person may be sent this kind of link */
+	/**
+	 * @return why not, or {@code null} if this person may be sent this kind of link
+	 */
 	public @Nullable Refusal check(Kind kind, boolean emailIsActive, @Nullable Instant lastLoginAt) {
 		if (activeEmail && !emailIsActive) {
 			return new Refusal(SkipReason.EMAIL_INACTIVE, "email is marked inactive");

@@ -1,6 +1,9 @@
 package org.invitations.invitation;
 
-/** One entry of an invitation's history: the values of the {@code invitation_event.type} check constraint. */
+/**
+ * One entry of an invitation's history: the values of the {@code invitation_event.type}
+ * check constraint.
+ */
 public enum EventType {
 
 	QUEUED, SENDING, SENT, DEFERRED, FAILED, SKIPPED, IN_DOUBT, RESENT, REMINDED, EXPIRED, CANCELLED, ACCEPTED,

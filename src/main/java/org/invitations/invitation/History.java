@@ -4,7 +4,10 @@ import java.util.Collection;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 
-/** Writes invitation history ({@code invitation_event}): every state change leaves one entry per invitation. */
+/**
+ * Writes invitation history ({@code invitation_event}): every state change leaves one
+ * entry per invitation.
+ */
 final class History {
 
 	private final JdbcTemplate jdbc;

@@ -6,13 +6,18 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-/** Where an invitation is: the values of the {@code invitation.status} check constraint, by their names. */
+/**
+ * Where an invitation is: the values of the {@code invitation.status} check constraint,
+ * by their names.
+ */
 public enum InvitationStatus {
 
 	/** Waiting for a deliver step; no link yet. */
 	QUEUED,
 
-	/** Claimed by an execution that may have sent its message: in doubt until recorded. */
+	/**
+	 * Claimed by an execution that may have sent its message: in doubt until recorded.
+	 */
 	SENDING,
 
 	/** Accepted by the mail server; its link works until it expires. */
@@ -36,7 +41,10 @@ public enum InvitationStatus {
 	/** Not sent: the person stopped being eligible before the message left. */
 	SKIPPED;
 
-	/** Open: a person has at most one of these per kind (the partial unique index of the schema). */
+	/**
+	 * Open: a person has at most one of these per kind (the partial unique index of the
+	 * schema).
+	 */
 	public static final Set<InvitationStatus> OPEN = EnumSet.of(QUEUED, SENDING, SENT, DEFERRED);
 
 	/** What may be sent again: sent and not used, or never delivered. */
@@ -60,7 +68,10 @@ public enum InvitationStatus {
 		return Arrays.stream(values()).map(InvitationStatus::dbValue).toList();
 	}
 
-	/** These statuses as an SQL list, {@code ('QUEUED', 'SENT')}, for statements that name them in their text. */
+	/**
+	 * These statuses as an SQL list, {@code ('QUEUED', 'SENT')}, for statements that name
+	 * them in their text.
+	 */
 	public static String sqlList(Set<InvitationStatus> statuses) {
 		return statuses.stream().map(s -> "'" + s.dbValue() + "'").collect(Collectors.joining(", ", "(", ")"));
 	}

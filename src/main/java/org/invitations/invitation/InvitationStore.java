@@ -13,22 +13,25 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.invitations.spec.Kind;
 
 /**
- * The one owner of every statement that changes an invitation's state, from QUEUED to its end:
- * <pre>
+ * The one owner of every statement that changes an invitation's state, from QUEUED to its
+ * end: <pre>
  * queue ─▶ QUEUED ─claim─▶ (claimed) ─record─▶ SENT ─redeem─▶ ACCEPTED
  *            ▲  ▲                          ├─▶ FAILED, DEFERRED   ├─expire─▶ EXPIRED
  *            │  └── temporary refusal ◀────┘                      └─remind─▶ SENT (new link)
  *            └──── resend ◀── SENT, EXPIRED, DEFERRED, FAILED
  * cancel, abandon: any open one ─▶ CANCELLED         claim: no longer eligible ─▶ SKIPPED
- * </pre>
- * Each transition names the statuses it starts from, so a refused one changes nothing. The statements live in
- * small classes of this package by transition group ({@link Queueing}, {@link Claims}, {@link Outcomes},
- * {@link ClaimRecovery}, {@link Closing}, {@link Links}); every caller outside it comes through here. History
+ * </pre> Each transition names the statuses it starts from, so a refused one changes
+ * nothing. The statements live in small classes of this package by transition group
+ * ({@link Queueing}, {@link Claims}, {@link Outcomes}, {@link ClaimRecovery},
+ * {@link Closing}, {@link Links}); every caller outside it comes through here. History
  * entries are written with each change, report rows through {@link ReportRows}.
  */
 public class InvitationStore {
 
-	/** The CTE {@code found(invitation_id, earlier)} of the invitation a token hash (bound twice) opens. */
+	/**
+	 * The CTE {@code found(invitation_id, earlier)} of the invitation a token hash (bound
+	 * twice) opens.
+	 */
 	public static final String FOUND_BY_TOKEN = Links.FOUND;
 
 	private final History history;
@@ -61,14 +64,20 @@ public class InvitationStore {
 	/** An open invitation of a person. */
 	public record Open(long id, Kind kind, InvitationStatus status, @Nullable Instant expiresAt) {
 
-		/** Sent and past its expiry, but not closed by the expiry job yet: a new one may replace it. */
+		/**
+		 * Sent and past its expiry, but not closed by the expiry job yet: a new one may
+		 * replace it.
+		 */
 		public boolean isStale(Instant now) {
 			return status == InvitationStatus.SENT && expiresAt != null && !expiresAt.isAfter(now);
 		}
 
 	}
 
-	/** What the invitations a selection queues have in common: the role they grant, their link's lifetime, their source. */
+	/**
+	 * What the invitations a selection queues have in common: the role they grant, their
+	 * link's lifetime, their source.
+	 */
 	public record Source(long roleId, String roleName, Duration tokenTtl, String specName, String kind, String ref) {
 	}
 
@@ -76,12 +85,17 @@ public class InvitationStore {
 	public record ToQueue(long personId, Kind kind, @Nullable Long line, String email, String emailNormalized) {
 	}
 
-	/** A redeemed invitation; {@code earlier}: by a link kept from an interrupted attempt. */
+	/**
+	 * A redeemed invitation; {@code earlier}: by a link kept from an interrupted attempt.
+	 */
 	public record Accepted(long invitationId, long personId, Kind kind, String email, @Nullable String firstName,
 			boolean earlier, boolean hasEarlier) {
 	}
 
-	/** How many token hashes one purge batch forgot: of invitations, retired ones, earlier links. */
+	/**
+	 * How many token hashes one purge batch forgot: of invitations, retired ones, earlier
+	 * links.
+	 */
 	public record Purged(int invitations, int retired, int earlier) {
 	}
 
@@ -90,52 +104,77 @@ public class InvitationStore {
 		return queueing.openOf(personIds);
 	}
 
-	/** Expires these sent invitations if they are past their expiry: new ones replace them. */
+	/**
+	 * Expires these sent invitations if they are past their expiry: new ones replace
+	 * them.
+	 */
 	public void expireSuperseded(RunRef run, List<Long> ids) {
 		queueing.expireSuperseded(run, ids);
 	}
 
-	/** Queues one invitation per person (granting its role): @return each queued person's invitation id. */
+	/**
+	 * Queues one invitation per person (granting its role): @return each queued person's
+	 * invitation id.
+	 */
 	public Map<Long, Long> queue(RunRef run, Source source, List<ToQueue> people) {
 		return queueing.queue(run, source, people);
 	}
 
-	/** Queues a sent, expired or undelivered invitation again, its old links retired: @return false if refused. */
+	/**
+	 * Queues a sent, expired or undelivered invitation again, its old links
+	 * retired: @return false if refused.
+	 */
 	public boolean resend(RunRef run, long invitationId, InvitationStatus was) {
 		return queueing.requeue(run, invitationId, was.dbValue());
 	}
 
 	/**
-	 * Claims these invitations with a fresh token each. Invitations already past SENDING are left out (a replay);
-	 * those no longer {@linkplain Eligibility eligible}, or whose person's address changed, are SKIPPED. No row is
-	 * locked: every write that follows names the status it expects, so one cancelled meanwhile keeps its new state.
+	 * Claims these invitations with a fresh token each. Invitations already past SENDING
+	 * are left out (a replay); those no longer {@linkplain Eligibility eligible}, or
+	 * whose person's address changed, are SKIPPED. No row is locked: every write that
+	 * follows names the status it expects, so one cancelled meanwhile keeps its new
+	 * state.
 	 */
 	public List<Claimed> claim(RunRef run, Eligibility rule, List<Claimed.Request> items) {
 		return claims.claim(run, rule, items);
 	}
 
-	/** Records what the server said of claimed messages, and puts back those never handed to it (see {@link Outcomes}). */
+	/**
+	 * Records what the server said of claimed messages, and puts back those never handed
+	 * to it (see {@link Outcomes}).
+	 */
 	public Requeued record(RunRef run, List<Delivered> delivered, List<Claimed> notSent, @Nullable String whyNotSent,
 			Backoff retry) {
 		return outcomes.record(run, delivered, notSent, whyNotSent, retry);
 	}
 
-	/** Ends the claims an earlier execution of this run left when it died: @return how many are in doubt now. */
+	/**
+	 * Ends the claims an earlier execution of this run left when it died: @return how
+	 * many are in doubt now.
+	 */
 	public int recoverClaims(RunRef run) {
 		return recovery.recover(run);
 	}
 
-	/** Cancels the open invitations of one id, or of a job execution's run: @return how many. */
+	/**
+	 * Cancels the open invitations of one id, or of a job execution's run: @return how
+	 * many.
+	 */
 	public int cancel(@Nullable Long invitationId, @Nullable Long execution, String actor, String reason) {
 		return closing.cancel(invitationId, execution, actor, reason);
 	}
 
-	/** Cancels what an abandoned run still had queued, its claims ended first: @return how many. */
+	/**
+	 * Cancels what an abandoned run still had queued, its claims ended first: @return how
+	 * many.
+	 */
 	public int abandonRun(long instanceId, String actor) {
 		return closing.abandon(instanceId, actor);
 	}
 
-	/** Expires a batch of sent invitations past their expiry: @return how many, by spec. */
+	/**
+	 * Expires a batch of sent invitations past their expiry: @return how many, by spec.
+	 */
 	public Map<String, Long> expireDue(int limit, String actor) {
 		return closing.expireDue(limit, actor);
 	}
@@ -145,17 +184,26 @@ public class InvitationStore {
 		return closing.purge(age.toNanos() / 1e9, limit);
 	}
 
-	/** Accepts the invitation a token hash opens, if it is SENT and unexpired: @return it, or null if refused. */
+	/**
+	 * Accepts the invitation a token hash opens, if it is SENT and unexpired: @return it,
+	 * or null if refused.
+	 */
 	public @Nullable Accepted redeem(byte[] tokenHash) {
 		return links.redeem(tokenHash);
 	}
 
-	/** Gives a sent invitation the reminder's link, the first kept beside it: @return false if not SENT. */
+	/**
+	 * Gives a sent invitation the reminder's link, the first kept beside it: @return
+	 * false if not SENT.
+	 */
 	public boolean remind(long invitationId, byte[] reminderHash) {
 		return links.remind(invitationId, reminderHash);
 	}
 
-	/** Undoes {@link #remind}: the reminder never left; {@code remindAgain} lets a later run try again. */
+	/**
+	 * Undoes {@link #remind}: the reminder never left; {@code remindAgain} lets a later
+	 * run try again.
+	 */
 	public void unremind(long invitationId, byte[] firstHash, byte[] reminderHash, boolean remindAgain) {
 		links.unremind(invitationId, firstHash, reminderHash, remindAgain);
 	}
@@ -167,25 +215,32 @@ public class InvitationStore {
 		reports.append(run, invitationId, personId, email, kind.name(), outcome, reason, detail);
 	}
 
-	/** A history entry that changes no state (a link looked at, a redeem refused, what was accepted with what). */
+	/**
+	 * A history entry that changes no state (a link looked at, a redeem refused, what was
+	 * accepted with what).
+	 */
 	public void note(long invitationId, EventType type, String actor, String detail) {
 		history.add(invitationId, type, actor, detail);
 	}
 
-	/** Adds to the report rows of an invitation sent in doubt which of its links was used. */
+	/**
+	 * Adds to the report rows of an invitation sent in doubt which of its links was used.
+	 */
 	public void noteAcceptedLink(long invitationId, String note) {
 		reports.noteAccepted(invitationId, note);
 	}
 
 	/**
-	 * A chunk's statements touch a thousand rows of a table that may hold millions, always by key. While a run
-	 * is young its statistics lag far behind the table, and PostgreSQL then prefers to read the whole table into
-	 * a hash for each chunk (measured: 300 ms per chunk at 120,000 rows, growing with the table). Joins by hash or
-	 * merge would likewise read a whole run to match a chunk. Within this transaction only, PostgreSQL is told to
-	 * look each row up by key.
+	 * A chunk's statements touch a thousand rows of a table that may hold millions,
+	 * always by key. While a run is young its statistics lag far behind the table, and
+	 * PostgreSQL then prefers to read the whole table into a hash for each chunk
+	 * (measured: 300 ms per chunk at 120,000 rows, growing with the table). Joins by hash
+	 * or merge would likewise read a whole run to match a chunk. Within this transaction
+	 * only, PostgreSQL is told to look each row up by key.
 	 */
 	static void byPrimaryKeyOnly(JdbcTemplate jdbc) {
-		jdbc.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off");
+		jdbc.execute(
+				"SET LOCAL enable_seqscan = off; SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off");
 	}
 
 }

@@ -9,14 +9,16 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.invitations.spec.Kind;
 
 /**
- * The state changes of a sent invitation's links: redeeming one (which closes the invitation as ACCEPTED), and
- * swapping in a reminder's link with the first one kept beside it in {@code earlier_token}, or back.
+ * The state changes of a sent invitation's links: redeeming one (which closes the
+ * invitation as ACCEPTED), and swapping in a reminder's link with the first one kept
+ * beside it in {@code earlier_token}, or back.
  */
 final class Links {
 
 	/**
-	 * The invitation a token opens, and which of its links the token is: the invitation's newest link, or an
-	 * earlier one kept because its attempt was interrupted. Both are looked up by their unique key.
+	 * The invitation a token opens, and which of its links the token is: the invitation's
+	 * newest link, or an earlier one kept because its attempt was interrupted. Both are
+	 * looked up by their unique key.
 	 */
 	static final String FOUND = """
 			found AS (
@@ -33,8 +35,9 @@ final class Links {
 	}
 
 	/**
-	 * One conditional UPDATE of the invitation, whichever of its links is used: exactly one link wins, also under
-	 * concurrent attempts. Accepting also counts as the person's first login.
+	 * One conditional UPDATE of the invitation, whichever of its links is used: exactly
+	 * one link wins, also under concurrent attempts. Accepting also counts as the
+	 * person's first login.
 	 */
 	InvitationStore.@Nullable Accepted redeem(byte[] hash) {
 		List<InvitationStore.Accepted> accepted = jdbc.query("WITH " + FOUND + """
@@ -49,9 +52,11 @@ final class Links {
 				SELECT a.id, a.person_id, a.kind, l.email, l.first_name, a.earlier,
 				       EXISTS (SELECT 1 FROM earlier_token e WHERE e.invitation_id = a.id) AS has_earlier
 				FROM accepted a JOIN person_logged_in l ON l.id = a.person_id
-				""", (rs, n) -> new InvitationStore.Accepted(rs.getLong("id"), rs.getLong("person_id"),
-				Kind.valueOf(rs.getString("kind")), rs.getString("email"), rs.getString("first_name"),
-				rs.getBoolean("earlier"), rs.getBoolean("has_earlier")), hash, hash);
+				""",
+				(rs, n) -> new InvitationStore.Accepted(rs.getLong("id"), rs.getLong("person_id"),
+						Kind.valueOf(rs.getString("kind")), rs.getString("email"), rs.getString("first_name"),
+						rs.getBoolean("earlier"), rs.getBoolean("has_earlier")),
+				hash, hash);
 		if (accepted.isEmpty()) {
 			return null;
 		}
@@ -62,8 +67,8 @@ final class Links {
 	}
 
 	/**
-	 * Marks a sent invitation reminded, its link now the reminder's, the first kept valid beside it.
-	 *
+	 * Marks a sent invitation reminded, its link now the reminder's, the first kept valid
+	 * beside it.
 	 * @return false if it is no longer SENT (nothing changed)
 	 */
 	boolean remind(long invitationId, byte[] reminderHash) {
@@ -75,7 +80,10 @@ final class Links {
 				reminderHash, invitationId) == 1;
 	}
 
-	/** The reminder's link never left: the first is the invitation's own again, reminded again later if so. */
+	/**
+	 * The reminder's link never left: the first is the invitation's own again, reminded
+	 * again later if so.
+	 */
 	void unremind(long invitationId, byte[] firstHash, byte[] reminderHash, boolean remindAgain) {
 		jdbc.update("""
 				UPDATE invitation SET token_hash = ?, reminded_at = CASE WHEN ? THEN NULL ELSE reminded_at END

@@ -17,17 +17,19 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowCallbackHandler;
 
 /**
- * Records what the server said of a chunk's messages. Accepted messages are SENT with their token and never sent
- * again; refused ones are FAILED or DEFERRED, their token revoked. A temporary refusal of the recipient goes back to
- * QUEUED, due after a backoff, for a later pass of the run, until the backoff has no retries left for it; then it
- * is DEFERRED with the server's last reply. Messages never handed to the server stay QUEUED without a token, so a
- * restart sends them. An invitation that left its claimed state meanwhile (cancelled while its message was on its
- * way) keeps its new state; its history and report still say what the server answered. The chunks' claims end
- * here.
+ * Records what the server said of a chunk's messages. Accepted messages are SENT with
+ * their token and never sent again; refused ones are FAILED or DEFERRED, their token
+ * revoked. A temporary refusal of the recipient goes back to QUEUED, due after a backoff,
+ * for a later pass of the run, until the backoff has no retries left for it; then it is
+ * DEFERRED with the server's last reply. Messages never handed to the server stay QUEUED
+ * without a token, so a restart sends them. An invitation that left its claimed state
+ * meanwhile (cancelled while its message was on its way) keeps its new state; its history
+ * and report still say what the server answered. The chunks' claims end here.
  * <p>
- * Every statement here finds its rows by primary key only. A plain condition on the status would let PostgreSQL
- * use the queue's partial index instead, and read the whole queue for each chunk: conditions on the status are
- * written as CASE expressions, which no partial index matches.
+ * Every statement here finds its rows by primary key only. A plain condition on the
+ * status would let PostgreSQL use the queue's partial index instead, and read the whole
+ * queue for each chunk: conditions on the status are written as CASE expressions, which
+ * no partial index matches.
  */
 final class Outcomes {
 
@@ -74,45 +76,50 @@ final class Outcomes {
 		Set<Long> requeued = new HashSet<>();
 		Instant until = null;
 		if (n > 0) {
-			// Only if still as claimed: QUEUED (a chunk's claim), or SENDING by this execution (in doubt). Written
-			// as a CASE, which PostgreSQL cannot match to the queue's partial index: as a plain condition on the
-			// status it read the whole queue for each chunk (38 s per chunk at 89,000 rows). A temporary refusal with
-			// retries left ("again") goes back to the queue, due after the backoff, its attempt not counted as a send.
+			// Only if still as claimed: QUEUED (a chunk's claim), or SENDING by this
+			// execution (in doubt). Written
+			// as a CASE, which PostgreSQL cannot match to the queue's partial index: as a
+			// plain condition on the
+			// status it read the whole queue for each chunk (38 s per chunk at 89,000
+			// rows). A temporary refusal with
+			// retries left ("again") goes back to the queue, due after the backoff, its
+			// attempt not counted as a send.
 			Map<Long, String> updated = new HashMap<>();
 			List<Instant> due = new ArrayList<>();
-			jdbc.query("""
-					WITH s AS (SELECT ?::integer AS retries, ?::float8 AS delay, ?::float8 AS multiplier,
-					                  ?::float8 AS max_delay, ?::float8 AS jitter)
-					UPDATE invitation i
-					   SET status = CASE WHEN t.status = 'DEFERRED' AND i.temporary_refusals < s.retries THEN 'QUEUED'
-					                     ELSE t.status END,
-					       last_smtp_reply = t.reply,
-					       attempt_count = i.attempt_count
-					           + CASE WHEN t.status = 'DEFERRED' AND i.temporary_refusals < s.retries THEN 0 ELSE 1 END,
-					       temporary_refusals = CASE WHEN t.status = 'DEFERRED' AND i.temporary_refusals < s.retries
-					                                 THEN i.temporary_refusals + 1 ELSE 0 END,
-					       retry_at = CASE WHEN t.status = 'DEFERRED' AND i.temporary_refusals < s.retries
-					                       THEN now() + make_interval(secs => least(s.delay * power(s.multiplier, i.temporary_refusals),
-					                                                                s.max_delay) + random() * s.jitter) END,
-					       sent_at = CASE WHEN t.status = 'SENT' THEN now() ELSE i.sent_at END,
-					       token_hash = CASE WHEN t.status = 'SENT' THEN decode(t.hash, 'hex') END,
-					       expires_at = CASE WHEN t.status = 'SENT' THEN t.expires
-					                         WHEN t.status = 'DEFERRED' AND i.temporary_refusals < s.retries THEN NULL
-					                         ELSE i.expires_at END,
-					       closed_at = CASE WHEN t.status = 'FAILED' THEN now() END
-					FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::timestamptz[]) AS t(id, status, reply, hash, expires), s
-					WHERE i.id = t.id
-					  AND CASE i.status WHEN 'QUEUED' THEN true WHEN 'SENDING' THEN i.sending_execution_id = ? ELSE false END
-					RETURNING i.id, i.status, i.retry_at
-					""", (RowCallbackHandler) rs -> {
-				updated.put(rs.getLong(1), rs.getString(2));
-				Timestamp at = rs.getTimestamp(3);
-				if (InvitationStatus.QUEUED.dbValue().equals(rs.getString(2)) && at != null) {
-					requeued.add(rs.getLong(1));
-					due.add(at.toInstant());
-				}
-			}, retry.maxRetries(), seconds(retry.delay()),
-					retry.multiplier(), seconds(retry.maxDelay()),
+			jdbc.query(
+					"""
+							WITH s AS (SELECT ?::integer AS retries, ?::float8 AS delay, ?::float8 AS multiplier,
+							                  ?::float8 AS max_delay, ?::float8 AS jitter)
+							UPDATE invitation i
+							   SET status = CASE WHEN t.status = 'DEFERRED' AND i.temporary_refusals < s.retries THEN 'QUEUED'
+							                     ELSE t.status END,
+							       last_smtp_reply = t.reply,
+							       attempt_count = i.attempt_count
+							           + CASE WHEN t.status = 'DEFERRED' AND i.temporary_refusals < s.retries THEN 0 ELSE 1 END,
+							       temporary_refusals = CASE WHEN t.status = 'DEFERRED' AND i.temporary_refusals < s.retries
+							                                 THEN i.temporary_refusals + 1 ELSE 0 END,
+							       retry_at = CASE WHEN t.status = 'DEFERRED' AND i.temporary_refusals < s.retries
+							                       THEN now() + make_interval(secs => least(s.delay * power(s.multiplier, i.temporary_refusals),
+							                                                                s.max_delay) + random() * s.jitter) END,
+							       sent_at = CASE WHEN t.status = 'SENT' THEN now() ELSE i.sent_at END,
+							       token_hash = CASE WHEN t.status = 'SENT' THEN decode(t.hash, 'hex') END,
+							       expires_at = CASE WHEN t.status = 'SENT' THEN t.expires
+							                         WHEN t.status = 'DEFERRED' AND i.temporary_refusals < s.retries THEN NULL
+							                         ELSE i.expires_at END,
+							       closed_at = CASE WHEN t.status = 'FAILED' THEN now() END
+							FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::timestamptz[]) AS t(id, status, reply, hash, expires), s
+							WHERE i.id = t.id
+							  AND CASE i.status WHEN 'QUEUED' THEN true WHEN 'SENDING' THEN i.sending_execution_id = ? ELSE false END
+							RETURNING i.id, i.status, i.retry_at
+							""",
+					(RowCallbackHandler) rs -> {
+						updated.put(rs.getLong(1), rs.getString(2));
+						Timestamp at = rs.getTimestamp(3);
+						if (InvitationStatus.QUEUED.dbValue().equals(rs.getString(2)) && at != null) {
+							requeued.add(rs.getLong(1));
+							due.add(at.toInstant());
+						}
+					}, retry.maxRetries(), seconds(retry.delay()), retry.multiplier(), seconds(retry.maxDelay()),
 					seconds(retry.jitter()), ids, statuses, replies, hashes, expiries, run.jobExecutionId());
 			until = due.stream().max(Instant::compareTo).orElse(null);
 			String[] outcomesReported = statuses.clone();
@@ -122,9 +129,12 @@ final class Outcomes {
 					outcomesReported[i] = ReportOutcome.QUEUED.dbValue();
 				}
 			}
-			// A link that will not open is remembered by its hash, so that a refused redeem can be explained: that of
-			// a refused message, and that of a message accepted for an invitation cancelled while it was on its way. A
-			// message to be tried again had no link that left: a new one is issued when it is claimed again.
+			// A link that will not open is remembered by its hash, so that a refused
+			// redeem can be explained: that of
+			// a refused message, and that of a message accepted for an invitation
+			// cancelled while it was on its way. A
+			// message to be tried again had no link that left: a new one is issued when
+			// it is claimed again.
 			List<Integer> revoked = new ArrayList<>();
 			List<String> why = new ArrayList<>();
 			for (int i = 0; i < n; i++) {
@@ -135,19 +145,23 @@ final class Outcomes {
 				}
 			}
 			if (!revoked.isEmpty()) {
-				jdbc.update("""
-						INSERT INTO retired_token (token_hash, invitation_id, reason)
-						SELECT decode(t.hash, 'hex'), t.id, t.reason FROM unnest(?::text[], ?::bigint[], ?::text[]) AS t(hash, id, reason)
-						ON CONFLICT DO NOTHING
-						""", revoked.stream().map(i -> hashes[i]).toArray(String[]::new),
+				jdbc.update(
+						"""
+								INSERT INTO retired_token (token_hash, invitation_id, reason)
+								SELECT decode(t.hash, 'hex'), t.id, t.reason FROM unnest(?::text[], ?::bigint[], ?::text[]) AS t(hash, id, reason)
+								ON CONFLICT DO NOTHING
+								""",
+						revoked.stream().map(i -> hashes[i]).toArray(String[]::new),
 						revoked.stream().map(i -> ids[i]).toArray(Long[]::new), why.toArray(String[]::new));
 			}
-			// One statement per table for the whole chunk: the history event and the report row.
+			// One statement per table for the whole chunk: the history event and the
+			// report row.
 			history.add(ids, statuses, run.actor(), details);
 			reports.update(run.jobInstanceId(), run.jobExecutionId(), ids, outcomesReported, reasons, details);
 		}
 		if (!notSent.isEmpty()) {
-			// A chunk's claim ends with its row below; an invitation in doubt gives up the claim on its own row.
+			// A chunk's claim ends with its row below; an invitation in doubt gives up
+			// the claim on its own row.
 			jdbc.update("""
 					UPDATE invitation SET status = 'QUEUED', token_hash = NULL, expires_at = NULL
 					WHERE id = ANY(?) AND CASE status WHEN 'SENDING' THEN sending_execution_id = ? ELSE false END

@@ -13,9 +13,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.invitations.spec.Kind;
 
 /**
- * Opening invitations: queued by a selection (with the role they grant), queued again by a resend, and the stale
- * ones they replace. A person has at most one {@link InvitationStatus#OPEN open} invitation per kind: the schema's
- * partial unique index says so, and each statement here names the same statuses.
+ * Opening invitations: queued by a selection (with the role they grant), queued again by
+ * a resend, and the stale ones they replace. A person has at most one
+ * {@link InvitationStatus#OPEN open} invitation per kind: the schema's partial unique
+ * index says so, and each statement here names the same statuses.
  */
 final class Queueing {
 
@@ -37,17 +38,23 @@ final class Queueing {
 		if (personIds.isEmpty()) {
 			return open;
 		}
-		jdbc.query("SELECT id, person_id, kind, status, expires_at FROM invitation WHERE person_id = ANY(?) AND status IN "
-				+ OPEN, rs -> {
-			Timestamp expires = rs.getTimestamp("expires_at");
-			open.computeIfAbsent(rs.getLong("person_id"), id -> new ArrayList<>())
-				.add(new InvitationStore.Open(rs.getLong("id"), Kind.valueOf(rs.getString("kind")),
-						InvitationStatus.of(rs.getString("status")), expires == null ? null : expires.toInstant()));
-		}, (Object) personIds.toArray(Long[]::new));
+		jdbc.query(
+				"SELECT id, person_id, kind, status, expires_at FROM invitation WHERE person_id = ANY(?) AND status IN "
+						+ OPEN,
+				rs -> {
+					Timestamp expires = rs.getTimestamp("expires_at");
+					open.computeIfAbsent(rs.getLong("person_id"), id -> new ArrayList<>())
+						.add(new InvitationStore.Open(rs.getLong("id"), Kind.valueOf(rs.getString("kind")),
+								InvitationStatus.of(rs.getString("status")),
+								expires == null ? null : expires.toInstant()));
+				}, (Object) personIds.toArray(Long[]::new));
 		return open;
 	}
 
-	/** A sent invitation past its expiry that the expiry job has not closed yet gives way to a new one. */
+	/**
+	 * A sent invitation past its expiry that the expiry job has not closed yet gives way
+	 * to a new one.
+	 */
 	void expireSuperseded(RunRef run, List<Long> ids) {
 		if (ids.isEmpty()) {
 			return;
@@ -59,7 +66,10 @@ final class Queueing {
 		history.add(expired, EventType.EXPIRED, run.actor(), "expired; superseded by a new invitation");
 	}
 
-	/** @return the new invitation of each person queued; those with an open one of the kind meanwhile are not */
+	/**
+	 * @return the new invitation of each person queued; those with an open one of the
+	 * kind meanwhile are not
+	 */
 	Map<Long, Long> queue(RunRef run, InvitationStore.Source source, List<InvitationStore.ToQueue> items) {
 		Map<Long, Long> byPerson = new HashMap<>();
 		if (items.isEmpty()) {
@@ -102,29 +112,35 @@ final class Queueing {
 	}
 
 	/**
-	 * Reopens a sent, expired or undelivered invitation for this run's deliver step, to the person's current
-	 * address, unless the person meanwhile has another open one of the kind. Its old link, and those kept beside it
-	 * from an interrupted attempt, stop working at once; a new one is issued when the message is sent.
+	 * Reopens a sent, expired or undelivered invitation for this run's deliver step, to
+	 * the person's current address, unless the person meanwhile has another open one of
+	 * the kind. Its old link, and those kept beside it from an interrupted attempt, stop
+	 * working at once; a new one is issued when the message is sent.
 	 */
 	boolean requeue(RunRef run, long invitationId, String was) {
-		// The old link is retired only if the invitation is reopened: one refused keeps its link working.
-		Integer updated = jdbc.queryForObject("""
-				WITH old AS (SELECT id, token_hash FROM invitation WHERE id = ?),
-				reopened AS (
-				    UPDATE invitation i SET status = 'QUEUED', token_hash = NULL, expires_at = NULL, closed_at = NULL,
-				           delivery_instance_id = ?, resent_at = now(), email = p.email, email_normalized = p.email_normalized
-				    FROM person p, old
-				    WHERE i.id = old.id AND p.id = i.person_id AND i.status IN %s
-				      AND NOT EXISTS (SELECT 1 FROM invitation o WHERE o.person_id = i.person_id AND o.kind = i.kind
-				                      AND o.id <> i.id AND o.status IN %s)
-				    RETURNING i.id, old.token_hash AS old_hash),
-				retired AS (
-				    INSERT INTO retired_token (token_hash, invitation_id, reason)
-				    SELECT old_hash, id, 'SUPERSEDED' FROM reopened WHERE old_hash IS NOT NULL ON CONFLICT DO NOTHING)
-				SELECT count(*) FROM reopened
-				""".formatted(RESENDABLE, OPEN), Integer.class, invitationId, run.jobInstanceId());
+		// The old link is retired only if the invitation is reopened: one refused keeps
+		// its link working.
+		Integer updated = jdbc.queryForObject(
+				"""
+						WITH old AS (SELECT id, token_hash FROM invitation WHERE id = ?),
+						reopened AS (
+						    UPDATE invitation i SET status = 'QUEUED', token_hash = NULL, expires_at = NULL, closed_at = NULL,
+						           delivery_instance_id = ?, resent_at = now(), email = p.email, email_normalized = p.email_normalized
+						    FROM person p, old
+						    WHERE i.id = old.id AND p.id = i.person_id AND i.status IN %s
+						      AND NOT EXISTS (SELECT 1 FROM invitation o WHERE o.person_id = i.person_id AND o.kind = i.kind
+						                      AND o.id <> i.id AND o.status IN %s)
+						    RETURNING i.id, old.token_hash AS old_hash),
+						retired AS (
+						    INSERT INTO retired_token (token_hash, invitation_id, reason)
+						    SELECT old_hash, id, 'SUPERSEDED' FROM reopened WHERE old_hash IS NOT NULL ON CONFLICT DO NOTHING)
+						SELECT count(*) FROM reopened
+						"""
+					.formatted(RESENDABLE, OPEN),
+				Integer.class, invitationId, run.jobInstanceId());
 		if (updated != null && updated == 1) {
-			// The links kept from an interrupted attempt stop working with the one they were kept beside.
+			// The links kept from an interrupted attempt stop working with the one they
+			// were kept beside.
 			jdbc.update("""
 					WITH kept AS (DELETE FROM earlier_token WHERE invitation_id = ? RETURNING token_hash, invitation_id)
 					INSERT INTO retired_token (token_hash, invitation_id, reason)

@@ -3,8 +3,9 @@ package org.invitations.invitation;
 import java.util.List;
 
 /**
- * The reason code of a report row ({@code job_report_item.reason}, free text in the schema): a {@link SkipReason},
- * a {@link RejectReason} or a {@link DeliveryReason}, stored by its name.
+ * The reason code of a report row ({@code job_report_item.reason}, free text in the
+ * schema): a {@link SkipReason}, a {@link RejectReason} or a {@link DeliveryReason},
+ * stored by its name.
  */
 public sealed interface Reason permits SkipReason, RejectReason, DeliveryReason {
 

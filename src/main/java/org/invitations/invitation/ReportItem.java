@@ -10,7 +10,8 @@ import org.invitations.spec.Kind;
  * @param itemNumber the item's number within its job instance
  * @param line the CSV line, or {@code null} for a group member
  * @param email the address as read
- * @param emailNormalized the normalised address, or {@code null} when the row was rejected
+ * @param emailNormalized the normalised address, or {@code null} when the row was
+ * rejected
  * @param personId the person, once known
  * @param invitationId the invitation, once queued
  * @param kind what was or would be sent

@@ -4,8 +4,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * What happened to one item of a run: the values of the {@code job_report_item.outcome} check constraint, in the
- * order a report lists them (those sent first, those never sent last).
+ * What happened to one item of a run: the values of the {@code job_report_item.outcome}
+ * check constraint, in the order a report lists them (those sent first, those never sent
+ * last).
  */
 public enum ReportOutcome {
 
@@ -21,7 +22,10 @@ public enum ReportOutcome {
 	/** Refused for now by the mail server. */
 	DEFERRED,
 
-	/** Refused for good by the mail server, or cut off so that it may or may not have arrived. */
+	/**
+	 * Refused for good by the mail server, or cut off so that it may or may not have
+	 * arrived.
+	 */
 	FAILED,
 
 	/** A valid person who was sent nothing, with a {@link SkipReason}. */

@@ -7,9 +7,10 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * The one writer of report rows ({@code job_report_item}): inserted a chunk at a time by the steps that decide an
- * item's fate, then updated in place by invitation as its message is sent, refused, recovered or abandoned. Each
- * call is one statement however many rows it carries.
+ * The one writer of report rows ({@code job_report_item}): inserted a chunk at a time by
+ * the steps that decide an item's fate, then updated in place by invitation as its
+ * message is sent, refused, recovered or abandoned. Each call is one statement however
+ * many rows it carries.
  */
 public class ReportRows {
 
@@ -58,29 +59,33 @@ public class ReportRows {
 	}
 
 	/**
-	 * A row at the end of the instance's report, numbered after the last (a reminder: one invitation, not an input
-	 * item). It names the address without its normalized form: a person reminded of two kinds appears twice.
+	 * A row at the end of the instance's report, numbered after the last (a reminder: one
+	 * invitation, not an input item). It names the address without its normalized form: a
+	 * person reminded of two kinds appears twice.
 	 */
 	void append(RunRef run, long invitationId, long personId, String email, String kind, ReportOutcome outcome,
 			@Nullable Reason reason, String detail) {
-		jdbc.update("""
-				INSERT INTO job_report_item (job_instance_id, job_execution_id, item_number, email, person_id,
-				                             invitation_id, kind, outcome, reason, detail)
-				SELECT ?, ?, coalesce(max(item_number), 0) + 1, ?, ?, ?, ?, ?, ?, ? FROM job_report_item WHERE job_instance_id = ?
-				""", run.jobInstanceId(), run.jobExecutionId(), email, personId, invitationId, kind, outcome.dbValue(),
+		jdbc.update(
+				"""
+						INSERT INTO job_report_item (job_instance_id, job_execution_id, item_number, email, person_id,
+						                             invitation_id, kind, outcome, reason, detail)
+						SELECT ?, ?, coalesce(max(item_number), 0) + 1, ?, ?, ?, ?, ?, ?, ? FROM job_report_item WHERE job_instance_id = ?
+						""",
+				run.jobInstanceId(), run.jobExecutionId(), email, personId, invitationId, kind, outcome.dbValue(),
 				reason == null ? null : reason.dbValue(), detail, run.jobInstanceId());
 	}
 
 	/**
 	 * What became of these invitations, in their rows of this instance's report.
 	 * <p>
-	 * Each report row is looked up through its invitation, one by one (a lateral subquery PostgreSQL cannot
-	 * flatten; "+ 0" keeps the run's own index out of it), then updated by its key. Statistics never know the rows
-	 * of a run under way: as a plain join, PostgreSQL chose to read every row of the run so far for each chunk,
-	 * through the run's index or through the invitations' (2 s per chunk at 20,000 rows, growing), instead of 12 ms
-	 * this way.
-	 *
-	 * @param execution the execution the rows are recorded by, or {@code null} to keep theirs
+	 * Each report row is looked up through its invitation, one by one (a lateral subquery
+	 * PostgreSQL cannot flatten; "+ 0" keeps the run's own index out of it), then updated
+	 * by its key. Statistics never know the rows of a run under way: as a plain join,
+	 * PostgreSQL chose to read every row of the run so far for each chunk, through the
+	 * run's index or through the invitations' (2 s per chunk at 20,000 rows, growing),
+	 * instead of 12 ms this way.
+	 * @param execution the execution the rows are recorded by, or {@code null} to keep
+	 * theirs
 	 */
 	void update(long instance, @Nullable Long execution, Long[] ids, String[] outcomes, String[] reasons,
 			String[] details) {
@@ -98,16 +103,18 @@ public class ReportRows {
 	}
 
 	/**
-	 * The rows an abandoned run leaves QUEUED: FAILED IN_DOUBT_CANCELLED for those whose message may have been on its
-	 * way, SKIPPED RUN_ABANDONED for the rest.
+	 * The rows an abandoned run leaves QUEUED: FAILED IN_DOUBT_CANCELLED for those whose
+	 * message may have been on its way, SKIPPED RUN_ABANDONED for the rest.
 	 */
 	void abandon(long instance, Long[] inDoubt) {
-		jdbc.update("""
-				UPDATE job_report_item SET outcome = 'FAILED', reason = ?,
-				       detail = 'the run was abandoned while its message was on its way: it may have arrived; its link is revoked',
-				       updated_at = now()
-				WHERE job_instance_id = ? AND outcome = 'QUEUED' AND invitation_id = ANY(?)
-				""", DeliveryReason.IN_DOUBT_CANCELLED.dbValue(), instance, inDoubt);
+		jdbc.update(
+				"""
+						UPDATE job_report_item SET outcome = 'FAILED', reason = ?,
+						       detail = 'the run was abandoned while its message was on its way: it may have arrived; its link is revoked',
+						       updated_at = now()
+						WHERE job_instance_id = ? AND outcome = 'QUEUED' AND invitation_id = ANY(?)
+						""",
+				DeliveryReason.IN_DOUBT_CANCELLED.dbValue(), instance, inDoubt);
 		jdbc.update("""
 				UPDATE job_report_item SET outcome = 'SKIPPED', reason = ?, detail = 'not sent: the run was abandoned',
 				       updated_at = now()
@@ -115,7 +122,9 @@ public class ReportRows {
 				""", SkipReason.RUN_ABANDONED.dbValue(), instance);
 	}
 
-	/** The report said the message went out twice; now it also says which link was used. */
+	/**
+	 * The report said the message went out twice; now it also says which link was used.
+	 */
 	void noteAccepted(long invitationId, String note) {
 		jdbc.update("""
 				UPDATE job_report_item SET detail = concat_ws('; ', detail, ?), updated_at = now()

@@ -1,8 +1,8 @@
 package org.invitations.invitation;
 
 /**
- * Why a link stopped working, kept with its hash so that a refused redeem can be explained: the values of the
- * {@code retired_token.reason} check constraint.
+ * Why a link stopped working, kept with its hash so that a refused redeem can be
+ * explained: the values of the {@code retired_token.reason} check constraint.
  */
 public enum RetiredBecause {
 

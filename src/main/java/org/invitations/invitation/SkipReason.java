@@ -1,6 +1,9 @@
 package org.invitations.invitation;
 
-/** Why a valid person, or an invitation, was not sent anything: by selection, delivery, a resend or an abandon. */
+/**
+ * Why a valid person, or an invitation, was not sent anything: by selection, delivery, a
+ * resend or an abandon.
+ */
 public enum SkipReason implements Reason {
 
 	/** The person's email is marked inactive. */
@@ -9,13 +12,19 @@ public enum SkipReason implements Reason {
 	/** An invitation was asked for, but the person has logged in before. */
 	ALREADY_LOGGED_IN,
 
-	/** Reset instructions were asked for, but the person never logged in (they need an invitation). */
+	/**
+	 * Reset instructions were asked for, but the person never logged in (they need an
+	 * invitation).
+	 */
 	NEVER_LOGGED_IN,
 
 	/** The person already has an open, unexpired invitation of this kind. */
 	ALREADY_INVITED,
 
-	/** The person's address changed between queuing and sending: the invitation is for the old one. */
+	/**
+	 * The person's address changed between queuing and sending: the invitation is for the
+	 * old one.
+	 */
 	ADDRESS_CHANGED,
 
 	/** A resend of an invitation whose link was used. */
@@ -39,7 +48,9 @@ public enum SkipReason implements Reason {
 	/** Not sent: its run was abandoned first. */
 	RUN_ABANDONED,
 
-	/** No reminder: the spec of the run that sent the invitation cannot be read any more. */
+	/**
+	 * No reminder: the spec of the run that sent the invitation cannot be read any more.
+	 */
 	SPEC_UNAVAILABLE,
 
 	/** No reminder: the spec has no usable reminder template. */

@@ -23,10 +23,11 @@ import org.invitations.run.ExecutionOwnership;
 import org.invitations.run.JobNames;
 
 /**
- * The expiry job: {@code expire} closes open invitations past their expiry, {@code remind} sends the spec's one
- * reminder to those that expire soon, {@code purge} forgets the token
- * hashes of invitations closed long ago. Both work in set-based batches, one transaction each, so the job can
- * stop anywhere and a restart or a second run only finds what is left.
+ * The expiry job: {@code expire} closes open invitations past their expiry,
+ * {@code remind} sends the spec's one reminder to those that expire soon, {@code purge}
+ * forgets the token hashes of invitations closed long ago. Both work in set-based
+ * batches, one transaction each, so the job can stop anywhere and a restart or a second
+ * run only finds what is left.
  */
 @Configuration(proxyBeanMethods = false)
 public class ExpiryJobConfiguration {
@@ -37,7 +38,8 @@ public class ExpiryJobConfiguration {
 	@Bean
 	Job expiryJob(JobRepository jobRepository, Step expireStep, Step remindStep, Step purgeStep,
 			ExecutionOwnership ownership) {
-		// Owned by this process like an invitation run, so that SIGTERM stops it between two batches.
+		// Owned by this process like an invitation run, so that SIGTERM stops it between
+		// two batches.
 		return new JobBuilder(JOB_NAME, jobRepository).start(expireStep)
 			.next(remindStep)
 			.next(purgeStep)
@@ -45,7 +47,10 @@ public class ExpiryJobConfiguration {
 			.build();
 	}
 
-	/** Reminders before expiry, when the spec asks for them; after expire, so nothing expired is reminded. */
+	/**
+	 * Reminders before expiry, when the spec asks for them; after expire, so nothing
+	 * expired is reminded.
+	 */
 	@Bean
 	Step remindStep(JobRepository jobRepository, PlatformTransactionManager transactionManager, JdbcTemplate jdbc,
 			MailGateway gateway, InvitationsProperties properties, ObjectProvider<Outcomes> outcomes) {

@@ -62,11 +62,13 @@ import org.invitations.smtp.MailGateway;
 import org.invitations.mail.PendingInvitation;
 
 /**
- * The invitation job. {@code select} reads the source, validates, upserts people and queues invitations (each
- * chunk one transaction with its report rows and the reader's position); {@code deliver} sends the queued
- * invitations beside it, from its first committed chunk on. A resend run is the same job whose {@code select}
- * reads earlier invitations instead: {@link SelectionRoute} picks the select step, both named {@code select}.
- * Steps are job-scoped because their chunk size comes from the run's spec; readers and writers are step-scoped.
+ * The invitation job. {@code select} reads the source, validates, upserts people and
+ * queues invitations (each chunk one transaction with its report rows and the reader's
+ * position); {@code deliver} sends the queued invitations beside it, from its first
+ * committed chunk on. A resend run is the same job whose {@code select} reads earlier
+ * invitations instead: {@link SelectionRoute} picks the select step, both named
+ * {@code select}. Steps are job-scoped because their chunk size comes from the run's
+ * spec; readers and writers are step-scoped.
  */
 @Configuration(proxyBeanMethods = false)
 public class InvitationJobConfiguration {
@@ -93,7 +95,10 @@ public class InvitationJobConfiguration {
 			.build();
 	}
 
-	/** Delivery starts with the first committed chunk of selection instead of waiting for all of it. */
+	/**
+	 * Delivery starts with the first committed chunk of selection instead of waiting for
+	 * all of it.
+	 */
 	private static Flow besideDelivery(String name, Step select, Flow deliver) {
 		Flow selectFlow = new FlowBuilder<Flow>(name + ".select").start(select).build();
 		return new FlowBuilder<Flow>(name).split(new SimpleAsyncTaskExecutor("invitation-step-"))
@@ -101,7 +106,10 @@ public class InvitationJobConfiguration {
 			.build();
 	}
 
-	/** What every step of this execution knows about it; built once, when the job decides its route. */
+	/**
+	 * What every step of this execution knows about it; built once, when the job decides
+	 * its route.
+	 */
 	@Bean
 	@Scope("job")
 	RunContext runContext(@Value("#{jobExecution}") JobExecution execution, SpecLoader specLoader) {
@@ -126,7 +134,10 @@ public class InvitationJobConfiguration {
 			.build();
 	}
 
-	/** The select step of a resend run: earlier invitations of the spec that match the run's filter. */
+	/**
+	 * The select step of a resend run: earlier invitations of the spec that match the
+	 * run's filter.
+	 */
 	@Bean
 	@JobScope
 	Step resendStep(JobRepository jobRepository, PlatformTransactionManager transactionManager, RunContext run,
@@ -150,7 +161,8 @@ public class InvitationJobConfiguration {
 			StepExecutionListener deliveryStepListener, SelectionSignal signal, RecipientGuard guard) {
 		RecipientGuard.Check guarded = guard.check(run.spec(), run.jobInstanceId(),
 				() -> signal.awaitEnd(run.jobInstanceId(), run.jobExecutionId()));
-		// A dry run sends nothing and a resend names its invitations one filter at a time: the guard is for runs.
+		// A dry run sends nothing and a resend names its invitations one filter at a
+		// time: the guard is for runs.
 		boolean sends = !run.dryRun() && !run.sourceKind().equals("RESEND");
 		return new StepBuilder("deliver", jobRepository)
 			.<PendingInvitation, PendingInvitation>chunk(run.spec().chunkSize())
@@ -202,7 +214,10 @@ public class InvitationJobConfiguration {
 		return new ResendWriter(jdbc, run, reports);
 	}
 
-	/** Queued invitations of this run, as selection commits them, until selection is over and none is left. */
+	/**
+	 * Queued invitations of this run, as selection commits them, until selection is over
+	 * and none is left.
+	 */
 	@Bean
 	@StepScope
 	PendingInvitationReader pendingInvitationReader(RunContext run, JdbcTemplate jdbc, SelectionSignal signal,
@@ -211,14 +226,20 @@ public class InvitationJobConfiguration {
 				run.spec().chunkSize(), deliveryWriter.chunksOnTheirWay());
 	}
 
-	/** Opens the writer's senders and recorder with the step, and records what is left when it ends. */
+	/**
+	 * Opens the writer's senders and recorder with the step, and records what is left
+	 * when it ends.
+	 */
 	@Bean
 	@StepScope
 	StepExecutionListener deliveryStepListener(DeliveryWriter deliveryWriter) {
 		return deliveryWriter.listener();
 	}
 
-	/** Claims, sends and records; each send bracketed by commits of its own, hence the second transaction. */
+	/**
+	 * Claims, sends and records; each send bracketed by commits of its own, hence the
+	 * second transaction.
+	 */
 	@Bean
 	@StepScope
 	DeliveryWriter deliveryWriter(RunContext run, JdbcTemplate jdbc, PlatformTransactionManager transactionManager,

@@ -7,11 +7,13 @@ import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * Refreshes PostgreSQL's planner statistics while a bulk select step grows the tables. A run can grow them
- * tenfold before autovacuum looks, and delivery, which runs beside selection from its first chunk, would lose its
- * index plans meanwhile; so ANALYZE runs after a committed chunk each time the step's item count doubles (from
- * 1,024 on): ten times for a million items, a fraction of a second each. Not a step between select and deliver:
- * the two run side by side, and the statistics are needed while selection is still under way.
+ * Refreshes PostgreSQL's planner statistics while a bulk select step grows the tables. A
+ * run can grow them tenfold before autovacuum looks, and delivery, which runs beside
+ * selection from its first chunk, would lose its index plans meanwhile; so ANALYZE runs
+ * after a committed chunk each time the step's item count doubles (from 1,024 on): ten
+ * times for a million items, a fraction of a second each. Not a step between select and
+ * deliver: the two run side by side, and the statistics are needed while selection is
+ * still under way.
  */
 class PlannerStatistics implements ChunkListener<Object, Object> {
 

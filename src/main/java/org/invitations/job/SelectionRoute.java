@@ -11,9 +11,10 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.invitations.run.RunContext;
 
 /**
- * The invitation job's first decision: a resend run selects earlier invitations, any other run the spec's source.
- * Deciding means building the run's context, which re-reads the spec and refuses one changed since the run
- * started, so that refusal comes here, in the job's thread, before either step exists.
+ * The invitation job's first decision: a resend run selects earlier invitations, any
+ * other run the spec's source. Deciding means building the run's context, which re-reads
+ * the spec and refuses one changed since the run started, so that refusal comes here, in
+ * the job's thread, before either step exists.
  */
 class SelectionRoute implements JobExecutionDecider {
 

@@ -19,16 +19,20 @@ import org.invitations.resend.ResendFilter;
 import org.invitations.spec.JobSpec;
 
 /**
- * Runs that a long-running process (the console, the API) starts and does not wait for: each runs on a thread
- * of its own through {@link InvitationLauncher}, with the same spec lock, restart and crash recovery as
- * {@code run}. The caller gets the new execution's id as soon as the job repository has it.
+ * Runs that a long-running process (the console, the API) starts and does not wait for:
+ * each runs on a thread of its own through {@link InvitationLauncher}, with the same spec
+ * lock, restart and crash recovery as {@code run}. The caller gets the new execution's id
+ * as soon as the job repository has it.
  */
 @Service
 public class BackgroundLaunches implements DisposableBean {
 
 	private static final Logger log = LoggerFactory.getLogger(BackgroundLaunches.class);
 
-	/** Checking the input and taking the lock come first; a launch that has no execution by then is stuck. */
+	/**
+	 * Checking the input and taking the lock come first; a launch that has no execution
+	 * by then is stuck.
+	 */
 	private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
 
 	private final InvitationLauncher launcher;
@@ -60,7 +64,8 @@ public class BackgroundLaunches implements DisposableBean {
 	/**
 	 * Starts (or restarts, as {@code run} does) a run of the spec and records who did.
 	 * @return the execution's id
-	 * @throws org.invitations.spec.SpecException when the spec, its input or its unfinished run refuses it
+	 * @throws org.invitations.spec.SpecException when the spec, its input or its
+	 * unfinished run refuses it
 	 */
 	public long run(JobSpec spec, boolean dryRun, String actor) throws Exception {
 		return start(spec, dryRun, () -> launcher.run(spec, dryRun, false), "LAUNCHED", actor,
@@ -68,8 +73,9 @@ public class BackgroundLaunches implements DisposableBean {
 	}
 
 	/**
-	 * Starts the real run of a spec whose dry run would send more than its {@code max-recipients}, with that number
-	 * confirmed as {@code run --confirm N} does: the guard lets it send only if it still would send exactly that.
+	 * Starts the real run of a spec whose dry run would send more than its
+	 * {@code max-recipients}, with that number confirmed as {@code run --confirm N} does:
+	 * the guard lets it send only if it still would send exactly that.
 	 */
 	public long runConfirmed(JobSpec spec, long confirmedCount, String actor) throws Exception {
 		return start(spec, false, () -> {
@@ -79,7 +85,10 @@ public class BackgroundLaunches implements DisposableBean {
 		}, "LAUNCHED", actor, "run, " + confirmedCount + " recipients confirmed over max-recipients");
 	}
 
-	/** Starts a resend run of the spec's invitations that match the filter, and records who did. */
+	/**
+	 * Starts a resend run of the spec's invitations that match the filter, and records
+	 * who did.
+	 */
 	public long resend(JobSpec spec, ResendFilter filter, boolean dryRun, String actor) throws Exception {
 		return start(spec, dryRun, () -> launcher.resend(spec, filter, dryRun), "RESEND_LAUNCHED", actor,
 				(dryRun ? "dry run of " : "") + filter.describe());
@@ -112,7 +121,8 @@ public class BackgroundLaunches implements DisposableBean {
 				catch (ExecutionException ex) {
 					throw ex.getCause() instanceof Exception cause ? cause : ex;
 				}
-				// Restarted an existing execution: Spring Batch gave it a new execution id, seen above unless it
+				// Restarted an existing execution: Spring Batch gave it a new execution
+				// id, seen above unless it
 				// finished in between.
 				last = history.last(spec.name(), dryRun);
 				if (last != null && last.executionId() > previous) {
@@ -123,8 +133,8 @@ public class BackgroundLaunches implements DisposableBean {
 			}
 			Thread.sleep(25);
 		}
-		throw new IllegalStateException("the run of '" + spec.name() + "' did not start within "
-				+ START_TIMEOUT.toSeconds() + "s");
+		throw new IllegalStateException(
+				"the run of '" + spec.name() + "' did not start within " + START_TIMEOUT.toSeconds() + "s");
 	}
 
 	private ExecutorService executor() {
@@ -132,7 +142,8 @@ public class BackgroundLaunches implements DisposableBean {
 			synchronized (this) {
 				if (executor == null) {
 					java.util.concurrent.atomic.AtomicInteger threads = new java.util.concurrent.atomic.AtomicInteger();
-					executor = Executors.newCachedThreadPool(task -> new Thread(task, "run-" + threads.incrementAndGet()));
+					executor = Executors
+						.newCachedThreadPool(task -> new Thread(task, "run-" + threads.incrementAndGet()));
 				}
 			}
 		}

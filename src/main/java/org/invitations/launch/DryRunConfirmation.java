@@ -17,9 +17,10 @@ import org.invitations.spec.SpecException;
 import org.invitations.spec.SpecLoader;
 
 /**
- * The second step of a launch from the console or the API: "Send N invitations" after a dry run that would send N.
- * It is refused unless the selection is still the one the dry run saw: same spec, same input, no run of the spec
- * since, and N the dry run's own number.
+ * The second step of a launch from the console or the API: "Send N invitations" after a
+ * dry run that would send N. It is refused unless the selection is still the one the dry
+ * run saw: same spec, same input, no run of the spec since, and N the dry run's own
+ * number.
  */
 @Service
 public class DryRunConfirmation {
@@ -48,7 +49,10 @@ public class DryRunConfirmation {
 	public record Confirmed(JobSpec spec, ResendFilter filter, long count) {
 	}
 
-	/** The dry run's number of invitations it would send, or -1 when it is no finished dry run. */
+	/**
+	 * The dry run's number of invitations it would send, or -1 when it is no finished dry
+	 * run.
+	 */
 	public long wouldSend(long dryRunExecution) {
 		ReportQueries.Execution execution = reports.execution(dryRunExecution);
 		if (execution == null || !execution.dryRun() || !"COMPLETED".equals(execution.status())) {
@@ -63,7 +67,8 @@ public class DryRunConfirmation {
 
 	/**
 	 * @throws SpecException when the spec can no longer be read
-	 * @throws IllegalStateException when the selection changed since the dry run: run the dry run again
+	 * @throws IllegalStateException when the selection changed since the dry run: run the
+	 * dry run again
 	 */
 	public Confirmed check(long dryRunExecution, long confirmed) {
 		ReportQueries.Execution dryRun = reports.execution(dryRunExecution);

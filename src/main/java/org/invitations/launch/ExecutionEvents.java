@@ -6,7 +6,10 @@ import java.util.List;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
-/** The history of what people did to a job execution (launched, stopped, restarted, abandoned) and who did it. */
+/**
+ * The history of what people did to a job execution (launched, stopped, restarted,
+ * abandoned) and who did it.
+ */
 @Repository
 public class ExecutionEvents {
 
@@ -21,19 +24,25 @@ public class ExecutionEvents {
 	}
 
 	public void record(long executionId, String type, String actor, String detail) {
-		jdbc.update("INSERT INTO execution_event (job_execution_id, type, actor, detail) VALUES (?, ?, ?, ?)", executionId,
-				type, actor, detail);
+		jdbc.update("INSERT INTO execution_event (job_execution_id, type, actor, detail) VALUES (?, ?, ?, ?)",
+				executionId, type, actor, detail);
 	}
 
-	/** The history of every execution of the run (job instance) the given execution belongs to, in order. */
+	/**
+	 * The history of every execution of the run (job instance) the given execution
+	 * belongs to, in order.
+	 */
 	public List<Event> ofRun(long executionId) {
-		return jdbc.query("""
-				SELECT v.job_execution_id, v.at, v.type, v.actor, v.detail FROM execution_event v
-				WHERE v.job_execution_id IN (SELECT e.job_execution_id FROM batch_job_execution e
-				      WHERE e.job_instance_id = (SELECT job_instance_id FROM batch_job_execution WHERE job_execution_id = ?))
-				ORDER BY v.id
-				""", (rs, n) -> new Event(rs.getLong(1), rs.getTimestamp(2).toInstant(), rs.getString(3), rs.getString(4),
-				rs.getString(5)), executionId);
+		return jdbc.query(
+				"""
+						SELECT v.job_execution_id, v.at, v.type, v.actor, v.detail FROM execution_event v
+						WHERE v.job_execution_id IN (SELECT e.job_execution_id FROM batch_job_execution e
+						      WHERE e.job_instance_id = (SELECT job_instance_id FROM batch_job_execution WHERE job_execution_id = ?))
+						ORDER BY v.id
+						""",
+				(rs, n) -> new Event(rs.getLong(1), rs.getTimestamp(2).toInstant(), rs.getString(3), rs.getString(4),
+						rs.getString(5)),
+				executionId);
 	}
 
 }

@@ -15,7 +15,10 @@ import org.invitations.job.ExpiryJobConfiguration;
 import org.invitations.run.JobParameterNames;
 import org.invitations.spec.ExpirySpec;
 
-/** Runs the expiry job: restarts the spec's last run if it failed, else starts the next one. */
+/**
+ * Runs the expiry job: restarts the spec's last run if it failed, else starts the next
+ * one.
+ */
 @Service
 public class ExpiryLauncher {
 
@@ -29,8 +32,8 @@ public class ExpiryLauncher {
 
 	private final SpecLock specLock;
 
-	public ExpiryLauncher(JobOperator jobOperator, JobRepository jobRepository, @Qualifier(ExpiryJobConfiguration.JOB_NAME) Job expiryJob,
-			JdbcTemplate jdbc, SpecLock specLock) {
+	public ExpiryLauncher(JobOperator jobOperator, JobRepository jobRepository,
+			@Qualifier(ExpiryJobConfiguration.JOB_NAME) Job expiryJob, JdbcTemplate jdbc, SpecLock specLock) {
 		this.jobOperator = jobOperator;
 		this.jobRepository = jobRepository;
 		this.expiryJob = expiryJob;
@@ -66,7 +69,8 @@ public class ExpiryLauncher {
 		JobParametersBuilder parameters = new JobParametersBuilder().addString(JobParameterNames.SPEC_NAME, spec.name())
 			.addLong(JobParameterNames.RUN, run)
 			.addLong(JobParameterNames.BATCH_SIZE, (long) spec.batchSize(), false)
-			// Not identifying: where the spec is, so the run's report and notifications can read it.
+			// Not identifying: where the spec is, so the run's report and notifications
+			// can read it.
 			.addString(JobParameterNames.SPEC_PATH, spec.file().toAbsolutePath().toString(), false);
 		if (spec.purgeTokenHashesAfter() != null) {
 			parameters.addLong(JobParameterNames.PURGE_AFTER_SECONDS, spec.purgeTokenHashesAfter().toSeconds(), false);

@@ -22,12 +22,14 @@ import org.springframework.stereotype.Component;
 import org.invitations.run.ExecutionOwnership;
 
 /**
- * Turns SIGTERM and SIGINT into Spring Batch's own stop of the jobs this process runs: no further chunk is
- * claimed, the messages on their way are finished and recorded, the execution ends STOPPED and a run of the same
- * spec continues it. The JVM's default (run the shutdown hooks and exit at once) would leave the execution
- * STARTED with up to three chunks in doubt. A second signal, or a stop that takes longer than
- * {@code invitations.stop-timeout}, ends the process at once; the next run then recovers it like a crash. A server
- * ({@code serve}) takes the signal itself instead ({@link #onSignal}) and stops its runs with {@link #stopAll}.
+ * Turns SIGTERM and SIGINT into Spring Batch's own stop of the jobs this process runs: no
+ * further chunk is claimed, the messages on their way are finished and recorded, the
+ * execution ends STOPPED and a run of the same spec continues it. The JVM's default (run
+ * the shutdown hooks and exit at once) would leave the execution STARTED with up to three
+ * chunks in doubt. A second signal, or a stop that takes longer than
+ * {@code invitations.stop-timeout}, ends the process at once; the next run then recovers
+ * it like a crash. A server ({@code serve}) takes the signal itself instead
+ * ({@link #onSignal}) and stops its runs with {@link #stopAll}.
  */
 @Component
 public class GracefulStop implements DisposableBean {
@@ -41,7 +43,10 @@ public class GracefulStop implements DisposableBean {
 
 	private static volatile int exitCode = 3;
 
-	/** A long-running process (serve) that shuts itself down on a signal, given the signal's name. */
+	/**
+	 * A long-running process (serve) that shuts itself down on a signal, given the
+	 * signal's name.
+	 */
 	private static volatile Consumer<String> shutdown;
 
 	private final JobOperator jobOperator;
@@ -72,15 +77,16 @@ public class GracefulStop implements DisposableBean {
 				Signal.handle(new Signal(name), GracefulStop::signalled);
 			}
 			catch (IllegalArgumentException ex) {
-				// Not a signal of this platform, or reserved by the JVM: its default stays.
+				// Not a signal of this platform, or reserved by the JVM: its default
+				// stays.
 			}
 		}
 	}
 
 	/**
-	 * From now on the first SIGTERM or SIGINT is handed to {@code handler} (on a thread of its own) instead of
-	 * stopping the process: a server shuts down in its own order (see {@link #stopAll}). A second one still ends the
-	 * process at once.
+	 * From now on the first SIGTERM or SIGINT is handed to {@code handler} (on a thread
+	 * of its own) instead of stopping the process: a server shuts down in its own order
+	 * (see {@link #stopAll}). A second one still ends the process at once.
 	 */
 	public static void onSignal(Consumer<String> handler) {
 		shutdown = handler;
@@ -91,8 +97,8 @@ public class GracefulStop implements DisposableBean {
 		GracefulStop stop = current.get();
 		List<JobExecution> running = stop == null ? List.of() : stop.ownership.runningHere();
 		if (n > 1) {
-			System.err.println("stopping now (second SIG" + signal.getName() + "); the next run of the same spec recovers"
-					+ " what was on its way");
+			System.err.println("stopping now (second SIG" + signal.getName()
+					+ "); the next run of the same spec recovers" + " what was on its way");
 			Runtime.getRuntime().halt(exitCode);
 		}
 		Consumer<String> server = shutdown;
@@ -117,7 +123,8 @@ public class GracefulStop implements DisposableBean {
 				jobOperator.stop(execution);
 			}
 			catch (Exception ex) {
-				// It ended meanwhile, or its steps could not be told directly: they see STOPPING at the next chunk.
+				// It ended meanwhile, or its steps could not be told directly: they see
+				// STOPPING at the next chunk.
 				log.debug("Stopping execution {}: {}", execution.getId(), ex.toString());
 			}
 		}
@@ -128,8 +135,9 @@ public class GracefulStop implements DisposableBean {
 			catch (InterruptedException ex) {
 				return;
 			}
-			System.err.println("did not stop within " + timeout.toSeconds() + "s (invitations.stop-timeout): stopping now;"
-					+ " the next run of the same spec recovers what was on its way");
+			System.err
+				.println("did not stop within " + timeout.toSeconds() + "s (invitations.stop-timeout): stopping now;"
+						+ " the next run of the same spec recovers what was on its way");
 			Runtime.getRuntime().halt(exitCode);
 		}, "stop-timeout");
 		watchdog.setDaemon(true);
@@ -139,12 +147,16 @@ public class GracefulStop implements DisposableBean {
 	/**
 	 * What came of {@link #stopAll}.
 	 *
-	 * @param ended the executions that were running here and have ended, with how they ended, in start order
+	 * @param ended the executions that were running here and have ended, with how they
+	 * ended, in start order
 	 * @param stillRunning those still running when the stop timeout passed
 	 */
 	public record Stopped(Map<Long, BatchStatus> ended, List<Long> stillRunning) {
 
-		/** Whether every run ended STOPPED at a safe point (or completed meanwhile), so that nothing is in doubt. */
+		/**
+		 * Whether every run ended STOPPED at a safe point (or completed meanwhile), so
+		 * that nothing is in doubt.
+		 */
 		public boolean clean() {
 			return stillRunning.isEmpty() && ended.values()
 				.stream()
@@ -154,8 +166,9 @@ public class GracefulStop implements DisposableBean {
 	}
 
 	/**
-	 * The server's stop: asks every job running in this process to stop at its next safe point (the end of the chunk
-	 * under way, as on a signal to {@code run}) and waits until they have ended, at most {@code invitations.stop-timeout}.
+	 * The server's stop: asks every job running in this process to stop at its next safe
+	 * point (the end of the chunk under way, as on a signal to {@code run}) and waits
+	 * until they have ended, at most {@code invitations.stop-timeout}.
 	 */
 	public Stopped stopAll(String why) throws Exception {
 		List<JobExecution> running = ownership.runningHere();
@@ -169,7 +182,8 @@ public class GracefulStop implements DisposableBean {
 				jobOperator.stop(execution);
 			}
 			catch (Exception ex) {
-				// Its steps could not be told directly: STOPPING in the job repository reaches them at the next chunk.
+				// Its steps could not be told directly: STOPPING in the job repository
+				// reaches them at the next chunk.
 				log.debug("Stopping execution {}: {}", execution.getId(), ex.toString());
 				request(execution.getId());
 			}
@@ -181,7 +195,8 @@ public class GracefulStop implements DisposableBean {
 			for (JobExecution execution : running) {
 				if (!ended.containsKey(execution.getId()) && !here.contains(execution.getId())
 						&& !execution.isRunning()) {
-					// Ended once its end is recorded too: the database is closed after this.
+					// Ended once its end is recorded too: the database is closed after
+					// this.
 					JobExecution stored = jobRepository.getJobExecution(execution.getId());
 					if (stored != null && stored.getEndTime() != null) {
 						ended.put(execution.getId(), stored.getStatus());
@@ -198,17 +213,23 @@ public class GracefulStop implements DisposableBean {
 
 	/** What came of a stop asked for through the job repository. */
 	public enum Request {
+
 		/** The execution is now STOPPING; its process stops it at its next chunk. */
 		STOPPING,
 		/** It is not running: it ended, or was never started. */
 		NOT_RUNNING,
-		/** It is marked running but its process is gone; the next run of its spec recovers it. */
+		/**
+		 * It is marked running but its process is gone; the next run of its spec recovers
+		 * it.
+		 */
 		PROCESS_GONE
+
 	}
 
 	/**
-	 * Asks an execution, run by any process on any host, to stop: Spring Batch marks it STOPPING in the job
-	 * repository, and its process notices when it next updates it, at the end of the chunk under way.
+	 * Asks an execution, run by any process on any host, to stop: Spring Batch marks it
+	 * STOPPING in the job repository, and its process notices when it next updates it, at
+	 * the end of the chunk under way.
 	 */
 	public Request request(long executionId) throws Exception {
 		JobExecution execution = jobRepository.getJobExecution(executionId);
@@ -218,9 +239,12 @@ public class GracefulStop implements DisposableBean {
 		if (ownership.goneBecause(executionId).isPresent()) {
 			return Request.PROCESS_GONE;
 		}
-		// What JobOperator.stop does first, and all that a run in another process needs: it reads STOPPING from the job
-		// repository at its next chunk. JobOperator.stop then looks up the running step to stop a tasklet of it, in the
-		// same transaction; this job's steps are job-scoped and do not exist outside their execution, so that look-up
+		// What JobOperator.stop does first, and all that a run in another process needs:
+		// it reads STOPPING from the job
+		// repository at its next chunk. JobOperator.stop then looks up the running step
+		// to stop a tasklet of it, in the
+		// same transaction; this job's steps are job-scoped and do not exist outside
+		// their execution, so that look-up
 		// fails here once the job is registered, and takes the saved status back with it.
 		execution.setStatus(BatchStatus.STOPPING);
 		jobRepository.update(execution);

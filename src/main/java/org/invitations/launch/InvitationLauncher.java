@@ -35,8 +35,8 @@ import org.invitations.spec.SpecException;
 import org.invitations.mail.MailComposer;
 
 /**
- * Runs a spec: checks its input before anything is written, then restarts the spec's unfinished run if there
- * is one (same spec and input), or starts the next run.
+ * Runs a spec: checks its input before anything is written, then restarts the spec's
+ * unfinished run if there is one (same spec and input), or starts the next run.
  */
 @Service
 public class InvitationLauncher {
@@ -81,16 +81,19 @@ public class InvitationLauncher {
 
 	/**
 	 * Runs the spec to its end.
-	 * @param abandonUnfinished abandon an unfinished run whose spec or input changed, instead of refusing
-	 * @throws SpecException when the spec or its input cannot be used; nothing was written
+	 * @param abandonUnfinished abandon an unfinished run whose spec or input changed,
+	 * instead of refusing
+	 * @throws SpecException when the spec or its input cannot be used; nothing was
+	 * written
 	 */
 	public JobExecution run(JobSpec spec, boolean dryRun, boolean abandonUnfinished) throws Exception {
 		return launch(spec, checkInput(spec), dryRun, abandonUnfinished);
 	}
 
 	/**
-	 * Resends a spec's invitations that match the filter, through the same delivery and report as a run: a new
-	 * link each, the old one retired, within the spec's resend limits.
+	 * Resends a spec's invitations that match the filter, through the same delivery and
+	 * report as a run: a new link each, the old one retired, within the spec's resend
+	 * limits.
 	 */
 	public JobExecution resend(JobSpec spec, ResendFilter filter, boolean dryRun) throws Exception {
 		long items = ResendReaders.count(jdbc.getDataSource(), spec.name(), filter);
@@ -123,17 +126,20 @@ public class InvitationLauncher {
 			if (isRunning(last) || last.status().equals("UNKNOWN")) {
 				java.util.Optional<String> gone = ownership.goneBecause(last.executionId());
 				if (gone.isEmpty()) {
-					throw new SpecException("run " + last.parameters().get(JobParameterNames.RUN) + " of '" + spec.name()
-							+ "' (execution " + last.executionId() + ") is still running; wait for it to end");
+					throw new SpecException(
+							"run " + last.parameters().get(JobParameterNames.RUN) + " of '" + spec.name()
+									+ "' (execution " + last.executionId() + ") is still running; wait for it to end");
 				}
-				// The process died, or lost the database, without ending its execution: mark it failed, then restart it
+				// The process died, or lost the database, without ending its execution:
+				// mark it failed, then restart it
 				// like any failure.
-				log.warn("Execution {} is marked {} but {}: recovering it", last.executionId(), last.status(), gone.get());
+				log.warn("Execution {} is marked {} but {}: recovering it", last.executionId(), last.status(),
+						gone.get());
 			}
 			recover(jobRepository.getJobExecution(last.executionId()));
 			if (same) {
-				log.info("Restarting run {} of '{}' (execution {} ended {})", last.parameters().get(JobParameterNames.RUN),
-						spec.name(), last.executionId(), last.status());
+				log.info("Restarting run {} of '{}' (execution {} ended {})",
+						last.parameters().get(JobParameterNames.RUN), spec.name(), last.executionId(), last.status());
 				return jobOperator.restart(jobRepository.getJobExecution(last.executionId()));
 			}
 			last = history.last(spec.name(), dryRun);
@@ -146,8 +152,7 @@ public class InvitationLauncher {
 			abandon(last, spec);
 		}
 		long run = history.nextRun(spec.name());
-		JobParameters parameters = new JobParametersBuilder()
-			.addString(JobParameterNames.SPEC_NAME, spec.name())
+		JobParameters parameters = new JobParametersBuilder().addString(JobParameterNames.SPEC_NAME, spec.name())
 			.addString(JobParameterNames.SPEC_CHECKSUM, spec.checksum())
 			.addString(JobParameterNames.SOURCE_CHECKSUM, input.checksum())
 			.addString(JobParameterNames.DRY_RUN, Boolean.toString(dryRun))
@@ -162,11 +167,13 @@ public class InvitationLauncher {
 	}
 
 	/**
-	 * Makes an unfinished execution restartable: one still marked running (its process is known to be gone) is
-	 * marked failed by Spring Batch's own recovery, and one whose last commit had an unknown outcome (the database
-	 * went away just then) ends UNKNOWN, which Spring Batch never restarts, and is marked failed too. That is safe:
-	 * each chunk commits its data together with its step's position, and delivery's sends are bracketed by commits
-	 * of their own, so a restart from what was committed neither loses nor repeats anything.
+	 * Makes an unfinished execution restartable: one still marked running (its process is
+	 * known to be gone) is marked failed by Spring Batch's own recovery, and one whose
+	 * last commit had an unknown outcome (the database went away just then) ends UNKNOWN,
+	 * which Spring Batch never restarts, and is marked failed too. That is safe: each
+	 * chunk commits its data together with its step's position, and delivery's sends are
+	 * bracketed by commits of their own, so a restart from what was committed neither
+	 * loses nor repeats anything.
 	 */
 	private void recover(JobExecution execution) {
 		if (execution.isRunning()) {
@@ -209,11 +216,13 @@ public class InvitationLauncher {
 		Long groupId = jdbc.query("SELECT id FROM person_group WHERE name = ?", rs -> rs.next() ? rs.getLong(1) : null,
 				spec.source().group());
 		if (groupId == null) {
-			throw new SpecException(spec.file(), "key 'source.group'", "no group named '" + spec.source().group() + "'");
+			throw new SpecException(spec.file(), "key 'source.group'",
+					"no group named '" + spec.source().group() + "'");
 		}
-		Long members = jdbc.queryForObject("SELECT count(*) FROM group_member WHERE group_id = ?"
-				+ (spec.source().members() == JobSpec.Members.ADMINS ? " AND member_role = 'admin'" : ""), Long.class,
-				groupId);
+		Long members = jdbc.queryForObject(
+				"SELECT count(*) FROM group_member WHERE group_id = ?"
+						+ (spec.source().members() == JobSpec.Members.ADMINS ? " AND member_role = 'admin'" : ""),
+				Long.class, groupId);
 		return new Input(GroupMemberReaders.describe(spec.source()), members);
 	}
 

@@ -7,8 +7,9 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Gives up a stopped or failed run for good, as {@code run --abandon-unfinished} does: Spring Batch marks it
- * ABANDONED (never restarted), and the invitations it had queued are cancelled so that a new run can invite them.
+ * Gives up a stopped or failed run for good, as {@code run --abandon-unfinished} does:
+ * Spring Batch marks it ABANDONED (never restarted), and the invitations it had queued
+ * are cancelled so that a new run can invite them.
  */
 @Service
 public class RunAbandoner {
@@ -40,8 +41,8 @@ public class RunAbandoner {
 		}
 		String status = execution.getStatus().name();
 		if (!status.equals("STOPPED") && !status.equals("FAILED")) {
-			throw new IllegalStateException("execution " + executionId + " is " + status
-					+ ": only a stopped or failed run can be abandoned");
+			throw new IllegalStateException(
+					"execution " + executionId + " is " + status + ": only a stopped or failed run can be abandoned");
 		}
 		jobOperator.abandon(execution);
 		return transaction.execute(tx -> history.cancelQueued(execution.getJobInstanceId(), actor));

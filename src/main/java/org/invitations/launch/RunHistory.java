@@ -12,7 +12,10 @@ import org.invitations.invitation.InvitationStore;
 import org.invitations.job.InvitationJobConfiguration;
 import org.invitations.run.JobParameterNames;
 
-/** Finds earlier runs of a spec in the job repository, to restart an unfinished one or number the next. */
+/**
+ * Finds earlier runs of a spec in the job repository, to restart an unfinished one or
+ * number the next.
+ */
 @Repository
 public class RunHistory {
 
@@ -72,8 +75,9 @@ public class RunHistory {
 	}
 
 	/**
-	 * Releases the people an abandoned run had queued, so that a new run can invite them: its claims are ended as a
-	 * restart would end them, then what is left open is CANCELLED (see {@link InvitationStore#abandonRun}).
+	 * Releases the people an abandoned run had queued, so that a new run can invite them:
+	 * its claims are ended as a restart would end them, then what is left open is
+	 * CANCELLED (see {@link InvitationStore#abandonRun}).
 	 */
 	public int cancelQueued(long instanceId, String actor) {
 		return new InvitationStore(jdbc).abandonRun(instanceId, actor);

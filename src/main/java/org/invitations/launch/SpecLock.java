@@ -13,16 +13,18 @@ import org.springframework.stereotype.Component;
 import org.invitations.spec.SpecException;
 
 /**
- * One run of a spec at a time, across processes: a PostgreSQL session lock on the spec's name, held on a
- * connection of its own for as long as the run lasts. PostgreSQL releases it when that connection ends, so a
- * process killed mid-run never leaves it behind. With it, deciding whether to start, restart or recover and
- * then creating the execution is never raced by a second process, which lets the job repository create its
- * records at READ COMMITTED.
+ * One run of a spec at a time, across processes: a PostgreSQL session lock on the spec's
+ * name, held on a connection of its own for as long as the run lasts. PostgreSQL releases
+ * it when that connection ends, so a process killed mid-run never leaves it behind. With
+ * it, deciding whether to start, restart or recover and then creating the execution is
+ * never raced by a second process, which lets the job repository create its records at
+ * READ COMMITTED.
  */
 @Component
 public class SpecLock {
 
-	// The first half of the two-part advisory lock key: keeps our locks apart from anybody else's.
+	// The first half of the two-part advisory lock key: keeps our locks apart from
+	// anybody else's.
 	private static final int NAMESPACE = 0x1A71_0001;
 
 	private final DataSource dataSource;
@@ -31,7 +33,9 @@ public class SpecLock {
 		this.dataSource = dataSource;
 	}
 
-	/** Takes the lock or fails at once, naming the spec; close the result to let it go. */
+	/**
+	 * Takes the lock or fails at once, naming the spec; close the result to let it go.
+	 */
 	public Held acquire(String specName) {
 		try {
 			Connection connection = dataSource.getConnection();
@@ -69,14 +73,16 @@ public class SpecLock {
 
 		@Override
 		public void close() {
-			try (connection; PreparedStatement statement = connection
-				.prepareStatement("SELECT pg_advisory_unlock(?, hashtext(?))")) {
+			try (connection;
+					PreparedStatement statement = connection
+						.prepareStatement("SELECT pg_advisory_unlock(?, hashtext(?))")) {
 				statement.setInt(1, NAMESPACE);
 				statement.setString(2, specName);
 				statement.execute();
 			}
 			catch (SQLException ex) {
-				// A pooled connection that fails here is discarded by the pool, which ends the session and the lock.
+				// A pooled connection that fails here is discarded by the pool, which
+				// ends the session and the lock.
 			}
 		}
 

@@ -1,6 +1,6 @@
 /**
- * Starts, restarts, stops and abandons runs: checks the input first, holds one run per spec at a time, and knows
- * which process owns an execution.
+ * Starts, restarts, stops and abandons runs: checks the input first, holds one run per
+ * spec at a time, and knows which process owns an execution.
  */
 @NullMarked
 package org.invitations.launch;

@@ -13,7 +13,10 @@ import org.springframework.transaction.annotation.Transactional;
 import org.invitations.invitation.InvitationStatus;
 import org.invitations.invitation.InvitationStore;
 
-/** What admins do with invitations after sending: look them up, read their history, cancel them. */
+/**
+ * What admins do with invitations after sending: look them up, read their history, cancel
+ * them.
+ */
 @Service
 public class InvitationAdmin {
 
@@ -39,14 +42,16 @@ public class InvitationAdmin {
 
 	/**
 	 * Invitations matching every given filter (each may be {@code null}), newest first.
-	 * @param status a status, or {@code pending} (sent, unexpired, not accepted) or {@code open}
+	 * @param status a status, or {@code pending} (sent, unexpired, not accepted) or
+	 * {@code open}
 	 */
 	public void list(String status, String spec, String email, Long execution, int limit, Consumer<Row> consumer) {
 		List<Object> args = new ArrayList<>();
 		StringBuilder where = new StringBuilder("WHERE true");
 		if (status != null) {
 			switch (status.toLowerCase(java.util.Locale.ROOT)) {
-				case "pending" -> where.append(" AND i.status = '" + InvitationStatus.SENT.dbValue() + "' AND i.expires_at > now()");
+				case "pending" ->
+					where.append(" AND i.status = '" + InvitationStatus.SENT.dbValue() + "' AND i.expires_at > now()");
 				case "open" -> where.append(" AND i.status IN " + OPEN);
 				default -> {
 					where.append(" AND i.status = ?");
@@ -63,7 +68,8 @@ public class InvitationAdmin {
 			args.add(email.strip().toLowerCase(java.util.Locale.ROOT));
 		}
 		if (execution != null) {
-			where.append(" AND i.job_instance_id = (SELECT job_instance_id FROM batch_job_execution WHERE job_execution_id = ?)");
+			where.append(
+					" AND i.job_instance_id = (SELECT job_instance_id FROM batch_job_execution WHERE job_execution_id = ?)");
 			args.add(execution);
 		}
 		args.add(limit);
@@ -78,7 +84,10 @@ public class InvitationAdmin {
 		}, args.toArray());
 	}
 
-	/** Every state change of the invitations of a person (by address) or of one invitation (by id), in order. */
+	/**
+	 * Every state change of the invitations of a person (by address) or of one invitation
+	 * (by id), in order.
+	 */
 	public List<Event> history(String emailOrId) {
 		String key = emailOrId.strip();
 		boolean byId = key.chars().allMatch(Character::isDigit);
@@ -92,7 +101,8 @@ public class InvitationAdmin {
 	}
 
 	/**
-	 * Cancels open invitations: one by id, or all of a job execution's run. Their links stop working at once.
+	 * Cancels open invitations: one by id, or all of a job execution's run. Their links
+	 * stop working at once.
 	 * @return how many were cancelled
 	 */
 	@Transactional
@@ -100,12 +110,14 @@ public class InvitationAdmin {
 		return invitations.cancel(invitationId, execution, actor, reason);
 	}
 
-	/** Whether an invitation with this id exists at all, to tell "nothing open" from "no such invitation". */
+	/**
+	 * Whether an invitation with this id exists at all, to tell "nothing open" from "no
+	 * such invitation".
+	 */
 	public boolean exists(long invitationId) {
 		return Boolean.TRUE.equals(jdbc.queryForObject("SELECT EXISTS (SELECT 1 FROM invitation WHERE id = ?)",
 				Boolean.class, invitationId));
 	}
-
 
 	private static Instant instant(Timestamp timestamp) {
 		return timestamp == null ? null : timestamp.toInstant();

@@ -13,8 +13,9 @@ import org.springframework.transaction.annotation.Transactional;
 import org.invitations.invitation.InvitationStatus;
 
 /**
- * Invitations by any combination of status, spec, run, group and address, newest first by key; how many match;
- * and cancelling exactly the ones counted. For the console's Invitations page and the API.
+ * Invitations by any combination of status, spec, run, group and address, newest first by
+ * key; how many match; and cancelling exactly the ones counted. For the console's
+ * Invitations page and the API.
  */
 @Repository
 public class InvitationSearch {
@@ -36,7 +37,8 @@ public class InvitationSearch {
 	/**
 	 * Which invitations; each part may be {@code null}.
 	 *
-	 * @param status {@code pending} (sent, unexpired, not accepted), {@code open} (not yet closed), or a status
+	 * @param status {@code pending} (sent, unexpired, not accepted), {@code open} (not
+	 * yet closed), or a status
 	 * @param execution the invitations made by that execution's run
 	 * @param email the start of the address
 	 * @param invitation one invitation
@@ -49,7 +51,8 @@ public class InvitationSearch {
 			group = blank(group);
 			email = blank(email);
 			if (status != null && STATUSES.stream().noneMatch(status::equalsIgnoreCase)) {
-				throw new IllegalArgumentException("status '" + status + "' is not one of " + String.join(", ", STATUSES));
+				throw new IllegalArgumentException(
+						"status '" + status + "' is not one of " + String.join(", ", STATUSES));
 			}
 		}
 
@@ -90,7 +93,10 @@ public class InvitationSearch {
 			}
 			if (email != null) {
 				where.append(" AND i.person_id IN (SELECT id FROM person WHERE email_normalized LIKE ?)");
-				args.add(email.strip().toLowerCase(Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%")
+				args.add(email.strip()
+					.toLowerCase(Locale.ROOT)
+					.replace("\\", "\\\\")
+					.replace("%", "\\%")
 					.replace("_", "\\_") + "%");
 			}
 			return where.toString();
@@ -107,7 +113,10 @@ public class InvitationSearch {
 			int attempts, Instant sentAt, Instant expiresAt, long instanceId) {
 	}
 
-	/** Matching invitations with an id below {@code before} (all when null), newest first, at most {@code limit}. */
+	/**
+	 * Matching invitations with an id below {@code before} (all when null), newest first,
+	 * at most {@code limit}.
+	 */
 	public List<Row> page(Filter filter, Long before, int limit) {
 		List<Object> args = new ArrayList<>();
 		String where = filter.where(args);
@@ -120,9 +129,11 @@ public class InvitationSearch {
 				SELECT i.id, i.person_id, i.email, i.kind, i.status, i.spec_name, r.name, i.attempt_count, i.sent_at,
 				       i.expires_at, i.job_instance_id
 				FROM invitation i LEFT JOIN role r ON r.id = i.role_id
-				""" + where + " ORDER BY i.id DESC LIMIT ?", (rs, n) -> new Row(rs.getLong(1), rs.getLong(2),
-				rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getInt(8),
-				instant(rs.getTimestamp(9)), instant(rs.getTimestamp(10)), rs.getLong(11)), args.toArray());
+				""" + where + " ORDER BY i.id DESC LIMIT ?",
+				(rs, n) -> new Row(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
+						rs.getString(6), rs.getString(7), rs.getInt(8), instant(rs.getTimestamp(9)),
+						instant(rs.getTimestamp(10)), rs.getLong(11)),
+				args.toArray());
 	}
 
 	public long count(Filter filter) {
@@ -132,8 +143,9 @@ public class InvitationSearch {
 	}
 
 	/**
-	 * How many match, counting no further than {@code cap}: a list page says "more than 10,000" rather than count a
-	 * million rows on every view. The confirmation of a bulk action counts exactly.
+	 * How many match, counting no further than {@code cap}: a list page says "more than
+	 * 10,000" rather than count a million rows on every view. The confirmation of a bulk
+	 * action counts exactly.
 	 */
 	public long countUpTo(Filter filter, long cap) {
 		List<Object> args = new ArrayList<>();
@@ -143,15 +155,22 @@ public class InvitationSearch {
 				Long.class, args.toArray());
 	}
 
-	/** How many of the matching invitations are open, so a cancel of them can show the exact number first. */
+	/**
+	 * How many of the matching invitations are open, so a cancel of them can show the
+	 * exact number first.
+	 */
 	public long countOpen(Filter filter) {
 		List<Object> args = new ArrayList<>();
 		String where = filter.where(args);
-		return jdbc.queryForObject("SELECT count(*) FROM invitation i " + where + " AND i.status IN "
-				+ InvitationAdmin.OPEN, Long.class, args.toArray());
+		return jdbc.queryForObject(
+				"SELECT count(*) FROM invitation i " + where + " AND i.status IN " + InvitationAdmin.OPEN, Long.class,
+				args.toArray());
 	}
 
-	/** The matching invitations' distinct specs, for a resend, which goes through each spec's own template. */
+	/**
+	 * The matching invitations' distinct specs, for a resend, which goes through each
+	 * spec's own template.
+	 */
 	public List<String> specs(Filter filter) {
 		List<Object> args = new ArrayList<>();
 		String where = filter.where(args);
@@ -160,8 +179,9 @@ public class InvitationSearch {
 	}
 
 	/**
-	 * Cancels the matching open invitations, one by one through {@link InvitationAdmin#cancel}, if they are still
-	 * exactly the {@code expected} number the admin confirmed; otherwise cancels nothing.
+	 * Cancels the matching open invitations, one by one through
+	 * {@link InvitationAdmin#cancel}, if they are still exactly the {@code expected}
+	 * number the admin confirmed; otherwise cancels nothing.
 	 * @return how many were cancelled
 	 * @throws IllegalStateException when the number changed since it was shown
 	 */

@@ -7,7 +7,10 @@ import java.util.Optional;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
-/** One person as the console's Person page shows them: who they are and the roles they hold. */
+/**
+ * One person as the console's Person page shows them: who they are and the roles they
+ * hold.
+ */
 @Repository
 public class PersonLookup {
 
@@ -27,19 +30,24 @@ public class PersonLookup {
 	}
 
 	public Optional<Person> find(long id) {
-		return jdbc.query("""
-				SELECT id, email, first_name, last_name, external_id, email_active, last_login_at FROM person WHERE id = ?
-				""", (rs, n) -> new Person(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-				rs.getString(5), rs.getBoolean(6),
-				rs.getTimestamp(7) == null ? null : rs.getTimestamp(7).toInstant()), id).stream().findFirst();
+		return jdbc
+			.query("""
+					SELECT id, email, first_name, last_name, external_id, email_active, last_login_at FROM person WHERE id = ?
+					""",
+					(rs, n) -> new Person(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+							rs.getString(5), rs.getBoolean(6),
+							rs.getTimestamp(7) == null ? null : rs.getTimestamp(7).toInstant()),
+					id)
+			.stream()
+			.findFirst();
 	}
 
 	public List<HeldRole> roles(long personId) {
 		return jdbc.query("""
 				SELECT r.name, a.assigned_at, a.job_execution_id FROM role_assignment a JOIN role r ON r.id = a.role_id
 				WHERE a.person_id = ? ORDER BY r.name
-				""", (rs, n) -> new HeldRole(rs.getString(1), rs.getTimestamp(2).toInstant(),
-				(Long) rs.getObject(3)), personId);
+				""", (rs, n) -> new HeldRole(rs.getString(1), rs.getTimestamp(2).toInstant(), (Long) rs.getObject(3)),
+				personId);
 	}
 
 }

@@ -5,8 +5,9 @@ import java.time.Instant;
 import org.invitations.spec.Kind;
 
 /**
- * What the host application learns about a token. A refused token says only {@code INVALID} or
- * {@code EXPIRED}: never whose it was, so links cannot be used to probe for addresses.
+ * What the host application learns about a token. A refused token says only
+ * {@code INVALID} or {@code EXPIRED}: never whose it was, so links cannot be used to
+ * probe for addresses.
  *
  * @param status the answer
  * @param invitationId the invitation, when {@code VALID} or {@code ACCEPTED}
@@ -15,7 +16,8 @@ import org.invitations.spec.Kind;
  * @param firstName the person's first name, when {@code VALID} or {@code ACCEPTED}
  * @param kind invitation or password reset, when {@code VALID} or {@code ACCEPTED}
  * @param expiresAt until when the link works, when {@code VALID}
- * @param link which of the invitation's links this was, when {@code VALID} or {@code ACCEPTED}
+ * @param link which of the invitation's links this was, when {@code VALID} or
+ * {@code ACCEPTED}
  */
 public record Redemption(Status status, Long invitationId, Long personId, String email, String firstName, Kind kind,
 		Instant expiresAt, Link link) {
@@ -37,15 +39,18 @@ public record Redemption(Status status, Long invitationId, Long personId, String
 	}
 
 	/**
-	 * An invitation sent again because an interrupted attempt may have delivered it has several links, each valid
-	 * until one of them is used.
+	 * An invitation sent again because an interrupted attempt may have delivered it has
+	 * several links, each valid until one of them is used.
 	 */
 	public enum Link {
 
 		/** The invitation was sent once: its only link. */
 		ONLY("link"),
 
-		/** The link of an interrupted attempt whose message may have arrived (the first email, as a rule). */
+		/**
+		 * The link of an interrupted attempt whose message may have arrived (the first
+		 * email, as a rule).
+		 */
 		EARLIER("first link"),
 
 		/** The link of the message sent again after an interrupted attempt. */

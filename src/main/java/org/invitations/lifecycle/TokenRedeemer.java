@@ -16,10 +16,11 @@ import org.invitations.invitation.Tokens;
 import org.invitations.spec.Kind;
 
 /**
- * The service the host application calls with the token from a link. {@link #inspect} is what the GET of the
- * set-password page uses: it never consumes the token (mail scanners open every link). {@link #redeem} is what
- * the POST of the form uses: it accepts a token exactly once, also under concurrent attempts, because the
- * state change is one conditional UPDATE.
+ * The service the host application calls with the token from a link. {@link #inspect} is
+ * what the GET of the set-password page uses: it never consumes the token (mail scanners
+ * open every link). {@link #redeem} is what the POST of the form uses: it accepts a token
+ * exactly once, also under concurrent attempts, because the state change is one
+ * conditional UPDATE.
  */
 @Service
 public class TokenRedeemer {
@@ -39,12 +40,15 @@ public class TokenRedeemer {
 		this.invitations = new InvitationStore(jdbc);
 	}
 
-	/** The invitation a token opens, and which of its links the token is (see {@link InvitationStore}). */
+	/**
+	 * The invitation a token opens, and which of its links the token is (see
+	 * {@link InvitationStore}).
+	 */
 	private static final String FOUND = InvitationStore.FOUND_BY_TOKEN;
 
 	/**
-	 * Whether the link works, for whom and until when, without consuming it. Records the look in the
-	 * invitation's history, marking those that look like a mail scanner.
+	 * Whether the link works, for whom and until when, without consuming it. Records the
+	 * look in the invitation's history, marking those that look like a mail scanner.
 	 * @param userAgent the User-Agent of the request, or {@code null}
 	 */
 	@Transactional
@@ -59,40 +63,45 @@ public class TokenRedeemer {
 			Timestamp expires = rs.getTimestamp("expires_at");
 			Redemption.Link link = link(rs.getBoolean("earlier"), rs.getBoolean("has_earlier"));
 			InvitationStatus status = InvitationStatus.of(rs.getString("status"));
-			// Expired is expired, whether or not the expiry job has closed the invitation yet.
+			// Expired is expired, whether or not the expiry job has closed the invitation
+			// yet.
 			if (status == InvitationStatus.EXPIRED || (status == InvitationStatus.SENT && rs.getBoolean("expired"))) {
 				return new Redemption(Redemption.Status.EXPIRED, rs.getLong("id"), null, null, null, null, null, link);
 			}
 			if (status != InvitationStatus.SENT) {
 				return new Redemption(Redemption.Status.INVALID, rs.getLong("id"), null, null, null, null, null, link);
 			}
-			return new Redemption(Redemption.Status.VALID, rs.getLong("id"), rs.getLong("person_id"), rs.getString("email"),
-					rs.getString("first_name"), Kind.valueOf(rs.getString("kind")), expires.toInstant(), link);
+			return new Redemption(Redemption.Status.VALID, rs.getLong("id"), rs.getLong("person_id"),
+					rs.getString("email"), rs.getString("first_name"), Kind.valueOf(rs.getString("kind")),
+					expires.toInstant(), link);
 		}, hash, hash);
 		boolean scanner = userAgent == null || userAgent.isBlank() || SCANNER.matcher(userAgent).find();
 		String how = (scanner ? ", looks like a mail scanner" : "") + "; user agent: " + printable(userAgent);
 		if (found.isEmpty()) {
 			jdbc.query("SELECT invitation_id, reason FROM retired_token WHERE token_hash = ?", rs -> {
-				event(rs.getLong(1), EventType.INSPECTED, "old link opened (" + rs.getString(2).toLowerCase(Locale.ROOT) + ")" + how,
-						"link");
+				event(rs.getLong(1), EventType.INSPECTED,
+						"old link opened (" + rs.getString(2).toLowerCase(Locale.ROOT) + ")" + how, "link");
 			}, hash);
 			return Redemption.refused(Redemption.Status.INVALID);
 		}
 		Redemption result = found.get(0);
-		event(result.invitationId(), EventType.INSPECTED, "link opened (" + result.status().name().toLowerCase(Locale.ROOT)
-				+ (result.link() != Redemption.Link.ONLY ? ", " + result.link().description() : "") + ")" + how, "link");
+		event(result.invitationId(), EventType.INSPECTED,
+				"link opened (" + result.status().name().toLowerCase(Locale.ROOT)
+						+ (result.link() != Redemption.Link.ONLY ? ", " + result.link().description() : "") + ")" + how,
+				"link");
 		return result.isSuccess() ? result : Redemption.refused(result.status());
 	}
 
 	/**
-	 * Accepts the token if it is known, unexpired, not used, not cancelled and not replaced; then it can never
-	 * be used again, and neither can the invitation's other links. Accepting also counts as the person's first
-	 * login.
+	 * Accepts the token if it is known, unexpired, not used, not cancelled and not
+	 * replaced; then it can never be used again, and neither can the invitation's other
+	 * links. Accepting also counts as the person's first login.
 	 */
 	@Transactional
 	public Redemption redeem(String token, String actor) {
 		byte[] hash = hash(token);
-		// One conditional UPDATE of the invitation, whichever of its links is used: exactly one link wins.
+		// One conditional UPDATE of the invitation, whichever of its links is used:
+		// exactly one link wins.
 		InvitationStore.Accepted accepted = invitations.redeem(hash);
 		if (accepted != null) {
 			Redemption result = new Redemption(Redemption.Status.ACCEPTED, accepted.invitationId(), accepted.personId(),
@@ -104,35 +113,45 @@ public class TokenRedeemer {
 			}
 			String with = "with the " + result.link().description();
 			event(result.invitationId(), EventType.ACCEPTED, "token redeemed " + with, actor);
-			// The run's report said the message went out twice; it now also says which one was used.
+			// The run's report said the message went out twice; it now also says which
+			// one was used.
 			invitations.noteAcceptedLink(result.invitationId(), "accepted " + with);
 			return result;
 		}
 		return refuse(hash, actor);
 	}
 
-	/** Says why in the history, where the invitation is known; tells the caller only INVALID or EXPIRED. */
+	/**
+	 * Says why in the history, where the invitation is known; tells the caller only
+	 * INVALID or EXPIRED.
+	 */
 	private Redemption refuse(byte[] hash, String actor) {
-		List<Object[]> current = jdbc.query("WITH " + FOUND + """
-				SELECT i.id, i.status, i.expires_at <= now(), f.earlier,
-				       EXISTS (SELECT 1 FROM earlier_token e WHERE e.invitation_id = i.id) AS has_earlier,
-				       (SELECT used_at IS NOT NULL FROM earlier_token e WHERE e.token_hash = ?) AS this_used,
-				       EXISTS (SELECT 1 FROM earlier_token e WHERE e.invitation_id = i.id AND e.used_at IS NOT NULL) AS earlier_used
-				FROM found f JOIN invitation i ON i.id = f.invitation_id
-				""", (rs, n) -> new Object[] { rs.getLong(1), rs.getString(2), rs.getBoolean(3),
-				link(rs.getBoolean(4), rs.getBoolean(5)), rs.getBoolean(6), rs.getBoolean(7) }, hash, hash, hash);
+		List<Object[]> current = jdbc.query(
+				"WITH " + FOUND
+						+ """
+								SELECT i.id, i.status, i.expires_at <= now(), f.earlier,
+								       EXISTS (SELECT 1 FROM earlier_token e WHERE e.invitation_id = i.id) AS has_earlier,
+								       (SELECT used_at IS NOT NULL FROM earlier_token e WHERE e.token_hash = ?) AS this_used,
+								       EXISTS (SELECT 1 FROM earlier_token e WHERE e.invitation_id = i.id AND e.used_at IS NOT NULL) AS earlier_used
+								FROM found f JOIN invitation i ON i.id = f.invitation_id
+								""",
+				(rs, n) -> new Object[] { rs.getLong(1), rs.getString(2), rs.getBoolean(3),
+						link(rs.getBoolean(4), rs.getBoolean(5)), rs.getBoolean(6), rs.getBoolean(7) },
+				hash, hash, hash);
 		if (!current.isEmpty()) {
 			Object[] found = current.get(0);
 			long id = (Long) found[0];
 			InvitationStatus status = InvitationStatus.of((String) found[1]);
 			Redemption.Link link = (Redemption.Link) found[3];
-			boolean expired = status == InvitationStatus.EXPIRED || (status == InvitationStatus.SENT && (Boolean) found[2]);
+			boolean expired = status == InvitationStatus.EXPIRED
+					|| (status == InvitationStatus.SENT && (Boolean) found[2]);
 			String why = switch (status) {
 				case ACCEPTED -> used(link, (Boolean) found[4], (Boolean) found[5]);
 				case CANCELLED -> "cancelled";
 				default -> expired ? "expired" : "not redeemable in state " + status;
 			};
-			event(id, EventType.REDEEM_REFUSED, why + (link != Redemption.Link.ONLY ? " (" + link.description() + ")" : ""), actor);
+			event(id, EventType.REDEEM_REFUSED,
+					why + (link != Redemption.Link.ONLY ? " (" + link.description() + ")" : ""), actor);
 			return Redemption.refused(expired ? Redemption.Status.EXPIRED : Redemption.Status.INVALID);
 		}
 		List<Object[]> retired = jdbc.query("SELECT invitation_id, reason FROM retired_token WHERE token_hash = ?",
@@ -144,12 +163,15 @@ public class TokenRedeemer {
 		return Redemption.refused(Redemption.Status.INVALID);
 	}
 
-	/** Why a link of an accepted invitation is refused: used itself, or another of its links was. */
+	/**
+	 * Why a link of an accepted invitation is refused: used itself, or another of its
+	 * links was.
+	 */
 	private static String used(Redemption.Link link, boolean thisUsed, boolean earlierUsed) {
 		return switch (link) {
 			case ONLY -> "already used";
-			case EARLIER -> thisUsed ? "already used"
-					: earlierUsed ? "already accepted with another first link" : "already accepted with the re-sent link";
+			case EARLIER -> thisUsed ? "already used" : earlierUsed ? "already accepted with another first link"
+					: "already accepted with the re-sent link";
 			case RESENT -> earlierUsed ? "already accepted with the first link" : "already used";
 		};
 	}
@@ -162,7 +184,10 @@ public class TokenRedeemer {
 		invitations.note(invitationId, type, actor, detail);
 	}
 
-	/** Anything that is not a well-formed token cannot match; hashing it anyway keeps timing uniform. */
+	/**
+	 * Anything that is not a well-formed token cannot match; hashing it anyway keeps
+	 * timing uniform.
+	 */
 	private static byte[] hash(String token) {
 		return Tokens.hash(token == null ? "" : token.strip());
 	}

@@ -1,5 +1,6 @@
 /**
- * What happens to an invitation after it is sent: looking it up, its history, cancelling it, redeeming its link.
+ * What happens to an invitation after it is sent: looking it up, its history, cancelling
+ * it, redeeming its link.
  */
 @NullMarked
 package org.invitations.lifecycle;

@@ -10,10 +10,11 @@ import java.util.regex.Pattern;
 import org.unbescape.html.HtmlEscape;
 
 /**
- * A template that only prints variables, turned once per run into literal text with numbered gaps, so that
- * each message costs a concatenation instead of a template evaluation. Thymeleaf renders it once with marker
- * values to find the gaps, and once with awkward sample values to prove that filling the gaps (escaped for
- * HTML, raw for text) gives exactly what Thymeleaf gives. A template with logic is never compiled.
+ * A template that only prints variables, turned once per run into literal text with
+ * numbered gaps, so that each message costs a concatenation instead of a template
+ * evaluation. Thymeleaf renders it once with marker values to find the gaps, and once
+ * with awkward sample values to prove that filling the gaps (escaped for HTML, raw for
+ * text) gives exactly what Thymeleaf gives. A template with logic is never compiled.
  */
 final class CompiledTemplate {
 

@@ -25,18 +25,21 @@ import org.thymeleaf.templateresolver.ClassLoaderTemplateResolver;
 import org.thymeleaf.templateresolver.FileTemplateResolver;
 import org.unbescape.html.HtmlEscape;
 
-
 import org.invitations.spec.JobSpec;
 import org.invitations.spec.Kind;
 
 /**
- * Renders one run's emails from its template set: an HTML part whose {@code <title>} is the subject, and a
- * plain-text alternative, per kind with an optional per-role override. Templates are looked up beside the
- * spec ({@code templates/SET/}) first, then among the built-in sets, and parsed once per run.
+ * Renders one run's emails from its template set: an HTML part whose {@code <title>} is
+ * the subject, and a plain-text alternative, per kind with an optional per-role override.
+ * Templates are looked up beside the spec ({@code templates/SET/}) first, then among the
+ * built-in sets, and parsed once per run.
  */
 public class MailComposer {
 
-	/** Names the invitation a message belongs to, so a bounce or an outbox file can be traced back. */
+	/**
+	 * Names the invitation a message belongs to, so a bounce or an outbox file can be
+	 * traced back.
+	 */
 	public static final String INVITATION_HEADER = "X-Invitation-Id";
 
 	private static final Pattern TITLE = Pattern.compile("<title[^>]*>(.*?)</title>",
@@ -83,7 +86,8 @@ public class MailComposer {
 		ClassLoaderTemplateResolver builtIn = new ClassLoaderTemplateResolver();
 		builtIn.setPrefix("mail/" + spec.template() + "/");
 		configure(builtIn, 2);
-		// SpEL compiled to bytecode: expressions are evaluated once per message for the whole run.
+		// SpEL compiled to bytecode: expressions are evaluated once per message for the
+		// whole run.
 		engine.setEnableSpringELCompiler(true);
 		engine.addTemplateResolver(files);
 		engine.addTemplateResolver(builtIn);
@@ -99,7 +103,10 @@ public class MailComposer {
 		resolver.setCacheable(true);
 	}
 
-	/** Fails early, before any token is issued, when a template the run needs does not exist. */
+	/**
+	 * Fails early, before any token is issued, when a template the run needs does not
+	 * exist.
+	 */
 	public void checkTemplates(Kind kind) {
 		for (String suffix : new String[] { ".html", ".txt" }) {
 			if (!exists(kind.key() + suffix)) {
@@ -132,7 +139,10 @@ public class MailComposer {
 		}
 	}
 
-	/** The compiled form of a template when it only prints variables, else Thymeleaf itself; chosen once per run. */
+	/**
+	 * The compiled form of a template when it only prints variables, else Thymeleaf
+	 * itself; chosen once per run.
+	 */
 	private Function<Map<String, String>, String> renderer(String name) {
 		return renderers.computeIfAbsent(name, key -> {
 			Function<Map<String, String>, String> thymeleaf = values -> {
@@ -140,7 +150,8 @@ public class MailComposer {
 				values.forEach(context::setVariable);
 				return engine.process(key, context);
 			};
-			CompiledTemplate compiled = CompiledTemplate.compile(source(key), VARIABLES, key.endsWith(".html"), thymeleaf);
+			CompiledTemplate compiled = CompiledTemplate.compile(source(key), VARIABLES, key.endsWith(".html"),
+					thymeleaf);
 			if (compiled == null) {
 				log.info("Template {} has logic: rendered by Thymeleaf for each message", key);
 				return thymeleaf;
@@ -179,7 +190,8 @@ public class MailComposer {
 	String link(String token) {
 		String base = spec.linkBaseUrl().toString();
 		String query = spec.linkBaseUrl().getRawQuery();
-		String separator = query == null || query.isEmpty() ? (base.endsWith("?") ? "" : "?") : (base.endsWith("&") ? "" : "&");
+		String separator = query == null || query.isEmpty() ? (base.endsWith("?") ? "" : "?")
+				: (base.endsWith("&") ? "" : "&");
 		return base + separator + spec.linkTokenParameter() + "=" + token;
 	}
 
@@ -187,7 +199,10 @@ public class MailComposer {
 		return (invitation.firstName() + " " + invitation.lastName()).strip();
 	}
 
-	/** The expiry as the email states it; a chunk's messages share one, so the last one is kept. */
+	/**
+	 * The expiry as the email states it; a chunk's messages share one, so the last one is
+	 * kept.
+	 */
 	private String expiry(Instant expiresAt) {
 		Expiry last = lastExpiry;
 		if (last == null || !last.at().equals(expiresAt)) {
@@ -201,8 +216,9 @@ public class MailComposer {
 	}
 
 	/**
-	 * The display name as headers may show it, whatever is stored: no control or format characters, at most
-	 * {@value MailHeaders#MAX_DISPLAY_NAME} characters, {@code null} (the address alone) when nothing is left.
+	 * The display name as headers may show it, whatever is stored: no control or format
+	 * characters, at most {@value MailHeaders#MAX_DISPLAY_NAME} characters, {@code null}
+	 * (the address alone) when nothing is left.
 	 */
 	static String headerSafe(String value) {
 		return MailHeaders.displayName(value);

@@ -4,11 +4,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 /**
- * Header lines by the rules of RFC 5322 and RFC 2047, for text that came from the input: no control or
- * format character (bidi overrides, zero-width characters) ever reaches a header, a display name has at most
- * {@link #MAX_DISPLAY_NAME} characters, and every line is at most 78 characters (an address longer than a
- * line gets a line of its own, at most 998). One pass over the text, no regular expressions: this runs for
- * every message.
+ * Header lines by the rules of RFC 5322 and RFC 2047, for text that came from the input:
+ * no control or format character (bidi overrides, zero-width characters) ever reaches a
+ * header, a display name has at most {@link #MAX_DISPLAY_NAME} characters, and every line
+ * is at most 78 characters (an address longer than a line gets a line of its own, at most
+ * 998). One pass over the text, no regular expressions: this runs for every message.
  */
 final class MailHeaders {
 
@@ -31,9 +31,10 @@ final class MailHeaders {
 	}
 
 	/**
-	 * Text as a header may show it: control characters, line and paragraph separators and other spaces become a
-	 * space, runs of spaces one; format characters (Unicode category Cf: U+200B, U+202E, U+2066 to U+2069,
-	 * U+FEFF, ...) and unpaired surrogates are removed; leading and trailing spaces too.
+	 * Text as a header may show it: control characters, line and paragraph separators and
+	 * other spaces become a space, runs of spaces one; format characters (Unicode
+	 * category Cf: U+200B, U+202E, U+2066 to U+2069, U+FEFF, ...) and unpaired surrogates
+	 * are removed; leading and trailing spaces too.
 	 */
 	static String clean(String text) {
 		if (text == null) {
@@ -85,7 +86,10 @@ final class MailHeaders {
 		return true;
 	}
 
-	/** A display name as a header may show it: {@link #clean}, at most 200 characters, {@code null} if empty. */
+	/**
+	 * A display name as a header may show it: {@link #clean}, at most 200 characters,
+	 * {@code null} if empty.
+	 */
 	static String displayName(String name) {
 		String clean = clean(name);
 		if (clean == null || clean.isEmpty()) {
@@ -98,13 +102,14 @@ final class MailHeaders {
 	}
 
 	/**
-	 * A mailbox header ({@code To}, {@code From}), folded, without the final CRLF: the display name as a phrase
-	 * (quoted when it needs to be) if it is printable ASCII and fits on the first line, else as encoded-words.
+	 * A mailbox header ({@code To}, {@code From}), folded, without the final CRLF: the
+	 * display name as a phrase (quoted when it needs to be) if it is printable ASCII and
+	 * fits on the first line, else as encoded-words.
 	 */
 	static String mailbox(String field, String name, String address) {
 		String display = displayName(name);
-		StringBuilder out = new StringBuilder(field.length() + 2 + address.length() + 3
-				+ (display == null ? 0 : display.length() * 2 + 40));
+		StringBuilder out = new StringBuilder(
+				field.length() + 2 + address.length() + 3 + (display == null ? 0 : display.length() * 2 + 40));
 		out.append(field).append(':');
 		if (display == null) {
 			return append(out, address).toString();
@@ -119,7 +124,10 @@ final class MailHeaders {
 		return append(out, "<" + address + ">").toString();
 	}
 
-	/** An unstructured header ({@code Subject}), folded at spaces, or as encoded-words, without the final CRLF. */
+	/**
+	 * An unstructured header ({@code Subject}), folded at spaces, or as encoded-words,
+	 * without the final CRLF.
+	 */
 	static String unstructured(String field, String text) {
 		String clean = clean(text);
 		StringBuilder out = new StringBuilder(field.length() + 2 + clean.length() * 2 + 40);
@@ -139,8 +147,8 @@ final class MailHeaders {
 	}
 
 	/**
-	 * Printable ASCII that no mail program could read as an encoded-word: anything else is encoded, so that the
-	 * name decodes to exactly itself.
+	 * Printable ASCII that no mail program could read as an encoded-word: anything else
+	 * is encoded, so that the name decodes to exactly itself.
 	 */
 	private static boolean isPlain(String text) {
 		for (int i = 0; i < text.length(); i++) {
@@ -186,7 +194,10 @@ final class MailHeaders {
 		return quoted.append('"').toString();
 	}
 
-	/** Adds a space and the token, or a fold and the token when the line would grow over 78. */
+	/**
+	 * Adds a space and the token, or a fold and the token when the line would grow over
+	 * 78.
+	 */
 	private static StringBuilder append(StringBuilder out, String token) {
 		int lineStart = out.lastIndexOf("\n") + 1;
 		if (out.length() - lineStart + 1 + token.length() > LINE && out.length() - lineStart > 1) {
@@ -196,8 +207,9 @@ final class MailHeaders {
 	}
 
 	/**
-	 * RFC 2047 B encoded-words of UTF-8, one per line, each at most 75 characters and fitting its line, never
-	 * splitting a character; the spaces between them are not part of the text.
+	 * RFC 2047 B encoded-words of UTF-8, one per line, each at most 75 characters and
+	 * fitting its line, never splitting a character; the spaces between them are not part
+	 * of the text.
 	 */
 	private static void encodedWords(StringBuilder out, String text) {
 		byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);

@@ -5,7 +5,8 @@ import java.time.Duration;
 import org.invitations.spec.Kind;
 
 /**
- * A queued (or interrupted) invitation of the running job instance, with what the email needs.
+ * A queued (or interrupted) invitation of the running job instance, with what the email
+ * needs.
  *
  * @param id the invitation
  * @param personId the person
@@ -16,6 +17,6 @@ import org.invitations.spec.Kind;
  * @param lastName last name
  * @param role the role given
  */
-public record PendingInvitation(long id, long personId, Kind kind, Duration tokenTtl, String email,
-		String firstName, String lastName, String role) {
+public record PendingInvitation(long id, long personId, Kind kind, Duration tokenTtl, String email, String firstName,
+		String lastName, String role) {
 }

@@ -22,14 +22,16 @@ import jakarta.mail.internet.MimeUtility;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A finished RFC 5322 message as bytes with its envelope, built once, so that sending costs no MIME object
- * graph: the mail transport only streams it. An invitation's message has two alternatives (plain text, then
- * HTML), UTF-8, quoted-printable, CRLF lines of at most 76 characters in the bodies. It is not a
- * {@link MimeMessage}: a transport that needs one builds a real one from the bytes ({@link #toMimeMessage}).
+ * A finished RFC 5322 message as bytes with its envelope, built once, so that sending
+ * costs no MIME object graph: the mail transport only streams it. An invitation's message
+ * has two alternatives (plain text, then HTML), UTF-8, quoted-printable, CRLF lines of at
+ * most 76 characters in the bodies. It is not a {@link MimeMessage}: a transport that
+ * needs one builds a real one from the bytes ({@link #toMimeMessage}).
  */
 public final class PreparedMessage {
 
-	private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ENGLISH);
+	private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z",
+			Locale.ENGLISH);
 
 	private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
 
@@ -68,7 +70,8 @@ public final class PreparedMessage {
 		this.invitationId = invitationId;
 		String unique = UUID.randomUUID().toString();
 		this.messageId = "<invitation." + invitationId + "." + unique + "@" + domain + ">";
-		// Unique within the message is all a boundary needs; one random UUID per message is enough for both.
+		// Unique within the message is all a boundary needs; one random UUID per message
+		// is enough for both.
 		String boundary = "=_inv_" + unique;
 		ByteArrayOutputStream out = new ByteArrayOutputStream(2 * (text.length() + html.length()) + 1024);
 		header(out, "Date", date());
@@ -79,7 +82,8 @@ public final class PreparedMessage {
 		header(out, "MIME-Version", "1.0");
 		header(out, MailComposer.INVITATION_HEADER, Long.toString(invitationId));
 		// The boundary starts with "=_", which quoted-printable bodies can never contain.
-		// Folded here: the line is longer than 78, and folding it for each message would cost more than this.
+		// Folded here: the line is longer than 78, and folding it for each message would
+		// cost more than this.
 		ascii(out, "Content-Type: multipart/alternative;\r\n boundary=\"" + boundary + "\"\r\n");
 		ascii(out, "\r\n");
 		part(out, boundary, "text/plain", text);
@@ -88,7 +92,9 @@ public final class PreparedMessage {
 		this.bytes = out.toByteArray();
 	}
 
-	/** The Date header's value, formatted once per second rather than for every message. */
+	/**
+	 * The Date header's value, formatted once per second rather than for every message.
+	 */
 	private static String date() {
 		long second = System.currentTimeMillis() / 1000;
 		FormattedDate last = lastDate;
@@ -100,7 +106,9 @@ public final class PreparedMessage {
 		return last.text();
 	}
 
-	/** The From line; a run has one sender, so it is built once and not for every message. */
+	/**
+	 * The From line; a run has one sender, so it is built once and not for every message.
+	 */
 	private static String fromLine(InternetAddress from) {
 		FromLine last = lastFrom;
 		if (last == null || last.from() != from) {
@@ -111,8 +119,8 @@ public final class PreparedMessage {
 	}
 
 	/**
-	 * The Subject line; a run's messages mostly share their subject, so the last few are kept rather than built
-	 * again for every message.
+	 * The Subject line; a run's messages mostly share their subject, so the last few are
+	 * kept rather than built again for every message.
 	 */
 	private static String subjectLine(String subject) {
 		String done = SUBJECTS.get(subject);
@@ -132,8 +140,8 @@ public final class PreparedMessage {
 	}
 
 	/**
-	 * A long header folded; a run's messages mostly share their long headers (the subject), so the last few are
-	 * kept rather than folded again for every message.
+	 * A long header folded; a run's messages mostly share their long headers (the
+	 * subject), so the last few are kept rather than folded again for every message.
 	 */
 	private static String folded(String line) {
 		String done = FOLDED.get(line);
@@ -147,7 +155,10 @@ public final class PreparedMessage {
 		return done;
 	}
 
-	/** A line that folding would return unchanged: short, no line break, no trailing blank. */
+	/**
+	 * A line that folding would return unchanged: short, no line break, no trailing
+	 * blank.
+	 */
 	private static boolean fitsUnfolded(String line) {
 		if (line.length() > 76 || line.isEmpty()) {
 			return false;
@@ -169,7 +180,9 @@ public final class PreparedMessage {
 		ascii(out, "\r\n");
 	}
 
-	/** RFC 2045 6.7; line breaks in the text become CRLF, a leading dot is encoded too. */
+	/**
+	 * RFC 2045 6.7; line breaks in the text become CRLF, a leading dot is encoded too.
+	 */
 	static void quotedPrintable(ByteArrayOutputStream sink, byte[] body) {
 		// Worst case: every byte encoded (3x) plus a soft break every 25 bytes.
 		byte[] out = new byte[body.length * 3 + body.length / 8 + 16];
@@ -218,8 +231,9 @@ public final class PreparedMessage {
 	}
 
 	/**
-	 * A message JavaMail built (a run's notification), as bytes: it must have one sender and one recipient, the
-	 * envelope's. Its Message-ID and other headers are set here, as sending it would.
+	 * A message JavaMail built (a run's notification), as bytes: it must have one sender
+	 * and one recipient, the envelope's. Its Message-ID and other headers are set here,
+	 * as sending it would.
 	 */
 	public static PreparedMessage of(MimeMessage message) throws MessagingException {
 		message.saveChanges();
@@ -245,8 +259,9 @@ public final class PreparedMessage {
 	}
 
 	/**
-	 * The message as JavaMail's own object, parsed from the bytes, for a transport that sends only those (Angus
-	 * Mail, with TLS or a login): its headers and content are the bytes', unchanged.
+	 * The message as JavaMail's own object, parsed from the bytes, for a transport that
+	 * sends only those (Angus Mail, with TLS or a login): its headers and content are the
+	 * bytes', unchanged.
 	 */
 	public MimeMessage toMimeMessage(Session session) {
 		try {
@@ -262,7 +277,10 @@ public final class PreparedMessage {
 		return bytes;
 	}
 
-	/** The envelope's sender (MAIL FROM), unless the transport is configured with one of its own. */
+	/**
+	 * The envelope's sender (MAIL FROM), unless the transport is configured with one of
+	 * its own.
+	 */
 	public InternetAddress from() {
 		return from;
 	}
@@ -272,12 +290,18 @@ public final class PreparedMessage {
 		return to;
 	}
 
-	/** The Message-ID header, angle brackets included: the same on every attempt to send this message. */
+	/**
+	 * The Message-ID header, angle brackets included: the same on every attempt to send
+	 * this message.
+	 */
 	public String messageId() {
 		return messageId;
 	}
 
-	/** The invitation the message belongs to (its {@value MailComposer#INVITATION_HEADER} header), if any. */
+	/**
+	 * The invitation the message belongs to (its {@value MailComposer#INVITATION_HEADER}
+	 * header), if any.
+	 */
 	public @Nullable Long invitationId() {
 		return invitationId;
 	}

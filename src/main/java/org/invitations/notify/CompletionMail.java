@@ -28,7 +28,10 @@ import org.invitations.report.ReportQueries.OutcomeCount;
 import org.invitations.report.ReportRenderer;
 import org.invitations.report.RunSummary;
 
-/** The email that tells an admin a run ended: totals, top problem reasons, what to do next, the HTML report. */
+/**
+ * The email that tells an admin a run ended: totals, top problem reasons, what to do
+ * next, the HTML report.
+ */
 final class CompletionMail {
 
 	private static final int TOP_REASONS = 5;
@@ -49,15 +52,20 @@ final class CompletionMail {
 		StringBuilder text = new StringBuilder(body(summary, outcome));
 		String command = "invitations report " + id + " --format html --out " + fileName;
 		if (html != null) {
-			text.append("\nThe full report is attached (").append(fileName).append("). To make it again:\n  ")
-				.append(command).append('\n');
+			text.append("\nThe full report is attached (")
+				.append(fileName)
+				.append("). To make it again:\n  ")
+				.append(command)
+				.append('\n');
 			mail.setText(text.toString());
 			mail.addAttachment(fileName, new ByteArrayResource(html), "text/html; charset=UTF-8");
 		}
 		else {
-			text.append("\nThe full report is larger than ").append(attachLimit >> 10)
+			text.append("\nThe full report is larger than ")
+				.append(attachLimit >> 10)
 				.append(" KB, so it is not attached. Make it on the machine that ran the job with:\n  ")
-				.append(command).append('\n');
+				.append(command)
+				.append('\n');
 			mail.setText(text.toString());
 		}
 		message.saveChanges();
@@ -94,12 +102,16 @@ final class CompletionMail {
 			text.append(String.format(Locale.ROOT, "  %-11s %8d%n", count.outcome(), count.count()));
 		}
 		text.append(String.format(Locale.ROOT, "  %-11s %8d%n", "TOTAL", summary.total()));
-		text.append(summary.invariantHolds() ? "" : "WARNING: THE TOTALS DO NOT ADD UP\n").append(summary.invariant())
+		text.append(summary.invariantHolds() ? "" : "WARNING: THE TOTALS DO NOT ADD UP\n")
+			.append(summary.invariant())
 			.append('\n');
 		List<Map.Entry<String, Long>> reasons = summary.outcomes()
 			.stream()
 			.filter(o -> !o.outcome().equals("SENT") && !o.outcome().equals("WOULD_SEND"))
-			.flatMap(o -> o.reasons().entrySet().stream().map(r -> Map.entry(o.outcome() + " " + r.getKey(), r.getValue())))
+			.flatMap(o -> o.reasons()
+				.entrySet()
+				.stream()
+				.map(r -> Map.entry(o.outcome() + " " + r.getKey(), r.getValue())))
 			.sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()))
 			.limit(TOP_REASONS)
 			.toList();
@@ -110,9 +122,14 @@ final class CompletionMail {
 		if (!summary.nextSteps().isEmpty()) {
 			text.append("\nWhat to do next:\n");
 			summary.nextSteps()
-				.forEach(step -> text.append("- ").append(step.outcome())
+				.forEach(step -> text.append("- ")
+					.append(step.outcome())
 					.append(step.reason() == null ? "" : " " + step.reason())
-					.append(" (").append(step.count()).append("): ").append(step.advice()).append('\n'));
+					.append(" (")
+					.append(step.count())
+					.append("): ")
+					.append(step.advice())
+					.append('\n'));
 		}
 		return text.toString();
 	}
@@ -152,7 +169,10 @@ final class CompletionMail {
 
 	}
 
-	/** Stops the rendering as soon as the report outgrows the limit, instead of building it in memory. */
+	/**
+	 * Stops the rendering as soon as the report outgrows the limit, instead of building
+	 * it in memory.
+	 */
 	private static final class Limited extends OutputStream {
 
 		private final OutputStream out;

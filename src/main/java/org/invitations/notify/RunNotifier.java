@@ -34,9 +34,10 @@ import org.invitations.smtp.MailGateway;
 import org.invitations.mail.PreparedMessage;
 
 /**
- * Listens to every job: records who launched each execution, and when one ends (completed, failed, stopped or
- * paused) emails its recipients and calls its webhook. Whatever happens here is caught, logged in one line and
- * recorded on the execution: a notification never changes how a run ended or the exit code.
+ * Listens to every job: records who launched each execution, and when one ends
+ * (completed, failed, stopped or paused) emails its recipients and calls its webhook.
+ * Whatever happens here is caught, logged in one line and recorded on the execution: a
+ * notification never changes how a run ended or the exit code.
  */
 @Component
 public class RunNotifier implements JobExecutionListener, SmartInitializingSingleton {
@@ -68,10 +69,15 @@ public class RunNotifier implements JobExecutionListener, SmartInitializingSingl
 		this.defaultFrom = properties.from() != null ? properties.from() : invitations.mail().from();
 	}
 
-	/** Every job of the application, whoever launches it (command line, console, benchmark), tells this listener. */
+	/**
+	 * Every job of the application, whoever launches it (command line, console,
+	 * benchmark), tells this listener.
+	 */
 	@Override
 	public void afterSingletonsInstantiated() {
-		jobs.orderedStream().filter(AbstractJob.class::isInstance).map(AbstractJob.class::cast)
+		jobs.orderedStream()
+			.filter(AbstractJob.class::isInstance)
+			.map(AbstractJob.class::cast)
 			.forEach(job -> job.registerJobExecutionListener(this));
 	}
 
@@ -97,8 +103,8 @@ public class RunNotifier implements JobExecutionListener, SmartInitializingSingl
 
 	private void notifyEnd(JobExecution execution) {
 		Notify spec = specNotify(execution);
-		boolean dryRun = Boolean.parseBoolean(
-				execution.getJobParameters().getString(JobParameterNames.DRY_RUN, "false"));
+		boolean dryRun = Boolean
+			.parseBoolean(execution.getJobParameters().getString(JobParameterNames.DRY_RUN, "false"));
 		if (dryRun && !spec.dryRuns()) {
 			return;
 		}
@@ -127,8 +133,8 @@ public class RunNotifier implements JobExecutionListener, SmartInitializingSingl
 				break;
 			}
 			try (MailGateway.Connection connection = mail.open()) {
-				PreparedMessage message = PreparedMessage.of(CompletionMail.build(mail.session(), defaultFrom, to, summary,
-						outcome, renderer, properties.attachLimit().toBytes()));
+				PreparedMessage message = PreparedMessage.of(CompletionMail.build(mail.session(), defaultFrom, to,
+						summary, outcome, renderer, properties.attachLimit().toBytes()));
 				SendResult result = connection.send(message);
 				if (result.status() == SendResult.Status.SENT) {
 					records.notified(id, "EMAIL", target, true, result.reply());
@@ -153,8 +159,8 @@ public class RunNotifier implements JobExecutionListener, SmartInitializingSingl
 	private void webhook(RunSummary summary, URI url) {
 		long id = summary.execution().id();
 		if (properties.webhookSecret() == null || properties.webhookSecret().isBlank()) {
-			fail(id, "WEBHOOK", url.toString(), "invitations.notify.webhook-secret is not set: the summary is never sent"
-					+ " unsigned");
+			fail(id, "WEBHOOK", url.toString(),
+					"invitations.notify.webhook-secret is not set: the summary is never sent" + " unsigned");
 			return;
 		}
 		Webhook webhook = new Webhook(properties.timeout());
@@ -177,7 +183,10 @@ public class RunNotifier implements JobExecutionListener, SmartInitializingSingl
 		}
 	}
 
-	/** Waits before another attempt: the delay, doubled each time. False if the wait was interrupted. */
+	/**
+	 * Waits before another attempt: the delay, doubled each time. False if the wait was
+	 * interrupted.
+	 */
 	private boolean backOff(int attempt) {
 		try {
 			Thread.sleep(properties.retryDelay().toMillis() << Math.min(10, attempt - 2));
@@ -189,9 +198,13 @@ public class RunNotifier implements JobExecutionListener, SmartInitializingSingl
 		}
 	}
 
-	/** One line on stderr (the log) and a row on the execution, which status and report show. */
+	/**
+	 * One line on stderr (the log) and a row on the execution, which status and report
+	 * show.
+	 */
 	private void fail(long executionId, String channel, String target, String why) {
-		log.warn("Notification of execution {} by {} to {} failed: {}", executionId, channel.toLowerCase(), target, why);
+		log.warn("Notification of execution {} by {} to {} failed: {}", executionId, channel.toLowerCase(), target,
+				why);
 		try {
 			records.notified(executionId, channel, target, false, why);
 		}
@@ -200,7 +213,10 @@ public class RunNotifier implements JobExecutionListener, SmartInitializingSingl
 		}
 	}
 
-	/** The spec's notify keys as the spec file says now; nobody but the configured default if it no longer loads. */
+	/**
+	 * The spec's notify keys as the spec file says now; nobody but the configured default
+	 * if it no longer loads.
+	 */
 	private static Notify specNotify(JobExecution execution) {
 		String path = execution.getJobParameters().getString(JobParameterNames.SPEC_PATH);
 		if (path == null || !Files.isRegularFile(Path.of(path))) {
@@ -209,7 +225,8 @@ public class RunNotifier implements JobExecutionListener, SmartInitializingSingl
 		SpecLoader loader = new SpecLoader();
 		try {
 			Path file = Path.of(path);
-			return loader.isExpirySpec(file) ? loader.loadExpiry(file).notifications() : loader.load(file).notifications();
+			return loader.isExpirySpec(file) ? loader.loadExpiry(file).notifications()
+					: loader.load(file).notifications();
 		}
 		catch (RuntimeException ex) {
 			log.warn("{}: cannot read its notify keys: {}", path, ex.getMessage());

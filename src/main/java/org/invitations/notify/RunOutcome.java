@@ -7,8 +7,9 @@ import org.invitations.delivery.DailyLimitReachedException;
 import org.invitations.smtp.SenderRefusedException;
 
 /**
- * How a run ended, in the words a notification uses: completed, failed, stopped, or paused (the mail server refused
- * the sender, or the daily limit is used up), the same reading as the command line's exit code 4.
+ * How a run ended, in the words a notification uses: completed, failed, stopped, or
+ * paused (the mail server refused the sender, or the daily limit is used up), the same
+ * reading as the command line's exit code 4.
  */
 enum RunOutcome {
 
@@ -22,7 +23,8 @@ enum RunOutcome {
 			return STOPPED;
 		}
 		for (Throwable failure : execution.getAllFailureExceptions()) {
-			for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+			for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null
+					: cause.getCause()) {
 				if (cause instanceof SenderRefusedException || cause instanceof DailyLimitReachedException) {
 					return PAUSED;
 				}

@@ -14,9 +14,10 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * POSTs a run's JSON summary to a URL, signed so the receiver can tell it came from us: the header
- * {@code X-Invitations-Signature: sha256=HEX} is the HMAC-SHA256 of the body under the configured secret.
- * Connection failures, 5xx and 429 are tried again with backoff; any other reply is final.
+ * POSTs a run's JSON summary to a URL, signed so the receiver can tell it came from us:
+ * the header {@code X-Invitations-Signature: sha256=HEX} is the HMAC-SHA256 of the body
+ * under the configured secret. Connection failures, 5xx and 429 are tried again with
+ * backoff; any other reply is final.
  */
 final class Webhook {
 
@@ -28,10 +29,16 @@ final class Webhook {
 
 	Webhook(Duration timeout) {
 		this.timeout = timeout;
-		this.client = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+		this.client = HttpClient.newBuilder()
+			.connectTimeout(timeout)
+			.followRedirects(HttpClient.Redirect.NEVER)
+			.build();
 	}
 
-	/** What the receiver said: its status code (0 when it could not be reached) and a short description. */
+	/**
+	 * What the receiver said: its status code (0 when it could not be reached) and a
+	 * short description.
+	 */
 	record Reply(int status, String detail) {
 
 		boolean accepted() {

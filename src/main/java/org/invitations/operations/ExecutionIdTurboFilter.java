@@ -8,9 +8,10 @@ import org.slf4j.MDC;
 import org.slf4j.Marker;
 
 /**
- * Puts the execution id the logging thread inherited ({@link ExecutionLogContext}) into its MDC before logback
- * builds the event, so that the pattern and the structured formats show it on every line of a run, whichever thread
- * logs. It decides nothing; the cost per call is one thread-local read.
+ * Puts the execution id the logging thread inherited ({@link ExecutionLogContext}) into
+ * its MDC before logback builds the event, so that the pattern and the structured formats
+ * show it on every line of a run, whichever thread logs. It decides nothing; the cost per
+ * call is one thread-local read.
  */
 public class ExecutionIdTurboFilter extends TurboFilter {
 

@@ -3,10 +3,10 @@ package org.invitations.operations;
 import org.slf4j.MDC;
 
 /**
- * The job execution a thread works for, so that every log line of a run carries its id ({@value #MDC_KEY} in the
- * MDC). The id is inherited by every thread the run's thread starts (its steps' threads, delivery's senders and
- * recorder), which logback's MDC is not: {@link ExecutionIdTurboFilter} copies it into the MDC of whichever thread
- * logs.
+ * The job execution a thread works for, so that every log line of a run carries its id
+ * ({@value #MDC_KEY} in the MDC). The id is inherited by every thread the run's thread
+ * starts (its steps' threads, delivery's senders and recorder), which logback's MDC is
+ * not: {@link ExecutionIdTurboFilter} copies it into the MDC of whichever thread logs.
  */
 public final class ExecutionLogContext {
 

@@ -13,9 +13,10 @@ import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.stereotype.Component;
 
 /**
- * Registers itself on every job: while a job runs, its thread (and every thread started from it) logs with the
- * execution id, and when the job ends it writes to its log the summary {@code run} prints (outcomes by reason, step
- * counters) and counts the run's outcomes for metrics, once per run.
+ * Registers itself on every job: while a job runs, its thread (and every thread started
+ * from it) logs with the execution id, and when the job ends it writes to its log the
+ * summary {@code run} prints (outcomes by reason, step counters) and counts the run's
+ * outcomes for metrics, once per run.
  */
 @Component
 class ExecutionLogging implements JobExecutionListener, BeanPostProcessor {

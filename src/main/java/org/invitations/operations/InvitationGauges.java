@@ -17,9 +17,11 @@ import org.springframework.stereotype.Component;
 import org.invitations.invitation.InvitationStatus;
 
 /**
- * Gauges read from the database: {@code invitations.by_status{status}}, and {@code invitations.pending.expiring}
- * (sent, unaccepted, expiring within the next 24 hours). One query serves all of them and runs at most once every
- * {@code invitations.metrics.database-refresh} (default 60 s), however often Prometheus scrapes.
+ * Gauges read from the database: {@code invitations.by_status{status}}, and
+ * {@code invitations.pending.expiring} (sent, unaccepted, expiring within the next 24
+ * hours). One query serves all of them and runs at most once every
+ * {@code invitations.metrics.database-refresh} (default 60 s), however often Prometheus
+ * scrapes.
  */
 @Component
 class InvitationGauges implements SmartInitializingSingleton {
@@ -75,12 +77,16 @@ class InvitationGauges implements SmartInitializingSingleton {
 		try {
 			jdbc.query("SELECT status, count(*) FROM invitation GROUP BY status",
 					(RowCallbackHandler) rs -> read.put(rs.getString(1), rs.getLong(2)));
-			read.put("EXPIRING_24H", jdbc.queryForObject("SELECT count(*) FROM invitation WHERE status = 'SENT'"
-					+ " AND expires_at > now() AND expires_at <= now() + interval '24 hours'", Long.class));
+			read.put("EXPIRING_24H",
+					jdbc.queryForObject(
+							"SELECT count(*) FROM invitation WHERE status = 'SENT'"
+									+ " AND expires_at > now() AND expires_at <= now() + interval '24 hours'",
+							Long.class));
 			return read;
 		}
 		catch (RuntimeException ex) {
-			// The database's health says why; the gauges keep their last values meanwhile.
+			// The database's health says why; the gauges keep their last values
+			// meanwhile.
 			return counts;
 		}
 	}

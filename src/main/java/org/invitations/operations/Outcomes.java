@@ -8,10 +8,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.stereotype.Component;
 
 /**
- * The product's counters, by outcome and reason: {@code invitations.sent}, {@code invitations.skipped{reason}},
- * {@code invitations.rejected{reason}}, {@code invitations.failed{reason}}, {@code invitations.deferred},
- * {@code invitations.in_doubt}, and {@code invitations.reminders{outcome}}. They are incremented once per recorded
- * chunk or batch with its totals, never once per message.
+ * The product's counters, by outcome and reason: {@code invitations.sent},
+ * {@code invitations.skipped{reason}}, {@code invitations.rejected{reason}},
+ * {@code invitations.failed{reason}}, {@code invitations.deferred},
+ * {@code invitations.in_doubt}, and {@code invitations.reminders{outcome}}. They are
+ * incremented once per recorded chunk or batch with its totals, never once per message.
  */
 @Component
 public class Outcomes {

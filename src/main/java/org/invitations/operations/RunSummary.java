@@ -17,10 +17,11 @@ import org.springframework.stereotype.Component;
 import org.invitations.run.JobNames;
 
 /**
- * At the end of each invitation run: writes the summary {@code run} prints (outcomes by reason over the whole run)
- * to the log, and adds this execution's share of them to the product's counters. The share is the difference from
- * the same totals taken when the execution started, so a restart never counts what an earlier execution recorded,
- * and delivery itself pays nothing for the counters.
+ * At the end of each invitation run: writes the summary {@code run} prints (outcomes by
+ * reason over the whole run) to the log, and adds this execution's share of them to the
+ * product's counters. The share is the difference from the same totals taken when the
+ * execution started, so a restart never counts what an earlier execution recorded, and
+ * delivery itself pays nothing for the counters.
  */
 @Component
 class RunSummary {
@@ -62,12 +63,17 @@ class RunSummary {
 		Map<String, Map<String, Long>> byOutcome = new TreeMap<>();
 		now.forEach((key, n) -> {
 			String[] outcomeAndReason = key.split("\\|", 2);
-			byOutcome.computeIfAbsent(outcomeAndReason[0], o -> new TreeMap<>()).merge(outcomeAndReason[1], n, Long::sum);
+			byOutcome.computeIfAbsent(outcomeAndReason[0], o -> new TreeMap<>())
+				.merge(outcomeAndReason[1], n, Long::sum);
 		});
 		String summary = byOutcome.entrySet().stream().map(outcome -> {
 			long total = outcome.getValue().values().stream().mapToLong(Long::longValue).sum();
-			String reasons = outcome.getValue().entrySet().stream().filter(r -> !r.getKey().isEmpty())
-				.map(r -> r.getKey() + " " + r.getValue()).collect(Collectors.joining(", "));
+			String reasons = outcome.getValue()
+				.entrySet()
+				.stream()
+				.filter(r -> !r.getKey().isEmpty())
+				.map(r -> r.getKey() + " " + r.getValue())
+				.collect(Collectors.joining(", "));
 			return outcome.getKey() + " " + total + (reasons.isEmpty() ? "" : " (" + reasons + ")");
 		}).collect(Collectors.joining("; "));
 		log.info("Run {} of '{}': execution {} {}: {}", execution.getJobParameters().getLong("run"),
@@ -82,7 +88,8 @@ class RunSummary {
 
 	private Map<String, Long> totals(long jobInstanceId) {
 		Map<String, Long> totals = new HashMap<>();
-		jdbc.query("SELECT outcome, coalesce(reason, ''), count(*) FROM job_report_item WHERE job_instance_id = ? GROUP BY 1, 2",
+		jdbc.query(
+				"SELECT outcome, coalesce(reason, ''), count(*) FROM job_report_item WHERE job_instance_id = ? GROUP BY 1, 2",
 				(RowCallbackHandler) rs -> totals.put(rs.getString(1) + "|" + rs.getString(2), rs.getLong(3)),
 				jobInstanceId);
 		return totals;

@@ -13,11 +13,12 @@ import org.springframework.stereotype.Component;
 import org.invitations.InvitationsProperties;
 
 /**
- * Health of the mail server ({@code smtp} in {@code /actuator/health}): a connection and EHLO (with STARTTLS and
- * login when configured) to {@code spring.mail.host}, the server both mail clients use, remembered for
- * {@code invitations.health.smtp-cache} (default 30 s) so that frequent probes do not open a session each. Boot's
- * own mail indicator connects on every probe and is switched off for this one. With no server configured, mail goes
- * to the outbox folder and this is up.
+ * Health of the mail server ({@code smtp} in {@code /actuator/health}): a connection and
+ * EHLO (with STARTTLS and login when configured) to {@code spring.mail.host}, the server
+ * both mail clients use, remembered for {@code invitations.health.smtp-cache} (default 30
+ * s) so that frequent probes do not open a session each. Boot's own mail indicator
+ * connects on every probe and is switched off for this one. With no server configured,
+ * mail goes to the outbox folder and this is up.
  */
 @Component("smtp")
 class SmtpHealthIndicator implements HealthIndicator {
@@ -59,7 +60,10 @@ class SmtpHealthIndicator implements HealthIndicator {
 		String server = mail.getHost() + ":" + (mail.getPort() > 0 ? mail.getPort() : 25);
 		try {
 			mail.testConnection();
-			return Health.up().withDetail("server", server).withDetail("checked", Instant.now(clock).toString()).build();
+			return Health.up()
+				.withDetail("server", server)
+				.withDetail("checked", Instant.now(clock).toString())
+				.build();
 		}
 		catch (Exception ex) {
 			String cause = ex.getCause() != null ? ex.getCause().getMessage() : ex.getMessage();

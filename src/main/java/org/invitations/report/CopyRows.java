@@ -10,9 +10,10 @@ import org.postgresql.copy.CopyOut;
 import org.invitations.report.ReportQueries.ReportRow;
 
 /**
- * Report rows read from a {@code COPY (…) TO STDOUT} in PostgreSQL's text format, one row per message. Unlike a
- * cursor, which waits for each fetch to be asked for, a copy keeps sending while the rows are written, so the
- * database and the writer work at the same time; the socket's buffer is all that is held.
+ * Report rows read from a {@code COPY (…) TO STDOUT} in PostgreSQL's text format, one row
+ * per message. Unlike a cursor, which waits for each fetch to be asked for, a copy keeps
+ * sending while the rows are written, so the database and the writer work at the same
+ * time; the socket's buffer is all that is held.
  */
 final class CopyRows implements Iterator<ReportRow> {
 
@@ -63,7 +64,10 @@ final class CopyRows implements Iterator<ReportRow> {
 		}
 	}
 
-	/** One line of the text format: tab-separated fields, {@code \N} for null, backslash escapes, a final newline. */
+	/**
+	 * One line of the text format: tab-separated fields, {@code \N} for null, backslash
+	 * escapes, a final newline.
+	 */
 	static ReportRow parse(byte[] row) {
 		String[] fields = new String[FIELDS];
 		long[] numbers = new long[3];
@@ -84,8 +88,8 @@ final class CopyRows implements Iterator<ReportRow> {
 				fields[field] = "";
 			}
 			else {
-				fields[field] = escaped ? unescape(row, start, stop) : new String(row, start, stop - start,
-						StandardCharsets.UTF_8);
+				fields[field] = escaped ? unescape(row, start, stop)
+						: new String(row, start, stop - start, StandardCharsets.UTF_8);
 			}
 			start = stop + 1;
 		}
@@ -102,7 +106,10 @@ final class CopyRows implements Iterator<ReportRow> {
 		return negative ? -value : value;
 	}
 
-	/** COPY TO writes a backslash, newline, carriage return, tab and the other C escapes as backslash sequences. */
+	/**
+	 * COPY TO writes a backslash, newline, carriage return, tab and the other C escapes
+	 * as backslash sequences.
+	 */
 	private static String unescape(byte[] row, int start, int stop) {
 		byte[] out = new byte[stop - start];
 		int n = 0;

@@ -7,9 +7,10 @@ import java.util.Iterator;
 import org.invitations.report.ReportQueries.ReportRow;
 
 /**
- * A run's report rows as CSV for spreadsheets: RFC 4180, a header row and the columns of the JSON items, nothing
- * else (the command states the run's invariant beside it). Values are escaped and formula-safe
- * ({@link VisibleText}); the names come last so that scripts reading the earlier columns by position go on working.
+ * A run's report rows as CSV for spreadsheets: RFC 4180, a header row and the columns of
+ * the JSON items, nothing else (the command states the run's invariant beside it). Values
+ * are escaped and formula-safe ({@link VisibleText}); the names come last so that scripts
+ * reading the earlier columns by position go on working.
  */
 final class CsvReport {
 
@@ -20,8 +21,9 @@ final class CsvReport {
 	private static final int BUFFER = 1 << 15;
 
 	/**
-	 * One RFC 4180 field: quoted (its quotes doubled) when it holds a comma, a quote or a line break, or begins or
-	 * ends with a space that a spreadsheet would trim; empty for {@code null}.
+	 * One RFC 4180 field: quoted (its quotes doubled) when it holds a comma, a quote or a
+	 * line break, or begins or ends with a space that a spreadsheet would trim; empty for
+	 * {@code null}.
 	 */
 	static void cell(StringBuilder out, String value) {
 		if (value == null || value.isEmpty()) {
@@ -50,12 +52,12 @@ final class CsvReport {
 	private CsvReport() {
 	}
 
-	static long write(Iterator<ReportRow> rows, ReportOptions options, Writer out)
-			throws IOException {
+	static long write(Iterator<ReportRow> rows, ReportOptions options, Writer out) throws IOException {
 		if (options.byteOrderMark()) {
 			out.write('\uFEFF');
 		}
-		// One row at a time into a builder of its own, handed to the writer in large pieces.
+		// One row at a time into a builder of its own, handed to the writer in large
+		// pieces.
 		StringBuilder buffer = new StringBuilder(BUFFER + 1024);
 		for (int i = 0; i < COLUMNS.length; i++) {
 			buffer.append(i == 0 ? "" : ",").append(COLUMNS[i]);

@@ -20,9 +20,9 @@ import org.invitations.report.ReportQueries.OutcomeCount;
 import org.invitations.report.ReportQueries.ReportRow;
 
 /**
- * The run's report as one self-contained HTML page ({@code templates/report/run.html}): no external asset, a
- * chart as inline SVG, every value escaped and shown with hidden characters made visible. Rows are pulled from
- * the cursors while the page is written.
+ * The run's report as one self-contained HTML page ({@code templates/report/run.html}):
+ * no external asset, a chart as inline SVG, every value escaped and shown with hidden
+ * characters made visible. Rows are pulled from the cursors while the page is written.
  */
 final class HtmlReport {
 
@@ -38,7 +38,9 @@ final class HtmlReport {
 	private HtmlReport() {
 	}
 
-	/** One bar of the chart: a label, its count and its geometry in the SVG's coordinates. */
+	/**
+	 * One bar of the chart: a label, its count and its geometry in the SVG's coordinates.
+	 */
 	record Bar(String label, long count, String tone, int y, double width, boolean reason) {
 	}
 
@@ -47,16 +49,21 @@ final class HtmlReport {
 		Context context = new Context(Locale.ROOT);
 		context.setVariable("s", summary);
 		context.setVariable("headline", VisibleText.safe(ReportHeadline.of(summary)));
-		context.setVariable("description", summary.description() == null ? null : VisibleText.safe(summary.description()));
+		context.setVariable("description",
+				summary.description() == null ? null : VisibleText.safe(summary.description()));
 		context.setVariable("bars", bars(summary));
 		context.setVariable("sentLeftOut", sentLeftOut);
 		context.setVariable("allRowsCommand", allRowsCommand);
 		context.setVariable("generated", TIME.format(Instant.now()));
-		context.setVariable("started", summary.execution().start() == null ? "-" : TIME.format(summary.execution().start()));
-		context.setVariable("ended", summary.execution().end() == null ? "not ended" : TIME.format(summary.execution().end()));
+		context.setVariable("started",
+				summary.execution().start() == null ? "-" : TIME.format(summary.execution().start()));
+		context.setVariable("ended",
+				summary.execution().end() == null ? "not ended" : TIME.format(summary.execution().end()));
 		context.setVariable("parameters", visible(summary.parameters()));
-		// The page around the rows is small: Thymeleaf renders it whole, and the rows, which may be a million, are
-		// streamed into its table by a plain loop that escapes each value the way Thymeleaf does.
+		// The page around the rows is small: Thymeleaf renders it whole, and the rows,
+		// which may be a million, are
+		// streamed into its table by a plain loop that escapes each value the way
+		// Thymeleaf does.
 		StringWriter page = new StringWriter();
 		ENGINE.process("run", context, page);
 		String html = page.toString();
@@ -102,7 +109,10 @@ final class HtmlReport {
 		}
 	}
 
-	/** HTML text and attribute escaping: the five characters that could end a text or open markup. */
+	/**
+	 * HTML text and attribute escaping: the five characters that could end a text or open
+	 * markup.
+	 */
 	static void escape(String text, Writer out) throws IOException {
 		int from = 0;
 		for (int i = 0; i < text.length(); i++) {
@@ -123,14 +133,16 @@ final class HtmlReport {
 		out.write(text, from, text.length() - from);
 	}
 
-	/** Outcomes first, then each outcome's reasons, as bars scaled to the largest count. */
+	/**
+	 * Outcomes first, then each outcome's reasons, as bars scaled to the largest count.
+	 */
 	static List<Bar> bars(RunSummary summary) {
 		List<Bar> bars = new ArrayList<>();
 		long max = summary.outcomes().stream().mapToLong(OutcomeCount::count).max().orElse(1);
 		int y = 0;
 		for (OutcomeCount outcome : summary.outcomes()) {
-			bars.add(new Bar(outcome.outcome(), outcome.count(), tone(outcome.outcome()), y, width(outcome.count(), max),
-					false));
+			bars.add(new Bar(outcome.outcome(), outcome.count(), tone(outcome.outcome()), y,
+					width(outcome.count(), max), false));
 			y += 22;
 			for (Map.Entry<String, Long> reason : outcome.reasons().entrySet()) {
 				bars.add(new Bar(reason.getKey(), reason.getValue(), tone(outcome.outcome()) + " reason", y,

@@ -14,8 +14,9 @@ import org.invitations.report.ReportQueries.ReportRow;
 import org.invitations.report.RunRecords.Notification;
 
 /**
- * A run's report as JSON by the schema {@code report-schema.json}: the summary object, then the items, written
- * one at a time by a streaming generator, then how many items were written so a reader can tell a cut-off file.
+ * A run's report as JSON by the schema {@code report-schema.json}: the summary object,
+ * then the items, written one at a time by a streaming generator, then how many items
+ * were written so a reader can tell a cut-off file.
  */
 final class JsonReport {
 

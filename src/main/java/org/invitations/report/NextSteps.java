@@ -8,51 +8,66 @@ public final class NextSteps {
 	private static final String FIX_ROW = "Correct the row on the line shown in the source file and run the spec again"
 			+ " (`run SPEC`): people already invited are skipped, so only the corrected rows are sent.";
 
-	private static final Map<String, String> BY_REASON = Map.ofEntries(
-			Map.entry("FAILED SMTP_REJECTED", "The mail server refused these addresses for good. Check each address with"
-					+ " the person, correct it in the source, and resend: `resend SPEC --execution %d --status failed`."),
+	private static final Map<String, String> BY_REASON = Map.ofEntries(Map
+		.entry("FAILED SMTP_REJECTED", "The mail server refused these addresses for good. Check each address with"
+				+ " the person, correct it in the source, and resend: `resend SPEC --execution %d --status failed`."),
 			Map.entry("FAILED IN_DOUBT_CANCELLED", "The run was abandoned while these were on their way; they may have"
 					+ " arrived, but their links no longer work. Send new links: `resend SPEC --execution %d --status failed`."),
-			Map.entry("DEFERRED SMTP_TEMPORARY", "The server refused these for now on every attempt; their invitations"
-					+ " stay open. Try again later: `resend SPEC --execution %d --status deferred`."),
-			Map.entry("QUEUED", "The run is unfinished: these are still waiting. Run the same spec again to send them"
-					+ " (`run SPEC`); nobody gets a second email."),
-			Map.entry("QUEUED SMTP_TEMPORARY", "Waiting for a later pass after a temporary refusal. Run the same spec"
-					+ " again to go on (`run SPEC`)."),
+			Map.entry("DEFERRED SMTP_TEMPORARY",
+					"The server refused these for now on every attempt; their invitations"
+							+ " stay open. Try again later: `resend SPEC --execution %d --status deferred`."),
+			Map.entry("QUEUED",
+					"The run is unfinished: these are still waiting. Run the same spec again to send them"
+							+ " (`run SPEC`); nobody gets a second email."),
+			Map.entry("QUEUED SMTP_TEMPORARY",
+					"Waiting for a later pass after a temporary refusal. Run the same spec"
+							+ " again to go on (`run SPEC`)."),
 			Map.entry("REJECTED MISSING_EMAIL", FIX_ROW), Map.entry("REJECTED INVALID_EMAIL", FIX_ROW),
 			Map.entry("REJECTED EMAIL_TOO_LONG", FIX_ROW), Map.entry("REJECTED CONTROL_CHARACTER", FIX_ROW),
 			Map.entry("REJECTED INVALID_VALUE", FIX_ROW), Map.entry("REJECTED WRONG_COLUMN_COUNT", FIX_ROW),
-			Map.entry("REJECTED RECORD_TOO_LONG", FIX_ROW + " The row is longer than invitations.import.max-record-length."),
-			Map.entry("REJECTED FIELD_TOO_LONG", FIX_ROW + " A field is longer than invitations.import.max-field-length."),
-			Map.entry("REJECTED DUPLICATE_IN_FILE", "The file names these people twice; the first row was used. Remove the"
-					+ " later rows, or nothing: nobody was invited twice."),
-			Map.entry("REJECTED EXTERNAL_ID_CONFLICT", "The row's external id and address belong to different stored"
-					+ " people. Find out which person the row means and correct the id or the address."),
-			Map.entry("SKIPPED EMAIL_INACTIVE", "These people's addresses are marked inactive. Get a current address, or"
-					+ " set `filters: active-email: false` if they should be invited anyway."),
-			Map.entry("SKIPPED ALREADY_LOGGED_IN", "They have logged in already: nothing to do, or send password-reset"
-					+ " instructions with `kind: password-reset` (or `kind: auto`)."),
-			Map.entry("SKIPPED NEVER_LOGGED_IN", "They never logged in, so they need an invitation, not a password reset:"
-					+ " use `kind: invitation` or `kind: auto`."),
-			Map.entry("SKIPPED ALREADY_INVITED", "They have an open invitation already. Nothing to do, or send a new link:"
-					+ " `resend SPEC --email ADDRESS`."),
-			Map.entry("SKIPPED RUN_ABANDONED", "The run was abandoned before these were sent. Run the spec again to invite"
-					+ " them."),
-			Map.entry("SKIPPED ADDRESS_CHANGED", "The address changed after the invitation was queued. Run the spec again"
-					+ " to invite the new address."),
+			Map.entry("REJECTED RECORD_TOO_LONG",
+					FIX_ROW + " The row is longer than invitations.import.max-record-length."),
+			Map.entry("REJECTED FIELD_TOO_LONG",
+					FIX_ROW + " A field is longer than invitations.import.max-field-length."),
+			Map.entry("REJECTED DUPLICATE_IN_FILE",
+					"The file names these people twice; the first row was used. Remove the"
+							+ " later rows, or nothing: nobody was invited twice."),
+			Map.entry("REJECTED EXTERNAL_ID_CONFLICT",
+					"The row's external id and address belong to different stored"
+							+ " people. Find out which person the row means and correct the id or the address."),
+			Map.entry("SKIPPED EMAIL_INACTIVE",
+					"These people's addresses are marked inactive. Get a current address, or"
+							+ " set `filters: active-email: false` if they should be invited anyway."),
+			Map.entry("SKIPPED ALREADY_LOGGED_IN",
+					"They have logged in already: nothing to do, or send password-reset"
+							+ " instructions with `kind: password-reset` (or `kind: auto`)."),
+			Map.entry("SKIPPED NEVER_LOGGED_IN",
+					"They never logged in, so they need an invitation, not a password reset:"
+							+ " use `kind: invitation` or `kind: auto`."),
+			Map.entry("SKIPPED ALREADY_INVITED",
+					"They have an open invitation already. Nothing to do, or send a new link:"
+							+ " `resend SPEC --email ADDRESS`."),
+			Map.entry("SKIPPED RUN_ABANDONED",
+					"The run was abandoned before these were sent. Run the spec again to invite" + " them."),
+			Map.entry("SKIPPED ADDRESS_CHANGED",
+					"The address changed after the invitation was queued. Run the spec again"
+							+ " to invite the new address."),
 			Map.entry("SKIPPED ALREADY_ACCEPTED", "The link was used already: nothing to do."),
 			Map.entry("SKIPPED CANCELLED", "The invitation was cancelled. Start a new run if they should be invited."),
 			Map.entry("SKIPPED ALREADY_QUEUED", "Another run is sending these right now: nothing to do."),
 			Map.entry("SKIPPED NOT_SENT", "These were never sent: run the spec again (`run SPEC`)."),
-			Map.entry("SKIPPED RESEND_LIMIT", "resend.max-attempts is reached: contact the person another way, or raise the"
-					+ " limit in the spec."),
-			Map.entry("SKIPPED RESEND_TOO_SOON", "The last send is more recent than resend.min-interval: resend later."));
+			Map.entry("SKIPPED RESEND_LIMIT",
+					"resend.max-attempts is reached: contact the person another way, or raise the"
+							+ " limit in the spec."),
+			Map.entry("SKIPPED RESEND_TOO_SOON",
+					"The last send is more recent than resend.min-interval: resend later."));
 
 	private NextSteps() {
 	}
 
 	/**
-	 * What to do about rows of this outcome and reason, or {@code null} when there is nothing to do (sent).
+	 * What to do about rows of this outcome and reason, or {@code null} when there is
+	 * nothing to do (sent).
 	 * @param executionId the execution the commands name
 	 */
 	public static String advice(String outcome, String reason, long executionId) {

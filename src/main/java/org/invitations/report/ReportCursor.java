@@ -18,15 +18,19 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.invitations.report.ReportQueries.ReportRow;
 
 /**
- * Report rows as iterators over copies ({@link CopyRows}) on one connection, so that a template or a generator
- * pulls them one at a time and a run of a million rows is written in flat memory, while the database goes on
- * producing the next ones. The connection is held in one transaction, rolled back at the end, while the body runs.
+ * Report rows as iterators over copies ({@link CopyRows}) on one connection, so that a
+ * template or a generator pulls them one at a time and a run of a million rows is written
+ * in flat memory, while the database goes on producing the next ones. The connection is
+ * held in one transaction, rolled back at the end, while the body runs.
  */
 public final class ReportCursor {
 
 	private final Connection connection;
 
-	/** The copies begun on the connection: one not read to its end is cancelled before the connection is reused. */
+	/**
+	 * The copies begun on the connection: one not read to its end is cancelled before the
+	 * connection is reused.
+	 */
 	private final List<CopyRows> copies = new ArrayList<>();
 
 	private ReportCursor(Connection connection) {
@@ -48,7 +52,8 @@ public final class ReportCursor {
 			ReportCursor cursor = new ReportCursor(connection);
 			try {
 				try (Statement settings = connection.createStatement()) {
-					// A lookup per row costs the planner's guess of a million probes: compiling that plan is all waste.
+					// A lookup per row costs the planner's guess of a million probes:
+					// compiling that plan is all waste.
 					settings.execute("SET LOCAL jit = off");
 				}
 				return body.apply(cursor);
@@ -78,7 +83,10 @@ public final class ReportCursor {
 		return rows(where(outcome) + " ORDER BY r.item_number", instanceId, outcome, null);
 	}
 
-	/** The problem rows (all but sent), worst first: failed, deferred, queued, rejected, skipped; then by input. */
+	/**
+	 * The problem rows (all but sent), worst first: failed, deferred, queued, rejected,
+	 * skipped; then by input.
+	 */
 	public Iterator<ReportRow> problems(long instanceId, String outcome) {
 		return rows(where(outcome) + """
 				 AND r.outcome NOT IN ('SENT', 'WOULD_SEND')
@@ -90,26 +98,28 @@ public final class ReportCursor {
 	public Iterator<ReportRow> sent(long instanceId, String outcome, long limit) {
 		return rows(where(outcome) + """
 				 AND r.outcome IN ('SENT', 'WOULD_SEND')
-				ORDER BY r.item_number LIMIT current_setting('invitations.report.limit')::bigint""", instanceId, outcome,
-				limit);
+				ORDER BY r.item_number LIMIT current_setting('invitations.report.limit')::bigint""", instanceId,
+				outcome, limit);
 	}
 
 	/**
-	 * The rows of one run. Each person is looked up by primary key as its row goes out (the lateral subquery keeps
-	 * the planner from joining all of them in a hash and sorting the result on disk first), in the order of the
-	 * index on (run, item), so the first row leaves at once.
+	 * The rows of one run. Each person is looked up by primary key as its row goes out
+	 * (the lateral subquery keeps the planner from joining all of them in a hash and
+	 * sorting the result on disk first), in the order of the index on (run, item), so the
+	 * first row leaves at once.
 	 */
 	private static String where(String outcome) {
 		return "SELECT " + CopyRows.COLUMNS + """
 				 FROM job_report_item r
 				LEFT JOIN LATERAL (SELECT first_name, last_name FROM person WHERE id = r.person_id OFFSET 0) p ON true
-				WHERE r.job_instance_id = current_setting('invitations.report.instance')::bigint""" + (outcome == null
-				? "" : " AND r.outcome = current_setting('invitations.report.outcome')");
+				WHERE r.job_instance_id = current_setting('invitations.report.instance')::bigint"""
+				+ (outcome == null ? "" : " AND r.outcome = current_setting('invitations.report.outcome')");
 	}
 
 	/**
-	 * The copy starts on the first look, so a template that never reaches its table never runs it. COPY takes no
-	 * bind parameters: the values go in as settings of this transaction, bound like any other parameter.
+	 * The copy starts on the first look, so a template that never reaches its table never
+	 * runs it. COPY takes no bind parameters: the values go in as settings of this
+	 * transaction, bound like any other parameter.
 	 */
 	private Iterator<ReportRow> rows(String query, long instanceId, String outcome, Long limit) {
 		return new Iterator<>() {
@@ -149,8 +159,7 @@ public final class ReportCursor {
 				settings.setString(3, limit == null ? "0" : Long.toString(limit));
 				settings.execute();
 			}
-			CopyOut copy = connection.unwrap(PGConnection.class).getCopyAPI()
-				.copyOut("COPY (" + query + ") TO STDOUT");
+			CopyOut copy = connection.unwrap(PGConnection.class).getCopyAPI().copyOut("COPY (" + query + ") TO STDOUT");
 			CopyRows rows = new CopyRows(copy);
 			copies.add(rows);
 			return rows;

@@ -16,7 +16,10 @@ import org.springframework.transaction.annotation.Transactional;
 import org.invitations.invitation.ReportOutcome;
 import org.invitations.run.JobParameterNames;
 
-/** Read side of job reports and executions, for the {@code status} and {@code report} commands. */
+/**
+ * Read side of job reports and executions, for the {@code status} and {@code report}
+ * commands.
+ */
 @Repository
 public class ReportQueries {
 
@@ -26,7 +29,8 @@ public class ReportQueries {
 
 	public ReportQueries(JdbcTemplate jdbc) {
 		this.jdbc = jdbc;
-		// PostgreSQL streams a result with a fetch size only inside a transaction: see items().
+		// PostgreSQL streams a result with a fetch size only inside a transaction: see
+		// items().
 		this.streaming = new JdbcTemplate(jdbc.getDataSource());
 		this.streaming.setFetchSize(1000);
 	}
@@ -72,13 +76,19 @@ public class ReportQueries {
 	}
 
 	private List<Execution> executions(String where, Object... args) {
-		List<Execution> executions = jdbc.query("""
-				SELECT e.job_execution_id, e.job_instance_id, i.job_name, e.status, e.exit_message, e.start_time, e.end_time
-				FROM batch_job_execution e JOIN batch_job_instance i ON i.job_instance_id = e.job_instance_id
-				""" + where, (rs, n) -> new Execution(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4),
-				rs.getString(5), instant(rs.getTimestamp(6)), instant(rs.getTimestamp(7)), new LinkedHashMap<>()), args);
+		List<Execution> executions = jdbc.query(
+				"""
+						SELECT e.job_execution_id, e.job_instance_id, i.job_name, e.status, e.exit_message, e.start_time, e.end_time
+						FROM batch_job_execution e JOIN batch_job_instance i ON i.job_instance_id = e.job_instance_id
+						"""
+						+ where,
+				(rs, n) -> new Execution(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4),
+						rs.getString(5), instant(rs.getTimestamp(6)), instant(rs.getTimestamp(7)),
+						new LinkedHashMap<>()),
+				args);
 		for (Execution execution : executions) {
-			jdbc.query("SELECT parameter_name, parameter_value FROM batch_job_execution_params WHERE job_execution_id = ?",
+			jdbc.query(
+					"SELECT parameter_name, parameter_value FROM batch_job_execution_params WHERE job_execution_id = ?",
 					(RowCallbackHandler) rs -> execution.parameters().put(rs.getString(1), rs.getString(2)),
 					execution.id());
 		}
@@ -116,7 +126,10 @@ public class ReportQueries {
 		return result;
 	}
 
-	/** Streams a run's report rows in input order, optionally of one outcome, without holding them all. */
+	/**
+	 * Streams a run's report rows in input order, optionally of one outcome, without
+	 * holding them all.
+	 */
 	@Transactional(readOnly = true)
 	public void items(long instanceId, String outcome, Consumer<ReportRow> consumer) {
 		streaming.query(ROWS + """
@@ -125,7 +138,10 @@ public class ReportQueries {
 				""", (RowCallbackHandler) rs -> consumer.accept(row(rs)), instanceId, outcome, outcome);
 	}
 
-	/** The columns of a report row, each person's name as stored (a rejected row has none). */
+	/**
+	 * The columns of a report row, each person's name as stored (a rejected row has
+	 * none).
+	 */
 	static final String ROWS = """
 			SELECT r.item_number, r.source_line, r.email, r.outcome, r.reason, r.detail, r.invitation_id, r.kind,
 			       p.first_name, p.last_name
@@ -138,8 +154,8 @@ public class ReportQueries {
 	}
 
 	/**
-	 * Input rows the run's select steps read and committed, over all its executions: each of them has exactly one
-	 * report row, written in the same transaction.
+	 * Input rows the run's select steps read and committed, over all its executions: each
+	 * of them has exactly one report row, written in the same transaction.
 	 */
 	public long rowsRead(long instanceId) {
 		Long read = jdbc.queryForObject("""
@@ -154,7 +170,9 @@ public class ReportQueries {
 	public record ReportRow(long item, Long line, String email, String outcome, String reason, String detail,
 			Long invitationId, String kind, String firstName, String lastName) {
 
-		/** Whether an admin has something to look at: anything but sent (or would send). */
+		/**
+		 * Whether an admin has something to look at: anything but sent (or would send).
+		 */
 		public boolean problem() {
 			return !outcome.equals("SENT") && !outcome.equals("WOULD_SEND");
 		}

@@ -12,8 +12,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * Writes an execution's report as CSV, JSON or HTML to any writer or stream, the rows streamed from the
- * database: the command line's {@code report} and any page that offers the report call this one class.
+ * Writes an execution's report as CSV, JSON or HTML to any writer or stream, the rows
+ * streamed from the database: the command line's {@code report} and any page that offers
+ * the report call this one class.
  */
 @Component
 public class ReportRenderer {
@@ -39,7 +40,8 @@ public class ReportRenderer {
 
 	/**
 	 * Writes the report as UTF-8 bytes.
-	 * @return the summary it was written from, or {@code null} (nothing written) when there is no such execution
+	 * @return the summary it was written from, or {@code null} (nothing written) when
+	 * there is no such execution
 	 */
 	public RunSummary write(long executionId, ReportFormat format, ReportOptions options, OutputStream out) {
 		Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
@@ -63,12 +65,18 @@ public class ReportRenderer {
 		return summary;
 	}
 
-	/** The summary object alone, as in the JSON report ({@code summary}): what a webhook receives. */
+	/**
+	 * The summary object alone, as in the JSON report ({@code summary}): what a webhook
+	 * receives.
+	 */
 	public static String summaryJson(RunSummary summary) {
 		return JsonReport.summaryJson(summary);
 	}
 
-	/** Writes the report of a summary already built (the completion email attaches what it summarised). */
+	/**
+	 * Writes the report of a summary already built (the completion email attaches what it
+	 * summarised).
+	 */
 	public void write(RunSummary summary, ReportFormat format, ReportOptions options, Writer out) {
 		long instance = summary.execution().instanceId();
 		ReportCursor.open(jdbc, cursor -> {
@@ -81,8 +89,8 @@ public class ReportRenderer {
 									? summary.count(options.outcome()) : 0);
 					long leftOut = Math.max(0, sent - options.sentRowLimit());
 					HtmlReport.write(summary, cursor.problems(instance, options.outcome()),
-							cursor.sent(instance, options.outcome(), options.sentRowLimit()),
-							leftOut, "report " + summary.execution().id() + " --format html --all-rows", out);
+							cursor.sent(instance, options.outcome(), options.sentRowLimit()), leftOut,
+							"report " + summary.execution().id() + " --format html --all-rows", out);
 				}
 				case TEXT -> throw new IllegalArgumentException("the text report is printed by the command line");
 			}

@@ -14,7 +14,10 @@ import org.invitations.invitation.ReportRows;
 import org.invitations.invitation.RunRef;
 import org.invitations.run.RunContext;
 
-/** Per-item job report rows: written with the items they describe (by {@link ReportRows}), read here. */
+/**
+ * Per-item job report rows: written with the items they describe (by {@link ReportRows}),
+ * read here.
+ */
 @Repository
 public class ReportRepository {
 
@@ -24,12 +27,18 @@ public class ReportRepository {
 		this.jdbc = jdbc;
 	}
 
-	/** Writes a chunk's rows, in one statement, through their one writer ({@link ReportRows}). */
+	/**
+	 * Writes a chunk's rows, in one statement, through their one writer
+	 * ({@link ReportRows}).
+	 */
 	public void insert(RunContext run, List<ReportItem> items) {
 		new ReportRows(jdbc).insert(new RunRef(run.jobInstanceId(), run.jobExecutionId(), run.actor()), items);
 	}
 
-	/** Where each of these addresses first appeared in the instance (line, or item number for groups). */
+	/**
+	 * Where each of these addresses first appeared in the instance (line, or item number
+	 * for groups).
+	 */
 	public Map<String, Long> itemsFor(long jobInstanceId, List<String> emailsNormalized) {
 		Map<String, Long> found = new HashMap<>();
 		if (emailsNormalized.isEmpty()) {

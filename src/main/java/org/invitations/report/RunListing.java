@@ -15,9 +15,9 @@ import org.springframework.stereotype.Repository;
 import org.invitations.run.JobParameterNames;
 
 /**
- * Every execution of every job (invitation, resend and expiry runs), newest first by key, with its run's counts by
- * outcome and, while it runs, its progress; and a run's report rows by key, filtered. For the console's pages and
- * the API.
+ * Every execution of every job (invitation, resend and expiry runs), newest first by key,
+ * with its run's counts by outcome and, while it runs, its progress; and a run's report
+ * rows by key, filtered. For the console's pages and the API.
  */
 @Repository
 public class RunListing {
@@ -30,17 +30,18 @@ public class RunListing {
 	private final ReportQueries reports;
 
 	/**
-	 * Totals of runs none of whose executions is running, by job instance, with the state of its executions they
-	 * were counted at: a run's report rows change only while one of its executions runs, or when it is abandoned,
-	 * which changes that state. So a run of a million rows is counted once, not on every view.
+	 * Totals of runs none of whose executions is running, by job instance, with the state
+	 * of its executions they were counted at: a run's report rows change only while one
+	 * of its executions runs, or when it is abandoned, which changes that state. So a run
+	 * of a million rows is counted once, not on every view.
 	 */
-	private final Map<Long, Counted> counted = java.util.Collections.synchronizedMap(
-			new LinkedHashMap<>(16, 0.75f, true) {
-				@Override
-				protected boolean removeEldestEntry(Map.Entry<Long, Counted> eldest) {
-					return size() > CACHED_RUNS;
-				}
-			});
+	private final Map<Long, Counted> counted = java.util.Collections
+		.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+			@Override
+			protected boolean removeEldestEntry(Map.Entry<Long, Counted> eldest) {
+				return size() > CACHED_RUNS;
+			}
+		});
 
 	private record Counted(String version, List<ReportQueries.OutcomeCount> totals) {
 	}
@@ -50,7 +51,10 @@ public class RunListing {
 		this.reports = reports;
 	}
 
-	/** A run's totals by outcome and reason, as {@link ReportQueries#summary}, counted once when it has ended. */
+	/**
+	 * A run's totals by outcome and reason, as {@link ReportQueries#summary}, counted
+	 * once when it has ended.
+	 */
 	public List<ReportQueries.OutcomeCount> totals(long instanceId) {
 		return totals(instanceId, versions(List.of(instanceId)).get(instanceId));
 	}
@@ -70,11 +74,13 @@ public class RunListing {
 	/** The state of each run's executions: ids, statuses, end and update times. */
 	private Map<Long, String> versions(java.util.Collection<Long> instances) {
 		Map<Long, String> versions = new HashMap<>();
-		jdbc.query("""
-				SELECT job_instance_id, string_agg(job_execution_id || ':' || status || ':' || coalesce(end_time::text, '')
-				       || ':' || coalesce(last_updated::text, ''), ',' ORDER BY job_execution_id)
-				FROM batch_job_execution WHERE job_instance_id = ANY(?) GROUP BY 1
-				""", (RowCallbackHandler) rs -> versions.put(rs.getLong(1), rs.getString(2) + ","),
+		jdbc.query(
+				"""
+						SELECT job_instance_id, string_agg(job_execution_id || ':' || status || ':' || coalesce(end_time::text, '')
+						       || ':' || coalesce(last_updated::text, ''), ',' ORDER BY job_execution_id)
+						FROM batch_job_execution WHERE job_instance_id = ANY(?) GROUP BY 1
+						""",
+				(RowCallbackHandler) rs -> versions.put(rs.getLong(1), rs.getString(2) + ","),
 				(Object) instances.toArray(Long[]::new));
 		return versions;
 	}
@@ -124,16 +130,21 @@ public class RunListing {
 
 	}
 
-	/** Executions with an id below {@code before} (all when null), newest first, at most {@code limit}. */
+	/**
+	 * Executions with an id below {@code before} (all when null), newest first, at most
+	 * {@code limit}.
+	 */
 	public List<RunRow> page(Long before, int limit) {
 		List<RunRow> rows = new ArrayList<>();
 		jdbc.query("""
 				SELECT e.job_execution_id, e.job_instance_id, i.job_name, e.status, e.start_time, e.end_time
 				FROM batch_job_execution e JOIN batch_job_instance i ON i.job_instance_id = e.job_instance_id
 				WHERE (?::bigint IS NULL OR e.job_execution_id < ?) ORDER BY e.job_execution_id DESC LIMIT ?
-				""", (RowCallbackHandler) rs -> rows.add(new RunRow(rs.getLong(1), rs.getLong(2), rs.getString(3),
-				rs.getString(4), instant(rs.getTimestamp(5)), instant(rs.getTimestamp(6)), new LinkedHashMap<>(),
-				new LinkedHashMap<>(), 0, 0)), before, before, limit);
+				""",
+				(RowCallbackHandler) rs -> rows.add(new RunRow(rs.getLong(1), rs.getLong(2), rs.getString(3),
+						rs.getString(4), instant(rs.getTimestamp(5)), instant(rs.getTimestamp(6)),
+						new LinkedHashMap<>(), new LinkedHashMap<>(), 0, 0)),
+				before, before, limit);
 		return complete(rows);
 	}
 
@@ -155,7 +166,8 @@ public class RunListing {
 		jdbc.query("""
 				SELECT job_execution_id, parameter_name, parameter_value FROM batch_job_execution_params
 				WHERE job_execution_id = ANY(?)
-				""", (RowCallbackHandler) rs -> byId.get(rs.getLong(1)).parameters().put(rs.getString(2), rs.getString(3)),
+				""",
+				(RowCallbackHandler) rs -> byId.get(rs.getLong(1)).parameters().put(rs.getString(2), rs.getString(3)),
 				(Object) byId.keySet().toArray(Long[]::new));
 		Map<Long, String> versions = versions(byInstance.keySet());
 		byInstance.forEach((instance, runs) -> {
@@ -163,13 +175,16 @@ public class RunListing {
 				runs.forEach(row -> row.outcomes().put(count.outcome(), count.count()));
 			}
 		});
-		return rows.stream().map(row -> new RunRow(row.id(), row.instanceId(), row.job(), row.status(), row.start(),
-				row.end(), row.parameters(), row.outcomes(), row.total() - row.outcomes().getOrDefault("QUEUED", 0L),
-				parseLong(row.parameters().get(JobParameterNames.SOURCE_ITEMS)))).toList();
+		return rows.stream()
+			.map(row -> new RunRow(row.id(), row.instanceId(), row.job(), row.status(), row.start(), row.end(),
+					row.parameters(), row.outcomes(), row.total() - row.outcomes().getOrDefault("QUEUED", 0L),
+					parseLong(row.parameters().get(JobParameterNames.SOURCE_ITEMS))))
+			.toList();
 	}
 
 	/**
-	 * A run's report rows in input order after item {@code after}, at most {@code limit}, each filter optional.
+	 * A run's report rows in input order after item {@code after}, at most {@code limit},
+	 * each filter optional.
 	 * @param emailPrefix the start of the address, any case
 	 */
 	public List<ReportQueries.ReportRow> items(long instanceId, String outcome, String reason, String emailPrefix,
@@ -182,9 +197,15 @@ public class RunListing {
 				emailPrefix == null ? null : like(emailPrefix), limit);
 	}
 
-	/** A LIKE pattern matching addresses that start with the text, its wildcards taken literally. */
+	/**
+	 * A LIKE pattern matching addresses that start with the text, its wildcards taken
+	 * literally.
+	 */
 	static String like(String prefix) {
-		return prefix.strip().toLowerCase(java.util.Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%")
+		return prefix.strip()
+			.toLowerCase(java.util.Locale.ROOT)
+			.replace("\\", "\\\\")
+			.replace("%", "\\%")
 			.replace("_", "\\_") + "%";
 	}
 

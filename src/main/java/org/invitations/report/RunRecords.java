@@ -7,7 +7,10 @@ import java.util.List;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
-/** Who launched each execution, and the notifications sent when it ended: shown by status and report. */
+/**
+ * Who launched each execution, and the notifications sent when it ended: shown by status
+ * and report.
+ */
 @Repository
 public class RunRecords {
 
@@ -40,7 +43,10 @@ public class RunRecords {
 				""", executionId, by, host);
 	}
 
-	/** {@code user@host}, or {@code null} for an execution launched before this was recorded. */
+	/**
+	 * {@code user@host}, or {@code null} for an execution launched before this was
+	 * recorded.
+	 */
 	public String launchedBy(long executionId) {
 		List<String> by = jdbc.queryForList(
 				"SELECT launched_by || '@' || host FROM execution_launch WHERE job_execution_id = ?", String.class,

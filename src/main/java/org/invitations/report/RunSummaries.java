@@ -19,7 +19,10 @@ import org.invitations.report.ReportQueries.OutcomeCount;
 import org.invitations.spec.JobSpec;
 import org.invitations.spec.SpecLoader;
 
-/** Builds the {@link RunSummary} of an execution from the job repository, its report rows and its records. */
+/**
+ * Builds the {@link RunSummary} of an execution from the job repository, its report rows
+ * and its records.
+ */
 @Component
 public class RunSummaries {
 
@@ -86,13 +89,17 @@ public class RunSummaries {
 				records.notifications(executionId));
 	}
 
-	/** Reasons of one outcome that call for the same action are one step: "REJECTED INVALID_EMAIL, MISSING_EMAIL". */
+	/**
+	 * Reasons of one outcome that call for the same action are one step: "REJECTED
+	 * INVALID_EMAIL, MISSING_EMAIL".
+	 */
 	private static List<RunSummary.NextStep> merged(List<RunSummary.NextStep> steps) {
 		Map<String, RunSummary.NextStep> byAdvice = new LinkedHashMap<>();
 		for (RunSummary.NextStep step : steps) {
 			byAdvice.merge(step.outcome() + "\n" + step.advice(), step,
 					(a, b) -> new RunSummary.NextStep(a.outcome(),
-							a.reason() == null ? b.reason() : b.reason() == null ? a.reason() : a.reason() + ", " + b.reason(),
+							a.reason() == null ? b.reason()
+									: b.reason() == null ? a.reason() : a.reason() + ", " + b.reason(),
 							a.count() + b.count(), a.advice()));
 		}
 		return List.copyOf(byAdvice.values());
@@ -106,7 +113,8 @@ public class RunSummaries {
 		if (expired > 0) {
 			outcomes.add(new OutcomeCount("EXPIRED", expired, new LinkedHashMap<>(bySpec)));
 		}
-		// An expiry run's report rows are its reminders, with their outcomes (SENT REMINDER, FAILED ...).
+		// An expiry run's report rows are its reminders, with their outcomes (SENT
+		// REMINDER, FAILED ...).
 		queries.summary(execution.instanceId()).stream().filter(o -> o.count() > 0).forEach(outcomes::add);
 		return new RunSummary(execution, "expiry", execution.parameters().get(JobParameterNames.SPEC_PATH), null,
 				new RunSummary.Provenance("expiry", null, null, null), by, expired, expired, outcomes, List.of(),
@@ -121,7 +129,10 @@ public class RunSummaries {
 		return read == null ? 0 : read;
 	}
 
-	/** The spec as it is now, for its description and file name; {@code null} if it moved or no longer loads. */
+	/**
+	 * The spec as it is now, for its description and file name; {@code null} if it moved
+	 * or no longer loads.
+	 */
 	private static JobSpec load(String path) {
 		if (path == null) {
 			return null;

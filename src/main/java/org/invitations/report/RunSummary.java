@@ -10,8 +10,9 @@ import org.invitations.report.ReportQueries.OutcomeCount;
 import org.invitations.report.RunRecords.Notification;
 
 /**
- * Everything a report says about a run before its rows: what ran, from what, who launched it, how long it took,
- * the totals by outcome and reason, whether they add up, and what to do next.
+ * Everything a report says about a run before its rows: what ran, from what, who launched
+ * it, how long it took, the totals by outcome and reason, whether they add up, and what
+ * to do next.
  *
  * @param execution the execution asked for
  * @param kind invitation, resend or expiry
@@ -26,8 +27,8 @@ import org.invitations.report.RunRecords.Notification;
  * @param notifications notifications sent when this execution ended
  */
 public record RunSummary(Execution execution, String kind, String specFile, String description, Provenance provenance,
-		String launchedBy, long rowsRead, long itemsThisExecution, List<OutcomeCount> outcomes, List<NextStep> nextSteps,
-		List<Notification> notifications) {
+		String launchedBy, long rowsRead, long itemsThisExecution, List<OutcomeCount> outcomes,
+		List<NextStep> nextSteps, List<Notification> notifications) {
 
 	/** The outcomes, in the order of the invariant. */
 	public static final List<String> INVARIANT_OUTCOMES = List.of("SENT", "WOULD_SEND", "SKIPPED", "REJECTED", "FAILED",
@@ -39,7 +40,8 @@ public record RunSummary(Execution execution, String kind, String specFile, Stri
 	 * @param type csv, group, resend or expiry
 	 * @param file the CSV file, or {@code null}
 	 * @param sha256 the CSV file's SHA-256, or {@code null}
-	 * @param selection the group and member selection, or the resend filter, or {@code null}
+	 * @param selection the group and member selection, or the resend filter, or
+	 * {@code null}
 	 */
 	public record Provenance(String type, String file, String sha256, String selection) {
 	}
@@ -79,7 +81,10 @@ public record RunSummary(Execution execution, String kind, String specFile, Stri
 		return isExpiry() || rowsRead == total();
 	}
 
-	/** The invariant with this run's numbers, e.g. {@code rows read 36 = sent 26 + would-send 0 + …}. */
+	/**
+	 * The invariant with this run's numbers, e.g.
+	 * {@code rows read 36 = sent 26 + would-send 0 + …}.
+	 */
 	public String invariant() {
 		if (isExpiry()) {
 			return "expiry runs have no input rows: " + rowsRead + " invitations expired";
@@ -87,7 +92,10 @@ public record RunSummary(Execution execution, String kind, String specFile, Stri
 		StringBuilder text = new StringBuilder("rows read ").append(rowsRead).append(" = ");
 		for (int i = 0; i < INVARIANT_OUTCOMES.size(); i++) {
 			String outcome = INVARIANT_OUTCOMES.get(i);
-			text.append(i == 0 ? "" : " + ").append(outcome.toLowerCase().replace('_', '-')).append(' ').append(count(outcome));
+			text.append(i == 0 ? "" : " + ")
+				.append(outcome.toLowerCase().replace('_', '-'))
+				.append(' ')
+				.append(count(outcome));
 		}
 		return text.append(invariantHolds() ? ": holds" : ": DOES NOT HOLD (" + total() + " rows reported)").toString();
 	}

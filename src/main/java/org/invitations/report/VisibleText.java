@@ -1,8 +1,8 @@
 package org.invitations.report;
 
 /**
- * Input text as every report shows it: never interpreted, nothing hidden or reordered, and never read as a
- * spreadsheet formula.
+ * Input text as every report shows it: never interpreted, nothing hidden or reordered,
+ * and never read as a spreadsheet formula.
  */
 public final class VisibleText {
 
@@ -15,9 +15,10 @@ public final class VisibleText {
 	}
 
 	/**
-	 * Control and format characters (Unicode Cc and Cf: CR, LF, ESC, U+200B, U+202E, ...), line and paragraph
-	 * separators and unpaired surrogates as {@code \u202E} ({@code \U000E0001} beyond the BMP), and a backslash
-	 * as two, so that what is shown is unambiguous. Only values of rejected rows ever hold such characters.
+	 * Control and format characters (Unicode Cc and Cf: CR, LF, ESC, U+200B, U+202E,
+	 * ...), line and paragraph separators and unpaired surrogates as {@code \u202E}
+	 * ({@code \U000E0001} beyond the BMP), and a backslash as two, so that what is shown
+	 * is unambiguous. Only values of rejected rows ever hold such characters.
 	 */
 	public static String escaped(String text) {
 		int i = 0;
@@ -47,7 +48,10 @@ public final class VisibleText {
 		return out.toString();
 	}
 
-	/** A spreadsheet must not read an imported value as a formula ({@code =}, {@code +}, {@code -}, {@code @}). */
+	/**
+	 * A spreadsheet must not read an imported value as a formula ({@code =}, {@code +},
+	 * {@code -}, {@code @}).
+	 */
 	public static String cell(String text) {
 		text = text == null ? null : escaped(text);
 		if (text != null && !text.isEmpty() && "=+-@".indexOf(text.charAt(0)) >= 0) {

@@ -1,5 +1,6 @@
 /**
- * The run report: its rows, the summary of a run, the list of runs, and the CSV, JSON and HTML renderings.
+ * The run report: its rows, the summary of a run, the list of runs, and the CSV, JSON and
+ * HTML renderings.
  */
 @NullMarked
 package org.invitations.report;

@@ -9,6 +9,6 @@ import org.invitations.spec.Kind;
  *
  * @param lastSentAt when it was last sent, or {@code null}
  */
-public record ResendCandidate(long invitationId, long personId, String email, Kind kind, String status,
-		int attempts, Instant lastSentAt, boolean emailActive, Instant lastLoginAt, boolean hasToken) {
+public record ResendCandidate(long invitationId, long personId, String email, Kind kind, String status, int attempts,
+		Instant lastSentAt, boolean emailActive, Instant lastLoginAt, boolean hasToken) {
 }

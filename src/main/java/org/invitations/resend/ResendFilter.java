@@ -8,14 +8,16 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * Which of a spec's invitations a resend run takes: any combination of one person, one invitation, one
- * execution's run, one group and one status. It is also the run's identity, in a canonical text form.
+ * Which of a spec's invitations a resend run takes: any combination of one person, one
+ * invitation, one execution's run, one group and one status. It is also the run's
+ * identity, in a canonical text form.
  *
  * @param email a person's address
  * @param invitationId one invitation
  * @param execution the invitations made by this execution's run
  * @param group the invitations of this group's members
- * @param status {@code pending} (sent, not accepted, unexpired), {@code expired}, {@code deferred}, {@code failed}
+ * @param status {@code pending} (sent, not accepted, unexpired), {@code expired},
+ * {@code deferred}, {@code failed}
  */
 public record ResendFilter(String email, Long invitationId, Long execution, String group, String status) {
 
@@ -28,7 +30,8 @@ public record ResendFilter(String email, Long invitationId, Long execution, Stri
 			throw new IllegalArgumentException("--status must be one of " + String.join(", ", STATUSES));
 		}
 		if (email == null && invitationId == null && execution == null && group == null && status == null) {
-			throw new IllegalArgumentException("say which invitations: --email, --invitation, --execution, --group or --status");
+			throw new IllegalArgumentException(
+					"say which invitations: --email, --invitation, --execution, --group or --status");
 		}
 	}
 
@@ -53,12 +56,16 @@ public record ResendFilter(String email, Long invitationId, Long execution, Stri
 			int eq = part.indexOf('=');
 			parts.put(part.substring(0, eq), part.substring(eq + 1));
 		}
-		return new ResendFilter(parts.get("email"), parts.containsKey("invitation") ? Long.valueOf(parts.get("invitation")) : null,
+		return new ResendFilter(parts.get("email"),
+				parts.containsKey("invitation") ? Long.valueOf(parts.get("invitation")) : null,
 				parts.containsKey("execution") ? Long.valueOf(parts.get("execution")) : null, parts.get("group"),
 				parts.get("status"));
 	}
 
-	/** The SQL condition on invitation {@code i} and person {@code p}, with named parameters. */
+	/**
+	 * The SQL condition on invitation {@code i} and person {@code p}, with named
+	 * parameters.
+	 */
 	String where(Map<String, Object> parameters) {
 		List<String> conditions = new ArrayList<>();
 		if (email != null) {
@@ -70,11 +77,13 @@ public record ResendFilter(String email, Long invitationId, Long execution, Stri
 			parameters.put("invitation", invitationId);
 		}
 		if (execution != null) {
-			conditions.add("job_instance_id = (SELECT job_instance_id FROM batch_job_execution WHERE job_execution_id = :execution)");
+			conditions.add(
+					"job_instance_id = (SELECT job_instance_id FROM batch_job_execution WHERE job_execution_id = :execution)");
 			parameters.put("execution", execution);
 		}
 		if (group != null) {
-			conditions.add("person_id IN (SELECT m.person_id FROM group_member m JOIN person_group g ON g.id = m.group_id WHERE g.name = :group)");
+			conditions.add(
+					"person_id IN (SELECT m.person_id FROM group_member m JOIN person_group g ON g.id = m.group_id WHERE g.name = :group)");
 			parameters.put("group", group);
 		}
 		if (status != null) {

@@ -12,7 +12,9 @@ import org.springframework.batch.infrastructure.item.database.builder.JdbcPaging
 
 import org.invitations.spec.Kind;
 
-/** Reads a spec's invitations that match a resend filter, keyset-paged by invitation id. */
+/**
+ * Reads a spec's invitations that match a resend filter, keyset-paged by invitation id.
+ */
 public final class ResendReaders {
 
 	private ResendReaders() {
@@ -25,12 +27,14 @@ public final class ResendReaders {
 		String where = "spec_name = :spec AND " + filter.where(parameters);
 		return new JdbcPagingItemReaderBuilder<ResendCandidate>().name("resendReader")
 			.dataSource(dataSource)
-			.selectClause("id, person_id, email, kind, status, attempt_count, last_sent_at, email_active, last_login_at, has_token")
-			.fromClause("""
-					(SELECT i.id, i.person_id, i.spec_name, i.job_instance_id, i.kind, i.status, i.attempt_count,
-					        i.expires_at, coalesce(i.sent_at, i.resent_at) AS last_sent_at, i.token_hash IS NOT NULL AS has_token,
-					        p.email, p.email_normalized, p.email_active, p.last_login_at
-					 FROM invitation i JOIN person p ON p.id = i.person_id) AS candidates""")
+			.selectClause(
+					"id, person_id, email, kind, status, attempt_count, last_sent_at, email_active, last_login_at, has_token")
+			.fromClause(
+					"""
+							(SELECT i.id, i.person_id, i.spec_name, i.job_instance_id, i.kind, i.status, i.attempt_count,
+							        i.expires_at, coalesce(i.sent_at, i.resent_at) AS last_sent_at, i.token_hash IS NOT NULL AS has_token,
+							        p.email, p.email_normalized, p.email_active, p.last_login_at
+							 FROM invitation i JOIN person p ON p.id = i.person_id) AS candidates""")
 			.whereClause(where)
 			.parameterValues(parameters)
 			.sortKeys(Map.of("id", Order.ASCENDING))
@@ -49,8 +53,8 @@ public final class ResendReaders {
 		String where = "spec_name = :spec AND " + filter.where(parameters);
 		Long count = new org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate(dataSource).queryForObject(
 				"SELECT count(*) FROM (SELECT i.id, i.person_id, i.spec_name, i.job_instance_id, i.status, i.expires_at,"
-						+ " p.email_normalized FROM invitation i JOIN person p ON p.id = i.person_id) c WHERE "
-						+ where, parameters, Long.class);
+						+ " p.email_normalized FROM invitation i JOIN person p ON p.id = i.person_id) c WHERE " + where,
+				parameters, Long.class);
 		return count == null ? 0 : count;
 	}
 

@@ -20,9 +20,10 @@ import org.invitations.run.RunContext;
 import org.invitations.report.ReportRepository;
 
 /**
- * Applies the resend rules to each candidate and queues the ones that pass for this run's deliver step, to the
- * person's current address: the old link is retired at once (a new token is issued when the message is sent),
- * the history says RESENT, and the report has a row per candidate.
+ * Applies the resend rules to each candidate and queues the ones that pass for this run's
+ * deliver step, to the person's current address: the old link is retired at once (a new
+ * token is issued when the message is sent), the history says RESENT, and the report has
+ * a row per candidate.
  */
 public class ResendWriter implements ItemWriter<ResendCandidate> {
 
@@ -36,7 +37,9 @@ public class ResendWriter implements ItemWriter<ResendCandidate> {
 
 	private final Eligibility eligibility;
 
-	/** @param reports unused: the report rows are written by {@link ReportRows} */
+	/**
+	 * @param reports unused: the report rows are written by {@link ReportRows}
+	 */
 	public ResendWriter(JdbcTemplate jdbc, RunContext run, ReportRepository reports) {
 		this.run = run;
 		this.invitations = new InvitationStore(jdbc);
@@ -89,16 +92,19 @@ public class ResendWriter implements ItemWriter<ResendCandidate> {
 			return new Skip(SkipReason.RESEND_LIMIT,
 					candidate.attempts() + " attempts, at most " + run.spec().resend().maxAttempts());
 		}
-		if (candidate.lastSentAt() != null && candidate.lastSentAt().plus(run.spec().resend().minInterval()).isAfter(now)) {
-			return new Skip(SkipReason.RESEND_TOO_SOON, "last sent " + candidate.lastSentAt() + ", at most one send per "
-					+ run.spec().resend().minInterval());
+		if (candidate.lastSentAt() != null
+				&& candidate.lastSentAt().plus(run.spec().resend().minInterval()).isAfter(now)) {
+			return new Skip(SkipReason.RESEND_TOO_SOON, "last sent " + candidate.lastSentAt()
+					+ ", at most one send per " + run.spec().resend().minInterval());
 		}
-		Eligibility.Refusal refusal = eligibility.check(candidate.kind(), candidate.emailActive(), candidate.lastLoginAt());
+		Eligibility.Refusal refusal = eligibility.check(candidate.kind(), candidate.emailActive(),
+				candidate.lastLoginAt());
 		return refusal == null ? null : new Skip(refusal.reason(), refusal.detail());
 	}
 
 	private static ReportItem item(ResendCandidate candidate, ReportOutcome outcome, SkipReason reason, String detail) {
-		// No normalised address: a person may have two invitations (two kinds) in one resend run.
+		// No normalised address: a person may have two invitations (two kinds) in one
+		// resend run.
 		return new ReportItem(candidate.invitationId(), null, candidate.email(), null, candidate.personId(),
 				candidate.invitationId(), candidate.kind(), outcome, reason, detail);
 	}

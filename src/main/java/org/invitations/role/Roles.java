@@ -11,7 +11,10 @@ import org.springframework.transaction.annotation.Transactional;
 
 import org.invitations.spec.SpecException;
 
-/** The roles a spec may grant: listed, added with a description, removed while nobody holds or awaits them. */
+/**
+ * The roles a spec may grant: listed, added with a description, removed while nobody
+ * holds or awaits them.
+ */
 @Repository
 public class Roles {
 
@@ -55,7 +58,10 @@ public class Roles {
 
 	}
 
-	/** Every role by name, with how many people hold it and how many open invitations grant it. */
+	/**
+	 * Every role by name, with how many people hold it and how many open invitations
+	 * grant it.
+	 */
 	public List<Role> list() {
 		return jdbc.query("""
 				SELECT r.name, r.description, r.created_at,
@@ -70,7 +76,10 @@ public class Roles {
 		return jdbc.queryForList("SELECT name FROM role ORDER BY name", String.class);
 	}
 
-	/** Adds a role; refused when the name is not usable in a spec or the role exists already. */
+	/**
+	 * Adds a role; refused when the name is not usable in a spec or the role exists
+	 * already.
+	 */
 	public void add(String name, String description) {
 		if (!NAME.matcher(name).matches()) {
 			throw new RoleException("'" + name + "' is not a role name: letters, digits, '.', '_' or '-', at most 80",
@@ -79,14 +88,16 @@ public class Roles {
 		if (description.isBlank() || description.chars().anyMatch(Character::isISOControl)) {
 			throw new RoleException("a role's description must be text on one line", false);
 		}
-		int added = jdbc.update("INSERT INTO role (name, description) VALUES (?, ?) ON CONFLICT (name) DO NOTHING", name,
-				description.strip());
+		int added = jdbc.update("INSERT INTO role (name, description) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
+				name, description.strip());
 		if (added == 0) {
 			throw new RoleException("role '" + name + "' exists already", false);
 		}
 	}
 
-	/** Removes a role nobody holds and no open invitation grants; otherwise says why not. */
+	/**
+	 * Removes a role nobody holds and no open invitation grants; otherwise says why not.
+	 */
 	@Transactional
 	public void remove(String name) {
 		List<Long> ids = jdbc.queryForList("SELECT id FROM role WHERE name = ? FOR UPDATE", Long.class, name);
@@ -98,15 +109,16 @@ public class Roles {
 		long open = jdbc.queryForObject("SELECT count(*) FROM invitation WHERE role_id = ? AND status IN " + OPEN,
 				Long.class, id);
 		if (granted > 0 || open > 0) {
-			throw new RoleException("role '" + name + "' is not removed: " + (granted > 0 ? granted + " people hold it" : "")
-					+ (granted > 0 && open > 0 ? " and " : "") + (open > 0 ? open + " open invitations grant it" : ""),
-					false);
+			throw new RoleException("role '" + name + "' is not removed: "
+					+ (granted > 0 ? granted + " people hold it" : "") + (granted > 0 && open > 0 ? " and " : "")
+					+ (open > 0 ? open + " open invitations grant it" : ""), false);
 		}
 		jdbc.update("DELETE FROM role WHERE id = ?", id);
 	}
 
 	/**
-	 * Refuses a spec whose role does not exist, before its job starts and writes anything.
+	 * Refuses a spec whose role does not exist, before its job starts and writes
+	 * anything.
 	 * @throws SpecException naming the file, the key and the known roles
 	 */
 	public void requireKnown(Path specFile, String role) {
@@ -114,8 +126,9 @@ public class Roles {
 			return;
 		}
 		List<String> known = names();
-		throw new SpecException(specFile, "key 'role'", "no role '" + role + "'; known roles: "
-				+ (known.isEmpty() ? "none" : String.join(", ", known)) + " (add one with: roles add NAME --description TEXT)");
+		throw new SpecException(specFile, "key 'role'",
+				"no role '" + role + "'; known roles: " + (known.isEmpty() ? "none" : String.join(", ", known))
+						+ " (add one with: roles add NAME --description TEXT)");
 	}
 
 }

@@ -25,8 +25,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * Records which process runs each job execution and keeps a heartbeat, so that a later run can tell an
- * execution whose process died (kill -9, power loss) from one still running before it recovers it.
+ * Records which process runs each job execution and keeps a heartbeat, so that a later
+ * run can tell an execution whose process died (kill -9, power loss) from one still
+ * running before it recovers it.
  */
 @Component
 public class ExecutionOwnership implements JobExecutionListener {
@@ -48,7 +49,10 @@ public class ExecutionOwnership implements JobExecutionListener {
 
 	private final Map<Long, ScheduledFuture<?>> beating = new ConcurrentHashMap<>();
 
-	/** The executions this process is running, as their jobs hold them: a stop asked for here goes to these. */
+	/**
+	 * The executions this process is running, as their jobs hold them: a stop asked for
+	 * here goes to these.
+	 */
 	private final Map<Long, JobExecution> running = new ConcurrentHashMap<>();
 
 	public ExecutionOwnership(JdbcTemplate jdbc) {
@@ -93,12 +97,17 @@ public class ExecutionOwnership implements JobExecutionListener {
 		return List.copyOf(running.values());
 	}
 
-	/** Why the execution's process is known to be gone, or empty while it may still be running. */
+	/**
+	 * Why the execution's process is known to be gone, or empty while it may still be
+	 * running.
+	 */
 	public Optional<String> goneBecause(long executionId) {
-		List<Map<String, Object>> owners = jdbc.queryForList("""
-				SELECT host, pid, process_started, heartbeat_at, now() - heartbeat_at > make_interval(secs => ?) AS silent
-				FROM execution_owner WHERE job_execution_id = ?
-				""", (double) PRESUMED_DEAD.toSeconds(), executionId);
+		List<Map<String, Object>> owners = jdbc.queryForList(
+				"""
+						SELECT host, pid, process_started, heartbeat_at, now() - heartbeat_at > make_interval(secs => ?) AS silent
+						FROM execution_owner WHERE job_execution_id = ?
+						""",
+				(double) PRESUMED_DEAD.toSeconds(), executionId);
 		if (owners.isEmpty()) {
 			return Optional.of("no process ever recorded owning it");
 		}

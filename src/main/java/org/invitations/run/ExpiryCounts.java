@@ -6,15 +6,18 @@ import java.util.TreeMap;
 import org.springframework.batch.core.job.JobExecution;
 
 /**
- * What an expiry run counted, as its steps keep it in their execution contexts: expired invitations per spec
- * name and reminders per outcome. The keys are part of saved executions: renaming a prefix hides earlier counts.
+ * What an expiry run counted, as its steps keep it in their execution contexts: expired
+ * invitations per spec name and reminders per outcome. The keys are part of saved
+ * executions: renaming a prefix hides earlier counts.
  */
 public final class ExpiryCounts {
 
 	/** Prefix of the expire step's counts per spec name. */
 	public static final String EXPIRED_PREFIX = "expired.";
 
-	/** Prefix of the remind step's counts per outcome (SENT, FAILED, DEFERRED, SKIPPED). */
+	/**
+	 * Prefix of the remind step's counts per outcome (SENT, FAILED, DEFERRED, SKIPPED).
+	 */
 	public static final String REMINDED_PREFIX = "reminded.";
 
 	private ExpiryCounts() {

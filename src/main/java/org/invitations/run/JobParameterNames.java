@@ -1,8 +1,8 @@
 package org.invitations.run;
 
 /**
- * Names of the jobs' parameters. They are keys in the job repository: renaming one breaks the
- * restart of runs started before.
+ * Names of the jobs' parameters. They are keys in the job repository: renaming one breaks
+ * the restart of runs started before.
  */
 public final class JobParameterNames {
 
@@ -30,13 +30,18 @@ public final class JobParameterNames {
 	/** Expiry job, not identifying: invitations per statement. */
 	public static final String BATCH_SIZE = "batch.size";
 
-	/** Expiry job, not identifying: purge token hashes of invitations closed longer than this. */
+	/**
+	 * Expiry job, not identifying: purge token hashes of invitations closed longer than
+	 * this.
+	 */
 	public static final String PURGE_AFTER_SECONDS = "purge.after.seconds";
 
 	/** Expiry job, not identifying: remind invitations that expire within this. */
 	public static final String REMIND_BEFORE_SECONDS = "remind.before.seconds";
 
-	/** Expiry job, not identifying: remind only invitations with at least this long left. */
+	/**
+	 * Expiry job, not identifying: remind only invitations with at least this long left.
+	 */
 	public static final String REMIND_MIN_SECONDS = "remind.min-remaining.seconds";
 
 	/** Expiry job, not identifying: the template set of the reminder. */

@@ -12,7 +12,10 @@ import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.infrastructure.item.Chunk;
 
-/** Logs a step's progress (items done, rate, ETA) at most every two seconds, and a line when it ends. */
+/**
+ * Logs a step's progress (items done, rate, ETA) at most every two seconds, and a line
+ * when it ends.
+ */
 public class ProgressListener<I, O> implements StepExecutionListener, ChunkListener<I, O> {
 
 	private static final Logger log = LoggerFactory.getLogger(ProgressListener.class);

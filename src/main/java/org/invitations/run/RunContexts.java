@@ -9,7 +9,10 @@ import org.invitations.spec.JobSpec;
 import org.invitations.spec.SpecException;
 import org.invitations.spec.SpecLoader;
 
-/** Builds the {@link RunContext} of a job execution, re-reading its spec and refusing one changed since it started. */
+/**
+ * Builds the {@link RunContext} of a job execution, re-reading its spec and refusing one
+ * changed since it started.
+ */
 public final class RunContexts {
 
 	private RunContexts() {

@@ -20,10 +20,11 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * Lets the deliver step, which runs beside the select step, wait for newly queued invitations instead of
- * polling: the select step signals after each committed chunk and when it ends. Whether selection is over is
- * read from the job repository, so it is also right after a restart that skipped a completed select step.
- * It listens to the select step (each chunk, its end) and to the job (to forget the execution once it ended).
+ * Lets the deliver step, which runs beside the select step, wait for newly queued
+ * invitations instead of polling: the select step signals after each committed chunk and
+ * when it ends. Whether selection is over is read from the job repository, so it is also
+ * right after a restart that skipped a completed select step. It listens to the select
+ * step (each chunk, its end) and to the job (to forget the execution once it ended).
  */
 @Component
 public class SelectionSignal implements ChunkListener<Object, Object>, StepExecutionListener, JobExecutionListener {
@@ -36,7 +37,9 @@ public class SelectionSignal implements ChunkListener<Object, Object>, StepExecu
 
 	private final Map<Long, Boolean> ended = new ConcurrentHashMap<>();
 
-	/** Counts signals, so that a signal sent between a check and the wait is not missed. */
+	/**
+	 * Counts signals, so that a signal sent between a check and the wait is not missed.
+	 */
 	private final AtomicLong version = new AtomicLong();
 
 	public SelectionSignal(JdbcTemplate jdbc) {
@@ -81,7 +84,10 @@ public class SelectionSignal implements ChunkListener<Object, Object>, StepExecu
 		}
 	}
 
-	/** The number of signals so far; pass it to {@link #await(long)} after checking for work. */
+	/**
+	 * The number of signals so far; pass it to {@link #await(long)} after checking for
+	 * work.
+	 */
 	public long version() {
 		return version.get();
 	}
@@ -99,16 +105,21 @@ public class SelectionSignal implements ChunkListener<Object, Object>, StepExecu
 		}
 	}
 
-	/** Whether nothing more will be queued: selection ended in this execution, or completed in an earlier one. */
+	/**
+	 * Whether nothing more will be queued: selection ended in this execution, or
+	 * completed in an earlier one.
+	 */
 	public boolean isOver(long jobInstanceId, long jobExecutionId) {
 		if (ended.containsKey(jobExecutionId)) {
 			return true;
 		}
-		Integer completed = jdbc.queryForObject("""
-				SELECT count(*) FROM batch_step_execution s JOIN batch_job_execution e ON e.job_execution_id = s.job_execution_id
-				WHERE e.job_instance_id = ? AND s.step_name = 'select'
-				  AND (s.status = 'COMPLETED' OR (e.job_execution_id = ? AND s.status IN ('FAILED', 'STOPPED', 'ABANDONED')))
-				""", Integer.class, jobInstanceId, jobExecutionId);
+		Integer completed = jdbc.queryForObject(
+				"""
+						SELECT count(*) FROM batch_step_execution s JOIN batch_job_execution e ON e.job_execution_id = s.job_execution_id
+						WHERE e.job_instance_id = ? AND s.step_name = 'select'
+						  AND (s.status = 'COMPLETED' OR (e.job_execution_id = ? AND s.status IN ('FAILED', 'STOPPED', 'ABANDONED')))
+						""",
+				Integer.class, jobInstanceId, jobExecutionId);
 		return completed != null && completed > 0;
 	}
 
@@ -127,7 +138,9 @@ public class SelectionSignal implements ChunkListener<Object, Object>, StepExecu
 		}
 	}
 
-	/** Whether this execution has a select step at all (it can fail before it is created). */
+	/**
+	 * Whether this execution has a select step at all (it can fail before it is created).
+	 */
 	public boolean selectStarted(long jobExecutionId) {
 		Integer steps = jdbc.queryForObject(
 				"SELECT count(*) FROM batch_step_execution WHERE job_execution_id = ? AND step_name = 'select'",

@@ -1,6 +1,7 @@
 /**
- * Types every step of a run shares, at the bottom so that features and the wiring both use them: the run's context,
- * job and parameter names, the signal from selection to delivery, progress logging and process ownership.
+ * Types every step of a run shares, at the bottom so that features and the wiring both
+ * use them: the run's context, job and parameter names, the signal from selection to
+ * delivery, progress logging and process ownership.
  */
 @NullMarked
 package org.invitations.run;

@@ -9,8 +9,9 @@ import org.springframework.scheduling.TriggerContext;
 import org.springframework.scheduling.support.CronTrigger;
 
 /**
- * A spec's cron trigger that remembers the time each firing was scheduled for, so that the run knows its scheduled
- * date even when it starts late (a busy pool, a long run before it).
+ * A spec's cron trigger that remembers the time each firing was scheduled for, so that
+ * the run knows its scheduled date even when it starts late (a busy pool, a long run
+ * before it).
  */
 final class RecordingTrigger implements Trigger {
 

@@ -8,8 +8,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * Which scheduled date of which spec has run, and with which job execution (table {@code scheduled_run}): a date
- * whose run completed is not run again, one whose run failed or stopped is restarted by the next trigger.
+ * Which scheduled date of which spec has run, and with which job execution (table
+ * {@code scheduled_run}): a date whose run completed is not run again, one whose run
+ * failed or stopped is restarted by the next trigger.
  */
 @Component
 class ScheduledRuns {
@@ -24,9 +25,10 @@ class ScheduledRuns {
 		DONE,
 
 		/**
-		 * Not completed: failed, stopped, paused, held, or still running (in this process or another, or in one that
-		 * died): the next trigger of the date launches it again, and the launcher restarts it, recovers it or says it
-		 * is still running, as for {@code run}.
+		 * Not completed: failed, stopped, paused, held, or still running (in this process
+		 * or another, or in one that died): the next trigger of the date launches it
+		 * again, and the launcher restarts it, recovers it or says it is still running,
+		 * as for {@code run}.
 		 */
 		UNFINISHED
 
@@ -50,7 +52,10 @@ class ScheduledRuns {
 		return status.get(0).equals("COMPLETED") ? State.DONE : State.UNFINISHED;
 	}
 
-	/** Notes that the date's run is starting, before the launch, so that a second trigger sees it. */
+	/**
+	 * Notes that the date's run is starting, before the launch, so that a second trigger
+	 * sees it.
+	 */
 	void starting(String key, LocalDate date, Instant scheduledFor) {
 		jdbc.update("""
 				INSERT INTO scheduled_run (spec_key, scheduled_date, scheduled_for) VALUES (?, ?, ?)
@@ -63,15 +68,22 @@ class ScheduledRuns {
 				jobExecutionId, key, date);
 	}
 
-	/** Gives a date back when its launch was refused before any execution existed (a spec error, a lock held). */
+	/**
+	 * Gives a date back when its launch was refused before any execution existed (a spec
+	 * error, a lock held).
+	 */
 	void refused(String key, LocalDate date) {
 		jdbc.update("DELETE FROM scheduled_run WHERE spec_key = ? AND scheduled_date = ? AND job_execution_id IS NULL",
 				key, date);
 	}
 
-	/** The newest scheduled date that ran, or {@code null} when the spec never ran by schedule. */
+	/**
+	 * The newest scheduled date that ran, or {@code null} when the spec never ran by
+	 * schedule.
+	 */
 	LocalDate lastDate(String key) {
-		return jdbc.queryForObject("SELECT max(scheduled_date) FROM scheduled_run WHERE spec_key = ?", LocalDate.class, key);
+		return jdbc.queryForObject("SELECT max(scheduled_date) FROM scheduled_run WHERE spec_key = ?", LocalDate.class,
+				key);
 	}
 
 }

@@ -36,12 +36,14 @@ import org.invitations.spec.SpecException;
 import org.invitations.spec.SpecLoader;
 
 /**
- * Runs every spec of the jobs folder that has a {@code schedule:} at its times, re-reading the folder every
- * {@code invitations.scheduler.poll} (a changed file is rescheduled, a removed one unscheduled). A trigger runs the
- * spec through the same launcher as {@code run}, so the same lock, restart and recovery rules hold; a run is
- * identified by its spec and scheduled date (in the schedule's zone): a trigger whose date already completed does
- * nothing, one whose date's run did not complete launches it again (which restarts it). On start, a spec that ran by
- * schedule before and whose last trigger time passed with no run of that date (the server was down) runs once.
+ * Runs every spec of the jobs folder that has a {@code schedule:} at its times,
+ * re-reading the folder every {@code invitations.scheduler.poll} (a changed file is
+ * rescheduled, a removed one unscheduled). A trigger runs the spec through the same
+ * launcher as {@code run}, so the same lock, restart and recovery rules hold; a run is
+ * identified by its spec and scheduled date (in the schedule's zone): a trigger whose
+ * date already completed does nothing, one whose date's run did not complete launches it
+ * again (which restarts it). On start, a spec that ran by schedule before and whose last
+ * trigger time passed with no run of that date (the server was down) runs once.
  */
 @Component
 @ConditionalOnProperty(prefix = "invitations.scheduler", name = "enabled", havingValue = "true")
@@ -62,7 +64,10 @@ public class ScheduledSpecs implements SmartLifecycle {
 
 	private final Map<Path, Entry> entries = new ConcurrentHashMap<>();
 
-	/** Files that could not be read, by modification time, so that each mistake is logged once. */
+	/**
+	 * Files that could not be read, by modification time, so that each mistake is logged
+	 * once.
+	 */
 	private final Map<Path, Long> broken = new HashMap<>();
 
 	private ThreadPoolTaskScheduler scheduler;
@@ -89,10 +94,12 @@ public class ScheduledSpecs implements SmartLifecycle {
 		scheduler.setAwaitTerminationSeconds(30);
 		scheduler.initialize();
 		running = true;
-		log.info("Scheduling the specs of {} (looked at every {})", properties.folder().toAbsolutePath(), properties.poll());
+		log.info("Scheduling the specs of {} (looked at every {})", properties.folder().toAbsolutePath(),
+				properties.poll());
 		scheduler.execute(() -> {
 			scan(properties.catchUp());
-			scheduler.scheduleWithFixedDelay(() -> scan(false), Instant.now().plus(properties.poll()), properties.poll());
+			scheduler.scheduleWithFixedDelay(() -> scan(false), Instant.now().plus(properties.poll()),
+					properties.poll());
 		});
 	}
 
@@ -122,7 +129,10 @@ public class ScheduledSpecs implements SmartLifecycle {
 		return next;
 	}
 
-	/** Reads the folder: schedules new specs, reschedules changed ones, drops removed ones. */
+	/**
+	 * Reads the folder: schedules new specs, reschedules changed ones, drops removed
+	 * ones.
+	 */
 	void scan(boolean catchUp) {
 		Set<Path> seen = new HashSet<>();
 		try (DirectoryStream<Path> files = Files.newDirectoryStream(properties.folder(), "*.{yml,yaml}")) {
@@ -138,9 +148,11 @@ public class ScheduledSpecs implements SmartLifecycle {
 					entries.remove(file);
 				}
 				read(file, modified).ifPresent(spec -> {
-					entries.put(file, new Entry(spec, scheduler.schedule(() -> fire(spec, null), new RecordingTrigger(spec))));
+					entries.put(file,
+							new Entry(spec, scheduler.schedule(() -> fire(spec, null), new RecordingTrigger(spec))));
 					log.info("Scheduled {} ({} {}), next run {}", file.getFileName(), spec.schedule().cron(),
-							spec.schedule().zone(), spec.schedule().expression().next(ZonedDateTime.now(spec.schedule().zone())));
+							spec.schedule().zone(),
+							spec.schedule().expression().next(ZonedDateTime.now(spec.schedule().zone())));
 					if (catchUp) {
 						catchUp(spec);
 					}
@@ -186,7 +198,10 @@ public class ScheduledSpecs implements SmartLifecycle {
 		entries.values().forEach(entry -> catchUp(entry.spec()));
 	}
 
-	/** The missed-trigger policy: the last trigger time before now, if its date never ran and the spec ran before. */
+	/**
+	 * The missed-trigger policy: the last trigger time before now, if its date never ran
+	 * and the spec ran before.
+	 */
 	private void catchUp(ScheduledSpec spec) {
 		@Nullable Instant missed = lastTriggerBefore(spec.schedule(), Instant.now());
 		LocalDate last = runs.lastDate(spec.key());
@@ -215,7 +230,9 @@ public class ScheduledSpecs implements SmartLifecycle {
 		return last == null ? null : last.toInstant();
 	}
 
-	/** One trigger: runs the spec for its scheduled date unless that date's run completed. */
+	/**
+	 * One trigger: runs the spec for its scheduled date unless that date's run completed.
+	 */
 	void fire(ScheduledSpec spec, Instant scheduledFor) {
 		Instant at = scheduledFor != null ? scheduledFor : RecordingTrigger.scheduledTime(spec);
 		LocalDate date = LocalDate.ofInstant(at, spec.schedule().zone());

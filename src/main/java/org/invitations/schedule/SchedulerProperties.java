@@ -12,7 +12,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param enabled run scheduled specs in this process ({@code serve} turns it on)
  * @param folder the folder whose {@code *.yml} specs are scheduled (not its subfolders)
  * @param poll how often the folder is looked at for new, changed or removed specs
- * @param catchUp on start, run once a spec whose last trigger passed while no scheduler was running
+ * @param catchUp on start, run once a spec whose last trigger passed while no scheduler
+ * was running
  * @param threads scheduled runs that may go on at the same time
  */
 @ConfigurationProperties("invitations.scheduler")

@@ -6,12 +6,14 @@ import org.invitations.invitation.RejectReason;
 import org.invitations.source.SourceRow;
 
 /**
- * An input item after validation: either a person to consider, or a rejection with its reason.
+ * An input item after validation: either a person to consider, or a rejection with its
+ * reason.
  *
  * @param row the item as read
  * @param email the address, trimmed
  * @param emailNormalized the address as matched against stored people
- * @param emailActive the {@code email_active} cell, or {@code null} when the row does not say
+ * @param emailActive the {@code email_active} cell, or {@code null} when the row does not
+ * say
  * @param rejection why the row is refused, or {@code null}
  * @param detail what exactly was wrong, for the report
  */

@@ -6,13 +6,17 @@ import java.util.regex.Pattern;
 import org.invitations.invitation.RejectReason;
 
 /**
- * Syntax and length checks for the addresses we send to, and the normal form used to recognise a person.
- * Stricter than RFC 5322 on purpose: quoted local parts, comments and IP literals are legal but are not
- * addresses an organisation's members use, and accepting them invites header tricks.
+ * Syntax and length checks for the addresses we send to, and the normal form used to
+ * recognise a person. Stricter than RFC 5322 on purpose: quoted local parts, comments and
+ * IP literals are legal but are not addresses an organisation's members use, and
+ * accepting them invites header tricks.
  */
 public final class EmailAddresses {
 
-	/** RFC 5321 4.5.3.1: local part 64 octets, domain 255, path 256 including the angle brackets. */
+	/**
+	 * RFC 5321 4.5.3.1: local part 64 octets, domain 255, path 256 including the angle
+	 * brackets.
+	 */
 	static final int MAX_LOCAL = 64;
 
 	static final int MAX_DOMAIN = 255;
@@ -22,7 +26,8 @@ public final class EmailAddresses {
 	/** RFC 1035 2.3.4: each label of a domain name. */
 	static final int MAX_LABEL = 63;
 
-	private static final Pattern LOCAL = Pattern.compile("[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*");
+	private static final Pattern LOCAL = Pattern
+		.compile("[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*");
 
 	private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
 
@@ -43,10 +48,12 @@ public final class EmailAddresses {
 		String local = email.substring(0, at);
 		String domain = email.substring(at + 1);
 		if (local.length() > MAX_LOCAL) {
-			return new Problem(RejectReason.EMAIL_TOO_LONG, "local part has " + local.length() + " characters, at most " + MAX_LOCAL);
+			return new Problem(RejectReason.EMAIL_TOO_LONG,
+					"local part has " + local.length() + " characters, at most " + MAX_LOCAL);
 		}
 		if (domain.length() > MAX_DOMAIN || email.length() > MAX_ADDRESS) {
-			return new Problem(RejectReason.EMAIL_TOO_LONG, "address has " + email.length() + " characters, at most " + MAX_ADDRESS);
+			return new Problem(RejectReason.EMAIL_TOO_LONG,
+					"address has " + email.length() + " characters, at most " + MAX_ADDRESS);
 		}
 		if (!LOCAL.matcher(local).matches()) {
 			return new Problem(RejectReason.INVALID_EMAIL, "local part '" + local + "' is not a plain dot-atom");
@@ -57,8 +64,8 @@ public final class EmailAddresses {
 		}
 		for (String label : labels) {
 			if (label.length() > MAX_LABEL) {
-				return new Problem(RejectReason.EMAIL_TOO_LONG, "domain label '" + label + "' has " + label.length()
-						+ " characters, at most " + MAX_LABEL);
+				return new Problem(RejectReason.EMAIL_TOO_LONG,
+						"domain label '" + label + "' has " + label.length() + " characters, at most " + MAX_LABEL);
 			}
 			if (!LABEL.matcher(label).matches()) {
 				return new Problem(RejectReason.INVALID_EMAIL, "domain '" + domain + "' is not a valid host name");

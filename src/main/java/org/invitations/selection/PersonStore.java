@@ -19,9 +19,9 @@ import org.invitations.invitation.RejectReason;
 import org.invitations.invitation.ReportItem;
 
 /**
- * People as the selection step sees them: imported rows merged into stored people (by external id, else by
- * normalised address), group members as stored, and group membership from the import's {@code groups}
- * column. All set-based, a few statements per chunk.
+ * People as the selection step sees them: imported rows merged into stored people (by
+ * external id, else by normalised address), group members as stored, and group membership
+ * from the import's {@code groups} column. All set-based, a few statements per chunk.
  */
 public class PersonStore {
 
@@ -34,10 +34,10 @@ public class PersonStore {
 	/**
 	 * The state that filtering sees.
 	 *
-	 * @param id stored id; {@code null} only in a dry run, for a person the import would create
+	 * @param id stored id; {@code null} only in a dry run, for a person the import would
+	 * create
 	 */
-	public record Person(Long id, String emailNormalized, String externalId, boolean emailActive,
-			Instant lastLoginAt) {
+	public record Person(Long id, String emailNormalized, String externalId, boolean emailActive, Instant lastLoginAt) {
 	}
 
 	/** Reports a row that cannot be merged into the stored people. */
@@ -48,7 +48,9 @@ public class PersonStore {
 
 	}
 
-	/** The stored people a chunk's rows name: by normalised address and by external id. */
+	/**
+	 * The stored people a chunk's rows name: by normalised address and by external id.
+	 */
 	public record Known(Map<String, Person> byEmail, Map<String, Person> byExternalId) {
 
 		/** The stored person with the row's external id, or {@code null}. */
@@ -72,13 +74,15 @@ public class PersonStore {
 	}
 
 	/**
-	 * Creates or updates the people of imported rows (in a dry run, only computes what they would be). Rows
-	 * whose external id and address point at two different stored people are rejected. The rows must name
-	 * different people (no two the same address, external id or stored person).
+	 * Creates or updates the people of imported rows (in a dry run, only computes what
+	 * they would be). Rows whose external id and address point at two different stored
+	 * people are rejected. The rows must name different people (no two the same address,
+	 * external id or stored person).
 	 * <p>
-	 * Another import may create the same new people at the same time: a new person is inserted only if neither
-	 * the address nor the external id exists by then (waiting for the other transaction to end), and a row that
-	 * meets a person stored meanwhile is merged into that person like any other.
+	 * Another import may create the same new people at the same time: a new person is
+	 * inserted only if neither the address nor the external id exists by then (waiting
+	 * for the other transaction to end), and a row that meets a person stored meanwhile
+	 * is merged into that person like any other.
 	 */
 	public Map<String, Person> upsert(List<Candidate> rows, Known known, boolean dryRun, List<ReportItem> report,
 			Rejecter rejecter) {
@@ -107,12 +111,15 @@ public class PersonStore {
 				if (stored != null) {
 					updates.add(row);
 					updated.add(stored);
-					merged.put(row.emailNormalized(), new Person(stored.id(), row.emailNormalized(),
-							row.externalId() != null ? row.externalId() : stored.externalId(), active, stored.lastLoginAt()));
+					merged.put(row.emailNormalized(),
+							new Person(stored.id(), row.emailNormalized(),
+									row.externalId() != null ? row.externalId() : stored.externalId(), active,
+									stored.lastLoginAt()));
 				}
 				else {
 					inserts.add(row);
-					merged.put(row.emailNormalized(), new Person(null, row.emailNormalized(), row.externalId(), active, null));
+					merged.put(row.emailNormalized(),
+							new Person(null, row.emailNormalized(), row.externalId(), active, null));
 				}
 			}
 			if (dryRun) {
@@ -122,10 +129,11 @@ public class PersonStore {
 			pending = insert(inserts, merged);
 			if (!pending.isEmpty()) {
 				if (round == 3) {
-					throw new IllegalStateException("people kept changing under this import: " + pending.size()
-							+ " rows could not be stored");
+					throw new IllegalStateException(
+							"people kept changing under this import: " + pending.size() + " rows could not be stored");
 				}
-				// Stored by another transaction since this chunk looked: merged into what is there now.
+				// Stored by another transaction since this chunk looked: merged into what
+				// is there now.
 				known = find(pending);
 			}
 		}
@@ -134,7 +142,10 @@ public class PersonStore {
 		return stored;
 	}
 
-	/** Rows merged into stored people, in the order of their ids, as every import locks them. */
+	/**
+	 * Rows merged into stored people, in the order of their ids, as every import locks
+	 * them.
+	 */
 	private void update(List<Candidate> rows, List<Person> stored) {
 		List<Object[]> updates = new ArrayList<>(rows.size());
 		for (int i = 0; i < rows.size(); i++) {
@@ -152,8 +163,9 @@ public class PersonStore {
 	}
 
 	/**
-	 * Inserts new people in the order of their addresses, so that two imports of the same people wait for each
-	 * other instead of deadlocking. Returns the rows that found their address or external id taken meanwhile.
+	 * Inserts new people in the order of their addresses, so that two imports of the same
+	 * people wait for each other instead of deadlocking. Returns the rows that found
+	 * their address or external id taken meanwhile.
 	 */
 	private List<Candidate> insert(List<Candidate> rows, Map<String, Person> merged) {
 		if (rows.isEmpty()) {
@@ -197,8 +209,9 @@ public class PersonStore {
 	}
 
 	/**
-	 * Adds imported people to the groups named in their row ({@code name} or {@code name:admin}), creating missing
-	 * groups. A membership that exists keeps its role unless the row names one.
+	 * Adds imported people to the groups named in their row ({@code name} or
+	 * {@code name:admin}), creating missing groups. A membership that exists keeps its
+	 * role unless the row names one.
 	 */
 	public void addToGroups(List<Candidate> rows, Map<String, Person> persons) {
 		Set<String> names = new LinkedHashSet<>();
@@ -226,7 +239,10 @@ public class PersonStore {
 				""", members);
 	}
 
-	/** One entry of the {@code groups} column: a group name, optionally with {@code :admin} or {@code :member}. */
+	/**
+	 * One entry of the {@code groups} column: a group name, optionally with
+	 * {@code :admin} or {@code :member}.
+	 */
 	record GroupEntry(String name, String role) {
 
 		static GroupEntry parse(String entry) {
@@ -262,8 +278,8 @@ public class PersonStore {
 	private static RowCallbackHandler collect(Map<String, Person> byEmail, Map<String, Person> byExternalId) {
 		return rs -> {
 			Timestamp login = rs.getTimestamp("last_login_at");
-			Person person = new Person(rs.getLong("id"), rs.getString("email_normalized"),
-					rs.getString("external_id"), rs.getBoolean("email_active"), login == null ? null : login.toInstant());
+			Person person = new Person(rs.getLong("id"), rs.getString("email_normalized"), rs.getString("external_id"),
+					rs.getBoolean("email_active"), login == null ? null : login.toInstant());
 			byEmail.put(person.emailNormalized(), person);
 			if (person.externalId() != null) {
 				byExternalId.put(person.externalId(), person);

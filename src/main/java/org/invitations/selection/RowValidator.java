@@ -8,8 +8,9 @@ import org.invitations.invitation.RejectReason;
 import org.invitations.source.SourceRow;
 
 /**
- * Checks one input item on its own (no database): required fields, address syntax and limits, control
- * characters. Never filters: a refused row comes out as a rejected {@link Candidate} so the report keeps it.
+ * Checks one input item on its own (no database): required fields, address syntax and
+ * limits, control characters. Never filters: a refused row comes out as a rejected
+ * {@link Candidate} so the report keeps it.
  */
 public class RowValidator implements ItemProcessor<SourceRow, Candidate> {
 
@@ -62,7 +63,9 @@ public class RowValidator implements ItemProcessor<SourceRow, Candidate> {
 		return row.groups().stream().anyMatch(RowValidator::hasControl) ? "groups" : null;
 	}
 
-	/** Any C0/C1 control, including CR, LF and TAB: none belongs in a name or an address. */
+	/**
+	 * Any C0/C1 control, including CR, LF and TAB: none belongs in a name or an address.
+	 */
 	static boolean hasControl(String value) {
 		return value != null && value.chars().anyMatch(Character::isISOControl);
 	}

@@ -26,10 +26,11 @@ import org.invitations.report.ReportRepository;
 import org.invitations.spec.Kind;
 
 /**
- * Decides and records, per chunk and set-based, what happens to each candidate: rejected, skipped with a
- * reason, or an invitation queued for delivery (in a dry run: reported as would-send, nothing else
- * written). Imported rows are upserted into people and their groups first, so a later group job sees them.
- * Everything here is database work inside the chunk's transaction: a replayed chunk repeats it exactly.
+ * Decides and records, per chunk and set-based, what happens to each candidate: rejected,
+ * skipped with a reason, or an invitation queued for delivery (in a dry run: reported as
+ * would-send, nothing else written). Imported rows are upserted into people and their
+ * groups first, so a later group job sees them. Everything here is database work inside
+ * the chunk's transaction: a replayed chunk repeats it exactly.
  */
 public class SelectionWriter implements ItemWriter<Candidate> {
 
@@ -93,10 +94,10 @@ public class SelectionWriter implements ItemWriter<Candidate> {
 	}
 
 	/**
-	 * Rejects a second row for the same person, in this chunk or an earlier one: the same address, the same
-	 * external id, or the same stored person reached through either. The first row wins. A person an earlier row
-	 * of the file was merged into has that row's address by now, so earlier chunks are found through the report's
-	 * addresses.
+	 * Rejects a second row for the same person, in this chunk or an earlier one: the same
+	 * address, the same external id, or the same stored person reached through either.
+	 * The first row wins. A person an earlier row of the file was merged into has that
+	 * row's address by now, so earlier chunks are found through the report's addresses.
 	 */
 	private List<Candidate> withoutDuplicates(List<Candidate> valid, PersonStore.Known known, List<ReportItem> report) {
 		Set<String> addresses = new LinkedHashSet<>();
@@ -108,7 +109,8 @@ public class SelectionWriter implements ItemWriter<Candidate> {
 			}
 		}
 		Map<String, Long> firstLine = new HashMap<>();
-		reports.itemsFor(run.jobInstanceId(), List.copyOf(addresses)).forEach((email, at) -> firstLine.put("email:" + email, at));
+		reports.itemsFor(run.jobInstanceId(), List.copyOf(addresses))
+			.forEach((email, at) -> firstLine.put("email:" + email, at));
 		List<Candidate> unique = new ArrayList<>(valid.size());
 		for (Candidate candidate : valid) {
 			Map<String, String> keys = identities(candidate, known);
@@ -130,7 +132,10 @@ public class SelectionWriter implements ItemWriter<Candidate> {
 		return unique;
 	}
 
-	/** What makes a row the same person as another, each with how the report says so, most telling first. */
+	/**
+	 * What makes a row the same person as another, each with how the report says so, most
+	 * telling first.
+	 */
 	private static Map<String, String> identities(Candidate candidate, PersonStore.Known known) {
 		Map<String, String> keys = new LinkedHashMap<>();
 		keys.put("email:" + candidate.emailNormalized(), "same address as ");
@@ -195,7 +200,8 @@ public class SelectionWriter implements ItemWriter<Candidate> {
 			Candidate candidate = toQueue.get(i);
 			PersonStore.Person person = persons.get(candidate.emailNormalized());
 			Long invitationId = invitationByPerson.get(person.id());
-			report.add(invitationId != null ? item(candidate, person, invitationId, kinds.get(i), ReportOutcome.QUEUED, null, null)
+			report.add(invitationId != null
+					? item(candidate, person, invitationId, kinds.get(i), ReportOutcome.QUEUED, null, null)
 					: skipped(candidate, person, kinds.get(i), SkipReason.ALREADY_INVITED,
 							"another run invited this person meanwhile"));
 		}

@@ -1,6 +1,6 @@
 /**
- * The select step's work: validating source rows, upserting people and queueing their invitations, with a report row
- * for every row read.
+ * The select step's work: validating source rows, upserting people and queueing their
+ * invitations, with a report row for every row read.
  */
 @NullMarked
 package org.invitations.selection;

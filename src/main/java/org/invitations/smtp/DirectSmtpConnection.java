@@ -9,20 +9,23 @@ import jakarta.mail.internet.InternetAddress;
 import org.jspecify.annotations.Nullable;
 import org.invitations.mail.PreparedMessage;
 
-
 /**
- * A plain SMTP connection (RFC 5321) for servers that need neither TLS nor authentication, such as a local relay
- * or a bulk MTA: it writes the ready-made bytes of a {@link PreparedMessage} and, where the server offers
- * PIPELINING (RFC 2920), sends MAIL, RCPT and DATA in one write and reads their replies together. When the caller
- * says which message comes next, that message's MAIL, RCPT and DATA follow this one's content in the same write
- * (content may begin a group, RFC 2920 section 3.1), so a message costs one round trip instead of four. Angus
- * Mail, which does neither, stays in charge wherever TLS or a login is configured.
+ * A plain SMTP connection (RFC 5321) for servers that need neither TLS nor
+ * authentication, such as a local relay or a bulk MTA: it writes the ready-made bytes of
+ * a {@link PreparedMessage} and, where the server offers PIPELINING (RFC 2920), sends
+ * MAIL, RCPT and DATA in one write and reads their replies together. When the caller says
+ * which message comes next, that message's MAIL, RCPT and DATA follow this one's content
+ * in the same write (content may begin a group, RFC 2920 section 3.1), so a message costs
+ * one round trip instead of four. Angus Mail, which does neither, stays in charge
+ * wherever TLS or a login is configured.
  * <p>
- * Replies are read the SMTP way, by {@link ReplyClassifier}: 2xx accepted; a refusal of the recipient is final
- * (5xx) or temporary (4xx) for this message; a refusal of the sender or the session (MAIL FROM refused, 421, a
- * quota, a rate, a policy) throws {@link SenderRefusedException}. No reply to a message's content is
- * {@link NoReplyException} (in doubt); a timeout or a broken connection elsewhere means the server is unavailable.
- * The socket, its timeouts and the greeting are {@link SmtpChannel}'s.
+ * Replies are read the SMTP way, by {@link ReplyClassifier}: 2xx accepted; a refusal of
+ * the recipient is final (5xx) or temporary (4xx) for this message; a refusal of the
+ * sender or the session (MAIL FROM refused, 421, a quota, a rate, a policy) throws
+ * {@link SenderRefusedException}. No reply to a message's content is
+ * {@link NoReplyException} (in doubt); a timeout or a broken connection elsewhere means
+ * the server is unavailable. The socket, its timeouts and the greeting are
+ * {@link SmtpChannel}'s.
  */
 final class DirectSmtpConnection implements MailGateway.Connection {
 
@@ -43,8 +46,8 @@ final class DirectSmtpConnection implements MailGateway.Connection {
 	private SmtpChannel channel;
 
 	/**
-	 * The envelope already sent for the message expected next, with the server's replies; after a 354 the server
-	 * takes whatever comes next as that message's content.
+	 * The envelope already sent for the message expected next, with the server's replies;
+	 * after a 354 the server takes whatever comes next as that message's content.
 	 */
 	private @Nullable Opened opened;
 
@@ -60,7 +63,10 @@ final class DirectSmtpConnection implements MailGateway.Connection {
 		this.channel = SmtpChannel.open(host, port, connectTimeout, readTimeout, watchdog);
 	}
 
-	/** Connects, reads the greeting and introduces itself; fails as the server being unavailable. */
+	/**
+	 * Connects, reads the greeting and introduces itself; fails as the server being
+	 * unavailable.
+	 */
 	static DirectSmtpConnection open(String host, int port, @Nullable String envelopeFrom, Duration connectTimeout,
 			Duration readTimeout, WriteWatchdog watchdog) {
 		try {
@@ -82,10 +88,11 @@ final class DirectSmtpConnection implements MailGateway.Connection {
 	}
 
 	/**
-	 * Sends {@code message}; with PIPELINING, {@code next}'s envelope follows its content in the same write and
-	 * its replies are kept for the call that sends {@code next}. The server holds that transaction open until
-	 * then: if the next call is for another message (this one tried again after a 4xx, say), a new connection
-	 * replaces this one, and the server drops the open transaction with the old one, unsent.
+	 * Sends {@code message}; with PIPELINING, {@code next}'s envelope follows its content
+	 * in the same write and its replies are kept for the call that sends {@code next}.
+	 * The server holds that transaction open until then: if the next call is for another
+	 * message (this one tried again after a 4xx, say), a new connection replaces this
+	 * one, and the server drops the open transaction with the old one, unsent.
 	 */
 	@Override
 	public SendResult send(PreparedMessage message, @Nullable PreparedMessage next) {
@@ -117,7 +124,10 @@ final class DirectSmtpConnection implements MailGateway.Connection {
 		}
 	}
 
-	/** Writes the content and, ahead, the next message's envelope; reads the reply to the content, then theirs. */
+	/**
+	 * Writes the content and, ahead, the next message's envelope; reads the reply to the
+	 * content, then theirs.
+	 */
 	private SendResult content(PreparedMessage message, @Nullable PreparedMessage next) throws IOException {
 		channel.writeContent(message.bytes());
 		String[] ahead = channel.pipelining() && next != null ? commandsAhead(next) : null;
@@ -134,17 +144,22 @@ final class DirectSmtpConnection implements MailGateway.Connection {
 		return result;
 	}
 
-	/** A refused envelope: a refused recipient is this message's outcome, a refused sender pauses the run. */
+	/**
+	 * A refused envelope: a refused recipient is this message's outcome, a refused sender
+	 * pauses the run.
+	 */
 	private SendResult refused(List<SmtpReply> envelope, SmtpReply refusal) throws IOException {
 		int at = envelope.indexOf(refusal);
 		ReplyClassifier.Stage stage = at == 0 ? ReplyClassifier.Stage.MAIL
 				: at == 1 ? ReplyClassifier.Stage.RCPT : ReplyClassifier.Stage.DATA;
-		if (ReplyClassifier.classify(stage, refusal.code(), refusal.toString()) == ReplyClassifier.Verdict.SENDER_REFUSED) {
+		if (ReplyClassifier.classify(stage, refusal.code(),
+				refusal.toString()) == ReplyClassifier.Verdict.SENDER_REFUSED) {
 			drop();
 			throw new SenderRefusedException(refusal.toString());
 		}
 		if (envelope.size() == 3 && envelope.get(2).code() == 354) {
-			// A server may open DATA although it refused the envelope (RFC 2920, 3.1): end it, empty.
+			// A server may open DATA although it refused the envelope (RFC 2920, 3.1):
+			// end it, empty.
 			channel.write(".");
 			channel.flush();
 			channel.read();
@@ -161,7 +176,10 @@ final class DirectSmtpConnection implements MailGateway.Connection {
 		return new String[] { "MAIL FROM:<" + from + ">", "RCPT TO:<" + to + ">", "DATA" };
 	}
 
-	/** The commands to send ahead, or null when the message's addresses cannot be used (it fails when sent itself). */
+	/**
+	 * The commands to send ahead, or null when the message's addresses cannot be used (it
+	 * fails when sent itself).
+	 */
 	private String @Nullable [] commandsAhead(PreparedMessage message) {
 		try {
 			return commands(message);
@@ -171,7 +189,10 @@ final class DirectSmtpConnection implements MailGateway.Connection {
 		}
 	}
 
-	/** Sends a message's envelope and reads the replies: all at once with PIPELINING, else up to the first refusal. */
+	/**
+	 * Sends a message's envelope and reads the replies: all at once with PIPELINING, else
+	 * up to the first refusal.
+	 */
 	private List<SmtpReply> envelope(String[] commands) throws IOException {
 		List<SmtpReply> envelope = new ArrayList<>(3);
 		if (channel.pipelining()) {
@@ -204,9 +225,10 @@ final class DirectSmtpConnection implements MailGateway.Connection {
 	}
 
 	/**
-	 * Reads the replies to the envelope sent ahead for {@code next}. The message before it is accepted or refused
-	 * already and must be reported so: if the connection breaks here, only {@code next} is affected, and the call
-	 * that sends it finds the connection closed.
+	 * Reads the replies to the envelope sent ahead for {@code next}. The message before
+	 * it is accepted or refused already and must be reported so: if the connection breaks
+	 * here, only {@code next} is affected, and the call that sends it finds the
+	 * connection closed.
 	 */
 	private void readAhead(PreparedMessage next) {
 		List<SmtpReply> envelope = new ArrayList<>(3);
@@ -219,15 +241,19 @@ final class DirectSmtpConnection implements MailGateway.Connection {
 		}
 	}
 
-	/** Closes the socket without a word to the server; a transaction it holds open is dropped, unsent. */
+	/**
+	 * Closes the socket without a word to the server; a transaction it holds open is
+	 * dropped, unsent.
+	 */
 	private void drop() {
 		opened = null;
 		channel.drop();
 	}
 
 	/**
-	 * Reads the reply to a message's content. The content, its final dot included, has left: if no reply comes
-	 * now, the server may have accepted the message, so this is not a plain failure but a message in doubt.
+	 * Reads the reply to a message's content. The content, its final dot included, has
+	 * left: if no reply comes now, the server may have accepted the message, so this is
+	 * not a plain failure but a message in doubt.
 	 */
 	private SmtpReply replyToContent() {
 		try {
@@ -235,14 +261,15 @@ final class DirectSmtpConnection implements MailGateway.Connection {
 		}
 		catch (IOException ex) {
 			drop();
-			throw new NoReplyException(server + " sent no reply after the message's content (" + channel.describe(ex)
-					+ ")", ex);
+			throw new NoReplyException(
+					server + " sent no reply after the message's content (" + channel.describe(ex) + ")", ex);
 		}
 	}
 
 	/**
-	 * Reads a final reply: accepted, refused for good, or to be tried later, for this recipient; a refusal of the
-	 * sender or the session (see {@link ReplyClassifier}) drops the connection and pauses the run.
+	 * Reads a final reply: accepted, refused for good, or to be tried later, for this
+	 * recipient; a refusal of the sender or the session (see {@link ReplyClassifier})
+	 * drops the connection and pauses the run.
 	 */
 	private SendResult outcome(SmtpReply reply, ReplyClassifier.Stage stage) throws IOException {
 		switch (ReplyClassifier.classify(stage, reply.code(), reply.toString())) {
@@ -266,7 +293,8 @@ final class DirectSmtpConnection implements MailGateway.Connection {
 
 	@Override
 	public void close() {
-		// With DATA open, QUIT would be taken as message content: the socket is closed, and the transaction dropped.
+		// With DATA open, QUIT would be taken as message content: the socket is closed,
+		// and the transaction dropped.
 		if (opened == null) {
 			channel.quit();
 		}
@@ -275,7 +303,8 @@ final class DirectSmtpConnection implements MailGateway.Connection {
 
 	private static String address(InternetAddress address) {
 		String value = address.getAddress();
-		// Addresses were validated long before; a line break here would be a command of its own.
+		// Addresses were validated long before; a line break here would be a command of
+		// its own.
 		if (value == null || value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0 || value.indexOf('>') >= 0) {
 			throw new IllegalStateException("message has no usable address: it contains a forbidden character");
 		}

@@ -4,13 +4,12 @@ import jakarta.mail.Session;
 import org.jspecify.annotations.Nullable;
 import org.invitations.mail.PreparedMessage;
 
-
 /** Where emails go: an SMTP server, or the outbox folder when none is configured. */
 public interface MailGateway {
 
 	/**
-	 * The JavaMail session for a message built with JavaMail (a run's notification) before it is prepared with
-	 * {@link PreparedMessage#of}.
+	 * The JavaMail session for a message built with JavaMail (a run's notification)
+	 * before it is prepared with {@link PreparedMessage#of}.
 	 */
 	Session session();
 
@@ -25,15 +24,17 @@ public interface MailGateway {
 
 		/**
 		 * Sends one message.
-		 * @throws MailServerUnavailableException when the server cannot take any message now
+		 * @throws MailServerUnavailableException when the server cannot take any message
+		 * now
 		 */
 		SendResult send(PreparedMessage message);
 
 		/**
-		 * Sends one message, knowing which one this connection will be asked to send next: a connection that
-		 * pipelines may announce it along with this one. The next call must be for {@code next} or the connection
-		 * pays for a new session.
-		 * @throws MailServerUnavailableException when the server cannot take any message now
+		 * Sends one message, knowing which one this connection will be asked to send
+		 * next: a connection that pipelines may announce it along with this one. The next
+		 * call must be for {@code next} or the connection pays for a new session.
+		 * @throws MailServerUnavailableException when the server cannot take any message
+		 * now
 		 */
 		default SendResult send(PreparedMessage message, @Nullable PreparedMessage next) {
 			return send(message);

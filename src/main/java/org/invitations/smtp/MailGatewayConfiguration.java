@@ -10,7 +10,10 @@ import org.springframework.mail.javamail.JavaMailSenderImpl;
 
 import org.invitations.InvitationsProperties;
 
-/** SMTP when Spring Boot configured a mail sender ({@code spring.mail.host}), the outbox folder otherwise. */
+/**
+ * SMTP when Spring Boot configured a mail sender ({@code spring.mail.host}), the outbox
+ * folder otherwise.
+ */
 @Configuration(proxyBeanMethods = false)
 class MailGatewayConfiguration {
 
@@ -28,9 +31,10 @@ class MailGatewayConfiguration {
 	}
 
 	/**
-	 * invitations.mail.direct-smtp=false makes SmtpGateway send through Angus Mail. The old key in the session
-	 * properties still works, in both its property and its environment-variable form (…_INVITATIONS_DIRECT_SMTP binds
-	 * as invitations.direct.smtp), with a warning.
+	 * invitations.mail.direct-smtp=false makes SmtpGateway send through Angus Mail. The
+	 * old key in the session properties still works, in both its property and its
+	 * environment-variable form (…_INVITATIONS_DIRECT_SMTP binds as
+	 * invitations.direct.smtp), with a warning.
 	 */
 	private static void optOutOfDirectSmtp(JavaMailSenderImpl smtp, InvitationsProperties properties) {
 		java.util.Properties session = smtp.getJavaMailProperties();

@@ -10,8 +10,8 @@ import jakarta.mail.Session;
 import org.invitations.mail.PreparedMessage;
 
 /**
- * Writes each message as an {@code .eml} file into a folder: the default when no SMTP server is configured,
- * so a first run shows exactly what would be sent.
+ * Writes each message as an {@code .eml} file into a folder: the default when no SMTP
+ * server is configured, so a first run shows exactly what would be sent.
  */
 public class OutboxGateway implements MailGateway {
 

@@ -5,10 +5,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Says whom a mail server's refusal is about, for both SMTP clients alike: one recipient (that invitation fails or
- * waits), or the sender and the session (quota, rate, policy: every further message would be refused too, so the
- * run pauses with nobody failed). Decided by the command refused, the enhanced status code (RFC 3463) and, where
- * those say nothing, the reply's words.
+ * Says whom a mail server's refusal is about, for both SMTP clients alike: one recipient
+ * (that invitation fails or waits), or the sender and the session (quota, rate, policy:
+ * every further message would be refused too, so the run pauses with nobody failed).
+ * Decided by the command refused, the enhanced status code (RFC 3463) and, where those
+ * say nothing, the reply's words.
  */
 final class ReplyClassifier {
 
@@ -38,19 +39,31 @@ final class ReplyClassifier {
 		/** This recipient or this message, for good: it fails. */
 		RECIPIENT_PERMANENT,
 
-		/** The sender or the session (quota, rate, policy, 421): the run pauses, nothing fails. */
+		/**
+		 * The sender or the session (quota, rate, policy, 421): the run pauses, nothing
+		 * fails.
+		 */
 		SENDER_REFUSED
 
 	}
 
-	/** An enhanced status code at the start of the text, after the code and an optional '-' or ' '. */
+	/**
+	 * An enhanced status code at the start of the text, after the code and an optional
+	 * '-' or ' '.
+	 */
 	private static final Pattern ENHANCED = Pattern.compile("^\\s*([245])\\.(\\d{1,3})\\.(\\d{1,3})\\b");
 
-	/** Words that put a refusal on the sender or the session, whatever the code's subject says. */
-	private static final Pattern SENDER_ALWAYS = Pattern.compile(
-			"sending quota|submissionquota|sendasdenied|daily limit|sending limit|\\bsender\\b|not (a )?verified");
+	/**
+	 * Words that put a refusal on the sender or the session, whatever the code's subject
+	 * says.
+	 */
+	private static final Pattern SENDER_ALWAYS = Pattern
+		.compile("sending quota|submissionquota|sendasdenied|daily limit|sending limit|\\bsender\\b|not (a )?verified");
 
-	/** Words that put a refusal without a telling status code on the sender or the session. */
+	/**
+	 * Words that put a refusal without a telling status code on the sender or the
+	 * session.
+	 */
 	private static final Pattern SENDER_WORDS = Pattern.compile("quota|limit|\\brate\\b|too many|too much|throttl|"
 			+ "policy|relay|reputation|spam|blocked|authenticat|credits|unauthori[sz]ed|exceeded");
 
@@ -62,7 +75,6 @@ final class ReplyClassifier {
 
 	/**
 	 * Classifies one reply.
-	 *
 	 * @param stage the command it answers
 	 * @param code its three-digit code
 	 * @param text the reply as received, code included, or null
@@ -78,7 +90,8 @@ final class ReplyClassifier {
 		Verdict recipient = permanent ? Verdict.RECIPIENT_PERMANENT : Verdict.RECIPIENT_TEMPORARY;
 		String words = words(code, text);
 		if (words.contains("greylist") || words.contains("graylist")) {
-			// Greylisting asks this message to come back later: the recipient's server, nothing about the run.
+			// Greylisting asks this message to come back later: the recipient's server,
+			// nothing about the run.
 			return Verdict.RECIPIENT_TEMPORARY;
 		}
 		if (SENDER_ALWAYS.matcher(words).find()) {
@@ -90,12 +103,14 @@ final class ReplyClassifier {
 			int detail = Integer.parseInt(enhanced.group(3));
 			switch (subject) {
 				case 1:
-					// x.1.7 and x.1.8: the sender's address; every other x.1.x: the recipient's.
+					// x.1.7 and x.1.8: the sender's address; every other x.1.x: the
+					// recipient's.
 					return detail == 7 || detail == 8 ? Verdict.SENDER_REFUSED : recipient;
 				case 2:
 				case 3:
 				case 6:
-					// The mailbox (full, disabled, receiving too fast), the receiving system or this message.
+					// The mailbox (full, disabled, receiving too fast), the receiving
+					// system or this message.
 					return recipient;
 				case 4:
 					// x.4.5: the server is congested or a sending quota is used up.

@@ -5,7 +5,8 @@ package org.invitations.smtp;
  *
  * @param status SENT, FAILED (permanent, 5xx) or DEFERRED (temporary, 4xx)
  * @param reply the server's reply line, or what happened when none came
- * @param inDoubt no reply came to an attempt whose content had reached the server: it may have arrived twice
+ * @param inDoubt no reply came to an attempt whose content had reached the server: it may
+ * have arrived twice
  */
 public record SendResult(Status status, String reply, boolean inDoubt) {
 

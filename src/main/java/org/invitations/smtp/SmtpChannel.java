@@ -14,9 +14,10 @@ import java.time.Duration;
 import java.util.Locale;
 
 /**
- * The socket under a {@link DirectSmtpConnection}: connecting, the greeting and EHLO (whether the server offers
- * PIPELINING), buffered writes that {@link WriteWatchdog} can cut when they block for too long, and reads that time
- * out by the socket. No TLS and no login: where those are configured, Angus Mail sends instead.
+ * The socket under a {@link DirectSmtpConnection}: connecting, the greeting and EHLO
+ * (whether the server offers PIPELINING), buffered writes that {@link WriteWatchdog} can
+ * cut when they block for too long, and reads that time out by the socket. No TLS and no
+ * login: where those are configured, Angus Mail sends instead.
  */
 final class SmtpChannel {
 
@@ -100,11 +101,15 @@ final class SmtpChannel {
 		}
 	}
 
-	/** Writes a message's content, dot-stuffed, and its end; flushed by the caller, with what may follow it. */
+	/**
+	 * Writes a message's content, dot-stuffed, and its end; flushed by the caller, with
+	 * what may follow it.
+	 */
 	void writeContent(byte[] bytes) throws IOException {
 		writingSince = System.nanoTime();
 		try {
-			// Dot-stuffing (RFC 5321, 4.5.2): a line that begins with '.' gets a second one.
+			// Dot-stuffing (RFC 5321, 4.5.2): a line that begins with '.' gets a second
+			// one.
 			int start = 0;
 			boolean lineStart = true;
 			for (int i = 0; i < bytes.length; i++) {
@@ -141,7 +146,10 @@ final class SmtpChannel {
 		return SmtpReply.read(in);
 	}
 
-	/** Says QUIT, briefly: the messages are already accepted or refused, so a failed QUIT changes nothing. */
+	/**
+	 * Says QUIT, briefly: the messages are already accepted or refused, so a failed QUIT
+	 * changes nothing.
+	 */
 	void quit() {
 		if (socket.isClosed()) {
 			return;
@@ -155,13 +163,19 @@ final class SmtpChannel {
 		}
 	}
 
-	/** Closes the socket without a word to the server; a transaction it holds open is dropped, unsent. */
+	/**
+	 * Closes the socket without a word to the server; a transaction it holds open is
+	 * dropped, unsent.
+	 */
 	void drop() {
 		closeQuietly(socket);
 		watchdog.forget(socket);
 	}
 
-	/** Cuts a write that has been blocked since before {@code deadline} (nanoTime); called by the watchdog. */
+	/**
+	 * Cuts a write that has been blocked since before {@code deadline} (nanoTime); called
+	 * by the watchdog.
+	 */
 	boolean cutIfWritingSince(long deadline) {
 		long since = writingSince;
 		if (since != 0 && since - deadline < 0) {
@@ -176,7 +190,10 @@ final class SmtpChannel {
 		return socket;
 	}
 
-	/** What went wrong, for the operator: a timeout says which, else the failure's own words. */
+	/**
+	 * What went wrong, for the operator: a timeout says which, else the failure's own
+	 * words.
+	 */
 	String describe(IOException ex) {
 		return describe(ex, cutByWatchdog);
 	}
@@ -191,10 +208,14 @@ final class SmtpChannel {
 		return ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
 	}
 
-	/** The EHLO name: the address literal of this end of the connection (RFC 5321, 4.1.3), with no DNS lookup. */
+	/**
+	 * The EHLO name: the address literal of this end of the connection (RFC 5321, 4.1.3),
+	 * with no DNS lookup.
+	 */
 	private static String addressLiteral(Socket socket) {
 		var local = socket.getLocalAddress();
-		return local instanceof Inet6Address ? "[IPv6:" + local.getHostAddress() + "]" : "[" + local.getHostAddress() + "]";
+		return local instanceof Inet6Address ? "[IPv6:" + local.getHostAddress() + "]"
+				: "[" + local.getHostAddress() + "]";
 	}
 
 	private static void closeQuietly(Socket socket) {

@@ -17,16 +17,20 @@ import org.springframework.mail.javamail.JavaMailSenderImpl;
 import org.invitations.mail.PreparedMessage;
 
 /**
- * Sends over SMTP with the server and session that Spring Boot configured from {@code spring.mail.*}, one
- * connection reused for many messages, and reads each reply as the built-in client does ({@link ReplyClassifier}):
- * a refusal of the recipient is final (5xx) or temporary (4xx), a refusal of the sender or the session pauses the
- * run, a broken connection means the server is unavailable.
+ * Sends over SMTP with the server and session that Spring Boot configured from
+ * {@code spring.mail.*}, one connection reused for many messages, and reads each reply as
+ * the built-in client does ({@link ReplyClassifier}): a refusal of the recipient is final
+ * (5xx) or temporary (4xx), a refusal of the sender or the session pauses the run, a
+ * broken connection means the server is unavailable.
  */
 public class SmtpGateway implements MailGateway, AutoCloseable {
 
 	private final JavaMailSenderImpl sender;
 
-	/** Set when the server needs neither TLS nor a login: then {@link DirectSmtpConnection} sends. */
+	/**
+	 * Set when the server needs neither TLS nor a login: then
+	 * {@link DirectSmtpConnection} sends.
+	 */
 	private final WriteWatchdog direct;
 
 	public SmtpGateway(JavaMailSenderImpl sender) {
@@ -34,7 +38,10 @@ public class SmtpGateway implements MailGateway, AutoCloseable {
 		this.direct = isPlain(sender) ? new WriteWatchdog(millis("mail.smtp.writetimeout", 30_000)) : null;
 	}
 
-	/** Plain SMTP: no login, no TLS, no proxy or other transport settings only Angus Mail understands. */
+	/**
+	 * Plain SMTP: no login, no TLS, no proxy or other transport settings only Angus Mail
+	 * understands.
+	 */
 	private static boolean isPlain(JavaMailSenderImpl sender) {
 		Properties properties = sender.getJavaMailProperties();
 		boolean tls = Boolean.parseBoolean(properties.getProperty("mail.smtp.starttls.enable"))
@@ -73,7 +80,8 @@ public class SmtpGateway implements MailGateway, AutoCloseable {
 	public Connection open() {
 		if (direct != null) {
 			int port = sender.getPort() > 0 ? sender.getPort() : 25;
-			return DirectSmtpConnection.open(sender.getHost(), port, sender.getJavaMailProperties().getProperty("mail.smtp.from"),
+			return DirectSmtpConnection.open(sender.getHost(), port,
+					sender.getJavaMailProperties().getProperty("mail.smtp.from"),
 					millis("mail.smtp.connectiontimeout", 10_000), millis("mail.smtp.timeout", 30_000), direct);
 		}
 		try {
@@ -87,18 +95,20 @@ public class SmtpGateway implements MailGateway, AutoCloseable {
 	}
 
 	/**
-	 * Classifies a refused message as {@link DirectSmtpConnection} does, by the command refused and the reply (see
-	 * {@link ReplyClassifier}): a refusal of the recipient is FAILED (5xx) or DEFERRED (4xx); a refusal of the sender
-	 * or the session pauses the run; no reply after the message's content is in doubt; anything else means the
+	 * Classifies a refused message as {@link DirectSmtpConnection} does, by the command
+	 * refused and the reply (see {@link ReplyClassifier}): a refusal of the recipient is
+	 * FAILED (5xx) or DEFERRED (4xx); a refusal of the sender or the session pauses the
+	 * run; no reply after the message's content is in doubt; anything else means the
 	 * server is unavailable.
-	 *
-	 * @param contentSent whether the server had taken DATA (354) before the failure, so that only its reply was missing
+	 * @param contentSent whether the server had taken DATA (354) before the failure, so
+	 * that only its reply was missing
 	 */
 	static SendResult classify(MessagingException ex, boolean contentSent) {
 		int code = -1;
 		String reply = ex.getMessage();
 		ReplyClassifier.Stage stage = ReplyClassifier.Stage.DATA;
-		for (Exception cause = ex; cause != null; cause = cause instanceof MessagingException m ? m.getNextException() : null) {
+		for (Exception cause = ex; cause != null; cause = cause instanceof MessagingException m ? m.getNextException()
+				: null) {
 			if (cause instanceof SMTPAddressFailedException failed) {
 				code = failed.getReturnCode();
 				reply = failed.getMessage();
@@ -114,17 +124,21 @@ public class SmtpGateway implements MailGateway, AutoCloseable {
 			if (cause instanceof SMTPSendFailedException failed) {
 				code = failed.getReturnCode();
 				reply = failed.getMessage();
-				String command = failed.getCommand() == null ? "" : failed.getCommand().toUpperCase(java.util.Locale.ROOT);
+				String command = failed.getCommand() == null ? ""
+						: failed.getCommand().toUpperCase(java.util.Locale.ROOT);
 				stage = command.startsWith("MAIL") ? ReplyClassifier.Stage.MAIL
 						: command.startsWith("RCPT") ? ReplyClassifier.Stage.RCPT : ReplyClassifier.Stage.DATA;
-				// "." ends the content: the connection closing before its reply leaves the message in doubt.
+				// "." ends the content: the connection closing before its reply leaves
+				// the message in doubt.
 				contentSent |= command.equals(".");
 			}
 		}
 		reply = reply == null ? null : reply.strip();
 		if (code < 0 && contentSent) {
-			// The content's end was written and no reply came: the server may have taken the message.
-			throw new NoReplyException("mail server sent no reply after the message's content (" + ex.getMessage() + ")", ex);
+			// The content's end was written and no reply came: the server may have taken
+			// the message.
+			throw new NoReplyException(
+					"mail server sent no reply after the message's content (" + ex.getMessage() + ")", ex);
 		}
 		if (code >= 400 && code < 600) {
 			switch (ReplyClassifier.classify(stage, code, reply)) {
@@ -154,7 +168,8 @@ public class SmtpGateway implements MailGateway, AutoCloseable {
 
 		@Override
 		public SendResult send(PreparedMessage prepared) {
-			// Angus Mail sends only its own messages: a real one, read back from the prepared bytes.
+			// Angus Mail sends only its own messages: a real one, read back from the
+			// prepared bytes.
 			MimeMessage message = prepared.toMimeMessage(session);
 			try {
 				transport.sendMessage(message, new Address[] { prepared.to() });
@@ -162,7 +177,8 @@ public class SmtpGateway implements MailGateway, AutoCloseable {
 				return SendResult.sent(reply == null ? "sent" : reply.strip());
 			}
 			catch (MessagingException ex) {
-				// Angus Mail keeps the last reply code: 354 means DATA was open and the content went out.
+				// Angus Mail keeps the last reply code: 354 means DATA was open and the
+				// content went out.
 				boolean contentSent = transport instanceof SMTPTransport smtp && smtp.getLastReturnCode() == 354;
 				return classify(ex, contentSent);
 			}
@@ -174,7 +190,8 @@ public class SmtpGateway implements MailGateway, AutoCloseable {
 				transport.close();
 			}
 			catch (MessagingException ex) {
-				// The messages are already accepted or refused; a failed QUIT changes nothing.
+				// The messages are already accepted or refused; a failed QUIT changes
+				// nothing.
 			}
 		}
 

@@ -6,8 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One SMTP reply (RFC 5321, 4.2): its code and its lines as received, read from the server's stream one byte at a
- * time into a line of bounded length, so that a server that never ends a line cannot fill the heap.
+ * One SMTP reply (RFC 5321, 4.2): its code and its lines as received, read from the
+ * server's stream one byte at a time into a line of bounded length, so that a server that
+ * never ends a line cannot fill the heap.
  */
 record SmtpReply(int code, List<String> lines) {
 
@@ -47,7 +48,8 @@ record SmtpReply(int code, List<String> lines) {
 				throw new IOException("connection closed by the server");
 			}
 			if (b == '\n') {
-				int end = line.length() > 0 && line.charAt(line.length() - 1) == '\r' ? line.length() - 1 : line.length();
+				int end = line.length() > 0 && line.charAt(line.length() - 1) == '\r' ? line.length() - 1
+						: line.length();
 				return line.substring(0, end);
 			}
 			if (line.length() >= MAX_REPLY_LINE) {

@@ -13,11 +13,11 @@ import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.stereotype.Component;
 import org.invitations.mail.PreparedMessage;
 
-
 /**
- * Times each message from its hand-over to the server's reply ({@code invitations.smtp.reply}, tagged with the
- * outcome), by wrapping the mail gateway: delivery itself is untouched. Recording a timer is a few atomic additions,
- * no lock.
+ * Times each message from its hand-over to the server's reply
+ * ({@code invitations.smtp.reply}, tagged with the outcome), by wrapping the mail
+ * gateway: delivery itself is untouched. Recording a timer is a few atomic additions, no
+ * lock.
  */
 @Component
 class TimedMailGateway implements BeanPostProcessor {
@@ -37,10 +37,11 @@ class TimedMailGateway implements BeanPostProcessor {
 		return bean;
 	}
 
-	private record Timed(MailGateway gateway, MeterRegistry meters, Map<SendResult.Status, Timer> timers)
-			implements MailGateway {
+	private record Timed(MailGateway gateway, MeterRegistry meters,
+			Map<SendResult.Status, Timer> timers) implements MailGateway {
 
-		// One timer per reply status, looked up once: registering by name and tags on every message cost more than
+		// One timer per reply status, looked up once: registering by name and tags on
+		// every message cost more than
 		// the recording itself.
 		Timed(MailGateway gateway, MeterRegistry meters) {
 			this(gateway, meters, new ConcurrentHashMap<>());
@@ -80,10 +81,13 @@ class TimedMailGateway implements BeanPostProcessor {
 		}
 
 		private SendResult timed(long start, SendResult result) {
-			timers.computeIfAbsent(result.status(), status -> Timer.builder("invitations.smtp.reply")
-				.description("from handing a message to the mail server to its reply")
-				.tag("status", status.name())
-				.register(meters)).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+			timers
+				.computeIfAbsent(result.status(),
+						status -> Timer.builder("invitations.smtp.reply")
+							.description("from handing a message to the mail server to its reply")
+							.tag("status", status.name())
+							.register(meters))
+				.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
 			return result;
 		}
 

@@ -9,10 +9,11 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Write timeouts for {@link DirectSmtpConnection}s (their {@link SmtpChannel}s). A blocking socket write has none of its own; instead of a
- * timer per write (what Angus Mail does, a measurable cost at thousands of messages per second), one daemon
- * thread looks at every open connection a few times per timeout and closes the socket under a write that has
- * been blocked for longer, which ends the write with an error.
+ * Write timeouts for {@link DirectSmtpConnection}s (their {@link SmtpChannel}s). A
+ * blocking socket write has none of its own; instead of a timer per write (what Angus
+ * Mail does, a measurable cost at thousands of messages per second), one daemon thread
+ * looks at every open connection a few times per timeout and closes the socket under a
+ * write that has been blocked for longer, which ends the write with an error.
  */
 final class WriteWatchdog implements AutoCloseable {
 

@@ -13,8 +13,8 @@ import org.invitations.spec.SpecException;
  * @param size number of header fields; every row must have as many
  * @param ignored header names that are not known columns
  */
-public record CsvColumns(int size, int email, int firstName, int lastName, int externalId, int emailActive,
-		int groups, List<String> ignored) {
+public record CsvColumns(int size, int email, int firstName, int lastName, int externalId, int emailActive, int groups,
+		List<String> ignored) {
 
 	static final List<String> REQUIRED = List.of("email", "first_name", "last_name");
 

@@ -31,13 +31,16 @@ import org.invitations.spec.SpecException;
 import org.invitations.support.Checksums;
 
 /**
- * Opens import files the same way everywhere: UTF-8 with or without BOM, strict decoding, RFC 4180 with
- * CRLF or LF; and checks a whole file before a run so that a broken file stops the run before anything is
- * written.
+ * Opens import files the same way everywhere: UTF-8 with or without BOM, strict decoding,
+ * RFC 4180 with CRLF or LF; and checks a whole file before a run so that a broken file
+ * stops the run before anything is written.
  */
 public final class CsvFiles {
 
-	/** RFC 4180, but LF accepted as well as CRLF, and empty lines kept so that line numbers stay exact. */
+	/**
+	 * RFC 4180, but LF accepted as well as CRLF, and empty lines kept so that line
+	 * numbers stay exact.
+	 */
 	static final CSVFormat FORMAT = CSVFormat.RFC4180.builder().setIgnoreEmptyLines(false).get();
 
 	private CsvFiles() {
@@ -59,8 +62,9 @@ public final class CsvFiles {
 	}
 
 	/**
-	 * Checks a whole file, streaming, in two passes: bytes (checksum, strict UTF-8, so that the error names the
-	 * right line), then CSV (header, syntax, row count). A record over the limits is a row (to be rejected).
+	 * Checks a whole file, streaming, in two passes: bytes (checksum, strict UTF-8, so
+	 * that the error names the right line), then CSV (header, syntax, row count). A
+	 * record over the limits is a row (to be rejected).
 	 */
 	public static Inspection inspect(Path file, ImportLimits limits) {
 		String checksum = checksumAndDecode(file);
@@ -99,9 +103,10 @@ public final class CsvFiles {
 	static List<String> header(Path file, LimitedRecordReader limited, CSVRecord first) {
 		LimitedRecordReader.Cut cut = limited.cut(first);
 		if (cut != null) {
-			throw new SpecException(file, "line 1", String.format(Locale.ROOT,
-					"the header row is longer than the limit of %,d characters (invitations.import.%s)", cut.limit(),
-					cut.field() < 0 ? "max-record-length" : "max-field-length"));
+			throw new SpecException(file, "line 1",
+					String.format(Locale.ROOT,
+							"the header row is longer than the limit of %,d characters (invitations.import.%s)",
+							cut.limit(), cut.field() < 0 ? "max-record-length" : "max-field-length"));
 		}
 		return first.toList();
 	}
@@ -119,9 +124,10 @@ public final class CsvFiles {
 	}
 
 	/**
-	 * Checksum and strict UTF-8 in one streaming pass, in constant memory however long a line is: the decoder
-	 * keeps an incomplete character between blocks, and the line of a bad byte is the count of LF bytes before
-	 * it (an LF byte is never part of a multi-byte character).
+	 * Checksum and strict UTF-8 in one streaming pass, in constant memory however long a
+	 * line is: the decoder keeps an incomplete character between blocks, and the line of
+	 * a bad byte is the count of LF bytes before it (an LF byte is never part of a
+	 * multi-byte character).
 	 */
 	private static String checksumAndDecode(Path file) {
 		MessageDigest digest = Checksums.sha256();

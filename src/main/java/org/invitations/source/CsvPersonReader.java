@@ -16,9 +16,10 @@ import org.springframework.batch.infrastructure.item.support.AbstractItemCountin
 import org.invitations.spec.SpecException;
 
 /**
- * Streams the data rows of an import file as {@link SourceRow}s, with the line each starts on. Restartable:
- * the item count saved by Spring Batch is replayed on open. A row with the wrong number of fields is still
- * returned, carrying the problem, so that it reaches the report.
+ * Streams the data rows of an import file as {@link SourceRow}s, with the line each
+ * starts on. Restartable: the item count saved by Spring Batch is replayed on open. A row
+ * with the wrong number of fields is still returned, carrying the problem, so that it
+ * reaches the report.
  */
 public class CsvPersonReader extends AbstractItemCountingItemStreamItemReader<SourceRow> {
 
@@ -38,7 +39,9 @@ public class CsvPersonReader extends AbstractItemCountingItemStreamItemReader<So
 
 	private List<String> header;
 
-	/** Line breaks inside cut records, which the parser never saw and so does not count. */
+	/**
+	 * Line breaks inside cut records, which the parser never saw and so does not count.
+	 */
 	private long unseenLines;
 
 	private long lastLine;
@@ -47,7 +50,8 @@ public class CsvPersonReader extends AbstractItemCountingItemStreamItemReader<So
 
 	/**
 	 * @param file the import file
-	 * @param expectedChecksum the checksum the job instance was started with; a changed file is refused
+	 * @param expectedChecksum the checksum the job instance was started with; a changed
+	 * file is refused
 	 */
 	public CsvPersonReader(Path file, String expectedChecksum) {
 		this(file, expectedChecksum, ImportLimits.DEFAULTS);
@@ -55,8 +59,10 @@ public class CsvPersonReader extends AbstractItemCountingItemStreamItemReader<So
 
 	/**
 	 * @param file the import file
-	 * @param expectedChecksum the checksum the job instance was started with; a changed file is refused
-	 * @param limits the longest record and field; a longer record becomes a row with its problem
+	 * @param expectedChecksum the checksum the job instance was started with; a changed
+	 * file is refused
+	 * @param limits the longest record and field; a longer record becomes a row with its
+	 * problem
 	 */
 	public CsvPersonReader(Path file, String expectedChecksum, ImportLimits limits) {
 		this.file = file;
@@ -103,8 +109,8 @@ public class CsvPersonReader extends AbstractItemCountingItemStreamItemReader<So
 		}
 		if (record.size() != columns.size()) {
 			String email = columns.email() < record.size() ? record.get(columns.email()) : null;
-			return SourceRow.unreadable(itemNumber, line, email, "WRONG_COLUMN_COUNT:expected " + columns.size()
-					+ " fields, found " + record.size());
+			return SourceRow.unreadable(itemNumber, line, email,
+					"WRONG_COLUMN_COUNT:expected " + columns.size() + " fields, found " + record.size());
 		}
 		return new SourceRow(itemNumber, line, record.get(columns.email()), record.get(columns.firstName()),
 				record.get(columns.lastName()), optional(record, columns.externalId()),
@@ -148,6 +154,5 @@ public class CsvPersonReader extends AbstractItemCountingItemStreamItemReader<So
 			parser = null;
 		}
 	}
-
 
 }

@@ -9,25 +9,32 @@ import java.util.Locale;
 import org.apache.commons.csv.CSVRecord;
 
 /**
- * Hands Commons CSV one whole record at a time and never one longer than the limits: the parser keeps a
- * whole field in memory, so a 50 MB line would exhaust the heap before any check of ours could run. An
- * over-long record is read on to its end (quote-aware, in constant memory) and replaced by a one-character
- * placeholder record; {@link #cut} tells which record that was and why. It also names the line of the two
- * syntax errors that the parser would only describe in its own words.
+ * Hands Commons CSV one whole record at a time and never one longer than the limits: the
+ * parser keeps a whole field in memory, so a 50 MB line would exhaust the heap before any
+ * check of ours could run. An over-long record is read on to its end (quote-aware, in
+ * constant memory) and replaced by a one-character placeholder record; {@link #cut} tells
+ * which record that was and why. It also names the line of the two syntax errors that the
+ * parser would only describe in its own words.
  */
 final class LimitedRecordReader extends Reader {
 
-	/** Stands in for a cut record; only the record number identifies a cut, never this text. */
+	/**
+	 * Stands in for a cut record; only the record number identifies a cut, never this
+	 * text.
+	 */
 	private static final char PLACEHOLDER = '\u0000';
 
 	private enum State {
+
 		FIELD_START, UNQUOTED, QUOTED, QUOTE_IN_QUOTED, AFTER_QUOTE
+
 	}
 
 	/**
 	 * A record that the parser sees only as a placeholder.
 	 *
-	 * @param recordNumber the record's number as the parser counts it (the header is 1, blank lines count)
+	 * @param recordNumber the record's number as the parser counts it (the header is 1,
+	 * blank lines count)
 	 * @param line the line it starts on
 	 * @param lineBreaks line breaks inside its quoted fields, which the parser never saw
 	 * @param field the field that was too long, or -1 when the record as a whole was
@@ -43,8 +50,9 @@ final class LimitedRecordReader extends Reader {
 						line, length, limit);
 			}
 			String name = field < header.size() ? header.get(field).strip() : "field " + (field + 1);
-			return String.format(Locale.ROOT, "FIELD_TOO_LONG:line %d: %s has %,d characters, more than the limit of %,d",
-					line, name, length, limit);
+			return String.format(Locale.ROOT,
+					"FIELD_TOO_LONG:line %d: %s has %,d characters, more than the limit of %,d", line, name, length,
+					limit);
 		}
 
 	}
@@ -79,7 +87,10 @@ final class LimitedRecordReader extends Reader {
 
 	private int last = -1;
 
-	/** The record the parser is being handed: its characters and terminator, at most the limit plus two. */
+	/**
+	 * The record the parser is being handed: its characters and terminator, at most the
+	 * limit plus two.
+	 */
 	private char[] record = new char[512];
 
 	private int recordPos;
@@ -98,7 +109,10 @@ final class LimitedRecordReader extends Reader {
 		this.maxField = limits.maxField();
 	}
 
-	/** The cut that {@code parsed} stands for, or {@code null} when it is a record as written. */
+	/**
+	 * The cut that {@code parsed} stands for, or {@code null} when it is a record as
+	 * written.
+	 */
 	Cut cut(CSVRecord parsed) {
 		Cut next = cuts.peek();
 		if (next != null && next.recordNumber() == parsed.getRecordNumber()) {
@@ -121,7 +135,10 @@ final class LimitedRecordReader extends Reader {
 		return n;
 	}
 
-	/** Reads the next record into the buffer, by the rules of RFC 4180 as Commons CSV applies them. */
+	/**
+	 * Reads the next record into the buffer, by the rules of RFC 4180 as Commons CSV
+	 * applies them.
+	 */
 	private boolean nextRecord() throws IOException {
 		recordPos = 0;
 		recordEnd = 0;
@@ -199,7 +216,8 @@ final class LimitedRecordReader extends Reader {
 		if (cutField == field) {
 			cutLength = fieldLength;
 		}
-		// The terminator's own line break is seen by the parser; the ones before it, inside quotes, are not.
+		// The terminator's own line break is seen by the parser; the ones before it,
+		// inside quotes, are not.
 		long breaks = line - startLine - (terminator < 0 ? 0 : 1);
 		records++;
 		if (cut) {
@@ -224,7 +242,10 @@ final class LimitedRecordReader extends Reader {
 		record[recordEnd++] = c;
 	}
 
-	/** The next character, counting lines as the parser does: CR, LF and CRLF each end one. */
+	/**
+	 * The next character, counting lines as the parser does: CR, LF and CRLF each end
+	 * one.
+	 */
 	private int nextChar() throws IOException {
 		if (inputPos == inputEnd && !fill()) {
 			return -1;

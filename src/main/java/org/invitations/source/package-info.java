@@ -1,5 +1,6 @@
 /**
- * Where people come from: CSV files (inspected, checksummed, read within limits) and group members.
+ * Where people come from: CSV files (inspected, checksummed, read within limits) and
+ * group members.
  */
 @NullMarked
 package org.invitations.source;

@@ -6,12 +6,14 @@ import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A spec of the expiry job ({@code job: expire}): turns open invitations past their expiry into EXPIRED.
+ * A spec of the expiry job ({@code job: expire}): turns open invitations past their
+ * expiry into EXPIRED.
  *
  * @param file the spec file
  * @param name the job's name
  * @param batchSize invitations changed per statement and transaction
- * @param purgeTokenHashesAfter forget the token hashes of invitations closed longer than this, or {@code null}
+ * @param purgeTokenHashesAfter forget the token hashes of invitations closed longer than
+ * this, or {@code null}
  * @param notifications who hears about a run when it ends
  * @param remind the reminder sent before expiry, or {@code null}
  * @param schedule when {@code serve} runs the spec, or {@code null}

@@ -10,13 +10,15 @@ import org.jspecify.annotations.Nullable;
  * A validated job spec: who to read, whom to keep, what to send and how.
  *
  * @param file the spec file it was read from
- * @param checksum SHA-256 of the spec file, so a restart can tell that the spec did not change
+ * @param checksum SHA-256 of the spec file, so a restart can tell that the spec did not
+ * change
  * @param name the job's name; runs of the same name are one history
  * @param source where people come from
  * @param filters which people are kept
  * @param role the role given to every person who is sent an email
  * @param kind what to send
- * @param template the template set, looked up in {@code templates/} beside the spec, then built in
+ * @param template the template set, looked up in {@code templates/} beside the spec, then
+ * built in
  * @param tokenTtl how long a link stays valid
  * @param chunkSize items per transaction
  * @param linkBaseUrl the set-password page; the token is appended as a query parameter
@@ -24,21 +26,23 @@ import org.jspecify.annotations.Nullable;
  * @param organisation the organisation's name shown in the emails
  * @param resend limits on resending this spec's invitations
  * @param throttle sending limits of this spec, on top of the mail configuration's
- * @param linkTokenParameter the name of the query parameter that carries the token in the link
+ * @param linkTokenParameter the name of the query parameter that carries the token in the
+ * link
  * @param description free text shown in reports, or {@code null}
  * @param notifications who hears about a run when it ends
  * @param operations the spec's guard and schedule
  */
 public record JobSpec(Path file, String checksum, String name, SourceSpec source, Filters filters, String role,
 		Kind kind, String template, Duration tokenTtl, int chunkSize, URI linkBaseUrl, @Nullable String from,
-		String organisation, Resend resend, Throttle throttle, String linkTokenParameter,
-		@Nullable String description, Notify notifications, Operations operations) {
+		String organisation, Resend resend, Throttle throttle, String linkTokenParameter, @Nullable String description,
+		Notify notifications, Operations operations) {
 
 	/**
 	 * How the spec is run by operators: the blast-radius guard and the schedule.
 	 *
-	 * @param maxRecipients a run that would send more stops before sending and asks for {@code --confirm N};
-	 * {@code null} for the configured default ({@code invitations.max-recipients})
+	 * @param maxRecipients a run that would send more stops before sending and asks for
+	 * {@code --confirm N}; {@code null} for the configured default
+	 * ({@code invitations.max-recipients})
 	 * @param schedule when {@code serve} runs the spec, or {@code null}
 	 */
 	public record Operations(@Nullable Long maxRecipients, @Nullable Schedule schedule) {
@@ -59,13 +63,17 @@ public record JobSpec(Path file, String checksum, String name, SourceSpec source
 	/**
 	 * Limits on resending one invitation.
 	 *
-	 * @param maxAttempts sends in all, the first included, after which a resend is refused
+	 * @param maxAttempts sends in all, the first included, after which a resend is
+	 * refused
 	 * @param minInterval time since the last send before another resend is allowed
 	 */
 	public record Resend(int maxAttempts, Duration minInterval) {
 	}
 
-	/** The same spec with another template set: reminders are the spec's emails in the reminder set. */
+	/**
+	 * The same spec with another template set: reminders are the spec's emails in the
+	 * reminder set.
+	 */
 	public JobSpec withTemplate(String templateSet) {
 		return new JobSpec(file, checksum, name, source, filters, role, kind, templateSet, tokenTtl, chunkSize,
 				linkBaseUrl, from, organisation, resend, throttle, linkTokenParameter, description, notifications,

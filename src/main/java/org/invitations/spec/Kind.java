@@ -1,6 +1,9 @@
 package org.invitations.spec;
 
-/** What a job sends: an invitation, password-reset instructions, or whichever fits each person. */
+/**
+ * What a job sends: an invitation, password-reset instructions, or whichever fits each
+ * person.
+ */
 public enum Kind {
 
 	/** A first set-password link, for people who never logged in. */
@@ -9,7 +12,9 @@ public enum Kind {
 	/** Reset instructions, for people who already have a password. */
 	PASSWORD_RESET("password-reset"),
 
-	/** An invitation to people who never logged in, reset instructions to those who did. */
+	/**
+	 * An invitation to people who never logged in, reset instructions to those who did.
+	 */
 	AUTO("auto");
 
 	private final String key;

@@ -13,9 +13,11 @@ import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 
 /**
- * Who hears about a run when it ends ({@code notify:}, {@code notify-webhook:}, {@code notify-dry-run:}).
+ * Who hears about a run when it ends ({@code notify:}, {@code notify-webhook:},
+ * {@code notify-dry-run:}).
  *
- * @param to addresses that get the completion email, on top of {@code invitations.notify.to}
+ * @param to addresses that get the completion email, on top of
+ * {@code invitations.notify.to}
  * @param webhook a URL that receives the run's JSON summary, or {@code null}
  * @param dryRuns whether dry runs notify too; by default they do not
  */

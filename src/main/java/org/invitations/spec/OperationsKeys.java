@@ -9,10 +9,14 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.scheduling.support.CronExpression;
 
-/** Reads the keys operators add to specs: {@code max-recipients:}, {@code schedule:} and {@code remind:}. */
+/**
+ * Reads the keys operators add to specs: {@code max-recipients:}, {@code schedule:} and
+ * {@code remind:}.
+ */
 final class OperationsKeys {
 
-	private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,79}");
+	private static final java.util.regex.Pattern NAME = java.util.regex.Pattern
+		.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,79}");
 
 	private OperationsKeys() {
 	}
@@ -44,8 +48,8 @@ final class OperationsKeys {
 			zone = raw.zone() == null ? ZoneId.systemDefault() : ZoneId.of(raw.zone().strip());
 		}
 		catch (DateTimeException ex) {
-			throw new SpecException(file, "key 'schedule.zone'", "'" + raw.zone() + "' is not a time zone such as"
-					+ " Europe/Paris or UTC");
+			throw new SpecException(file, "key 'schedule.zone'",
+					"'" + raw.zone() + "' is not a time zone such as" + " Europe/Paris or UTC");
 		}
 		return new Schedule(raw.cron().strip(), expression, zone);
 	}
@@ -55,8 +59,8 @@ final class OperationsKeys {
 			return null;
 		}
 		if (raw.before() == null) {
-			throw new SpecException(file, "key 'remind.before'", "is required, e.g. 2d: how long before its expiry a"
-					+ " link is reminded");
+			throw new SpecException(file, "key 'remind.before'",
+					"is required, e.g. 2d: how long before its expiry a" + " link is reminded");
 		}
 		Duration before = SpecValues.duration(file, "remind.before", raw.before());
 		if (before.compareTo(Duration.ofMinutes(5)) < 0 || before.compareTo(Duration.ofDays(90)) > 0) {

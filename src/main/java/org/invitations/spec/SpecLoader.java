@@ -16,10 +16,10 @@ import tools.jackson.core.JacksonException;
 import org.invitations.support.Checksums;
 
 /**
- * Reads a YAML job spec and validates every key, so that a mistake is reported before anything is
- * written. {@link SpecYaml} reads the file and words its syntax errors, {@link SpecValues} checks values that
- * several keys share, {@link OperationsKeys} and {@link Notify} the keys of scheduling, reminders and
- * notifications.
+ * Reads a YAML job spec and validates every key, so that a mistake is reported before
+ * anything is written. {@link SpecYaml} reads the file and words its syntax errors,
+ * {@link SpecValues} checks values that several keys share, {@link OperationsKeys} and
+ * {@link Notify} the keys of scheduling, reminders and notifications.
  */
 public final class SpecLoader {
 
@@ -42,14 +42,17 @@ public final class SpecLoader {
 			throw new SpecException(file, null, "cannot be read: " + ex.getMessage());
 		}
 		if (isExpirySpec(file)) {
-			throw new SpecException(file, null, "is an expiry spec (job: expire), not an invitation spec; run it with: expire "
-					+ file);
+			throw new SpecException(file, null,
+					"is an expiry spec (job: expire), not an invitation spec; run it with: expire " + file);
 		}
 		RawSpec raw = yaml.parse(file, new String(content, StandardCharsets.UTF_8), RawSpec.class);
 		return validate(file, HexFormat.of().formatHex(Checksums.sha256(content)), raw);
 	}
 
-	/** Whether the file is an expiry spec ({@code job: expire}) rather than an invitation spec. */
+	/**
+	 * Whether the file is an expiry spec ({@code job: expire}) rather than an invitation
+	 * spec.
+	 */
 	public boolean isExpirySpec(Path file) {
 		try {
 			var tree = yaml.tree(Files.readString(file));
@@ -60,7 +63,10 @@ public final class SpecLoader {
 		}
 	}
 
-	/** An invitation spec handed to the expiry job: it says where people come from, which no expiry spec does. */
+	/**
+	 * An invitation spec handed to the expiry job: it says where people come from, which
+	 * no expiry spec does.
+	 */
 	private boolean looksLikeInvitationSpec(String content) {
 		try {
 			var tree = yaml.tree(content);
@@ -84,8 +90,8 @@ public final class SpecLoader {
 			throw new SpecException(file, null, "cannot be read: " + ex.getMessage());
 		}
 		if (looksLikeInvitationSpec(content)) {
-			throw new SpecException(file, null, "is an invitation spec, not an expiry spec (job: expire); run it with: run "
-					+ file);
+			throw new SpecException(file, null,
+					"is an invitation spec, not an expiry spec (job: expire); run it with: run " + file);
 		}
 		RawExpirySpec raw = yaml.parse(file, content, RawExpirySpec.class);
 		String name = SpecValues.required(file, "name", raw.name());
@@ -131,7 +137,8 @@ public final class SpecLoader {
 		if (!SpecValues.NAME.matcher(template).matches()) {
 			throw new SpecException(file, "key 'template'", "'" + template + "' is not a template set name");
 		}
-		Duration ttl = raw.tokenTtl() == null ? Duration.ofHours(24) : SpecValues.duration(file, "token-ttl", raw.tokenTtl());
+		Duration ttl = raw.tokenTtl() == null ? Duration.ofHours(24)
+				: SpecValues.duration(file, "token-ttl", raw.tokenTtl());
 		if (ttl.compareTo(Duration.ofMinutes(5)) < 0 || ttl.compareTo(Duration.ofDays(90)) > 0) {
 			throw new SpecException(file, "key 'token-ttl'", "must be between 5m and 90d, was " + raw.tokenTtl());
 		}
@@ -144,8 +151,8 @@ public final class SpecLoader {
 			throw new SpecException(file, "key 'link-token-parameter'",
 					"'" + tokenParameter + "' must be letters, digits, '.', '_', '~' or '-'");
 		}
-		URI link = SpecValues.linkBaseUrl(file, SpecValues.required(file, "link-base-url", raw.linkBaseUrl()), tokenParameter,
-				Boolean.TRUE.equals(raw.allowInsecureLink()));
+		URI link = SpecValues.linkBaseUrl(file, SpecValues.required(file, "link-base-url", raw.linkBaseUrl()),
+				tokenParameter, Boolean.TRUE.equals(raw.allowInsecureLink()));
 		String organisation = raw.organisation() == null ? name : raw.organisation();
 		if (organisation.chars().anyMatch(Character::isISOControl)) {
 			throw new SpecException(file, "key 'organisation'", "must not contain control characters");
@@ -173,13 +180,19 @@ public final class SpecLoader {
 				OperationsKeys.operations(file, raw.maxRecipients(), raw.schedule()));
 	}
 
-	/** The spec as written; every key is optional here so that validation can name what is missing. */
-	record RawSpec(@Nullable String job, @Nullable String name, @Nullable RawSource source, @Nullable RawFilters filters, @Nullable String role, @Nullable String kind, @Nullable String template,
-			@Nullable String tokenTtl, @Nullable Integer chunkSize, @Nullable String linkBaseUrl, @Nullable String from, @Nullable String organisation,
-			@Nullable String description, @Nullable RawResend resend, @Nullable RawThrottle throttle, @Nullable String linkTokenParameter,
-			@Nullable Boolean allowInsecureLink, @Nullable Long maxRecipients, OperationsKeys.@Nullable RawSchedule schedule,
+	/**
+	 * The spec as written; every key is optional here so that validation can name what is
+	 * missing.
+	 */
+	record RawSpec(@Nullable String job, @Nullable String name, @Nullable RawSource source,
+			@Nullable RawFilters filters, @Nullable String role, @Nullable String kind, @Nullable String template,
+			@Nullable String tokenTtl, @Nullable Integer chunkSize, @Nullable String linkBaseUrl, @Nullable String from,
+			@Nullable String organisation, @Nullable String description, @Nullable RawResend resend,
+			@Nullable RawThrottle throttle, @Nullable String linkTokenParameter, @Nullable Boolean allowInsecureLink,
+			@Nullable Long maxRecipients, OperationsKeys.@Nullable RawSchedule schedule,
 			// Notifications when a run ends.
-			@com.fasterxml.jackson.annotation.JsonProperty("notify") java.util.@Nullable List<String> notifyTo, @Nullable String notifyWebhook, @Nullable Boolean notifyDryRun) {
+			@com.fasterxml.jackson.annotation.JsonProperty("notify") java.util.@Nullable List<String> notifyTo,
+			@Nullable String notifyWebhook, @Nullable Boolean notifyDryRun) {
 	}
 
 	record RawThrottle(@Nullable Double perSecond, @Nullable Long perDay) {
@@ -188,10 +201,12 @@ public final class SpecLoader {
 	record RawResend(@Nullable Integer maxAttempts, @Nullable String minInterval) {
 	}
 
-	record RawExpirySpec(@Nullable String name, @Nullable String job, @Nullable String description, @Nullable Integer batchSize,
-			@Nullable String purgeTokenHashesAfter, OperationsKeys.@Nullable RawRemind remind, OperationsKeys.@Nullable RawSchedule schedule,
+	record RawExpirySpec(@Nullable String name, @Nullable String job, @Nullable String description,
+			@Nullable Integer batchSize, @Nullable String purgeTokenHashesAfter,
+			OperationsKeys.@Nullable RawRemind remind, OperationsKeys.@Nullable RawSchedule schedule,
 			// Notifications when a run ends.
-			@com.fasterxml.jackson.annotation.JsonProperty("notify") java.util.@Nullable List<String> notifyTo, @Nullable String notifyWebhook, @Nullable Boolean notifyDryRun) {
+			@com.fasterxml.jackson.annotation.JsonProperty("notify") java.util.@Nullable List<String> notifyTo,
+			@Nullable String notifyWebhook, @Nullable Boolean notifyDryRun) {
 	}
 
 	record RawSource(@Nullable String csv, @Nullable String group, @Nullable String members) {
@@ -199,6 +214,5 @@ public final class SpecLoader {
 
 	record RawFilters(@Nullable Boolean activeEmail, @Nullable Boolean neverLoggedIn) {
 	}
-
 
 }

@@ -12,7 +12,10 @@ import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
 
-/** Checks of single values that more than one key shares: names, durations, the link base URL, the source. */
+/**
+ * Checks of single values that more than one key shares: names, durations, the link base
+ * URL, the source.
+ */
 final class SpecValues {
 
 	static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,79}");
@@ -57,8 +60,9 @@ final class SpecValues {
 	}
 
 	/**
-	 * The page every link opens: an absolute https URL (http only on this machine, or when the spec allows it), no
-	 * fragment, and no parameter of the token's name already, since the token is appended to it.
+	 * The page every link opens: an absolute https URL (http only on this machine, or
+	 * when the spec allows it), no fragment, and no parameter of the token's name
+	 * already, since the token is appended to it.
 	 */
 	static URI linkBaseUrl(Path file, String text, String tokenParameter, boolean allowInsecure) {
 		URI uri;
@@ -90,8 +94,9 @@ final class SpecValues {
 			for (String parameter : query.split("&")) {
 				String name = parameter.contains("=") ? parameter.substring(0, parameter.indexOf('=')) : parameter;
 				if (name.equals(tokenParameter)) {
-					throw new SpecException(file, "key 'link-base-url'", "'" + text + "' already has a '" + tokenParameter
-							+ "' parameter: leave it out, the link gets ?" + tokenParameter + "=… appended");
+					throw new SpecException(file, "key 'link-base-url'",
+							"'" + text + "' already has a '" + tokenParameter
+									+ "' parameter: leave it out, the link gets ?" + tokenParameter + "=… appended");
 				}
 			}
 		}

@@ -17,8 +17,9 @@ import tools.jackson.databind.exc.UnrecognizedPropertyException;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
- * Reads a spec's YAML into its raw records, strictly (unknown keys, duplicates, nulls for numbers refused), and
- * turns what the parser and the binder say into one line that names the line, column and key.
+ * Reads a spec's YAML into its raw records, strictly (unknown keys, duplicates, nulls for
+ * numbers refused), and turns what the parser and the binder say into one line that names
+ * the line, column and key.
  */
 final class SpecYaml {
 
@@ -70,7 +71,10 @@ final class SpecYaml {
 		return path.isEmpty() ? at : (at == null ? "" : at + ", ") + "key '" + path + "'";
 	}
 
-	/** What the YAML parser and the binder mean, said without their vocabulary (tokens, scalars, creators). */
+	/**
+	 * What the YAML parser and the binder mean, said without their vocabulary (tokens,
+	 * scalars, creators).
+	 */
 	private static String inPlainWords(JacksonException ex) {
 		MarkedYamlEngineException yaml = yamlCause(ex);
 		if (yaml != null) {
@@ -132,7 +136,10 @@ final class SpecYaml {
 		return null;
 	}
 
-	/** The parser reports where it stopped, which can be past the key: find the key's own line. */
+	/**
+	 * The parser reports where it stopped, which can be past the key: find the key's own
+	 * line.
+	 */
 	private static int lineOf(String content, String key, int fallback) {
 		Pattern keyLine = Pattern.compile("^\\s*(-\\s+)?" + Pattern.quote(key) + "\\s*:");
 		String[] lines = content.split("\\R", -1);

@@ -1,5 +1,6 @@
 /**
- * Job specs: the YAML files that describe a run, read and validated into records, every error naming file and key.
+ * Job specs: the YAML files that describe a run, read and validated into records, every
+ * error naming file and key.
  */
 @NullMarked
 package org.invitations.spec;

@@ -3,7 +3,10 @@ package org.invitations.user;
 import java.util.List;
 import java.util.Locale;
 
-/** What a console user or API key may do; each role may do everything the roles before it may. */
+/**
+ * What a console user or API key may do; each role may do everything the roles before it
+ * may.
+ */
 public enum ConsoleRole {
 
 	/** Reads every page and every API answer. */
@@ -15,7 +18,10 @@ public enum ConsoleRole {
 	/** Also manages console users. */
 	ADMIN;
 
-	/** The Spring Security authorities of this role: its own and those of the roles below it. */
+	/**
+	 * The Spring Security authorities of this role: its own and those of the roles below
+	 * it.
+	 */
 	public List<String> authorities() {
 		return java.util.Arrays.stream(values())
 			.filter(role -> role.ordinal() <= ordinal())

@@ -22,12 +22,16 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * stdout carries only a command's result and logs go to stderr, at any log level: the real application in a
- * child JVM with its defaults (embedded PostgreSQL, outbox), its output redirected to files and parsed back.
+ * stdout carries only a command's result and logs go to stderr, at any log level: the
+ * real application in a child JVM with its defaults (embedded PostgreSQL, outbox), its
+ * output redirected to files and parsed back.
  */
 class OutputStreamsIT {
 
-	/** The console pattern of application.properties: a log line starts with the time of day. */
+	/**
+	 * The console pattern of application.properties: a log line starts with the time of
+	 * day.
+	 */
 	private static final Pattern LOG_LINE = Pattern.compile("^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} ");
 
 	@TempDir
@@ -45,14 +49,17 @@ class OutputStreamsIT {
 		assertNoLogLines(run.out());
 
 		for (String level : List.of("INFO", "DEBUG")) {
-			Output report = invitations("report", "1", "--format", "csv", "--no-bom",
-					"--logging.level.root=" + level);
+			Output report = invitations("report", "1", "--format", "csv", "--no-bom", "--logging.level.root=" + level);
 			assertThat(report.exitCode()).as(report.err()).isZero();
 			assertThat(report.err()).contains("Embedded PostgreSQL on port");
-			List<CSVRecord> rows = CSVFormat.DEFAULT.builder().setHeader().get().parse(new StringReader(report.out()))
+			List<CSVRecord> rows = CSVFormat.DEFAULT.builder()
+				.setHeader()
+				.get()
+				.parse(new StringReader(report.out()))
 				.getRecords();
 			assertThat(rows).as(level).hasSize(36);
-			assertThat(rows.get(0).getParser().getHeaderNames()).startsWith("item", "line", "email", "outcome", "reason");
+			assertThat(rows.get(0).getParser().getHeaderNames()).startsWith("item", "line", "email", "outcome",
+					"reason");
 			assertThat(rows.stream().filter(row -> row.get("outcome").equals("SENT"))).hasSize(26);
 		}
 
@@ -66,22 +73,27 @@ class OutputStreamsIT {
 		assertNoLogLines(list.out());
 		List<String> lines = list.out().lines().toList();
 		assertThat(lines.get(0)).startsWith("ID").contains("EMAIL", "STATUS");
-		assertThat(lines.subList(1, lines.size())).hasSize(26).allSatisfy(line -> assertThat(line).matches("\\d+ .*SENT.*"));
+		assertThat(lines.subList(1, lines.size())).hasSize(26)
+			.allSatisfy(line -> assertThat(line).matches("\\d+ .*SENT.*"));
 	}
 
 	@Test
 	void environmentVariablesBindTheDocumentedPropertiesAndAnEmptyMailHostIsRefused() throws Exception {
 		Output empty = invitations(Map.of("SPRING_MAIL_HOST", ""), "status");
 		assertThat(empty.exitCode()).isEqualTo(2);
-		assertThat(empty.err()).endsWith("error: spring.mail.host (SPRING_MAIL_HOST) is set but empty: set it to the SMTP"
-				+ " server's name, or unset it to write the emails to the outbox folder" + System.lineSeparator());
+		assertThat(empty.err())
+			.endsWith("error: spring.mail.host (SPRING_MAIL_HOST) is set but empty: set it to the SMTP"
+					+ " server's name, or unset it to write the emails to the outbox folder" + System.lineSeparator());
 
-		Output angus = invitations(Map.of("SPRING_MAIL_HOST", "127.0.0.1", "INVITATIONS_MAIL_DIRECT_SMTP", "false"), "status");
+		Output angus = invitations(Map.of("SPRING_MAIL_HOST", "127.0.0.1", "INVITATIONS_MAIL_DIRECT_SMTP", "false"),
+				"status");
 		assertThat(angus.exitCode()).as(angus.err()).isZero();
-		assertThat(angus.err()).contains("Mail goes to the SMTP server 127.0.0.1:25 (Angus Mail)").doesNotContain("deprecated");
+		assertThat(angus.err()).contains("Mail goes to the SMTP server 127.0.0.1:25 (Angus Mail)")
+			.doesNotContain("deprecated");
 
-		Output old = invitations(Map.of("SPRING_MAIL_HOST", "127.0.0.1", "SPRING_MAIL_PROPERTIES_INVITATIONS_DIRECT_SMTP",
-				"false"), "status");
+		Output old = invitations(
+				Map.of("SPRING_MAIL_HOST", "127.0.0.1", "SPRING_MAIL_PROPERTIES_INVITATIONS_DIRECT_SMTP", "false"),
+				"status");
 		assertThat(old.exitCode()).as(old.err()).isZero();
 		assertThat(old.err()).contains("spring.mail.properties.invitations.direct-smtp is deprecated")
 			.contains("Mail goes to the SMTP server 127.0.0.1:25 (Angus Mail)");
@@ -89,10 +101,12 @@ class OutputStreamsIT {
 
 	@Test
 	void theBenchmarksOwnDatabaseLogsNothingToStdout() throws Exception {
-		// Its embedded PostgreSQL starts before the application, so before Spring Boot configures logging.
+		// Its embedded PostgreSQL starts before the application, so before Spring Boot
+		// configures logging.
 		Output bench = invitations("bench", "--people", "300");
 		assertThat(bench.exitCode()).as(bench.err()).isZero();
-		assertThat(bench.out()).startsWith("database: a new embedded PostgreSQL in ").contains("OK: exactly 300 distinct messages");
+		assertThat(bench.out()).startsWith("database: a new embedded PostgreSQL in ")
+			.contains("OK: exactly 300 distinct messages");
 		assertNoLogLines(bench.out());
 		assertThat(bench.out()).doesNotContain("zonky").doesNotContain("initdb");
 	}
@@ -101,16 +115,24 @@ class OutputStreamsIT {
 		assertThat(out.lines().filter(line -> LOG_LINE.matcher(line).find()).collect(Collectors.toList())).isEmpty();
 	}
 
-	/** The application's main class with the main classpath only (no test resources), output kept apart. */
+	/**
+	 * The application's main class with the main classpath only (no test resources),
+	 * output kept apart.
+	 */
 	private Output invitations(String... args) throws IOException, InterruptedException {
 		return invitations(Map.of(), args);
 	}
 
-	private Output invitations(Map<String, String> environment, String... args) throws IOException, InterruptedException {
-		String classpath = Arrays.stream(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"))
-			.split(File.pathSeparator)).filter(entry -> !entry.endsWith("test-classes")).collect(Collectors.joining(File.pathSeparator));
-		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-				"-Xmx256m", "-cp", classpath, "org.invitations.InvitationsApplication"));
+	private Output invitations(Map<String, String> environment, String... args)
+			throws IOException, InterruptedException {
+		String classpath = Arrays
+			.stream(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"))
+				.split(File.pathSeparator))
+			.filter(entry -> !entry.endsWith("test-classes"))
+			.collect(Collectors.joining(File.pathSeparator));
+		List<String> command = new ArrayList<>(
+				List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-cp",
+						classpath, "org.invitations.InvitationsApplication"));
 		command.addAll(List.of(args));
 		command.add("--invitations.home=" + home);
 		Path out = home.resolve("stdout.txt");

@@ -12,8 +12,9 @@ import org.invitations.IntegrationTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The sign-in throttle on the real database: two throttles on one database stand for two console processes, or
- * one process before and after a restart; each sees the failures the other counted.
+ * The sign-in throttle on the real database: two throttles on one database stand for two
+ * console processes, or one process before and after a restart; each sees the failures
+ * the other counted.
  */
 class LoginThrottleIT extends IntegrationTest {
 
@@ -32,7 +33,8 @@ class LoginThrottleIT extends IntegrationTest {
 		}
 		assertThat(first.wait("olga", "10.0.0.7")).isZero();
 		second.failed(" OLGA ", "10.0.0.7");
-		// The fifth failure, counted by the other process, blocks this one: 2 s, then twice as long each time.
+		// The fifth failure, counted by the other process, blocks this one: 2 s, then
+		// twice as long each time.
 		assertThat(first.wait("olga", "10.0.0.7")).isEqualTo(Duration.ofSeconds(2));
 		first.failed("olga", "10.0.0.7");
 		assertThat(second.wait("olga", "10.0.0.7")).isEqualTo(Duration.ofSeconds(4));

@@ -30,7 +30,8 @@ class LeftoverServerTest {
 
 	@Test
 	void aPostmasterPidWhosePidNowBelongsToAnotherProgramIsRemoved() throws Exception {
-		// This JVM is alive, but no PostgreSQL: PostgreSQL itself would take the file for a server still running.
+		// This JVM is alive, but no PostgreSQL: PostgreSQL itself would take the file for
+		// a server still running.
 		postmasterPid(ProcessHandle.current().pid());
 
 		LeftoverServer.clear(data);

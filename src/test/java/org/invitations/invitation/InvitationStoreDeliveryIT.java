@@ -7,7 +7,10 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The transitions on an invitation's way out, and their refusals, as stored rows (see {@link InvitationStore}). */
+/**
+ * The transitions on an invitation's way out, and their refusals, as stored rows (see
+ * {@link InvitationStore}).
+ */
 class InvitationStoreDeliveryIT extends StoreTest {
 
 	@Test
@@ -20,9 +23,8 @@ class InvitationStoreDeliveryIT extends StoreTest {
 		assertThat(count("SELECT count(*) FROM role_assignment WHERE person_id = ? AND role_id = ?", ann, roleId))
 			.isEqualTo(1);
 		// Refused: a second open invitation of the kind.
-		var again = store.queue(new RunRef(2, 2, "job:other#2"), source(),
-				List.of(new InvitationStore.ToQueue(ann, org.invitations.spec.Kind.INVITATION, null, "ann@example.org",
-						"ann@example.org")));
+		var again = store.queue(new RunRef(2, 2, "job:other#2"), source(), List.of(new InvitationStore.ToQueue(ann,
+				org.invitations.spec.Kind.INVITATION, null, "ann@example.org", "ann@example.org")));
 		assertThat(again).isEmpty();
 		assertThat(count("SELECT count(*) FROM invitation WHERE person_id = ?", ann)).isEqualTo(1);
 	}
@@ -34,10 +36,12 @@ class InvitationStoreDeliveryIT extends StoreTest {
 		assertThat(claim.inDoubt()).isFalse();
 		assertThat(status(id)).isEqualTo("QUEUED");
 		assertThat(jdbc.queryForObject("SELECT encode(token_hashes[1], 'hex') FROM delivery_claim WHERE id = ?",
-				String.class, claim.batch())).isEqualTo(Tokens.hashHex(claim.token()));
+				String.class, claim.batch()))
+			.isEqualTo(Tokens.hashHex(claim.token()));
 		// Claimed once however often it is read.
-		assertThat(store.claim(RUN, ANYONE_NEW, List.of(new Claimed.Request(id, Duration.ofDays(1)),
-				new Claimed.Request(id, Duration.ofDays(1))))).hasSize(1);
+		assertThat(store.claim(RUN, ANYONE_NEW,
+				List.of(new Claimed.Request(id, Duration.ofDays(1)), new Claimed.Request(id, Duration.ofDays(1)))))
+			.hasSize(1);
 	}
 
 	@Test
@@ -60,7 +64,8 @@ class InvitationStoreDeliveryIT extends StoreTest {
 		assertThat(count("SELECT count(*) FROM delivery_claim")).isZero();
 		// The same people are eligible under a spec that does not filter them.
 		long lou = queued(new RunRef(3, 3, "job:all#3"), person("lea"));
-		assertThat(store.claim(RUN, new Eligibility(false, false), List.of(new Claimed.Request(lou, Duration.ofDays(1)))))
+		assertThat(
+				store.claim(RUN, new Eligibility(false, false), List.of(new Claimed.Request(lou, Duration.ofDays(1)))))
 			.hasSize(1);
 	}
 
@@ -72,8 +77,10 @@ class InvitationStoreDeliveryIT extends StoreTest {
 				NO_RETRIES);
 		assertThat(status(id)).isEqualTo("SENT");
 		assertThat(tokenHash(id)).isEqualTo(Tokens.hashHex(claim.token()));
-		assertThat(count("SELECT count(*) FROM invitation WHERE id = ? AND sent_at IS NOT NULL AND expires_at = ?::timestamptz",
-				id, claim.expiresAt().toString())).isEqualTo(1);
+		assertThat(count(
+				"SELECT count(*) FROM invitation WHERE id = ? AND sent_at IS NOT NULL AND expires_at = ?::timestamptz",
+				id, claim.expiresAt().toString()))
+			.isEqualTo(1);
 		assertThat(history(id)).containsExactly("QUEUED", "SENT");
 		assertThat(report(id)).containsExactly("SENT", "-");
 		assertThat(count("SELECT count(*) FROM delivery_claim")).isZero();
@@ -96,14 +103,17 @@ class InvitationStoreDeliveryIT extends StoreTest {
 	void deferredWaitsInTheQueueWhileRetriesAreLeftThenStaysDeferred() {
 		long id = queued(RUN, person("ann"));
 		Backoff once = new Backoff(1, Duration.ofMinutes(5), 2, Duration.ofHours(1), Duration.ZERO);
-		Requeued requeued = store.record(RUN, List.of(new Delivered(claimOne(RUN, id), InvitationStatus.DEFERRED,
-				"451 try later", false)), List.of(), null, once);
+		Requeued requeued = store.record(RUN,
+				List.of(new Delivered(claimOne(RUN, id), InvitationStatus.DEFERRED, "451 try later", false)), List.of(),
+				null, once);
 		assertThat(requeued.ids()).containsExactly(id);
 		assertThat(status(id)).isEqualTo("QUEUED");
 		assertThat(report(id)).containsExactly("QUEUED", "SMTP_TEMPORARY");
 		assertThat(count("SELECT count(*) FROM invitation WHERE id = ? AND retry_at > now() + interval '4 minutes'"
-				+ " AND temporary_refusals = 1 AND attempt_count = 0", id)).isEqualTo(1);
-		store.record(RUN, List.of(new Delivered(claimOne(RUN, id), InvitationStatus.DEFERRED, "451 still later", false)),
+				+ " AND temporary_refusals = 1 AND attempt_count = 0", id))
+			.isEqualTo(1);
+		store.record(RUN,
+				List.of(new Delivered(claimOne(RUN, id), InvitationStatus.DEFERRED, "451 still later", false)),
 				List.of(), null, once);
 		assertThat(status(id)).isEqualTo("DEFERRED");
 		assertThat(report(id)).containsExactly("DEFERRED", "SMTP_TEMPORARY");
@@ -138,7 +148,8 @@ class InvitationStoreDeliveryIT extends StoreTest {
 	void inDoubtAfterADeadExecutionIsSentAgainWithTheFirstLinkKept() {
 		long id = queued(RUN, person("ann"));
 		Claimed first = claimOne(RUN, id);
-		// The execution died after handing the message to the server, before its reply was known.
+		// The execution died after handing the message to the server, before its reply
+		// was known.
 		jdbc.update("UPDATE delivery_claim SET allowance = '{1}' WHERE id = ?", first.batch());
 		RunRef restart = new RunRef(RUN.jobInstanceId(), 2, "job:test#2");
 		assertThat(store.recoverClaims(restart)).isEqualTo(1);
@@ -147,7 +158,8 @@ class InvitationStoreDeliveryIT extends StoreTest {
 		Claimed again = claimOne(restart, id);
 		assertThat(again.inDoubt()).isTrue();
 		assertThat(count("SELECT count(*) FROM earlier_token WHERE invitation_id = ? AND token_hash = decode(?, 'hex')",
-				id, Tokens.hashHex(first.token()))).isEqualTo(1);
+				id, Tokens.hashHex(first.token())))
+			.isEqualTo(1);
 		store.record(restart, List.of(new Delivered(again, InvitationStatus.SENT, "250 ok", false)), List.of(), null,
 				NO_RETRIES);
 		assertThat(status(id)).isEqualTo("SENT");
@@ -161,9 +173,12 @@ class InvitationStoreDeliveryIT extends StoreTest {
 		long accepted = queued(RUN, person("ann"));
 		long refused = queued(RUN, person("bob"));
 		long neverHanded = queued(RUN, person("cid"));
-		List<Claimed> claims = store.claim(RUN, ANYONE_NEW, List.of(new Claimed.Request(accepted, Duration.ofDays(1)),
-				new Claimed.Request(refused, Duration.ofDays(1)), new Claimed.Request(neverHanded, Duration.ofDays(1))));
-		jdbc.update("UPDATE delivery_claim SET allowance = '{2}', outcomes = '{SF}' WHERE id = ?", claims.get(0).batch());
+		List<Claimed> claims = store.claim(RUN, ANYONE_NEW,
+				List.of(new Claimed.Request(accepted, Duration.ofDays(1)),
+						new Claimed.Request(refused, Duration.ofDays(1)),
+						new Claimed.Request(neverHanded, Duration.ofDays(1))));
+		jdbc.update("UPDATE delivery_claim SET allowance = '{2}', outcomes = '{SF}' WHERE id = ?",
+				claims.get(0).batch());
 		store.recoverClaims(new RunRef(RUN.jobInstanceId(), 2, "job:test#2"));
 		assertThat(status(accepted)).isEqualTo("SENT");
 		assertThat(tokenHash(accepted)).isEqualTo(Tokens.hashHex(claims.get(0).token()));

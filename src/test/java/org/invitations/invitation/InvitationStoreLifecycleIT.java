@@ -7,7 +7,10 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The transitions of a sent invitation, and their refusals, as stored rows (see {@link InvitationStore}). */
+/**
+ * The transitions of a sent invitation, and their refusals, as stored rows (see
+ * {@link InvitationStore}).
+ */
 class InvitationStoreLifecycleIT extends StoreTest {
 
 	@Test
@@ -20,7 +23,8 @@ class InvitationStoreLifecycleIT extends StoreTest {
 		assertThat(accepted.invitationId()).isEqualTo(id);
 		assertThat(status(id)).isEqualTo("ACCEPTED");
 		assertThat(count("SELECT count(*) FROM person WHERE id = ? AND last_login_at IS NOT NULL", ann)).isEqualTo(1);
-		String acceptedAt = jdbc.queryForObject("SELECT accepted_at::text FROM invitation WHERE id = ?", String.class, id);
+		String acceptedAt = jdbc.queryForObject("SELECT accepted_at::text FROM invitation WHERE id = ?", String.class,
+				id);
 		// Refused: redeeming twice.
 		assertThat(store.redeem(Tokens.hash(token))).isNull();
 		assertThat(jdbc.queryForObject("SELECT accepted_at::text FROM invitation WHERE id = ?", String.class, id))
@@ -52,7 +56,8 @@ class InvitationStoreLifecycleIT extends StoreTest {
 		assertThat(tokenHash(id)).isNull();
 		assertThat(retired(Tokens.hashHex(token))).isEqualTo("CANCELLED");
 		assertThat(jdbc.queryForObject("SELECT actor || ': ' || detail FROM invitation_event WHERE invitation_id = ?"
-				+ " AND type = 'CANCELLED'", String.class, id)).isEqualTo("admin-ann: sent to the wrong group");
+				+ " AND type = 'CANCELLED'", String.class, id))
+			.isEqualTo("admin-ann: sent to the wrong group");
 		long bob = person("bob");
 		store.redeem(Tokens.hash(sent(bob)));
 		assertThat(store.cancel(invitationOf(bob), null, "admin", "too late")).isZero();
@@ -109,7 +114,8 @@ class InvitationStoreLifecycleIT extends StoreTest {
 		assertThat(tokenHash(id)).isEqualTo(Tokens.hashHex(reminder));
 		assertThat(count("SELECT count(*) FROM invitation WHERE id = ? AND reminded_at IS NOT NULL", id)).isEqualTo(1);
 		// Either link opens it.
-		assertThat(count("SELECT count(*) FROM earlier_token WHERE token_hash = decode(?, 'hex')", Tokens.hashHex(first)))
+		assertThat(
+				count("SELECT count(*) FROM earlier_token WHERE token_hash = decode(?, 'hex')", Tokens.hashHex(first)))
 			.isEqualTo(1);
 		store.unremind(id, Tokens.hash(first), Tokens.hash(reminder), true);
 		assertThat(tokenHash(id)).isEqualTo(Tokens.hashHex(first));

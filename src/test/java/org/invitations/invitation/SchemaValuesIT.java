@@ -16,12 +16,18 @@ import org.invitations.IntegrationTest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The enums and the migrated schema's check constraints name the same values, so that neither drifts alone. */
+/**
+ * The enums and the migrated schema's check constraints name the same values, so that
+ * neither drifts alone.
+ */
 class SchemaValuesIT extends IntegrationTest {
 
 	private static final Pattern QUOTED = Pattern.compile("'([^']*)'::text");
 
-	/** The values a check constraint lets through, as PostgreSQL itself prints the constraint. */
+	/**
+	 * The values a check constraint lets through, as PostgreSQL itself prints the
+	 * constraint.
+	 */
 	private Set<String> allowed(String table, String constraint) {
 		List<String> definitions = jdbc.queryForList("""
 				SELECT pg_get_constraintdef(c.oid) FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid

@@ -12,8 +12,8 @@ import org.invitations.spec.Kind;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What the tests of {@link InvitationStore} share: people to invite, the store on the test's database, and a look
- * at the rows each transition leaves.
+ * What the tests of {@link InvitationStore} share: people to invite, the store on the
+ * test's database, and a look at the rows each transition leaves.
  */
 abstract class StoreTest extends IntegrationTest {
 
@@ -34,19 +34,22 @@ abstract class StoreTest extends IntegrationTest {
 	}
 
 	long person(String name) {
-		return jdbc.queryForObject("INSERT INTO person (email, email_normalized, first_name) VALUES (?, ?, ?) RETURNING id",
-				Long.class, name + "@example.org", name + "@example.org", name);
+		return jdbc.queryForObject(
+				"INSERT INTO person (email, email_normalized, first_name) VALUES (?, ?, ?) RETURNING id", Long.class,
+				name + "@example.org", name + "@example.org", name);
 	}
 
-	/** Queues an invitation for the person, with its report row as a selection writes it. */
+	/**
+	 * Queues an invitation for the person, with its report row as a selection writes it.
+	 */
 	long queued(RunRef run, long person) {
 		String email = jdbc.queryForObject("SELECT email FROM person WHERE id = ?", String.class, person);
 		Map<Long, Long> queued = store.queue(run, source(),
 				List.of(new InvitationStore.ToQueue(person, Kind.INVITATION, null, email, email)));
 		assertThat(queued).containsKey(person);
 		long id = queued.get(person);
-		new ReportRows(jdbc).insert(run, List.of(new ReportItem(id, null, email, email, person, id, Kind.INVITATION,
-				ReportOutcome.QUEUED, null, null)));
+		new ReportRows(jdbc).insert(run, List
+			.of(new ReportItem(id, null, email, email, person, id, Kind.INVITATION, ReportOutcome.QUEUED, null, null)));
 		return id;
 	}
 

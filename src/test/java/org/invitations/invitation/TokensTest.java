@@ -22,7 +22,8 @@ class TokensTest {
 			assertThat(seen.add(token)).isTrue();
 			firsts.add(token.charAt(0));
 		}
-		// Every other first character still occurs: the rule removes one symbol, not a range.
+		// Every other first character still occurs: the rule removes one symbol, not a
+		// range.
 		assertThat(firsts).hasSize(63).contains('_');
 	}
 

@@ -18,7 +18,8 @@ class CompiledTemplateTest {
 	@Test
 	void aTemplateThatOnlyPrintsVariablesRendersLikeThymeleaf() {
 		String source = "<p>Hi <b th:text=\"${firstName}\">x</b>, <a th:href=\"${link}\">go</a> <span th:title=\"|Dear ${firstName}|\">.</span></p>";
-		CompiledTemplate compiled = CompiledTemplate.compile(source, variables, true, values -> render(source, values, true));
+		CompiledTemplate compiled = CompiledTemplate.compile(source, variables, true,
+				values -> render(source, values, true));
 		assertThat(compiled).isNotNull();
 		Map<String, String> values = Map.of("firstName", "<script>O'Brien & \"co\"</script>", "link",
 				"https://x.example.org/p?a=1&token=abc");
@@ -31,13 +32,15 @@ class CompiledTemplateTest {
 		String source = "<p th:if=\"${firstName}\" th:text=\"${firstName}\">x</p>";
 		assertThat(CompiledTemplate.compile(source, variables, true, values -> render(source, values, true))).isNull();
 		String utility = "<p th:text=\"${#strings.toUpperCase(firstName)}\">x</p>";
-		assertThat(CompiledTemplate.compile(utility, variables, true, values -> render(utility, values, true))).isNull();
+		assertThat(CompiledTemplate.compile(utility, variables, true, values -> render(utility, values, true)))
+			.isNull();
 	}
 
 	@Test
 	void textTemplatesAreNotEscaped() {
 		String source = "Hello [(${firstName})], open [(${link})]";
-		CompiledTemplate compiled = CompiledTemplate.compile(source, variables, false, values -> render(source, values, false));
+		CompiledTemplate compiled = CompiledTemplate.compile(source, variables, false,
+				values -> render(source, values, false));
 		assertThat(compiled).isNotNull();
 		assertThat(compiled.render(Map.of("firstName", "O'Brien & co", "link", "https://x/?a=1&b=2")))
 			.isEqualTo("Hello O'Brien & co, open https://x/?a=1&b=2");

@@ -16,31 +16,30 @@ import org.junit.jupiter.params.provider.MethodSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Hostile display names and subjects through a whole prepared message, read back by a standard parser: every
- * header line at most 78 characters, no format or control character in a header, and the decoded values
- * exactly the name or subject without them.
+ * Hostile display names and subjects through a whole prepared message, read back by a
+ * standard parser: every header line at most 78 characters, no format or control
+ * character in a header, and the decoded values exactly the name or subject without them.
  */
 class MailHeadersTest {
 
 	private static final Session SESSION = Session.getInstance(new Properties());
 
 	static List<Arguments> names() {
-		return List.of(
-				Arguments.of("Anna Smith", "Anna Smith"),
-				Arguments.of("Seán O'Brien, Jr.", "Seán O'Brien, Jr."),
+		return List.of(Arguments.of("Anna Smith", "Anna Smith"), Arguments.of("Seán O'Brien, Jr.", "Seán O'Brien, Jr."),
 				Arguments.of("A".repeat(10_000), "A".repeat(200)),
 				Arguments.of("Anna ".repeat(2_000), ("Anna ".repeat(40)).strip()),
 				Arguments.of("Evil\u202Egnp.exe", "Evilgnp.exe"),
 				Arguments.of("Zero\u200BWidth \uFEFFBom\u00AD", "ZeroWidth Bom"),
-				Arguments.of("\u2066Isolate\u2069 \u2067RTL\u2069 \u2068First\u2069 \u200FMark", "Isolate RTL First Mark"),
+				Arguments.of("\u2066Isolate\u2069 \u2067RTL\u2069 \u2068First\u2069 \u200FMark",
+						"Isolate RTL First Mark"),
 				Arguments.of("Ze\u0301\u0301\u0301nith Ma\u0308rz", "Ze\u0301\u0301\u0301nith Ma\u0308rz"),
 				Arguments.of("Z\u0351\u0352\u0353".repeat(100), ("Z\u0351\u0352\u0353".repeat(50))),
-				Arguments.of("Party \uD83C\uDF89 \uD83D\uDC69\u200D\uD83D\uDC67", "Party \uD83C\uDF89 \uD83D\uDC69\uD83D\uDC67"),
-				Arguments.of("\uD83C\uDF89".repeat(300), "\uD83C\uDF89".repeat(200)),
-				Arguments.of("山田 太郎", "山田 太郎"),
-				Arguments.of("محمد عبد الله", "محمد عبد الله"),
-				Arguments.of("דוד כהן", "דוד כהן"),
-				Arguments.of("\"Quoted\", Back\\slash <x@y> (c); [d]: e.", "\"Quoted\", Back\\slash <x@y> (c); [d]: e."),
+				Arguments.of("Party \uD83C\uDF89 \uD83D\uDC69\u200D\uD83D\uDC67",
+						"Party \uD83C\uDF89 \uD83D\uDC69\uD83D\uDC67"),
+				Arguments.of("\uD83C\uDF89".repeat(300), "\uD83C\uDF89".repeat(200)), Arguments.of("山田 太郎", "山田 太郎"),
+				Arguments.of("محمد عبد الله", "محمد عبد الله"), Arguments.of("דוד כהן", "דוד כהן"),
+				Arguments.of("\"Quoted\", Back\\slash <x@y> (c); [d]: e.",
+						"\"Quoted\", Back\\slash <x@y> (c); [d]: e."),
 				Arguments.of("=?utf-8?B?SGk=?= =?UTF-8?Q?Evil?=", "=?utf-8?B?SGk=?= =?UTF-8?Q?Evil?="),
 				Arguments.of("Anna\u00A0Maria\u2028 \t Smith", "Anna Maria Smith"),
 				Arguments.of("Lone \uD800 surrogate", "Lone surrogate"),
@@ -78,7 +77,8 @@ class MailHeadersTest {
 
 	@org.junit.jupiter.api.Test
 	void aNameThatIsOnlyFormatCharactersLeavesTheAddressAlone() throws Exception {
-		assertThat(MailHeaders.mailbox("To", "\u200B\u202E \u2066", "anna@example.org")).isEqualTo("To: anna@example.org");
+		assertThat(MailHeaders.mailbox("To", "\u200B\u202E \u2066", "anna@example.org"))
+			.isEqualTo("To: anna@example.org");
 		MimeMessage parsed = parse(message(new InternetAddress("anna@example.org", "\u200B \u202E", "UTF-8"), "Hi"));
 		assertThat(((InternetAddress) parsed.getRecipients(MimeMessage.RecipientType.TO)[0]).getPersonal()).isNull();
 	}
@@ -92,7 +92,10 @@ class MailHeadersTest {
 		assertThat(line.split("\r\n")[0]).hasSizeLessThanOrEqualTo(78);
 	}
 
-	/** Every header line within the limits, printable ASCII, and no encoded-word over 75 characters. */
+	/**
+	 * Every header line within the limits, printable ASCII, and no encoded-word over 75
+	 * characters.
+	 */
 	private static byte[] message(InternetAddress to, String subject) throws Exception {
 		PreparedMessage prepared = new PreparedMessage(7, new InternetAddress("Club <club@example.org>"), to, subject,
 				"Hello", "<p>Hello</p>", "example.org");

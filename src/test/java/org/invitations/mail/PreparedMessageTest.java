@@ -14,14 +14,18 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The prebuilt bytes are a conformant RFC 5322 / MIME message that a standard parser reads back exactly. */
+/**
+ * The prebuilt bytes are a conformant RFC 5322 / MIME message that a standard parser
+ * reads back exactly.
+ */
 class PreparedMessageTest {
 
 	private final Session session = Session.getInstance(new Properties());
 
 	@Test
 	void parsesBackToTheSameTextAndHeaders() throws Exception {
-		String text = "Hello Zoë,\n\n.a line starting with a dot\ntrailing space \n" + "x".repeat(200) + "\n=3D not an escape\n";
+		String text = "Hello Zoë,\n\n.a line starting with a dot\ntrailing space \n" + "x".repeat(200)
+				+ "\n=3D not an escape\n";
 		String html = "<p>Hello Zoë</p>\r\n<a href=\"https://crm.example.org/p?token=abc_-123\">Set</a>\r\n";
 		String subject = "Définissez votre mot de passe pour la Paroisse Saint-Étienne de Montréal et environs";
 		InternetAddress from = new InternetAddress("Paroisse <no-reply@example.org>");
@@ -44,7 +48,8 @@ class PreparedMessageTest {
 		assertThat(parsed.getSubject()).isEqualTo(subject);
 		assertThat(((InternetAddress) parsed.getRecipients(MimeMessage.RecipientType.TO)[0]).getPersonal())
 			.isEqualTo("Zoë \"Z\" Łukasiewicz-Ångström");
-		assertThat(parsed.getMessageID()).startsWith("<invitation.42.").endsWith("@example.org>")
+		assertThat(parsed.getMessageID()).startsWith("<invitation.42.")
+			.endsWith("@example.org>")
 			.isEqualTo(prepared.messageId());
 		assertThat(parsed.getSentDate().toInstant()).isBetween(Instant.now().minusSeconds(5), Instant.now());
 		assertThat(parsed.getHeader(MailComposer.INVITATION_HEADER, null)).isEqualTo("42");
@@ -62,7 +67,8 @@ class PreparedMessageTest {
 	@Test
 	void aRealMimeMessageReadBackFromTheBytesWritesTheSameBytes() throws Exception {
 		PreparedMessage prepared = new PreparedMessage(7, new InternetAddress("club@example.org"),
-				new InternetAddress("ann@example.org", "Ann", "UTF-8"), "Hi", "Hello\n", "<title>Hi</title>", "example.org");
+				new InternetAddress("ann@example.org", "Ann", "UTF-8"), "Hi", "Hello\n", "<title>Hi</title>",
+				"example.org");
 
 		MimeMessage real = prepared.toMimeMessage(session);
 		java.io.ByteArrayOutputStream written = new java.io.ByteArrayOutputStream();

@@ -11,7 +11,10 @@ import org.invitations.spec.Schedule;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The missed-trigger policy looks for the last trigger time before now, in the schedule's zone. */
+/**
+ * The missed-trigger policy looks for the last trigger time before now, in the schedule's
+ * zone.
+ */
 class ScheduledSpecsTest {
 
 	private static Schedule schedule(String cron, String zone) {

@@ -19,7 +19,10 @@ import org.invitations.mail.PreparedMessage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The plain SMTP client against real servers: GreenMail (no PIPELINING) and a scripted one that offers it. */
+/**
+ * The plain SMTP client against real servers: GreenMail (no PIPELINING) and a scripted
+ * one that offers it.
+ */
 class DirectSmtpConnectionTest {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(2);
@@ -41,8 +44,8 @@ class DirectSmtpConnectionTest {
 				null, TIMEOUT, TIMEOUT, watchdog)) {
 			String raw = "From: Club <club@example.org>\r\nTo: ann@example.org\r\nSubject: dots\r\n"
 					+ "Content-Type: text/plain; charset=US-ASCII\r\n\r\n.first\r\nmiddle\r\n..second\r\n.\r\nlast";
-			PreparedMessage message = PreparedMessage.of(
-					new MimeMessage(session, new ByteArrayInputStream(raw.getBytes(StandardCharsets.US_ASCII))));
+			PreparedMessage message = PreparedMessage
+				.of(new MimeMessage(session, new ByteArrayInputStream(raw.getBytes(StandardCharsets.US_ASCII))));
 
 			SendResult result = connection.send(message);
 
@@ -93,12 +96,14 @@ class DirectSmtpConnectionTest {
 			PreparedMessage cid = message("cid@example.org");
 
 			assertThat(connection.send(ann, busy).status()).isEqualTo(SendResult.Status.SENT);
-			// busy's envelope went with ann's content: its message is sent without a round trip of its own.
+			// busy's envelope went with ann's content: its message is sent without a
+			// round trip of its own.
 			assertThat(server.attempts("busy@example.org")).isEqualTo(1);
 			SendResult deferred = connection.send(busy, cid);
 			assertThat(deferred.status()).isEqualTo(SendResult.Status.DEFERRED);
 			assertThat(deferred.reply()).isEqualTo("451 4.3.0 try later");
-			// busy again, while the server holds cid's transaction open: a new connection, cid's transaction dropped.
+			// busy again, while the server holds cid's transaction open: a new
+			// connection, cid's transaction dropped.
 			assertThat(connection.send(busy, cid).status()).isEqualTo(SendResult.Status.SENT);
 			assertThat(connection.send(cid, null).status()).isEqualTo(SendResult.Status.SENT);
 
@@ -112,8 +117,8 @@ class DirectSmtpConnectionTest {
 		try (ScriptedSmtpServer server = ScriptedSmtpServer.start();
 				DirectSmtpConnection connection = DirectSmtpConnection.open("127.0.0.1", server.port(),
 						"bounces@example.org", TIMEOUT, TIMEOUT, watchdog)) {
-			server.replyToRecipients((recipient, attempt) -> recipient.equals("gone@example.org")
-					? "550 5.1.1 no such user" : null);
+			server.replyToRecipients(
+					(recipient, attempt) -> recipient.equals("gone@example.org") ? "550 5.1.1 no such user" : null);
 			PreparedMessage ann = message("ann@example.org");
 			PreparedMessage gone = message("gone@example.org");
 			PreparedMessage cid = message("cid@example.org");
@@ -135,7 +140,8 @@ class DirectSmtpConnectionTest {
 			server.greetAfter(Duration.ofSeconds(30));
 			long start = System.nanoTime();
 
-			assertThatThrownBy(() -> DirectSmtpConnection.open("127.0.0.1", server.port(), null, TIMEOUT, TIMEOUT, watchdog))
+			assertThatThrownBy(
+					() -> DirectSmtpConnection.open("127.0.0.1", server.port(), null, TIMEOUT, TIMEOUT, watchdog))
 				.isInstanceOf(MailServerUnavailableException.class)
 				.hasMessageContaining("read timed out");
 			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
@@ -168,14 +174,16 @@ class DirectSmtpConnectionTest {
 
 			assertThatThrownBy(() -> connection.send(message("ann@example.org"))).isInstanceOf(NoReplyException.class)
 				.hasMessageContaining("no reply after the message's content");
-			// The server did take it: exactly why the message cannot be reported as not sent.
+			// The server did take it: exactly why the message cannot be reported as not
+			// sent.
 			assertThat(server.delivered()).containsExactly("ann@example.org");
 		}
 	}
 
 	private PreparedMessage message(String to) throws Exception {
 		String raw = "From: club@example.org\r\nTo: " + to + "\r\nSubject: hello\r\n\r\nHello\r\n";
-		return PreparedMessage.of(new MimeMessage(session, new ByteArrayInputStream(raw.getBytes(StandardCharsets.US_ASCII))));
+		return PreparedMessage
+			.of(new MimeMessage(session, new ByteArrayInputStream(raw.getBytes(StandardCharsets.US_ASCII))));
 	}
 
 }

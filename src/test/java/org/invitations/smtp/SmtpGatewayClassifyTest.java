@@ -10,7 +10,10 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Angus Mail's exceptions, as it throws them, read the way the built-in client reads the same replies. */
+/**
+ * Angus Mail's exceptions, as it throws them, read the way the built-in client reads the
+ * same replies.
+ */
 class SmtpGatewayClassifyTest {
 
 	@Test
@@ -25,8 +28,9 @@ class SmtpGatewayClassifyTest {
 	@Test
 	void aRefusedSenderAddressPausesTheRun() throws Exception {
 		MessagingException ex = new MessagingException("sender refused",
-				new SMTPSenderFailedException(new InternetAddress("no-reply@example.org"), "MAIL FROM:<no-reply@example.org>",
-						553, "553 5.1.8 Sender address rejected: Domain not found"));
+				new SMTPSenderFailedException(new InternetAddress("no-reply@example.org"),
+						"MAIL FROM:<no-reply@example.org>", 553,
+						"553 5.1.8 Sender address rejected: Domain not found"));
 
 		assertThatThrownBy(() -> SmtpGateway.classify(ex, false)).isInstanceOf(SenderRefusedException.class);
 	}
@@ -34,8 +38,8 @@ class SmtpGatewayClassifyTest {
 	@Test
 	void anUnknownRecipientFailsThatRecipientAndAMailboxBusyWaits() throws Exception {
 		InternetAddress ann = new InternetAddress("ann@example.org");
-		MessagingException unknown = new MessagingException("Invalid Addresses",
-				new SMTPAddressFailedException(ann, "RCPT TO:<ann@example.org>", 550, "550 5.1.1 <ann@example.org>: User unknown"));
+		MessagingException unknown = new MessagingException("Invalid Addresses", new SMTPAddressFailedException(ann,
+				"RCPT TO:<ann@example.org>", 550, "550 5.1.1 <ann@example.org>: User unknown"));
 		MessagingException busy = new MessagingException("Invalid Addresses",
 				new SMTPAddressFailedException(ann, "RCPT TO:<ann@example.org>", 450, "450 4.2.1 mailbox busy"));
 
@@ -60,7 +64,8 @@ class SmtpGatewayClassifyTest {
 
 		assertThatThrownBy(() -> SmtpGateway.classify(eof, false)).isInstanceOf(NoReplyException.class);
 		assertThatThrownBy(() -> SmtpGateway.classify(timeout, true)).isInstanceOf(NoReplyException.class);
-		assertThatThrownBy(() -> SmtpGateway.classify(timeout, false)).isInstanceOf(MailServerUnavailableException.class)
+		assertThatThrownBy(() -> SmtpGateway.classify(timeout, false))
+			.isInstanceOf(MailServerUnavailableException.class)
 			.isNotInstanceOf(NoReplyException.class);
 	}
 

@@ -84,17 +84,13 @@ class CsvFilesTest {
 		ImportLimits limits = new ImportLimits(DataSize.ofBytes(100), DataSize.ofBytes(40));
 		String longName = "N".repeat(41);
 		String longRecord = "r@x.org,R" + ",\"a\nb\nc\"".repeat(15);
-		Path file = write("email,first_name,last_name\r\n"
-				+ "a@x.org,A,A\r\n"
-				+ "f@x.org," + longName + ",F\r\n"
-				+ longRecord + "\r\n"
-				+ "\r\n"
-				+ "b@x.org,\"B\nB\",B\r"
-				+ "c@x.org,C,C");
+		Path file = write("email,first_name,last_name\r\n" + "a@x.org,A,A\r\n" + "f@x.org," + longName + ",F\r\n"
+				+ longRecord + "\r\n" + "\r\n" + "b@x.org,\"B\nB\",B\r" + "c@x.org,C,C");
 		CsvFiles.Inspection inspection = CsvFiles.inspect(file, limits);
 		assertThat(inspection.rows()).isEqualTo(5);
 
-		List<SourceRow> rows = readAll(new CsvPersonReader(file, inspection.checksum(), limits), new ExecutionContext());
+		List<SourceRow> rows = readAll(new CsvPersonReader(file, inspection.checksum(), limits),
+				new ExecutionContext());
 
 		assertThat(rows).extracting(SourceRow::line).containsExactly(2L, 3L, 4L, 36L, 38L);
 		assertThat(rows).extracting(SourceRow::email).containsExactly("a@x.org", null, null, "b@x.org", "c@x.org");
@@ -129,7 +125,8 @@ class CsvFilesTest {
 	@Test
 	void refusesAHeaderOverTheLimit() throws Exception {
 		Path file = write("email,first_name,last_name," + "x".repeat(200) + "\na@x.org,A,A,\n");
-		assertThatThrownBy(() -> CsvFiles.inspect(file, new ImportLimits(DataSize.ofBytes(1000), DataSize.ofBytes(100))))
+		assertThatThrownBy(
+				() -> CsvFiles.inspect(file, new ImportLimits(DataSize.ofBytes(1000), DataSize.ofBytes(100))))
 			.hasMessage(file + ": line 1: the header row is longer than the limit of 100 characters"
 					+ " (invitations.import.max-field-length)");
 	}

@@ -10,7 +10,10 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The notify keys of invitation and expiry specs: read, defaulted, and refused with the key named. */
+/**
+ * The notify keys of invitation and expiry specs: read, defaulted, and refused with the
+ * key named.
+ */
 class NotifyKeysTest {
 
 	@TempDir
@@ -49,9 +52,11 @@ class NotifyKeysTest {
 	@Test
 	void refusesWhatCannotBeNotified() throws Exception {
 		assertThatThrownBy(() -> loader.load(spec("notify: [not-an-address]\n"))).isInstanceOf(SpecException.class)
-			.hasMessageContaining("key 'notify'").hasMessageContaining("'not-an-address' is not an email address");
+			.hasMessageContaining("key 'notify'")
+			.hasMessageContaining("'not-an-address' is not an email address");
 		assertThatThrownBy(() -> loader.load(spec("notify-webhook: http://hooks.example.org/x\n")))
-			.hasMessageContaining("key 'notify-webhook'").hasMessageContaining("use https");
+			.hasMessageContaining("key 'notify-webhook'")
+			.hasMessageContaining("use https");
 		assertThatThrownBy(() -> loader.load(spec("notify-webhook: /relative\n")))
 			.hasMessageContaining("key 'notify-webhook'");
 	}

@@ -83,7 +83,8 @@ class SpecLoaderTest {
 			.hasMessageContaining("key 'link-base-url'");
 		assertThatThrownBy(() -> loader.load(spec("source:\n  group: g\n")))
 			.hasMessageEndingWith("spec.yml: key 'name': is required");
-		assertThatThrownBy(() -> loader.load(dir.resolve("absent.yml"))).hasMessageEndingWith("absent.yml: no such file");
+		assertThatThrownBy(() -> loader.load(dir.resolve("absent.yml")))
+			.hasMessageEndingWith("absent.yml: no such file");
 	}
 
 	@Test
@@ -92,7 +93,8 @@ class SpecLoaderTest {
 		for (String refused : new String[] { "link-base-url: https://crm.example.org/p?token=",
 				"link-base-url: https://crm.example.org/p?lang=en&token=abc", "link-base-url: http://crm.example.org/p",
 				"link-base-url: https://crm.example.org/p#top", "link-base-url: /set-password",
-				"link-base-url: ftp://crm.example.org/p", "link-base-url: https://crm.example.org/p?code=1\nlink-token-parameter: code",
+				"link-base-url: ftp://crm.example.org/p",
+				"link-base-url: https://crm.example.org/p?code=1\nlink-token-parameter: code",
 				"link-base-url: https://crm.example.org/p\nlink-token-parameter: a b" }) {
 			assertThatThrownBy(() -> loader.load(spec(base + refused + "\n"))).as(refused)
 				.isInstanceOf(SpecException.class)
@@ -100,15 +102,17 @@ class SpecLoaderTest {
 				.hasMessageNotContaining("\n");
 		}
 		assertThatThrownBy(() -> loader.load(spec(base + "link-base-url: https://crm.example.org/p?token=\n")))
-			.hasMessageEndingWith("key 'link-base-url': 'https://crm.example.org/p?token=' already has a 'token' parameter:"
-					+ " leave it out, the link gets ?token=… appended");
+			.hasMessageEndingWith(
+					"key 'link-base-url': 'https://crm.example.org/p?token=' already has a 'token' parameter:"
+							+ " leave it out, the link gets ?token=… appended");
 		assertThatThrownBy(() -> loader.load(spec(base + "link-base-url: http://crm.example.org/p\n")))
 			.hasMessageContaining("would travel unencrypted; use https (or set allow-insecure-link: true)");
 		assertThatThrownBy(() -> loader.load(spec(base + "link-base-url: https://crm.example.org/p#top\n")))
 			.hasMessageContaining("has a #fragment");
 
-		for (String accepted : new String[] { "link-base-url: http://localhost:8080/p", "link-base-url: http://127.0.0.1/p",
-				"link-base-url: http://[::1]/p", "link-base-url: http://crm.example.org/p\nallow-insecure-link: true",
+		for (String accepted : new String[] { "link-base-url: http://localhost:8080/p",
+				"link-base-url: http://127.0.0.1/p", "link-base-url: http://[::1]/p",
+				"link-base-url: http://crm.example.org/p\nallow-insecure-link: true",
 				"link-base-url: https://crm.example.org/p?token=1\nlink-token-parameter: code" }) {
 			assertThat(loader.load(spec(base + accepted + "\n")).linkBaseUrl()).as(accepted).isNotNull();
 		}
@@ -121,15 +125,15 @@ class SpecLoaderTest {
 		String base = "name: x\nsource:\n  group: g\nrole: r\nlink-base-url: https://crm.example.org/p\n";
 		assertThatThrownBy(() -> loader.load(spec("name: x\nsource:\n\tgroup: g\n")))
 			.hasMessageEndingWith("spec.yml: line 3, column 1: a tab here: YAML indents with spaces only");
-		assertThatThrownBy(() -> loader.load(spec(base + "organisation: [a, b]\n")))
-			.hasMessageEndingWith("spec.yml: line 6, column 15, key 'organisation': a value here must be text, not a list");
+		assertThatThrownBy(() -> loader.load(spec(base + "organisation: [a, b]\n"))).hasMessageEndingWith(
+				"spec.yml: line 6, column 15, key 'organisation': a value here must be text, not a list");
 		assertThatThrownBy(() -> loader.load(spec("name: x\nsource: people.csv\n")))
 			.hasMessageEndingWith("spec.yml: line 2, column 9, key 'source': must hold keys on the lines below it,"
 					+ " indented, not 'people.csv'");
 		assertThatThrownBy(() -> loader.load(spec(base + "filters:\n  active-email: maybe\n")))
 			.hasMessageEndingWith("key 'filters.active-email': must be true or false, not 'maybe'");
-		assertThatThrownBy(() -> loader.load(spec(base + "organisation: St Mary: the parish\n")))
-			.hasMessageEndingWith("spec.yml: line 6, column 22: a ':' here is not allowed: put a value that contains ': ' in quotes");
+		assertThatThrownBy(() -> loader.load(spec(base + "organisation: St Mary: the parish\n"))).hasMessageEndingWith(
+				"spec.yml: line 6, column 22: a ':' here is not allowed: put a value that contains ': ' in quotes");
 		assertThatThrownBy(() -> loader.load(spec(base + "name: y\n")))
 			.hasMessageEndingWith("spec.yml: line 6, column 5: key 'name' appears twice");
 		assertThatThrownBy(() -> loader.load(spec(base + "organisation: \"open\n")))
@@ -139,8 +143,8 @@ class SpecLoaderTest {
 	@Test
 	void anExpirySpecAndAnInvitationSpecAreNamedAsSuchWhenSwapped() throws Exception {
 		Path expiry = Files.writeString(dir.resolve("expire.yml"), "name: nightly\njob: expire\nbatch-size: 10\n");
-		assertThatThrownBy(() -> loader.load(expiry)).hasMessage(expiry
-				+ ": is an expiry spec (job: expire), not an invitation spec; run it with: expire " + expiry);
+		assertThatThrownBy(() -> loader.load(expiry)).hasMessage(
+				expiry + ": is an expiry spec (job: expire), not an invitation spec; run it with: expire " + expiry);
 		Path invitation = spec("name: x\nsource:\n  group: g\nrole: r\nlink-base-url: https://crm.example.org/p\n");
 		assertThatThrownBy(() -> loader.loadExpiry(invitation)).hasMessage(invitation
 				+ ": is an invitation spec, not an expiry spec (job: expire); run it with: run " + invitation);

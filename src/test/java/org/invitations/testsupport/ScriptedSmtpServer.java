@@ -21,10 +21,10 @@ import java.util.function.BiFunction;
 import java.util.function.IntFunction;
 
 /**
- * An SMTP server for fault tests that answers what the test chooses: a reply per recipient and attempt (for
- * 4xx, 5xx, 421), a reply to the sender (a quota), a message taken without a reply, a slow greeting, and going
- * down and up again on the same port. It keeps who received a message and its content; everything else it
- * accepts.
+ * An SMTP server for fault tests that answers what the test chooses: a reply per
+ * recipient and attempt (for 4xx, 5xx, 421), a reply to the sender (a quota), a message
+ * taken without a reply, a slow greeting, and going down and up again on the same port.
+ * It keeps who received a message and its content; everything else it accepts.
  */
 public final class ScriptedSmtpServer implements AutoCloseable {
 
@@ -44,7 +44,10 @@ public final class ScriptedSmtpServer implements AutoCloseable {
 
 	private final Map<String, List<String>> contents = new ConcurrentHashMap<>();
 
-	/** A reply to the end of a message's content: the message is taken, and the connection closed without a reply. */
+	/**
+	 * A reply to the end of a message's content: the message is taken, and the connection
+	 * closed without a reply.
+	 */
 	public static final String CLOSE_WITHOUT_REPLY = "(close without reply)";
 
 	private final Map<String, AtomicInteger> dataAttempts = new ConcurrentHashMap<>();
@@ -75,31 +78,36 @@ public final class ScriptedSmtpServer implements AutoCloseable {
 	}
 
 	/**
-	 * Chooses the reply to RCPT TO: given the address and its attempt number (1 for the first), a full reply line
-	 * such as {@code 451 4.3.0 try later}, or {@code null} for 250. A 421 reply closes the connection.
+	 * Chooses the reply to RCPT TO: given the address and its attempt number (1 for the
+	 * first), a full reply line such as {@code 451 4.3.0 try later}, or {@code null} for
+	 * 250. A 421 reply closes the connection.
 	 */
 	public void replyToRecipients(BiFunction<String, Integer, String> reply) {
 		rcptReply = reply;
 	}
 
 	/**
-	 * Chooses the reply to the end of a message's content, as {@link #replyToRecipients} does for RCPT TO; a
-	 * message answered other than 2xx is not delivered.
+	 * Chooses the reply to the end of a message's content, as {@link #replyToRecipients}
+	 * does for RCPT TO; a message answered other than 2xx is not delivered.
 	 */
 	public void replyToData(BiFunction<String, Integer, String> reply) {
 		dataReply = reply;
 	}
 
 	/**
-	 * Chooses the reply to MAIL FROM, given how many messages were delivered so far: a full reply line such as
-	 * {@code 550 5.4.5 Daily sending quota exceeded}, or {@code null} for 250. After a refused MAIL FROM, RCPT TO is
-	 * answered 503 as a real server does; a 421 reply closes the connection.
+	 * Chooses the reply to MAIL FROM, given how many messages were delivered so far: a
+	 * full reply line such as {@code 550 5.4.5 Daily sending quota exceeded}, or
+	 * {@code null} for 250. After a refused MAIL FROM, RCPT TO is answered 503 as a real
+	 * server does; a 421 reply closes the connection.
 	 */
 	public void replyToSender(IntFunction<String> reply) {
 		mailReply = reply;
 	}
 
-	/** The content of each message delivered to a recipient, in order, as it came over the wire (dot-stuffed). */
+	/**
+	 * The content of each message delivered to a recipient, in order, as it came over the
+	 * wire (dot-stuffed).
+	 */
 	public List<String> contents(String recipient) {
 		List<String> received = contents.get(recipient);
 		return received == null ? List.of() : List.copyOf(received);
@@ -151,8 +159,10 @@ public final class ScriptedSmtpServer implements AutoCloseable {
 			while (!listening.isClosed()) {
 				try {
 					Socket socket = listening.accept();
-					// Each reply is its own small write: without this, Nagle's algorithm holds the second one back
-					// until the client's delayed ACK (40 ms), which capped the server at about 25 messages/s a session.
+					// Each reply is its own small write: without this, Nagle's algorithm
+					// holds the second one back
+					// until the client's delayed ACK (40 ms), which capped the server at
+					// about 25 messages/s a session.
 					socket.setTcpNoDelay(true);
 					sockets.add(socket);
 					sessions.incrementAndGet();
@@ -170,7 +180,9 @@ public final class ScriptedSmtpServer implements AutoCloseable {
 	}
 
 	private void session(Socket socket) {
-		try (socket; BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+		try (socket;
+				BufferedReader in = new BufferedReader(
+						new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
 				OutputStream out = socket.getOutputStream()) {
 			if (!greetingDelay.isZero()) {
 				Thread.sleep(greetingDelay.toMillis());
@@ -229,7 +241,8 @@ public final class ScriptedSmtpServer implements AutoCloseable {
 						content.append(line.startsWith(".") ? line.substring(1) : line).append("\r\n");
 					}
 					if (line == null) {
-						// The client left before the end of the content: the transaction is dropped, unsent.
+						// The client left before the end of the content: the transaction
+						// is dropped, unsent.
 						return;
 					}
 					int attempt = dataAttempts.computeIfAbsent(recipient, r -> new AtomicInteger()).incrementAndGet();
@@ -239,7 +252,8 @@ public final class ScriptedSmtpServer implements AutoCloseable {
 						contents.computeIfAbsent(recipient, r -> new CopyOnWriteArrayList<>()).add(content.toString());
 					}
 					if (CLOSE_WITHOUT_REPLY.equals(answer)) {
-						// Taken, but the reply is lost: the client cannot know whether the message arrived.
+						// Taken, but the reply is lost: the client cannot know whether
+						// the message arrived.
 						return;
 					}
 					reply(out, answer == null ? "250 OK queued" : answer);

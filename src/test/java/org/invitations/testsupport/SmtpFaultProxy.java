@@ -14,9 +14,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A loopback TCP proxy in front of a real SMTP server that can play the server going down after a number of
- * messages, deterministically: it stops listening, and each connection is cut at its next {@code MAIL FROM}
- * (transactions already under way finish), so exactly the first N messages arrived and were acknowledged.
+ * A loopback TCP proxy in front of a real SMTP server that can play the server going down
+ * after a number of messages, deterministically: it stops listening, and each connection
+ * is cut at its next {@code MAIL FROM} (transactions already under way finish), so
+ * exactly the first N messages arrived and were acknowledged.
  */
 public final class SmtpFaultProxy implements AutoCloseable {
 
@@ -78,7 +79,10 @@ public final class SmtpFaultProxy implements AutoCloseable {
 		sockets.clear();
 	}
 
-	/** Comes back up on the same port, forwarding to the first server with no limit; connections from before are cut. */
+	/**
+	 * Comes back up on the same port, forwarding to the first server with no limit;
+	 * connections from before are cut.
+	 */
 	public synchronized void restore() {
 		limit = Integer.MAX_VALUE;
 		targetPort = defaultTarget;
@@ -105,7 +109,8 @@ public final class SmtpFaultProxy implements AutoCloseable {
 				try {
 					Socket client = listening.accept();
 					Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
-					// Replies are small writes: Nagle's algorithm would hold each second one for a delayed ACK (40 ms).
+					// Replies are small writes: Nagle's algorithm would hold each second
+					// one for a delayed ACK (40 ms).
 					client.setTcpNoDelay(true);
 					upstream.setTcpNoDelay(true);
 					sockets.add(client);
@@ -120,7 +125,10 @@ public final class SmtpFaultProxy implements AutoCloseable {
 		});
 	}
 
-	/** Forwards the client's bytes line by line, watching for MAIL FROM outside a DATA body. */
+	/**
+	 * Forwards the client's bytes line by line, watching for MAIL FROM outside a DATA
+	 * body.
+	 */
 	private void clientToServer(Socket client, Socket upstream) {
 		try (InputStream in = client.getInputStream(); OutputStream out = upstream.getOutputStream()) {
 			StringBuilder line = new StringBuilder();
@@ -182,7 +190,10 @@ public final class SmtpFaultProxy implements AutoCloseable {
 		}
 	}
 
-	/** Stops listening; the connection that asked is cut by its caller, the others at their next MAIL FROM. */
+	/**
+	 * Stops listening; the connection that asked is cut by its caller, the others at
+	 * their next MAIL FROM.
+	 */
 	private synchronized void goDown() {
 		down = true;
 		closeQuietly(server);
@@ -214,6 +225,5 @@ public final class SmtpFaultProxy implements AutoCloseable {
 	public String toString() {
 		return "SmtpFaultProxy[" + port + " -> " + targetPort + ", started=" + started.get() + "]";
 	}
-
 
 }

@@ -17,9 +17,9 @@ import org.springframework.context.annotation.Conditional;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
- * The one way tests get PostgreSQL: a Testcontainers container where a Docker engine answers, otherwise
- * PostgreSQL binaries from Maven Central, started once per test JVM. Either way Spring Boot builds the
- * DataSource and Flyway applies the real migrations.
+ * The one way tests get PostgreSQL: a Testcontainers container where a Docker engine
+ * answers, otherwise PostgreSQL binaries from Maven Central, started once per test JVM.
+ * Either way Spring Boot builds the DataSource and Flyway applies the real migrations.
  */
 @TestConfiguration(proxyBeanMethods = false)
 public class TestDatabase {
@@ -55,14 +55,18 @@ public class TestDatabase {
 		};
 	}
 
-	/** Started on first use, shared by every test context of the JVM, stopped when the JVM ends. */
+	/**
+	 * Started on first use, shared by every test context of the JVM, stopped when the JVM
+	 * ends.
+	 */
 	private static final class Embedded {
 
 		static final EmbeddedPostgres INSTANCE = start();
 
 		private static EmbeddedPostgres start() {
 			try {
-				// As root, the library runs initdb and postgres under "unshare -U", which PostgreSQL accepts.
+				// As root, the library runs initdb and postgres under "unshare -U", which
+				// PostgreSQL accepts.
 				return EmbeddedPostgres.builder().setCleanDataDirectory(true).setRegisterShutdownHook(true).start();
 			}
 			catch (IOException ex) {

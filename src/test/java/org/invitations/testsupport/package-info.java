@@ -1,4 +1,7 @@
-/** Test infrastructure shared by the integration tests: the database and a faulty SMTP path. */
+/**
+ * Test infrastructure shared by the integration tests: the database and a faulty SMTP
+ * path.
+ */
 @NullMarked
 package org.invitations.testsupport;
 
