@@ -18,7 +18,6 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
-import jakarta.mail.internet.MimeUtility;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -33,11 +32,7 @@ public final class PreparedMessage {
 	private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z",
 			Locale.ENGLISH);
 
-	private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
-
 	private static volatile FormattedDate lastDate;
-
-	private static final Map<String, String> FOLDED = new ConcurrentHashMap<>();
 
 	private static final Map<String, String> SUBJECTS = new ConcurrentHashMap<>();
 
@@ -74,21 +69,21 @@ public final class PreparedMessage {
 		// is enough for both.
 		String boundary = "=_inv_" + unique;
 		ByteArrayOutputStream out = new ByteArrayOutputStream(2 * (text.length() + html.length()) + 1024);
-		header(out, "Date", date());
-		ascii(out, fromLine(from));
-		ascii(out, MailHeaders.mailbox("To", to.getPersonal(), to.getAddress()) + "\r\n");
-		header(out, "Message-ID", messageId);
-		ascii(out, subjectLine(subject));
-		header(out, "MIME-Version", "1.0");
-		header(out, MailComposer.INVITATION_HEADER, Long.toString(invitationId));
+		MimeBytes.header(out, "Date", date());
+		MimeBytes.ascii(out, fromLine(from));
+		MimeBytes.ascii(out, MailHeaders.mailbox("To", to.getPersonal(), to.getAddress()) + "\r\n");
+		MimeBytes.header(out, "Message-ID", messageId);
+		MimeBytes.ascii(out, subjectLine(subject));
+		MimeBytes.header(out, "MIME-Version", "1.0");
+		MimeBytes.header(out, MailComposer.INVITATION_HEADER, Long.toString(invitationId));
 		// The boundary starts with "=_", which quoted-printable bodies can never contain.
 		// Folded here: the line is longer than 78, and folding it for each message would
 		// cost more than this.
-		ascii(out, "Content-Type: multipart/alternative;\r\n boundary=\"" + boundary + "\"\r\n");
-		ascii(out, "\r\n");
-		part(out, boundary, "text/plain", text);
-		part(out, boundary, "text/html", html);
-		ascii(out, "--" + boundary + "--\r\n");
+		MimeBytes.ascii(out, "Content-Type: multipart/alternative;\r\n boundary=\"" + boundary + "\"\r\n");
+		MimeBytes.ascii(out, "\r\n");
+		MimeBytes.part(out, boundary, "text/plain", text);
+		MimeBytes.part(out, boundary, "text/html", html);
+		MimeBytes.ascii(out, "--" + boundary + "--\r\n");
 		this.bytes = out.toByteArray();
 	}
 
@@ -132,102 +127,6 @@ public final class PreparedMessage {
 			SUBJECTS.put(subject, done);
 		}
 		return done;
-	}
-
-	private static void header(ByteArrayOutputStream out, String name, String value) {
-		String line = name + ": " + value;
-		ascii(out, (fitsUnfolded(line) ? line : folded(line)) + "\r\n");
-	}
-
-	/**
-	 * A long header folded; a run's messages mostly share their long headers (the
-	 * subject), so the last few are kept rather than folded again for every message.
-	 */
-	private static String folded(String line) {
-		String done = FOLDED.get(line);
-		if (done == null) {
-			done = MimeUtility.fold(0, line);
-			if (FOLDED.size() >= 64) {
-				FOLDED.clear();
-			}
-			FOLDED.put(line, done);
-		}
-		return done;
-	}
-
-	/**
-	 * A line that folding would return unchanged: short, no line break, no trailing
-	 * blank.
-	 */
-	private static boolean fitsUnfolded(String line) {
-		if (line.length() > 76 || line.isEmpty()) {
-			return false;
-		}
-		for (int i = 0; i < line.length(); i++) {
-			char c = line.charAt(i);
-			if (c == '\r' || c == '\n') {
-				return false;
-			}
-		}
-		char last = line.charAt(line.length() - 1);
-		return last != ' ' && last != '\t';
-	}
-
-	private static void part(ByteArrayOutputStream out, String boundary, String type, String body) {
-		ascii(out, "--" + boundary + "\r\nContent-Type: " + type
-				+ "; charset=UTF-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n");
-		quotedPrintable(out, body.getBytes(StandardCharsets.UTF_8));
-		ascii(out, "\r\n");
-	}
-
-	/**
-	 * RFC 2045 6.7; line breaks in the text become CRLF, a leading dot is encoded too.
-	 */
-	static void quotedPrintable(ByteArrayOutputStream sink, byte[] body) {
-		// Worst case: every byte encoded (3x) plus a soft break every 25 bytes.
-		byte[] out = new byte[body.length * 3 + body.length / 8 + 16];
-		int o = 0;
-		int column = 0;
-		for (int i = 0; i < body.length; i++) {
-			int b = body[i] & 0xFF;
-			if (b == '\r' && i + 1 < body.length && body[i + 1] == '\n') {
-				continue;
-			}
-			if (b == '\n') {
-				out[o++] = '\r';
-				out[o++] = '\n';
-				column = 0;
-				continue;
-			}
-			boolean lineEnd = i + 1 == body.length || body[i + 1] == '\n' || body[i + 1] == '\r';
-			boolean literal = (b >= 33 && b <= 126 && b != '=' && !(b == '.' && column == 0))
-					|| ((b == ' ' || b == '\t') && !lineEnd);
-			int width = literal ? 1 : 3;
-			if (column + width > 75) {
-				out[o++] = '=';
-				out[o++] = '\r';
-				out[o++] = '\n';
-				column = 0;
-				if (b == '.') {
-					literal = false;
-					width = 3;
-				}
-			}
-			if (literal) {
-				out[o++] = (byte) b;
-			}
-			else {
-				out[o++] = '=';
-				out[o++] = HEX[b >> 4];
-				out[o++] = HEX[b & 0xF];
-			}
-			column += width;
-		}
-		sink.write(out, 0, o);
-	}
-
-	private static void ascii(ByteArrayOutputStream out, String text) {
-		out.writeBytes(text.getBytes(StandardCharsets.US_ASCII));
 	}
 
 	/**

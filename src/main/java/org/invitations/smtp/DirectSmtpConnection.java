@@ -109,7 +109,7 @@ final class DirectSmtpConnection implements MailGateway.Connection {
 					channel.drop();
 					channel = SmtpChannel.open(host, port, connectTimeout, readTimeout, watchdog);
 				}
-				envelope = envelope(commands(message));
+				envelope = envelope(Envelope.commands(envelopeFrom, message));
 			}
 			SmtpReply refusal = envelope.stream().filter(reply -> !reply.isPositive()).findFirst().orElse(null);
 			if (refusal == null) {
@@ -130,7 +130,7 @@ final class DirectSmtpConnection implements MailGateway.Connection {
 	 */
 	private SendResult content(PreparedMessage message, @Nullable PreparedMessage next) throws IOException {
 		channel.writeContent(message.bytes());
-		String[] ahead = channel.pipelining() && next != null ? commandsAhead(next) : null;
+		String[] ahead = channel.pipelining() && next != null ? Envelope.commandsAhead(envelopeFrom, next) : null;
 		if (ahead != null) {
 			for (String command : ahead) {
 				channel.write(command);
@@ -167,26 +167,6 @@ final class DirectSmtpConnection implements MailGateway.Connection {
 		SendResult result = outcome(refusal, stage);
 		channel.command("RSET");
 		return result;
-	}
-
-	/** MAIL, RCPT and DATA for a message. */
-	private String[] commands(PreparedMessage message) {
-		String to = address(message.to());
-		String from = envelopeFrom != null ? envelopeFrom : address(message.from());
-		return new String[] { "MAIL FROM:<" + from + ">", "RCPT TO:<" + to + ">", "DATA" };
-	}
-
-	/**
-	 * The commands to send ahead, or null when the message's addresses cannot be used (it
-	 * fails when sent itself).
-	 */
-	private String @Nullable [] commandsAhead(PreparedMessage message) {
-		try {
-			return commands(message);
-		}
-		catch (IllegalStateException ex) {
-			return null;
-		}
 	}
 
 	/**
@@ -299,16 +279,6 @@ final class DirectSmtpConnection implements MailGateway.Connection {
 			channel.quit();
 		}
 		drop();
-	}
-
-	private static String address(InternetAddress address) {
-		String value = address.getAddress();
-		// Addresses were validated long before; a line break here would be a command of
-		// its own.
-		if (value == null || value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0 || value.indexOf('>') >= 0) {
-			throw new IllegalStateException("message has no usable address: it contains a forbidden character");
-		}
-		return value;
 	}
 
 	/** An envelope sent ahead for a message, and the server's replies to it. */
