@@ -9,6 +9,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -111,8 +112,21 @@ class UsersCommand extends Subcommand implements Callable<Integer> {
 			}
 		}
 
-		int refused(IllegalArgumentException ex) {
-			throw usage(ex.getMessage());
+		/**
+		 * Asks for a password, hands it to {@code use} and wipes it afterwards, whatever
+		 * happens; a password the console's rules refuse is a usage error.
+		 */
+		void withPassword(String prompt, Consumer<char[]> use) {
+			char[] password = password(prompt);
+			try {
+				use.accept(password);
+			}
+			catch (IllegalArgumentException ex) {
+				throw usage(ex.getMessage());
+			}
+			finally {
+				Arrays.fill(password, '\0');
+			}
 		}
 
 	}
@@ -129,16 +143,7 @@ class UsersCommand extends Subcommand implements Callable<Integer> {
 		@Override
 		public Integer call() {
 			ConsoleRole checked = role(role);
-			char[] password = password("Password for " + name);
-			try {
-				bean(ConsoleUsers.class).add(name, checked, password);
-			}
-			catch (IllegalArgumentException ex) {
-				return refused(ex);
-			}
-			finally {
-				Arrays.fill(password, '\0');
-			}
+			withPassword("Password for " + name, password -> bean(ConsoleUsers.class).add(name, checked, password));
 			out().println("User " + name.strip() + " added as " + checked.name().toLowerCase(java.util.Locale.ROOT));
 			return 0;
 		}
@@ -157,16 +162,7 @@ class UsersCommand extends Subcommand implements Callable<Integer> {
 			if (users.find(name).isEmpty()) {
 				throw notFound("no console user " + name);
 			}
-			char[] password = password("New password for " + name);
-			try {
-				users.changePassword(name, password);
-			}
-			catch (IllegalArgumentException ex) {
-				return refused(ex);
-			}
-			finally {
-				Arrays.fill(password, '\0');
-			}
+			withPassword("New password for " + name, password -> users.changePassword(name, password));
 			out().println("Password of " + name + " changed");
 			return 0;
 		}
@@ -225,7 +221,7 @@ class UsersCommand extends Subcommand implements Callable<Integer> {
 				out().println(bean(ConsoleUsers.class).addKey(name, checked));
 			}
 			catch (IllegalArgumentException ex) {
-				return refused(ex);
+				throw usage(ex.getMessage());
 			}
 			err().println("API key " + name.strip() + " (" + checked.name().toLowerCase(java.util.Locale.ROOT)
 					+ ") created; it is shown this once");
