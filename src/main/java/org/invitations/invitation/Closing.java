@@ -14,6 +14,13 @@ import org.springframework.jdbc.core.RowCallbackHandler;
  */
 final class Closing {
 
+	/**
+	 * Open, in the two parts the indexes of a run's invitations hold them (V26): sent or
+	 * deferred, queued or sending. A plain list of the four reads every invitation of the
+	 * run.
+	 */
+	private static final String OPEN_BY_ITS_INDEXES = "IN ('SENT', 'DEFERRED') OR i.status IN ('QUEUED', 'SENDING')";
+
 	private final JdbcTemplate jdbc;
 
 	private final History history;
@@ -38,13 +45,14 @@ final class Closing {
 				: "i.job_instance_id = (SELECT job_instance_id FROM batch_job_execution WHERE job_execution_id = ?)";
 		List<Long> ids = jdbc.queryForList("""
 				WITH target AS (
-				    SELECT i.id, i.token_hash FROM invitation i WHERE %s AND i.status IN %s FOR UPDATE),
+				    SELECT i.id, i.token_hash FROM invitation i WHERE %s AND (i.status %s) FOR UPDATE),
 				retired AS (
 				    INSERT INTO retired_token (token_hash, invitation_id, reason)
 				    SELECT token_hash, id, 'CANCELLED' FROM target WHERE token_hash IS NOT NULL ON CONFLICT DO NOTHING)
 				UPDATE invitation i SET status = 'CANCELLED', token_hash = NULL, closed_at = now()
 				FROM target WHERE i.id = target.id RETURNING i.id
-				""".formatted(which, Queueing.OPEN), Long.class, invitationId != null ? invitationId : execution);
+				""".formatted(which, invitationId != null ? "IN " + Queueing.OPEN : OPEN_BY_ITS_INDEXES), Long.class,
+				invitationId != null ? invitationId : execution);
 		history.add(ids, EventType.CANCELLED, actor, reason);
 		return ids.size();
 	}

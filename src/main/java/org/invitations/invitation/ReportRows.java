@@ -14,6 +14,15 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 public class ReportRows {
 
+	/**
+	 * A run's report rows counted by outcome and reason (empty for none), given its job
+	 * instance: from the totals the schema's triggers keep (V26), not from the rows.
+	 */
+	public static final String TOTALS = """
+			SELECT outcome, coalesce(reason, ''), sum(items) FROM job_report_total
+			WHERE job_instance_id = ? GROUP BY 1, 2 HAVING sum(items) <> 0 ORDER BY 1, 2
+			""";
+
 	private final JdbcTemplate jdbc;
 
 	public ReportRows(JdbcTemplate jdbc) {

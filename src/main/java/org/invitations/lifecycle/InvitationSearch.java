@@ -115,21 +115,26 @@ public class InvitationSearch {
 
 	/**
 	 * Matching invitations with an id below {@code before} (all when null), newest first,
-	 * at most {@code limit}.
+	 * at most {@code limit}: each part newest first through its own index, merged.
 	 */
 	public List<Row> page(Filter filter, Long before, int limit) {
 		List<Object> args = new ArrayList<>();
-		String where = filter.where(args);
-		if (before != null) {
-			where += " AND i.id < ?";
-			args.add(before);
-		}
+		String parts = SettledParts.union(SettledParts.of(filter.status()), args, part -> {
+			List<Object> own = new ArrayList<>();
+			String where = filter.where(own) + " AND " + part;
+			if (before != null) {
+				where += " AND i.id < ?";
+				own.add(before);
+			}
+			own.add(limit);
+			return new SettledParts.Query("""
+					SELECT i.id, i.person_id, i.email, i.kind, i.status, i.spec_name, r.name, i.attempt_count,
+					       i.sent_at, i.expires_at, i.job_instance_id
+					FROM invitation i LEFT JOIN role r ON r.id = i.role_id
+					""" + where + " ORDER BY i.id DESC LIMIT ?", own);
+		});
 		args.add(limit);
-		return jdbc.query("""
-				SELECT i.id, i.person_id, i.email, i.kind, i.status, i.spec_name, r.name, i.attempt_count, i.sent_at,
-				       i.expires_at, i.job_instance_id
-				FROM invitation i LEFT JOIN role r ON r.id = i.role_id
-				""" + where + " ORDER BY i.id DESC LIMIT ?",
+		return jdbc.query("SELECT * FROM (" + parts + ") AS parts ORDER BY 1 DESC LIMIT ?",
 				(rs, n) -> new Row(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
 						rs.getString(6), rs.getString(7), rs.getInt(8), instant(rs.getTimestamp(9)),
 						instant(rs.getTimestamp(10)), rs.getLong(11)),
@@ -137,9 +142,7 @@ public class InvitationSearch {
 	}
 
 	public long count(Filter filter) {
-		List<Object> args = new ArrayList<>();
-		String where = filter.where(args);
-		return jdbc.queryForObject("SELECT count(*) FROM invitation i " + where, Long.class, args.toArray());
+		return sum(SettledParts.of(filter.status()), filter);
 	}
 
 	/**
@@ -148,11 +151,15 @@ public class InvitationSearch {
 	 * action counts exactly.
 	 */
 	public long countUpTo(Filter filter, long cap) {
-		List<Object> args = new ArrayList<>();
-		String where = filter.where(args);
-		args.add(cap + 1);
-		return jdbc.queryForObject("SELECT count(*) FROM (SELECT 1 FROM invitation i " + where + " LIMIT ?) capped",
-				Long.class, args.toArray());
+		List<Object> args = new ArrayList<>(List.of(cap + 1));
+		String parts = SettledParts.union(SettledParts.of(filter.status()), args, part -> {
+			List<Object> own = new ArrayList<>();
+			String where = filter.where(own) + " AND " + part;
+			own.add(cap + 1);
+			return new SettledParts.Query("SELECT 1 FROM invitation i " + where + " LIMIT ?", own);
+		});
+		return jdbc.queryForObject("SELECT least(count(*), ?) FROM (" + parts + ") AS capped", Long.class,
+				args.toArray());
 	}
 
 	/**
@@ -160,11 +167,7 @@ public class InvitationSearch {
 	 * exact number first.
 	 */
 	public long countOpen(Filter filter) {
-		List<Object> args = new ArrayList<>();
-		String where = filter.where(args);
-		return jdbc.queryForObject(
-				"SELECT count(*) FROM invitation i " + where + " AND i.status IN " + InvitationAdmin.OPEN, Long.class,
-				args.toArray());
+		return sum(SettledParts.open(filter.status()), filter);
 	}
 
 	/**
@@ -173,8 +176,12 @@ public class InvitationSearch {
 	 */
 	public List<String> specs(Filter filter) {
 		List<Object> args = new ArrayList<>();
-		String where = filter.where(args);
-		return jdbc.queryForList("SELECT DISTINCT i.spec_name FROM invitation i " + where + " ORDER BY 1", String.class,
+		String parts = SettledParts.union(SettledParts.of(filter.status()), args, part -> {
+			List<Object> own = new ArrayList<>();
+			return new SettledParts.Query(
+					"SELECT DISTINCT i.spec_name FROM invitation i " + filter.where(own) + " AND " + part, own);
+		});
+		return jdbc.queryForList("SELECT DISTINCT spec_name FROM (" + parts + ") AS parts ORDER BY 1", String.class,
 				args.toArray());
 	}
 
@@ -187,19 +194,35 @@ public class InvitationSearch {
 	 */
 	@Transactional
 	public int cancel(Filter filter, long expected, String actor, String reason) {
-		List<Object> args = new ArrayList<>();
-		String where = filter.where(args);
-		List<Long> ids = jdbc.queryForList("SELECT i.id FROM invitation i " + where + " AND i.status IN "
-				+ InvitationAdmin.OPEN + " ORDER BY i.id FOR UPDATE OF i", Long.class, args.toArray());
+		List<Long> ids = new ArrayList<>();
+		for (String part : SettledParts.open(filter.status())) {
+			List<Object> args = new ArrayList<>();
+			String where = filter.where(args) + " AND " + part;
+			ids.addAll(jdbc.queryForList("SELECT i.id FROM invitation i " + where + " ORDER BY i.id FOR UPDATE OF i",
+					Long.class, args.toArray()));
+		}
 		if (ids.size() != expected) {
 			throw new IllegalStateException(ids.size() + " open invitations match now, not the " + expected
 					+ " confirmed: nothing was cancelled; check the selection again");
 		}
+		ids.sort(null);
 		int cancelled = 0;
 		for (Long id : ids) {
 			cancelled += admin.cancel(id, null, actor, reason);
 		}
 		return cancelled;
+	}
+
+	/** The counts of each part, added up. */
+	private long sum(List<String> parts, Filter filter) {
+		long total = 0;
+		for (String part : parts) {
+			List<Object> args = new ArrayList<>();
+			String where = filter.where(args) + " AND " + part;
+			Long count = jdbc.queryForObject("SELECT count(*) FROM invitation i " + where, Long.class, args.toArray());
+			total += count == null ? 0 : count;
+		}
+		return total;
 	}
 
 	private static Instant instant(Timestamp timestamp) {

@@ -14,6 +14,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.stereotype.Component;
 
+import org.invitations.invitation.ReportRows;
 import org.invitations.run.JobNames;
 
 /**
@@ -88,8 +89,7 @@ class RunSummary {
 
 	private Map<String, Long> totals(long jobInstanceId) {
 		Map<String, Long> totals = new HashMap<>();
-		jdbc.query(
-				"SELECT outcome, coalesce(reason, ''), count(*) FROM job_report_item WHERE job_instance_id = ? GROUP BY 1, 2",
+		jdbc.query(ReportRows.TOTALS,
 				(RowCallbackHandler) rs -> totals.put(rs.getString(1) + "|" + rs.getString(2), rs.getLong(3)),
 				jobInstanceId);
 		return totals;

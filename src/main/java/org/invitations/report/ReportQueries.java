@@ -14,6 +14,7 @@ import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
 
 import org.invitations.invitation.ReportOutcome;
+import org.invitations.invitation.ReportRows;
 import org.invitations.run.JobParameterNames;
 
 /**
@@ -109,10 +110,7 @@ public class ReportQueries {
 		for (String outcome : ReportOutcome.dbValues()) {
 			byOutcome.put(outcome, new OutcomeCount(outcome, 0, new LinkedHashMap<>()));
 		}
-		jdbc.query("""
-				SELECT outcome, coalesce(reason, ''), count(*) FROM job_report_item
-				WHERE job_instance_id = ? GROUP BY 1, 2 ORDER BY 1, 2
-				""", (RowCallbackHandler) rs -> {
+		jdbc.query(ReportRows.TOTALS, (RowCallbackHandler) rs -> {
 			OutcomeCount current = byOutcome.get(rs.getString(1));
 			long count = rs.getLong(3);
 			if (!rs.getString(2).isEmpty()) {
@@ -132,11 +130,35 @@ public class ReportQueries {
 	 */
 	@Transactional(readOnly = true)
 	public void items(long instanceId, String outcome, Consumer<ReportRow> consumer) {
-		streaming.query(ROWS + """
-				WHERE r.job_instance_id = ? AND (?::text IS NULL OR r.outcome = ?)
-				ORDER BY r.item_number
-				""", (RowCallbackHandler) rs -> consumer.accept(row(rs)), instanceId, outcome, outcome);
+		List<Object> args = new ArrayList<>(List.of(instanceId));
+		String where = "WHERE r.job_instance_id = ?" + outcomeAndReason(outcome, null, args);
+		streaming.query(ROWS + where + " ORDER BY r.item_number", (RowCallbackHandler) rs -> consumer.accept(row(rs)),
+				args.toArray());
 	}
+
+	/**
+	 * The conditions for rows of this outcome and reason (either may be {@code null}),
+	 * their arguments added. The rows to look at (anything but sent, queued or would-send
+	 * without a reason) are found by their own column and index ({@code problem}, V26),
+	 * the others, the bulk of a run, in input order.
+	 */
+	static String outcomeAndReason(String outcome, String reason, List<Object> args) {
+		StringBuilder where = new StringBuilder();
+		boolean bulk = outcome != null && BULK.contains(outcome);
+		if (outcome != null) {
+			where.append(bulk && reason == null ? " AND r.outcome = ?" : " AND r.problem = ?");
+			args.add(outcome);
+		}
+		if (reason != null) {
+			where.append(outcome == null ? " AND r.problem IS NOT NULL AND r.reason = ?" : " AND r.reason = ?");
+			args.add(reason);
+		}
+		return where.toString();
+	}
+
+	/** The outcomes a row has without being one to look at, unless it has a reason. */
+	private static final java.util.Set<String> BULK = java.util.Set.of(ReportOutcome.SENT.dbValue(),
+			ReportOutcome.QUEUED.dbValue(), ReportOutcome.WOULD_SEND.dbValue());
 
 	/**
 	 * The columns of a report row, each person's name as stored (a rejected row has

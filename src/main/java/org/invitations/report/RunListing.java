@@ -189,12 +189,16 @@ public class RunListing {
 	 */
 	public List<ReportQueries.ReportRow> items(long instanceId, String outcome, String reason, String emailPrefix,
 			long after, int limit) {
-		return jdbc.query(ReportQueries.ROWS + """
-				WHERE r.job_instance_id = ? AND r.item_number > ? AND (?::text IS NULL OR r.outcome = ?)
-				  AND (?::text IS NULL OR r.reason = ?) AND (?::text IS NULL OR r.email_normalized LIKE ?)
-				ORDER BY r.item_number LIMIT ?
-				""", (rs, n) -> ReportQueries.row(rs), instanceId, after, outcome, outcome, reason, reason, emailPrefix,
-				emailPrefix == null ? null : like(emailPrefix), limit);
+		List<Object> args = new ArrayList<>(List.of(instanceId, after));
+		String where = "WHERE r.job_instance_id = ? AND r.item_number > ?"
+				+ ReportQueries.outcomeAndReason(outcome, reason, args);
+		if (emailPrefix != null) {
+			where += " AND r.email_normalized LIKE ?";
+			args.add(like(emailPrefix));
+		}
+		args.add(limit);
+		return jdbc.query(ReportQueries.ROWS + where + " ORDER BY r.item_number LIMIT ?",
+				(rs, n) -> ReportQueries.row(rs), args.toArray());
 	}
 
 	/**
