@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Restart from the Run page of an expiry run, as of an invitation run: the spec's last
- * run, stopped or failed.
+ * Restart from the Run page (and the Runs list) of an expiry run, as of an invitation
+ * run: the spec's last run, stopped or failed.
  */
 class ConsoleExpiryRestartIT extends ConsoleTest {
 
@@ -40,6 +40,18 @@ class ConsoleExpiryRestartIT extends ConsoleTest {
 		assertThat(refused.statusCode()).isEqualTo(302);
 		assertThat(get(browser, "/runs/" + older).body()).contains("cannot restart execution " + older)
 			.contains("a later run of &#39;nightly&#39; exists: restart that one");
+
+		// The Runs list offers the same actions on each failed run; a viewer gets none.
+		String runs = get(browser, "/runs").body();
+		for (String action : new String[] { "restart", "abandon" }) {
+			assertThat(runs).contains("action=\"/runs/" + last + "/" + action + "\"")
+				.contains("action=\"/runs/" + older + "/" + action + "\"");
+		}
+		assertThat(runs).doesNotContain("/stop\"");
+		addUser("vera", "viewer");
+		assertThat(get(signedIn("vera"), "/runs").body()).contains("/runs/" + last + "\"")
+			.doesNotContain("/restart\"")
+			.doesNotContain("/abandon\"");
 
 		HttpResponse<String> restarted = post(browser, "/runs/" + last + "/restart");
 
