@@ -1,13 +1,8 @@
 package org.invitations;
 
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
@@ -69,21 +64,6 @@ class ConsoleExpiryRestartIT extends ConsoleTest {
 		assertThat(jdbc.queryForObject("SELECT actor || ' ' || detail FROM execution_event WHERE job_execution_id = ?"
 				+ " AND type = 'RESTARTED'", String.class, again))
 			.isEqualTo("console:olga from execution " + last);
-	}
-
-	/**
-	 * Posts the run page's form as the browser does, with the CSRF token the page
-	 * carries.
-	 */
-	private HttpResponse<String> post(HttpClient browser, String path) throws Exception {
-		String page = get(browser, "/runs").body();
-		Matcher csrf = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(page);
-		assertThat(csrf.find()).as(page).isTrue();
-		return browser.send(HttpRequest.newBuilder(URI.create(base() + path))
-			.timeout(Duration.ofSeconds(60))
-			.header("Content-Type", "application/x-www-form-urlencoded")
-			.POST(HttpRequest.BodyPublishers.ofString("_csrf=" + csrf.group(1)))
-			.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
 }

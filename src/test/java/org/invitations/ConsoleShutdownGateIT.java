@@ -1,10 +1,7 @@
 package org.invitations;
 
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -62,17 +59,6 @@ class ConsoleShutdownGateIT extends ConsoleTest {
 		// Reading goes on: an admin can still see how the runs end.
 		assertThat(get(browser, "/runs/" + execution).statusCode()).isEqualTo(200);
 		assertThat(api("GET", "/api/v1/runs/" + execution, key, null).statusCode()).isEqualTo(200);
-	}
-
-	private HttpResponse<String> post(HttpClient browser, String path, String... form) throws Exception {
-		String runs = get(browser, "/runs").body();
-		Matcher csrf = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(runs);
-		assertThat(csrf.find()).as(runs).isTrue();
-		return browser.send(HttpRequest.newBuilder(URI.create(base() + path))
-			.timeout(Duration.ofSeconds(30))
-			.header("Content-Type", "application/x-www-form-urlencoded")
-			.POST(HttpRequest.BodyPublishers.ofString("_csrf=" + csrf.group(1) + String.join("", form)))
-			.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
 }

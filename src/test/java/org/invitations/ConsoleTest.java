@@ -143,6 +143,24 @@ abstract class ConsoleTest extends IntegrationTest {
 				HttpResponse.BodyHandlers.ofString());
 	}
 
+	/**
+	 * Posts a form as the browser does, with the CSRF token the Runs page carries and
+	 * further fields ({@code "&name=value"}), redirects not followed.
+	 */
+	HttpResponse<String> post(HttpClient browser, String path, String... form) throws Exception {
+		String runs = get(browser, "/runs").body();
+		java.util.regex.Matcher csrf = java.util.regex.Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"")
+			.matcher(runs);
+		if (!csrf.find()) {
+			throw new IllegalStateException("no CSRF token on the Runs page: " + runs);
+		}
+		return browser.send(HttpRequest.newBuilder(URI.create(base() + path))
+			.timeout(Duration.ofSeconds(60))
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.POST(HttpRequest.BodyPublishers.ofString("_csrf=" + csrf.group(1) + String.join("", form)))
+			.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
 	/** Waits until the execution has ended, as a person watching its page would. */
 	String awaitEnd(long execution) throws InterruptedException {
 		long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
