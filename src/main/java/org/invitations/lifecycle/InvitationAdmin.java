@@ -74,15 +74,18 @@ public class InvitationAdmin {
 		}
 		String filters = where.toString();
 		List<Object> all = new ArrayList<>();
-		String parts = SettledParts.union(SettledParts.of(status), all, part -> {
-			List<Object> own = new ArrayList<>(args);
-			own.add(limit);
-			return new SettledParts.Query("""
-					SELECT i.id, i.email, i.kind, i.status, i.spec_name, r.name, i.attempt_count, i.sent_at,
-					       i.expires_at, i.accepted_at, i.last_smtp_reply
-					FROM invitation i JOIN person p ON p.id = i.person_id LEFT JOIN role r ON r.id = i.role_id
-					""" + filters + " AND " + part + " ORDER BY i.id DESC LIMIT ?", own);
-		});
+		String parts = SettledParts.union(
+				new SettledParts(jdbc).of(new SettledParts.Shape(status, spec != null, execution != null)), all,
+				part -> {
+					List<Object> own = new ArrayList<>(args);
+					own.addAll(part.args());
+					own.add(limit);
+					return new SettledParts.Query("""
+							SELECT i.id, i.email, i.kind, i.status, i.spec_name, r.name, i.attempt_count, i.sent_at,
+							       i.expires_at, i.accepted_at, i.last_smtp_reply
+							FROM invitation i JOIN person p ON p.id = i.person_id LEFT JOIN role r ON r.id = i.role_id
+							""" + filters + " AND " + part.sql() + " ORDER BY i.id DESC LIMIT ?", own);
+				});
 		all.add(limit);
 		jdbc.query("SELECT * FROM (" + parts + ") AS parts ORDER BY 1 DESC LIMIT ?", rs -> {
 			consumer.accept(new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),

@@ -29,9 +29,12 @@ public class InvitationSearch {
 
 	private final InvitationAdmin admin;
 
+	private final SettledParts parts;
+
 	public InvitationSearch(JdbcTemplate jdbc, InvitationAdmin admin) {
 		this.jdbc = jdbc;
 		this.admin = admin;
+		this.parts = new SettledParts(jdbc);
 	}
 
 	/**
@@ -54,6 +57,10 @@ public class InvitationSearch {
 				throw new IllegalArgumentException(
 						"status '" + status + "' is not one of " + String.join(", ", STATUSES));
 			}
+		}
+
+		private SettledParts.Shape shape() {
+			return new SettledParts.Shape(status, spec != null, execution != null);
 		}
 
 		public boolean isEmpty() {
@@ -119,9 +126,9 @@ public class InvitationSearch {
 	 */
 	public List<Row> page(Filter filter, Long before, int limit) {
 		List<Object> args = new ArrayList<>();
-		String parts = SettledParts.union(SettledParts.of(filter.status()), args, part -> {
+		String union = SettledParts.union(parts.of(filter.shape()), args, part -> {
 			List<Object> own = new ArrayList<>();
-			String where = filter.where(own) + " AND " + part;
+			String where = where(filter, part, own);
 			if (before != null) {
 				where += " AND i.id < ?";
 				own.add(before);
@@ -134,7 +141,7 @@ public class InvitationSearch {
 					""" + where + " ORDER BY i.id DESC LIMIT ?", own);
 		});
 		args.add(limit);
-		return jdbc.query("SELECT * FROM (" + parts + ") AS parts ORDER BY 1 DESC LIMIT ?",
+		return jdbc.query("SELECT * FROM (" + union + ") AS parts ORDER BY 1 DESC LIMIT ?",
 				(rs, n) -> new Row(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
 						rs.getString(6), rs.getString(7), rs.getInt(8), instant(rs.getTimestamp(9)),
 						instant(rs.getTimestamp(10)), rs.getLong(11)),
@@ -142,7 +149,7 @@ public class InvitationSearch {
 	}
 
 	public long count(Filter filter) {
-		return sum(SettledParts.of(filter.status()), filter);
+		return sum(parts.of(filter.shape()), filter);
 	}
 
 	/**
@@ -152,13 +159,13 @@ public class InvitationSearch {
 	 */
 	public long countUpTo(Filter filter, long cap) {
 		List<Object> args = new ArrayList<>(List.of(cap + 1));
-		String parts = SettledParts.union(SettledParts.of(filter.status()), args, part -> {
+		String union = SettledParts.union(parts.of(filter.shape()), args, part -> {
 			List<Object> own = new ArrayList<>();
-			String where = filter.where(own) + " AND " + part;
+			String where = where(filter, part, own);
 			own.add(cap + 1);
 			return new SettledParts.Query("SELECT 1 FROM invitation i " + where + " LIMIT ?", own);
 		});
-		return jdbc.queryForObject("SELECT least(count(*), ?) FROM (" + parts + ") AS capped", Long.class,
+		return jdbc.queryForObject("SELECT least(count(*), ?) FROM (" + union + ") AS capped", Long.class,
 				args.toArray());
 	}
 
@@ -167,7 +174,7 @@ public class InvitationSearch {
 	 * exact number first.
 	 */
 	public long countOpen(Filter filter) {
-		return sum(SettledParts.open(filter.status()), filter);
+		return sum(parts.open(filter.shape()), filter);
 	}
 
 	/**
@@ -176,12 +183,12 @@ public class InvitationSearch {
 	 */
 	public List<String> specs(Filter filter) {
 		List<Object> args = new ArrayList<>();
-		String parts = SettledParts.union(SettledParts.of(filter.status()), args, part -> {
+		String union = SettledParts.union(parts.of(filter.shape()), args, part -> {
 			List<Object> own = new ArrayList<>();
-			return new SettledParts.Query(
-					"SELECT DISTINCT i.spec_name FROM invitation i " + filter.where(own) + " AND " + part, own);
+			return new SettledParts.Query("SELECT DISTINCT i.spec_name FROM invitation i " + where(filter, part, own),
+					own);
 		});
-		return jdbc.queryForList("SELECT DISTINCT spec_name FROM (" + parts + ") AS parts ORDER BY 1", String.class,
+		return jdbc.queryForList("SELECT DISTINCT spec_name FROM (" + union + ") AS parts ORDER BY 1", String.class,
 				args.toArray());
 	}
 
@@ -195,9 +202,9 @@ public class InvitationSearch {
 	@Transactional
 	public int cancel(Filter filter, long expected, String actor, String reason) {
 		List<Long> ids = new ArrayList<>();
-		for (String part : SettledParts.open(filter.status())) {
+		for (SettledParts.Part part : parts.open(filter.shape())) {
 			List<Object> args = new ArrayList<>();
-			String where = filter.where(args) + " AND " + part;
+			String where = where(filter, part, args);
 			ids.addAll(jdbc.queryForList("SELECT i.id FROM invitation i " + where + " ORDER BY i.id FOR UPDATE OF i",
 					Long.class, args.toArray()));
 		}
@@ -214,15 +221,22 @@ public class InvitationSearch {
 	}
 
 	/** The counts of each part, added up. */
-	private long sum(List<String> parts, Filter filter) {
+	private long sum(List<SettledParts.Part> parts, Filter filter) {
 		long total = 0;
-		for (String part : parts) {
+		for (SettledParts.Part part : parts) {
 			List<Object> args = new ArrayList<>();
-			String where = filter.where(args) + " AND " + part;
+			String where = where(filter, part, args);
 			Long count = jdbc.queryForObject("SELECT count(*) FROM invitation i " + where, Long.class, args.toArray());
 			total += count == null ? 0 : count;
 		}
 		return total;
+	}
+
+	/** The filter's condition and the part's, their arguments added in that order. */
+	private static String where(Filter filter, SettledParts.Part part, List<Object> args) {
+		String where = filter.where(args) + " AND " + part.sql();
+		args.addAll(part.args());
+		return where;
 	}
 
 	private static Instant instant(Timestamp timestamp) {

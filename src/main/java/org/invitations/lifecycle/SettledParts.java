@@ -1,22 +1,37 @@
 package org.invitations.lifecycle;
 
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import org.invitations.invitation.InvitationStatus;
+
 /**
- * The two parts a query over invitations reads, each through its own indexes: those past
- * delivery ("settled"), which the paging indexes by status, spec and run hold (V26), and
- * the queued and sending ones, which only the queue's index holds. The paging indexes
- * take an invitation once, when its message is sent or refused, rather than at each of
- * the three writes a run makes to it; the queued and sending are few outside a run.
+ * The parts a query over invitations reads, each through an index that gives it newest
+ * first. Those past delivery ("settled") are in two paging indexes: by run (V26), and by
+ * spec and status (V27); the open ones of a run also in an index of their own (V26). The
+ * queued and sending ones are in the queue's index only. The paging indexes take an
+ * invitation once, when its message is sent or refused, rather than at each of the three
+ * writes a run makes to it; the queued and sending are few outside a run.
  * <p>
- * A part's condition is written exactly as the indexes' predicates are, so that
- * PostgreSQL sees that they apply; a list newest first reads each part newest first and
- * merges them, a count adds them up.
+ * Which settled parts a filter needs depends on what it names:
+ * <ul>
+ * <li>a run: one part, through the index by run;</li>
+ * <li>a spec: one part per status, each one range of the index by spec and status;</li>
+ * <li>a status alone: one part per spec (found by a skip over that index) and
+ * status;</li>
+ * <li>none of these: one part, read by key.</li>
+ * </ul>
+ * A part's condition is written as the indexes' predicates are, so that PostgreSQL sees
+ * that they apply. A list newest first reads each part newest first and merges them; a
+ * count adds them up.
  */
 final class SettledParts {
 
@@ -24,27 +39,101 @@ final class SettledParts {
 
 	static final String PENDING = "i.status IN ('QUEUED', 'SENDING')";
 
-	/** The open ones past delivery, as the index of a run's open invitations has them. */
-	static final String SETTLED_OPEN = SETTLED + " AND i.status IN ('SENT', 'DEFERRED')";
+	private static final Set<InvitationStatus> NOT_SETTLED = EnumSet.of(InvitationStatus.QUEUED,
+			InvitationStatus.SENDING);
 
-	private SettledParts() {
+	private static final Set<InvitationStatus> SETTLED_OPEN = EnumSet.of(InvitationStatus.SENT,
+			InvitationStatus.DEFERRED);
+
+	private final JdbcTemplate jdbc;
+
+	SettledParts(JdbcTemplate jdbc) {
+		this.jdbc = jdbc;
+	}
+
+	/** What a filter names, as far as the parts go. */
+	record Shape(@Nullable String status, boolean bySpec, boolean byRun) {
+	}
+
+	/** A part's condition, to add to the filter's with {@code AND}, and its arguments. */
+	record Part(String sql, List<Object> args) {
+
+		static Part of(String sql) {
+			return new Part(sql, List.of());
+		}
+
+	}
+
+	/** The parts that may hold invitations of this filter. */
+	List<Part> of(Shape shape) {
+		return parts(shape, false);
+	}
+
+	/** The parts holding the open invitations of this filter. */
+	List<Part> open(Shape shape) {
+		return parts(shape, true);
+	}
+
+	private List<Part> parts(Shape shape, boolean onlyOpen) {
+		String status = shape.status() == null ? null : shape.status().toLowerCase(Locale.ROOT);
+		Set<InvitationStatus> settled = settled(status);
+		if (onlyOpen) {
+			settled.retainAll(SETTLED_OPEN);
+		}
+		List<Part> parts = new ArrayList<>();
+		if (!settled.isEmpty()) {
+			if (shape.byRun()) {
+				// The open ones by the index of a run's open invitations.
+				parts.add(Part.of(SETTLED + (onlyOpen ? " AND i.status IN " + InvitationStatus.sqlList(settled) : "")));
+			}
+			else if (shape.bySpec()) {
+				settled.forEach(one -> parts.add(Part.of(SETTLED + " AND i.status = '" + one.dbValue() + "'")));
+			}
+			else if (status != null || onlyOpen) {
+				for (String spec : specs()) {
+					settled.forEach(one -> parts.add(new Part(
+							SETTLED + " AND i.spec_name = ? AND i.status = '" + one.dbValue() + "'", List.of(spec))));
+				}
+			}
+			else {
+				parts.add(Part.of(SETTLED));
+			}
+		}
+		if (status == null || status.equals("open") || status.equals("queued") || status.equals("sending")) {
+			parts.add(Part.of(PENDING));
+		}
+		return parts.isEmpty() ? List.of(Part.of("false")) : parts;
+	}
+
+	/** The statuses past delivery that a status filter may match. */
+	private static Set<InvitationStatus> settled(@Nullable String status) {
+		Set<InvitationStatus> settled = EnumSet.complementOf(EnumSet.copyOf(NOT_SETTLED));
+		if (status == null) {
+			return settled;
+		}
+		return switch (status) {
+			case "open" -> EnumSet.copyOf(SETTLED_OPEN);
+			case "pending" -> EnumSet.of(InvitationStatus.SENT);
+			default -> {
+				InvitationStatus one = InvitationStatus.of(status.toUpperCase(Locale.ROOT));
+				yield settled.contains(one) ? EnumSet.of(one) : EnumSet.noneOf(InvitationStatus.class);
+			}
+		};
 	}
 
 	/**
-	 * The parts that may hold invitations of this status filter ({@code null}, a status,
-	 * {@code pending} or {@code open}).
+	 * The specs of the settled invitations: a recursive skip over the index by spec, one
+	 * lookup per spec, however many invitations each has.
 	 */
-	static List<String> of(@Nullable String status) {
-		if (status == null || status.equalsIgnoreCase("open")) {
-			return List.of(SETTLED, PENDING);
-		}
-		String upper = status.toUpperCase(Locale.ROOT);
-		return upper.equals("QUEUED") || upper.equals("SENDING") ? List.of(PENDING) : List.of(SETTLED);
-	}
-
-	/** The parts holding the open invitations of this status filter. */
-	static List<String> open(@Nullable String status) {
-		return of(status).stream().map(part -> part.equals(SETTLED) ? SETTLED_OPEN : part).toList();
+	private List<String> specs() {
+		return jdbc.queryForList("""
+				WITH RECURSIVE s(name) AS (
+				    SELECT min(i.spec_name) FROM invitation i WHERE %1$s
+				    UNION ALL
+				    SELECT (SELECT min(i.spec_name) FROM invitation i WHERE %1$s AND i.spec_name > s.name)
+				    FROM s WHERE s.name IS NOT NULL)
+				SELECT name FROM s WHERE name IS NOT NULL
+				""".formatted(SETTLED), String.class);
 	}
 
 	/**
@@ -52,9 +141,9 @@ final class SettledParts {
 	 * added to the list) from its condition; parts are joined by {@code UNION ALL}, each
 	 * in parentheses.
 	 */
-	static String union(List<String> parts, List<Object> args, Function<String, Query> query) {
+	static String union(List<Part> parts, List<Object> args, Function<Part, Query> query) {
 		List<String> sql = new ArrayList<>();
-		for (String part : parts) {
+		for (Part part : parts) {
 			Query one = query.apply(part);
 			sql.add("(" + one.sql() + ")");
 			args.addAll(one.args());

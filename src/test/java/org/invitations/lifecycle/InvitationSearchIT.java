@@ -13,9 +13,9 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
  * The Invitations page reads invitations past delivery and those queued or sending
- * through different indexes and merges them (V26): whatever the filter, it lists, counts
- * and cancels exactly what one plain query over the table finds, newest first, page after
- * page.
+ * through different indexes and merges them (V26), and those past delivery by spec and
+ * status one range at a time (V27): whatever the filter, it lists, counts and cancels
+ * exactly what one plain query over the table finds, newest first, page after page.
  */
 class InvitationSearchIT extends IntegrationTest {
 
@@ -69,8 +69,12 @@ class InvitationSearchIT extends IntegrationTest {
 		filters.add(filter(null, "other", null));
 		filters.add(filter(null, null, 12L));
 		filters.add(filter("open", "demo", 11L));
+		filters.add(filter("open", "other", null));
+		filters.add(filter("pending", "demo", null));
 		for (String status : new String[] { "QUEUED", "SENDING", "SENT", "FAILED", "DEFERRED", "accepted" }) {
+			// A status alone reads each spec's range of the index by spec and status.
 			filters.add(filter(status, null, null));
+			filters.add(filter(status, "other", null));
 			filters.add(filter(status, "demo", 12L));
 		}
 		int matchingSome = 0;
