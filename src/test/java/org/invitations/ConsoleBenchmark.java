@@ -61,6 +61,8 @@ class ConsoleBenchmark extends ConsoleTest {
 		pages.put("Invitations, FAILED", "/invitations?status=FAILED");
 		pages.put("Invitations, pending", "/invitations?status=pending");
 		pages.put("Invitations, spec", "/invitations?spec=demo");
+		pages.put("Invitations, a small spec", "/invitations?spec=small-7");
+		pages.put("Invitations, ACCEPTED", "/invitations?status=ACCEPTED");
 		pages.put("Invitations, run", "/invitations?execution=" + execution);
 		pages.put("Invitations, address", "/invitations?email=b12345");
 		pages.put("Invitations, older page", "/invitations?before=" + lastInvitation / 2);
@@ -107,6 +109,25 @@ class ConsoleBenchmark extends ConsoleTest {
 				       CASE WHEN i.status = 'FAILED' THEN '550 mailbox unavailable' END
 				FROM invitation i WHERE i.source_ref = 'bench'
 				""", instance, execution);
+		// Twenty small specs beside the large one: a filter by status alone reads each
+		// spec.
+		jdbc.update("""
+				INSERT INTO person (email, email_normalized, first_name, last_name)
+				SELECT 'c' || g || '@small.example.org', 'c' || g || '@small.example.org', 'C' || g, 'Small'
+				FROM generate_series(1, 10000) g
+				""");
+		jdbc.update(
+				"""
+						INSERT INTO invitation (person_id, kind, status, role_id, token_hash, sent_at, expires_at, token_ttl,
+						    spec_name, job_instance_id, job_execution_id, delivery_instance_id, source_kind, source_ref,
+						    attempt_count, email, email_normalized)
+						SELECT p.id, 'INVITATION', CASE WHEN p.id % 3 = 0 THEN 'ACCEPTED' ELSE 'SENT' END,
+						       (SELECT id FROM role WHERE name = 'volunteer'), sha256(convert_to('small' || p.id, 'UTF8')),
+						       now(), now() + interval '1 day', interval '1 day', 'small-' || p.id % 20, ?, ?, ?, 'CSV', 'small',
+						       1, p.email, p.email_normalized
+						FROM person p WHERE p.email_normalized LIKE '%@small.example.org'
+						""",
+				instance, execution, instance);
 		jdbc.execute("VACUUM ANALYZE person");
 		jdbc.execute("VACUUM ANALYZE invitation");
 		jdbc.execute("VACUUM ANALYZE job_report_item");

@@ -10,6 +10,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
+import org.invitations.invitation.ByPerson;
 import org.invitations.invitation.InvitationStatus;
 import org.invitations.invitation.InvitationStore;
 
@@ -64,7 +65,9 @@ public class InvitationAdmin {
 			args.add(spec);
 		}
 		if (email != null) {
-			where.append(" AND p.email_normalized = ?");
+			where.append(" AND i.id IN (" + ByPerson.invitationIds("SELECT id FROM person WHERE email_normalized = ?")
+					+ ")");
+			args.add(email.strip().toLowerCase(java.util.Locale.ROOT));
 			args.add(email.strip().toLowerCase(java.util.Locale.ROOT));
 		}
 		if (execution != null) {
@@ -101,13 +104,16 @@ public class InvitationAdmin {
 	public List<Event> history(String emailOrId) {
 		String key = emailOrId.strip();
 		boolean byId = key.chars().allMatch(Character::isDigit);
-		return jdbc.query("""
-				SELECT e.invitation_id, e.at, e.type, e.actor, e.detail FROM invitation_event e
-				JOIN invitation i ON i.id = e.invitation_id JOIN person p ON p.id = i.person_id
-				WHERE """ + " " + (byId ? "i.id = ?::bigint" : "p.email_normalized = ?") + " ORDER BY e.at, e.id",
+		String email = key.toLowerCase(java.util.Locale.ROOT);
+		return jdbc.query(
+				"""
+						SELECT e.invitation_id, e.at, e.type, e.actor, e.detail FROM invitation_event e
+						WHERE e.invitation_id IN (%s) ORDER BY e.at, e.id
+						""".formatted(byId ? "SELECT ?::bigint"
+						: ByPerson.invitationIds("SELECT id FROM person WHERE email_normalized = ?")),
 				(rs, n) -> new Event(rs.getLong(1), instant(rs.getTimestamp(2)), rs.getString(3), rs.getString(4),
 						rs.getString(5)),
-				byId ? key : key.toLowerCase(java.util.Locale.ROOT));
+				byId ? new Object[] { key } : new Object[] { email, email });
 	}
 
 	/**

@@ -10,6 +10,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
 
+import org.invitations.invitation.ByPerson;
 import org.invitations.invitation.InvitationStatus;
 
 /**
@@ -90,8 +91,9 @@ public class InvitationSearch {
 				args.add(execution);
 			}
 			if (group != null) {
-				where.append(" AND i.person_id IN (SELECT m.person_id FROM group_member m JOIN person_group g"
-						+ " ON g.id = m.group_id WHERE g.name = ?)");
+				where.append(" AND i.id IN (" + ByPerson.invitationIds("SELECT m.person_id FROM group_member m"
+						+ " JOIN person_group g ON g.id = m.group_id WHERE g.name = ?") + ")");
+				args.add(group);
 				args.add(group);
 			}
 			if (invitation != null) {
@@ -99,12 +101,15 @@ public class InvitationSearch {
 				args.add(invitation);
 			}
 			if (email != null) {
-				where.append(" AND i.person_id IN (SELECT id FROM person WHERE email_normalized LIKE ?)");
-				args.add(email.strip()
+				where.append(" AND i.id IN ("
+						+ ByPerson.invitationIds("SELECT id FROM person WHERE email_normalized LIKE ?") + ")");
+				String prefix = email.strip()
 					.toLowerCase(Locale.ROOT)
 					.replace("\\", "\\\\")
 					.replace("%", "\\%")
-					.replace("_", "\\_") + "%");
+					.replace("_", "\\_") + "%";
+				args.add(prefix);
+				args.add(prefix);
 			}
 			return where.toString();
 		}

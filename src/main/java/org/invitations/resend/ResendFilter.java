@@ -7,6 +7,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import org.invitations.invitation.ByPerson;
+
 /**
  * Which of a spec's invitations a resend run takes: any combination of one person, one
  * invitation, one execution's run, one group and one status. It is also the run's
@@ -69,7 +71,8 @@ public record ResendFilter(String email, Long invitationId, Long execution, Stri
 	String where(Map<String, Object> parameters) {
 		List<String> conditions = new ArrayList<>();
 		if (email != null) {
-			conditions.add("email_normalized = :email");
+			conditions
+				.add("id IN (" + ByPerson.invitationIds("SELECT id FROM person WHERE email_normalized = :email") + ")");
 			parameters.put("email", email);
 		}
 		if (invitationId != null) {
@@ -82,8 +85,9 @@ public record ResendFilter(String email, Long invitationId, Long execution, Stri
 			parameters.put("execution", execution);
 		}
 		if (group != null) {
-			conditions.add(
-					"person_id IN (SELECT m.person_id FROM group_member m JOIN person_group g ON g.id = m.group_id WHERE g.name = :group)");
+			conditions.add("id IN (" + ByPerson.invitationIds(
+					"SELECT m.person_id FROM group_member m JOIN person_group g ON g.id = m.group_id WHERE g.name = :group")
+					+ ")");
 			parameters.put("group", group);
 		}
 		if (status != null) {
