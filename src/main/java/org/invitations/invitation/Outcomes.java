@@ -77,13 +77,11 @@ final class Outcomes {
 		Instant until = null;
 		if (n > 0) {
 			// Only if still as claimed: QUEUED (a chunk's claim), or SENDING by this
-			// execution (in doubt). Written
-			// as a CASE, which PostgreSQL cannot match to the queue's partial index: as a
-			// plain condition on the
-			// status it read the whole queue for each chunk (38 s per chunk at 89,000
-			// rows). A temporary refusal with
-			// retries left ("again") goes back to the queue, due after the backoff, its
-			// attempt not counted as a send.
+			// execution (in doubt). Written as a CASE, which PostgreSQL cannot match to
+			// the queue's partial index: as a plain condition on the status it read the
+			// whole queue for each chunk (38 s per chunk at 89,000 rows). A temporary
+			// refusal with retries left ("again") goes back to the queue, due after the
+			// backoff, its attempt not counted as a send.
 			Map<Long, String> updated = new HashMap<>();
 			List<Instant> due = new ArrayList<>();
 			jdbc.query(
@@ -130,11 +128,10 @@ final class Outcomes {
 				}
 			}
 			// A link that will not open is remembered by its hash, so that a refused
-			// redeem can be explained: that of
-			// a refused message, and that of a message accepted for an invitation
-			// cancelled while it was on its way. A
-			// message to be tried again had no link that left: a new one is issued when
-			// it is claimed again.
+			// redeem can be explained: that of a refused message, and that of a message
+			// accepted for an invitation cancelled while it was on its way. A message to
+			// be tried again had no link that left: a new one is issued when it is
+			// claimed again.
 			List<Integer> revoked = new ArrayList<>();
 			List<String> why = new ArrayList<>();
 			for (int i = 0; i < n; i++) {
