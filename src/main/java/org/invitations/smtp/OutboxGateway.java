@@ -51,7 +51,10 @@ public class OutboxGateway implements MailGateway {
 			public SendResult send(PreparedMessage message) {
 				try {
 					String unique = Integer.toHexString(message.messageId().hashCode());
-					Path file = folder.resolve("invitation-" + message.invitationId() + "-" + unique + ".eml");
+					// A run's notification is for no invitation: named for what it is.
+					String name = message.invitationId() == null ? "notification-" + unique
+							: "invitation-" + message.invitationId() + "-" + unique;
+					Path file = folder.resolve(name + ".eml");
 					try (OutputStream out = Files.newOutputStream(file)) {
 						out.write(message.bytes());
 					}
