@@ -89,6 +89,7 @@ public class ReportBench {
 				instance, instance, rows);
 		jdbc.update(
 				"""
+						WITH added AS (
 						INSERT INTO job_report_item (job_instance_id, job_execution_id, item_number, source_line, email,
 						       email_normalized, person_id, kind, outcome, reason, detail)
 						SELECT ?, ?, i, i + 1, 'bench' || ? || '.' || i || '@report.example.org', 'bench' || ? || '.' || i || '@report.example.org',
@@ -99,6 +100,9 @@ public class ReportBench {
 						            WHEN i % 100 < 98 THEN 'INVALID_EMAIL' ELSE 'SMTP_REJECTED' END,
 						       CASE WHEN i % 100 < 90 THEN '250 2.0.0 Ok: queued as ' || md5(i::text) ELSE 'line ' || i || ': see the reason' END
 						FROM generate_series(1, ?) i JOIN person p ON p.id = ? + i
+						RETURNING job_instance_id, outcome, reason)
+						INSERT INTO job_report_total (job_instance_id, outcome, reason, items)
+						SELECT job_instance_id, outcome, reason, count(*) FROM added GROUP BY 1, 2, 3
 						""",
 				instance, execution, instance, instance, rows, firstPerson);
 		jdbc.execute("ANALYZE person, job_report_item");

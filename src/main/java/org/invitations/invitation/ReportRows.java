@@ -10,13 +10,16 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * The one writer of report rows ({@code job_report_item}): inserted a chunk at a time by
  * the steps that decide an item's fate, then updated in place by invitation as its
  * message is sent, refused, recovered or abandoned. Each call is one statement however
- * many rows it carries.
+ * many rows it carries, and the same statement adds what it changed to the run's totals
+ * ({@code job_report_total}, V29): one row per outcome and reason it moved, never
+ * updated, so chunks never wait for each other. (Triggers kept them in V26; their
+ * transition tables copied every row a chunk wrote, a cost the bulk job paid per person.)
  */
 public class ReportRows {
 
 	/**
 	 * A run's report rows counted by outcome and reason (empty for none), given its job
-	 * instance: from the totals the schema's triggers keep (V26), not from the rows.
+	 * instance: from the totals kept beside them, not from the rows.
 	 */
 	public static final String TOTALS = """
 			SELECT outcome, coalesce(reason, ''), sum(items) FROM job_report_total
@@ -58,13 +61,21 @@ public class ReportRows {
 			reasons[i] = item.reason() == null ? null : item.reason().dbValue();
 			details[i] = item.detail();
 		}
-		jdbc.update("""
-				INSERT INTO job_report_item (job_instance_id, job_execution_id, item_number, source_line, email,
-				       email_normalized, person_id, invitation_id, kind, outcome, reason, detail)
-				SELECT ?, ?, t.* FROM unnest(?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::bigint[], ?::bigint[],
-				       ?::text[], ?::text[], ?::text[], ?::text[]) AS t
-				""", run.jobInstanceId(), run.jobExecutionId(), itemNumbers, lines, emails, normalized, personIds,
-				invitationIds, kinds, outcomes, reasons, details);
+		jdbc.update(
+				"""
+						WITH t AS (SELECT * FROM unnest(?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::bigint[], ?::bigint[],
+						                                ?::text[], ?::text[], ?::text[], ?::text[])
+						               AS t(item_number, source_line, email, email_normalized, person_id, invitation_id, kind,
+						                    outcome, reason, detail)),
+						added AS (INSERT INTO job_report_item (job_instance_id, job_execution_id, item_number, source_line,
+						                                       email, email_normalized, person_id, invitation_id, kind, outcome,
+						                                       reason, detail)
+						          SELECT ?, ?, t.* FROM t)
+						INSERT INTO job_report_total (job_instance_id, outcome, reason, items)
+						SELECT ?, outcome, reason, count(*) FROM t GROUP BY outcome, reason
+						""",
+				itemNumbers, lines, emails, normalized, personIds, invitationIds, kinds, outcomes, reasons, details,
+				run.jobInstanceId(), run.jobExecutionId(), run.jobInstanceId());
 	}
 
 	/**
@@ -76,9 +87,13 @@ public class ReportRows {
 			@Nullable Reason reason, String detail) {
 		jdbc.update(
 				"""
-						INSERT INTO job_report_item (job_instance_id, job_execution_id, item_number, email, person_id,
-						                             invitation_id, kind, outcome, reason, detail)
-						SELECT ?, ?, coalesce(max(item_number), 0) + 1, ?, ?, ?, ?, ?, ?, ? FROM job_report_item WHERE job_instance_id = ?
+						WITH added AS (
+						    INSERT INTO job_report_item (job_instance_id, job_execution_id, item_number, email, person_id,
+						                                 invitation_id, kind, outcome, reason, detail)
+						    SELECT ?, ?, coalesce(max(item_number), 0) + 1, ?, ?, ?, ?, ?, ?, ? FROM job_report_item WHERE job_instance_id = ?
+						    RETURNING job_instance_id, outcome, reason)
+						INSERT INTO job_report_total (job_instance_id, outcome, reason, items)
+						SELECT job_instance_id, outcome, reason, 1 FROM added
 						""",
 				run.jobInstanceId(), run.jobExecutionId(), email, personId, invitationId, kind, outcome.dbValue(),
 				reason == null ? null : reason.dbValue(), detail, run.jobInstanceId());
@@ -101,14 +116,17 @@ public class ReportRows {
 		if (ids.length == 0) {
 			return;
 		}
-		jdbc.update("""
-				UPDATE job_report_item r SET outcome = t.outcome, reason = t.reason, detail = t.detail,
+		jdbc.update(moved("""
+				WITH found AS (
+				    SELECT hit.id, hit.outcome AS was, hit.reason AS was_reason, t.outcome, t.reason, t.detail
+				    FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[]) AS t(id, outcome, reason, detail)
+				    CROSS JOIN LATERAL (SELECT x.id, x.outcome, x.reason FROM job_report_item x
+				                        WHERE x.invitation_id = t.id AND x.job_instance_id + 0 = ? LIMIT 1) AS hit)
+				UPDATE job_report_item r SET outcome = f.outcome, reason = f.reason, detail = f.detail,
 				       job_execution_id = coalesce(?::bigint, r.job_execution_id), updated_at = now()
-				FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[]) AS t(id, outcome, reason, detail)
-				CROSS JOIN LATERAL (SELECT x.id FROM job_report_item x
-				                    WHERE x.invitation_id = t.id AND x.job_instance_id + 0 = ? LIMIT 1) AS found
-				WHERE r.id = found.id
-				""", execution, ids, outcomes, reasons, details, instance);
+				FROM found f WHERE r.id = f.id
+				RETURNING r.job_instance_id, r.outcome, r.reason, f.was, f.was_reason
+				"""), ids, outcomes, reasons, details, instance, execution);
 	}
 
 	/**
@@ -117,18 +135,48 @@ public class ReportRows {
 	 */
 	void abandon(long instance, Long[] inDoubt) {
 		jdbc.update(
-				"""
-						UPDATE job_report_item SET outcome = 'FAILED', reason = ?,
+				moved("""
+						WITH found AS (
+						    SELECT id, outcome AS was, reason AS was_reason FROM job_report_item
+						    WHERE job_instance_id = ? AND outcome = 'QUEUED' AND invitation_id = ANY(?) FOR UPDATE)
+						UPDATE job_report_item r SET outcome = 'FAILED', reason = ?,
 						       detail = 'the run was abandoned while its message was on its way: it may have arrived; its link is revoked',
 						       updated_at = now()
-						WHERE job_instance_id = ? AND outcome = 'QUEUED' AND invitation_id = ANY(?)
-						""",
-				DeliveryReason.IN_DOUBT_CANCELLED.dbValue(), instance, inDoubt);
-		jdbc.update("""
-				UPDATE job_report_item SET outcome = 'SKIPPED', reason = ?, detail = 'not sent: the run was abandoned',
-				       updated_at = now()
-				WHERE job_instance_id = ? AND outcome = 'QUEUED'
-				""", SkipReason.RUN_ABANDONED.dbValue(), instance);
+						FROM found f WHERE r.id = f.id
+						RETURNING r.job_instance_id, r.outcome, r.reason, f.was, f.was_reason
+						"""),
+				instance, inDoubt, DeliveryReason.IN_DOUBT_CANCELLED.dbValue());
+		jdbc.update(
+				moved("""
+						WITH found AS (
+						    SELECT id, outcome AS was, reason AS was_reason FROM job_report_item
+						    WHERE job_instance_id = ? AND outcome = 'QUEUED' FOR UPDATE)
+						UPDATE job_report_item r SET outcome = 'SKIPPED', reason = ?, detail = 'not sent: the run was abandoned',
+						       updated_at = now()
+						FROM found f WHERE r.id = f.id
+						RETURNING r.job_instance_id, r.outcome, r.reason, f.was, f.was_reason
+						"""),
+				instance, SkipReason.RUN_ABANDONED.dbValue());
+	}
+
+	/**
+	 * An update of report rows that returns each row's instance, new outcome and reason,
+	 * and old ones ({@code was}, {@code was_reason}), as one statement that also adds the
+	 * difference to the totals. The old values are those the statement read: a run's rows
+	 * are written by the execution that claimed their invitations, one chunk at a time,
+	 * so no other transaction changes them meanwhile. Locking them first would write each
+	 * row twice; only an abandon, which is rare, reads its rows {@code FOR UPDATE}.
+	 */
+	private static String moved(String updateReturningOldAndNew) {
+		return """
+				WITH moved AS (%s)
+				INSERT INTO job_report_total (job_instance_id, outcome, reason, items)
+				SELECT job_instance_id, outcome, reason, sum(n) FROM (
+				    SELECT job_instance_id, outcome, reason, 1 AS n FROM moved
+				    UNION ALL
+				    SELECT job_instance_id, was, was_reason, -1 FROM moved) AS m
+				GROUP BY 1, 2, 3 HAVING sum(n) <> 0
+				""".formatted(updateReturningOldAndNew.strip());
 	}
 
 	/**

@@ -18,8 +18,8 @@ import org.invitations.invitation.InvitationStatus;
  * first. Those past delivery ("settled") are in two paging indexes: by run (V26), and by
  * spec and status (V27); the open ones of a run also in an index of their own (V26). The
  * queued and sending ones are in the queue's index only. The paging indexes take an
- * invitation once, when its message is sent or refused, rather than at each of the three
- * writes a run makes to it; the queued and sending are few outside a run.
+ * invitation once, when its message is sent or refused, rather than at both writes a run
+ * makes to it (queued, then sent); the queued and sending are few outside a run.
  * <p>
  * Which settled parts a filter needs depends on what it names:
  * <ul>

@@ -1,7 +1,11 @@
 package org.invitations.invitation;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.IntStream;
+import java.util.stream.LongStream;
 
 import org.junit.jupiter.api.Test;
 
@@ -9,39 +13,54 @@ import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import org.invitations.IntegrationTest;
+import org.invitations.spec.Kind;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A run's totals come from the rows the schema's triggers keep per statement (V26), and
- * they stay what counting the report rows gives through every kind of write; the
- * delivery's update of a row (queued to sent) stays a HOT update, which no index on the
- * outcome may break.
+ * A run's totals come from the rows kept beside the report rows, written by the same
+ * statements as the rows (V29; deletes and truncates by triggers), and they stay what
+ * counting the report rows gives through every kind of write; the delivery's update of a
+ * row (queued to sent) stays a HOT update, which no index on the outcome may break.
  */
 class ReportTotalsIT extends IntegrationTest {
 
 	@Test
 	void totalsFollowEveryInsertUpdateAndDeleteOfTheRows() {
-		insert(1, 1, 40, "QUEUED", null);
-		insert(1, 41, 45, "REJECTED", "INVALID_EMAIL");
-		insert(2, 1, 7, "WOULD_SEND", null);
+		ReportRows rows = new ReportRows(jdbc);
+		rows.insert(new RunRef(1, 1, "test"), items(1, 40, ReportOutcome.QUEUED, null));
+		rows.insert(new RunRef(1, 1, "test"), items(41, 45, ReportOutcome.REJECTED, RejectReason.INVALID_EMAIL));
+		rows.insert(new RunRef(2, 2, "test"), items(1, 7, ReportOutcome.WOULD_SEND, null));
+		rows.append(new RunRef(2, 2, "test"), 9, 9, "r9@example.org", "INVITATION", ReportOutcome.SENT, null,
+				"reminded");
 		assertTotalsAreTheRowsCounted();
 
-		jdbc.update("UPDATE job_report_item SET outcome = 'SENT' WHERE job_instance_id = 1 AND item_number <= 30");
-		jdbc.update("UPDATE job_report_item SET outcome = 'FAILED', reason = 'SMTP_REJECTED'"
-				+ " WHERE job_instance_id = 1 AND item_number BETWEEN 31 AND 33");
-		jdbc.update("UPDATE job_report_item SET detail = 'noted' WHERE job_instance_id = 1");
+		// Sent, refused, tried again later, and sent once more: each recorded chunk moves
+		// its rows' totals, whatever they were.
+		rows.update(1, 3L, ids(1, 30), fill(30, "SENT"), fill(30, null), fill(30, "250 ok"));
+		rows.update(1, 3L, ids(31, 33), fill(3, "FAILED"), fill(3, "SMTP_REJECTED"), fill(3, "550 no"));
+		rows.update(1, 3L, ids(34, 35), fill(2, "QUEUED"), fill(2, "SMTP_TEMPORARY"), fill(2, "451 later"));
+		rows.update(1, 3L, ids(34, 34), fill(1, "SENT"), fill(1, null), fill(1, "250 ok"));
+		rows.noteAccepted(1, "the first link was used");
 		assertTotalsAreTheRowsCounted();
-		assertThat(totals(1)).containsEntry("SENT|", 30L)
-			.containsEntry("QUEUED|", 7L)
+		assertThat(totals(1)).containsEntry("SENT|", 31L)
+			.containsEntry("QUEUED|", 5L)
+			.containsEntry("QUEUED|SMTP_TEMPORARY", 1L)
 			.containsEntry("FAILED|SMTP_REJECTED", 3L)
 			.containsEntry("REJECTED|INVALID_EMAIL", 5L)
-			.hasSize(4);
+			.hasSize(5);
+
+		// An abandoned run: whom it may have sent to FAILED, the rest SKIPPED.
+		rows.abandon(1, ids(35, 36));
+		assertTotalsAreTheRowsCounted();
+		assertThat(totals(1)).containsEntry("FAILED|IN_DOUBT_CANCELLED", 2L)
+			.containsEntry("SKIPPED|RUN_ABANDONED", 4L)
+			.doesNotContainKeys("QUEUED|", "QUEUED|SMTP_TEMPORARY");
 
 		jdbc.update("DELETE FROM job_report_item WHERE job_instance_id = 1 AND item_number > 40");
 		assertTotalsAreTheRowsCounted();
 		assertThat(totals(1)).doesNotContainKey("REJECTED|INVALID_EMAIL");
-		assertThat(totals(2)).containsExactly(Map.entry("WOULD_SEND|", 7L));
+		assertThat(totals(2)).containsExactly(Map.entry("SENT|", 1L), Map.entry("WOULD_SEND|", 7L));
 
 		jdbc.execute("TRUNCATE job_report_item");
 		assertThat(totals(1)).isEmpty();
@@ -69,6 +88,24 @@ class ReportTotalsIT extends IntegrationTest {
 		return jdbc.queryForObject(
 				"SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_xact_user_tables" + " WHERE relname = 'job_report_item'",
 				(rs, n) -> new long[] { rs.getLong(1), rs.getLong(2) });
+	}
+
+	/** Report rows numbered from and to, each for the invitation of its number. */
+	private static List<ReportItem> items(int from, int to, ReportOutcome outcome, Reason reason) {
+		return IntStream.rangeClosed(from, to)
+			.mapToObj(n -> new ReportItem(n, (long) n, "r" + n + "@example.org", "r" + n + "@example.org", (long) n,
+					(long) n, Kind.INVITATION, outcome, reason, null))
+			.toList();
+	}
+
+	private static Long[] ids(int from, int to) {
+		return LongStream.rangeClosed(from, to).boxed().toArray(Long[]::new);
+	}
+
+	private static String[] fill(int n, String value) {
+		String[] values = new String[n];
+		Arrays.fill(values, value);
+		return values;
 	}
 
 	private void insert(long instance, int from, int to, String outcome, String reason) {
