@@ -19,14 +19,14 @@ public final class ByPerson {
 
 	/**
 	 * A subquery of the ids of the invitations of the people {@code persons} (a subquery
-	 * of person ids) selects. {@code persons} appears twice: its parameters are given
-	 * twice, or named.
+	 * of person ids, its parameters given once) selects: for each person, one lookup in
+	 * each index.
 	 */
 	public static String invitationIds(String persons) {
-		return "SELECT open_i.id FROM invitation open_i WHERE open_i.person_id IN (" + persons
-				+ ") AND open_i.status IN " + OPEN
-				+ " UNION ALL SELECT closed_i.id FROM invitation closed_i WHERE closed_i.person_id IN (" + persons
-				+ ") AND closed_i.status NOT IN " + OPEN;
+		return "SELECT found.id FROM (" + persons + ") AS who(person_id) CROSS JOIN LATERAL ("
+				+ "SELECT o.id FROM invitation o WHERE o.person_id = who.person_id AND o.status IN " + OPEN
+				+ " UNION ALL SELECT c.id FROM invitation c WHERE c.person_id = who.person_id AND c.status NOT IN "
+				+ OPEN + ") AS found";
 	}
 
 }

@@ -68,7 +68,6 @@ public class InvitationAdmin {
 			where.append(" AND i.id IN (" + ByPerson.invitationIds("SELECT id FROM person WHERE email_normalized = ?")
 					+ ")");
 			args.add(email.strip().toLowerCase(java.util.Locale.ROOT));
-			args.add(email.strip().toLowerCase(java.util.Locale.ROOT));
 		}
 		if (execution != null) {
 			where.append(
@@ -113,7 +112,7 @@ public class InvitationAdmin {
 						: ByPerson.invitationIds("SELECT id FROM person WHERE email_normalized = ?")),
 				(rs, n) -> new Event(rs.getLong(1), instant(rs.getTimestamp(2)), rs.getString(3), rs.getString(4),
 						rs.getString(5)),
-				byId ? new Object[] { key } : new Object[] { email, email });
+				byId ? key : email);
 	}
 
 	/**

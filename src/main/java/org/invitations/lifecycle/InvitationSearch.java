@@ -94,7 +94,6 @@ public class InvitationSearch {
 				where.append(" AND i.id IN (" + ByPerson.invitationIds("SELECT m.person_id FROM group_member m"
 						+ " JOIN person_group g ON g.id = m.group_id WHERE g.name = ?") + ")");
 				args.add(group);
-				args.add(group);
 			}
 			if (invitation != null) {
 				where.append(" AND i.id = ?");
@@ -103,13 +102,11 @@ public class InvitationSearch {
 			if (email != null) {
 				where.append(" AND i.id IN ("
 						+ ByPerson.invitationIds("SELECT id FROM person WHERE email_normalized LIKE ?") + ")");
-				String prefix = email.strip()
+				args.add(email.strip()
 					.toLowerCase(Locale.ROOT)
 					.replace("\\", "\\\\")
 					.replace("%", "\\%")
-					.replace("_", "\\_") + "%";
-				args.add(prefix);
-				args.add(prefix);
+					.replace("_", "\\_") + "%");
 			}
 			return where.toString();
 		}
