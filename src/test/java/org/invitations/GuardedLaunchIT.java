@@ -67,7 +67,7 @@ class GuardedLaunchIT extends ConsoleTest {
 		assertThat(count("SELECT count(*) FROM invitation WHERE status = 'SENT'")).isEqualTo(26);
 		assertThat(
 				jdbc.queryForObject("SELECT detail FROM execution_event WHERE job_execution_id = ?", String.class, run))
-			.isEqualTo("run, 26 recipients confirmed over max-recipients");
+			.isEqualTo("run, 26 confirmed after the dry run");
 
 		// A dry run under the limit says nothing of it.
 		Files.writeString(limited, Files.readString(limited).replace("max-recipients: 10", "max-recipients: 100"));

@@ -15,10 +15,10 @@ import org.invitations.spec.SpecException;
 import org.invitations.spec.SpecLoader;
 
 /**
- * The real run after "Send N invitations", for the pages and the API alike. When the dry
- * run's N is over the spec's {@code max-recipients}, the operator's confirmation of N is
- * the one the blast-radius guard asks for (as {@code run --confirm N}): the run sends
- * only if it still would send exactly N, and stops before sending otherwise.
+ * The real run after "Send N invitations", for the pages and the API alike. The
+ * operator's confirmation of N is the one the blast-radius guard asks for (as
+ * {@code run --confirm N}): the run sends only if it still would send exactly N, and
+ * stops before sending otherwise.
  */
 @Component
 @ConditionalOnWebApplication
@@ -64,15 +64,17 @@ class ConfirmedSends {
 		}
 	}
 
-	/** Starts the confirmed run and returns its execution's id. */
+	/**
+	 * Starts the confirmed run and returns its execution's id. The dry run's number goes
+	 * with it, always: the run sends only if it still would send exactly that many, and
+	 * is held before sending anything otherwise (its page then shows whom it would send
+	 * and asks again), so nobody is sent whom the operator did not count.
+	 */
 	long launch(DryRunConfirmation.Confirmed confirmed, String actor) throws Exception {
 		if (confirmed.filter() != null) {
-			return launches.resend(confirmed.spec(), confirmed.filter(), false, actor);
+			return launches.resend(confirmed.spec(), confirmed.filter(), false, confirmed.count(), actor);
 		}
-		if (exceededLimit(confirmed.spec(), confirmed.count()) != null) {
-			return launches.runConfirmed(confirmed.spec(), confirmed.count(), actor);
-		}
-		return launches.run(confirmed.spec(), false, actor);
+		return launches.runConfirmed(confirmed.spec(), confirmed.count(), actor);
 	}
 
 }

@@ -55,7 +55,7 @@ class ResendPlanner {
 		String status = selection.status();
 		ResendFilter filter = new ResendFilter(selection.email(), selection.invitation(), selection.execution(),
 				selection.group(), status == null || status.equalsIgnoreCase("open") ? null : status);
-		return launches.resend(new SpecLoader().load(Path.of(specPath)), filter, true, actor);
+		return launches.resend(new SpecLoader().load(Path.of(specPath)), filter, true, null, actor);
 	}
 
 }

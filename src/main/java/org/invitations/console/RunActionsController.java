@@ -17,9 +17,10 @@ import org.invitations.launch.BackgroundLaunches;
 import org.invitations.launch.DryRunConfirmation;
 import org.invitations.launch.ExecutionEvents;
 import org.invitations.launch.GracefulStop;
-import org.invitations.launch.RunAbandoner;
+import org.invitations.launch.RunActions;
 import org.invitations.lifecycle.InvitationSearch;
 import org.invitations.report.ReportQueries;
+import org.invitations.report.RunListing;
 import org.invitations.resend.ResendFilter;
 import org.invitations.spec.JobSpec;
 import org.invitations.spec.SpecException;
@@ -27,7 +28,8 @@ import org.invitations.spec.SpecLoader;
 
 /**
  * What an operator does to a run from its page: send after a dry run, stop, restart,
- * abandon, cancel, resend.
+ * confirm a held run, abandon, cancel, resend. Restart and abandon first show what they
+ * act on and ask to confirm it.
  */
 @Controller
 @ConditionalOnWebApplication
@@ -37,9 +39,11 @@ class RunActionsController {
 
 	private final DryRunConfirmation confirmation;
 
-	private final GracefulStop stop;
+	private final RunControl control;
 
-	private final RunAbandoner abandoner;
+	private final RunActions actions;
+
+	private final RunListing listing;
 
 	private final ExecutionEvents events;
 
@@ -49,20 +53,18 @@ class RunActionsController {
 
 	private final ConfirmedSends sends;
 
-	private final ExpiryRestarts expiries;
-
-	RunActionsController(BackgroundLaunches launches, DryRunConfirmation confirmation, GracefulStop stop,
-			RunAbandoner abandoner, ExecutionEvents events, ReportQueries reports, InvitationSearch invitations,
-			ConfirmedSends sends, ExpiryRestarts expiries) {
+	RunActionsController(BackgroundLaunches launches, DryRunConfirmation confirmation, RunControl control,
+			RunActions actions, RunListing listing, ExecutionEvents events, ReportQueries reports,
+			InvitationSearch invitations, ConfirmedSends sends) {
 		this.launches = launches;
-		this.expiries = expiries;
-		this.sends = sends;
 		this.confirmation = confirmation;
-		this.stop = stop;
-		this.abandoner = abandoner;
+		this.control = control;
+		this.actions = actions;
+		this.listing = listing;
 		this.events = events;
 		this.reports = reports;
 		this.invitations = invitations;
+		this.sends = sends;
 	}
 
 	/**
@@ -88,10 +90,7 @@ class RunActionsController {
 
 	@PostMapping("/runs/{id}/stop")
 	String stop(@PathVariable long id, Principal principal, RedirectAttributes redirect) throws Exception {
-		GracefulStop.Request request = stop.request(id);
-		if (request == GracefulStop.Request.STOPPING) {
-			events.record(id, "STOP_REQUESTED", Actors.of(principal), null);
-		}
+		GracefulStop.Request request = control.stop(id, Actors.of(principal));
 		redirect.addFlashAttribute(request == GracefulStop.Request.STOPPING ? "message" : "error", switch (request) {
 			case STOPPING -> "Stopping execution " + id + " at its next chunk";
 			case NOT_RUNNING -> "Execution " + id + " is not running";
@@ -101,41 +100,78 @@ class RunActionsController {
 	}
 
 	/**
-	 * Restarts a stopped or failed run, or recovers one whose process died, as running
-	 * its spec again does.
+	 * Says what a restart continues (the same spec and input, what is left to send) and
+	 * asks to confirm it.
+	 */
+	@GetMapping("/runs/{id}/restart")
+	String confirmRestart(@PathVariable long id, Model model, RedirectAttributes redirect) {
+		RunActions.Offer offer = actions.of(id);
+		if (!offer.has("RESTART") && !offer.has("RECOVER")) {
+			redirect.addFlashAttribute("error",
+					"Execution " + id + " cannot be restarted" + (offer.note() != null ? ": " + offer.note() : ""));
+			return "redirect:/runs/" + id;
+		}
+		model.addAttribute("run", listing.one(id));
+		model.addAttribute("offer", offer);
+		model.addAttribute("remaining", control.remaining(id));
+		return "runs/restart";
+	}
+
+	/**
+	 * Restarts a stopped or failed run, or recovers one whose process died, with exactly
+	 * the input it started with; never a new run.
 	 */
 	@PostMapping("/runs/{id}/restart")
 	String restart(@PathVariable long id, Principal principal, RedirectAttributes redirect) throws Exception {
-		ReportQueries.Execution execution = reports.execution(id);
 		try {
-			if (execution.job().equals("expiryJob")) {
-				long restarted = expiries.restart(execution);
-				events.record(restarted, "RESTARTED", Actors.of(principal), "from execution " + id);
-				return "redirect:/runs/" + restarted;
-			}
-			JobSpec spec = new SpecLoader().load(Path.of(execution.parameters().get(JobParameterNames.SPEC_PATH)));
-			String source = execution.parameters().get(JobParameterNames.SOURCE_CHECKSUM);
-			String actor = Actors.of(principal);
-			long restarted = source.startsWith("resend:")
-					? launches.resend(spec, ResendFilter.parse(source), execution.dryRun(), actor)
-					: launches.run(spec, execution.dryRun(), actor);
-			events.record(restarted, "RESTARTED", actor, "from execution " + id);
+			long restarted = control.restart(id, Actors.of(principal));
+			redirect.addFlashAttribute("message", "Execution " + id + "'s run continues as execution " + restarted);
 			return "redirect:/runs/" + restarted;
 		}
-		catch (SpecException | IllegalStateException | NullPointerException ex) {
-			redirect.addFlashAttribute("error", "cannot restart execution " + id + ": "
-					+ (ex instanceof NullPointerException ? "it is no run of a spec" : ex.getMessage()));
+		catch (SpecException | IllegalStateException | IllegalArgumentException ex) {
+			redirect.addFlashAttribute("error", "Execution " + id + " was not restarted: " + ex.getMessage());
 			return "redirect:/runs/" + id;
 		}
 	}
 
-	@PostMapping("/runs/{id}/abandon")
-	String abandon(@PathVariable long id, Principal principal, RedirectAttributes redirect) throws Exception {
+	/**
+	 * Lets a run held before sending send the number it showed, confirmed on its page.
+	 */
+	@PostMapping("/runs/{id}/confirm")
+	String confirm(@PathVariable long id, @RequestParam long expected, Principal principal, RedirectAttributes redirect)
+			throws Exception {
 		try {
-			int cancelled = abandoner.abandon(id, Actors.of(principal) + ": abandon of execution " + id);
-			events.record(id, "ABANDONED", Actors.of(principal), cancelled + " queued invitations cancelled");
-			redirect.addFlashAttribute("message",
-					"Execution " + id + " abandoned; " + cancelled + " queued invitations cancelled");
+			long restarted = control.confirm(id, expected, Actors.of(principal));
+			redirect.addFlashAttribute("message", "Sending " + expected + " invitation" + (expected == 1 ? "" : "s"));
+			return "redirect:/runs/" + restarted;
+		}
+		catch (SpecException | IllegalStateException | IllegalArgumentException ex) {
+			redirect.addFlashAttribute("error", ex.getMessage());
+			return "redirect:/runs/" + id;
+		}
+	}
+
+	/** Says what abandoning the run gives up and asks to confirm it. */
+	@GetMapping("/runs/{id}/abandon")
+	String confirmAbandon(@PathVariable long id, Model model, RedirectAttributes redirect) {
+		RunActions.Offer offer = actions.of(id);
+		if (!offer.has("ABANDON")) {
+			redirect.addFlashAttribute("error",
+					"Execution " + id + " cannot be abandoned" + (offer.note() != null ? ": " + offer.note() : ""));
+			return "redirect:/runs/" + id;
+		}
+		model.addAttribute("run", listing.one(id));
+		model.addAttribute("remaining", control.remaining(id));
+		return "runs/abandon";
+	}
+
+	@PostMapping("/runs/{id}/abandon")
+	String abandon(@PathVariable long id, @RequestParam long expected, Principal principal, RedirectAttributes redirect)
+			throws Exception {
+		try {
+			int cancelled = control.abandon(id, expected, Actors.of(principal));
+			redirect.addFlashAttribute("message", "Execution " + id + " abandoned; " + cancelled + " queued invitation"
+					+ (cancelled == 1 ? "" : "s") + " cancelled");
 		}
 		catch (IllegalStateException | IllegalArgumentException ex) {
 			redirect.addFlashAttribute("error", ex.getMessage());
@@ -183,7 +219,7 @@ class RunActionsController {
 		try {
 			JobSpec spec = new SpecLoader().load(Path.of(execution.parameters().get(JobParameterNames.SPEC_PATH)));
 			ResendFilter filter = new ResendFilter(null, null, id, null, status);
-			long dryRun = launches.resend(spec, filter, true, Actors.of(principal));
+			long dryRun = launches.resend(spec, filter, true, null, Actors.of(principal));
 			return "redirect:/runs/" + dryRun;
 		}
 		catch (SpecException | IllegalArgumentException | IllegalStateException ex) {

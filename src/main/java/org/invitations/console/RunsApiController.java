@@ -4,6 +4,7 @@ import java.security.Principal;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.http.HttpStatus;
@@ -19,6 +20,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 import org.invitations.launch.BackgroundLaunches;
 import org.invitations.launch.DryRunConfirmation;
+import org.invitations.launch.GracefulStop;
+import org.invitations.launch.RunActions;
 import org.invitations.lifecycle.InvitationAdmin;
 import org.invitations.lifecycle.InvitationSearch;
 import org.invitations.report.ReportQueries;
@@ -51,8 +54,15 @@ class RunsApiController {
 
 	private final ConfirmedSends sends;
 
+	private final RunActions actions;
+
+	private final RunControl control;
+
 	RunsApiController(RunListing listing, SpecCatalog catalog, BackgroundLaunches launches,
-			DryRunConfirmation confirmation, InvitationAdmin admin, ResendPlanner resends, ConfirmedSends sends) {
+			DryRunConfirmation confirmation, InvitationAdmin admin, ResendPlanner resends, ConfirmedSends sends,
+			RunActions actions, RunControl control) {
+		this.actions = actions;
+		this.control = control;
 		this.sends = sends;
 		this.resends = resends;
 		this.listing = listing;
@@ -82,7 +92,20 @@ class RunsApiController {
 	 * spec's {@code max-recipients} when that is over it (confirming the send then
 	 * confirms the number), else {@code null}.
 	 */
-	record RunTotals(Run run, List<ReportQueries.OutcomeCount> totals, long wouldSend, Long maxRecipients) {
+	record RunTotals(Run run, List<ReportQueries.OutcomeCount> totals, long wouldSend, Long maxRecipients,
+			Set<RunActions.Action> actions, String note, Long continuedBy) {
+	}
+
+	record Restarted(long execution, long queued, long unread) {
+	}
+
+	record AbandonRequest(long expected) {
+	}
+
+	record Abandoned(int cancelled) {
+	}
+
+	record Stopping(String state) {
 	}
 
 	record Launched(long execution) {
@@ -113,8 +136,60 @@ class RunsApiController {
 			return ResponseEntity.status(HttpStatus.NOT_FOUND).body(new Problem("no job execution " + id));
 		}
 		long wouldSend = row.dryRun() ? confirmation.wouldSend(id) : -1;
+		RunActions.Offer offer = actions.of(id);
 		return ResponseEntity.ok(new RunTotals(Run.of(row), listing.totals(row.instanceId()), wouldSend,
-				sends.exceededLimit(id, wouldSend)));
+				sends.exceededLimit(id, wouldSend), offer.actions(), offer.note(), offer.continuedBy()));
+	}
+
+	/**
+	 * Continues a stopped or failed run (or one whose process died) with exactly the
+	 * input it started with, as the Run page's Restart does; 409 when the run does not
+	 * offer it (finished, continued by a later execution, not its spec's last run, or its
+	 * spec or input changed).
+	 */
+	@PostMapping("/runs/{id}/restart")
+	ResponseEntity<Restarted> restart(@PathVariable long id, Principal principal) throws Exception {
+		RunControl.Remaining remaining = control.remaining(id);
+		try {
+			long execution = control.restart(id, Actors.of(principal));
+			return ResponseEntity.accepted().body(new Restarted(execution, remaining.queued(), remaining.unread()));
+		}
+		catch (SpecException ex) {
+			// The spec or its input is no longer what the run started with: a conflict
+			// with the run's state, as for the pages.
+			throw new IllegalStateException(ex.getMessage(), ex);
+		}
+	}
+
+	/**
+	 * Lets a run held before sending send, with the number it would send confirmed
+	 * ({@code expected}); 409 when that changed.
+	 */
+	@PostMapping("/runs/{id}/confirm")
+	ResponseEntity<Launched> confirm(@PathVariable long id, @RequestBody SendRequest request, Principal principal)
+			throws Exception {
+		return ResponseEntity.accepted()
+			.body(new Launched(control.confirm(id, request.expected(), Actors.of(principal))));
+	}
+
+	/**
+	 * Gives up a stopped or failed run, naming the number of queued invitations it
+	 * cancels ({@code expected}, as {@code GET /runs/{id}} and the page show it); 409
+	 * when that changed or the run does not offer it.
+	 */
+	@PostMapping("/runs/{id}/abandon")
+	ResponseEntity<Abandoned> abandon(@PathVariable long id, @RequestBody AbandonRequest request, Principal principal)
+			throws Exception {
+		return ResponseEntity.ok(new Abandoned(control.abandon(id, request.expected(), Actors.of(principal))));
+	}
+
+	/** Stops a running run at its next chunk, from any process. */
+	@PostMapping("/runs/{id}/stop")
+	ResponseEntity<Stopping> stop(@PathVariable long id, Principal principal) throws Exception {
+		GracefulStop.Request request = control.stop(id, Actors.of(principal));
+		return ResponseEntity
+			.status(request == GracefulStop.Request.STOPPING ? HttpStatus.ACCEPTED : HttpStatus.CONFLICT)
+			.body(new Stopping(request.name()));
 	}
 
 	/**

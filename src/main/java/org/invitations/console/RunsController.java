@@ -12,6 +12,7 @@ import org.springframework.web.server.ResponseStatusException;
 
 import org.invitations.launch.DryRunConfirmation;
 import org.invitations.launch.ExecutionEvents;
+import org.invitations.launch.RunActions;
 import org.invitations.report.ReportQueries;
 import org.invitations.report.RunListing;
 
@@ -39,8 +40,14 @@ class RunsController {
 
 	private final ConfirmedSends sends;
 
+	private final RunActions actions;
+
+	private final RunControl control;
+
 	RunsController(RunListing listing, ReportQueries reports, ExecutionEvents events, DryRunConfirmation confirmation,
-			ConfirmedSends sends, ConsoleProperties properties) {
+			ConfirmedSends sends, RunActions actions, RunControl control, ConsoleProperties properties) {
+		this.actions = actions;
+		this.control = control;
 		this.sends = sends;
 		this.listing = listing;
 		this.reports = reports;
@@ -55,6 +62,7 @@ class RunsController {
 		model.addAttribute("runs", runs.subList(0, Math.min(pageSize, runs.size())));
 		model.addAttribute("next", runs.size() > pageSize ? runs.get(pageSize - 1).id() : null);
 		model.addAttribute("refresh", runs.stream().anyMatch(RunListing.RunRow::running));
+		model.addAttribute("offers", actions.of(runs.stream().map(RunListing.RunRow::id).toList()));
 		return RUNS;
 	}
 
@@ -84,6 +92,9 @@ class RunsController {
 		model.addAttribute("wouldSend", wouldSend);
 		model.addAttribute("maxRecipients", sends.exceededLimit(id, wouldSend));
 		model.addAttribute("refresh", run.running());
+		RunActions.Offer offer = actions.of(id);
+		model.addAttribute("offer", offer);
+		model.addAttribute("held", offer.has("CONFIRM") ? control.remaining(id).queued() : -1);
 		return RUN;
 	}
 

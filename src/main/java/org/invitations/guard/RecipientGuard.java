@@ -86,10 +86,12 @@ public class RecipientGuard {
 	 * register it as the step's stream and as its listener. It checks when the step opens
 	 * its streams, after every listener's {@code beforeStep}, so that the writer is set
 	 * up and winds down as after any failure.
+	 * @param limited whether the spec's {@code max-recipients} applies (a run), or only a
+	 * confirmed number (a resend confirmed after its dry run)
 	 * @param selectionEnd waits until the run's select step has ended, however it ended
 	 */
-	public Check check(JobSpec spec, long jobInstanceId, Runnable selectionEnd) {
-		return new Check(spec, jobInstanceId, selectionEnd);
+	public Check check(JobSpec spec, long jobInstanceId, boolean limited, Runnable selectionEnd) {
+		return new Check(spec, jobInstanceId, limited, selectionEnd);
 	}
 
 	/** The check of one run; see {@link RecipientGuard#check}. */
@@ -99,17 +101,20 @@ public class RecipientGuard {
 
 		private final long jobInstanceId;
 
+		private final boolean limited;
+
 		private final Runnable selectionEnd;
 
-		private Check(JobSpec spec, long jobInstanceId, Runnable selectionEnd) {
+		private Check(JobSpec spec, long jobInstanceId, boolean limited, Runnable selectionEnd) {
 			this.spec = spec;
 			this.jobInstanceId = jobInstanceId;
+			this.limited = limited;
 			this.selectionEnd = selectionEnd;
 		}
 
 		@Override
 		public void open(ExecutionContext context) {
-			Long limit = limit(spec);
+			Long limit = limited ? limit(spec) : null;
 			Long confirmed = confirmations.get(spec.name());
 			if ((limit == null && confirmed == null) || context.containsKey(PASSED)) {
 				return;

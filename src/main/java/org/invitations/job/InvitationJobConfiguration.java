@@ -159,11 +159,12 @@ public class InvitationJobConfiguration {
 	Step deliverStep(JobRepository jobRepository, PlatformTransactionManager transactionManager, RunContext run,
 			PendingInvitationReader pendingInvitationReader, DeliveryWriter deliveryWriter,
 			StepExecutionListener deliveryStepListener, SelectionSignal signal, RecipientGuard guard) {
-		RecipientGuard.Check guarded = guard.check(run.spec(), run.jobInstanceId(),
+		// A resend names its invitations one filter at a time: max-recipients is for
+		// runs, but a resend confirmed after its dry run is held to the number confirmed.
+		RecipientGuard.Check guarded = guard.check(run.spec(), run.jobInstanceId(), !run.sourceKind().equals("RESEND"),
 				() -> signal.awaitEnd(run.jobInstanceId(), run.jobExecutionId()));
-		// A dry run sends nothing and a resend names its invitations one filter at a
-		// time: the guard is for runs.
-		boolean sends = !run.dryRun() && !run.sourceKind().equals("RESEND");
+		// A dry run sends nothing.
+		boolean sends = !run.dryRun();
 		return new StepBuilder("deliver", jobRepository)
 			.<PendingInvitation, PendingInvitation>chunk(run.spec().chunkSize())
 			.transactionManager(transactionManager)

@@ -1,6 +1,7 @@
 package org.invitations.launch;
 
 import java.nio.file.Path;
+import java.util.List;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
@@ -103,18 +104,20 @@ public class DryRunConfirmation {
 				throw changed("the input file changed since the dry run");
 			}
 		}
-		else if (!GroupMemberReaders.describe(spec.source()).equals(source) || groupMembers(spec) != items) {
+		else if (!GroupMemberReaders.describe(spec.source()).equals(source) || !groupMembers(spec)
+			.equals(new GroupMemberReaders.Members(items, dryRun.parameters().get(JobParameterNames.SOURCE_DIGEST)))) {
 			throw changed("the group's members changed since the dry run");
 		}
 		return new Confirmed(spec, null, count);
 	}
 
-	private long groupMembers(JobSpec spec) {
-		Long count = jdbc.queryForObject("""
-				SELECT count(*) FROM group_member m JOIN person_group g ON g.id = m.group_id
-				WHERE g.name = ? AND (? = false OR m.member_role = 'admin')
-				""", Long.class, spec.source().group(), spec.source().members() == JobSpec.Members.ADMINS);
-		return count == null ? 0 : count;
+	private GroupMemberReaders.Members groupMembers(JobSpec spec) {
+		List<Long> group = jdbc.queryForList("SELECT id FROM person_group WHERE name = ?", Long.class,
+				spec.source().group());
+		if (group.isEmpty()) {
+			throw changed("the group '" + spec.source().group() + "' is gone");
+		}
+		return GroupMemberReaders.members(jdbc, group.get(0), spec.source().members());
 	}
 
 	private static IllegalStateException changed(String why) {

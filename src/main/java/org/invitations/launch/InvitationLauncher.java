@@ -1,5 +1,6 @@
 package org.invitations.launch;
 
+import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.util.Map;
 
@@ -32,6 +33,7 @@ import org.invitations.source.GroupMemberReaders;
 import org.invitations.spec.JobSpec;
 import org.invitations.spec.Kind;
 import org.invitations.spec.SpecException;
+import org.invitations.spec.SpecLoader;
 import org.invitations.mail.MailComposer;
 
 /**
@@ -96,11 +98,80 @@ public class InvitationLauncher {
 	 * limits.
 	 */
 	public JobExecution resend(JobSpec spec, ResendFilter filter, boolean dryRun) throws Exception {
-		long items = ResendReaders.count(jdbc.getDataSource(), spec.name(), filter);
-		return launch(spec, new Input(filter.describe(), items), dryRun, false);
+		return launch(spec, resendInput(spec, filter), dryRun, false);
+	}
+
+	/**
+	 * Continues exactly the run of that execution, as the console's and the API's Restart
+	 * do: only if it is its spec's last run and unfinished, and the spec and its input
+	 * (the file's SHA-256, the group's members, the resend's filter) are still those the
+	 * run started with. Unlike {@link #run}, it never starts a new run: whatever the
+	 * input now holds, nothing is sent that the run's operator did not launch.
+	 * @throws SpecException when the spec or its input changed, or cannot be read
+	 * @throws IllegalStateException when the run ended, or a later run or execution
+	 * continued it
+	 */
+	public JobExecution restart(long executionId) throws Exception {
+		JobExecution execution = jobRepository.getJobExecution(executionId);
+		if (execution == null || !execution.getJobInstance().getJobName().equals(InvitationJobConfiguration.JOB_NAME)) {
+			throw new IllegalArgumentException("no invitation run has execution " + executionId);
+		}
+		JobParameters parameters = execution.getJobParameters();
+		JobSpec spec = new SpecLoader().load(Path.of(parameters.getString(JobParameterNames.SPEC_PATH)));
+		if (!spec.checksum().equals(parameters.getString(JobParameterNames.SPEC_CHECKSUM))) {
+			throw new SpecException(spec.file(), null, "changed since execution " + executionId
+					+ " started: restore it to restart the run, or abandon the run and start a new one");
+		}
+		String source = parameters.getString(JobParameterNames.SOURCE_CHECKSUM);
+		Input input = source.startsWith("resend:") ? resendInput(spec, ResendFilter.parse(source)) : checkInput(spec);
+		String startedWith = parameters.getString(JobParameterNames.SOURCE_DIGEST);
+		if (!input.checksum().equals(source) || (startedWith != null && !startedWith.equals(input.digest()))) {
+			throw new SpecException(spec.file(), null, inputChanged(spec, source) + " since execution " + executionId
+					+ " started: restore it to restart the run, or abandon the run and start a new one");
+		}
+		boolean dryRun = Boolean.parseBoolean(parameters.getString(JobParameterNames.DRY_RUN));
+		prepare(spec);
+		try (SpecLock.Held held = specLock.acquire(spec.name())) {
+			RunHistory.LastExecution last = history.last(spec.name(), dryRun);
+			if (last == null || last.instanceId() != execution.getJobInstanceId()) {
+				throw new IllegalStateException("a later run of '" + spec.name() + "' exists"
+						+ (last == null ? "" : " (execution " + last.executionId() + ")")
+						+ ": only the spec's last run can be continued");
+			}
+			if (!last.isUnfinished()) {
+				throw new IllegalStateException("its run has ended " + last.status() + " (execution "
+						+ last.executionId() + "): there is nothing left to continue");
+			}
+			if (last.executionId() != executionId) {
+				throw new IllegalStateException("execution " + last.executionId()
+						+ " continued this run: restart that one if it is unfinished");
+			}
+			return resume(spec, last);
+		}
+	}
+
+	private static String inputChanged(JobSpec spec, String source) {
+		return source.startsWith("resend:") ? "the invitations to resend changed"
+				: spec.source().isCsv() ? "the input file " + spec.source().csv().getFileName() + " changed"
+						: "the members of group '" + spec.source().group() + "' changed";
+	}
+
+	private Input resendInput(JobSpec spec, ResendFilter filter) {
+		return new Input(filter.describe(), ResendReaders.count(jdbc.getDataSource(), spec.name(), filter), null);
 	}
 
 	private JobExecution launch(JobSpec spec, Input input, boolean dryRun, boolean abandonUnfinished) throws Exception {
+		prepare(spec);
+		try (SpecLock.Held held = specLock.acquire(spec.name())) {
+			return launchLocked(spec, input, dryRun, abandonUnfinished);
+		}
+	}
+
+	/**
+	 * Refuses a spec whose role does not exist or whose templates cannot be used, before
+	 * anything is written.
+	 */
+	private void prepare(JobSpec spec) {
 		new Roles(jdbc).requireKnown(spec.file(), spec.role());
 		MailComposer composer = new MailComposer(spec, properties.mail().from());
 		for (Kind kind : spec.kind() == Kind.AUTO ? new Kind[] { Kind.INVITATION, Kind.PASSWORD_RESET }
@@ -112,9 +183,6 @@ public class InvitationLauncher {
 				throw new SpecException(spec.file(), "key 'template'", ex.getMessage());
 			}
 		}
-		try (SpecLock.Held held = specLock.acquire(spec.name())) {
-			return launchLocked(spec, input, dryRun, abandonUnfinished);
-		}
 	}
 
 	private JobExecution launchLocked(JobSpec spec, Input input, boolean dryRun, boolean abandonUnfinished)
@@ -123,25 +191,11 @@ public class InvitationLauncher {
 		if (last != null && last.isUnfinished()) {
 			boolean same = spec.checksum().equals(last.parameters().get(JobParameterNames.SPEC_CHECKSUM))
 					&& input.checksum().equals(last.parameters().get(JobParameterNames.SOURCE_CHECKSUM));
-			if (isRunning(last) || last.status().equals("UNKNOWN")) {
-				java.util.Optional<String> gone = ownership.goneBecause(last.executionId());
-				if (gone.isEmpty()) {
-					throw new SpecException(
-							"run " + last.parameters().get(JobParameterNames.RUN) + " of '" + spec.name()
-									+ "' (execution " + last.executionId() + ") is still running; wait for it to end");
-				}
-				// The process died, or lost the database, without ending its execution:
-				// mark it failed, then restart it
-				// like any failure.
-				log.warn("Execution {} is marked {} but {}: recovering it", last.executionId(), last.status(),
-						gone.get());
+			requireNotRunning(spec, last);
+			if (same) {
+				return resume(spec, last);
 			}
 			recover(jobRepository.getJobExecution(last.executionId()));
-			if (same) {
-				log.info("Restarting run {} of '{}' (execution {} ended {})",
-						last.parameters().get(JobParameterNames.RUN), spec.name(), last.executionId(), last.status());
-				return jobOperator.restart(jobRepository.getJobExecution(last.executionId()));
-			}
 			last = history.last(spec.name(), dryRun);
 			if (!abandonUnfinished) {
 				throw new SpecException("run " + last.parameters().get(JobParameterNames.RUN) + " of '" + spec.name()
@@ -152,18 +206,50 @@ public class InvitationLauncher {
 			abandon(last, spec);
 		}
 		long run = history.nextRun(spec.name());
-		JobParameters parameters = new JobParametersBuilder().addString(JobParameterNames.SPEC_NAME, spec.name())
+		JobParametersBuilder builder = new JobParametersBuilder().addString(JobParameterNames.SPEC_NAME, spec.name())
 			.addString(JobParameterNames.SPEC_CHECKSUM, spec.checksum())
 			.addString(JobParameterNames.SOURCE_CHECKSUM, input.checksum())
 			.addString(JobParameterNames.DRY_RUN, Boolean.toString(dryRun))
 			.addLong(JobParameterNames.RUN, run)
 			.addString(JobParameterNames.SPEC_PATH, spec.file().toAbsolutePath().toString(), false)
-			.addLong(JobParameterNames.SOURCE_ITEMS, input.items(), false)
-			.toJobParameters();
+			.addLong(JobParameterNames.SOURCE_ITEMS, input.items(), false);
+		if (input.digest() != null) {
+			builder.addString(JobParameterNames.SOURCE_DIGEST, input.digest(), false);
+		}
+		JobParameters parameters = builder.toJobParameters();
 		log.info("Starting run {} of '{}'{}: {} items from {}", run, spec.name(), dryRun ? " (dry run)" : "",
 				input.items(), input.checksum().startsWith("resend:") ? input.checksum()
 						: spec.source().isCsv() ? spec.source().csv() : "group " + spec.source().group());
 		return jobOperator.start(invitationJob, parameters);
+	}
+
+	/**
+	 * Restarts the spec's unfinished last run from what it committed, recovering it first
+	 * if its process died; the caller holds the spec's lock.
+	 */
+	private JobExecution resume(JobSpec spec, RunHistory.LastExecution last) throws Exception {
+		requireNotRunning(spec, last);
+		recover(jobRepository.getJobExecution(last.executionId()));
+		log.info("Restarting run {} of '{}' (execution {} ended {})", last.parameters().get(JobParameterNames.RUN),
+				spec.name(), last.executionId(), last.status());
+		return jobOperator.restart(jobRepository.getJobExecution(last.executionId()));
+	}
+
+	/**
+	 * Refuses an execution still marked running whose process may be alive; one whose
+	 * process died, or lost the database, without ending it is recovered like any
+	 * failure.
+	 */
+	private void requireNotRunning(JobSpec spec, RunHistory.LastExecution last) {
+		if (!isRunning(last) && !last.status().equals("UNKNOWN")) {
+			return;
+		}
+		java.util.Optional<String> gone = ownership.goneBecause(last.executionId());
+		if (gone.isEmpty()) {
+			throw new SpecException("run " + last.parameters().get(JobParameterNames.RUN) + " of '" + spec.name()
+					+ "' (execution " + last.executionId() + ") is still running; wait for it to end");
+		}
+		log.warn("Execution {} is marked {} but {}: recovering it", last.executionId(), last.status(), gone.get());
 	}
 
 	/**
@@ -211,7 +297,7 @@ public class InvitationLauncher {
 			if (!inspection.columns().ignored().isEmpty()) {
 				log.warn("{}: ignoring unknown columns {}", spec.source().csv(), inspection.columns().ignored());
 			}
-			return new Input(inspection.checksum(), inspection.rows());
+			return new Input(inspection.checksum(), inspection.rows(), null);
 		}
 		Long groupId = jdbc.query("SELECT id FROM person_group WHERE name = ?", rs -> rs.next() ? rs.getLong(1) : null,
 				spec.source().group());
@@ -219,14 +305,20 @@ public class InvitationLauncher {
 			throw new SpecException(spec.file(), "key 'source.group'",
 					"no group named '" + spec.source().group() + "'");
 		}
-		Long members = jdbc.queryForObject(
-				"SELECT count(*) FROM group_member WHERE group_id = ?"
-						+ (spec.source().members() == JobSpec.Members.ADMINS ? " AND member_role = 'admin'" : ""),
-				Long.class, groupId);
-		return new Input(GroupMemberReaders.describe(spec.source()), members);
+		GroupMemberReaders.Members members = GroupMemberReaders.members(jdbc, groupId, spec.source().members());
+		return new Input(GroupMemberReaders.describe(spec.source()), members.count(), members.digest());
 	}
 
-	private record Input(String checksum, long items) {
+	/**
+	 * What a run reads.
+	 *
+	 * @param checksum the identifying source: the file's SHA-256, the group and its
+	 * selection, the resend's filter
+	 * @param items how many items it holds
+	 * @param digest for a group, the SHA-256 of its members' ids, so that a restart or a
+	 * confirmed send can tell the same members from new ones; {@code null} otherwise
+	 */
+	private record Input(String checksum, long items, String digest) {
 	}
 
 }

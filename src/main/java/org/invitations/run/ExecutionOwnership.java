@@ -114,6 +114,12 @@ public class ExecutionOwnership implements JobExecutionListener {
 		Map<String, Object> owner = owners.get(0);
 		if (host().equals(owner.get("host"))) {
 			long pid = ((Number) owner.get("pid")).longValue();
+			if (pid == ProcessHandle.current().pid()) {
+				// This process: a long-running one (serve) that lost the database while
+				// ending the execution left its owner row behind.
+				return running.containsKey(executionId) ? Optional.empty()
+						: Optional.of("this process is no longer running it");
+			}
 			@Nullable Instant started = owner.get("process_started") instanceof Timestamp t ? t.toInstant() : null;
 			Optional<ProcessHandle> process = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
 			boolean same = process.isPresent() && (started == null || process.get()

@@ -27,6 +27,12 @@ public final class JobParameterNames {
 	/** Not identifying: how many items the source holds, for progress. */
 	public static final String SOURCE_ITEMS = "source.items";
 
+	/**
+	 * Not identifying: SHA-256 of the ids of a group's (or a selection's) people when the
+	 * run started, so that a restart or a confirmed send sees a change of members.
+	 */
+	public static final String SOURCE_DIGEST = "source.digest";
+
 	/** Expiry job, not identifying: invitations per statement. */
 	public static final String BATCH_SIZE = "batch.size";
 

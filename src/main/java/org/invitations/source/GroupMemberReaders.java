@@ -8,6 +8,7 @@ import javax.sql.DataSource;
 import org.springframework.batch.infrastructure.item.database.JdbcPagingItemReader;
 import org.springframework.batch.infrastructure.item.database.Order;
 import org.springframework.batch.infrastructure.item.database.builder.JdbcPagingItemReaderBuilder;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 import org.invitations.spec.JobSpec;
 
@@ -23,6 +24,22 @@ public final class GroupMemberReaders {
 	/** What a group source is called in job parameters and invitation provenance. */
 	public static String describe(JobSpec.SourceSpec source) {
 		return "group:" + source.group() + ":" + source.members().name().toLowerCase(java.util.Locale.ROOT);
+	}
+
+	/**
+	 * How many members a group's selection has, and the SHA-256 of their person ids in
+	 * order: the same members give the same digest, any change another.
+	 */
+	public record Members(long count, String digest) {
+	}
+
+	/** The members of the group now, as a restart or a confirmed send compares them. */
+	public static Members members(JdbcTemplate jdbc, long groupId, JobSpec.Members members) {
+		return jdbc.queryForObject("""
+				SELECT count(*), encode(sha256(convert_to(coalesce(string_agg(person_id::text, ',' ORDER BY person_id),
+				       ''), 'UTF8')), 'hex')
+				FROM group_member WHERE group_id = ? AND (? OR member_role = 'admin')
+				""", (rs, n) -> new Members(rs.getLong(1), rs.getString(2)), groupId, members == JobSpec.Members.ALL);
 	}
 
 	public static JdbcPagingItemReader<SourceRow> reader(DataSource dataSource, long groupId, JobSpec.Members members,
