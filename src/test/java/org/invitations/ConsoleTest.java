@@ -47,6 +47,7 @@ abstract class ConsoleTest extends IntegrationTest {
 	@DynamicPropertySource
 	static void jobs(DynamicPropertyRegistry registry) {
 		registry.add("invitations.console.jobs", JOBS::toString);
+		registry.add("invitations.console.sends", () -> JOBS.resolveSibling(JOBS.getFileName() + "-sends").toString());
 	}
 
 	private static Path jobsFolder() {

@@ -49,11 +49,15 @@ class ResendCommand extends Subcommand implements Callable<Integer> {
 	@Option(names = "--dry-run", description = "report what would be resent; change and send nothing")
 	boolean dryRun;
 
+	@Option(names = "--any-interval",
+			description = "resend even sooner after the last send than the spec's resend.min-interval allows")
+	boolean anyInterval;
+
 	@Override
 	public Integer call() throws Exception {
 		ResendFilter filter;
 		try {
-			filter = new ResendFilter(email, invitation, execution, group, status);
+			filter = new ResendFilter(email, invitation, execution, group, status, anyInterval);
 		}
 		catch (IllegalArgumentException ex) {
 			throw usage(ex.getMessage());

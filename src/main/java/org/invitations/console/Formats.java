@@ -4,28 +4,57 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.stereotype.Component;
 
 /**
- * How the pages write times and durations ({@code ${@fmt.time(…)}} in the templates):
- * UTC, as the command line.
+ * How the pages write times, durations and statuses ({@code ${@fmt.time(…)}} in the
+ * templates), in the admins' words: times to the minute in UTC (the page's script shows
+ * them in the browser's own zone), durations in words, statuses as admins say them with
+ * the stored name in a tooltip.
  */
 @Component("fmt")
 @ConditionalOnWebApplication
 public class Formats {
 
-	private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'")
+	private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
 		.withZone(ZoneOffset.UTC);
 
+	private static final DateTimeFormatter ISO = DateTimeFormatter.ISO_INSTANT;
+
+	/** Invitation statuses as admins say them. */
+	private static final Map<String, String> STATUSES = Map.of("QUEUED", "Queued", "SENDING", "Sending", "SENT",
+			"Pending", "DEFERRED", "Delayed", "FAILED", "Not delivered", "ACCEPTED", "Accepted", "EXPIRED", "Expired",
+			"CANCELLED", "Cancelled", "SKIPPED", "Not sent");
+
+	/** Report outcomes as admins say them. */
+	private static final Map<String, String> OUTCOMES = Map.of("SENT", "Sent", "WOULD_SEND", "Would be sent", "QUEUED",
+			"Waiting to be sent", "DEFERRED", "Delayed", "FAILED", "Not delivered", "SKIPPED", "Skipped", "REJECTED",
+			"Rejected");
+
+	/** Run statuses as admins say them. */
+	private static final Map<String, String> RUNS = Map.of("COMPLETED", "Completed", "STARTING", "Starting", "STARTED",
+			"Running", "STOPPING", "Stopping", "STOPPED", "Stopped", "FAILED", "Failed", "ABANDONED", "Abandoned",
+			"UNKNOWN", "Ended unknown");
+
+	/** {@code 2026-12-04 17:27 UTC}, or empty. */
 	public String time(Instant instant) {
 		return instant == null ? "" : TIME.format(instant);
 	}
 
+	/** The instant for a {@code <time datetime>} attribute. */
+	public String iso(Instant instant) {
+		return instant == null ? "" : ISO.format(instant.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+	}
+
 	/**
-	 * From start to end, or to now while running: {@code 1.8s}, {@code 4m 12s},
-	 * {@code 2h 5m}.
+	 * From start to end, or to now while running, in words: {@code 1.8 seconds},
+	 * {@code 4 minutes 12 seconds}, {@code 2 hours 5 minutes}.
 	 */
 	public String duration(Instant start, Instant end) {
 		if (start == null) {
@@ -33,17 +62,69 @@ public class Formats {
 		}
 		Duration duration = Duration.between(start, end == null ? Instant.now() : end);
 		if (duration.toSeconds() < 60) {
-			return String.format(java.util.Locale.ROOT, "%.1fs", duration.toMillis() / 1000.0);
+			double seconds = duration.toMillis() / 1000.0;
+			return String.format(Locale.ROOT, "%.1f second%s", seconds, seconds == 1.0 ? "" : "s");
 		}
-		if (duration.toMinutes() < 60) {
-			return duration.toMinutes() + "m " + duration.toSecondsPart() + "s";
-		}
-		return duration.toHours() + "h " + duration.toMinutesPart() + "m";
+		return words(duration.toSeconds());
 	}
 
-	/** Seconds as a duration, or empty when unknown (negative). */
+	/** Seconds as a duration in words, or empty when unknown (negative). */
 	public String seconds(long seconds) {
-		return seconds < 0 ? "" : seconds < 60 ? seconds + "s" : seconds / 60 + "m " + seconds % 60 + "s";
+		return seconds < 0 ? "" : words(seconds);
+	}
+
+	/**
+	 * A spec's period, e.g. a link's lifetime: {@code 24 hours}, {@code 7 days},
+	 * {@code 30 minutes}.
+	 */
+	public String period(Duration period) {
+		return period == null ? "" : words(period.toSeconds());
+	}
+
+	/**
+	 * An invitation's status as admins say it: a sent one is pending until it expires,
+	 * even before the expiry job marks it.
+	 */
+	public String status(String status, Instant expiresAt) {
+		if ("SENT".equals(status) && expiresAt != null && expiresAt.isBefore(Instant.now())) {
+			return "Expired";
+		}
+		return STATUSES.getOrDefault(status, status);
+	}
+
+	/** A report outcome as admins say it. */
+	public String outcome(String outcome) {
+		return OUTCOMES.getOrDefault(outcome, outcome);
+	}
+
+	/** A run's status as admins say it. */
+	public String run(String status) {
+		return RUNS.getOrDefault(status, status);
+	}
+
+	/** A reason as words: {@code EMAIL_INACTIVE} is {@code email inactive}. */
+	public String reason(String reason) {
+		return reason == null ? "" : reason.toLowerCase(Locale.ROOT).replace('_', ' ');
+	}
+
+	/**
+	 * The two largest units that are not zero: {@code 4 minutes 12 seconds},
+	 * {@code 2 hours 5 minutes}.
+	 */
+	private static String words(long seconds) {
+		long[] counts = { seconds / 86_400, seconds % 86_400 / 3600, seconds % 3600 / 60, seconds % 60 };
+		String[] units = { "day", "hour", "minute", "second" };
+		List<String> parts = new ArrayList<>();
+		for (int i = 0; i < counts.length && parts.size() < 2; i++) {
+			if (counts[i] > 0) {
+				parts.add(unit(counts[i], units[i]));
+			}
+		}
+		return parts.isEmpty() ? "0 seconds" : String.join(" ", parts);
+	}
+
+	private static String unit(long count, String unit) {
+		return count + " " + unit + (count == 1 ? "" : "s");
 	}
 
 }

@@ -118,10 +118,10 @@ class InvitationsController {
 	 * run first, whose page says how many would be sent and offers "Send N invitations".
 	 */
 	@PostMapping("/invitations/resend")
-	String resend(@ModelAttribute("form") FilterForm form, Principal principal, RedirectAttributes redirect)
-			throws Exception {
+	String resend(@ModelAttribute("form") FilterForm form, @RequestParam(defaultValue = "false") boolean anyInterval,
+			Principal principal, RedirectAttributes redirect) throws Exception {
 		try {
-			long dryRun = resends.dryRun(form.filter(), Actors.of(principal));
+			long dryRun = resends.dryRun(form.filter(), anyInterval, Actors.of(principal));
 			return "redirect:/runs/" + dryRun;
 		}
 		catch (IllegalArgumentException | IllegalStateException | SpecException ex) {

@@ -1,12 +1,22 @@
 package org.invitations.console;
 
+import java.security.Principal;
+import java.util.List;
+
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+import org.invitations.launch.SendDrafts;
+import org.invitations.people.PeopleFilter;
+import org.invitations.spec.SpecException;
 
 import org.invitations.lifecycle.InvitationAdmin;
 import org.invitations.lifecycle.InvitationSearch;
@@ -14,7 +24,8 @@ import org.invitations.lifecycle.PersonLookup;
 
 /**
  * The Person page: who they are, the roles they hold, their invitations and the full
- * history of them.
+ * history of them; and what an operator does for one person: send an invitation or
+ * password-reset instructions (after a dry run of that one person), resend, cancel.
  */
 @Controller
 @ConditionalOnWebApplication
@@ -26,10 +37,17 @@ class PersonController {
 
 	private final InvitationAdmin admin;
 
-	PersonController(PersonLookup people, InvitationSearch search, InvitationAdmin admin) {
+	private final SendDrafts drafts;
+
+	private final SendForms forms;
+
+	PersonController(PersonLookup people, InvitationSearch search, InvitationAdmin admin, SendDrafts drafts,
+			SendForms forms) {
 		this.people = people;
 		this.search = search;
 		this.admin = admin;
+		this.drafts = drafts;
+		this.forms = forms;
 	}
 
 	@GetMapping("/people/{id}")
@@ -44,7 +62,28 @@ class PersonController {
 					.filter(row -> row.personId() == id)
 					.toList());
 		model.addAttribute("history", admin.history(person.email()));
+		model.addAttribute("send", forms.options());
 		return "people/person";
+	}
+
+	/**
+	 * Sends this one person an invitation or password-reset instructions: the dry run of
+	 * that one person first, whose page offers "Send 1 invitation".
+	 */
+	@PostMapping("/people/{id}/send")
+	String send(@PathVariable long id, @RequestParam String kind, @RequestParam String grant, @RequestParam String base,
+			@RequestParam(defaultValue = "default") String template, Principal principal, RedirectAttributes redirect)
+			throws Exception {
+		try {
+			long dryRun = drafts.people(List.of(id), new PeopleFilter(null, null, null, null, false),
+					forms.choice(base, grant, kind, template), Actors.of(principal));
+			redirect.addFlashAttribute("message", "Dry run started: nothing is sent until you confirm it");
+			return "redirect:/runs/" + dryRun;
+		}
+		catch (IllegalArgumentException | IllegalStateException | SpecException ex) {
+			redirect.addFlashAttribute("error", ex.getMessage());
+			return "redirect:/people/" + id;
+		}
 	}
 
 }

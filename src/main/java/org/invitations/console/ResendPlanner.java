@@ -40,6 +40,14 @@ class ResendPlanner {
 	 * cannot be resent
 	 */
 	long dryRun(InvitationSearch.Filter selection, String actor) throws Exception {
+		return dryRun(selection, false, actor);
+	}
+
+	/**
+	 * @param anyInterval the operator's override of the spec's
+	 * {@code resend.min-interval}, recorded with the run's launch
+	 */
+	long dryRun(InvitationSearch.Filter selection, boolean anyInterval, String actor) throws Exception {
 		List<String> specs = search.specs(selection);
 		if (specs.size() != 1) {
 			throw new IllegalArgumentException(specs.isEmpty() ? "no invitation matches"
@@ -54,7 +62,7 @@ class ResendPlanner {
 		}
 		String status = selection.status();
 		ResendFilter filter = new ResendFilter(selection.email(), selection.invitation(), selection.execution(),
-				selection.group(), status == null || status.equalsIgnoreCase("open") ? null : status);
+				selection.group(), status == null || status.equalsIgnoreCase("open") ? null : status, anyInterval);
 		return launches.resend(new SpecLoader().load(Path.of(specPath)), filter, true, null, actor);
 	}
 

@@ -228,4 +228,30 @@ class RunActionsController {
 		}
 	}
 
+	/**
+	 * Repeats a resend's dry run with the operator's override of the spec's
+	 * {@code resend.min-interval}: its page then counts the invitations sent too recently
+	 * too, and the override is recorded with the launch.
+	 */
+	@PostMapping("/runs/{id}/resend-any-interval")
+	String resendAnyInterval(@PathVariable long id, Principal principal, RedirectAttributes redirect) throws Exception {
+		ReportQueries.Execution execution = reports.execution(id);
+		String source = execution == null ? null : execution.parameters().get(JobParameterNames.SOURCE_CHECKSUM);
+		if (source == null || !source.startsWith("resend:")) {
+			redirect.addFlashAttribute("error", "execution " + id + " is no resend");
+			return "redirect:/runs/" + id;
+		}
+		try {
+			ResendFilter asked = ResendFilter.parse(source);
+			ResendFilter any = new ResendFilter(asked.email(), asked.invitationId(), asked.execution(), asked.group(),
+					asked.status(), true);
+			JobSpec spec = new SpecLoader().load(Path.of(execution.parameters().get(JobParameterNames.SPEC_PATH)));
+			return "redirect:/runs/" + launches.resend(spec, any, true, null, Actors.of(principal));
+		}
+		catch (SpecException | IllegalArgumentException | IllegalStateException ex) {
+			redirect.addFlashAttribute("error", ex.getMessage());
+			return "redirect:/runs/" + id;
+		}
+	}
+
 }

@@ -29,8 +29,9 @@ class ShutdownGate implements WebMvcConfigurer, HandlerInterceptor {
 
 	/** The paths whose POST starts a run, in the console and in the API. */
 	private static final String[] LAUNCHES = { "/specs/*/dry-run", "/runs/*/send", "/runs/*/restart", "/runs/*/confirm",
-			"/runs/*/resend", "/invitations/resend", "/api/v1/specs/*/dry-run", "/api/v1/runs/*/send",
-			"/api/v1/runs/*/restart", "/api/v1/runs/*/confirm", "/api/v1/invitations/*/resend" };
+			"/runs/*/resend", "/runs/*/resend-any-interval", "/invitations/resend", "/people/send", "/people/*/send",
+			"/imports", "/api/v1/specs/*/dry-run", "/api/v1/runs/*/send", "/api/v1/runs/*/restart",
+			"/api/v1/runs/*/confirm", "/api/v1/invitations/*/resend" };
 
 	private final ConsoleServer server;
 

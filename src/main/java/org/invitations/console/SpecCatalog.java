@@ -44,8 +44,7 @@ class SpecCatalog {
 
 		/** Where its people come from, in a few words. */
 		public String source() {
-			return spec == null ? "" : spec.source().isCsv() ? "CSV " + spec.source().csv().getFileName()
-					: "group " + spec.source().group();
+			return spec == null ? "" : spec.source().describe();
 		}
 
 	}

@@ -54,6 +54,7 @@ import org.invitations.selection.SelectionWriter;
 import org.invitations.source.CsvPersonReader;
 import org.invitations.source.GroupMemberReaders;
 import org.invitations.source.ImportLimits;
+import org.invitations.source.SelectionMemberReaders;
 import org.invitations.source.SourceRow;
 import org.invitations.spec.SpecException;
 import org.invitations.spec.SpecLoader;
@@ -120,8 +121,10 @@ public class InvitationJobConfiguration {
 	@JobScope
 	Step selectStep(JobRepository jobRepository, PlatformTransactionManager transactionManager, RunContext run,
 			CsvPersonReader csvPersonReader, JdbcPagingItemReader<SourceRow> groupMemberReader,
-			SelectionWriter selectionWriter, SelectionSignal signal, JdbcTemplate jdbc) {
-		ItemStreamReader<SourceRow> reader = run.spec().source().isCsv() ? csvPersonReader : groupMemberReader;
+			JdbcPagingItemReader<SourceRow> selectionMemberReader, SelectionWriter selectionWriter,
+			SelectionSignal signal, JdbcTemplate jdbc) {
+		ItemStreamReader<SourceRow> reader = run.spec().source().isCsv() ? csvPersonReader
+				: run.spec().source().isSelection() ? selectionMemberReader : groupMemberReader;
 		return new StepBuilder("select", jobRepository).<SourceRow, Candidate>chunk(run.spec().chunkSize())
 			.transactionManager(transactionManager)
 			.reader(reader)
@@ -193,6 +196,14 @@ public class InvitationJobConfiguration {
 	JdbcPagingItemReader<SourceRow> groupMemberReader(RunContext run, DataSource dataSource, JdbcTemplate jdbc)
 			throws Exception {
 		return GroupMemberReaders.reader(dataSource, groupId(jdbc, run), run.spec().source().members(),
+				run.spec().chunkSize());
+	}
+
+	/** The people of the spec's stored selection, chosen in the console. */
+	@Bean
+	@StepScope
+	JdbcPagingItemReader<SourceRow> selectionMemberReader(RunContext run, DataSource dataSource) throws Exception {
+		return SelectionMemberReaders.reader(dataSource, Objects.requireNonNull(run.spec().source().selection()),
 				run.spec().chunkSize());
 	}
 

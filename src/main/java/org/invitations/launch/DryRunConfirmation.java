@@ -12,6 +12,7 @@ import org.invitations.resend.ResendFilter;
 import org.invitations.resend.ResendReaders;
 import org.invitations.source.CsvFiles;
 import org.invitations.source.GroupMemberReaders;
+import org.invitations.source.SelectionMemberReaders;
 import org.invitations.source.ImportLimits;
 import org.invitations.spec.JobSpec;
 import org.invitations.spec.SpecException;
@@ -99,7 +100,14 @@ public class DryRunConfirmation {
 			}
 			return new Confirmed(spec, filter, count);
 		}
-		if (spec.source().isCsv()) {
+		if (spec.source().isSelection()) {
+			GroupMemberReaders.Members stored = SelectionMemberReaders.stored(jdbc, spec.source().selection());
+			if (stored == null || !SelectionMemberReaders.describe(spec.source().selection()).equals(source)
+					|| !stored.digest().equals(dryRun.parameters().get(JobParameterNames.SOURCE_DIGEST))) {
+				throw changed("the selection changed since the dry run");
+			}
+		}
+		else if (spec.source().isCsv()) {
 			if (!CsvFiles.inspect(spec.source().csv(), importLimits).checksum().equals(source)) {
 				throw changed("the input file changed since the dry run");
 			}

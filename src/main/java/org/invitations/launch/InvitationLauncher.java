@@ -30,6 +30,7 @@ import org.invitations.run.JobParameterNames;
 import org.invitations.source.CsvFiles;
 import org.invitations.source.ImportLimits;
 import org.invitations.source.GroupMemberReaders;
+import org.invitations.source.SelectionMemberReaders;
 import org.invitations.spec.JobSpec;
 import org.invitations.spec.Kind;
 import org.invitations.spec.SpecException;
@@ -153,7 +154,8 @@ public class InvitationLauncher {
 	private static String inputChanged(JobSpec spec, String source) {
 		return source.startsWith("resend:") ? "the invitations to resend changed"
 				: spec.source().isCsv() ? "the input file " + spec.source().csv().getFileName() + " changed"
-						: "the members of group '" + spec.source().group() + "' changed";
+						: spec.source().isSelection() ? "the selection changed"
+								: "the members of group '" + spec.source().group() + "' changed";
 	}
 
 	private Input resendInput(JobSpec spec, ResendFilter filter) {
@@ -219,7 +221,7 @@ public class InvitationLauncher {
 		JobParameters parameters = builder.toJobParameters();
 		log.info("Starting run {} of '{}'{}: {} items from {}", run, spec.name(), dryRun ? " (dry run)" : "",
 				input.items(), input.checksum().startsWith("resend:") ? input.checksum()
-						: spec.source().isCsv() ? spec.source().csv() : "group " + spec.source().group());
+						: spec.source().isCsv() ? spec.source().csv() : spec.source().describe());
 		return jobOperator.start(invitationJob, parameters);
 	}
 
@@ -292,6 +294,14 @@ public class InvitationLauncher {
 	}
 
 	private Input checkInput(JobSpec spec) {
+		if (spec.source().isSelection()) {
+			long selection = spec.source().selection();
+			GroupMemberReaders.Members members = SelectionMemberReaders.stored(jdbc, selection);
+			if (members == null) {
+				throw new SpecException(spec.file(), "key 'source.selection'", "no selection " + selection);
+			}
+			return new Input(SelectionMemberReaders.describe(selection), members.count(), members.digest());
+		}
 		if (spec.source().isCsv()) {
 			CsvFiles.Inspection inspection = CsvFiles.inspect(spec.source().csv(), importLimits);
 			if (!inspection.columns().ignored().isEmpty()) {

@@ -72,7 +72,7 @@ public class MailComposer {
 
 	public MailComposer(JobSpec spec, String defaultFrom) {
 		this.spec = spec;
-		this.specTemplates = spec.baseDirectory().resolve("templates").resolve(spec.template());
+		this.specTemplates = spec.templates().resolve(spec.template());
 		try {
 			this.from = new InternetAddress(spec.from() != null ? spec.from() : defaultFrom, true);
 		}

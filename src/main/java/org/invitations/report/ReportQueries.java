@@ -67,6 +67,17 @@ public class ReportQueries {
 			long rollback) {
 	}
 
+	/**
+	 * How a stored selection of people was made, in a few words: {@code selection 17 by
+	 * console:alice, 3 people ticked}.
+	 */
+	public String selection(long id) {
+		List<String> found = jdbc.query(
+				"SELECT 'selection ' || id || ' by ' || created_by || ', ' || description FROM person_selection WHERE id = ?",
+				(rs, n) -> rs.getString(1), id);
+		return found.isEmpty() ? "selection " + id : found.get(0);
+	}
+
 	public Execution execution(long id) {
 		List<Execution> found = executions("WHERE e.job_execution_id = ?", id);
 		return found.isEmpty() ? null : found.get(0);

@@ -59,6 +59,10 @@ public class RunSummaries {
 		if (source.startsWith("resend:")) {
 			provenance = new RunSummary.Provenance("resend", null, null, source.substring("resend:".length()));
 		}
+		else if (source.startsWith("selection:")) {
+			provenance = new RunSummary.Provenance("people", null, null,
+					queries.selection(Long.parseLong(source.substring("selection:".length()))));
+		}
 		else if (source.startsWith("group:")) {
 			provenance = new RunSummary.Provenance("group", null, null, source.substring("group:".length()));
 		}

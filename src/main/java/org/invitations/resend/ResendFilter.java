@@ -20,8 +20,16 @@ import org.invitations.invitation.ByPerson;
  * @param group the invitations of this group's members
  * @param status {@code pending} (sent, not accepted, unexpired), {@code expired},
  * {@code deferred}, {@code failed}
+ * @param anyInterval resend even sooner after the last send than the spec's
+ * {@code resend.min-interval} allows: an operator's override, part of the run's identity
+ * and recorded with who launched it
  */
-public record ResendFilter(String email, Long invitationId, Long execution, String group, String status) {
+public record ResendFilter(String email, Long invitationId, Long execution, String group, String status,
+		boolean anyInterval) {
+
+	public ResendFilter(String email, Long invitationId, Long execution, String group, String status) {
+		this(email, invitationId, execution, group, status, false);
+	}
 
 	static final List<String> STATUSES = List.of("pending", "expired", "deferred", "failed");
 
@@ -45,6 +53,7 @@ public record ResendFilter(String email, Long invitationId, Long execution, Stri
 		parts.put("execution", execution);
 		parts.put("group", group);
 		parts.put("status", status);
+		parts.put("interval", anyInterval ? "any" : null);
 		return "resend:" + parts.entrySet()
 			.stream()
 			.filter(e -> e.getValue() != null)
@@ -61,7 +70,7 @@ public record ResendFilter(String email, Long invitationId, Long execution, Stri
 		return new ResendFilter(parts.get("email"),
 				parts.containsKey("invitation") ? Long.valueOf(parts.get("invitation")) : null,
 				parts.containsKey("execution") ? Long.valueOf(parts.get("execution")) : null, parts.get("group"),
-				parts.get("status"));
+				parts.get("status"), "any".equals(parts.get("interval")));
 	}
 
 	/**

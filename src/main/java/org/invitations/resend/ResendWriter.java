@@ -1,8 +1,11 @@
 package org.invitations.resend;
 
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ItemWriter;
@@ -37,6 +40,8 @@ public class ResendWriter implements ItemWriter<ResendCandidate> {
 
 	private final Eligibility eligibility;
 
+	private final boolean anyInterval;
+
 	/**
 	 * @param reports unused: the report rows are written by {@link ReportRows}
 	 */
@@ -46,7 +51,11 @@ public class ResendWriter implements ItemWriter<ResendCandidate> {
 		this.reports = new ReportRows(jdbc);
 		this.ref = new RunRef(run.jobInstanceId(), run.jobExecutionId(), run.actor());
 		this.eligibility = new Eligibility(run.spec().filters().activeEmail(), run.spec().filters().neverLoggedIn());
+		this.anyInterval = ResendFilter.parse(run.sourceRef()).anyInterval();
 	}
+
+	private static final DateTimeFormatter MINUTE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
+		.withZone(ZoneOffset.UTC);
 
 	/** Why a candidate is not sent again, with the facts that say so. */
 	private record Skip(SkipReason reason, String detail) {
@@ -62,7 +71,8 @@ public class ResendWriter implements ItemWriter<ResendCandidate> {
 				report.add(item(candidate, ReportOutcome.SKIPPED, skip.reason(), skip.detail()));
 				continue;
 			}
-			String attempt = "attempt " + (candidate.attempts() + 1);
+			String attempt = "attempt " + (candidate.attempts() + 1) + (anyInterval && tooSoon(candidate, now)
+					? ", sooner than resend.min-interval by the operator's override" : "");
 			if (run.dryRun()) {
 				report.add(item(candidate, ReportOutcome.WOULD_SEND, null, attempt));
 				continue;
@@ -73,6 +83,11 @@ public class ResendWriter implements ItemWriter<ResendCandidate> {
 							"the person has another open invitation of this kind"));
 		}
 		reports.insert(ref, report);
+	}
+
+	private boolean tooSoon(ResendCandidate candidate, Instant now) {
+		return candidate.lastSentAt() != null
+				&& candidate.lastSentAt().plus(run.spec().resend().minInterval()).isAfter(now);
 	}
 
 	private Skip skipReason(ResendCandidate candidate, Instant now) {
@@ -92,10 +107,14 @@ public class ResendWriter implements ItemWriter<ResendCandidate> {
 			return new Skip(SkipReason.RESEND_LIMIT,
 					candidate.attempts() + " attempts, at most " + run.spec().resend().maxAttempts());
 		}
-		if (candidate.lastSentAt() != null
-				&& candidate.lastSentAt().plus(run.spec().resend().minInterval()).isAfter(now)) {
-			return new Skip(SkipReason.RESEND_TOO_SOON, "last sent " + candidate.lastSentAt()
-					+ ", at most one send per " + run.spec().resend().minInterval());
+		Instant allowed = candidate.lastSentAt() == null ? null
+				: candidate.lastSentAt().plus(run.spec().resend().minInterval());
+		if (allowed != null && allowed.isAfter(now) && !anyInterval) {
+			return new Skip(SkipReason.RESEND_TOO_SOON,
+					"last sent " + MINUTE.format(candidate.lastSentAt()) + "; another send is allowed from "
+							+ MINUTE.format(allowed) + " (resend.min-interval "
+							+ run.spec().resend().minInterval().toString().substring(2).toLowerCase(Locale.ROOT)
+							+ "), or now with the operator's override");
 		}
 		Eligibility.Refusal refusal = eligibility.check(candidate.kind(), candidate.emailActive(),
 				candidate.lastLoginAt());

@@ -9,8 +9,8 @@ import org.invitations.spec.JobSpec;
  * @param jobInstanceId the instance: one logical run, across restarts
  * @param jobExecutionId this attempt
  * @param dryRun read, validate and filter only; change nothing and send nothing
- * @param sourceKind {@code CSV}, {@code GROUP}, or {@code RESEND} for a run that resends
- * earlier invitations
+ * @param sourceKind {@code CSV}, {@code GROUP}, {@code SELECTION} (people chosen in the
+ * console), or {@code RESEND} for a run that resends earlier invitations
  * @param sourceRef the provenance recorded on each invitation: file and checksum, or
  * group and selection
  */

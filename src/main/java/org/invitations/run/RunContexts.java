@@ -26,7 +26,8 @@ public final class RunContexts {
 					"changed since this run started; restore it to restart the run, or start a new run");
 		}
 		String source = parameters.getString(JobParameterNames.SOURCE_CHECKSUM);
-		String kind = source.startsWith("resend:") ? "RESEND" : spec.source().isCsv() ? "CSV" : "GROUP";
+		String kind = source.startsWith("resend:") ? "RESEND"
+				: spec.source().isCsv() ? "CSV" : spec.source().isSelection() ? "SELECTION" : "GROUP";
 		String sourceRef = kind.equals("CSV") ? spec.source().csv().getFileName() + " sha256:" + source : source;
 		return new RunContext(spec, execution.getJobInstance().getInstanceId(), execution.getId(),
 				Boolean.parseBoolean(parameters.getString(JobParameterNames.DRY_RUN)), kind, sourceRef);

@@ -17,8 +17,9 @@ import org.jspecify.annotations.Nullable;
  * @param filters which people are kept
  * @param role the role given to every person who is sent an email
  * @param kind what to send
- * @param template the template set, looked up in {@code templates/} beside the spec, then
- * built in
+ * @param template the template set, looked up in the templates folder, then built in
+ * @param templates the folder of template sets: {@code templates/} beside the spec unless
+ * the spec names another
  * @param tokenTtl how long a link stays valid
  * @param chunkSize items per transaction
  * @param linkBaseUrl the set-password page; the token is appended as a query parameter
@@ -33,9 +34,9 @@ import org.jspecify.annotations.Nullable;
  * @param operations the spec's guard and schedule
  */
 public record JobSpec(Path file, String checksum, String name, SourceSpec source, Filters filters, String role,
-		Kind kind, String template, Duration tokenTtl, int chunkSize, URI linkBaseUrl, @Nullable String from,
-		String organisation, Resend resend, Throttle throttle, String linkTokenParameter, @Nullable String description,
-		Notify notifications, Operations operations) {
+		Kind kind, String template, Path templates, Duration tokenTtl, int chunkSize, URI linkBaseUrl,
+		@Nullable String from, String organisation, Resend resend, Throttle throttle, String linkTokenParameter,
+		@Nullable String description, Notify notifications, Operations operations) {
 
 	/**
 	 * How the spec is run by operators: the blast-radius guard and the schedule.
@@ -75,9 +76,9 @@ public record JobSpec(Path file, String checksum, String name, SourceSpec source
 	 * reminder set.
 	 */
 	public JobSpec withTemplate(String templateSet) {
-		return new JobSpec(file, checksum, name, source, filters, role, kind, templateSet, tokenTtl, chunkSize,
-				linkBaseUrl, from, organisation, resend, throttle, linkTokenParameter, description, notifications,
-				operations);
+		return new JobSpec(file, checksum, name, source, filters, role, kind, templateSet, templates, tokenTtl,
+				chunkSize, linkBaseUrl, from, organisation, resend, throttle, linkTokenParameter, description,
+				notifications, operations);
 	}
 
 	/** Directory that relative paths in the spec are resolved against. */
@@ -87,16 +88,31 @@ public record JobSpec(Path file, String checksum, String name, SourceSpec source
 	}
 
 	/**
-	 * Where people come from: a CSV file or the members of a group.
+	 * Where people come from: a CSV file, the members of a group, or people chosen in the
+	 * console.
 	 *
 	 * @param csv the CSV file, resolved against the spec's directory, or {@code null}
 	 * @param group the group name, or {@code null}
 	 * @param members which members of the group
+	 * @param selection the number of a stored selection of people, or {@code null}
 	 */
-	public record SourceSpec(@Nullable Path csv, @Nullable String group, Members members) {
+	public record SourceSpec(@Nullable Path csv, @Nullable String group, Members members, @Nullable Long selection) {
 
 		public boolean isCsv() {
 			return csv != null;
+		}
+
+		public boolean isSelection() {
+			return selection != null;
+		}
+
+		/**
+		 * In a few words: {@code CSV people.csv}, {@code group volunteers},
+		 * {@code selection 17}.
+		 */
+		public String describe() {
+			return csv != null ? "CSV " + csv.getFileName()
+					: selection != null ? "selection " + selection : "group " + group;
 		}
 
 	}

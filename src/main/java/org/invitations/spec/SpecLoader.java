@@ -137,6 +137,13 @@ public final class SpecLoader {
 		if (!SpecValues.NAME.matcher(template).matches()) {
 			throw new SpecException(file, "key 'template'", "'" + template + "' is not a template set name");
 		}
+		Path parent = file.toAbsolutePath().getParent();
+		Path templates = (parent != null ? parent : Path.of(".").toAbsolutePath())
+			.resolve(raw.templates() == null ? "templates" : raw.templates())
+			.normalize();
+		if (raw.templates() != null && !Files.isDirectory(templates)) {
+			throw new SpecException(file, "key 'templates'", "no such folder " + templates);
+		}
 		Duration ttl = raw.tokenTtl() == null ? Duration.ofHours(24)
 				: SpecValues.duration(file, "token-ttl", raw.tokenTtl());
 		if (ttl.compareTo(Duration.ofMinutes(5)) < 0 || ttl.compareTo(Duration.ofDays(90)) > 0) {
@@ -173,7 +180,7 @@ public final class SpecLoader {
 		if (perSecond < 0 || perDay < 0) {
 			throw new SpecException(file, "key 'throttle'", "limits must be positive (or 0 for none)");
 		}
-		return new JobSpec(file, checksum, name, source, filters, role, kind, template, ttl, chunkSize, link,
+		return new JobSpec(file, checksum, name, source, filters, role, kind, template, templates, ttl, chunkSize, link,
 				raw.from(), organisation, new JobSpec.Resend(maxAttempts, minInterval),
 				new JobSpec.Throttle(perSecond, perDay), tokenParameter, raw.description(),
 				Notify.of(file, raw.notifyTo(), raw.notifyWebhook(), raw.notifyDryRun()),
@@ -187,9 +194,10 @@ public final class SpecLoader {
 	record RawSpec(@Nullable String job, @Nullable String name, @Nullable RawSource source,
 			@Nullable RawFilters filters, @Nullable String role, @Nullable String kind, @Nullable String template,
 			@Nullable String tokenTtl, @Nullable Integer chunkSize, @Nullable String linkBaseUrl, @Nullable String from,
-			@Nullable String organisation, @Nullable String description, @Nullable RawResend resend,
-			@Nullable RawThrottle throttle, @Nullable String linkTokenParameter, @Nullable Boolean allowInsecureLink,
-			@Nullable Long maxRecipients, OperationsKeys.@Nullable RawSchedule schedule,
+			@Nullable String templates, @Nullable String organisation, @Nullable String description,
+			@Nullable RawResend resend, @Nullable RawThrottle throttle, @Nullable String linkTokenParameter,
+			@Nullable Boolean allowInsecureLink, @Nullable Long maxRecipients,
+			OperationsKeys.@Nullable RawSchedule schedule,
 			// Notifications when a run ends.
 			@com.fasterxml.jackson.annotation.JsonProperty("notify") java.util.@Nullable List<String> notifyTo,
 			@Nullable String notifyWebhook, @Nullable Boolean notifyDryRun) {
@@ -209,7 +217,7 @@ public final class SpecLoader {
 			@Nullable String notifyWebhook, @Nullable Boolean notifyDryRun) {
 	}
 
-	record RawSource(@Nullable String csv, @Nullable String group, @Nullable String members) {
+	record RawSource(@Nullable String csv, @Nullable String group, @Nullable String members, @Nullable Long selection) {
 	}
 
 	record RawFilters(@Nullable Boolean activeEmail, @Nullable Boolean neverLoggedIn) {

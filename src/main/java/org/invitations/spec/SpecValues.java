@@ -107,8 +107,10 @@ final class SpecValues {
 		if (raw == null) {
 			throw new SpecException(file, "key 'source'", "is required (csv: FILE, or group: NAME)");
 		}
-		if ((raw.csv() == null) == (raw.group() == null)) {
-			throw new SpecException(file, "key 'source'", "needs exactly one of 'csv' or 'group'");
+		int given = (raw.csv() == null ? 0 : 1) + (raw.group() == null ? 0 : 1) + (raw.selection() == null ? 0 : 1);
+		if (given != 1) {
+			throw new SpecException(file, "key 'source'",
+					"needs exactly one of 'csv' or 'group'" + (raw.selection() == null ? "" : " or 'selection'"));
 		}
 		JobSpec.Members members;
 		if (raw.members() == null || raw.members().equals("all")) {
@@ -120,10 +122,16 @@ final class SpecValues {
 		else {
 			throw new SpecException(file, "key 'source.members'", "'" + raw.members() + "' must be all or admins");
 		}
-		if (raw.csv() != null) {
-			if (raw.members() != null) {
-				throw new SpecException(file, "key 'source.members'", "applies only to a group source");
+		if (raw.members() != null && raw.group() == null) {
+			throw new SpecException(file, "key 'source.members'", "applies only to a group source");
+		}
+		if (raw.selection() != null) {
+			if (raw.selection() < 1) {
+				throw new SpecException(file, "key 'source.selection'", "must be a selection's number");
 			}
+			return new JobSpec.SourceSpec(null, null, members, raw.selection());
+		}
+		if (raw.csv() != null) {
 			Path parent = file.toAbsolutePath().getParent();
 			Path csv = parent.resolve(raw.csv()).normalize();
 			if (!Files.isRegularFile(csv)) {
@@ -132,12 +140,12 @@ final class SpecValues {
 			if (!Files.isReadable(csv)) {
 				throw new SpecException(file, "key 'source.csv'", "cannot read " + csv);
 			}
-			return new JobSpec.SourceSpec(csv, null, members);
+			return new JobSpec.SourceSpec(csv, null, members, null);
 		}
 		if (raw.group().isBlank()) {
 			throw new SpecException(file, "key 'source.group'", "must name a group");
 		}
-		return new JobSpec.SourceSpec(null, raw.group().strip(), members);
+		return new JobSpec.SourceSpec(null, raw.group().strip(), members, null);
 	}
 
 }

@@ -1,0 +1,165 @@
+package org.invitations.people;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+import org.jspecify.annotations.Nullable;
+
+import org.invitations.invitation.InvitationStatus;
+
+/**
+ * Which people: words that each start a first name, a last name or the address (any
+ * case), a group, a role, where their invitations stand, and whether they ever logged in.
+ * Every part is optional.
+ *
+ * @param query words, each the start of a first name, last name or address
+ * @param group a group's name
+ * @param role a role's name
+ * @param invitation where their invitations stand
+ * @param neverLoggedIn only people who never logged in
+ */
+public record PeopleFilter(@Nullable String query, @Nullable String group, @Nullable String role,
+		@Nullable Standing invitation, boolean neverLoggedIn) {
+
+	private static final String OPEN = InvitationStatus.sqlList(InvitationStatus.OPEN);
+
+	/** Where a person's invitations stand, in the admins' words. */
+	public enum Standing {
+
+		/** No invitation or reset instructions were ever queued for them. */
+		NONE("Not invited yet"),
+		/** An invitation or reset link is out and still works. */
+		PENDING("Pending"),
+		/** They used a link. */
+		ACCEPTED("Accepted"),
+		/** A link expired unused, and nothing newer is open or was used. */
+		EXPIRED("Expired"),
+		/**
+		 * The mail server refused their last message, and nothing newer is open or was
+		 * used.
+		 */
+		FAILED("Not delivered"),
+		/** Their invitation was cancelled, and nothing newer is open or was used. */
+		CANCELLED("Cancelled");
+
+		private final String label;
+
+		Standing(String label) {
+			this.label = label;
+		}
+
+		public String label() {
+			return label;
+		}
+
+		public String key() {
+			return name().toLowerCase(Locale.ROOT);
+		}
+
+		/** From a page's or a link's value; {@code null} for none or blank. */
+		public static @Nullable Standing parse(@Nullable String value) {
+			if (value == null || value.isBlank()) {
+				return null;
+			}
+			return Arrays.stream(values())
+				.filter(standing -> standing.key().equalsIgnoreCase(value.strip()))
+				.findFirst()
+				.orElseThrow(() -> new IllegalArgumentException("invitation '" + value + "' is not one of "
+						+ String.join(", ", Arrays.stream(values()).map(Standing::key).toList())));
+		}
+
+	}
+
+	public PeopleFilter {
+		query = blank(query);
+		group = blank(group);
+		role = blank(role);
+	}
+
+	/** The filter in a few words, as a selection made from it is described. */
+	public String describe() {
+		List<String> parts = new ArrayList<>();
+		if (query != null) {
+			parts.add("name or address starting '" + query + "'");
+		}
+		if (group != null) {
+			parts.add("group " + group);
+		}
+		if (role != null) {
+			parts.add("role " + role);
+		}
+		if (invitation != null) {
+			parts.add("invitation " + invitation.label().toLowerCase(Locale.ROOT));
+		}
+		if (neverLoggedIn) {
+			parts.add("never logged in");
+		}
+		return parts.isEmpty() ? "everyone" : String.join(", ", parts);
+	}
+
+	/** The condition on {@code person p}, its arguments added in order. */
+	String where(List<Object> args) {
+		StringBuilder where = new StringBuilder("WHERE true");
+		if (query != null) {
+			for (String word : query.toLowerCase(Locale.ROOT).split("\\s+")) {
+				String like = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+				where.append(" AND (lower(p.first_name) LIKE ? OR lower(p.last_name) LIKE ?"
+						+ " OR p.email_normalized LIKE ?)");
+				args.addAll(List.of(like, like, like));
+			}
+		}
+		if (group != null) {
+			where.append(" AND p.id IN (SELECT m.person_id FROM group_member m"
+					+ " WHERE m.group_id = (SELECT g.id FROM person_group g WHERE g.name = ?))");
+			args.add(group);
+		}
+		if (role != null) {
+			where.append(" AND p.id IN (SELECT a.person_id FROM role_assignment a"
+					+ " WHERE a.role_id = (SELECT r.id FROM role r WHERE r.name = ?))");
+			args.add(role);
+		}
+		if (neverLoggedIn) {
+			where.append(" AND p.last_login_at IS NULL");
+		}
+		if (invitation != null) {
+			where.append(" AND ").append(standing(invitation));
+		}
+		return where.toString();
+	}
+
+	/**
+	 * The condition of a standing: the open ones read through the index that keeps a
+	 * person to one open invitation of each kind, the closed ones through the index of
+	 * closed invitations by person.
+	 */
+	private static String standing(Standing standing) {
+		String open = "EXISTS (SELECT 1 FROM invitation o WHERE o.person_id = p.id AND o.status IN " + OPEN + ")";
+		String accepted = closed("= 'ACCEPTED'");
+		String nothingNewer = " AND NOT " + open + " AND NOT " + accepted;
+		return switch (standing) {
+			case NONE -> "NOT " + open + " AND NOT " + closed("IS NOT NULL");
+			case PENDING -> "EXISTS (SELECT 1 FROM invitation o WHERE o.person_id = p.id AND o.status = 'SENT'"
+					+ " AND o.status IN " + OPEN + " AND o.expires_at > now())";
+			case ACCEPTED -> accepted;
+			case EXPIRED -> closed("= 'EXPIRED'") + nothingNewer;
+			case FAILED -> closed("= 'FAILED'") + nothingNewer;
+			case CANCELLED -> closed("= 'CANCELLED'") + nothingNewer;
+		};
+	}
+
+	/**
+	 * A closed invitation of the person whose status is so; the index's own condition is
+	 * repeated so that the planner takes it.
+	 */
+	private static String closed(String status) {
+		return "EXISTS (SELECT 1 FROM invitation c WHERE c.person_id = p.id AND c.status NOT IN " + OPEN
+				+ " AND c.status " + status + ")";
+	}
+
+	private static @Nullable String blank(@Nullable String text) {
+		return text == null || text.isBlank() ? null : text.strip();
+	}
+
+}

@@ -1,0 +1,199 @@
+package org.invitations;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * People first: find people on the People page, choose some (or all that match), a role
+ * and what to send; the dry run counts them and the confirmed send mails exactly those,
+ * as an ordinary run whose invitations and report say who chose them. The same from a
+ * Person page, and from a CSV file uploaded in the browser.
+ */
+class PeopleIT extends ConsoleTest {
+
+	private HttpClient browser;
+
+	@Test
+	void searchTickTwoDryRunAndSendExactlyThem() throws Exception {
+		people();
+		addUser("olga", "operator");
+		browser = signedIn("olga");
+
+		Document smi = Jsoup.parse(get(browser, "/people?q=smi").body());
+		assertThat(smi.select("tr[data-person] td[data-label=Name]").eachText()).containsExactly("Anne Smithers",
+				"Anna Smith");
+		assertThat(smi.selectFirst("#total").text()).isEqualTo("2");
+		assertThat(Jsoup.parse(get(browser, "/people?q=anna+sm").body()).select("tr[data-person]")).hasSize(1);
+		assertThat(Jsoup.parse(get(browser, "/people?q=STONE").body()).select("tr[data-person]")).hasSize(1);
+		assertThat(Jsoup.parse(get(browser, "/people?group=choir").body()).select("tr[data-person]")).hasSize(2);
+		assertThat(Jsoup.parse(get(browser, "/people?invitation=none").body()).select("tr[data-person]")).hasSize(4);
+		assertThat(Jsoup.parse(get(browser, "/people?never=true").body()).select("tr[data-person]")).hasSize(3);
+
+		List<Long> smiths = jdbc.queryForList("SELECT id FROM person WHERE last_name LIKE 'Smith%' ORDER BY id",
+				Long.class);
+		HttpResponse<String> dry = post(browser, "/people/send", "&person=" + smiths.get(0), "&person=" + smiths.get(1),
+				"&grant=coordinator&kind=invitation&template=default&base=demo.yml");
+		long dryRun = executionIn(dry);
+		assertThat(awaitEnd(dryRun)).isEqualTo("COMPLETED");
+		Document review = Jsoup.parse(get(browser, "/runs/" + dryRun).body());
+		assertThat(review.select("form.confirm button").text()).isEqualTo("Send 2 invitations");
+		assertThat(received()).isEmpty();
+		assertThat(count("SELECT count(*) FROM invitation WHERE source_kind = 'SELECTION'")).isZero();
+
+		long sent = executionIn(post(browser, "/runs/" + dryRun + "/send", "&expected=2"));
+		assertThat(awaitEnd(sent)).isEqualTo("COMPLETED");
+		assertThat(received()).extracting(Mails::to)
+			.containsExactlyInAnyOrder("anna.smith@example.org", "anne.smithers@example.org");
+		assertThat(jdbc.queryForList(
+				"SELECT DISTINCT source_kind || ' ' || r.name FROM invitation i" + " JOIN role r ON r.id = i.role_id",
+				String.class))
+			.containsExactly("SELECTION coordinator");
+		String report = cli("report", Long.toString(sent), "--format", "json").out();
+		assertThat(report).contains("\"type\":\"people\"").contains("by console:olga, 2 people chosen");
+		assertThat(Jsoup.parse(get(browser, "/people?invitation=pending").body()).select("tr[data-person]")).hasSize(2);
+	}
+
+	@Test
+	void allThatMatchAFilterAndOnePersonFromTheirPage() throws Exception {
+		people();
+		addUser("olga", "operator");
+		browser = signedIn("olga");
+
+		long dryRun = executionIn(post(browser, "/people/send?group=choir", "&all=true",
+				"&grant=volunteer&kind=invitation&template=default&base=demo.yml"));
+		assertThat(awaitEnd(dryRun)).isEqualTo("COMPLETED");
+		String review = get(browser, "/runs/" + dryRun).body();
+		assertThat(review).contains("Send 2 invitations");
+
+		long bob = count("SELECT id FROM person WHERE last_name = 'Stone'");
+		String page = get(browser, "/people/" + bob).body();
+		assertThat(page).contains("Send an invitation…");
+		long one = executionIn(post(browser, "/people/" + bob + "/send",
+				"&kind=invitation&grant=volunteer&template=default&base=demo.yml"));
+		assertThat(awaitEnd(one)).isEqualTo("COMPLETED");
+		long sent = executionIn(post(browser, "/runs/" + one + "/send", "&expected=1"));
+		assertThat(awaitEnd(sent)).isEqualTo("COMPLETED");
+		assertThat(received()).extracting(Mails::to).containsExactly("bob.stone@example.org");
+
+		// Someone who logged in before gets reset instructions, never an invitation.
+		long carla = count("SELECT id FROM person WHERE first_name = 'Carla'");
+		long reset = executionIn(post(browser, "/people/" + carla + "/send",
+				"&kind=password-reset&grant=volunteer&template=default&base=demo.yml"));
+		assertThat(awaitEnd(reset)).isEqualTo("COMPLETED");
+		assertThat(get(browser, "/runs/" + reset).body()).contains("Send 1 invitation");
+	}
+
+	@Test
+	void anUploadedFileIsCheckedByItsDryRunThenSent() throws Exception {
+		addUser("olga", "operator");
+		browser = signedIn("olga");
+		String csv = "email,first_name,last_name\nu1@example.org,Uma,One\nu2@example.org,Ugo,Two\nnot-an-address,X,Y\n";
+
+		HttpResponse<String> uploaded = upload("members 2026.csv", csv);
+		long dryRun = executionIn(uploaded);
+		assertThat(awaitEnd(dryRun)).isEqualTo("COMPLETED");
+		String review = get(browser, "/runs/" + dryRun).body();
+		assertThat(review).contains("Send 2 invitations");
+		assertThat(count("SELECT count(*) FROM person")).isZero();
+		long sent = executionIn(post(browser, "/runs/" + dryRun + "/send", "&expected=2"));
+		assertThat(awaitEnd(sent)).isEqualTo("COMPLETED");
+		assertThat(received()).extracting(Mails::to).containsExactlyInAnyOrder("u1@example.org", "u2@example.org");
+		assertThat(cli("report", Long.toString(sent), "--format", "json").out())
+			.contains("\"file\":\"members_2026.csv\"")
+			.contains("uploaded by console:olga");
+
+		// A file that is not a CSV of people is refused in one line naming it; nothing
+		// starts.
+		long executions = count("SELECT count(*) FROM batch_job_execution");
+		HttpResponse<String> refused = upload("notes.txt", "hello\nworld\n");
+		assertThat(refused.headers().firstValue("Location").orElseThrow()).endsWith("/imports/new");
+		String error = Jsoup.parse(get(browser, "/imports/new").body()).select("p.error").text();
+		assertThat(error).startsWith("notes.txt").doesNotContain("/");
+		assertThat(count("SELECT count(*) FROM batch_job_execution")).isEqualTo(executions);
+	}
+
+	/** Five people a CRM holds, two in the choir, one who logged in before. */
+	private void people() {
+		jdbc.update("""
+				INSERT INTO person (email, email_normalized, first_name, last_name, last_login_at) VALUES
+				  ('anna.smith@example.org', 'anna.smith@example.org', 'Anna', 'Smith', NULL),
+				  ('anne.smithers@example.org', 'anne.smithers@example.org', 'Anne', 'Smithers', NULL),
+				  ('bob.stone@example.org', 'bob.stone@example.org', 'Bob', 'Stone', NULL),
+				  ('carla@example.org', 'carla@example.org', 'Carla', 'Diaz', now() - interval '3 days'),
+				  ('dan@example.org', 'dan@example.org', 'Dan', 'Eriksen', now() - interval '1 day')
+				""");
+		jdbc.update("INSERT INTO person_group (name) VALUES ('choir')");
+		jdbc.update("""
+				INSERT INTO group_member (group_id, person_id)
+				SELECT g.id, p.id FROM person_group g, person p WHERE p.first_name IN ('Anna', 'Bob')
+				""");
+		// Dan was invited long ago, and accepted.
+		jdbc.update("""
+				INSERT INTO invitation (person_id, kind, status, role_id, token_ttl, spec_name, job_instance_id,
+				    job_execution_id, delivery_instance_id, source_kind, source_ref, email, email_normalized, sent_at,
+				    expires_at, accepted_at)
+				SELECT p.id, 'INVITATION', 'ACCEPTED', NULL, interval '1 day', 'old', 0, 0, 0, 'CSV', 'old', p.email,
+				       p.email_normalized, now() - interval '2 days', now() - interval '1 day', now() - interval '1 day'
+				FROM person p WHERE p.first_name = 'Dan'
+				""");
+	}
+
+	private HttpResponse<String> upload(String fileName, String content) throws Exception {
+		String page = get(browser, "/imports/new").body();
+		Matcher csrf = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(page);
+		assertThat(csrf.find()).isTrue();
+		String boundary = "----invitations-test";
+		StringBuilder body = new StringBuilder();
+		for (String[] field : new String[][] { { "_csrf", csrf.group(1) }, { "grant", "volunteer" },
+				{ "kind", "invitation" }, { "template", "default" }, { "base", "demo.yml" } }) {
+			body.append("--")
+				.append(boundary)
+				.append("\r\nContent-Disposition: form-data; name=\"")
+				.append(field[0])
+				.append("\"\r\n\r\n")
+				.append(field[1])
+				.append("\r\n");
+		}
+		body.append("--")
+			.append(boundary)
+			.append("\r\nContent-Disposition: form-data; name=\"file\"; filename=\"")
+			.append(fileName)
+			.append("\"\r\nContent-Type: text/csv\r\n\r\n")
+			.append(content)
+			.append("\r\n--")
+			.append(boundary)
+			.append("--\r\n");
+		return browser.send(HttpRequest.newBuilder(URI.create(base() + "/imports"))
+			.timeout(Duration.ofSeconds(60))
+			.header("Content-Type", "multipart/form-data; boundary=" + boundary)
+			.POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8))
+			.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	private long executionIn(HttpResponse<String> redirect) throws Exception {
+		String location = redirect.headers()
+			.firstValue("Location")
+			.orElseThrow(() -> new AssertionError("no redirect: " + redirect.statusCode() + " " + redirect.body()));
+		if (!location.contains("/runs/")) {
+			throw new AssertionError("redirected to " + location + ", not a run: "
+					+ Jsoup.parse(get(browser, location.replaceAll("^https?://[^/]+", "")).body())
+						.select(".error")
+						.text());
+		}
+		return Long.parseLong(location.replaceAll(".*/runs/", ""));
+	}
+
+}
