@@ -11,6 +11,7 @@ import org.springframework.web.server.ResponseStatusException;
 import org.invitations.lifecycle.InvitationAdmin;
 import org.invitations.lifecycle.InvitationSearch;
 import org.invitations.lifecycle.PersonLookup;
+import org.invitations.lifecycle.SuppressionList;
 
 /**
  * The Person page: who they are, the roles they hold, their invitations and the full
@@ -26,10 +27,14 @@ class PersonController {
 
 	private final InvitationAdmin admin;
 
-	PersonController(PersonLookup people, InvitationSearch search, InvitationAdmin admin) {
+	private final SuppressionList suppressions;
+
+	PersonController(PersonLookup people, InvitationSearch search, InvitationAdmin admin,
+			SuppressionList suppressions) {
 		this.people = people;
 		this.search = search;
 		this.admin = admin;
+		this.suppressions = suppressions;
 	}
 
 	@GetMapping("/people/{id}")
@@ -44,6 +49,7 @@ class PersonController {
 					.filter(row -> row.personId() == id)
 					.toList());
 		model.addAttribute("history", admin.history(person.email()));
+		model.addAttribute("suppression", suppressions.of(person.email()).orElse(null));
 		return "people/person";
 	}
 
