@@ -11,8 +11,9 @@ import org.invitations.spec.Kind;
  * before queuing again and by delivery just before the message leaves: an address not on
  * the suppression list (whatever the spec says), an active email (if the spec asks for
  * it), never logged in for an invitation (if the spec asks for it), logged in before for
- * reset instructions. Each caller looks the suppression list up for a whole chunk
- * ({@link Suppressions}) and hands each person's entry here. The last part of the rule,
+ * reset instructions. Each caller reads the suppression list for a whole chunk at once
+ * (selection and resend in one statement of {@link Suppressions}, delivery's claim in the
+ * query it makes anyway) and hands each person's entry here. The last part of the rule,
  * no other open invitation of the kind, is the schema's partial unique index over
  * {@link InvitationStatus#OPEN}, which every statement that opens one names.
  *
