@@ -15,6 +15,7 @@ import picocli.CommandLine.Option;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowCallbackHandler;
 
+import org.invitations.invitation.InvitationStore;
 import org.invitations.lifecycle.InvitationAdmin;
 
 /**
@@ -44,6 +45,10 @@ class CancelCommand extends Subcommand implements Callable<Integer> {
 	@Option(names = "--by", defaultValue = "${sys:user.name}", description = "who cancels (default: the OS user)")
 	String by;
 
+	@Option(names = "--suppress",
+			description = "also stop future invitations to the cancelled invitations' addresses (see suppress)")
+	boolean suppress;
+
 	@Override
 	public Integer call() {
 		InvitationAdmin admin = bean(InvitationAdmin.class);
@@ -61,9 +66,14 @@ class CancelCommand extends Subcommand implements Callable<Integer> {
 			}
 			instance = instances.get(0);
 		}
-		int cancelled = admin.cancel(target.invitation, target.execution, "operator:" + by, reason);
+		InvitationStore.Cancelled done = admin.cancel(target.invitation, target.execution, "operator:" + by, reason,
+				suppress);
+		int cancelled = done.cancelled();
 		out().println(cancelled + " invitation" + (cancelled == 1 ? "" : "s") + " cancelled"
-				+ (cancelled == 0 ? ": " + whyNone(jdbc, instance) : ""));
+				+ (cancelled == 0 ? ": " + whyNone(jdbc, instance) : "")
+				+ (suppress && cancelled > 0
+						? "; " + done.suppressed() + " address" + (done.suppressed() == 1 ? "" : "es") + " suppressed"
+						: ""));
 		return 0;
 	}
 

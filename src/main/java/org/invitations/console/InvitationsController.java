@@ -13,6 +13,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import org.springframework.web.util.UriComponentsBuilder;
 
+import org.invitations.invitation.InvitationStore;
 import org.invitations.lifecycle.InvitationSearch;
 import org.invitations.spec.SpecException;
 
@@ -99,18 +100,33 @@ class InvitationsController {
 		return "invitations/confirm-cancel";
 	}
 
+	/**
+	 * Cancels what the confirmation counted; with {@code suppress} (the form's "Also stop
+	 * future invitations" box) their addresses go on the suppression list too.
+	 */
 	@PostMapping("/invitations/cancel")
 	String cancel(@ModelAttribute("form") FilterForm form, @RequestParam long expected, @RequestParam String reason,
-			Principal principal, RedirectAttributes redirect) {
+			@RequestParam(defaultValue = "false") boolean suppress, Principal principal, RedirectAttributes redirect) {
 		try {
-			int cancelled = search.cancel(form.filter(), expected, Actors.of(principal), reason);
-			redirect.addFlashAttribute("message",
-					cancelled + " invitation" + (cancelled == 1 ? "" : "s") + " cancelled");
+			InvitationStore.Cancelled done = search.cancel(form.filter(), expected, Actors.of(principal), reason,
+					suppress);
+			int cancelled = done.cancelled();
+			redirect.addFlashAttribute("message", cancelled + " invitation" + (cancelled == 1 ? "" : "s") + " cancelled"
+					+ suppressed(suppress, done));
 		}
 		catch (IllegalStateException ex) {
 			redirect.addFlashAttribute("error", ex.getMessage());
 		}
 		return "redirect:/invitations" + form.query();
+	}
+
+	/**
+	 * What a cancel that stops future invitations adds to its message: the addresses it
+	 * put on the suppression list.
+	 */
+	static String suppressed(boolean suppress, InvitationStore.Cancelled done) {
+		return !suppress ? "" : "; " + done.suppressed() + " address" + (done.suppressed() == 1 ? "" : "es")
+				+ " added to the suppression list";
 	}
 
 	/**

@@ -21,6 +21,7 @@ import org.invitations.spec.SpecException;
 import org.invitations.lifecycle.InvitationAdmin;
 import org.invitations.lifecycle.InvitationSearch;
 import org.invitations.lifecycle.PersonLookup;
+import org.invitations.lifecycle.SuppressionList;
 
 /**
  * The Person page: who they are, the roles they hold, their invitations and the full
@@ -41,13 +42,16 @@ class PersonController {
 
 	private final SendForms forms;
 
+	private final SuppressionList suppressions;
+
 	PersonController(PersonLookup people, InvitationSearch search, InvitationAdmin admin, SendDrafts drafts,
-			SendForms forms) {
+			SendForms forms, SuppressionList suppressions) {
 		this.people = people;
 		this.search = search;
 		this.admin = admin;
 		this.drafts = drafts;
 		this.forms = forms;
+		this.suppressions = suppressions;
 	}
 
 	@GetMapping("/people/{id}")
@@ -63,6 +67,7 @@ class PersonController {
 					.toList());
 		model.addAttribute("history", admin.history(person.email()));
 		model.addAttribute("send", forms.options());
+		model.addAttribute("suppression", suppressions.of(person.email()).orElse(null));
 		return "people/person";
 	}
 

@@ -18,6 +18,7 @@ import org.invitations.launch.DryRunConfirmation;
 import org.invitations.launch.ExecutionEvents;
 import org.invitations.launch.GracefulStop;
 import org.invitations.launch.RunActions;
+import org.invitations.invitation.InvitationStore;
 import org.invitations.lifecycle.InvitationSearch;
 import org.invitations.report.ReportQueries;
 import org.invitations.report.RunListing;
@@ -194,13 +195,16 @@ class RunActionsController {
 	}
 
 	@PostMapping("/runs/{id}/cancel")
-	String cancel(@PathVariable long id, @RequestParam long expected, @RequestParam String reason, Principal principal,
-			RedirectAttributes redirect) {
+	String cancel(@PathVariable long id, @RequestParam long expected, @RequestParam String reason,
+			@RequestParam(defaultValue = "false") boolean suppress, Principal principal, RedirectAttributes redirect) {
 		InvitationSearch.Filter filter = new InvitationSearch.Filter(null, null, id, null, null, null);
 		try {
-			int cancelled = invitations.cancel(filter, expected, Actors.of(principal), reason);
-			events.record(id, "CANCELLED_OPEN", Actors.of(principal), cancelled + " cancelled: " + reason);
-			redirect.addFlashAttribute("message", cancelled + " invitations cancelled");
+			InvitationStore.Cancelled done = invitations.cancel(filter, expected, Actors.of(principal), reason,
+					suppress);
+			String suppressed = InvitationsController.suppressed(suppress, done);
+			events.record(id, "CANCELLED_OPEN", Actors.of(principal),
+					done.cancelled() + " cancelled" + suppressed + ": " + reason);
+			redirect.addFlashAttribute("message", done.cancelled() + " invitations cancelled" + suppressed);
 		}
 		catch (IllegalStateException ex) {
 			redirect.addFlashAttribute("error", ex.getMessage());

@@ -6,6 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -22,6 +25,7 @@ import org.invitations.launch.BackgroundLaunches;
 import org.invitations.launch.DryRunConfirmation;
 import org.invitations.launch.GracefulStop;
 import org.invitations.launch.RunActions;
+import org.invitations.invitation.InvitationStore;
 import org.invitations.lifecycle.InvitationAdmin;
 import org.invitations.lifecycle.InvitationSearch;
 import org.invitations.report.ReportQueries;
@@ -30,8 +34,8 @@ import org.invitations.spec.SpecException;
 
 /**
  * Runs over HTTP: list them, read one's totals, launch a spec (a dry run, then the send
- * it showed), cancel an invitation. The same classes as the console's pages and the
- * command line do the work.
+ * it showed), cancel an invitation (and, if asked, stop future invitations to its
+ * address). The same classes as the console's pages and the command line do the work.
  */
 @RestController
 @RequestMapping("/api/v1")
@@ -114,10 +118,19 @@ class RunsApiController {
 	record SendRequest(long expected) {
 	}
 
-	record CancelRequest(String reason) {
+	/**
+	 * @param suppress also stop future invitations to the address (optional, default
+	 * false)
+	 */
+	record CancelRequest(String reason, @Nullable Boolean suppress) {
 	}
 
-	record Cancelled(int cancelled) {
+	/**
+	 * @param suppressed addresses added to the suppression list, only when the request
+	 * asked for it
+	 */
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	record Cancelled(int cancelled, @Nullable Integer suppressed) {
 	}
 
 	record Problem(String error) {
@@ -228,7 +241,9 @@ class RunsApiController {
 		if (request.reason() == null || request.reason().isBlank()) {
 			return ResponseEntity.badRequest().body(new Problem("a reason is required"));
 		}
-		return ResponseEntity.ok(new Cancelled(admin.cancel(id, null, Actors.of(principal), request.reason())));
+		boolean suppress = Boolean.TRUE.equals(request.suppress());
+		InvitationStore.Cancelled done = admin.cancel(id, null, Actors.of(principal), request.reason(), suppress);
+		return ResponseEntity.ok(new Cancelled(done.cancelled(), suppress ? done.suppressed() : null));
 	}
 
 	/**

@@ -10,6 +10,7 @@ import org.invitations.invitation.InvitationStore;
 import org.invitations.invitation.Reason;
 import org.invitations.invitation.ReportOutcome;
 import org.invitations.invitation.RunRef;
+import org.invitations.invitation.Suppressions;
 import org.invitations.invitation.Tokens;
 import org.invitations.spec.Kind;
 import org.invitations.mail.PendingInvitation;
@@ -42,7 +43,8 @@ class ReminderStore {
 	 * Claims up to {@code limit} invitations that are sent, unaccepted, expire within
 	 * {@code before} but not within {@code minRemaining}, were never reminded and are not
 	 * in this run's report yet; the person must still be reachable at the address it was
-	 * sent to, with an active email and, for an invitation, never logged in. Each is
+	 * sent to, with an active email and, for an invitation, never logged in, and the
+	 * address must not be suppressed (one probe of the suppression list each). Each is
 	 * marked reminded and given a new link, the first one kept valid beside it. Call in a
 	 * transaction of its own.
 	 */
@@ -59,9 +61,11 @@ class ReminderStore {
 						  AND i.expires_at > now() + make_interval(secs => ?) AND i.expires_at <= now() + make_interval(secs => ?)
 						  AND p.email_active AND p.email_normalized = i.email_normalized
 						  AND (i.kind = 'PASSWORD_RESET' OR p.last_login_at IS NULL)
+						  AND NOT %s
 						  AND NOT EXISTS (SELECT 1 FROM job_report_item j WHERE j.invitation_id = i.id AND j.job_instance_id = ?)
 						ORDER BY i.expires_at, i.id LIMIT ? FOR UPDATE OF i SKIP LOCKED
-						""",
+						"""
+					.formatted(Suppressions.exists("i.email_normalized")),
 				(rs, n) -> new Due(
 						new PendingInvitation(rs.getLong(1), rs.getLong(2), Kind.valueOf(rs.getString(3)),
 								Duration.ofSeconds(rs.getLong(4)), rs.getString(5), rs.getString(6), rs.getString(7),

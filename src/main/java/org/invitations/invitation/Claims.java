@@ -16,14 +16,14 @@ import org.springframework.jdbc.core.RowCallbackHandler;
 import org.invitations.spec.Kind;
 
 /**
- * The claim before a chunk's messages leave: tokens issued, eligibility checked again,
- * those no longer eligible SKIPPED. A chunk is claimed with one {@code delivery_claim}
- * row that lists its invitations and the hashes of their new tokens; the invitations
- * themselves stay QUEUED until the outcome is recorded, which deletes that row. Every
- * write of an invitation updates all of its indexes, so writing each one twice on its way
- * (queued, then sent) instead of three times is the cheapest claim there is. An
- * invitation an earlier execution may have sent before it died is marked on its own row
- * instead: SENDING, with that execution's id, in doubt.
+ * The claim before a chunk's messages leave: tokens issued, eligibility checked again
+ * (the suppression list included), those no longer eligible SKIPPED. A chunk is claimed
+ * with one {@code delivery_claim} row that lists its invitations and the hashes of their
+ * new tokens; the invitations themselves stay QUEUED until the outcome is recorded, which
+ * deletes that row. Every write of an invitation updates all of its indexes, so writing
+ * each one twice on its way (queued, then sent) instead of three times is the cheapest
+ * claim there is. An invitation an earlier execution may have sent before it died is
+ * marked on its own row instead: SENDING, with that execution's id, in doubt.
  */
 final class Claims {
 
@@ -44,29 +44,37 @@ final class Claims {
 		Long[] ids = items.stream().map(Claimed.Request::invitationId).toArray(Long[]::new);
 		Map<Long, String> status = new HashMap<>();
 		Map<Long, Eligibility.Refusal> skip = new HashMap<>();
+		// The suppression list is read in the same query: one probe of its index per
+		// invitation, for the address the invitation was queued for.
 		jdbc.query("""
 				SELECT i.id, i.kind, i.status, i.sending_execution_id, p.email_active, p.last_login_at,
-				       p.email_normalized <> i.email_normalized AS address_changed
-				FROM invitation i JOIN person p ON p.id = i.person_id
+				       p.email_normalized <> i.email_normalized AS address_changed, %s
+				FROM invitation i JOIN person p ON p.id = i.person_id %s
 				WHERE i.id = ANY(?)
-				""", (RowCallbackHandler) rs -> {
-			long id = rs.getLong("id");
-			// SENDING by this execution is in flight here: not to be claimed twice.
-			boolean inFlight = InvitationStatus.SENDING.dbValue().equals(rs.getString("status"))
-					&& rs.getLong("sending_execution_id") == run.jobExecutionId();
-			status.put(id, inFlight ? "IN_FLIGHT" : rs.getString("status"));
-			Timestamp login = rs.getTimestamp("last_login_at");
-			Eligibility.Refusal refusal = rs.getBoolean("address_changed")
-					// The link goes to the address it was queued for or to no one; the
-					// person can be invited anew.
-					? new Eligibility.Refusal(SkipReason.ADDRESS_CHANGED,
-							"the person's address changed after the invitation was queued")
-					: rule.check(Kind.valueOf(rs.getString("kind")), rs.getBoolean("email_active"),
-							login == null ? null : login.toInstant());
-			if (refusal != null) {
-				skip.put(id, refusal);
-			}
-		}, (Object) ids);
+				""".formatted(Suppressions.COLUMNS, Suppressions.joinActive("i.email_normalized")),
+				(RowCallbackHandler) rs -> {
+					long id = rs.getLong("id");
+					// SENDING by this execution is in flight here: not to be claimed
+					// twice.
+					boolean inFlight = InvitationStatus.SENDING.dbValue().equals(rs.getString("status"))
+							&& rs.getLong("sending_execution_id") == run.jobExecutionId();
+					status.put(id, inFlight ? "IN_FLIGHT" : rs.getString("status"));
+					Timestamp login = rs.getTimestamp("last_login_at");
+					Suppression suppressed = Suppressions.read(rs);
+					// A suppressed address is said first, as the rule says it. Otherwise
+					// the link
+					// goes to the address it was queued for or to no one; the person can
+					// be
+					// invited anew.
+					Eligibility.Refusal refusal = rs.getBoolean("address_changed") && suppressed == null
+							? new Eligibility.Refusal(SkipReason.ADDRESS_CHANGED,
+									"the person's address changed after the invitation was queued")
+							: rule.check(suppressed, Kind.valueOf(rs.getString("kind")), rs.getBoolean("email_active"),
+									login == null ? null : login.toInstant());
+					if (refusal != null) {
+						skip.put(id, refusal);
+					}
+				}, (Object) ids);
 		// The expiry each message states is the one stored when it is recorded as sent.
 		Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
 		List<Claimed> fresh = new ArrayList<>();

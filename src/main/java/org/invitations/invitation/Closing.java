@@ -39,8 +39,9 @@ final class Closing {
 	/**
 	 * Cancels the open invitations of one id, or of a job execution's run; their links
 	 * stop working at once.
+	 * @return the invitations cancelled
 	 */
-	int cancel(Long invitationId, Long execution, String actor, String reason) {
+	List<Long> cancel(Long invitationId, Long execution, String actor, String reason) {
 		String which = invitationId != null ? "i.id = ?"
 				: "i.job_instance_id = (SELECT job_instance_id FROM batch_job_execution WHERE job_execution_id = ?)";
 		List<Long> ids = jdbc.queryForList("""
@@ -54,7 +55,7 @@ final class Closing {
 				""".formatted(which, invitationId != null ? "IN " + Queueing.OPEN : OPEN_BY_ITS_INDEXES), Long.class,
 				invitationId != null ? invitationId : execution);
 		history.add(ids, EventType.CANCELLED, actor, reason);
-		return ids.size();
+		return ids;
 	}
 
 	/**

@@ -20,11 +20,13 @@ import org.invitations.spec.Kind;
  *            │  └── temporary refusal ◀────┘                      └─remind─▶ SENT (new link)
  *            └──── resend ◀── SENT, EXPIRED, DEFERRED, FAILED
  * cancel, abandon: any open one ─▶ CANCELLED         claim: no longer eligible ─▶ SKIPPED
- * </pre> Each transition names the statuses it starts from, so a refused one changes
- * nothing. The statements live in small classes of this package by transition group
- * ({@link Queueing}, {@link Claims}, {@link Outcomes}, {@link ClaimRecovery},
- * {@link Closing}, {@link Links}); every caller outside it comes through here. History
- * entries are written with each change, report rows through {@link ReportRows}.
+ * </pre> An admin's cancel may also put the address on the suppression list
+ * ({@link Suppressions}), which the rule of who may be sent a link asks first. Each
+ * transition names the statuses it starts from, so a refused one changes nothing. The
+ * statements live in small classes of this package by transition group ({@link Queueing},
+ * {@link Claims}, {@link Outcomes}, {@link ClaimRecovery}, {@link Closing},
+ * {@link Links}); every caller outside it comes through here. History entries are written
+ * with each change, report rows through {@link ReportRows}.
  */
 public class InvitationStore {
 
@@ -50,6 +52,8 @@ public class InvitationStore {
 
 	private final Links links;
 
+	private final Suppressions suppressions;
+
 	public InvitationStore(JdbcTemplate jdbc) {
 		this.history = new History(jdbc);
 		this.reports = new ReportRows(jdbc);
@@ -59,6 +63,7 @@ public class InvitationStore {
 		this.recovery = new ClaimRecovery(jdbc, history, reports);
 		this.closing = new Closing(jdbc, history, reports, recovery);
 		this.links = new Links(jdbc);
+		this.suppressions = new Suppressions(jdbc);
 	}
 
 	/** An open invitation of a person. */
@@ -90,6 +95,13 @@ public class InvitationStore {
 	 */
 	public record Accepted(long invitationId, long personId, Kind kind, String email, @Nullable String firstName,
 			boolean earlier, boolean hasEarlier) {
+	}
+
+	/**
+	 * How many invitations a cancel closed, and how many addresses it added to the
+	 * suppression list (those suppressed already are not counted).
+	 */
+	public record Cancelled(int cancelled, int suppressed) {
 	}
 
 	/**
@@ -161,7 +173,18 @@ public class InvitationStore {
 	 * many.
 	 */
 	public int cancel(@Nullable Long invitationId, @Nullable Long execution, String actor, String reason) {
-		return closing.cancel(invitationId, execution, actor, reason);
+		return closing.cancel(invitationId, execution, actor, reason).size();
+	}
+
+	/**
+	 * Cancels as {@link #cancel} does and puts the address of each invitation cancelled
+	 * on the suppression list (source {@code cancel of invitation N}, the reason as its
+	 * detail), so that no later run invites it again; call in one transaction.
+	 */
+	public Cancelled cancelAndSuppress(@Nullable Long invitationId, @Nullable Long execution, String actor,
+			String reason) {
+		List<Long> ids = closing.cancel(invitationId, execution, actor, reason);
+		return new Cancelled(ids.size(), suppressions.addForCancelled(ids, reason, actor));
 	}
 
 	/**

@@ -6,6 +6,12 @@ package org.invitations.invitation;
  */
 public enum SkipReason implements Reason {
 
+	/**
+	 * The address is on the suppression list: someone asked that it not be invited again
+	 * (the detail says who, when and why).
+	 */
+	SUPPRESSED,
+
 	/** The person's email is marked inactive. */
 	EMAIL_INACTIVE,
 

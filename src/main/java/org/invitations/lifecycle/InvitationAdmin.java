@@ -16,7 +16,7 @@ import org.invitations.invitation.InvitationStore;
 
 /**
  * What admins do with invitations after sending: look them up, read their history, cancel
- * them.
+ * them (and, if asked, stop future invitations to their addresses).
  */
 @Service
 public class InvitationAdmin {
@@ -123,6 +123,18 @@ public class InvitationAdmin {
 	@Transactional
 	public int cancel(Long invitationId, Long execution, String actor, String reason) {
 		return invitations.cancel(invitationId, execution, actor, reason);
+	}
+
+	/**
+	 * Cancels as {@link #cancel(Long, Long, String, String)} does; with {@code suppress},
+	 * also stops future invitations to each cancelled invitation's address, in the same
+	 * transaction (the suppression list, with the reason as its detail).
+	 */
+	@Transactional
+	public InvitationStore.Cancelled cancel(Long invitationId, Long execution, String actor, String reason,
+			boolean suppress) {
+		return suppress ? invitations.cancelAndSuppress(invitationId, execution, actor, reason)
+				: new InvitationStore.Cancelled(invitations.cancel(invitationId, execution, actor, reason), 0);
 	}
 
 	/**

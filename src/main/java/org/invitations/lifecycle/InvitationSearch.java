@@ -12,6 +12,7 @@ import org.springframework.transaction.annotation.Transactional;
 
 import org.invitations.invitation.ByPerson;
 import org.invitations.invitation.InvitationStatus;
+import org.invitations.invitation.InvitationStore;
 
 /**
  * Invitations by any combination of status, spec, run, group and address, newest first by
@@ -203,6 +204,17 @@ public class InvitationSearch {
 	 */
 	@Transactional
 	public int cancel(Filter filter, long expected, String actor, String reason) {
+		return cancel(filter, expected, actor, reason, false).cancelled();
+	}
+
+	/**
+	 * Cancels as {@link #cancel(Filter, long, String, String)} does; with
+	 * {@code suppress}, each cancelled invitation's address also goes on the suppression
+	 * list, in the same transaction.
+	 */
+	@Transactional
+	public InvitationStore.Cancelled cancel(Filter filter, long expected, String actor, String reason,
+			boolean suppress) {
 		List<Long> ids = new ArrayList<>();
 		for (SettledParts.Part part : parts.open(filter.shape())) {
 			List<Object> args = new ArrayList<>();
@@ -216,10 +228,13 @@ public class InvitationSearch {
 		}
 		ids.sort(null);
 		int cancelled = 0;
+		int suppressed = 0;
 		for (Long id : ids) {
-			cancelled += admin.cancel(id, null, actor, reason);
+			InvitationStore.Cancelled one = admin.cancel(id, null, actor, reason, suppress);
+			cancelled += one.cancelled();
+			suppressed += one.suppressed();
 		}
-		return cancelled;
+		return new InvitationStore.Cancelled(cancelled, suppressed);
 	}
 
 	/** The counts of each part, added up. */

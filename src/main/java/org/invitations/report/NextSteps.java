@@ -38,6 +38,10 @@ public final class NextSteps {
 			Map.entry("SKIPPED EMAIL_INACTIVE",
 					"These people's addresses are marked inactive. Get a current address, or"
 							+ " set `filters: active-email: false` if they should be invited anyway."),
+			Map.entry("SKIPPED SUPPRESSED",
+					"These addresses are on the suppression list: someone asked that they not be invited again"
+							+ " (the detail says who, when and why). If they should be invited after all, lift it on the"
+							+ " console's Suppressed page or with `suppress remove EMAIL`, then run the spec again."),
 			Map.entry("SKIPPED ALREADY_LOGGED_IN",
 					"They have logged in already: nothing to do, or send password-reset"
 							+ " instructions with `kind: password-reset` (or `kind: auto`)."),

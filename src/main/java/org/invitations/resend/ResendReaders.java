@@ -28,7 +28,8 @@ public final class ResendReaders {
 		return new JdbcPagingItemReaderBuilder<ResendCandidate>().name("resendReader")
 			.dataSource(dataSource)
 			.selectClause(
-					"id, person_id, email, kind, status, attempt_count, last_sent_at, email_active, last_login_at, has_token")
+					"id, person_id, email, email_normalized, kind, status, attempt_count, last_sent_at, email_active,"
+							+ " last_login_at, has_token")
 			.fromClause(
 					"""
 							(SELECT i.id, i.person_id, i.spec_name, i.job_instance_id, i.kind, i.status, i.attempt_count,
@@ -40,8 +41,8 @@ public final class ResendReaders {
 			.sortKeys(Map.of("id", Order.ASCENDING))
 			.pageSize(pageSize)
 			.rowMapper((rs, n) -> new ResendCandidate(rs.getLong("id"), rs.getLong("person_id"), rs.getString("email"),
-					Kind.valueOf(rs.getString("kind")), rs.getString("status"), rs.getInt("attempt_count"),
-					instant(rs.getTimestamp("last_sent_at")), rs.getBoolean("email_active"),
+					rs.getString("email_normalized"), Kind.valueOf(rs.getString("kind")), rs.getString("status"),
+					rs.getInt("attempt_count"), instant(rs.getTimestamp("last_sent_at")), rs.getBoolean("email_active"),
 					instant(rs.getTimestamp("last_login_at")), rs.getBoolean("has_token")))
 			.build();
 	}

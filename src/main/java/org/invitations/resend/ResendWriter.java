@@ -6,6 +6,9 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ItemWriter;
@@ -19,6 +22,8 @@ import org.invitations.invitation.ReportOutcome;
 import org.invitations.invitation.ReportRows;
 import org.invitations.invitation.RunRef;
 import org.invitations.invitation.SkipReason;
+import org.invitations.invitation.Suppression;
+import org.invitations.invitation.Suppressions;
 import org.invitations.run.RunContext;
 import org.invitations.report.ReportRepository;
 
@@ -34,6 +39,8 @@ public class ResendWriter implements ItemWriter<ResendCandidate> {
 
 	private final InvitationStore invitations;
 
+	private final Suppressions suppressions;
+
 	private final ReportRows reports;
 
 	private final RunRef ref;
@@ -48,6 +55,7 @@ public class ResendWriter implements ItemWriter<ResendCandidate> {
 	public ResendWriter(JdbcTemplate jdbc, RunContext run, ReportRepository reports) {
 		this.run = run;
 		this.invitations = new InvitationStore(jdbc);
+		this.suppressions = new Suppressions(jdbc);
 		this.reports = new ReportRows(jdbc);
 		this.ref = new RunRef(run.jobInstanceId(), run.jobExecutionId(), run.actor());
 		this.eligibility = new Eligibility(run.spec().filters().activeEmail(), run.spec().filters().neverLoggedIn());
@@ -65,8 +73,10 @@ public class ResendWriter implements ItemWriter<ResendCandidate> {
 	public void write(Chunk<? extends ResendCandidate> chunk) {
 		List<ReportItem> report = new ArrayList<>();
 		Instant now = Instant.now();
+		Map<String, Suppression> suppressed = suppressions
+			.activeFor(chunk.getItems().stream().map(ResendCandidate::emailNormalized).distinct().toList());
 		for (ResendCandidate candidate : chunk) {
-			Skip skip = skipReason(candidate, now);
+			Skip skip = skipReason(candidate, suppressed.get(candidate.emailNormalized()), now);
 			if (skip != null) {
 				report.add(item(candidate, ReportOutcome.SKIPPED, skip.reason(), skip.detail()));
 				continue;
@@ -90,7 +100,7 @@ public class ResendWriter implements ItemWriter<ResendCandidate> {
 				&& candidate.lastSentAt().plus(run.spec().resend().minInterval()).isAfter(now);
 	}
 
-	private Skip skipReason(ResendCandidate candidate, Instant now) {
+	private @Nullable Skip skipReason(ResendCandidate candidate, @Nullable Suppression suppressed, Instant now) {
 		switch (InvitationStatus.of(candidate.status())) {
 			case ACCEPTED:
 				return new Skip(SkipReason.ALREADY_ACCEPTED, "the link was used");
@@ -116,7 +126,7 @@ public class ResendWriter implements ItemWriter<ResendCandidate> {
 							+ run.spec().resend().minInterval().toString().substring(2).toLowerCase(Locale.ROOT)
 							+ "), or now with the operator's override");
 		}
-		Eligibility.Refusal refusal = eligibility.check(candidate.kind(), candidate.emailActive(),
+		Eligibility.Refusal refusal = eligibility.check(suppressed, candidate.kind(), candidate.emailActive(),
 				candidate.lastLoginAt());
 		return refusal == null ? null : new Skip(refusal.reason(), refusal.detail());
 	}

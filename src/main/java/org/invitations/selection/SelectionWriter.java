@@ -21,6 +21,8 @@ import org.invitations.invitation.ReportOutcome;
 import org.invitations.invitation.ReportRows;
 import org.invitations.invitation.RunRef;
 import org.invitations.invitation.SkipReason;
+import org.invitations.invitation.Suppression;
+import org.invitations.invitation.Suppressions;
 import org.invitations.run.RunContext;
 import org.invitations.report.ReportRepository;
 import org.invitations.spec.Kind;
@@ -44,6 +46,8 @@ public class SelectionWriter implements ItemWriter<Candidate> {
 
 	private final InvitationStore invitations;
 
+	private final Suppressions suppressions;
+
 	private final ReportRows reportRows;
 
 	private final RunRef ref;
@@ -58,6 +62,7 @@ public class SelectionWriter implements ItemWriter<Candidate> {
 		this.people = people;
 		this.reports = reports;
 		this.invitations = new InvitationStore(jdbc);
+		this.suppressions = new Suppressions(jdbc);
 		this.reportRows = new ReportRows(jdbc);
 		this.ref = new RunRef(run.jobInstanceId(), run.jobExecutionId(), run.actor());
 		this.eligibility = new Eligibility(run.spec().filters().activeEmail(), run.spec().filters().neverLoggedIn());
@@ -157,6 +162,9 @@ public class SelectionWriter implements ItemWriter<Candidate> {
 	private void queue(List<Candidate> valid, Map<String, PersonStore.Person> persons, List<ReportItem> report) {
 		Map<Long, List<InvitationStore.Open>> open = invitations
 			.openOf(persons.values().stream().map(PersonStore.Person::id).toList());
+		// Asked in a dry run too, so that its WOULD_SEND count is the real run's.
+		Map<String, Suppression> suppressed = suppressions
+			.activeFor(valid.stream().map(Candidate::emailNormalized).toList());
 		Instant now = Instant.now();
 		List<Candidate> toQueue = new ArrayList<>();
 		List<Kind> kinds = new ArrayList<>();
@@ -164,7 +172,8 @@ public class SelectionWriter implements ItemWriter<Candidate> {
 		for (Candidate candidate : valid) {
 			PersonStore.Person person = persons.get(candidate.emailNormalized());
 			Kind kind = Eligibility.kindFor(run.spec().kind(), person.lastLoginAt());
-			Eligibility.Refusal refusal = eligibility.check(kind, person.emailActive(), person.lastLoginAt());
+			Eligibility.Refusal refusal = eligibility.check(suppressed.get(candidate.emailNormalized()), kind,
+					person.emailActive(), person.lastLoginAt());
 			if (refusal != null) {
 				report.add(skipped(candidate, person, kind, refusal.reason(), refusal.detail()));
 				continue;

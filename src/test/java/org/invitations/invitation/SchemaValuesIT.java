@@ -71,6 +71,12 @@ class SchemaValuesIT extends IntegrationTest {
 	}
 
 	@Test
+	void suppressionReasonsAreTheSchemasReasons() {
+		assertThat(values(SuppressedBecause.class, SuppressedBecause::dbValue))
+			.containsExactlyInAnyOrderElementsOf(allowed("suppression", "suppression_reason_check"));
+	}
+
+	@Test
 	void openStatusesAreThoseOfTheOneOpenInvitationIndex() {
 		String index = jdbc.queryForObject("SELECT indexdef FROM pg_indexes WHERE indexname = ?", String.class,
 				"invitation_one_open_per_person_kind");

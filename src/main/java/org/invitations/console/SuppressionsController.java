@@ -1,0 +1,77 @@
+package org.invitations.console;
+
+import java.security.Principal;
+import java.util.List;
+import java.util.Optional;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+import org.invitations.invitation.Suppression;
+import org.invitations.invitation.Suppressions;
+import org.invitations.lifecycle.SuppressionList;
+
+/**
+ * The Suppressed page: the addresses no run invites again, newest first, searched by the
+ * start of the address; operators add one with a reason or lift one. The same calls as
+ * the {@code suppress} command.
+ */
+@Controller
+@ConditionalOnWebApplication
+class SuppressionsController {
+
+	private static final String VIEW = "suppressions/suppressions";
+
+	private final SuppressionList list;
+
+	private final int pageSize;
+
+	SuppressionsController(SuppressionList list, ConsoleProperties properties) {
+		this.list = list;
+		this.pageSize = properties.pageSize();
+	}
+
+	@GetMapping("/suppressions")
+	String suppressions(@RequestParam(required = false) @Nullable String email,
+			@RequestParam(required = false) @Nullable Long before, Model model) {
+		String prefix = RunsController.blank(email);
+		List<Suppression> rows = list.page(prefix, before, pageSize + 1);
+		model.addAttribute("rows", rows.subList(0, Math.min(pageSize, rows.size())));
+		model.addAttribute("next", rows.size() > pageSize ? rows.get(pageSize - 1).id() : null);
+		model.addAttribute("email", prefix);
+		return VIEW;
+	}
+
+	@PostMapping("/suppressions")
+	String add(@RequestParam String email, @RequestParam String reason, Principal principal,
+			RedirectAttributes redirect) {
+		try {
+			Suppressions.Added added = list.add(email, reason, "console", Actors.of(principal));
+			redirect.addFlashAttribute("message",
+					added.added()
+							? added.entry().email()
+									+ " suppressed: no run, resend or reminder sends to it until it is lifted"
+							: added.entry().email() + " is " + added.entry().describe() + "; nothing changed");
+		}
+		catch (IllegalArgumentException ex) {
+			redirect.addFlashAttribute("error", ex.getMessage());
+		}
+		return "redirect:/suppressions";
+	}
+
+	@PostMapping("/suppressions/lift")
+	String lift(@RequestParam String email, Principal principal, RedirectAttributes redirect) {
+		Optional<Suppression> lifted = list.lift(email, Actors.of(principal));
+		redirect.addFlashAttribute(lifted.isPresent() ? "message" : "error", lifted.isPresent()
+				? lifted.get().email() + " lifted: runs may invite it again" : email.strip() + " is not suppressed");
+		return "redirect:/suppressions";
+	}
+
+}
