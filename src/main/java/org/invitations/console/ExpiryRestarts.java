@@ -17,14 +17,16 @@ import org.springframework.stereotype.Component;
 
 import org.invitations.launch.ExpiryLauncher;
 import org.invitations.run.JobParameterNames;
+import org.invitations.run.LaunchedBy;
 import org.invitations.report.ReportQueries;
 import org.invitations.spec.ExpirySpec;
 import org.invitations.spec.SpecLoader;
 
 /**
- * Restarts a stopped or failed expiry run from its Run page, on a thread of its own, as
- * {@code expire} with the same spec does (its lock, the restart of the spec's last run):
- * only the spec's last run, since that is the one {@code expire} would continue.
+ * Starts an expiry run from the console, or restarts a stopped or failed one from its Run
+ * page, on a thread of its own, as {@code expire} with the same spec does (its lock, the
+ * restart of the spec's last run): only the spec's last run, since that is the one
+ * {@code expire} would continue.
  */
 @Component
 @ConditionalOnWebApplication
@@ -49,7 +51,24 @@ class ExpiryRestarts implements DisposableBean {
 	 * @throws IllegalStateException when the execution is not the spec's last run, or not
 	 * stopped or failed
 	 */
-	long restart(ReportQueries.Execution execution) throws Exception {
+	/**
+	 * Starts a run of the expiry spec, on a thread of its own, as {@code expire SPEC}
+	 * does (restarting its last run if that stopped or failed).
+	 * @return its execution's id
+	 */
+	long launch(ExpirySpec spec, String actor) throws Exception {
+		return await(spec, last(spec.name()), executor.submit(() -> LaunchedBy.as(actor, () -> {
+			try {
+				return launcher.run(spec);
+			}
+			catch (Exception ex) {
+				log.warn("Expiry run of '{}' launched by {} ended: {}", spec.name(), actor, ex.getMessage());
+				throw ex;
+			}
+		})));
+	}
+
+	long restart(ReportQueries.Execution execution, String actor) throws Exception {
 		if (!List.of("STOPPED", "FAILED").contains(execution.status())) {
 			throw new IllegalStateException("it is " + execution.status() + ": only a stopped or failed expiry run"
 					+ " restarts (one whose process died is recovered by the next expire of its spec)");
@@ -62,7 +81,7 @@ class ExpiryRestarts implements DisposableBean {
 		if (last(spec.name()) != execution.id()) {
 			throw new IllegalStateException("a later run of '" + spec.name() + "' exists: restart that one");
 		}
-		Future<?> restarted = executor.submit(() -> {
+		return await(spec, execution.id(), executor.submit(() -> LaunchedBy.as(actor, () -> {
 			try {
 				return launcher.run(spec);
 			}
@@ -70,16 +89,20 @@ class ExpiryRestarts implements DisposableBean {
 				log.warn("Restart of expiry run {} of '{}' ended: {}", execution.id(), spec.name(), ex.getMessage());
 				throw ex;
 			}
-		});
+		})));
+	}
+
+	/** Waits until the spec has an execution after {@code previous}, and returns it. */
+	private long await(ExpirySpec spec, long previous, Future<?> started) throws Exception {
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
 		while (System.nanoTime() < deadline) {
 			long last = last(spec.name());
-			if (last > execution.id()) {
+			if (last > previous) {
 				return last;
 			}
-			if (restarted.isDone()) {
+			if (started.isDone()) {
 				try {
-					restarted.get();
+					started.get();
 				}
 				catch (java.util.concurrent.ExecutionException ex) {
 					throw new IllegalStateException(ex.getCause().getMessage(), ex.getCause());
@@ -88,7 +111,7 @@ class ExpiryRestarts implements DisposableBean {
 			}
 			Thread.sleep(25);
 		}
-		throw new IllegalStateException("the restart did not begin within 30s");
+		throw new IllegalStateException("the run did not begin within 30s");
 	}
 
 	private long last(String specName) {

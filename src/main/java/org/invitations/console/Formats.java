@@ -92,6 +92,15 @@ public class Formats {
 		return STATUSES.getOrDefault(status, status);
 	}
 
+	/** A choice of the Invitations page's status filter, in words. */
+	public String filterStatus(String value) {
+		return switch (value) {
+			case "pending" -> "Pending (sent, link still valid)";
+			case "open" -> "Open (not sent yet, pending or delayed)";
+			default -> STATUSES.getOrDefault(value, value) + " (" + value + ")";
+		};
+	}
+
 	/** A report outcome as admins say it. */
 	public String outcome(String outcome) {
 		return OUTCOMES.getOrDefault(outcome, outcome);

@@ -93,7 +93,7 @@ class RunControl {
 		}
 		ReportQueries.Execution execution = reports.execution(executionId);
 		if (execution.job().equals("expiryJob")) {
-			long restarted = expiries.restart(execution);
+			long restarted = expiries.restart(execution, actor);
 			events.record(restarted, "RESTARTED", actor, "from execution " + executionId);
 			return restarted;
 		}

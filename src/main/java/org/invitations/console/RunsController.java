@@ -15,6 +15,7 @@ import org.invitations.launch.ExecutionEvents;
 import org.invitations.launch.RunActions;
 import org.invitations.report.ReportQueries;
 import org.invitations.report.RunListing;
+import org.invitations.report.RunRecords;
 
 /**
  * The Runs page (every execution of every job, newest first) and the Run page (one run's
@@ -44,8 +45,12 @@ class RunsController {
 
 	private final RunControl control;
 
+	private final RunRecords records;
+
 	RunsController(RunListing listing, ReportQueries reports, ExecutionEvents events, DryRunConfirmation confirmation,
-			ConfirmedSends sends, RunActions actions, RunControl control, ConsoleProperties properties) {
+			ConfirmedSends sends, RunActions actions, RunControl control, RunRecords records,
+			ConsoleProperties properties) {
+		this.records = records;
 		this.actions = actions;
 		this.control = control;
 		this.sends = sends;
@@ -92,6 +97,10 @@ class RunsController {
 		model.addAttribute("wouldSend", wouldSend);
 		model.addAttribute("maxRecipients", sends.exceededLimit(id, wouldSend));
 		model.addAttribute("refresh", run.running());
+		model.addAttribute("launchedBy", records.launchedBy(id));
+		List<ReportQueries.OutcomeCount> totals = listing.totals(run.instanceId());
+		model.addAttribute("tooSoon", run.resend() && run.dryRun()
+				? totals.stream().mapToLong(o -> o.reasons().getOrDefault("RESEND_TOO_SOON", 0L)).sum() : 0L);
 		RunActions.Offer offer = actions.of(id);
 		model.addAttribute("offer", offer);
 		model.addAttribute("held", offer.has("CONFIRM") ? control.remaining(id).queued() : -1);

@@ -11,6 +11,7 @@ import java.util.stream.Stream;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.stereotype.Component;
 
+import org.invitations.spec.ExpirySpec;
 import org.invitations.spec.JobSpec;
 import org.invitations.spec.Schedule;
 import org.invitations.spec.SpecException;
@@ -39,8 +40,9 @@ class SpecCatalog {
 	 * scheduler)
 	 * @param error why it cannot be used, when it cannot
 	 * @param schedule when {@code serve}'s scheduler runs it, or {@code null}
+	 * @param expirySpec the expiry spec, when it is one and valid
 	 */
-	record Entry(String file, JobSpec spec, boolean expiry, String error, Schedule schedule) {
+	record Entry(String file, JobSpec spec, boolean expiry, String error, Schedule schedule, ExpirySpec expirySpec) {
 
 		/** Where its people come from, in a few words. */
 		public String source() {
@@ -81,16 +83,17 @@ class SpecCatalog {
 		SpecLoader loader = new SpecLoader();
 		try {
 			if (loader.isExpirySpec(file)) {
-				return new Entry(name, null, true, null, loader.loadExpiry(file).schedule());
+				ExpirySpec expiry = loader.loadExpiry(file);
+				return new Entry(name, null, true, null, expiry.schedule(), expiry);
 			}
 			JobSpec spec = loader.load(file);
-			return new Entry(name, spec, false, null, spec.operations().schedule());
+			return new Entry(name, spec, false, null, spec.operations().schedule(), null);
 		}
 		catch (SpecException ex) {
-			return new Entry(name, null, false, ex.getMessage(), null);
+			return new Entry(name, null, loader.isExpirySpec(file), ex.getMessage(), null, null);
 		}
 		catch (RuntimeException ex) {
-			return new Entry(name, null, false, name + ": " + ex.getMessage(), null);
+			return new Entry(name, null, false, name + ": " + ex.getMessage(), null, null);
 		}
 	}
 

@@ -79,6 +79,25 @@ class ReminderStore {
 	}
 
 	/**
+	 * How many invitations {@link #claim} would remind now (in a run with no report rows
+	 * yet), without claiming them: the preview of an expiry run.
+	 */
+	long countDue(Duration before, Duration minRemaining) {
+		Long count = jdbc.queryForObject(
+				"""
+						SELECT count(*) FROM invitation i JOIN person p ON p.id = i.person_id
+						WHERE i.status = 'SENT' AND i.reminded_at IS NULL
+						  AND i.expires_at > now() + make_interval(secs => ?) AND i.expires_at <= now() + make_interval(secs => ?)
+						  AND p.email_active AND p.email_normalized = i.email_normalized
+						  AND (i.kind = 'PASSWORD_RESET' OR p.last_login_at IS NULL)
+						  AND NOT %s
+						"""
+					.formatted(Suppressions.exists("i.email_normalized")),
+				Long.class, (double) minRemaining.toSeconds(), (double) before.toSeconds());
+		return count == null ? 0 : count;
+	}
+
+	/**
 	 * Undoes a claim whose message was not delivered: the reminder's link never left, so
 	 * the first link is the invitation's own again; {@code remindAgain} lets a later run
 	 * try again (a temporary refusal, a server that went away), else the invitation stays

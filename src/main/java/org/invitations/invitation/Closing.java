@@ -117,6 +117,17 @@ final class Closing {
 	}
 
 	/**
+	 * How many sent invitations are past their expiry now, by spec: what
+	 * {@link #expireDue} would close.
+	 */
+	Map<String, Long> countDue() {
+		Map<String, Long> bySpec = new java.util.TreeMap<>();
+		jdbc.query("SELECT spec_name, count(*) FROM invitation WHERE status = 'SENT' AND expires_at <= now()"
+				+ " GROUP BY spec_name", (RowCallbackHandler) rs -> bySpec.put(rs.getString(1), rs.getLong(2)));
+		return bySpec;
+	}
+
+	/**
 	 * Forgets up to {@code limit} token hashes of invitations closed longer than
 	 * {@code ageSeconds} ago (with the links kept from their interrupted attempts), and
 	 * as many retired hashes of the same age. Without the hash an old link is simply

@@ -202,6 +202,14 @@ public class InvitationStore {
 		return closing.expireDue(limit, actor);
 	}
 
+	/**
+	 * How many sent invitations are past their expiry now, by spec, without changing
+	 * them.
+	 */
+	public Map<String, Long> countDue() {
+		return closing.countDue();
+	}
+
 	/** Forgets a batch of token hashes closed longer than {@code age} ago. */
 	public Purged purge(Duration age, int limit) {
 		return closing.purge(age.toNanos() / 1e9, limit);

@@ -18,6 +18,7 @@ import org.springframework.stereotype.Service;
 import org.invitations.guard.RecipientGuard;
 import org.invitations.resend.ResendFilter;
 import org.invitations.run.JobParameterNames;
+import org.invitations.run.LaunchedBy;
 import org.invitations.spec.JobSpec;
 
 /**
@@ -141,7 +142,7 @@ public class BackgroundLaunches implements DisposableBean {
 		long previous = before == null ? 0 : before.executionId();
 		Future<?> running = executor().submit(() -> {
 			try {
-				return launch.call();
+				return LaunchedBy.as(actor, launch::call);
 			}
 			catch (Exception ex) {
 				log.warn("Run of '{}' launched by {} ended: {}", spec, actor, ex.getMessage());

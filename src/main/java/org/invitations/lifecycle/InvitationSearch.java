@@ -120,7 +120,13 @@ public class InvitationSearch {
 
 	/** One listed invitation with its person. */
 	public record Row(long id, long personId, String email, String kind, String status, String spec, String role,
-			int attempts, Instant sentAt, Instant expiresAt, long instanceId) {
+			int attempts, Instant sentAt, Instant expiresAt, long instanceId, String firstName, String lastName) {
+
+		/** The person's name as stored, or empty. */
+		public String name() {
+			return ((firstName == null ? "" : firstName) + " " + (lastName == null ? "" : lastName)).strip();
+		}
+
 	}
 
 	/**
@@ -144,10 +150,14 @@ public class InvitationSearch {
 					""" + where + " ORDER BY i.id DESC LIMIT ?", own);
 		});
 		args.add(limit);
-		return jdbc.query("SELECT * FROM (" + union + ") AS parts ORDER BY 1 DESC LIMIT ?",
+		// Each listed invitation's person is looked up by key once the page is known.
+		return jdbc.query(
+				"SELECT parts.*, p.first_name, p.last_name FROM (SELECT * FROM (" + union
+						+ ") AS merged ORDER BY 1 DESC LIMIT ?) AS parts LEFT JOIN person p ON p.id = parts.person_id"
+						+ " ORDER BY 1 DESC",
 				(rs, n) -> new Row(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
 						rs.getString(6), rs.getString(7), rs.getInt(8), instant(rs.getTimestamp(9)),
-						instant(rs.getTimestamp(10)), rs.getLong(11)),
+						instant(rs.getTimestamp(10)), rs.getLong(11), rs.getString(12), rs.getString(13)),
 				args.toArray());
 	}
 

@@ -23,6 +23,7 @@ import org.springframework.stereotype.Component;
 
 import org.invitations.InvitationsProperties;
 import org.invitations.run.JobParameterNames;
+import org.invitations.run.LaunchedBy;
 import org.invitations.report.ReportRenderer;
 import org.invitations.report.RunRecords;
 import org.invitations.report.RunSummaries;
@@ -58,8 +59,11 @@ public class RunNotifier implements JobExecutionListener, SmartInitializingSingl
 
 	private final String defaultFrom;
 
+	private final ConsoleNotices notices;
+
 	public RunNotifier(ObjectProvider<Job> jobs, RunRecords records, RunSummaries summaries, ReportRenderer renderer,
-			MailGateway mail, NotifyProperties properties, InvitationsProperties invitations) {
+			MailGateway mail, NotifyProperties properties, InvitationsProperties invitations, ConsoleNotices notices) {
+		this.notices = notices;
 		this.jobs = jobs;
 		this.records = records;
 		this.summaries = summaries;
@@ -84,7 +88,9 @@ public class RunNotifier implements JobExecutionListener, SmartInitializingSingl
 	@Override
 	public void beforeJob(JobExecution execution) {
 		try {
-			records.launched(execution.getId(), System.getProperty("user.name", "unknown"), host());
+			String actor = LaunchedBy.current();
+			records.launched(execution.getId(), actor != null ? actor : System.getProperty("user.name", "unknown"),
+					host());
 		}
 		catch (RuntimeException ex) {
 			log.warn("Could not record who launched execution {}: {}", execution.getId(), ex.getMessage());
@@ -93,6 +99,16 @@ public class RunNotifier implements JobExecutionListener, SmartInitializingSingl
 
 	@Override
 	public void afterJob(JobExecution execution) {
+		String actor = LaunchedBy.current();
+		if (actor != null) {
+			try {
+				notices.ended(actor, summaries.of(execution.getId()), RunOutcome.of(execution));
+			}
+			catch (RuntimeException ex) {
+				log.warn("Could not leave the console a notice of execution {}: {}", execution.getId(),
+						ex.getMessage());
+			}
+		}
 		try {
 			notifyEnd(execution);
 		}

@@ -193,7 +193,12 @@ public class RunListing {
 		String where = "WHERE r.job_instance_id = ? AND r.item_number > ?"
 				+ ReportQueries.outcomeAndReason(outcome, reason, args);
 		if (emailPrefix != null) {
-			where += " AND r.email_normalized LIKE ?";
+			// A rejected row has no normalised address (it may have none, or a duplicate
+			// of another row's): it is found by the address as written, among the rows to
+			// look at.
+			where += " AND (r.email_normalized LIKE ? OR (r.problem IS NOT NULL AND r.email_normalized IS NULL"
+					+ " AND lower(r.email) LIKE ?))";
+			args.add(like(emailPrefix));
 			args.add(like(emailPrefix));
 		}
 		args.add(limit);

@@ -44,13 +44,16 @@ public class RunRecords {
 	}
 
 	/**
-	 * {@code user@host}, or {@code null} for an execution launched before this was
-	 * recorded.
+	 * {@code user@host} for a run launched from a command line or a schedule,
+	 * {@code console:alice on host} (or {@code api:crm on host}) for one launched in the
+	 * console or through the API, or {@code null} for an execution launched before this
+	 * was recorded.
 	 */
 	public String launchedBy(long executionId) {
-		List<String> by = jdbc.queryForList(
-				"SELECT launched_by || '@' || host FROM execution_launch WHERE job_execution_id = ?", String.class,
-				executionId);
+		List<String> by = jdbc.queryForList("""
+				SELECT launched_by || CASE WHEN launched_by ~ '^(console|api):' THEN ' on ' ELSE '@' END || host
+				FROM execution_launch WHERE job_execution_id = ?
+				""", String.class, executionId);
 		return by.isEmpty() ? null : by.get(0);
 	}
 
