@@ -2,13 +2,11 @@ package org.invitations;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.List;
 import java.util.Map;
 
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Download;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
@@ -23,6 +21,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+
+import org.invitations.testsupport.Chromium;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -44,13 +44,8 @@ class ConsoleBrowserIT extends ConsoleTest {
 
 	@BeforeAll
 	static void chromium() {
-		playwright = Playwright
-			.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-		browser = playwright.chromium()
-			.launch(new BrowserType.LaunchOptions().setExecutablePath(Paths.get("/usr/bin/chromium"))
-				.setHeadless(true)
-				.setArgs(List.of("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-						"--disable-background-networking", "--disable-component-update", "--disable-sync")));
+		playwright = Chromium.playwright();
+		browser = Chromium.launch(playwright);
 	}
 
 	@AfterAll
@@ -80,13 +75,13 @@ class ConsoleBrowserIT extends ConsoleTest {
 		page.locator("#launch-demo").click();
 		Locator send = page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Send 26 invitations"));
 		PlaywrightAssertions.assertThat(send).isVisible(new LocatorAssertions.IsVisibleOptions().setTimeout(90_000));
-		PlaywrightAssertions.assertThat(page.locator("table.totals")).containsText("WOULD_SEND");
+		PlaywrightAssertions.assertThat(page.locator("table.totals")).containsText("Would be sent");
 		assertThat(received()).isEmpty();
 		assertThat(count("SELECT count(*) FROM invitation")).isZero();
 
 		send.click();
-		PlaywrightAssertions.assertThat(page.locator("#status")).hasText("COMPLETED", A_RUN);
-		PlaywrightAssertions.assertThat(page.locator("table.totals")).containsText("SENT");
+		PlaywrightAssertions.assertThat(page.locator("#status")).hasText("Completed", A_RUN);
+		PlaywrightAssertions.assertThat(page.locator("table.totals")).containsText("Sent");
 		assertThat(received()).hasSize(26);
 		assertThat(count("SELECT count(*) FROM invitation WHERE status = 'SENT'")).isEqualTo(26);
 
@@ -94,7 +89,7 @@ class ConsoleBrowserIT extends ConsoleTest {
 		page.locator("select[name=outcome]").selectOption("REJECTED");
 		page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Filter")).click();
 		assertThat(page.locator("main table").nth(1).locator("tbody tr").allTextContents()).hasSize(8)
-			.allMatch(row -> row.contains("REJECTED"));
+			.allMatch(row -> row.contains("Rejected"));
 		Download download = page.waitForDownload(() -> page.getByText("Export CSV").click());
 		List<String> csv = Files.readAllLines(download.path());
 		assertThat(csv).hasSize(9)
@@ -113,7 +108,7 @@ class ConsoleBrowserIT extends ConsoleTest {
 		Locator sendOne = page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Send 1 invitation"));
 		PlaywrightAssertions.assertThat(sendOne).isVisible(new LocatorAssertions.IsVisibleOptions().setTimeout(90_000));
 		sendOne.click();
-		PlaywrightAssertions.assertThat(page.locator("#status")).hasText("COMPLETED", A_RUN);
+		PlaywrightAssertions.assertThat(page.locator("#status")).hasText("Completed", A_RUN);
 		assertThat(received()).hasSize(27);
 		assertThat(received().stream().map(Mails::to).filter(two.get(0).get("email")::equals)).hasSize(2);
 		assertThat(jdbc.queryForObject("SELECT attempt_count FROM invitation WHERE id = ?", Integer.class, resent))

@@ -58,6 +58,7 @@ abstract class ConsoleTest extends IntegrationTest {
 			Files.writeString(folder.resolve("demo.yml"),
 					Files.readString(Path.of("jobs/demo.yml")) + "resend:\n  min-interval: 0s\n");
 			Files.writeString(folder.resolve("broken.yml"), "name: broken\nsource:\n  csv: missing.csv\n");
+			Files.copy(Path.of("jobs/expire.yml"), folder.resolve("expire.yml"));
 			return folder;
 		}
 		catch (IOException ex) {

@@ -51,7 +51,7 @@ class SpecsScheduleIT extends ConsoleTest {
 		addUser("vera", "viewer");
 		var browser = signedIn("vera");
 		ZonedDateTime expected = CronExpression.parse(CRON).next(ZonedDateTime.now(ZoneId.of("Europe/Paris")));
-		String next = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'").withZone(ZoneId.of("UTC")).format(expected);
+		String next = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneId.of("UTC")).format(expected);
 
 		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
 			Document page = Jsoup.parse(get(browser, "/specs").body());
