@@ -149,7 +149,8 @@ class ConsoleBenchmark extends ConsoleTest {
 			.header("Content-Type", "application/x-www-form-urlencoded")
 			.POST(HttpRequest.BodyPublishers.ofString(form))
 			.build(), HttpResponse.BodyHandlers.ofString());
-		assertThat(signedIn.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/runs"));
+		assertThat(signedIn.headers().firstValue("Location"))
+			.hasValueSatisfying(l -> assertThat(l).endsWith("/people"));
 	}
 
 	private int get(HttpClient client, String path, String key) throws Exception {

@@ -219,7 +219,7 @@ class ConsoleLayoutIT extends ConsoleTest {
 		page.getByLabel("Name").fill(name);
 		page.getByLabel("Password").fill(PASSWORD);
 		page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
-		PlaywrightAssertions.assertThat(page.locator("h1")).hasText("Runs");
+		PlaywrightAssertions.assertThat(page.locator("h1")).hasText("People");
 	}
 
 	/** The executions, invitation and person the pages show. */

@@ -133,7 +133,7 @@ abstract class ConsoleTest extends IntegrationTest {
 			.header("Content-Type", "application/x-www-form-urlencoded")
 			.POST(HttpRequest.BodyPublishers.ofString(form))
 			.build(), HttpResponse.BodyHandlers.ofString());
-		if (!signedIn.headers().firstValue("Location").orElse("").endsWith("/runs")) {
+		if (!signedIn.headers().firstValue("Location").orElse("").endsWith("/people")) {
 			throw new IllegalStateException("sign-in of " + name + " failed: " + signedIn.statusCode());
 		}
 		return browser;
@@ -150,7 +150,7 @@ abstract class ConsoleTest extends IntegrationTest {
 	 * further fields ({@code "&name=value"}), redirects not followed.
 	 */
 	HttpResponse<String> post(HttpClient browser, String path, String... form) throws Exception {
-		String runs = get(browser, "/runs").body();
+		String runs = get(browser, "/people").body();
 		java.util.regex.Matcher csrf = java.util.regex.Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"")
 			.matcher(runs);
 		if (!csrf.find()) {

@@ -26,8 +26,9 @@ import org.invitations.user.ConsoleUsers;
 /**
  * Who may do what in {@code serve}. The API (under {@code /api/}) is stateless and takes
  * API keys; the pages take a form sign-in with a session. Viewers read; operators also
- * launch, resend, cancel and stop; admins also manage users. CSRF protection stays on for
- * every page form.
+ * launch, resend, cancel and stop; admins also manage users. Every route is named with
+ * its role; whatever is not named is refused. CSRF protection stays on for every page
+ * form.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnWebApplication
@@ -74,14 +75,24 @@ class ConsoleSecurity {
 	@Order(1)
 	SecurityFilterChain api(HttpSecurity http, ConsoleUsers users) throws Exception {
 		http.securityMatcher("/api/**")
-			.authorizeHttpRequests(requests -> requests.requestMatchers(HttpMethod.GET, "/api/**")
+			.authorizeHttpRequests(requests -> requests
+				// Reading, and the host application's set-password page relaying a
+				// person's
+				// own use of their link.
+				.requestMatchers(HttpMethod.GET, "/api/v1/runs", "/api/v1/runs/*", "/api/v1/openapi.json",
+						"/api/v1/openapi.json.yaml")
 				.hasRole("VIEWER")
-				// The host application's set-password page relays a person's own use of
-				// their link.
-				.requestMatchers(HttpMethod.POST, "/api/v1/tokens/**")
+				.requestMatchers(HttpMethod.POST, "/api/v1/tokens/inspect", "/api/v1/tokens/redeem")
 				.hasRole("VIEWER")
+				.requestMatchers(HttpMethod.POST, "/api/v1/specs/*/dry-run", "/api/v1/runs/*/send",
+						"/api/v1/runs/*/restart", "/api/v1/runs/*/confirm", "/api/v1/runs/*/abandon",
+						"/api/v1/runs/*/stop", "/api/v1/invitations/*/cancel", "/api/v1/invitations/*/resend")
+				.hasRole("OPERATOR")
+				// A call without a rule of its own is refused: a new endpoint states its
+				// role
+				// here, and the route table test (RouteRolesIT) fails until it does.
 				.anyRequest()
-				.hasRole("OPERATOR"))
+				.denyAll())
 			.addFilterBefore(new ApiKeyFilter(users), UsernamePasswordAuthenticationFilter.class)
 			.sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
 			// No cookies are read here, so there is no cross-site request to forge.
@@ -92,19 +103,41 @@ class ConsoleSecurity {
 		return http.build();
 	}
 
+	/**
+	 * The pages, by role, each route by name: viewers read every page but the Users page;
+	 * operators also see the confirmation pages of what they may do, and do it; admins
+	 * also manage users. Anything not named is refused.
+	 */
 	@Bean
 	@Order(2)
 	SecurityFilterChain console(HttpSecurity http) throws Exception {
-		http.authorizeHttpRequests(requests -> requests.requestMatchers("/login", "/css/**", "/js/**", "/error")
+		http.authorizeHttpRequests(requests -> requests
+			.requestMatchers(HttpMethod.GET, "/login", "/css/**", "/js/**", "/favicon.ico")
 			.permitAll()
-			.requestMatchers(HttpMethod.GET, "/**")
-			.hasRole("VIEWER")
-			.requestMatchers("/users/**")
+			// An error page is shown for the request that failed, whatever its method.
+			.requestMatchers("/error")
+			.permitAll()
+			.requestMatchers("/users", "/users/**")
 			.hasRole("ADMIN")
+			.requestMatchers(HttpMethod.GET, "/", "/people", "/people/*", "/runs", "/runs/*", "/runs/*/report.*",
+					"/invitations", "/specs", "/suppressions")
+			.hasRole("VIEWER")
+			.requestMatchers(HttpMethod.POST, "/notices/*/dismiss")
+			.hasRole("VIEWER")
+			.requestMatchers(HttpMethod.GET, "/runs/*/restart", "/runs/*/abandon", "/runs/*/cancel",
+					"/invitations/cancel", "/imports/new", "/specs/*/expire")
+			.hasRole("OPERATOR")
+			.requestMatchers(HttpMethod.POST, "/people/send", "/people/*/send", "/imports", "/runs/*/send",
+					"/runs/*/stop", "/runs/*/restart", "/runs/*/confirm", "/runs/*/abandon", "/runs/*/cancel",
+					"/runs/*/resend", "/runs/*/resend-any-interval", "/invitations/cancel", "/invitations/resend",
+					"/specs/*/dry-run", "/specs/*/expire", "/suppressions", "/suppressions/lift")
+			.hasRole("OPERATOR")
+			// A route without a rule of its own is refused: a new page states its role
+			// here, and the route table test (RouteRolesIT) fails until it does.
 			.anyRequest()
-			.hasRole("OPERATOR"))
-			.formLogin(form -> form.loginPage("/login").defaultSuccessUrl("/runs", false))
-			.logout(logout -> logout.logoutSuccessUrl("/login?signedOut"))
+			.denyAll())
+			.formLogin(form -> form.loginPage("/login").permitAll().defaultSuccessUrl("/people", false))
+			.logout(logout -> logout.logoutSuccessUrl("/login?signedOut").permitAll())
 			.headers(headers -> headers.contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
 				.referrerPolicy(referrer -> referrer.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.SAME_ORIGIN)));
 		return http.build();

@@ -10,7 +10,7 @@ import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 
-/** The sign-in page; the start page is the Runs page. */
+/** The sign-in page; the start page is the People page, where admins begin. */
 @Controller
 @ConditionalOnWebApplication
 class LoginController {
@@ -29,7 +29,7 @@ class LoginController {
 
 	@GetMapping("/")
 	String start() {
-		return "redirect:/runs";
+		return "redirect:/people";
 	}
 
 }
