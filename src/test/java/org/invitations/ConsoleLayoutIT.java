@@ -48,7 +48,8 @@ class ConsoleLayoutIT extends ConsoleTest {
 	private static final List<Viewport> VIEWPORTS = List.of(new Viewport("desktop", 1280, 800),
 			new Viewport("phone", 390, 844));
 
-	private static final List<String> NAVIGATION_LINKS = List.of("Runs", "Invitations", "Specs", "Users");
+	private static final List<String> NAVIGATION_LINKS = List.of("People", "Import", "Runs", "Invitations",
+			"Suppressed", "Specs", "Users");
 
 	private static Playwright playwright;
 
