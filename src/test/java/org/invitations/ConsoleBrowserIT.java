@@ -1,25 +1,18 @@
 package org.invitations;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Download;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.Response;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import com.microsoft.playwright.options.AriaRole;
 import com.microsoft.playwright.options.FormData;
 import com.microsoft.playwright.options.RequestOptions;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import org.invitations.testsupport.Chromium;
@@ -31,39 +24,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * step as an admin uses it; each step checks the page and what PostgreSQL and the mail
  * server hold.
  */
-class ConsoleBrowserIT extends ConsoleTest {
+class ConsoleBrowserIT extends BrowserTest {
 
 	private static final LocatorAssertions.HasTextOptions A_RUN = new LocatorAssertions.HasTextOptions()
 		.setTimeout(90_000);
-
-	private static Playwright playwright;
-
-	private static Browser browser;
-
-	private BrowserContext session;
-
-	@BeforeAll
-	static void chromium() {
-		playwright = Chromium.playwright();
-		browser = Chromium.launch(playwright);
-	}
-
-	@AfterAll
-	static void closeChromium() {
-		if (browser != null) {
-			browser.close();
-		}
-		if (playwright != null) {
-			playwright.close();
-		}
-	}
-
-	@AfterEach
-	void signOut() {
-		if (session != null) {
-			session.close();
-		}
-	}
 
 	@Test
 	void anOperatorLaunchesTheDemoFollowsTheRunAndResendsAndCancels() throws Exception {
@@ -207,14 +171,7 @@ class ConsoleBrowserIT extends ConsoleTest {
 	}
 
 	private Page signIn(String name) {
-		session = browser.newContext();
-		Page page = session.newPage();
-		page.navigate(base() + "/runs");
-		page.getByLabel("Name").fill(name);
-		page.getByLabel("Password").fill(PASSWORD);
-		page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
-		PlaywrightAssertions.assertThat(page.locator("h1")).hasText("Runs");
-		return page;
+		return signIn(name, "/runs", "Runs");
 	}
 
 }

@@ -5,17 +5,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
-import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.Response;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import com.microsoft.playwright.options.AriaRole;
 import com.microsoft.playwright.options.BoundingBox;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -31,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * scrolls sideways, axe-core finds nothing serious or critical, and on the phone the
  * navigation stays within reach.
  */
-class ConsoleLayoutIT extends ConsoleTest {
+class ConsoleLayoutIT extends BrowserTest {
 
 	/** A 64-character local part and long host labels: valid, and nowhere to break. */
 	private static final String LONG_ADDRESS = "maximilian.alexander.vandenberghe-oppenheimer.volunteer-2026-xyz"
@@ -50,10 +46,6 @@ class ConsoleLayoutIT extends ConsoleTest {
 
 	private static final List<String> NAVIGATION_LINKS = List.of("People", "Import", "Runs", "Invitations",
 			"Suppressed", "Specs", "Users");
-
-	private static Playwright playwright;
-
-	private static Browser browser;
 
 	/**
 	 * Every page of the console and what it must show to prove it holds the data under
@@ -75,22 +67,6 @@ class ConsoleLayoutIT extends ConsoleTest {
 				ConsolePage.of("/specs/expire.yml/expire", "Run the expiry"), ConsolePage.of("/specs", "broken.yml"),
 				ConsolePage.of("/users", "vera"), new ConsolePage("/runs/999999", true, 404, "Not found"),
 				new ConsolePage("/login", false, 200, "Sign in"));
-	}
-
-	@BeforeAll
-	static void chromium() {
-		playwright = Chromium.playwright();
-		browser = Chromium.launch(playwright);
-	}
-
-	@AfterAll
-	static void closeChromium() {
-		if (browser != null) {
-			browser.close();
-		}
-		if (playwright != null) {
-			playwright.close();
-		}
 	}
 
 	@TestFactory

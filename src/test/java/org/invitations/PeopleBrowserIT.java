@@ -5,20 +5,14 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 
-import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.Response;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import com.microsoft.playwright.options.AriaRole;
 import com.microsoft.playwright.options.FormData;
 import com.microsoft.playwright.options.RequestOptions;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import org.invitations.testsupport.Chromium;
@@ -33,42 +27,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Users page, and whoever launched a run hears when it ends. With
  * {@code -Ddocs.screenshots=true} it also takes the README's screenshots ({@code docs/}).
  */
-class PeopleBrowserIT extends ConsoleTest {
+class PeopleBrowserIT extends BrowserTest {
 
 	private static final LocatorAssertions.HasTextOptions A_RUN = new LocatorAssertions.HasTextOptions()
 		.setTimeout(90_000);
 
 	private static final LocatorAssertions.IsVisibleOptions A_DRY_RUN = new LocatorAssertions.IsVisibleOptions()
 		.setTimeout(90_000);
-
-	private static Playwright playwright;
-
-	private static Browser browser;
-
-	private BrowserContext session;
-
-	@BeforeAll
-	static void chromium() {
-		playwright = Chromium.playwright();
-		browser = Chromium.launch(playwright);
-	}
-
-	@AfterAll
-	static void closeChromium() {
-		if (browser != null) {
-			browser.close();
-		}
-		if (playwright != null) {
-			playwright.close();
-		}
-	}
-
-	@AfterEach
-	void signOut() {
-		if (session != null) {
-			session.close();
-		}
-	}
 
 	@Test
 	void searchPeopleTickThreeChooseARoleReviewAndSend() throws Exception {
@@ -247,14 +212,7 @@ class PeopleBrowserIT extends ConsoleTest {
 	}
 
 	private Page signIn(String name) {
-		session = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 800));
-		Page page = session.newPage();
-		page.navigate(base() + "/login");
-		page.getByLabel("Name").fill(name);
-		page.getByLabel("Password").fill(PASSWORD);
-		page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
-		PlaywrightAssertions.assertThat(page.locator("h1")).hasText("People");
-		return page;
+		return signIn(name, "/login", "People");
 	}
 
 	private static void screenshot(Page page, String name) {

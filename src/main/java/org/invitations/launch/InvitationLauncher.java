@@ -25,12 +25,8 @@ import org.invitations.run.ExecutionOwnership;
 import org.invitations.job.InvitationJobConfiguration;
 import org.invitations.resend.ResendFilter;
 import org.invitations.role.Roles;
-import org.invitations.resend.ResendReaders;
 import org.invitations.run.JobParameterNames;
-import org.invitations.source.CsvFiles;
 import org.invitations.source.ImportLimits;
-import org.invitations.source.GroupMemberReaders;
-import org.invitations.source.SelectionMemberReaders;
 import org.invitations.spec.JobSpec;
 import org.invitations.spec.Kind;
 import org.invitations.spec.SpecException;
@@ -64,7 +60,7 @@ public class InvitationLauncher {
 
 	private final SpecLock specLock;
 
-	private final ImportLimits importLimits;
+	private final SourceInputs inputs;
 
 	public InvitationLauncher(JobOperator jobOperator, JobRepository jobRepository,
 			@Qualifier(InvitationJobConfiguration.JOB_NAME) Job invitationJob, RunHistory history, JdbcTemplate jdbc,
@@ -79,7 +75,7 @@ public class InvitationLauncher {
 		this.properties = properties;
 		this.ownership = ownership;
 		this.specLock = specLock;
-		this.importLimits = importLimits;
+		this.inputs = new SourceInputs(jdbc, importLimits);
 	}
 
 	/**
@@ -90,7 +86,7 @@ public class InvitationLauncher {
 	 * written
 	 */
 	public JobExecution run(JobSpec spec, boolean dryRun, boolean abandonUnfinished) throws Exception {
-		return launch(spec, checkInput(spec), dryRun, abandonUnfinished);
+		return launch(spec, inputs.of(spec), dryRun, abandonUnfinished);
 	}
 
 	/**
@@ -99,7 +95,7 @@ public class InvitationLauncher {
 	 * limits.
 	 */
 	public JobExecution resend(JobSpec spec, ResendFilter filter, boolean dryRun) throws Exception {
-		return launch(spec, resendInput(spec, filter), dryRun, false);
+		return launch(spec, inputs.resend(spec, filter), dryRun, false);
 	}
 
 	/**
@@ -124,11 +120,12 @@ public class InvitationLauncher {
 					+ " started: restore it to restart the run, or abandon the run and start a new one");
 		}
 		String source = parameters.getString(JobParameterNames.SOURCE_CHECKSUM);
-		Input input = source.startsWith("resend:") ? resendInput(spec, ResendFilter.parse(source)) : checkInput(spec);
+		SourceInputs.Input input = source.startsWith("resend:") ? inputs.resend(spec, ResendFilter.parse(source))
+				: inputs.of(spec);
 		String startedWith = parameters.getString(JobParameterNames.SOURCE_DIGEST);
 		if (!input.checksum().equals(source) || (startedWith != null && !startedWith.equals(input.digest()))) {
-			throw new SpecException(spec.file(), null, inputChanged(spec, source) + " since execution " + executionId
-					+ " started: restore it to restart the run, or abandon the run and start a new one");
+			throw new SpecException(spec.file(), null, SourceInputs.changed(spec, source) + " since execution "
+					+ executionId + " started: restore it to restart the run, or abandon the run and start a new one");
 		}
 		boolean dryRun = Boolean.parseBoolean(parameters.getString(JobParameterNames.DRY_RUN));
 		prepare(spec);
@@ -151,18 +148,8 @@ public class InvitationLauncher {
 		}
 	}
 
-	private static String inputChanged(JobSpec spec, String source) {
-		return source.startsWith("resend:") ? "the invitations to resend changed"
-				: spec.source().isCsv() ? "the input file " + spec.source().csv().getFileName() + " changed"
-						: spec.source().isSelection() ? "the selection changed"
-								: "the members of group '" + spec.source().group() + "' changed";
-	}
-
-	private Input resendInput(JobSpec spec, ResendFilter filter) {
-		return new Input(filter.describe(), ResendReaders.count(jdbc.getDataSource(), spec.name(), filter), null);
-	}
-
-	private JobExecution launch(JobSpec spec, Input input, boolean dryRun, boolean abandonUnfinished) throws Exception {
+	private JobExecution launch(JobSpec spec, SourceInputs.Input input, boolean dryRun, boolean abandonUnfinished)
+			throws Exception {
 		prepare(spec);
 		try (SpecLock.Held held = specLock.acquire(spec.name())) {
 			return launchLocked(spec, input, dryRun, abandonUnfinished);
@@ -187,7 +174,7 @@ public class InvitationLauncher {
 		}
 	}
 
-	private JobExecution launchLocked(JobSpec spec, Input input, boolean dryRun, boolean abandonUnfinished)
+	private JobExecution launchLocked(JobSpec spec, SourceInputs.Input input, boolean dryRun, boolean abandonUnfinished)
 			throws Exception {
 		RunHistory.LastExecution last = history.last(spec.name(), dryRun);
 		if (last != null && last.isUnfinished()) {
@@ -291,44 +278,6 @@ public class InvitationLauncher {
 
 	private static boolean isRunning(RunHistory.LastExecution last) {
 		return Map.of("STARTING", true, "STARTED", true, "STOPPING", true).containsKey(last.status());
-	}
-
-	private Input checkInput(JobSpec spec) {
-		if (spec.source().isSelection()) {
-			long selection = spec.source().selection();
-			GroupMemberReaders.Members members = SelectionMemberReaders.stored(jdbc, selection);
-			if (members == null) {
-				throw new SpecException(spec.file(), "key 'source.selection'", "no selection " + selection);
-			}
-			return new Input(SelectionMemberReaders.describe(selection), members.count(), members.digest());
-		}
-		if (spec.source().isCsv()) {
-			CsvFiles.Inspection inspection = CsvFiles.inspect(spec.source().csv(), importLimits);
-			if (!inspection.columns().ignored().isEmpty()) {
-				log.warn("{}: ignoring unknown columns {}", spec.source().csv(), inspection.columns().ignored());
-			}
-			return new Input(inspection.checksum(), inspection.rows(), null);
-		}
-		Long groupId = jdbc.query("SELECT id FROM person_group WHERE name = ?", rs -> rs.next() ? rs.getLong(1) : null,
-				spec.source().group());
-		if (groupId == null) {
-			throw new SpecException(spec.file(), "key 'source.group'",
-					"no group named '" + spec.source().group() + "'");
-		}
-		GroupMemberReaders.Members members = GroupMemberReaders.members(jdbc, groupId, spec.source().members());
-		return new Input(GroupMemberReaders.describe(spec.source()), members.count(), members.digest());
-	}
-
-	/**
-	 * What a run reads.
-	 *
-	 * @param checksum the identifying source: the file's SHA-256, the group and its
-	 * selection, the resend's filter
-	 * @param items how many items it holds
-	 * @param digest for a group, the SHA-256 of its members' ids, so that a restart or a
-	 * confirmed send can tell the same members from new ones; {@code null} otherwise
-	 */
-	private record Input(String checksum, long items, String digest) {
 	}
 
 }

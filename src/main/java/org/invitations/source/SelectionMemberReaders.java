@@ -6,8 +6,6 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 import org.springframework.batch.infrastructure.item.database.JdbcPagingItemReader;
-import org.springframework.batch.infrastructure.item.database.Order;
-import org.springframework.batch.infrastructure.item.database.builder.JdbcPagingItemReaderBuilder;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -36,24 +34,14 @@ public final class SelectionMemberReaders {
 
 	public static JdbcPagingItemReader<SourceRow> reader(DataSource dataSource, long selection, int pageSize)
 			throws Exception {
-		return new JdbcPagingItemReaderBuilder<SourceRow>().name("selectionMemberReader")
-			.dataSource(dataSource)
-			.selectClause("id, email, first_name, last_name, external_id, email_active")
-			// As the group reader: the page's "id > last" narrows the scan of the
-			// members' primary key, and each person is fetched by key.
-			.fromClause("""
-					(SELECT m.person_id AS id, p.email, p.first_name, p.last_name, p.external_id, p.email_active,
-					        m.selection_id
-					 FROM person_selection_member m
-					 CROSS JOIN LATERAL (SELECT * FROM person WHERE person.id = m.person_id OFFSET 0) p) AS members""")
-			.whereClause("selection_id = :selection")
-			.parameterValues(Map.of("selection", selection))
-			.sortKeys(Map.of("id", Order.ASCENDING))
-			.pageSize(pageSize)
-			.rowMapper((rs, rowNum) -> new SourceRow(rs.getLong("id"), null, rs.getString("email"),
-					rs.getString("first_name"), rs.getString("last_name"), rs.getString("external_id"),
-					Boolean.toString(rs.getBoolean("email_active")), List.of(), rs.getLong("id"), null))
-			.build();
+		// As the group reader: the page's "id > last" narrows the scan of the members'
+		// primary key, and each person is fetched by key.
+		return GroupMemberReaders.people("selectionMemberReader", dataSource, """
+				(SELECT m.person_id AS id, p.email, p.first_name, p.last_name, p.external_id, p.email_active,
+				        m.selection_id
+				 FROM person_selection_member m
+				 CROSS JOIN LATERAL (SELECT * FROM person WHERE person.id = m.person_id OFFSET 0) p) AS members""",
+				"selection_id = :selection", Map.of("selection", selection), pageSize);
 	}
 
 }
