@@ -7,6 +7,8 @@ import java.util.Locale;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.jdbc.core.JdbcTemplate;
+
 import org.invitations.invitation.InvitationStatus;
 
 /**
@@ -99,8 +101,11 @@ public record PeopleFilter(@Nullable String query, @Nullable String group, @Null
 		return parts.isEmpty() ? "everyone" : String.join(", ", parts);
 	}
 
-	/** The condition on {@code person p}, its arguments added in order. */
-	String where(List<Object> args) {
+	/**
+	 * The condition on {@code person p}, its arguments added in order; the ids of the
+	 * group and the role are looked up first, with {@code jdbc}.
+	 */
+	String where(JdbcTemplate jdbc, List<Object> args) {
 		StringBuilder where = new StringBuilder("WHERE true");
 		if (query != null) {
 			for (String word : query.toLowerCase(Locale.ROOT).split("\\s+")) {
@@ -111,14 +116,10 @@ public record PeopleFilter(@Nullable String query, @Nullable String group, @Null
 			}
 		}
 		if (group != null) {
-			where.append(" AND p.id IN (SELECT m.person_id FROM group_member m"
-					+ " WHERE m.group_id = (SELECT g.id FROM person_group g WHERE g.name = ?))");
-			args.add(group);
+			where.append(holders("group_member", "group_id", id(jdbc, "person_group", group)));
 		}
 		if (role != null) {
-			where.append(" AND p.id IN (SELECT a.person_id FROM role_assignment a"
-					+ " WHERE a.role_id = (SELECT r.id FROM role r WHERE r.name = ?))");
-			args.add(role);
+			where.append(holders("role_assignment", "role_id", id(jdbc, "role", role)));
 		}
 		if (neverLoggedIn) {
 			where.append(" AND p.last_login_at IS NULL");
@@ -127,6 +128,27 @@ public record PeopleFilter(@Nullable String query, @Nullable String group, @Null
 			where.append(" AND ").append(standing(invitation));
 		}
 		return where.toString();
+	}
+
+	/**
+	 * The people in a group or holding a role, by its id (looked up first) written into
+	 * the statement as a number: the planner then reads from the column's statistics
+	 * whether the group holds 20 people or 300,000, and reads its few members first (then
+	 * each one's row), or the newest people first and looks each one up among the
+	 * members. Named by a subquery, the id was unknown to the planner, which took every
+	 * group for a third of the memberships and, to list a council of 20, read all million
+	 * people newest first (0.2 s; 1.4 s for those of them with a pending invitation). The
+	 * number comes from the lookup, never from the admin's text. No such group or role:
+	 * nobody.
+	 */
+	private static String holders(String table, String column, @Nullable Long id) {
+		return id == null ? " AND false"
+				: " AND p.id IN (SELECT h.person_id FROM " + table + " h WHERE h." + column + " = " + id + ")";
+	}
+
+	private static @Nullable Long id(JdbcTemplate jdbc, String table, String name) {
+		List<Long> ids = jdbc.queryForList("SELECT id FROM " + table + " WHERE name = ?", Long.class, name);
+		return ids.isEmpty() ? null : ids.get(0);
 	}
 
 	/**

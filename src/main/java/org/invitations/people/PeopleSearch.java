@@ -56,7 +56,7 @@ public class PeopleSearch {
 	 */
 	public List<Person> page(PeopleFilter filter, @Nullable Long before, int limit) {
 		List<Object> args = new ArrayList<>();
-		String where = filter.where(args);
+		String where = filter.where(jdbc, args);
 		if (before != null) {
 			where += " AND p.id < ?";
 			args.add(before);
@@ -88,7 +88,7 @@ public class PeopleSearch {
 	 */
 	public long countUpTo(PeopleFilter filter, long cap) {
 		List<Object> args = new ArrayList<>();
-		String where = filter.where(args);
+		String where = filter.where(jdbc, args);
 		args.add(cap + 1);
 		Long count = jdbc.queryForObject(
 				"SELECT count(*) FROM (SELECT 1 FROM person p " + where + " LIMIT ?) AS capped", Long.class,
