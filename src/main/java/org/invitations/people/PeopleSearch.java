@@ -11,6 +11,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
 
 import org.invitations.invitation.InvitationStatus;
 
@@ -54,7 +55,9 @@ public class PeopleSearch {
 	 * Matching people with an id below {@code before} (all when null), newest first, at
 	 * most {@code limit}.
 	 */
+	@Transactional(readOnly = true)
 	public List<Person> page(PeopleFilter filter, @Nullable Long before, int limit) {
+		PeopleFilter.planWithValues(jdbc);
 		List<Object> args = new ArrayList<>();
 		String where = filter.where(jdbc, args);
 		if (before != null) {
@@ -86,7 +89,9 @@ public class PeopleSearch {
 	 * How many match, counting no further than {@code cap}: the page says "more than
 	 * 10,000" rather than count a million rows on every view.
 	 */
+	@Transactional(readOnly = true)
 	public long countUpTo(PeopleFilter filter, long cap) {
+		PeopleFilter.planWithValues(jdbc);
 		List<Object> args = new ArrayList<>();
 		String where = filter.where(jdbc, args);
 		args.add(cap + 1);
