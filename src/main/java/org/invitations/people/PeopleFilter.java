@@ -132,17 +132,24 @@ public record PeopleFilter(@Nullable String query, @Nullable String group, @Null
 
 	/**
 	 * Has the rest of the transaction's statements planned with their values at every
-	 * run; the filter's statements run after it. The driver prepares a statement on the
-	 * server once it has run five times on a connection, and PostgreSQL may then plan it
-	 * once for all values. Such a plan cannot read {@code LIKE ?} through the prefix
-	 * indexes (the prefix is unknown), so it reads every person and tests each one: about
-	 * as fast as the index for "smi" (one in a hundred), but for a rare name or an
-	 * address, once "smi" had been searched a few times, the count read all million
-	 * people (0.3 s on a quiet machine, a second on a busy one) to find 8. Planning the
-	 * page's two statements at every view costs a few milliseconds at most.
+	 * run, and run without parallel workers; the filter's statements run after it. The
+	 * driver prepares a statement on the server once it has run five times on a
+	 * connection, and PostgreSQL may then plan it once for all values. Such a plan cannot
+	 * read {@code LIKE ?} through the prefix indexes (the prefix is unknown), so it reads
+	 * every person and tests each one: about as fast as the index for "smi" (one in a
+	 * hundred), but for a rare name or an address, once "smi" had been searched a few
+	 * times, the count read all million people (0.3 s on a quiet machine, a second on a
+	 * busy one) to find 8. Planning a statement again takes half a millisecond on a
+	 * connection that planned it before.
+	 * <p>
+	 * And without parallel workers: the statements read at most some 10,000 rows through
+	 * indexes, and starting workers for that took longer than it saved (the count of a
+	 * group of 50,000 took 45 to 60 ms with two workers and 15 ms without, on two busy
+	 * cores); nor should a console's view take cores from a run.
 	 */
-	static void planWithValues(JdbcTemplate jdbc) {
+	static void planSettings(JdbcTemplate jdbc) {
 		jdbc.execute("SET LOCAL plan_cache_mode = force_custom_plan");
+		jdbc.execute("SET LOCAL max_parallel_workers_per_gather = 0");
 	}
 
 	/**

@@ -57,7 +57,7 @@ public class PeopleSearch {
 	 */
 	@Transactional(readOnly = true)
 	public List<Person> page(PeopleFilter filter, @Nullable Long before, int limit) {
-		PeopleFilter.planWithValues(jdbc);
+		PeopleFilter.planSettings(jdbc);
 		List<Object> args = new ArrayList<>();
 		String where = filter.where(jdbc, args);
 		if (before != null) {
@@ -91,7 +91,7 @@ public class PeopleSearch {
 	 */
 	@Transactional(readOnly = true)
 	public long countUpTo(PeopleFilter filter, long cap) {
-		PeopleFilter.planWithValues(jdbc);
+		PeopleFilter.planSettings(jdbc);
 		List<Object> args = new ArrayList<>();
 		String where = filter.where(jdbc, args);
 		args.add(cap + 1);

@@ -46,7 +46,7 @@ public class Selections {
 	@Transactional
 	public Selection matching(PeopleFilter filter, String actor) {
 		long id = create(actor);
-		PeopleFilter.planWithValues(jdbc);
+		PeopleFilter.planSettings(jdbc);
 		List<Object> args = new ArrayList<>(List.of(id));
 		String where = filter.where(jdbc, args);
 		jdbc.update(
