@@ -176,10 +176,10 @@ public record PeopleFilter(@Nullable String query, @Nullable String group, @Null
 	/**
 	 * The condition of a standing: the open ones read through the index that keeps a
 	 * person to one open invitation of each kind, the closed ones through the index of
-	 * closed invitations by person, or (a status that only some have: accepted, expired,
-	 * not delivered, cancelled) through the closed invitations by status and person,
-	 * which give the people of that status newest first without reading the others (V32).
-	 * The planner chooses the one that reads fewer.
+	 * closed invitations by person and status, which answers "did they accept one?" from
+	 * the index alone; the few not delivered or cancelled also through their own index by
+	 * status and person, which gives exactly them, newest first (V32). The planner
+	 * chooses the one that reads fewer.
 	 */
 	private static String standing(Standing standing) {
 		String open = "EXISTS (SELECT 1 FROM invitation o WHERE o.person_id = p.id AND o.status IN " + OPEN + ")";
