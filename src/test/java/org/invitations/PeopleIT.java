@@ -41,6 +41,18 @@ class PeopleIT extends ConsoleTest {
 		assertThat(Jsoup.parse(get(browser, "/people?group=choir").body()).select("tr[data-person]")).hasSize(2);
 		assertThat(Jsoup.parse(get(browser, "/people?invitation=none").body()).select("tr[data-person]")).hasSize(4);
 		assertThat(Jsoup.parse(get(browser, "/people?never=true").body()).select("tr[data-person]")).hasSize(3);
+		assertThat(Jsoup.parse(get(browser, "/people?invitation=accepted").body()).select("tr[data-person]"))
+			.hasSize(1);
+		jdbc.update("""
+				INSERT INTO role_assignment (person_id, role_id)
+				SELECT p.id, r.id FROM person p, role r WHERE p.first_name = 'Carla' AND r.name = 'coordinator'
+				""");
+		assertThat(Jsoup.parse(get(browser, "/people?role=coordinator").body()).select("tr[data-person]")).hasSize(1);
+		assertThat(Jsoup.parse(get(browser, "/people?group=choir&role=coordinator").body()).select("tr[data-person]"))
+			.isEmpty();
+		// A group or a role that does not exist matches nobody.
+		assertThat(Jsoup.parse(get(browser, "/people?group=nobody").body()).select("tr[data-person]")).isEmpty();
+		assertThat(Jsoup.parse(get(browser, "/people?role=nobody").body()).select("tr[data-person]")).isEmpty();
 
 		List<Long> smiths = jdbc.queryForList("SELECT id FROM person WHERE last_name LIKE 'Smith%' ORDER BY id",
 				Long.class);

@@ -11,6 +11,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
 
 import org.invitations.invitation.InvitationStatus;
 
@@ -54,9 +55,11 @@ public class PeopleSearch {
 	 * Matching people with an id below {@code before} (all when null), newest first, at
 	 * most {@code limit}.
 	 */
+	@Transactional(readOnly = true)
 	public List<Person> page(PeopleFilter filter, @Nullable Long before, int limit) {
+		PeopleFilter.planSettings(jdbc);
 		List<Object> args = new ArrayList<>();
-		String where = filter.where(args);
+		String where = filter.where(jdbc, args);
 		if (before != null) {
 			where += " AND p.id < ?";
 			args.add(before);
@@ -86,9 +89,11 @@ public class PeopleSearch {
 	 * How many match, counting no further than {@code cap}: the page says "more than
 	 * 10,000" rather than count a million rows on every view.
 	 */
+	@Transactional(readOnly = true)
 	public long countUpTo(PeopleFilter filter, long cap) {
+		PeopleFilter.planSettings(jdbc);
 		List<Object> args = new ArrayList<>();
-		String where = filter.where(args);
+		String where = filter.where(jdbc, args);
 		args.add(cap + 1);
 		Long count = jdbc.queryForObject(
 				"SELECT count(*) FROM (SELECT 1 FROM person p " + where + " LIMIT ?) AS capped", Long.class,

@@ -46,8 +46,9 @@ public class Selections {
 	@Transactional
 	public Selection matching(PeopleFilter filter, String actor) {
 		long id = create(actor);
+		PeopleFilter.planSettings(jdbc);
 		List<Object> args = new ArrayList<>(List.of(id));
-		String where = filter.where(args);
+		String where = filter.where(jdbc, args);
 		jdbc.update(
 				"INSERT INTO person_selection_member (selection_id, person_id) SELECT ?, p.id FROM person p " + where,
 				args.toArray());
