@@ -140,8 +140,8 @@ class EnvironmentFailuresIT extends IntegrationTest {
 
 		Result angus = standalone(join(join(database(), mail), "run", spec, "--invitations.mail.direct-smtp=false"));
 		assertThat(angus.exitCode()).as(angus.err()).isZero();
-		assertThat(angus.out())
-			.contains("Mail went to the SMTP server 127.0.0.1:" + SMTP_PATH.port() + " (Angus Mail)");
+		assertThat(angus.out()).contains("Mail went to the SMTP server 127.0.0.1:" + SMTP_PATH.port()
+				+ " (Angus Mail, since invitations.mail.direct-smtp=false)");
 		assertThat(received()).hasSize(1);
 
 		Result old = standalone(
@@ -149,7 +149,7 @@ class EnvironmentFailuresIT extends IntegrationTest {
 		assertThat(old.exitCode()).as(old.err()).isZero();
 
 		Result direct = standalone(join(join(database(), mail), "run", spec("direct", "people.csv").toString()));
-		assertThat(direct.out()).contains("(built-in client, pipelining when offered)");
+		assertThat(direct.out()).contains("(built-in client, plain SMTP, pipelining when offered)");
 	}
 
 	@Test

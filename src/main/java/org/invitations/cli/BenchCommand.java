@@ -37,6 +37,11 @@ class BenchCommand extends Subcommand implements Callable<Integer> {
 			description = "SMTP port; 0 (default) starts a built-in counting sink on loopback")
 	int port;
 
+	@Option(names = "--tls-cert", paramLabel = "PEM",
+			description = "implicit TLS (SMTPS) to the SMTP server, trusting this certificate (or its CA) explicitly,"
+					+ " host name checked; e.g. the cert.pem of smtp-reference.sh --tls-sink")
+	Path tlsCertificate;
+
 	@Option(names = "--connections", defaultValue = "4",
 			description = "parallel SMTP connections (default ${DEFAULT-VALUE})")
 	int connections;
@@ -116,6 +121,9 @@ class BenchCommand extends Subcommand implements Callable<Integer> {
 			return bean(org.invitations.bench.ReportBench.class).run(reportRows, out()) ? 0
 					: InvitationsCommand.JOB_FAILED;
 		}
+		if (tlsCertificate != null && port == 0) {
+			throw usage("--tls-cert needs --smtp-port: the built-in sink speaks plain SMTP");
+		}
 		BenchSmtpSink sink = port == 0 ? BenchSmtpSink.start() : null;
 		int smtpPort = sink != null ? sink.port() : port;
 		// Read by Spring Boot when the context starts: the benchmark sends where it was
@@ -123,6 +131,13 @@ class BenchCommand extends Subcommand implements Callable<Integer> {
 		set("spring.mail.host", host);
 		set("spring.mail.port", Integer.toString(smtpPort));
 		set("invitations.mail.connections", Integer.toString(connections));
+		if (tlsCertificate != null) {
+			// The way an operator trusts a server's certificate: an SSL bundle, never
+			// verification switched off.
+			set("spring.mail.ssl.enabled", "true");
+			set("spring.mail.ssl.bundle", "bench-smtp");
+			set("spring.ssl.bundle.pem.bench-smtp.truststore.certificate", "file:" + tlsCertificate.toAbsolutePath());
+		}
 		BenchRunner.Result result = bean(BenchRunner.class).run(people, chunkSize);
 		var out = out();
 		long sent = result.sent();
@@ -138,6 +153,13 @@ class BenchCommand extends Subcommand implements Callable<Integer> {
 		out.printf("  deliver step: %.1fs, %.0f messages/s%n", result.deliver().toMillis() / 1000.0,
 				result.rate(result.deliver(), sent));
 		out.printf("peak heap: %d MB (sum of the heap pools' peaks)%n", result.peakHeapBytes() >> 20);
+		if (result.applicationCpuNanos() >= 0 && sent > 0) {
+			out.printf(
+					"CPU per invitation, microseconds (during the job, user + system): application %.0f,"
+							+ " PostgreSQL %s%n",
+					result.applicationCpuNanos() / 1000.0 / sent, result.postgresCpuNanos() < 0 ? "unknown"
+							: String.format("%.0f", result.postgresCpuNanos() / 1000.0 / sent));
+		}
 		boolean ok = sent == people && result.distinctSent() == people;
 		out.printf("recorded SENT: %d, distinct people: %d%n", sent, result.distinctSent());
 		if (sink != null) {

@@ -1,7 +1,6 @@
 package org.invitations.smtp;
 
 import java.io.IOException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,14 +9,14 @@ import org.jspecify.annotations.Nullable;
 import org.invitations.mail.PreparedMessage;
 
 /**
- * A plain SMTP connection (RFC 5321) for servers that need neither TLS nor
- * authentication, such as a local relay or a bulk MTA: it writes the ready-made bytes of
- * a {@link PreparedMessage} and, where the server offers PIPELINING (RFC 2920), sends
- * MAIL, RCPT and DATA in one write and reads their replies together. When the caller says
- * which message comes next, that message's MAIL, RCPT and DATA follow this one's content
- * in the same write (content may begin a group, RFC 2920 section 3.1), so a message costs
- * one round trip instead of four. Angus Mail, which does neither, stays in charge
- * wherever TLS or a login is configured.
+ * An SMTP connection (RFC 5321), plain or over TLS, with or without a login (see
+ * {@link SmtpChannel}): it writes the ready-made bytes of a {@link PreparedMessage} and,
+ * where the server offers PIPELINING (RFC 2920), sends MAIL, RCPT and DATA in one write
+ * and reads their replies together. When the caller says which message comes next, that
+ * message's MAIL, RCPT and DATA follow this one's content in the same write (content may
+ * begin a group, RFC 2920 section 3.1), so a message costs one round trip instead of
+ * four. Angus Mail, which does neither, sends only where asked to or where a setting only
+ * it understands is set ({@link SmtpSettings#angusOnly}).
  * <p>
  * Replies are read the SMTP way, by {@link ReplyClassifier}: 2xx accepted; a refusal of
  * the recipient is final (5xx) or temporary (4xx) for this message; a refusal of the
@@ -29,17 +28,9 @@ import org.invitations.mail.PreparedMessage;
  */
 final class DirectSmtpConnection implements MailGateway.Connection {
 
-	private final String host;
-
-	private final int port;
-
-	private final Duration connectTimeout;
-
-	private final Duration readTimeout;
+	private final SmtpSettings settings;
 
 	private final String server;
-
-	private final @Nullable String envelopeFrom;
 
 	private final WriteWatchdog watchdog;
 
@@ -51,30 +42,24 @@ final class DirectSmtpConnection implements MailGateway.Connection {
 	 */
 	private @Nullable Opened opened;
 
-	private DirectSmtpConnection(String host, int port, @Nullable String envelopeFrom, Duration connectTimeout,
-			Duration readTimeout, WriteWatchdog watchdog) throws IOException {
-		this.host = host;
-		this.port = port;
-		this.server = "SMTP server " + host + ":" + port;
-		this.envelopeFrom = envelopeFrom;
-		this.connectTimeout = connectTimeout;
-		this.readTimeout = readTimeout;
+	private DirectSmtpConnection(SmtpSettings settings, WriteWatchdog watchdog) throws IOException {
+		this.settings = settings;
+		this.server = "SMTP server " + settings.server();
 		this.watchdog = watchdog;
-		this.channel = SmtpChannel.open(host, port, connectTimeout, readTimeout, watchdog);
+		this.channel = SmtpChannel.open(settings, watchdog);
 	}
 
 	/**
 	 * Connects, reads the greeting and introduces itself; fails as the server being
 	 * unavailable.
 	 */
-	static DirectSmtpConnection open(String host, int port, @Nullable String envelopeFrom, Duration connectTimeout,
-			Duration readTimeout, WriteWatchdog watchdog) {
+	static DirectSmtpConnection open(SmtpSettings settings, WriteWatchdog watchdog) {
 		try {
-			return new DirectSmtpConnection(host, port, envelopeFrom, connectTimeout, readTimeout, watchdog);
+			return new DirectSmtpConnection(settings, watchdog);
 		}
 		catch (IOException ex) {
 			throw new MailServerUnavailableException(
-					"cannot connect to SMTP server " + host + ":" + port + ": " + SmtpChannel.describe(ex, false), ex);
+					"cannot connect to SMTP server " + settings.server() + ": " + SmtpChannel.describe(ex, false), ex);
 		}
 	}
 
@@ -107,9 +92,9 @@ final class DirectSmtpConnection implements MailGateway.Connection {
 				if (ahead != null) {
 					// Drops the transaction held open for another message, unsent.
 					channel.drop();
-					channel = SmtpChannel.open(host, port, connectTimeout, readTimeout, watchdog);
+					channel = SmtpChannel.open(settings, watchdog);
 				}
-				envelope = envelope(Envelope.commands(envelopeFrom, message));
+				envelope = envelope(Envelope.commands(settings.envelopeFrom(), message));
 			}
 			SmtpReply refusal = envelope.stream().filter(reply -> !reply.isPositive()).findFirst().orElse(null);
 			if (refusal == null) {
@@ -130,7 +115,8 @@ final class DirectSmtpConnection implements MailGateway.Connection {
 	 */
 	private SendResult content(PreparedMessage message, @Nullable PreparedMessage next) throws IOException {
 		channel.writeContent(message.bytes());
-		String[] ahead = channel.pipelining() && next != null ? Envelope.commandsAhead(envelopeFrom, next) : null;
+		String[] ahead = channel.pipelining() && next != null ? Envelope.commandsAhead(settings.envelopeFrom(), next)
+				: null;
 		if (ahead != null) {
 			for (String command : ahead) {
 				channel.write(command);

@@ -4,6 +4,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.mail.autoconfigure.MailProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.mail.javamail.JavaMailSenderImpl;
@@ -20,10 +21,20 @@ class MailGatewayConfiguration {
 	private static final Logger log = LoggerFactory.getLogger(MailGatewayConfiguration.class);
 
 	@Bean
-	MailGateway mailGateway(ObjectProvider<JavaMailSenderImpl> sender, InvitationsProperties properties) {
+	MailGateway mailGateway(ObjectProvider<JavaMailSenderImpl> sender, ObjectProvider<MailProperties> mail,
+			InvitationsProperties properties) {
 		JavaMailSenderImpl smtp = sender.getIfAvailable();
 		if (smtp != null) {
 			optOutOfDirectSmtp(smtp, properties);
+			MailProperties configured = mail.getIfAvailable();
+			if (configured != null && !configured.getSsl().isVerifyHostname()) {
+				// Spring Boot leaves the property unset then, and the built-in client
+				// checks
+				// host names unless told not to.
+				smtp.getJavaMailProperties()
+					.setProperty("mail." + (smtp.getProtocol() == null ? "smtp" : smtp.getProtocol())
+							+ ".ssl.checkserveridentity", "false");
+			}
 		}
 		MailGateway gateway = smtp != null ? new SmtpGateway(smtp) : new OutboxGateway(properties.outbox());
 		log.info("Mail goes to the {}", gateway.describe());

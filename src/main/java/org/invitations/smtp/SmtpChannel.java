@@ -11,78 +11,154 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Locale;
+import java.security.cert.CertificateException;
+
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 
 /**
- * The socket under a {@link DirectSmtpConnection}: connecting, the greeting and EHLO
- * (whether the server offers PIPELINING), buffered writes that {@link WriteWatchdog} can
- * cut when they block for too long, and reads that time out by the socket. No TLS and no
- * login: where those are configured, Angus Mail sends instead.
+ * The socket under a {@link DirectSmtpConnection}: connecting, TLS (implicit, or after
+ * STARTTLS), the greeting, EHLO (what the server offers: PIPELINING, STARTTLS, AUTH) and
+ * the login, buffered writes that {@link WriteWatchdog} can cut when they block for too
+ * long, and reads that time out by the socket. The watchdog and {@link #drop()} close the
+ * TCP socket itself, under any TLS layer: an abrupt close needs no close_notify, which
+ * could block behind the very write being cut.
  */
 final class SmtpChannel {
 
+	/** The TCP connection, under the TLS layer if there is one. */
 	private final Socket socket;
 
-	private final InputStream in;
+	private InputStream in;
 
-	private final OutputStream out;
+	private OutputStream out;
 
 	private final WriteWatchdog watchdog;
 
-	private final boolean pipelining;
+	private ServerExtensions offered;
+
+	private boolean encrypted;
 
 	/** When the current write began (nanoTime), or 0; read by the watchdog. */
 	private volatile long writingSince;
 
 	private volatile boolean cutByWatchdog;
 
-	private SmtpChannel(Socket socket, WriteWatchdog watchdog) throws IOException {
+	private SmtpChannel(Socket socket, Socket layer, WriteWatchdog watchdog) throws IOException {
 		this.socket = socket;
 		this.watchdog = watchdog;
-		this.in = new BufferedInputStream(socket.getInputStream(), 8192);
-		this.out = new BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
+		streams(layer);
 		watchdog.watch(this);
-		SmtpReply greeting = read();
-		if (greeting.code() != 220) {
-			throw new IOException("greeting: " + greeting);
-		}
-		String heloName = addressLiteral(socket);
-		SmtpReply ehlo = command("EHLO " + heloName);
-		if (ehlo.code() == 250) {
-			this.pipelining = ehlo.lines()
-				.stream()
-				.skip(1)
-				.map(line -> line.length() > 4 ? line.substring(4).strip().toUpperCase(Locale.ROOT) : "")
-				.anyMatch(keyword -> keyword.equals("PIPELINING") || keyword.startsWith("PIPELINING "));
-		}
-		else {
-			this.pipelining = false;
-			SmtpReply helo = command("HELO " + heloName);
-			if (helo.code() != 250) {
-				throw new IOException("HELO: " + helo);
-			}
-		}
 	}
 
-	/** Connects, reads the greeting and introduces itself. */
-	static SmtpChannel open(String host, int port, Duration connectTimeout, Duration readTimeout,
-			WriteWatchdog watchdog) throws IOException {
+	/**
+	 * Connects, reads the greeting, introduces itself, starts TLS where configured and
+	 * logs in.
+	 */
+	static SmtpChannel open(SmtpSettings settings, WriteWatchdog watchdog) throws IOException {
 		Socket socket = new Socket();
 		try {
 			socket.setTcpNoDelay(true);
-			socket.connect(new InetSocketAddress(host, port), (int) connectTimeout.toMillis());
-			socket.setSoTimeout((int) readTimeout.toMillis());
-			return new SmtpChannel(socket, watchdog);
+			socket.connect(new InetSocketAddress(settings.host(), settings.port()),
+					(int) settings.connectTimeout().toMillis());
+			// Bounds every read from here on, the TLS handshake and the greeting
+			// included.
+			socket.setSoTimeout((int) settings.readTimeout().toMillis());
+			Socket layer = settings.security() == SmtpSettings.Security.IMPLICIT_TLS ? tls(socket, settings) : socket;
+			SmtpChannel channel = new SmtpChannel(socket, layer, watchdog);
+			channel.introduce(settings);
+			return channel;
 		}
-		catch (IOException ex) {
+		catch (IOException | RuntimeException ex) {
 			closeQuietly(socket);
 			watchdog.forget(socket);
 			throw ex;
 		}
 	}
 
+	/**
+	 * The greeting, EHLO (HELO where EHLO is not understood), STARTTLS and EHLO again,
+	 * then the login.
+	 */
+	private void introduce(SmtpSettings settings) throws IOException {
+		SmtpReply greeting = read();
+		if (greeting.code() != 220) {
+			throw new IOException("greeting: " + greeting);
+		}
+		String heloName = addressLiteral(socket);
+		offered = hello(heloName);
+		SmtpSettings.Security security = settings.security();
+		boolean startTls = security == SmtpSettings.Security.STARTTLS_REQUIRED
+				|| security == SmtpSettings.Security.STARTTLS_OPPORTUNISTIC && offered.startTls();
+		if (startTls) {
+			if (!offered.startTls()) {
+				throw new IOException("the server does not offer STARTTLS (mail.smtp.starttls.required=true)");
+			}
+			SmtpReply ready = command("STARTTLS");
+			if (ready.code() != 220) {
+				throw new IOException("STARTTLS refused: " + ready);
+			}
+			if (in.available() > 0) {
+				// Anything sent before the handshake could be read as if it came
+				// encrypted (CVE-2011-0411).
+				throw new IOException("the server sent data after its reply to STARTTLS");
+			}
+			streams(tls(socket, settings));
+			offered = hello(heloName);
+		}
+		if (settings.login() != null) {
+			SmtpLogin.authenticate(this, settings.login(), offered);
+		}
+	}
+
+	private ServerExtensions hello(String heloName) throws IOException {
+		SmtpReply ehlo = command("EHLO " + heloName);
+		if (ehlo.code() == 250) {
+			return ServerExtensions.of(ehlo);
+		}
+		SmtpReply helo = command("HELO " + heloName);
+		if (helo.code() != 250) {
+			throw new IOException("HELO: " + helo);
+		}
+		return ServerExtensions.NONE;
+	}
+
+	/**
+	 * Puts TLS over the connection: the server's certificate must chain to the trust
+	 * store (the SSL bundle's, else the JDK's) and, unless switched off, name the host.
+	 */
+	private static SSLSocket tls(Socket socket, SmtpSettings settings) throws IOException {
+		SSLSocket tls = (SSLSocket) settings.tls().createSocket(socket, settings.host(), settings.port(), true);
+		SSLParameters parameters = tls.getSSLParameters();
+		if (settings.checkHostName()) {
+			parameters.setEndpointIdentificationAlgorithm("HTTPS");
+		}
+		if (settings.tlsProtocols() != null) {
+			parameters.setProtocols(settings.tlsProtocols());
+		}
+		if (settings.cipherSuites() != null) {
+			parameters.setCipherSuites(settings.cipherSuites());
+		}
+		tls.setSSLParameters(parameters);
+		tls.setUseClientMode(true);
+		tls.startHandshake();
+		return tls;
+	}
+
+	private void streams(Socket layer) throws IOException {
+		this.in = new BufferedInputStream(layer.getInputStream(), 8192);
+		this.out = new BufferedOutputStream(layer.getOutputStream(), 64 * 1024);
+		this.encrypted = layer instanceof SSLSocket;
+	}
+
 	boolean pipelining() {
-		return pipelining;
+		return offered.pipelining();
+	}
+
+	/** Whether the session is encrypted. */
+	boolean encrypted() {
+		return encrypted;
 	}
 
 	SmtpReply command(String command) throws IOException {
@@ -205,7 +281,32 @@ final class SmtpChannel {
 		if (ex instanceof SocketTimeoutException) {
 			return "read timed out";
 		}
+		if (ex instanceof SSLException tls) {
+			return describeTls(tls);
+		}
 		return ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
+	}
+
+	/**
+	 * A refused certificate in one line: not trusted, or not for this host; the JDK's own
+	 * words, shortened to their last cause, for the rest.
+	 */
+	private static String describeTls(SSLException ex) {
+		Throwable root = ex;
+		boolean certificate = false;
+		while (root.getCause() != null && root.getCause() != root) {
+			root = root.getCause();
+			certificate |= root instanceof CertificateException;
+		}
+		String words = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+		if (words.contains("certification path")) {
+			return "TLS: the server's certificate is not trusted (" + words
+					+ "; name it or its CA in spring.mail.ssl.bundle)";
+		}
+		if (certificate && (words.contains("No name matching") || words.contains("No subject alternative"))) {
+			return "TLS: the server's certificate is not for this host (" + words + ")";
+		}
+		return "TLS: " + words;
 	}
 
 	/**

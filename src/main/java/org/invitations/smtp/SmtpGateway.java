@@ -1,8 +1,5 @@
 package org.invitations.smtp;
 
-import java.time.Duration;
-import java.util.Properties;
-
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.Transport;
@@ -13,55 +10,55 @@ import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSenderFailedException;
 import org.eclipse.angus.mail.smtp.SMTPTransport;
 
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import org.springframework.mail.javamail.JavaMailSenderImpl;
 import org.invitations.mail.PreparedMessage;
 
 /**
  * Sends over SMTP with the server and session that Spring Boot configured from
- * {@code spring.mail.*}, one connection reused for many messages, and reads each reply as
- * the built-in client does ({@link ReplyClassifier}): a refusal of the recipient is final
+ * {@code spring.mail.*}, through the built-in client ({@link DirectSmtpConnection}) on
+ * every transport (plain, STARTTLS, implicit TLS; with or without a login) unless Angus
+ * Mail must send; one connection reused for many messages, and reads each reply as the
+ * built-in client does ({@link ReplyClassifier}): a refusal of the recipient is final
  * (5xx) or temporary (4xx), a refusal of the sender or the session pauses the run, a
  * broken connection means the server is unavailable.
  */
 public class SmtpGateway implements MailGateway, AutoCloseable {
 
+	private static final Logger log = LoggerFactory.getLogger(SmtpGateway.class);
+
 	private final JavaMailSenderImpl sender;
 
 	/**
-	 * Set when the server needs neither TLS nor a login: then
-	 * {@link DirectSmtpConnection} sends.
+	 * How the built-in client connects, unless Angus Mail must send (see
+	 * {@link SmtpSettings#angusOnly}).
 	 */
-	private final WriteWatchdog direct;
+	private final @Nullable SmtpSettings direct;
+
+	private final @Nullable WriteWatchdog watchdog;
+
+	private final @Nullable String angusBecause;
 
 	public SmtpGateway(JavaMailSenderImpl sender) {
 		this.sender = sender;
-		this.direct = isPlain(sender) ? new WriteWatchdog(millis("mail.smtp.writetimeout", 30_000)) : null;
-	}
-
-	/**
-	 * Plain SMTP: no login, no TLS, no proxy or other transport settings only Angus Mail
-	 * understands.
-	 */
-	private static boolean isPlain(JavaMailSenderImpl sender) {
-		Properties properties = sender.getJavaMailProperties();
-		boolean tls = Boolean.parseBoolean(properties.getProperty("mail.smtp.starttls.enable"))
-				|| Boolean.parseBoolean(properties.getProperty("mail.smtp.ssl.enable"));
-		boolean proxy = properties.getProperty("mail.smtp.proxy.host") != null
-				|| properties.getProperty("mail.smtp.socks.host") != null;
-		boolean optedOut = "false".equalsIgnoreCase(properties.getProperty("invitations.direct-smtp"));
-		return (sender.getProtocol() == null || sender.getProtocol().equals("smtp")) && !tls && !proxy && !optedOut
-				&& (sender.getUsername() == null || sender.getUsername().isEmpty());
-	}
-
-	private Duration millis(String property, long fallback) {
-		String value = sender.getJavaMailProperties().getProperty(property);
-		return Duration.ofMillis(value == null ? fallback : Long.parseLong(value.strip()));
+		this.angusBecause = SmtpSettings.angusOnly(sender);
+		this.direct = angusBecause == null ? SmtpSettings.of(sender) : null;
+		this.watchdog = direct != null ? new WriteWatchdog(direct.writeTimeout()) : null;
+		if (direct != null && direct.login() != null && direct.security() == SmtpSettings.Security.NONE) {
+			log.warn(
+					"The password for {} goes to {} unencrypted: set spring.mail.ssl.enabled=true or"
+							+ " spring.mail.properties.mail.smtp.starttls.required=true",
+					direct.login().username(), direct.server());
+		}
 	}
 
 	@Override
 	public void close() {
-		if (direct != null) {
-			direct.close();
+		if (watchdog != null) {
+			watchdog.close();
 		}
 	}
 
@@ -72,17 +69,14 @@ public class SmtpGateway implements MailGateway, AutoCloseable {
 
 	@Override
 	public String describe() {
-		return "SMTP server " + sender.getHost() + ":" + (sender.getPort() > 0 ? sender.getPort() : 25)
-				+ (direct != null ? " (built-in client, pipelining when offered)" : " (Angus Mail)");
+		return direct != null ? direct.describe() : "SMTP server " + sender.getHost() + ":"
+				+ (sender.getPort() > 0 ? sender.getPort() : 25) + " (Angus Mail, since " + angusBecause + ")";
 	}
 
 	@Override
 	public Connection open() {
 		if (direct != null) {
-			int port = sender.getPort() > 0 ? sender.getPort() : 25;
-			return DirectSmtpConnection.open(sender.getHost(), port,
-					sender.getJavaMailProperties().getProperty("mail.smtp.from"),
-					millis("mail.smtp.connectiontimeout", 10_000), millis("mail.smtp.timeout", 30_000), direct);
+			return DirectSmtpConnection.open(direct, watchdog);
 		}
 		try {
 			Transport transport = session().getTransport(sender.getProtocol() == null ? "smtp" : sender.getProtocol());

@@ -88,7 +88,9 @@ class OutputStreamsIT {
 		Output angus = invitations(Map.of("SPRING_MAIL_HOST", "127.0.0.1", "INVITATIONS_MAIL_DIRECT_SMTP", "false"),
 				"status");
 		assertThat(angus.exitCode()).as(angus.err()).isZero();
-		assertThat(angus.err()).contains("Mail goes to the SMTP server 127.0.0.1:25 (Angus Mail)")
+		assertThat(angus.err())
+			.contains(
+					"Mail goes to the SMTP server 127.0.0.1:25 (Angus Mail, since invitations.mail.direct-smtp=false)")
 			.doesNotContain("deprecated");
 
 		Output old = invitations(
@@ -96,7 +98,8 @@ class OutputStreamsIT {
 				"status");
 		assertThat(old.exitCode()).as(old.err()).isZero();
 		assertThat(old.err()).contains("spring.mail.properties.invitations.direct-smtp is deprecated")
-			.contains("Mail goes to the SMTP server 127.0.0.1:25 (Angus Mail)");
+			.contains(
+					"Mail goes to the SMTP server 127.0.0.1:25 (Angus Mail, since invitations.mail.direct-smtp=false)");
 	}
 
 	@Test

@@ -40,8 +40,8 @@ class DirectSmtpConnectionTest {
 	void linesBeginningWithADotArriveIntactAndTheMessageParses() throws Exception {
 		GreenMail greenMail = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
 		greenMail.start();
-		try (DirectSmtpConnection connection = DirectSmtpConnection.open("127.0.0.1", greenMail.getSmtp().getPort(),
-				null, TIMEOUT, TIMEOUT, watchdog)) {
+		try (DirectSmtpConnection connection = DirectSmtpConnection.open(plain(greenMail.getSmtp().getPort(), null),
+				watchdog)) {
 			String raw = "From: Club <club@example.org>\r\nTo: ann@example.org\r\nSubject: dots\r\n"
 					+ "Content-Type: text/plain; charset=US-ASCII\r\n\r\n.first\r\nmiddle\r\n..second\r\n.\r\nlast";
 			PreparedMessage message = PreparedMessage
@@ -64,8 +64,8 @@ class DirectSmtpConnectionTest {
 	@Test
 	void pipelinedEnvelopeRepliesAreReadTheSmtpWay() throws Exception {
 		try (ScriptedSmtpServer server = ScriptedSmtpServer.start();
-				DirectSmtpConnection connection = DirectSmtpConnection.open("127.0.0.1", server.port(),
-						"bounces@example.org", TIMEOUT, TIMEOUT, watchdog)) {
+				DirectSmtpConnection connection = DirectSmtpConnection.open(plain(server.port(), "bounces@example.org"),
+						watchdog)) {
 			server.replyToRecipients((recipient, attempt) -> switch (recipient) {
 				case "gone@example.org" -> "550 5.1.1 no such user";
 				case "busy@example.org" -> attempt == 1 ? "451 4.3.0 try later" : null;
@@ -87,8 +87,8 @@ class DirectSmtpConnectionTest {
 	@Test
 	void theNextEnvelopeGoesAheadAndAMessageTriedAgainNeverDeliversTheOneAfterItTwice() throws Exception {
 		try (ScriptedSmtpServer server = ScriptedSmtpServer.start();
-				DirectSmtpConnection connection = DirectSmtpConnection.open("127.0.0.1", server.port(),
-						"bounces@example.org", TIMEOUT, TIMEOUT, watchdog)) {
+				DirectSmtpConnection connection = DirectSmtpConnection.open(plain(server.port(), "bounces@example.org"),
+						watchdog)) {
 			server.replyToData((recipient, attempt) -> recipient.equals("busy@example.org") && attempt == 1
 					? "451 4.3.0 try later" : null);
 			PreparedMessage ann = message("ann@example.org");
@@ -115,8 +115,8 @@ class DirectSmtpConnectionTest {
 	@Test
 	void aRecipientRefusedAheadIsReportedWhenItsTurnComes() throws Exception {
 		try (ScriptedSmtpServer server = ScriptedSmtpServer.start();
-				DirectSmtpConnection connection = DirectSmtpConnection.open("127.0.0.1", server.port(),
-						"bounces@example.org", TIMEOUT, TIMEOUT, watchdog)) {
+				DirectSmtpConnection connection = DirectSmtpConnection.open(plain(server.port(), "bounces@example.org"),
+						watchdog)) {
 			server.replyToRecipients(
 					(recipient, attempt) -> recipient.equals("gone@example.org") ? "550 5.1.1 no such user" : null);
 			PreparedMessage ann = message("ann@example.org");
@@ -140,8 +140,7 @@ class DirectSmtpConnectionTest {
 			server.greetAfter(Duration.ofSeconds(30));
 			long start = System.nanoTime();
 
-			assertThatThrownBy(
-					() -> DirectSmtpConnection.open("127.0.0.1", server.port(), null, TIMEOUT, TIMEOUT, watchdog))
+			assertThatThrownBy(() -> DirectSmtpConnection.open(plain(server.port(), null), watchdog))
 				.isInstanceOf(MailServerUnavailableException.class)
 				.hasMessageContaining("read timed out");
 			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
@@ -151,8 +150,8 @@ class DirectSmtpConnectionTest {
 	@Test
 	void aQuotaReplyToMailFromIsARefusalOfTheSenderEvenWhenPipelinedAhead() throws Exception {
 		try (ScriptedSmtpServer server = ScriptedSmtpServer.start();
-				DirectSmtpConnection connection = DirectSmtpConnection.open("127.0.0.1", server.port(),
-						"bounces@example.org", TIMEOUT, TIMEOUT, watchdog)) {
+				DirectSmtpConnection connection = DirectSmtpConnection.open(plain(server.port(), "bounces@example.org"),
+						watchdog)) {
 			server.replyToSender(delivered -> delivered >= 1 ? "550 5.4.5 Daily sending quota exceeded" : null);
 			PreparedMessage ann = message("ann@example.org");
 			PreparedMessage bob = message("bob@example.org");
@@ -168,8 +167,8 @@ class DirectSmtpConnectionTest {
 	@Test
 	void aConnectionClosedAfterTheFinalDotLeavesTheMessageInDoubt() throws Exception {
 		try (ScriptedSmtpServer server = ScriptedSmtpServer.start();
-				DirectSmtpConnection connection = DirectSmtpConnection.open("127.0.0.1", server.port(),
-						"bounces@example.org", TIMEOUT, TIMEOUT, watchdog)) {
+				DirectSmtpConnection connection = DirectSmtpConnection.open(plain(server.port(), "bounces@example.org"),
+						watchdog)) {
 			server.replyToData((recipient, attempt) -> ScriptedSmtpServer.CLOSE_WITHOUT_REPLY);
 
 			assertThatThrownBy(() -> connection.send(message("ann@example.org"))).isInstanceOf(NoReplyException.class)
@@ -178,6 +177,11 @@ class DirectSmtpConnectionTest {
 			// sent.
 			assertThat(server.delivered()).containsExactly("ann@example.org");
 		}
+	}
+
+	private static SmtpSettings plain(int port, String envelopeFrom) {
+		return new SmtpSettings("127.0.0.1", port, SmtpSettings.Security.NONE, null, true, null, null, null,
+				envelopeFrom, TIMEOUT, TIMEOUT, TIMEOUT);
 	}
 
 	private PreparedMessage message(String to) throws Exception {

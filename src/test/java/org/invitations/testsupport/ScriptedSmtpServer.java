@@ -11,6 +11,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,11 +21,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import java.util.function.IntFunction;
 
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+
 /**
  * An SMTP server for fault tests that answers what the test chooses: a reply per
  * recipient and attempt (for 4xx, 5xx, 421), a reply to the sender (a quota), a message
- * taken without a reply, a slow greeting, and going down and up again on the same port.
- * It keeps who received a message and its content; everything else it accepts.
+ * taken without a reply, a slow greeting, and going down and up again on the same port;
+ * over TLS (implicit or STARTTLS) and behind a login where asked. It keeps who received a
+ * message and its content; everything else it accepts.
  */
 public final class ScriptedSmtpServer implements AutoCloseable {
 
@@ -57,6 +62,16 @@ public final class ScriptedSmtpServer implements AutoCloseable {
 	private volatile Duration greetingDelay = Duration.ZERO;
 
 	private volatile ServerSocket server;
+
+	private volatile SSLContext implicitTls;
+
+	private volatile SSLContext offerStartTls;
+
+	private volatile String[] requiredLogin;
+
+	private final List<String> logins = new CopyOnWriteArrayList<>();
+
+	private final AtomicInteger encrypted = new AtomicInteger();
 
 	private ScriptedSmtpServer() throws IOException {
 		server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -111,6 +126,37 @@ public final class ScriptedSmtpServer implements AutoCloseable {
 	public List<String> contents(String recipient) {
 		List<String> received = contents.get(recipient);
 		return received == null ? List.of() : List.copyOf(received);
+	}
+
+	/**
+	 * Speaks TLS from the first byte on every new connection (SMTPS), with this
+	 * certificate.
+	 */
+	public void implicitTls(SSLContext context) {
+		implicitTls = context;
+	}
+
+	/** Offers STARTTLS (RFC 3207) with this certificate on every new connection. */
+	public void offerStartTls(SSLContext context) {
+		offerStartTls = context;
+	}
+
+	/**
+	 * Offers AUTH PLAIN and LOGIN and refuses MAIL FROM until this user logs in with this
+	 * password.
+	 */
+	public void requireLogin(String user, String password) {
+		requiredLogin = new String[] { user, password };
+	}
+
+	/** The users who logged in, one entry per login. */
+	public List<String> logins() {
+		return List.copyOf(logins);
+	}
+
+	/** How many of the delivered messages came over TLS. */
+	public int deliveredEncrypted() {
+		return encrypted.get();
 	}
 
 	/** Connections accepted so far. */
@@ -180,10 +226,14 @@ public final class ScriptedSmtpServer implements AutoCloseable {
 	}
 
 	private void session(Socket socket) {
-		try (socket;
-				BufferedReader in = new BufferedReader(
-						new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
-				OutputStream out = socket.getOutputStream()) {
+		Socket layer = socket;
+		try (socket) {
+			SSLContext implicit = implicitTls;
+			if (implicit != null) {
+				layer = serverSide(implicit, socket);
+			}
+			BufferedReader in = reader(layer);
+			OutputStream out = layer.getOutputStream();
 			if (!greetingDelay.isZero()) {
 				Thread.sleep(greetingDelay.toMillis());
 			}
@@ -191,11 +241,29 @@ public final class ScriptedSmtpServer implements AutoCloseable {
 			String recipient = null;
 			boolean accepted = false;
 			boolean sender = false;
+			String user = null;
 			String line;
 			while ((line = in.readLine()) != null) {
 				String command = line.toUpperCase();
+				SSLContext startTls = offerStartTls;
+				String[] login = requiredLogin;
 				if (command.startsWith("EHLO")) {
-					reply(out, "250-scripted\r\n250-PIPELINING\r\n250 8BITMIME");
+					reply(out,
+							"250-scripted\r\n250-PIPELINING\r\n"
+									+ (startTls != null && !(layer instanceof SSLSocket) ? "250-STARTTLS\r\n" : "")
+									+ (login != null ? "250-AUTH PLAIN LOGIN\r\n" : "") + "250 8BITMIME");
+				}
+				else if (command.equals("STARTTLS") && startTls != null && !(layer instanceof SSLSocket)) {
+					reply(out, "220 2.0.0 ready to start TLS");
+					layer = serverSide(startTls, socket);
+					in = reader(layer);
+					out = layer.getOutputStream();
+				}
+				else if (command.startsWith("AUTH ") && login != null) {
+					user = authenticate(line, in, out, login);
+				}
+				else if (command.startsWith("MAIL FROM") && login != null && user == null) {
+					reply(out, "530 5.7.0 Authentication required");
 				}
 				else if (command.startsWith("HELO") || command.startsWith("NOOP")) {
 					reply(out, "250 OK");
@@ -248,6 +316,9 @@ public final class ScriptedSmtpServer implements AutoCloseable {
 					int attempt = dataAttempts.computeIfAbsent(recipient, r -> new AtomicInteger()).incrementAndGet();
 					String answer = dataReply.apply(recipient, attempt);
 					if (answer == null || answer.equals(CLOSE_WITHOUT_REPLY)) {
+						if (layer instanceof SSLSocket) {
+							encrypted.incrementAndGet();
+						}
 						delivered.add(recipient);
 						contents.computeIfAbsent(recipient, r -> new CopyOnWriteArrayList<>()).add(content.toString());
 					}
@@ -273,6 +344,54 @@ public final class ScriptedSmtpServer implements AutoCloseable {
 		finally {
 			sockets.remove(socket);
 		}
+	}
+
+	private static BufferedReader reader(Socket socket) throws IOException {
+		return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+	}
+
+	/** TLS over an accepted connection, this end the server. */
+	private static SSLSocket serverSide(SSLContext context, Socket socket) throws IOException {
+		SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(socket, null, socket.getPort(), true);
+		tls.setUseClientMode(false);
+		tls.startHandshake();
+		return tls;
+	}
+
+	/**
+	 * AUTH PLAIN (with its initial response) or LOGIN; returns the user, or null after a
+	 * 535.
+	 */
+	private String authenticate(String line, BufferedReader in, OutputStream out, String[] login) throws IOException {
+		String[] words = line.split(" ");
+		String user;
+		String password;
+		if (words[1].equalsIgnoreCase("PLAIN") && words.length == 3) {
+			String[] parts = decode(words[2]).split("\0", -1);
+			user = parts.length == 3 ? parts[1] : "";
+			password = parts.length == 3 ? parts[2] : "";
+		}
+		else if (words[1].equalsIgnoreCase("LOGIN")) {
+			reply(out, "334 VXNlcm5hbWU6");
+			user = decode(in.readLine());
+			reply(out, "334 UGFzc3dvcmQ6");
+			password = decode(in.readLine());
+		}
+		else {
+			reply(out, "504 5.5.4 mechanism not supported");
+			return null;
+		}
+		if (user.equals(login[0]) && password.equals(login[1])) {
+			logins.add(user);
+			reply(out, "235 2.7.0 Authentication successful");
+			return user;
+		}
+		reply(out, "535 5.7.8 Authentication credentials invalid");
+		return null;
+	}
+
+	private static String decode(String base64) {
+		return new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8);
 	}
 
 	private static void reply(OutputStream out, String text) throws IOException {

@@ -126,8 +126,8 @@ public final class SmtpFaultProxy implements AutoCloseable {
 	}
 
 	/**
-	 * Forwards the client's bytes line by line, watching for MAIL FROM outside a DATA
-	 * body.
+	 * Forwards the client's bytes line by line (and whatever has come when nothing more
+	 * has), watching for MAIL FROM outside a DATA body.
 	 */
 	private void clientToServer(Socket client, Socket upstream) {
 		try (InputStream in = client.getInputStream(); OutputStream out = upstream.getOutputStream()) {
@@ -143,6 +143,13 @@ public final class SmtpFaultProxy implements AutoCloseable {
 				pending[length++] = (byte) b;
 				if (b != '\n') {
 					line.append((char) b);
+					if (in.available() == 0) {
+						// Nothing more has come: a TLS record (or a line cut short) goes
+						// on as it is; the proxy sees lines only in plain SMTP.
+						out.write(pending, 0, length);
+						out.flush();
+						length = 0;
+					}
 					continue;
 				}
 				String text = line.toString().strip();
