@@ -21,6 +21,10 @@ record SmtpReply(int code, List<String> lines) {
 
 	@Override
 	public String toString() {
+		// Most replies are one line: no stream, no list, no joining, for every message.
+		if (lines.size() == 1) {
+			return lines.get(0).strip();
+		}
 		return String.join(" ", lines.stream().map(String::strip).toList());
 	}
 
