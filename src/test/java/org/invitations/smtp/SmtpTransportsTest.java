@@ -204,6 +204,19 @@ class SmtpTransportsTest {
 			assertThat(greenMail.getReceivedMessages()).hasSize(2);
 			assertThat(greenMail.getReceivedMessages()[0].getSubject()).isEqualTo("hello");
 
+			// XOAUTH2, as Google and Microsoft 365 take it: an access token where the
+			// password goes.
+			JavaMailSenderImpl oauth = sender(greenMail.getSmtps().getPort());
+			oauth.getJavaMailProperties().setProperty("mail.smtp.ssl.enable", "true");
+			oauth.getJavaMailProperties().put("mail.smtp.ssl.socketFactory", TestTls.trusting("localhost"));
+			oauth.getJavaMailProperties().setProperty("mail.smtp.auth.mechanisms", "XOAUTH2");
+			oauth.setUsername("club");
+			oauth.setPassword("s3cret");
+			try (SmtpGateway token = new SmtpGateway(oauth); MailGateway.Connection connection = token.open()) {
+				assertThat(connection.send(message("cid@example.org")).status()).isEqualTo(SendResult.Status.SENT);
+			}
+			assertThat(greenMail.getReceivedMessages()).hasSize(3);
+
 			try (SmtpGateway wrong = gateway(greenMail.getSmtps().getPort(), Transport.IMPLICIT_TLS,
 					TestTls.trusting("localhost"), "club", "guess")) {
 				assertThatThrownBy(wrong::open).isInstanceOf(MailServerUnavailableException.class)
