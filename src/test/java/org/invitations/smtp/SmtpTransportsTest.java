@@ -155,12 +155,13 @@ class SmtpTransportsTest {
 		}
 	}
 
-	@Test
-	void overTlsAMessageWithoutAReplyIsInDoubtAndAQuotaPausesTheRun() throws Exception {
+	@ParameterizedTest
+	@EnumSource(Transport.class)
+	void onEveryTransportAMessageWithoutAReplyIsInDoubtAndAQuotaPausesTheRun(Transport transport) throws Exception {
 		try (ScriptedSmtpServer server = ScriptedSmtpServer.start();
-				SmtpGateway gateway = gateway(server.port(), Transport.IMPLICIT_TLS, TestTls.trusting("localhost"),
-						"club", "s3cret")) {
-			serve(server, Transport.IMPLICIT_TLS, "localhost");
+				SmtpGateway gateway = gateway(server.port(), transport, TestTls.trusting("localhost"), "club",
+						"s3cret")) {
+			serve(server, transport, "localhost");
 			server.requireLogin("club", "s3cret");
 			server.replyToData((recipient, attempt) -> recipient.equals("lost@example.org")
 					? ScriptedSmtpServer.CLOSE_WITHOUT_REPLY
@@ -185,7 +186,7 @@ class SmtpTransportsTest {
 					.hasMessageContaining("550 5.4.5 Daily sending quota exceeded");
 			}
 			assertThat(server.delivered()).containsExactly("ann@example.org", "lost@example.org", "bob@example.org");
-			assertThat(server.deliveredEncrypted()).isEqualTo(3);
+			assertThat(server.deliveredEncrypted()).isEqualTo(transport == Transport.PLAIN ? 0 : 3);
 		}
 	}
 
