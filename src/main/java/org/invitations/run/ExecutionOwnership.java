@@ -68,7 +68,7 @@ public class ExecutionOwnership implements JobExecutionListener {
 		jdbc.update("""
 				INSERT INTO execution_owner (job_execution_id, host, pid, process_started) VALUES (?, ?, ?, ?)
 				ON CONFLICT (job_execution_id) DO UPDATE SET host = excluded.host, pid = excluded.pid,
-				       process_started = excluded.process_started, heartbeat_at = now()
+				       process_started = excluded.process_started, heartbeat_at = now(), ended_at = NULL
 				""", execution.getId(), host(), self.pid(),
 				self.info().startInstant().map(Timestamp::from).orElse(null));
 		beating.put(execution.getId(), heartbeats.scheduleAtFixedRate(() -> beat(execution.getId()),
