@@ -12,6 +12,7 @@ import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,13 +20,15 @@ import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
+import static org.assertj.core.api.Assertions.as;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A PostgreSQL of its own, on a fixed port, is restarted (a failover, an upgrade,
- * {@code pg_ctl restart}) while a separate JVM runs the job on it. That run ends, and the
- * next run of the same spec completes it with no manual step: everyone is mailed, twice
- * at most those the report counts as in doubt.
+ * {@code pg_ctl restart}) or stopped while a separate JVM runs the job on it. That run
+ * ends, saying so in one line that names the database server, and the next run of the
+ * same spec completes it with no manual step: everyone is mailed, twice at most those the
+ * report counts as in doubt.
  */
 class DatabaseRestartIT extends IntegrationTest {
 
@@ -65,7 +68,24 @@ class DatabaseRestartIT extends IntegrationTest {
 
 		assertThat(child.waitFor(60, TimeUnit.SECONDS)).as(read("first.log")).isTrue();
 		assertThat(child.exitValue()).as(read("first.log")).isEqualTo(1);
-		runAgainCompletes(spec, PEOPLE);
+		assertOneErrorLineNamingTheDatabase("first.log");
+		runAgainCompletes(spec, PEOPLE, child.pid());
+	}
+
+	@Test
+	void stoppedMidDeliveryTheRunFailsInOneLineAndOnceItIsBackTheNextRunCompletesIt() throws Exception {
+		write("stopped.csv", people(PEOPLE));
+		Path spec = spec("stopped", "stopped.csv", "throttle:", "  per-second: 60");
+		Process child = child(spec, "first.log");
+		await(() -> received().size() >= 30, child, "first.log");
+
+		database.close();
+
+		assertThat(child.waitFor(120, TimeUnit.SECONDS)).as(read("first.log")).isTrue();
+		assertThat(child.exitValue()).as(read("first.log")).isEqualTo(1);
+		assertOneErrorLineNamingTheDatabase("first.log");
+		database = start();
+		runAgainCompletes(spec, PEOPLE, child.pid());
 	}
 
 	@Test
@@ -81,7 +101,8 @@ class DatabaseRestartIT extends IntegrationTest {
 		assertThat(child.waitFor(60, TimeUnit.SECONDS)).as(read("first.log")).isTrue();
 		assertThat(child.exitValue()).as(read("first.log")).isEqualTo(1);
 		assertThat(own.queryForObject("SELECT count(*) FROM job_report_item", Long.class)).isLessThan(people);
-		runAgainCompletes(spec, people);
+		assertOneErrorLineNamingTheDatabase("first.log");
+		runAgainCompletes(spec, people, child.pid());
 	}
 
 	/** Whether the select step is under way (the schema may not even exist yet). */
@@ -98,13 +119,46 @@ class DatabaseRestartIT extends IntegrationTest {
 		}
 	}
 
-	private void runAgainCompletes(Path spec, int people) throws Exception {
+	/**
+	 * The run that lost its database says so in one line naming the server, and nothing
+	 * of Spring Batch's internals.
+	 */
+	private void assertOneErrorLineNamingTheDatabase(String log) {
+		String said = read(log);
+		System.out.println(log + " said: " + said.lines().filter(line -> line.startsWith("error:")).toList());
+		assertThat(said.lines().filter(line -> line.startsWith("error:"))).as(said)
+			.singleElement(as(InstanceOfAssertFactories.STRING))
+			.startsWith("error: database server localhost:" + port + "/postgres unavailable: ");
+		assertThat(said).doesNotContain("Step requested termination").doesNotContain("StepExecution:");
+	}
+
+	/**
+	 * The next run completes the run, once, and says truly why it may recover the
+	 * execution the first process left unfinished.
+	 */
+	private void runAgainCompletes(Path spec, int people, long firstPid) throws Exception {
+		String left = own.queryForObject("SELECT status FROM batch_job_execution", String.class);
 		System.out.println("after the restart: " + own.queryForList(
 				"SELECT step_name || ' ' || status FROM batch_step_execution ORDER BY step_execution_id", String.class)
-				+ " " + own.queryForList("SELECT status FROM batch_job_execution", String.class));
+				+ " " + left);
 		Process again = child(spec, "again.log");
 		assertThat(again.waitFor(120, TimeUnit.SECONDS)).as(read("again.log")).isTrue();
 		assertThat(again.exitValue()).as(read("again.log")).isZero();
+		List<String> recovering = read("again.log").lines().filter(line -> line.contains(": recovering it")).toList();
+		System.out.println("again.log said: " + recovering);
+		if (left.equals("UNKNOWN")) {
+			assertThat(recovering).singleElement(as(InstanceOfAssertFactories.STRING))
+				.contains("Execution 1 is marked UNKNOWN but its process " + firstPid + " on this host ended it at ")
+				.contains("without knowing whether its last commit went through");
+		}
+		else if (left.equals("STARTED")) {
+			assertThat(recovering).singleElement(as(InstanceOfAssertFactories.STRING))
+				.contains("Execution 1 is marked STARTED but its process " + firstPid + " on this host is gone");
+		}
+		else {
+			assertThat(recovering).isEmpty();
+		}
+		assertThat(own.queryForObject("SELECT count(*) FROM execution_owner", Long.class)).isZero();
 
 		Map<String, Long> perRecipient = received().stream()
 			.collect(Collectors.groupingBy(Mails::to, Collectors.counting()));

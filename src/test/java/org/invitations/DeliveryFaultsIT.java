@@ -1,15 +1,47 @@
 package org.invitations;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import org.invitations.lifecycle.InvitationAdmin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** What SMTP servers really do: temporary and permanent refusals, going down, hanging. */
+@ExtendWith(OutputCaptureExtension.class)
 class DeliveryFaultsIT extends ScriptedSmtpTest {
+
+	private static final Pattern PROGRESS = Pattern.compile("deliver: (\\d+)/(\\d+) people");
+
+	@Test
+	void progressCountsPeopleSettledNotAttempts(CapturedOutput output) throws Exception {
+		// Half of them refused twice for now: 48 attempts for 24 people, over about 6 s,
+		// so that progress is logged on the way.
+		server.replyToRecipients(
+				(to, attempt) -> Integer.parseInt(to.substring(1, to.indexOf('@'))) % 2 == 0 && attempt <= 2
+						? "451 4.3.0 try again later" : null);
+		write("progress.csv", peopleCsv(24));
+
+		Result run = cli("run", spec("progress", "progress.csv", "throttle:", "  per-second: 8").toString());
+
+		assertThat(run.exitCode()).as(run.err()).isZero();
+		assertThat(server.delivered()).hasSize(24).doesNotHaveDuplicates();
+		List<String> lines = output.getAll().lines().filter(line -> line.contains("deliver: ")).toList();
+		List<Matcher> progress = lines.stream().map(PROGRESS::matcher).filter(Matcher::find).toList();
+		assertThat(progress).as(String.join("\n", lines)).isNotEmpty().allSatisfy(line -> {
+			assertThat(Long.parseLong(line.group(2))).isEqualTo(24);
+			assertThat(Long.parseLong(line.group(1))).isLessThanOrEqualTo(24);
+		});
+		assertThat(lines).anyMatch(line -> line.contains("deliver: 24 people in "));
+	}
 
 	@Test
 	void temporaryRefusalsAreRetriedAndDelivered() throws Exception {

@@ -40,7 +40,12 @@ class ExpireCommand extends Subcommand implements Callable<Integer> {
 	}
 
 	static int expire(Subcommand caller, ExpirySpec spec) throws Exception {
-		JobExecution execution = caller.bean(ExpiryLauncher.class).run(spec);
+		ExpiryLauncher launcher = caller.bean(ExpiryLauncher.class);
+		return caller.whileRunning(() -> expire(caller, spec, launcher));
+	}
+
+	private static int expire(Subcommand caller, ExpirySpec spec, ExpiryLauncher launcher) throws Exception {
+		JobExecution execution = launcher.run(spec);
 		var out = caller.out();
 		Map<String, Long> bySpec = ExpiryCounts.expiredBySpec(execution);
 		long total = bySpec.values().stream().mapToLong(Long::longValue).sum();

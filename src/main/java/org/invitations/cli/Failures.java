@@ -10,6 +10,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.springframework.core.env.Environment;
+import org.invitations.delivery.StoppedAnsweringException;
 import org.invitations.smtp.MailServerUnavailableException;
 
 /**
@@ -60,6 +61,9 @@ final class Failures {
 				return new Failure(mail.getMessage(), true);
 			}
 			String server = "SMTP server " + host + ":" + environment.getProperty("spring.mail.port", "25");
+			if (mail instanceof StoppedAnsweringException silent) {
+				return new Failure(server + " stopped answering: " + silent.detail(), true);
+			}
 			if (isUnreachable(deepest(failure))) {
 				return new Failure(server + " unreachable: " + reason(failure), true);
 			}

@@ -63,7 +63,12 @@ class ResendCommand extends Subcommand implements Callable<Integer> {
 			throw usage(ex.getMessage());
 		}
 		JobSpec spec = new SpecLoader().load(specFile);
-		JobExecution result = bean(InvitationLauncher.class).resend(spec, filter, dryRun);
+		InvitationLauncher launcher = bean(InvitationLauncher.class);
+		return whileRunning(() -> resend(spec, filter, launcher));
+	}
+
+	private int resend(JobSpec spec, ResendFilter filter, InvitationLauncher launcher) throws Exception {
+		JobExecution result = launcher.resend(spec, filter, dryRun);
 		new ReportPrinter(out(), bean(ReportQueries.class)).summary(result.getId());
 		out().println("Per-invitation report: invitations report " + result.getId());
 		if (result.getStatus() == BatchStatus.STOPPED) {

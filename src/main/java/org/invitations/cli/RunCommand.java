@@ -56,9 +56,14 @@ class RunCommand extends Subcommand implements Callable<Integer> {
 		}
 		JobSpec spec = loader.load(specFile);
 		RecipientGuard guard = bean(RecipientGuard.class);
+		InvitationLauncher launcher = bean(InvitationLauncher.class);
+		return whileRunning(() -> run(spec, guard, launcher));
+	}
+
+	private int run(JobSpec spec, RecipientGuard guard, InvitationLauncher launcher) throws Exception {
 		JobExecution execution;
 		try (AutoCloseable confirmed = guard.confirm(spec.name(), dryRun ? null : confirm)) {
-			execution = bean(InvitationLauncher.class).run(spec, dryRun, abandonUnfinished);
+			execution = launcher.run(spec, dryRun, abandonUnfinished);
 		}
 		ReportPrinter printer = new ReportPrinter(out(), bean(ReportQueries.class));
 		printer.summary(execution.getId());

@@ -28,22 +28,23 @@ import org.invitations.smtp.SenderRefusedException;
  * Sends a claimed chunk over several SMTP connections that stay open for the whole step,
  * one thread each: slice s of a chunk takes positions s, s + n, ... in order. A lost
  * connection is retried with backoff on a new one; a 4xx about the recipient is recorded
- * as such and waits in the queue, not here; a refusal of the sender stops every slice at
- * its next message, and the run pauses.
+ * as such and waits in the queue, not here; a message without a reply is sent once more
+ * ({@link InDoubtResend}). A refusal of the sender, or a server that stopped answering,
+ * stops every slice at its next message: the run pauses, or fails restartably.
  */
 final class ChunkSender {
-
-	private final MailGateway gateway;
 
 	private final MailComposer composer;
 
 	private final int parallelism;
 
-	private final BlockingQueue<Slot> slots;
+	private final BlockingQueue<ConnectionSlot> slots;
 
 	private final RetryTemplate retry;
 
 	private final RateLimiter rate;
+
+	private final InDoubtResend inDoubt;
 
 	/**
 	 * Whether the next message's envelope may go with this one's content (see
@@ -60,18 +61,18 @@ final class ChunkSender {
 	private volatile boolean stopping;
 
 	/**
-	 * The sender's refusal that pauses the run, once a connection met it: the other
-	 * connections stop at their next message instead of meeting it too.
+	 * What ends the step for every connection, once one met it (the sender's refusal that
+	 * pauses the run, or the server's silence): the others stop at their next message
+	 * instead of meeting it too.
 	 */
-	private volatile @Nullable SenderRefusedException pausing;
+	private volatile @Nullable RuntimeException halting;
 
 	ChunkSender(MailGateway gateway, MailComposer composer, InvitationsProperties.Mail mail, double perSecond) {
-		this.gateway = gateway;
 		this.composer = composer;
 		this.parallelism = Math.max(1, mail.connections());
 		InvitationsProperties.Retry settings = mail.retry();
 		// Only a lost connection is retried here, on a new one; a temporary refusal waits
-		// in the queue instead.
+		// in the queue instead, and a server that stopped answering is not asked again.
 		this.retry = new RetryTemplate(RetryPolicy.builder()
 			.maxRetries(settings.maxRetries())
 			.delay(settings.delay())
@@ -79,22 +80,24 @@ final class ChunkSender {
 			.maxDelay(settings.maxDelay())
 			.jitter(settings.jitter())
 			.includes(MailServerUnavailableException.class)
+			.excludes(StoppedAnsweringException.class)
 			.build());
 		this.rate = new RateLimiter(perSecond);
+		this.inDoubt = new InDoubtResend(rate);
 		// An envelope sent ahead keeps a transaction open on the server until its
 		// message's turn: not for long
 		// waits between messages.
 		this.announceAhead = perSecond <= 0 || perSecond >= 1;
 		this.slots = new ArrayBlockingQueue<>(parallelism);
 		for (int i = 0; i < parallelism; i++) {
-			slots.add(new Slot());
+			slots.add(new ConnectionSlot(gateway));
 		}
 	}
 
 	/** Starts the step's sender threads; the connections open when first needed. */
 	void open() {
 		stopping = false;
-		pausing = null;
+		halting = null;
 		senders = Executors.newFixedThreadPool(parallelism, runnable -> {
 			Thread thread = new Thread(runnable, "smtp-sender");
 			thread.setDaemon(true);
@@ -118,7 +121,7 @@ final class ChunkSender {
 		if (senders != null) {
 			senders.shutdownNow();
 		}
-		slots.forEach(Slot::close);
+		slots.forEach(ConnectionSlot::close);
 	}
 
 	/** Hands the claims to the senders, sliced, and returns while they are sent. */
@@ -150,7 +153,7 @@ final class ChunkSender {
 	 * not sent.
 	 */
 	private Sent send(List<DeliveryStore.Claim> claims, SliceProgress tracked) throws InterruptedException {
-		Slot slot;
+		ConnectionSlot slot;
 		try {
 			slot = slots.take();
 		}
@@ -162,10 +165,10 @@ final class ChunkSender {
 		try {
 			PreparedMessage message = compose(claims.get(0));
 			for (int i = 0; i < claims.size(); i++) {
-				SenderRefusedException refused = pausing;
-				if (refused != null) {
+				RuntimeException halt = halting;
+				if (halt != null) {
 					slot.close();
-					return new Sent(outcomes, claims.subList(i, claims.size()), refused);
+					return new Sent(outcomes, claims.subList(i, claims.size()), halt);
 				}
 				if (stopping) {
 					// Put back, not in doubt: these were never handed to the server.
@@ -173,9 +176,22 @@ final class ChunkSender {
 				}
 				PreparedMessage next = i + 1 < claims.size() ? compose(claims.get(i + 1)) : null;
 				tracked.handing(i);
-				SendResult result = sendWithRetries(slot, message, announceAhead ? next : null);
+				SendResult result;
+				StoppedAnsweringException silent = null;
+				try {
+					result = sendWithRetries(slot, claims.get(i), message, announceAhead ? next : null);
+				}
+				catch (StoppedAnsweringException ex) {
+					// Its message was sent twice and is in doubt: recorded so, while the
+					// rest of the slice is put back.
+					result = ex.inDoubt();
+					silent = ex;
+				}
 				tracked.outcome(result);
 				outcomes.add(new DeliveryStore.Outcome(claims.get(i), result));
+				if (silent != null) {
+					throw silent;
+				}
 				message = next;
 			}
 			return new Sent(outcomes, List.of(), null);
@@ -190,8 +206,8 @@ final class ChunkSender {
 		catch (RuntimeException | Error ex) {
 			// Whatever stopped the slice, what the server already accepted must be
 			// recorded before failing.
-			if (ex instanceof SenderRefusedException refused && pausing == null) {
-				pausing = refused;
+			if ((ex instanceof SenderRefusedException || ex instanceof StoppedAnsweringException) && halting == null) {
+				halting = (RuntimeException) ex;
 			}
 			slot.close();
 			return new Sent(outcomes, claims.subList(outcomes.size(), claims.size()), ex);
@@ -206,7 +222,8 @@ final class ChunkSender {
 		return composer.compose(claim.invitation(), claim.token(), claim.expiresAt());
 	}
 
-	private SendResult sendWithRetries(Slot slot, PreparedMessage message, @Nullable PreparedMessage next) {
+	private SendResult sendWithRetries(ConnectionSlot slot, DeliveryStore.Claim claim, PreparedMessage message,
+			@Nullable PreparedMessage next) {
 		try {
 			return retry.execute(() -> {
 				rate.acquire();
@@ -215,7 +232,7 @@ final class ChunkSender {
 				}
 				catch (NoReplyException ex) {
 					slot.close();
-					return sendAgainInDoubt(slot, message, ex);
+					return inDoubt.send(slot, claim, message, ex);
 				}
 				catch (MailServerUnavailableException ex) {
 					slot.close();
@@ -230,57 +247,6 @@ final class ChunkSender {
 			}
 			throw new MailServerUnavailableException(last.getMessage(), last);
 		}
-	}
-
-	/**
-	 * A message whose content reached the server without a reply may have arrived: it is
-	 * sent once more, identical (same link, same Message-ID), on a new connection, and is
-	 * then SENT in doubt whatever that attempt gets, so that it is never sent a third
-	 * time and the link that may have arrived keeps working.
-	 */
-	private SendResult sendAgainInDoubt(Slot slot, PreparedMessage message, NoReplyException first) {
-		String doubt = "in doubt: " + first.getMessage();
-		try {
-			rate.acquire();
-			SendResult again = slot.connection().send(message, null);
-			String what = again.status() == SendResult.Status.SENT
-					? "sent again, identical, same link: " + again.reply() : "sent again, identical, and refused: "
-							+ again.reply() + "; treated as sent, since the first may have arrived";
-			return new SendResult(SendResult.Status.SENT, doubt + "; " + what, true);
-		}
-		catch (RuntimeException ex) {
-			// The next message meets whatever this was (a paused sender, a server gone)
-			// and stops the slice.
-			slot.close();
-			return new SendResult(SendResult.Status.SENT, doubt + "; sent again, identical, and no reply came either ("
-					+ ex.getMessage() + "): treated as sent, never sent a third time", true);
-		}
-	}
-
-	/**
-	 * One connection, opened when first needed and kept for the step; dropped after a
-	 * failure.
-	 */
-	private final class Slot {
-
-		private MailGateway.@Nullable Connection connection;
-
-		MailGateway.Connection connection() {
-			MailGateway.Connection open = connection;
-			if (open == null) {
-				open = gateway.open();
-				connection = open;
-			}
-			return open;
-		}
-
-		void close() {
-			if (connection != null) {
-				connection.close();
-				connection = null;
-			}
-		}
-
 	}
 
 }

@@ -19,7 +19,6 @@ import org.springframework.batch.core.step.StepExecution;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import org.invitations.InvitationsProperties;
-import org.invitations.run.RunContext;
 import org.invitations.mail.PendingInvitation;
 
 /**
@@ -37,19 +36,13 @@ public class ChunksOnTheirWay {
 
 	private static final Logger log = LoggerFactory.getLogger(ChunksOnTheirWay.class);
 
-	private final RunContext run;
-
 	private final DeliveryStore store;
 
 	private final TransactionTemplate ownTransaction;
 
 	private final ChunkSender sender;
 
-	/**
-	 * The backoff of a temporary refusal, waited out in the queue (see
-	 * {@link DeliveryStore#record}).
-	 */
-	private final InvitationsProperties.Retry retrySettings;
+	private final ChunkLedger ledger;
 
 	/**
 	 * How many messages beyond those handed over each connection may hand over before its
@@ -73,18 +66,18 @@ public class ChunksOnTheirWay {
 	/** This step's execution, to notice a stop asked for (see {@link #stopAsked()}). */
 	private @Nullable StepExecution step;
 
-	ChunksOnTheirWay(RunContext run, DeliveryStore store, TransactionTemplate ownTransaction, ChunkSender sender,
+	ChunksOnTheirWay(DeliveryStore store, TransactionTemplate ownTransaction, ChunkSender sender, ChunkLedger ledger,
 			InvitationsProperties.Mail mail) {
-		this.run = run;
 		this.store = store;
 		this.ownTransaction = ownTransaction;
 		this.sender = sender;
-		this.retrySettings = mail.retry();
+		this.ledger = ledger;
 		this.inDoubtWindow = mail.inDoubtWindow();
 	}
 
 	void open(StepExecution stepExecution) {
 		inputEnded = false;
+		ledger.reset();
 		step = stepExecution;
 		progress = store.trackProgress(ownTransaction, inDoubtWindow);
 		sender.open();
@@ -204,8 +197,8 @@ public class ChunksOnTheirWay {
 			List<PendingInvitation> again = items.stream()
 				.filter(item -> waiting.contains(item.id()))
 				.collect(Collectors.toList());
-			List<DeliveryStore.Claim> claims = ownTransaction.execute(status -> store.claim(run, again));
-			if (claims == null || claims.isEmpty()) {
+			List<DeliveryStore.Claim> claims = ledger.claim(again);
+			if (claims.isEmpty()) {
 				return;
 			}
 			inFlight = sender.start(claims, progress);
@@ -266,9 +259,7 @@ public class ChunksOnTheirWay {
 	}
 
 	private DeliveryStore.Requeued record(Sent sent) {
-		String why = sent.failure() != null ? "not sent: " + sent.failure().getMessage()
-				: sent.notSent().isEmpty() ? null : "not sent: the run was stopped on request";
-		return ownTransaction.execute(status -> store.record(run, sent.outcomes(), sent.notSent(), why, retrySettings));
+		return ledger.record(sent);
 	}
 
 	/**

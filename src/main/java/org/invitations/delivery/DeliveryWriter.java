@@ -38,7 +38,7 @@ public class DeliveryWriter implements ItemWriter<PendingInvitation> {
 
 	private final DeliveryStore store;
 
-	private final TransactionTemplate ownTransaction;
+	private final ChunkLedger ledger;
 
 	private final ChunksOnTheirWay onTheirWay;
 
@@ -52,12 +52,12 @@ public class DeliveryWriter implements ItemWriter<PendingInvitation> {
 			TransactionTemplate ownTransaction, InvitationsProperties.Mail mail) {
 		this.run = run;
 		this.store = store;
-		this.ownTransaction = ownTransaction;
+		this.ledger = new ChunkLedger(run, store, ownTransaction, mail.retry());
 		double specRate = run.spec().throttle().perSecond();
 		double mailRate = mail.ratePerSecond();
 		double perSecond = specRate > 0 && mailRate > 0 ? Math.min(specRate, mailRate) : Math.max(specRate, mailRate);
 		ChunkSender sender = new ChunkSender(gateway, composer, mail, perSecond);
-		this.onTheirWay = new ChunksOnTheirWay(run, store, ownTransaction, sender, mail);
+		this.onTheirWay = new ChunksOnTheirWay(store, ownTransaction, sender, ledger, mail);
 		this.listener = new DeliveryStepListener(run, store, ownTransaction, onTheirWay);
 		this.dailyLimit = mail.dailyLimit();
 		this.specDailyLimit = run.spec().throttle().perDay();
@@ -68,6 +68,14 @@ public class DeliveryWriter implements ItemWriter<PendingInvitation> {
 	 */
 	public ChunksOnTheirWay chunksOnTheirWay() {
 		return onTheirWay;
+	}
+
+	/**
+	 * How many people this step has settled so far: sent, failed, deferred for good or
+	 * skipped, each once however often it was tried.
+	 */
+	public long settled() {
+		return ledger.settled();
 	}
 
 	/**
@@ -93,7 +101,7 @@ public class DeliveryWriter implements ItemWriter<PendingInvitation> {
 		}
 		long t0 = System.nanoTime();
 		List<? extends PendingInvitation> items = withinDailyLimits(chunk.getItems());
-		List<DeliveryStore.Claim> claims = ownTransaction.execute(status -> store.claim(run, items));
+		List<DeliveryStore.Claim> claims = ledger.claim(items);
 		long t1 = System.nanoTime();
 		onTheirWay.send(claims);
 		if (onTheirWay.hasInputEnded()) {

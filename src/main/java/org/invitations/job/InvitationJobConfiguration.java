@@ -177,8 +177,10 @@ public class InvitationJobConfiguration {
 			.stream(sends ? guarded : new ItemStream() {
 			})
 			.listener(guarded)
-			.listener(new ProgressListener<PendingInvitation, PendingInvitation>("deliver",
-					InvitationJobConfiguration::sourceItems))
+			// People whose outcome is settled, not attempts: a refusal for now is read
+			// again in a later pass.
+			.listener(new ProgressListener<PendingInvitation, PendingInvitation>("deliver", "people",
+					InvitationJobConfiguration::sourceItems, deliveryWriter::settled))
 			.build();
 	}
 

@@ -180,10 +180,10 @@ public class InvitationLauncher {
 		if (last != null && last.isUnfinished()) {
 			boolean same = spec.checksum().equals(last.parameters().get(JobParameterNames.SPEC_CHECKSUM))
 					&& input.checksum().equals(last.parameters().get(JobParameterNames.SOURCE_CHECKSUM));
-			requireNotRunning(spec, last);
 			if (same) {
 				return resume(spec, last);
 			}
+			requireNotRunning(spec, last);
 			recover(jobRepository.getJobExecution(last.executionId()));
 			last = history.last(spec.name(), dryRun);
 			if (!abandonUnfinished) {
@@ -267,6 +267,7 @@ public class InvitationLauncher {
 			execution.setEndTime(LocalDateTime.now());
 			jobRepository.update(execution);
 		}
+		ownership.forget(execution.getId());
 	}
 
 	private void abandon(RunHistory.LastExecution last, JobSpec spec) throws Exception {

@@ -5,6 +5,7 @@ import java.net.UnknownHostException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,6 +20,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -66,7 +68,7 @@ public class ExecutionOwnership implements JobExecutionListener {
 		jdbc.update("""
 				INSERT INTO execution_owner (job_execution_id, host, pid, process_started) VALUES (?, ?, ?, ?)
 				ON CONFLICT (job_execution_id) DO UPDATE SET host = excluded.host, pid = excluded.pid,
-				       process_started = excluded.process_started, heartbeat_at = now()
+				       process_started = excluded.process_started, heartbeat_at = now(), ended_at = NULL
 				""", execution.getId(), host(), self.pid(),
 				self.info().startInstant().map(Timestamp::from).orElse(null));
 		beating.put(execution.getId(), heartbeats.scheduleAtFixedRate(() -> beat(execution.getId()),
@@ -80,7 +82,19 @@ public class ExecutionOwnership implements JobExecutionListener {
 		if (beat != null) {
 			beat.cancel(false);
 		}
-		jdbc.update("DELETE FROM execution_owner WHERE job_execution_id = ?", execution.getId());
+		if (execution.getStatus() == BatchStatus.UNKNOWN) {
+			// The database went away as a commit ended: the run that recovers this
+			// execution is told which process ended it, and when.
+			jdbc.update("UPDATE execution_owner SET ended_at = now() WHERE job_execution_id = ?", execution.getId());
+		}
+		else {
+			jdbc.update("DELETE FROM execution_owner WHERE job_execution_id = ?", execution.getId());
+		}
+	}
+
+	/** Forgets who ran an execution that was recovered: no process runs it any more. */
+	public void forget(long executionId) {
+		jdbc.update("DELETE FROM execution_owner WHERE job_execution_id = ?", executionId);
 	}
 
 	private void beat(long executionId) {
@@ -102,18 +116,25 @@ public class ExecutionOwnership implements JobExecutionListener {
 	 * running.
 	 */
 	public Optional<String> goneBecause(long executionId) {
-		List<Map<String, Object>> owners = jdbc.queryForList(
-				"""
-						SELECT host, pid, process_started, heartbeat_at, now() - heartbeat_at > make_interval(secs => ?) AS silent
-						FROM execution_owner WHERE job_execution_id = ?
-						""",
-				(double) PRESUMED_DEAD.toSeconds(), executionId);
+		List<Map<String, Object>> owners = jdbc.queryForList("""
+				SELECT host, pid, process_started, heartbeat_at, ended_at,
+				       now() - heartbeat_at > make_interval(secs => ?) AS silent
+				FROM execution_owner WHERE job_execution_id = ?
+				""", (double) PRESUMED_DEAD.toSeconds(), executionId);
 		if (owners.isEmpty()) {
-			return Optional.of("no process ever recorded owning it");
+			// Its process deleted the row as it ended the execution (and then could not
+			// record how), or never wrote one.
+			return Optional.of("no process is recorded as running it");
 		}
 		Map<String, Object> owner = owners.get(0);
+		long pid = ((Number) owner.get("pid")).longValue();
+		String where = host().equals(owner.get("host")) ? "this host" : String.valueOf(owner.get("host"));
+		if (owner.get("ended_at") instanceof Timestamp ended) {
+			return Optional.of("its process " + pid + " on " + where + " ended it at "
+					+ ended.toInstant().truncatedTo(ChronoUnit.SECONDS)
+					+ " without knowing whether its last commit went through (the database went away)");
+		}
 		if (host().equals(owner.get("host"))) {
-			long pid = ((Number) owner.get("pid")).longValue();
 			if (pid == ProcessHandle.current().pid()) {
 				// This process: a long-running one (serve) that lost the database while
 				// ending the execution left its owner row behind.

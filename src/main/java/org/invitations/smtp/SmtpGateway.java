@@ -79,7 +79,9 @@ public class SmtpGateway implements MailGateway, AutoCloseable {
 			return DirectSmtpConnection.open(direct, watchdog);
 		}
 		try {
-			Transport transport = session().getTransport(sender.getProtocol() == null ? "smtp" : sender.getProtocol());
+			String protocol = sender.getProtocol() == null ? "smtp" : sender.getProtocol();
+			Transport transport = protocol.equals("smtp") || protocol.equals("smtps")
+					? new ContentTrackingTransport(session(), protocol) : session().getTransport(protocol);
 			transport.connect(sender.getHost(), sender.getPort(), sender.getUsername(), sender.getPassword());
 			return new SmtpConnection(transport, session());
 		}
@@ -171,9 +173,10 @@ public class SmtpGateway implements MailGateway, AutoCloseable {
 				return SendResult.sent(reply == null ? "sent" : reply.strip());
 			}
 			catch (MessagingException ex) {
-				// Angus Mail keeps the last reply code: 354 means DATA was open and the
+				// The final dot written, or DATA's 354 still the last reply code: the
 				// content went out.
-				boolean contentSent = transport instanceof SMTPTransport smtp && smtp.getLastReturnCode() == 354;
+				boolean contentSent = transport instanceof ContentTrackingTransport tracked && tracked.contentSent()
+						|| transport instanceof SMTPTransport smtp && smtp.getLastReturnCode() == 354;
 				return classify(ex, contentSent);
 			}
 		}

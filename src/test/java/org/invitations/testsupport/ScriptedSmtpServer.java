@@ -27,9 +27,10 @@ import javax.net.ssl.SSLSocket;
 /**
  * An SMTP server for fault tests that answers what the test chooses: a reply per
  * recipient and attempt (for 4xx, 5xx, 421), a reply to the sender (a quota), a message
- * taken without a reply, a slow greeting, and going down and up again on the same port;
- * over TLS (implicit or STARTTLS) and behind a login where asked. It keeps who received a
- * message and its content; everything else it accepts.
+ * taken without a reply (the connection closed, or silence), a slow greeting or none, and
+ * going down and up again on the same port; over TLS (implicit or STARTTLS) and behind a
+ * login where asked. It keeps who received a message and its content; everything else it
+ * accepts.
  */
 public final class ScriptedSmtpServer implements AutoCloseable {
 
@@ -55,11 +56,20 @@ public final class ScriptedSmtpServer implements AutoCloseable {
 	 */
 	public static final String CLOSE_WITHOUT_REPLY = "(close without reply)";
 
+	/**
+	 * A reply to the end of a message's content: the message is taken, and then the
+	 * server says nothing more on that connection, whatever comes, until the client
+	 * leaves: a server that stopped answering.
+	 */
+	public static final String NEVER_REPLY = "(never reply)";
+
 	private final Map<String, AtomicInteger> dataAttempts = new ConcurrentHashMap<>();
 
 	private final AtomicInteger sessions = new AtomicInteger();
 
 	private volatile Duration greetingDelay = Duration.ZERO;
+
+	private volatile boolean greets = true;
 
 	private volatile ServerSocket server;
 
@@ -169,6 +179,14 @@ public final class ScriptedSmtpServer implements AutoCloseable {
 		greetingDelay = delay;
 	}
 
+	/**
+	 * Whether a new connection is greeted: when not, the server accepts it and then says
+	 * nothing until the client leaves.
+	 */
+	public void greet(boolean greet) {
+		greets = greet;
+	}
+
 	/** Recipients of accepted messages, one entry per message. */
 	public List<String> delivered() {
 		return List.copyOf(delivered);
@@ -236,6 +254,10 @@ public final class ScriptedSmtpServer implements AutoCloseable {
 			OutputStream out = layer.getOutputStream();
 			if (!greetingDelay.isZero()) {
 				Thread.sleep(greetingDelay.toMillis());
+			}
+			if (!greets) {
+				keepSilent(in);
+				return;
 			}
 			reply(out, "220 scripted ESMTP");
 			String recipient = null;
@@ -315,7 +337,7 @@ public final class ScriptedSmtpServer implements AutoCloseable {
 					}
 					int attempt = dataAttempts.computeIfAbsent(recipient, r -> new AtomicInteger()).incrementAndGet();
 					String answer = dataReply.apply(recipient, attempt);
-					if (answer == null || answer.equals(CLOSE_WITHOUT_REPLY)) {
+					if (answer == null || answer.equals(CLOSE_WITHOUT_REPLY) || answer.equals(NEVER_REPLY)) {
 						if (layer instanceof SSLSocket) {
 							encrypted.incrementAndGet();
 						}
@@ -325,6 +347,12 @@ public final class ScriptedSmtpServer implements AutoCloseable {
 					if (CLOSE_WITHOUT_REPLY.equals(answer)) {
 						// Taken, but the reply is lost: the client cannot know whether
 						// the message arrived.
+						return;
+					}
+					if (NEVER_REPLY.equals(answer)) {
+						// Taken, and then silence: only the client's read timeout ends
+						// this.
+						keepSilent(in);
 						return;
 					}
 					reply(out, answer == null ? "250 OK queued" : answer);
@@ -392,6 +420,15 @@ public final class ScriptedSmtpServer implements AutoCloseable {
 
 	private static String decode(String base64) {
 		return new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8);
+	}
+
+	/**
+	 * Reads whatever the client sends, answering nothing, until it closes the connection.
+	 */
+	private static void keepSilent(BufferedReader in) throws IOException {
+		while (in.readLine() != null) {
+			// silence
+		}
 	}
 
 	private static void reply(OutputStream out, String text) throws IOException {
