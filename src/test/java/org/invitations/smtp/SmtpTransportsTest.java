@@ -141,6 +141,24 @@ class SmtpTransportsTest {
 	}
 
 	@Test
+	void withTheHostNameCheckSwitchedOffATrustedCertificateForAnotherHostIsTaken() throws Exception {
+		try (ScriptedSmtpServer server = ScriptedSmtpServer.start()) {
+			serve(server, Transport.IMPLICIT_TLS, "elsewhere");
+			JavaMailSenderImpl sender = sender(server.port());
+			sender.getJavaMailProperties().setProperty("mail.smtp.ssl.enable", "true");
+			sender.getJavaMailProperties().put("mail.smtp.ssl.socketFactory", TestTls.trusting("elsewhere"));
+			// What spring.mail.ssl.verify-hostname=false becomes
+			// (MailGatewayConfiguration).
+			sender.getJavaMailProperties().setProperty("mail.smtp.ssl.checkserveridentity", "false");
+
+			try (SmtpGateway gateway = new SmtpGateway(sender); MailGateway.Connection connection = gateway.open()) {
+				assertThat(connection.send(message("ann@example.org")).status()).isEqualTo(SendResult.Status.SENT);
+			}
+			assertThat(server.deliveredEncrypted()).isEqualTo(1);
+		}
+	}
+
+	@Test
 	void aWrongPasswordIsRefusedNamingTheUserAndNeverThePassword() {
 		try (ScriptedSmtpServer server = ScriptedSmtpServer.start();
 				SmtpGateway gateway = gateway(server.port(), Transport.IMPLICIT_TLS, TestTls.trusting("localhost"),
