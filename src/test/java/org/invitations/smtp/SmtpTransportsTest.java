@@ -2,6 +2,7 @@ package org.invitations.smtp;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 
@@ -205,6 +206,30 @@ class SmtpTransportsTest {
 			}
 			assertThat(server.delivered()).containsExactly("ann@example.org", "lost@example.org", "bob@example.org");
 			assertThat(server.deliveredEncrypted()).isEqualTo(transport == Transport.PLAIN ? 0 : 3);
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(Transport.class)
+	void onEveryTransportSilenceAfterTheFinalDotIsInDoubtWithinTheReadTimeout(Transport transport) throws Exception {
+		try (ScriptedSmtpServer server = ScriptedSmtpServer.start();
+				SmtpGateway gateway = gateway(server.port(), transport, TestTls.trusting("localhost"), "club",
+						"s3cret")) {
+			serve(server, transport, "localhost");
+			server.requireLogin("club", "s3cret");
+			server.replyToData((recipient, attempt) -> ScriptedSmtpServer.NEVER_REPLY);
+			long start = System.nanoTime();
+
+			try (MailGateway.Connection connection = gateway.open()) {
+				assertThatThrownBy(() -> connection.send(message("ann@example.org")))
+					.isInstanceOf(NoReplyException.class)
+					.hasMessageContaining("sent no reply after the message's content (read timed out)");
+			}
+
+			// The read timeout is 2 s: given up after it, not after the server's
+			// pleasure.
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(6));
+			assertThat(server.delivered()).containsExactly("ann@example.org");
 		}
 	}
 
