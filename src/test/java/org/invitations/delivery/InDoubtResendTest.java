@@ -106,15 +106,8 @@ class InDoubtResendTest {
 	}
 
 	private ConnectionSlot slot(boolean builtIn) {
-		JavaMailSenderImpl sender = new JavaMailSenderImpl();
-		sender.setHost("127.0.0.1");
-		sender.setPort(server.port());
-		Properties properties = new Properties();
-		properties.setProperty("mail.smtp.connectiontimeout", "1000");
-		properties.setProperty("mail.smtp.timeout", "1000");
-		properties.setProperty("mail.smtp.writetimeout", "1000");
-		properties.setProperty("invitations.direct-smtp", Boolean.toString(builtIn));
-		sender.setJavaMailProperties(properties);
+		JavaMailSenderImpl sender = server.mailSender(1000);
+		sender.getJavaMailProperties().setProperty("invitations.direct-smtp", Boolean.toString(builtIn));
 		gateway = new SmtpGateway(sender);
 		return new ConnectionSlot(gateway);
 	}

@@ -47,14 +47,8 @@ class AngusNoReplyTest {
 	}
 
 	private static SmtpGateway angus(ScriptedSmtpServer server) {
-		JavaMailSenderImpl sender = new JavaMailSenderImpl();
-		sender.setHost("127.0.0.1");
-		sender.setPort(server.port());
-		Properties properties = new Properties();
-		properties.setProperty("mail.smtp.connectiontimeout", "1000");
-		properties.setProperty("mail.smtp.timeout", "1000");
-		properties.setProperty("invitations.direct-smtp", "false");
-		sender.setJavaMailProperties(properties);
+		JavaMailSenderImpl sender = server.mailSender(1000);
+		sender.getJavaMailProperties().setProperty("invitations.direct-smtp", "false");
 		return new SmtpGateway(sender);
 	}
 

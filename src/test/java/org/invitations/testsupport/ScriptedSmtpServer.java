@@ -24,6 +24,8 @@ import java.util.function.IntFunction;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 
+import org.springframework.mail.javamail.JavaMailSenderImpl;
+
 /**
  * An SMTP server for fault tests that answers what the test chooses: a reply per
  * recipient and attempt (for 4xx, 5xx, 421), a reply to the sender (a quota), a message
@@ -167,6 +169,20 @@ public final class ScriptedSmtpServer implements AutoCloseable {
 	/** How many of the delivered messages came over TLS. */
 	public int deliveredEncrypted() {
 		return encrypted.get();
+	}
+
+	/**
+	 * A mail sender aimed at this server, as Spring Boot would build it, with every SMTP
+	 * timeout set to {@code timeoutMillis}.
+	 */
+	public JavaMailSenderImpl mailSender(int timeoutMillis) {
+		JavaMailSenderImpl sender = new JavaMailSenderImpl();
+		sender.setHost("127.0.0.1");
+		sender.setPort(port);
+		for (String timeout : List.of("connectiontimeout", "timeout", "writetimeout")) {
+			sender.getJavaMailProperties().setProperty("mail.smtp." + timeout, Integer.toString(timeoutMillis));
+		}
+		return sender;
 	}
 
 	/** Connections accepted so far. */
