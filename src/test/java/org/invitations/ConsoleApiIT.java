@@ -68,16 +68,16 @@ class ConsoleApiIT extends ConsoleTest {
 			assertThat(inspected.body()).contains("\"status\":\"VALID\"").contains("\"kind\":\"INVITATION\"");
 		}
 		assertThat(count("SELECT count(*) FROM invitation WHERE status = 'SENT'")).isEqualTo(26);
-		assertThat(count("SELECT count(*) FROM invitation_event WHERE type = 'INSPECTED'")).isEqualTo(3);
+		assertThat(count("SELECT count(*) FROM invitation_history WHERE type = 'INSPECTED'")).isEqualTo(3);
 
 		HttpResponse<String> redeemed = api("POST", "/api/v1/tokens/redeem", viewer, tokenJson(token));
 		assertThat(redeemed.statusCode()).isEqualTo(200);
 		assertThat(redeemed.body()).contains("\"status\":\"ACCEPTED\"");
 		assertThat(count("SELECT count(*) FROM invitation WHERE status = 'ACCEPTED'")).isOne();
-		assertThat(jdbc.queryForObject("SELECT actor FROM invitation_event WHERE type = 'ACCEPTED'", String.class))
+		assertThat(jdbc.queryForObject("SELECT actor FROM invitation_history WHERE type = 'ACCEPTED'", String.class))
 			.isEqualTo("api:crm");
 		// The token is in no URL, so in no log line or access log of the server.
-		assertThat(jdbc.queryForList("SELECT detail FROM invitation_event", String.class))
+		assertThat(jdbc.queryForList("SELECT detail FROM invitation_history", String.class))
 			.noneMatch(detail -> detail != null && detail.contains(token));
 	}
 
@@ -108,8 +108,8 @@ class ConsoleApiIT extends ConsoleTest {
 		pool.shutdown();
 		assertThat(accepted).isOne();
 		assertThat(refused).isEqualTo(15);
-		assertThat(count("SELECT count(*) FROM invitation_event WHERE type = 'ACCEPTED'")).isOne();
-		assertThat(count("SELECT count(*) FROM invitation_event WHERE type = 'REDEEM_REFUSED'")).isEqualTo(15);
+		assertThat(count("SELECT count(*) FROM invitation_history WHERE type = 'ACCEPTED'")).isOne();
+		assertThat(count("SELECT count(*) FROM invitation_history WHERE type = 'REDEEM_REFUSED'")).isEqualTo(15);
 	}
 
 	@Test
@@ -135,7 +135,7 @@ class ConsoleApiIT extends ConsoleTest {
 		assertThat(answers).hasSize(10).allMatch(answers.get(0)::equals);
 		assertThat(answers.get(0)).startsWith("422 ").contains("\"status\":\"INVALID\"").doesNotContain("@");
 		// The precise reason is in the invitations' history, not in the answer.
-		assertThat(jdbc.queryForList("SELECT detail FROM invitation_event WHERE type = 'REDEEM_REFUSED' ORDER BY id",
+		assertThat(jdbc.queryForList("SELECT detail FROM invitation_history WHERE type = 'REDEEM_REFUSED' ORDER BY id",
 				String.class))
 			.contains("already used", "old link: cancelled");
 	}

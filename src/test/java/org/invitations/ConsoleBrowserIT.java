@@ -97,7 +97,7 @@ class ConsoleBrowserIT extends BrowserTest {
 		assertThat(jdbc.queryForList("SELECT type || ' ' || actor FROM execution_event ORDER BY id", String.class))
 			.containsExactly("LAUNCHED console:olga", "LAUNCHED console:olga", "RESEND_LAUNCHED console:olga",
 					"RESEND_LAUNCHED console:olga");
-		assertThat(count("SELECT count(*) FROM invitation_event WHERE type = 'CANCELLED' AND actor = 'console:olga'"))
+		assertThat(count("SELECT count(*) FROM invitation_history WHERE type = 'CANCELLED' AND actor = 'console:olga'"))
 			.isOne();
 	}
 

@@ -84,7 +84,7 @@ class DeliveryFaultsIT extends ScriptedSmtpTest {
 		// The link that arrived opens nothing, and a refused redeem can say why.
 		assertThat(count("SELECT count(*) FROM retired_token WHERE invitation_id = ? AND reason = 'CANCELLED'", p2))
 			.isOne();
-		assertThat(jdbc.queryForList("SELECT type FROM invitation_event WHERE invitation_id = ? ORDER BY id",
+		assertThat(jdbc.queryForList("SELECT type FROM invitation_history WHERE invitation_id = ? ORDER BY id",
 				String.class, p2))
 			.containsExactly("QUEUED", "CANCELLED", "SENT");
 		assertThat(count("SELECT count(*) FROM invitation WHERE status = 'SENT'")).isEqualTo(2);

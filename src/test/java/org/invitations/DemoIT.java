@@ -84,7 +84,7 @@ class DemoIT extends IntegrationTest {
 		assertThat(volunteers.out()).containsPattern("SENT\\s+15\\s")
 			.containsPattern("SKIPPED\\s+4\\s+ALREADY_INVITED 2, EMAIL_INACTIVE 2")
 			.containsPattern("TOTAL\\s+19");
-		assertThat(count("SELECT count(*) FROM invitation_event WHERE type = 'EXPIRED'")).isEqualTo(17);
+		assertThat(count("SELECT count(*) FROM invitation_history WHERE type = 'EXPIRED'")).isEqualTo(17);
 	}
 
 }

@@ -69,14 +69,14 @@ class LifecycleIT extends IntegrationTest {
 		assertThat(statuses())
 			.containsExactlyInAnyOrderEntriesOf(Map.of("stale1@example.org", "EXPIRED", "stale2@example.org", "EXPIRED",
 					"fresh@example.org", "SENT", "used@example.org", "ACCEPTED", "gone@example.org", "CANCELLED"));
-		assertThat(count("SELECT count(*) FROM invitation_event WHERE type = 'EXPIRED'")).isEqualTo(2);
+		assertThat(count("SELECT count(*) FROM invitation_history WHERE type = 'EXPIRED'")).isEqualTo(2);
 		assertThat(redeemer.redeem(tokens.get("stale1@example.org"), "test").status())
 			.isEqualTo(Redemption.Status.EXPIRED);
 
 		Result second = cli("run", write("expire.yml", "name: nightly\njob: expire\nbatch-size: 1\n").toString());
 		assertThat(second.exitCode()).as(second.err()).isZero();
 		assertThat(second.out()).contains("0 invitations expired");
-		assertThat(count("SELECT count(*) FROM invitation_event WHERE type = 'EXPIRED'")).isEqualTo(2);
+		assertThat(count("SELECT count(*) FROM invitation_history WHERE type = 'EXPIRED'")).isEqualTo(2);
 	}
 
 	@Test
@@ -171,7 +171,7 @@ class LifecycleIT extends IntegrationTest {
 
 		assertThat(statuses).filteredOn(s -> s == Redemption.Status.ACCEPTED).hasSize(1);
 		assertThat(statuses).filteredOn(s -> s == Redemption.Status.INVALID).hasSize(threads - 1);
-		assertThat(count("SELECT count(*) FROM invitation_event WHERE type = 'ACCEPTED'")).isEqualTo(1);
+		assertThat(count("SELECT count(*) FROM invitation_history WHERE type = 'ACCEPTED'")).isEqualTo(1);
 		assertThat(count("SELECT count(*) FROM person WHERE last_login_at IS NOT NULL")).isEqualTo(1);
 	}
 
@@ -197,7 +197,7 @@ class LifecycleIT extends IntegrationTest {
 	}
 
 	private List<String> eventTypes(String invitationId) {
-		return jdbc.queryForList("SELECT type FROM invitation_event WHERE invitation_id = ?::bigint ORDER BY at, id",
+		return jdbc.queryForList("SELECT type FROM invitation_history WHERE invitation_id = ?::bigint ORDER BY at, id",
 				String.class, invitationId);
 	}
 

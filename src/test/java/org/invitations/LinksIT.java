@@ -141,7 +141,7 @@ class LinksIT extends IntegrationTest {
 			assertThat(results).extracting(Redemption::status)
 				.containsExactlyInAnyOrder(Status.ACCEPTED, Status.INVALID);
 		}
-		assertThat(count("SELECT count(*) FROM invitation_event WHERE type = 'ACCEPTED'")).isEqualTo(PEOPLE.size());
+		assertThat(count("SELECT count(*) FROM invitation_history WHERE type = 'ACCEPTED'")).isEqualTo(PEOPLE.size());
 	}
 
 	@Test
@@ -250,7 +250,7 @@ class LinksIT extends IntegrationTest {
 
 	private List<String> details(String name, String... types) {
 		return jdbc.queryForList("""
-				SELECT type || ' ' || detail FROM invitation_event WHERE invitation_id = ?::bigint AND type = ANY(?)
+				SELECT type || ' ' || detail FROM invitation_history WHERE invitation_id = ?::bigint AND type = ANY(?)
 				ORDER BY id""", String.class, invitationOf(name), types);
 	}
 

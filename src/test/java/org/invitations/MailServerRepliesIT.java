@@ -145,7 +145,7 @@ class MailServerRepliesIT extends ScriptedSmtpTest {
 			.containsEntry("reason", "IN_DOUBT")
 			.hasEntrySatisfying("detail", detail -> assertThat((String) detail).contains("no reply")
 				.contains("sent again, identical, same link: 250"));
-		assertThat(jdbc.queryForList("SELECT type FROM invitation_event WHERE invitation_id = ? ORDER BY id",
+		assertThat(jdbc.queryForList("SELECT type FROM invitation_history WHERE invitation_id = ? ORDER BY id",
 				String.class, p2.get("id")))
 			.containsExactly("QUEUED", "SENT");
 		assertThat(server.delivered()).hasSize(5);

@@ -62,7 +62,7 @@ class OperatorMistakesIT extends IntegrationTest {
 		Result noExecution = cli("cancel", "--execution", "999", "--reason", "x");
 		assertThat(noExecution.exitCode()).isEqualTo(2);
 		assertThat(noExecution.err()).isEqualTo("error: no job execution 999" + System.lineSeparator());
-		assertThat(count("SELECT count(*) FROM invitation_event WHERE type = 'CANCELLED'")).isOne();
+		assertThat(count("SELECT count(*) FROM invitation_history WHERE type = 'CANCELLED'")).isOne();
 	}
 
 	private String cancel(String target, String id) {

@@ -65,7 +65,7 @@ class RemindersIT extends IntegrationTest {
 		// The first link works as well as the reminder's until one is used.
 		assertThat(redeemer.inspect(first.get("due@example.org"), "test").status()).isEqualTo(Redemption.Status.VALID);
 		assertThat(redeemer.inspect(second, "test").status()).isEqualTo(Redemption.Status.VALID);
-		assertThat(count("SELECT count(*) FROM invitation_event WHERE type = 'REMINDED'")).isEqualTo(1);
+		assertThat(count("SELECT count(*) FROM invitation_history WHERE type = 'REMINDED'")).isEqualTo(1);
 		Result history = cli("history", "due@example.org");
 		assertThat(history.out()).contains("REMINDED");
 		Result report = cli("report", lastExecution());

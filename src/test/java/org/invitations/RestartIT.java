@@ -52,7 +52,7 @@ class RestartIT extends IntegrationTest {
 			.containsExactly("FAILED", "COMPLETED");
 		assertThat(count("SELECT count(DISTINCT job_instance_id) FROM batch_job_execution")).isEqualTo(1);
 		// Each invitation's history tells the story: queued once, sent once.
-		Map<String, Long> events = jdbc.queryForList("SELECT type FROM invitation_event", String.class)
+		Map<String, Long> events = jdbc.queryForList("SELECT type FROM invitation_history", String.class)
 			.stream()
 			.collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
 		assertThat(events).containsEntry("QUEUED", (long) people).containsEntry("SENT", (long) people);

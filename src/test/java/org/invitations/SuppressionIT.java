@@ -103,9 +103,9 @@ class SuppressionIT extends IntegrationTest {
 		assertThat(jdbc.queryForObject("SELECT status FROM invitation WHERE email_normalized = 'p2@example.org'",
 				String.class))
 			.isEqualTo("SKIPPED");
-		assertThat(
-				jdbc.queryForObject("SELECT detail FROM invitation_event e JOIN invitation i ON i.id = e.invitation_id"
-						+ " WHERE i.email_normalized = 'p2@example.org' AND e.type = 'SKIPPED'", String.class))
+		assertThat(jdbc
+			.queryForObject("SELECT detail FROM invitation_history e JOIN invitation i ON i.id = e.invitation_id"
+					+ " WHERE i.email_normalized = 'p2@example.org' AND e.type = 'SKIPPED'", String.class))
 			.isEqualTo("suppressed since " + TODAY + " by operator:admin-ann: Moved away, before sending");
 	}
 

@@ -46,7 +46,8 @@ class TemporaryRefusalsIT extends ScriptedSmtpTest {
 		assertThat(server.attempts("p11@example.org")).isEqualTo(1);
 		assertThat(count("SELECT count(*) FROM invitation WHERE status = 'SENT' AND attempt_count = 1"))
 			.isEqualTo(people);
-		assertThat(count("SELECT count(*) FROM invitation_event WHERE type = 'DEFERRED' AND detail LIKE '451 4.3.0%'"))
+		assertThat(
+				count("SELECT count(*) FROM invitation_history WHERE type = 'DEFERRED' AND detail LIKE '451 4.3.0%'"))
 			.isEqualTo(600);
 		// Generous for a loaded machine, and far below the 150 s of waiting out each
 		// refusal on its connection.

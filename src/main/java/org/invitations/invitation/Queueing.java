@@ -107,7 +107,8 @@ final class Queueing {
 				INSERT INTO role_assignment (person_id, role_id, job_execution_id)
 				SELECT unnest(?::bigint[]), ?, ? ON CONFLICT DO NOTHING
 				""", byPerson.keySet().toArray(Long[]::new), source.roleId(), run.jobExecutionId());
-		history.add(byPerson.values(), EventType.QUEUED, run.actor(), "role " + source.roleName());
+		// No QUEUED entry is written: the invitation row holds when, by which run and for
+		// which role, and the invitation_history view (V35) reads the entry from it.
 		return byPerson;
 	}
 

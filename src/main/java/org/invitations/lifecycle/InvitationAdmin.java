@@ -106,7 +106,7 @@ public class InvitationAdmin {
 		String email = key.toLowerCase(java.util.Locale.ROOT);
 		return jdbc.query(
 				"""
-						SELECT e.invitation_id, e.at, e.type, e.actor, e.detail FROM invitation_event e
+						SELECT e.invitation_id, e.at, e.type, e.actor, e.detail FROM invitation_history e
 						WHERE e.invitation_id IN (%s) ORDER BY e.at, e.id
 						""".formatted(byId ? "SELECT ?::bigint"
 						: ByPerson.invitationIds("SELECT id FROM person WHERE email_normalized = ?")),

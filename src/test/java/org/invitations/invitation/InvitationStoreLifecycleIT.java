@@ -55,7 +55,7 @@ class InvitationStoreLifecycleIT extends StoreTest {
 		assertThat(status(id)).isEqualTo("CANCELLED");
 		assertThat(tokenHash(id)).isNull();
 		assertThat(retired(Tokens.hashHex(token))).isEqualTo("CANCELLED");
-		assertThat(jdbc.queryForObject("SELECT actor || ': ' || detail FROM invitation_event WHERE invitation_id = ?"
+		assertThat(jdbc.queryForObject("SELECT actor || ': ' || detail FROM invitation_history WHERE invitation_id = ?"
 				+ " AND type = 'CANCELLED'", String.class, id))
 			.isEqualTo("admin-ann: sent to the wrong group");
 		long bob = person("bob");

@@ -85,8 +85,8 @@ abstract class StoreTest extends IntegrationTest {
 	}
 
 	List<String> history(long invitation) {
-		return jdbc.queryForList("SELECT type FROM invitation_event WHERE invitation_id = ? ORDER BY id", String.class,
-				invitation);
+		return jdbc.queryForList("SELECT type FROM invitation_history WHERE invitation_id = ? ORDER BY id",
+				String.class, invitation);
 	}
 
 	/** The report row of the invitation: outcome and reason. */

@@ -140,7 +140,7 @@ class InvitationSearchIT extends IntegrationTest {
 		assertThat(search.cancel(run, open, "test", "bulk")).isEqualTo(open);
 		assertThat(search.countOpen(run)).isZero();
 		assertThat(search.countOpen(filter(null, null, 11L))).isPositive();
-		assertThat(jdbc.queryForObject("SELECT count(*) FROM invitation_event WHERE type = 'CANCELLED'", Long.class))
+		assertThat(jdbc.queryForObject("SELECT count(*) FROM invitation_history WHERE type = 'CANCELLED'", Long.class))
 			.isEqualTo(open);
 	}
 
