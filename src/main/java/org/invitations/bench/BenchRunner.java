@@ -10,7 +10,9 @@ import org.springframework.batch.core.step.StepExecution;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 
+import org.invitations.launch.ExpiryLauncher;
 import org.invitations.launch.InvitationLauncher;
+import org.invitations.spec.ExpirySpec;
 import org.invitations.spec.JobSpec;
 import org.invitations.spec.SpecLoader;
 
@@ -25,9 +27,44 @@ public class BenchRunner {
 
 	private final InvitationLauncher launcher;
 
-	public BenchRunner(JdbcTemplate jdbc, InvitationLauncher launcher) {
+	private final ExpiryLauncher expiry;
+
+	public BenchRunner(JdbcTemplate jdbc, InvitationLauncher launcher, ExpiryLauncher expiry) {
 		this.jdbc = jdbc;
 		this.launcher = launcher;
+		this.expiry = expiry;
+	}
+
+	/** What the expiry job did: its expire step's invitations and time. */
+	public record Expiry(long expired, long due, Duration duration) {
+
+		public double rate() {
+			return expired / Math.max(1e-9, duration.toNanos() / 1e9);
+		}
+
+	}
+
+	/**
+	 * Fills the database with N invitations of earlier runs (see {@link HistoryFill}).
+	 * @return how many of them are due for expiry
+	 */
+	public long fillHistory(long invitations, java.io.PrintWriter progress) {
+		return new HistoryFill(jdbc).fill(invitations, progress);
+	}
+
+	/** The real expiry job (as {@code expire} runs it), timed by its expire step. */
+	public Expiry expire(long due) throws Exception {
+		JobExecution execution = expiry.run(new ExpirySpec(Path.of("bench-expiry"), "bench-expiry", 10_000, null));
+		StepExecution step = execution.getStepExecutions()
+			.stream()
+			.filter(s -> s.getStepName().equals("expire"))
+			.findFirst()
+			.orElseThrow(() -> new IllegalStateException("the expiry job ran no expire step"));
+		return new Expiry(step.getWriteCount(), due, duration(step));
+	}
+
+	public StorageFigures storage() {
+		return StorageFigures.of(jdbc);
 	}
 
 	/**
@@ -56,16 +93,18 @@ public class BenchRunner {
 		// (its job refuses unknown roles).
 		jdbc.update("INSERT INTO role (name, description) VALUES ('bench-member', 'Synthetic people of the benchmark')"
 				+ " ON CONFLICT (name) DO NOTHING");
-		// Set-based: a million people take seconds, not a million statements.
+		// Set-based: a million people take seconds, not a million statements. Addresses
+		// as long as real ones (about 27 characters), unique in a database the benchmark
+		// ran in before.
 		jdbc.update("""
 				WITH people AS (
 				    INSERT INTO person (email, email_normalized, first_name, last_name)
 				    SELECT e, e, 'Person' || g, 'Bench'
-				    FROM (SELECT g, ? || '-' || g || '@example.org' AS e FROM generate_series(1, ?) g) s
+				    FROM (SELECT g, 'p' || g || '.' || ? || '@example.org' AS e FROM generate_series(1, ?) g) s
 				    RETURNING id)
 				INSERT INTO group_member (group_id, person_id)
 				SELECT (SELECT id FROM person_group WHERE name = ?), id FROM people
-				""", name, people, name);
+				""", Long.toString(System.currentTimeMillis(), 36), people, name);
 		jdbc.execute("ANALYZE person; ANALYZE group_member; ANALYZE invitation");
 		Duration setup = Duration.ofNanos(System.nanoTime() - setupStart);
 		Path dir = Files.createTempDirectory("invitations-bench");

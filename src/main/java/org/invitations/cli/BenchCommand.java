@@ -13,6 +13,7 @@ import picocli.CommandLine.Option;
 import org.springframework.util.FileSystemUtils;
 
 import org.invitations.bench.BenchRunner;
+import org.invitations.bench.StorageFigures;
 import org.invitations.bench.BenchSmtpSink;
 import org.invitations.smtp.MailGateway;
 
@@ -53,6 +54,11 @@ class BenchCommand extends Subcommand implements Callable<Integer> {
 			description = "write the synthetic people into this database (JDBC URL); by default a new embedded"
 					+ " PostgreSQL in a temporary folder, deleted afterwards")
 	String database;
+
+	@Option(names = "--existing", paramLabel = "N", defaultValue = "0",
+			description = "first fill the database with N invitations of earlier runs (people, history, report"
+					+ " rows; one in ten due for expiry), then run the benchmark, then time the expiry job")
+	long existing;
 
 	@Option(names = "--report-rows", paramLabel = "N", defaultValue = "0",
 			description = "instead: write N synthetic report rows and time the CSV, JSON and HTML exports of them")
@@ -138,8 +144,14 @@ class BenchCommand extends Subcommand implements Callable<Integer> {
 			set("spring.mail.ssl.bundle", "bench-smtp");
 			set("spring.ssl.bundle.pem.bench-smtp.truststore.certificate", "file:" + tlsCertificate.toAbsolutePath());
 		}
-		BenchRunner.Result result = bean(BenchRunner.class).run(people, chunkSize);
 		var out = out();
+		BenchRunner runner = bean(BenchRunner.class);
+		long due = 0;
+		if (existing > 0) {
+			out.printf("filling %,d invitations of earlier runs%n", existing);
+			due = runner.fillHistory(existing, out);
+		}
+		BenchRunner.Result result = runner.run(people, chunkSize);
 		long sent = result.sent();
 		out.printf("people: %d, job execution %d %s%n", people, result.execution().getId(),
 				result.execution().getStatus());
@@ -160,6 +172,20 @@ class BenchCommand extends Subcommand implements Callable<Integer> {
 					result.applicationCpuNanos() / 1000.0 / sent, result.postgresCpuNanos() < 0 ? "unknown"
 							: String.format("%.0f", result.postgresCpuNanos() / 1000.0 / sent));
 		}
+		if (existing > 0) {
+			BenchRunner.Expiry expired = runner.expire(due);
+			out.printf("expiry job: %,d of %,d due invitations expired in %.1fs, %.0f rows/s%n", expired.expired(),
+					expired.due(), expired.duration().toMillis() / 1000.0, expired.rate());
+		}
+		StorageFigures storage = runner.storage();
+		out.printf(
+				"stored: %,d invitations, %.0f MB in all tables: %.0f bytes per invitation (%.0f without the"
+						+ " people and their groups; addresses of %.0f characters on average)%n",
+				storage.invitations(), storage.totalBytes() / 1e6, storage.perInvitation(),
+				storage.perInvitationWithoutPeople(), storage.addressLength());
+		storage.tables()
+			.forEach(table -> out.printf("  %-28s %,8.0f MB %6.0f bytes per invitation%n", table.name(),
+					table.bytes() / 1e6, (double) table.bytes() / Math.max(1, storage.invitations())));
 		boolean ok = sent == people && result.distinctSent() == people;
 		out.printf("recorded SENT: %d, distinct people: %d%n", sent, result.distinctSent());
 		if (sink != null) {

@@ -106,10 +106,14 @@ class OutputStreamsIT {
 	void theBenchmarksOwnDatabaseLogsNothingToStdout() throws Exception {
 		// Its embedded PostgreSQL starts before the application, so before Spring Boot
 		// configures logging.
-		Output bench = invitations("bench", "--people", "300");
+		// With a history of earlier runs: one in ten of them due for the expiry job.
+		Output bench = invitations("bench", "--people", "300", "--existing", "2000");
 		assertThat(bench.exitCode()).as(bench.err()).isZero();
 		assertThat(bench.out()).startsWith("database: a new embedded PostgreSQL in ")
-			.contains("OK: exactly 300 distinct messages");
+			.contains("earlier invitations: 2,000 of 2,000")
+			.contains("OK: exactly 300 distinct messages")
+			.contains("expiry job: 200 of 200 due invitations expired")
+			.containsPattern("stored: 2,300 invitations, [0-9]+ MB in all tables: [0-9]+ bytes per invitation");
 		assertNoLogLines(bench.out());
 		assertThat(bench.out()).doesNotContain("zonky").doesNotContain("initdb");
 	}
