@@ -110,7 +110,7 @@ final class HistoryFill {
 						               AS status,
 						           -- a sent one was sent 8 days ago: its week is over
 						           CASE WHEN g % 100 BETWEEN 85 AND 94 THEN now() - interval '8 days'
-						                ELSE now() - interval '300 days' + g * interval '280 days' / ? END AS at
+						                ELSE now() - interval '300 days' + interval '280 days' * (g::float8 / ?) END AS at
 						    FROM (SELECT substring(p.email FROM '^h([0-9]+)\\.')::bigint AS g) n) s,
 						    role r
 						WHERE p.id > ? AND r.name = 'bench-history'
