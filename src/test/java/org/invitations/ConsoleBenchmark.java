@@ -1,5 +1,6 @@
 package org.invitations;
 
+import java.io.PrintWriter;
 import java.net.CookieManager;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -18,6 +19,10 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
+import org.springframework.beans.factory.annotation.Autowired;
+
+import org.invitations.bench.BenchRunner;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -25,16 +30,29 @@ import static org.assertj.core.api.Assertions.assertThat;
  * (set-based SQL, one run of the demo for real job metadata) and prints the time of each
  * page and API call. Not part of the test suite:
  * {@code ./mvnw -B verify -Dtest=ConsoleBenchmark -Dconsole.bench=true -Dsurefire.failIfNoSpecifiedTests=false}
- * ({@code -Dconsole.bench.rows=N} for another size).
+ * ({@code -Dconsole.bench.rows=N} for another size; {@code -Dconsole.bench.history=N}
+ * first fills N invitations of earlier runs the way {@code bench --existing N} does, and
+ * times the pages that read them too).
  */
 @EnabledIfSystemProperty(named = "console.bench", matches = "true")
 class ConsoleBenchmark extends ConsoleTest {
 
 	private static final int ROUNDS = 7;
 
+	@Autowired
+	BenchRunner runner;
+
 	@Test
 	void timesEveryPageAndApiCall() throws Exception {
 		int rows = Integer.getInteger("console.bench.rows", 1_000_000);
+		long history = Long.getLong("console.bench.history", 0L);
+		if (history > 0) {
+			long filling = System.nanoTime();
+			PrintWriter progress = new PrintWriter(System.out, true);
+			runner.fillHistory(history, progress);
+			System.out.printf("filled %,d invitations of earlier runs in %.1f s%n", history,
+					(System.nanoTime() - filling) / 1e9);
+		}
 		assertThat(cli("run", JOBS.resolve("demo.yml").toString()).exitCode()).isZero();
 		long execution = Long.parseLong(lastExecution());
 		long instance = count("SELECT job_instance_id FROM batch_job_execution WHERE job_execution_id = ?", execution);
@@ -69,6 +87,26 @@ class ConsoleBenchmark extends ConsoleTest {
 		pages.put("Cancel confirmation of a run", "/runs/" + execution + "/cancel");
 		pages.put("Person", "/people/" + person);
 		pages.put("Specs", "/specs");
+		pages.put("Expiry preview", "/specs/expire.yml/expire");
+		pages.put("Suppressions", "/suppressions");
+		pages.put("People", "/people");
+		pages.put("People, address search", "/people?q=b12345");
+		pages.put("People, never logged in", "/people?never=true");
+		pages.put("People, invitation failed", "/people?invitation=failed");
+		if (history > 0) {
+			String earlier = jdbc.queryForObject("SELECT email FROM person WHERE email LIKE 'h4321.%' LIMIT 1",
+					String.class);
+			long earlierPerson = count("SELECT id FROM person WHERE email = ?", earlier);
+			pages.put("Invitations, EXPIRED", "/invitations?status=EXPIRED");
+			pages.put("Invitations, an earlier spec", "/invitations?spec=history-3");
+			pages.put("Invitations, earlier address", "/invitations?email=" + earlier);
+			pages.put("Invitations, CANCELLED", "/invitations?status=CANCELLED");
+			pages.put("People, earlier role", "/people?role=bench-history");
+			pages.put("People, invitation expired", "/people?invitation=expired");
+			pages.put("People, not invited yet", "/people?invitation=none");
+			pages.put("People, earlier address", "/people?q=" + earlier);
+			pages.put("Person with earlier runs", "/people/" + earlierPerson);
+		}
 		System.out.printf("%-34s %9s %9s%n", "page (" + String.format("%,d", rows) + " rows)", "median", "max");
 		for (Map.Entry<String, String> page : pages.entrySet()) {
 			time(page.getKey(), () -> get(browser, page.getValue(), null));
