@@ -6,6 +6,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -13,6 +14,11 @@ import java.util.regex.Pattern;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+
+import org.invitations.people.PeopleFilter;
+import org.invitations.people.PeopleSearch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,6 +29,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Person page, and from a CSV file uploaded in the browser.
  */
 class PeopleIT extends ConsoleTest {
+
+	@Autowired
+	private PeopleSearch people;
 
 	private HttpClient browser;
 
@@ -76,6 +85,74 @@ class PeopleIT extends ConsoleTest {
 		String report = cli("report", Long.toString(sent), "--format", "json").out();
 		assertThat(report).contains("\"type\":\"people\"").contains("by console:olga, 2 people chosen");
 		assertThat(Jsoup.parse(get(browser, "/people?invitation=pending").body()).select("tr[data-person]")).hasSize(2);
+		// Once their first invitation is queued, they are no longer "not invited yet".
+		assertThat(Jsoup.parse(get(browser, "/people?invitation=none").body())
+			.select("tr[data-person] td[data-label=Name]")
+			.eachText()).containsExactly("Carla Diaz", "Bob Stone");
+	}
+
+	/**
+	 * A role's holders, a group's members and the people not invited yet are read from
+	 * their own newest first; page after page, each shows the next ones, and the counts
+	 * match, whatever else the filter asks.
+	 */
+	@Test
+	void pagesOfARoleAGroupAndThoseNotInvitedYet() {
+		jdbc.update("""
+				INSERT INTO person (email, email_normalized, first_name, last_name, last_login_at)
+				SELECT 'p' || g || '@example.org', 'p' || g || '@example.org', 'P' || g, 'Person',
+				       CASE WHEN g % 3 = 0 THEN now() END
+				FROM generate_series(1, 60) g
+				""");
+		jdbc.update("INSERT INTO person_group (name) VALUES ('early')");
+		// The older half holds the role and is in the group; every fourth person was
+		// invited.
+		jdbc.update("""
+				INSERT INTO role_assignment (person_id, role_id)
+				SELECT p.id, r.id FROM person p, role r WHERE p.id <= 30 AND r.name = 'volunteer'
+				""");
+		jdbc.update("INSERT INTO group_member (group_id, person_id) SELECT g.id, p.id FROM person_group g, person p"
+				+ " WHERE p.id <= 30");
+		jdbc.update("""
+				INSERT INTO invitation (person_id, kind, status, role_id, token_ttl, spec_name, job_instance_id,
+				    job_execution_id, delivery_instance_id, source_kind, source_ref, email, email_normalized)
+				SELECT p.id, 'INVITATION', 'QUEUED', NULL, interval '1 day', 'old', 0, 0, 0, 'CSV', 'old', p.email,
+				       p.email_normalized
+				FROM person p WHERE p.id % 4 = 0
+				""");
+
+		assertThat(pages(new PeopleFilter(null, null, "volunteer", null, false)))
+			.isEqualTo(ids("SELECT id FROM person WHERE id <= 30 ORDER BY id DESC"));
+		assertThat(pages(new PeopleFilter(null, "early", null, null, true)))
+			.isEqualTo(ids("SELECT id FROM person WHERE id <= 30 AND last_login_at IS NULL ORDER BY id DESC"));
+		assertThat(pages(new PeopleFilter(null, null, null, PeopleFilter.Standing.NONE, false)))
+			.isEqualTo(ids("SELECT id FROM person WHERE id % 4 <> 0 ORDER BY id DESC"));
+		assertThat(pages(new PeopleFilter(null, "early", "volunteer", PeopleFilter.Standing.NONE, true))).isEqualTo(
+				ids("SELECT id FROM person WHERE id <= 30 AND id % 4 <> 0 AND last_login_at IS NULL ORDER BY id DESC"));
+		assertThat(pages(new PeopleFilter("p1", null, "volunteer", PeopleFilter.Standing.NONE, false)))
+			.isEqualTo(ids("SELECT id FROM person WHERE id <= 30 AND id % 4 <> 0 AND first_name LIKE 'P1%'"
+					+ " ORDER BY id DESC"));
+		assertThat(people.countUpTo(new PeopleFilter(null, null, "volunteer", PeopleFilter.Standing.NONE, false), 100))
+			.isEqualTo(23);
+		assertThat(people.countUpTo(new PeopleFilter(null, null, "volunteer", null, false), 10)).isEqualTo(11);
+	}
+
+	/** Every matching person's id, newest first, read seven at a time. */
+	private List<Long> pages(PeopleFilter filter) {
+		List<Long> ids = new ArrayList<>();
+		Long before = null;
+		List<PeopleSearch.Person> page;
+		do {
+			page = people.page(filter, before, 7);
+			page.forEach(person -> ids.add(person.id()));
+			before = page.isEmpty() ? null : page.get(page.size() - 1).id();
+		}
+		while (page.size() == 7);
+		return ids;
+	}
+
+	private List<Long> ids(String sql) {
+		return jdbc.queryForList(sql, Long.class);
 	}
 
 	@Test
