@@ -35,6 +35,13 @@ class MailGatewayConfiguration {
 					.setProperty("mail." + (smtp.getProtocol() == null ? "smtp" : smtp.getProtocol())
 							+ ".ssl.checkserveridentity", "false");
 			}
+			if (Boolean.parseBoolean(smtp.getJavaMailProperties().getProperty("mail.debug", "").strip())) {
+				// Angus Mail traced to standard output, and traced each message whole,
+				// its link included.
+				smtp.getSession().setDebugOut(ContentHidingTrace.onto(System.err));
+				log.info("mail.debug: Angus Mail's conversations are traced on standard error, each message's"
+						+ " content left out");
+			}
 		}
 		MailGateway gateway = smtp != null ? new SmtpGateway(smtp) : new OutboxGateway(properties.outbox());
 		log.info("Mail goes to the {}", gateway.describe());
