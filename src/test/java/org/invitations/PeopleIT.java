@@ -105,8 +105,8 @@ class PeopleIT extends ConsoleTest {
 				FROM generate_series(1, 60) g
 				""");
 		jdbc.update("INSERT INTO person_group (name) VALUES ('early')");
-		// The older half holds the role and is in the group; every fourth person was
-		// invited.
+		// The older half holds the role and is in the group; every fourth person's
+		// invitation is queued.
 		jdbc.update("""
 				INSERT INTO role_assignment (person_id, role_id)
 				SELECT p.id, r.id FROM person p, role r WHERE p.id <= 30 AND r.name = 'volunteer'
@@ -120,20 +120,43 @@ class PeopleIT extends ConsoleTest {
 				       p.email_normalized
 				FROM person p WHERE p.id % 4 = 0
 				""");
+		// Of those, every eighth person's invitation is out and pending; every fifth
+		// person has an expired one, twice for every tenth.
+		jdbc.update("UPDATE invitation SET status = 'SENT', sent_at = now(), expires_at = now() + interval '1 day',"
+				+ " token_hash = sha256(convert_to('t' || id, 'UTF8'))" + " WHERE person_id % 8 = 0");
+		jdbc.update(
+				"""
+						INSERT INTO invitation (person_id, kind, status, role_id, token_ttl, spec_name, job_instance_id,
+						    job_execution_id, delivery_instance_id, source_kind, source_ref, email, email_normalized, sent_at,
+						    expires_at, closed_at)
+						SELECT p.id, 'INVITATION', 'EXPIRED', NULL, interval '1 day', 'old', 0, 0, 0, 'CSV', 'old', p.email,
+						       p.email_normalized, now() - interval '3 days', now() - interval '2 days', now() - interval '2 days'
+						FROM person p, generate_series(1, 2) n WHERE p.id % 5 = 0 AND (n = 1 OR p.id % 10 = 0)
+						""");
 
 		assertThat(pages(new PeopleFilter(null, null, "volunteer", null, false)))
 			.isEqualTo(ids("SELECT id FROM person WHERE id <= 30 ORDER BY id DESC"));
 		assertThat(pages(new PeopleFilter(null, "early", null, null, true)))
 			.isEqualTo(ids("SELECT id FROM person WHERE id <= 30 AND last_login_at IS NULL ORDER BY id DESC"));
 		assertThat(pages(new PeopleFilter(null, null, null, PeopleFilter.Standing.NONE, false)))
-			.isEqualTo(ids("SELECT id FROM person WHERE id % 4 <> 0 ORDER BY id DESC"));
+			.isEqualTo(ids("SELECT id FROM person WHERE id % 4 <> 0 AND id % 5 <> 0 ORDER BY id DESC"));
 		assertThat(pages(new PeopleFilter(null, "early", "volunteer", PeopleFilter.Standing.NONE, true))).isEqualTo(
-				ids("SELECT id FROM person WHERE id <= 30 AND id % 4 <> 0 AND last_login_at IS NULL ORDER BY id DESC"));
-		assertThat(pages(new PeopleFilter("p1", null, "volunteer", PeopleFilter.Standing.NONE, false)))
-			.isEqualTo(ids("SELECT id FROM person WHERE id <= 30 AND id % 4 <> 0 AND first_name LIKE 'P1%'"
-					+ " ORDER BY id DESC"));
+				ids("SELECT id FROM person WHERE id <= 30 AND id % 4 <> 0 AND id % 5 <> 0 AND last_login_at IS NULL"
+						+ " ORDER BY id DESC"));
+		assertThat(pages(new PeopleFilter("p1", null, "volunteer", PeopleFilter.Standing.NONE, false))).isEqualTo(
+				ids("SELECT id FROM person WHERE id <= 30 AND id % 4 <> 0 AND id % 5 <> 0 AND first_name LIKE 'P1%'"
+						+ " ORDER BY id DESC"));
+		assertThat(pages(new PeopleFilter(null, null, null, PeopleFilter.Standing.PENDING, false)))
+			.isEqualTo(ids("SELECT id FROM person WHERE id % 8 = 0 ORDER BY id DESC"));
+		assertThat(pages(new PeopleFilter(null, null, null, PeopleFilter.Standing.EXPIRED, false)))
+			.isEqualTo(ids("SELECT id FROM person WHERE id % 5 = 0 AND id % 4 <> 0 ORDER BY id DESC"));
+		assertThat(pages(new PeopleFilter(null, "early", null, PeopleFilter.Standing.EXPIRED, true)))
+			.isEqualTo(ids("SELECT id FROM person WHERE id <= 30 AND id % 5 = 0 AND id % 4 <> 0"
+					+ " AND last_login_at IS NULL ORDER BY id DESC"));
+		assertThat(people.countUpTo(new PeopleFilter(null, null, null, PeopleFilter.Standing.EXPIRED, false), 100))
+			.isEqualTo(9);
 		assertThat(people.countUpTo(new PeopleFilter(null, null, "volunteer", PeopleFilter.Standing.NONE, false), 100))
-			.isEqualTo(23);
+			.isEqualTo(18);
 		assertThat(people.countUpTo(new PeopleFilter(null, null, "volunteer", null, false), 10)).isEqualTo(11);
 	}
 

@@ -59,7 +59,7 @@ public class PeopleSearch {
 	public List<Person> page(PeopleFilter filter, @Nullable Long before, int limit) {
 		PeopleFilter.planSettings(jdbc);
 		List<Object> args = new ArrayList<>();
-		String rows = filter.rows(jdbc, before, args);
+		PeopleFilter.Rows rows = filter.rows(jdbc, before, args);
 		args.add(limit);
 		// The latest invitation is the newer of the open one and the newest closed one,
 		// each found through its own index by person.
@@ -68,7 +68,7 @@ public class PeopleSearch {
 				       i.id, i.status, i.kind, i.sent_at, i.expires_at,
 				       coalesce((SELECT string_agg(r.name, ', ' ORDER BY r.name) FROM role_assignment a
 				                 JOIN role r ON r.id = a.role_id WHERE a.person_id = p.id), '')
-				FROM (SELECT p.* %s ORDER BY p.id DESC LIMIT ?) p
+				FROM (SELECT p.* %s ORDER BY %s DESC LIMIT ?) p
 				LEFT JOIN LATERAL (
 				    SELECT * FROM (
 				        (SELECT o.id, o.status, o.kind, o.sent_at, o.expires_at FROM invitation o
@@ -78,7 +78,7 @@ public class PeopleSearch {
 				         WHERE c.person_id = p.id AND c.status NOT IN %s ORDER BY c.id DESC LIMIT 1)) latest
 				    ORDER BY latest.id DESC LIMIT 1) i ON true
 				ORDER BY p.id DESC
-				""".formatted(rows, OPEN, OPEN), (rs, n) -> person(rs), args.toArray());
+				""".formatted(rows.sql(), rows.newestFirst(), OPEN, OPEN), (rs, n) -> person(rs), args.toArray());
 	}
 
 	/**
@@ -89,7 +89,7 @@ public class PeopleSearch {
 	public long countUpTo(PeopleFilter filter, long cap) {
 		PeopleFilter.planSettings(jdbc);
 		List<Object> args = new ArrayList<>();
-		String rows = filter.rows(jdbc, null, args);
+		String rows = filter.rows(jdbc, null, args).sql();
 		args.add(cap + 1);
 		Long count = jdbc.queryForObject("SELECT count(*) FROM (SELECT 1 " + rows + " LIMIT ?) AS capped", Long.class,
 				args.toArray());
