@@ -181,15 +181,21 @@ public class InvitationSearch {
 	 * action counts exactly.
 	 */
 	public long countUpTo(Filter filter, long cap) {
-		List<Object> args = new ArrayList<>(List.of(cap + 1));
+		List<Object> args = new ArrayList<>();
 		String union = SettledParts.union(parts.of(filter.shape()), args, part -> {
 			List<Object> own = new ArrayList<>();
 			String where = where(filter, part, own);
 			own.add(cap + 1);
 			return new SettledParts.Query("SELECT 1 FROM invitation i " + where + " LIMIT ?", own);
 		});
-		return jdbc.queryForObject("SELECT least(count(*), ?) FROM (" + union + ") AS capped", Long.class,
-				args.toArray());
+		// The cap over all parts too: once the first parts hold enough, the rest are not
+		// read. Each part counted to the cap, the pending list read 10,001 rows of each
+		// of eleven specs at 11,000,000 invitations (1.4 s before a VACUUM had marked
+		// the pages the run and the expiry changed).
+		args.add(cap + 1);
+		Long count = jdbc.queryForObject("SELECT count(*) FROM (SELECT 1 FROM (" + union + ") AS parts LIMIT ?) AS capped",
+				Long.class, args.toArray());
+		return count == null ? 0 : Math.min(count, cap + 1);
 	}
 
 	/**
