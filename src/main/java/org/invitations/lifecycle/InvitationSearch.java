@@ -193,8 +193,9 @@ public class InvitationSearch {
 		// of eleven specs at 11,000,000 invitations (1.4 s before a VACUUM had marked
 		// the pages the run and the expiry changed).
 		args.add(cap + 1);
-		Long count = jdbc.queryForObject("SELECT count(*) FROM (SELECT 1 FROM (" + union + ") AS parts LIMIT ?) AS capped",
-				Long.class, args.toArray());
+		Long count = jdbc.queryForObject(
+				"SELECT count(*) FROM (SELECT 1 FROM (" + union + ") AS parts LIMIT ?) AS capped", Long.class,
+				args.toArray());
 		return count == null ? 0 : Math.min(count, cap + 1);
 	}
 
