@@ -11,6 +11,7 @@ import java.util.Map;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
 
 import org.invitations.run.JobParameterNames;
 
@@ -187,8 +188,16 @@ public class RunListing {
 	 * each filter optional.
 	 * @param emailPrefix the start of the address, any case
 	 */
+	@Transactional(readOnly = true)
 	public List<ReportQueries.ReportRow> items(long instanceId, String outcome, String reason, String emailPrefix,
 			long after, int limit) {
+		if (emailPrefix != null) {
+			// Planned with the prefix each time: a plan made once for every prefix cannot
+			// read the address index by it, and read the run's rows in order testing each
+			// one (0.4 s for a run of 1,000,000 rows, against 3 ms), once the driver had
+			// prepared the statement on the server after its fifth search.
+			jdbc.execute("SET LOCAL plan_cache_mode = force_custom_plan");
+		}
 		List<Object> args = new ArrayList<>(List.of(instanceId, after));
 		String where = "WHERE r.job_instance_id = ? AND r.item_number > ?"
 				+ ReportQueries.outcomeAndReason(outcome, reason, args);
