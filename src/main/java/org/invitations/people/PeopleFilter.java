@@ -2,7 +2,6 @@ package org.invitations.people;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 
@@ -204,7 +203,16 @@ public record PeopleFilter(@Nullable String query, @Nullable String group, @Null
 		if (lists.size() <= 1) {
 			return lists.isEmpty() ? null : lists.get(0);
 		}
-		return lists.stream().min(Comparator.comparingLong(list -> size(jdbc, list))).orElseThrow();
+		Driver narrowest = lists.get(0);
+		long least = Long.MAX_VALUE;
+		for (Driver list : lists) {
+			long size = size(jdbc, list);
+			if (size < least) {
+				narrowest = list;
+				least = size;
+			}
+		}
+		return narrowest;
 	}
 
 	/**
