@@ -57,6 +57,43 @@ class GracefulStopIT extends IntegrationTest {
 		assertThat(cli("stop", "999").err()).contains("no job execution 999");
 	}
 
+	/**
+	 * With max-recipients, delivery waits for selection to end; a stop during selection
+	 * stops both, exit code 3 (not a failure), and the next run selects the rest, checks
+	 * the limit and sends everyone once.
+	 */
+	@Test
+	void aGuardedRunStoppedDuringSelectionStopsAndContinues() throws Exception {
+		int people = 1000;
+		write("guarded.csv", peopleCsv(people));
+		Path spec = spec("guarded", "guarded.csv", 1, "max-recipients: " + people);
+		Path log = dir.resolve("guarded.log");
+		Process child = startChild(spec, log, "-XX:TieredStopAtLevel=1");
+		long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+		while (count("SELECT count(*) FROM invitation") < 20 && System.nanoTime() < deadline && child.isAlive()) {
+			Thread.sleep(50);
+		}
+		assertThat(count("SELECT count(*) FROM invitation")).as(() -> read(log)).isGreaterThanOrEqualTo(20);
+
+		Result stop = cli("stop", lastExecution());
+		assertThat(stop.exitCode()).as(stop.out() + stop.err()).isZero();
+		assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+		String said = read(log);
+		assertThat(child.exitValue()).as(said).isEqualTo(3);
+		assertThat(said).contains("stopped on request: 0 sent").doesNotContain("selection did not complete");
+		assertThat(jdbc.queryForList("SELECT status FROM batch_step_execution ORDER BY step_name", String.class))
+			.containsExactly("STOPPED", "STOPPED");
+		assertThat(received()).isEmpty();
+		assertThat(count("SELECT count(*) FROM invitation")).isLessThan(people);
+
+		Result again = cli("run", spec.toString());
+
+		assertThat(again.exitCode()).as(again.out() + again.err()).isZero();
+		assertThat(received()).hasSize(people);
+		assertThat(perRecipient()).hasSize(people);
+	}
+
 	private interface Stopper {
 
 		void stop(Process child) throws Exception;

@@ -6,12 +6,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.ExitStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.JobInterruptedException;
 import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.scope.context.StepSynchronizationManager;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.item.ItemStream;
+import org.springframework.batch.infrastructure.item.ItemStreamException;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -149,6 +153,18 @@ public class RecipientGuard {
 			return step.getExitStatus();
 		}
 
+		/** Whether this run's selection ended on a request to stop. */
+		private boolean stopped() {
+			JobExecution execution = StepSynchronizationManager.getContext().getStepExecution().getJobExecution();
+			boolean selectionStopped = execution.getStepExecutions()
+				.stream()
+				.anyMatch(step -> step.getStepName().equals("select")
+						&& (step.getStatus() == BatchStatus.STOPPED || step.isTerminateOnly()));
+			String status = jdbc.queryForObject("SELECT status FROM batch_job_execution WHERE job_execution_id = ?",
+					String.class, execution.getId());
+			return selectionStopped || "STOPPING".equals(status) || "STOPPED".equals(status);
+		}
+
 		/** Selection runs beside delivery: the count is only known once it is over. */
 		private void awaitSelection() {
 			selectionEnd.run();
@@ -159,6 +175,13 @@ public class RecipientGuard {
 							""",
 					Integer.class, jobInstanceId);
 			if (completed == null || completed == 0) {
+				if (stopped()) {
+					// Stopped on request, not failed: the step ends STOPPED like the
+					// selection (an interruption is how Spring Batch tells the two), and
+					// the run exits 3, to be continued.
+					throw new ItemStreamException("selection was stopped before it ended",
+							new JobInterruptedException("selection was stopped; nothing was sent"));
+				}
 				throw new IllegalStateException(
 						"selection did not complete: nothing is sent before it does (max-recipients)");
 			}
