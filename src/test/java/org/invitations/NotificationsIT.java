@@ -176,6 +176,40 @@ class NotificationsIT extends IntegrationTest {
 			.containsExactly("EMAIL SENT", "WEBHOOK SENT");
 	}
 
+	/**
+	 * A run stopped on request notifies once, without waiting to try again: the process
+	 * is on its way out within its stop timeout.
+	 */
+	@Test
+	void aStoppedRunIsNotifiedOnceWithoutRetries() throws Exception {
+		AtomicInteger calls = new AtomicInteger();
+		hooks = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+		hooks.createContext("/hook", exchange -> {
+			calls.incrementAndGet();
+			exchange.getRequestBody().readAllBytes();
+			exchange.sendResponseHeaders(503, -1);
+			exchange.close();
+		});
+		hooks.start();
+		write("slow.csv", peopleCsv(100));
+		String url = "http://127.0.0.1:" + hooks.getAddress().getPort() + "/hook";
+		String spec = spec("slow", "slow.csv", 1, "notify-webhook: " + url, "throttle:", "  per-second: 20").toString();
+		Thread stopper = new Thread(() -> {
+			SMTP.waitForIncomingEmail(30_000, 3);
+			cli("stop", lastExecution());
+		});
+		stopper.start();
+
+		Result run = cli("run", spec);
+		stopper.join(30_000);
+
+		assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(3);
+		assertThat(calls).hasValue(1);
+		assertThat(jdbc.queryForList("SELECT channel || ' ' || status FROM execution_notification ORDER BY id",
+				String.class))
+			.containsExactly("EMAIL SENT", "WEBHOOK FAILED");
+	}
+
 	@Test
 	void aWebhookNobodyAnswersIsRecordedAndTheExitCodeStays() throws Exception {
 		write("one.csv", peopleCsv(1));

@@ -13,6 +13,7 @@ import jakarta.mail.internet.MimeMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.AbstractJob;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
@@ -131,20 +132,25 @@ public class RunNotifier implements JobExecutionListener, SmartInitializingSingl
 		}
 		RunOutcome outcome = RunOutcome.of(execution);
 		RunSummary summary = summaries.of(execution.getId());
+		// A run stopped on request is usually a process on its way out, given
+		// invitations.stop-timeout to end: one try each, no waits between tries that
+		// would outlast it and leave the notification neither sent nor recorded as
+		// failed.
+		int attempts = execution.getStatus() == BatchStatus.STOPPED ? 1 : Math.max(1, properties.attempts());
 		// One message per address: each arrives, or fails and is recorded, on its own.
 		for (String address : to) {
-			email(summary, outcome, List.of(address));
+			email(summary, outcome, List.of(address), attempts);
 		}
 		if (spec.webhook() != null) {
-			webhook(summary, spec.webhook());
+			webhook(summary, spec.webhook(), attempts);
 		}
 	}
 
-	private void email(RunSummary summary, RunOutcome outcome, List<String> to) {
+	private void email(RunSummary summary, RunOutcome outcome, List<String> to, int attempts) {
 		long id = summary.execution().id();
 		String target = String.join(", ", to);
 		@Nullable String last = null;
-		for (int attempt = 1; attempt <= Math.max(1, properties.attempts()); attempt++) {
+		for (int attempt = 1; attempt <= attempts; attempt++) {
 			if (attempt > 1 && !backOff(attempt)) {
 				break;
 			}
@@ -172,7 +178,7 @@ public class RunNotifier implements JobExecutionListener, SmartInitializingSingl
 		fail(id, "EMAIL", target, "to " + mail.describe() + ": " + last);
 	}
 
-	private void webhook(RunSummary summary, URI url) {
+	private void webhook(RunSummary summary, URI url, int attempts) {
 		long id = summary.execution().id();
 		if (properties.webhookSecret() == null || properties.webhookSecret().isBlank()) {
 			fail(id, "WEBHOOK", url.toString(),
@@ -182,7 +188,7 @@ public class RunNotifier implements JobExecutionListener, SmartInitializingSingl
 		Webhook webhook = new Webhook(properties.timeout());
 		String json = ReportRenderer.summaryJson(summary);
 		Webhook.@Nullable Reply reply = null;
-		for (int attempt = 1; attempt <= Math.max(1, properties.attempts()); attempt++) {
+		for (int attempt = 1; attempt <= attempts; attempt++) {
 			if (attempt > 1 && !backOff(attempt)) {
 				break;
 			}
