@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class GracefulStopIT extends IntegrationTest {
 
-	private static final int PEOPLE = 200;
+	private static final int PEOPLE = 300;
 
 	@Test
 	void sigtermStopsAfterTheMessagesOnTheirWayAndTheNextRunSendsTheRestOnce() throws Exception {
@@ -102,7 +102,7 @@ class GracefulStopIT extends IntegrationTest {
 
 	private void stopsGracefullyAndContinues(String name, Stopper stopper) throws Exception {
 		write(name + ".csv", people());
-		Path spec = spec(name, name + ".csv", "throttle:", "  per-second: 100");
+		Path spec = spec(name, name + ".csv", "throttle:", "  per-second: 50");
 		Path log = dir.resolve("child.log");
 		Process child = startChild(spec, log, "-XX:TieredStopAtLevel=1");
 		boolean some = SMTP.waitForIncomingEmail(120_000, 20);
