@@ -163,6 +163,46 @@ abstract class ConsoleTest extends IntegrationTest {
 			.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
+	/**
+	 * Posts a multipart form as the browser does: the CSRF token, the fields
+	 * ({@code name, value, name, value…}) and one file, redirects not followed.
+	 */
+	HttpResponse<String> upload(HttpClient browser, String path, String fileName, String content, String... fields)
+			throws Exception {
+		java.util.regex.Matcher csrf = java.util.regex.Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"")
+			.matcher(get(browser, "/people").body());
+		if (!csrf.find()) {
+			throw new IllegalStateException("no CSRF token on the People page");
+		}
+		String boundary = "----invitations-test";
+		StringBuilder body = new StringBuilder();
+		java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of("_csrf", csrf.group(1)));
+		all.addAll(java.util.List.of(fields));
+		for (int i = 0; i + 1 < all.size(); i += 2) {
+			body.append("--")
+				.append(boundary)
+				.append("\r\nContent-Disposition: form-data; name=\"")
+				.append(all.get(i))
+				.append("\"\r\n\r\n")
+				.append(all.get(i + 1))
+				.append("\r\n");
+		}
+		body.append("--")
+			.append(boundary)
+			.append("\r\nContent-Disposition: form-data; name=\"file\"; filename=\"")
+			.append(fileName)
+			.append("\"\r\nContent-Type: text/csv\r\n\r\n")
+			.append(content)
+			.append("\r\n--")
+			.append(boundary)
+			.append("--\r\n");
+		return browser.send(HttpRequest.newBuilder(URI.create(base() + path))
+			.timeout(Duration.ofSeconds(60))
+			.header("Content-Type", "multipart/form-data; boundary=" + boundary)
+			.POST(HttpRequest.BodyPublishers.ofString(body.toString(), java.nio.charset.StandardCharsets.UTF_8))
+			.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
 	/** Waits until the execution has ended, as a person watching its page would. */
 	String awaitEnd(long execution) throws InterruptedException {
 		long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();

@@ -1,15 +1,9 @@
 package org.invitations;
 
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
@@ -264,35 +258,8 @@ class PeopleIT extends ConsoleTest {
 	}
 
 	private HttpResponse<String> upload(String fileName, String content) throws Exception {
-		String page = get(browser, "/imports/new").body();
-		Matcher csrf = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(page);
-		assertThat(csrf.find()).isTrue();
-		String boundary = "----invitations-test";
-		StringBuilder body = new StringBuilder();
-		for (String[] field : new String[][] { { "_csrf", csrf.group(1) }, { "grant", "volunteer" },
-				{ "kind", "invitation" }, { "template", "default" }, { "base", "demo.yml" } }) {
-			body.append("--")
-				.append(boundary)
-				.append("\r\nContent-Disposition: form-data; name=\"")
-				.append(field[0])
-				.append("\"\r\n\r\n")
-				.append(field[1])
-				.append("\r\n");
-		}
-		body.append("--")
-			.append(boundary)
-			.append("\r\nContent-Disposition: form-data; name=\"file\"; filename=\"")
-			.append(fileName)
-			.append("\"\r\nContent-Type: text/csv\r\n\r\n")
-			.append(content)
-			.append("\r\n--")
-			.append(boundary)
-			.append("--\r\n");
-		return browser.send(HttpRequest.newBuilder(URI.create(base() + "/imports"))
-			.timeout(Duration.ofSeconds(60))
-			.header("Content-Type", "multipart/form-data; boundary=" + boundary)
-			.POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8))
-			.build(), HttpResponse.BodyHandlers.ofString());
+		return upload(browser, "/imports", fileName, content, "grant", "volunteer", "kind", "invitation", "template",
+				"default", "base", "demo.yml");
 	}
 
 	private long executionIn(HttpResponse<String> redirect) throws Exception {

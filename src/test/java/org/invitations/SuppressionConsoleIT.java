@@ -66,6 +66,45 @@ class SuppressionConsoleIT extends ConsoleTest {
 		assertThat(cli("suppress", "list").out()).contains("Anna@Example.org").doesNotContain("gone@example.org");
 	}
 
+	/**
+	 * Operators import a CSV file and read what happened to its rows; viewers may
+	 * download the list but not import.
+	 */
+	@Test
+	void anOperatorImportsACsvFileAndAViewerDownloadsTheList() throws Exception {
+		addUser("vera", "viewer");
+		addUser("olga", "operator");
+		HttpClient operator = signedIn("olga");
+		assertThat(get(operator, "/suppressions").body()).contains("id=\"import\"", "/suppressions.csv");
+
+		HttpResponse<String> imported = upload(operator, "/suppressions/import", "bounces 2026.csv",
+				"email,reason,detail\nann@example.org,HARD_BOUNCE,550 5.1.1 unknown\nnobody,,\nbob@example.org,,\n",
+				"reason", "Provider's bounce list");
+		assertThat(imported.statusCode()).isEqualTo(302);
+		assertThat(get(operator, "/suppressions").body()).contains(
+				"bounces_2026.csv: 2 added, 0 already suppressed, 1 rejected; rejected: bounces_2026.csv line 3, field"
+						+ " email: &#39;nobody&#39; is not an email address");
+		assertThat(jdbc.queryForList("SELECT email || ' ' || reason || ' ' || detail || ' ' || source || ' '"
+				+ " || suppressed_by FROM suppression ORDER BY id", String.class))
+			.containsExactly("ann@example.org HARD_BOUNCE 550 5.1.1 unknown import of bounces_2026.csv console:olga",
+					"bob@example.org ADMIN Provider's bounce list import of bounces_2026.csv console:olga");
+
+		HttpClient viewer = signedIn("vera");
+		assertThat(get(viewer, "/suppressions").body()).contains("/suppressions.csv").doesNotContain("id=\"import\"");
+		assertThat(upload(viewer, "/suppressions/import", "x.csv", "email\nx@example.org\n").statusCode())
+			.isEqualTo(403);
+		HttpResponse<String> csv = get(viewer, "/suppressions.csv");
+		assertThat(csv.statusCode()).isEqualTo(200);
+		assertThat(csv.headers().firstValue("Content-Type"))
+			.hasValueSatisfying(type -> assertThat(type).startsWith("text/csv"));
+		assertThat(csv.body().lines().toList()).hasSize(3)
+			.first()
+			.isEqualTo("email,reason,detail,source,suppressed_by,suppressed_at");
+		assertThat(csv.body())
+			.contains("bob@example.org,ADMIN,Provider's bounce list,import of bounces_2026.csv," + "console:olga,");
+		assertThat(count("SELECT count(*) FROM suppression")).isEqualTo(2);
+	}
+
 	@Test
 	void theListIsPagedByKeyNewestFirst() throws Exception {
 		SuppressionList list = context.getBean(SuppressionList.class);

@@ -169,6 +169,73 @@ class SuppressionIT extends IntegrationTest {
 		assertThat(count("SELECT count(*) FROM suppression")).isEqualTo(2);
 	}
 
+	/**
+	 * An import counts every row once: added, already suppressed (before or earlier in
+	 * the file) or rejected with its line and field; the export gives back what is
+	 * active, and importing it again adds nothing.
+	 */
+	@Test
+	void aCsvImportCountsEveryRowAndTheExportReadsBack() throws Exception {
+		assertThat(cli("suppress", "add", "old@example.org", "--reason", "Left", "--by", "ann").exitCode()).isZero();
+		StringBuilder csv = new StringBuilder("\uFEFFEmail,Reason,Detail\r\n");
+		csv.append("bounced@example.org,hard_bounce,550 5.1.1 no such user\r\n");
+		csv.append("OLD@example.org,,\r\n");
+		csv.append("not-an-address,,\r\n");
+		csv.append("spam@example.org,complaint,\"Reported as spam, twice\"\r\n");
+		csv.append("odd@example.org,gone fishing,\r\n");
+		csv.append("\r\n");
+		csv.append("bounced@example.org,,again in the same file\r\n");
+		for (int i = 0; i < 1500; i++) {
+			csv.append("p").append(i).append("@example.org\r\n");
+		}
+		write("list.csv", csv.toString());
+
+		Result imported = cli("suppress", "import", dir.resolve("list.csv").toString(), "--reason", "From the old CRM",
+				"--by", "bea");
+
+		assertThat(imported.exitCode()).as(imported.err()).isEqualTo(2);
+		assertThat(imported.out().lines().toList()).containsExactly(
+				dir.resolve("list.csv") + ": 1502 added, 2 already suppressed, 2 rejected",
+				"rejected: " + dir.resolve("list.csv")
+						+ " line 4, field email: 'not-an-address' is not an email address: it needs exactly one @"
+						+ " between a name and a domain",
+				"rejected: " + dir.resolve("list.csv")
+						+ " line 6, field reason: 'gone fishing' is none of ADMIN, HARD_BOUNCE, COMPLAINT");
+		assertThat(jdbc.queryForList("SELECT reason || ' ' || detail || ' ' || suppressed_by FROM suppression"
+				+ " WHERE email_normalized IN ('bounced@example.org', 'spam@example.org', 'p7@example.org',"
+				+ " 'old@example.org') ORDER BY email_normalized", String.class))
+			.containsExactly("HARD_BOUNCE 550 5.1.1 no such user operator:bea", "ADMIN Left operator:ann",
+					"ADMIN From the old CRM operator:bea", "COMPLAINT Reported as spam, twice operator:bea");
+		assertThat(count("SELECT count(*) FROM suppression WHERE source = 'import of " + dir.resolve("list.csv") + "'"))
+			.isEqualTo(1502);
+
+		Result export = cli("suppress", "export");
+		assertThat(export.exitCode()).as(export.err()).isZero();
+		List<String> rows = export.out().lines().toList();
+		assertThat(rows).hasSize(1 + 1503);
+		assertThat(rows.get(0)).isEqualTo("email,reason,detail,source,suppressed_by,suppressed_at");
+		assertThat(rows).contains("spam@example.org,COMPLAINT,\"Reported as spam, twice\",import of "
+				+ dir.resolve("list.csv") + ",operator:bea,"
+				+ rows.stream().filter(r -> r.startsWith("spam@")).findFirst().orElseThrow().replaceAll(".*,", ""));
+		assertThat(rows.get(rows.size() - 1)).startsWith("old@example.org,ADMIN,Left,command line,operator:ann,");
+
+		write("again.csv", export.out());
+		Result again = cli("suppress", "import", dir.resolve("again.csv").toString());
+		assertThat(again.exitCode()).as(again.err()).isZero();
+		assertThat(again.out())
+			.isEqualTo(dir.resolve("again.csv") + ": 0 added, 1503 already suppressed, 0 rejected\n");
+
+		write("nocolumn.csv", "address\nx@example.org\n");
+		Result noColumn = cli("suppress", "import", dir.resolve("nocolumn.csv").toString());
+		assertThat(noColumn.exitCode()).isEqualTo(2);
+		assertThat(noColumn.err()).isEqualTo("error: " + dir.resolve("nocolumn.csv")
+				+ " line 1: no 'email' column; the header line names the columns, for example email,reason,detail\n");
+		Result missing = cli("suppress", "import", dir.resolve("missing.csv").toString());
+		assertThat(missing.exitCode()).isEqualTo(2);
+		assertThat(missing.err()).isEqualTo("error: " + dir.resolve("missing.csv") + ": no such file\n");
+		assertThat(count("SELECT count(*) FROM suppression")).isEqualTo(1503);
+	}
+
 	private String invitationOf(String email) {
 		return jdbc.queryForObject("SELECT max(id)::text FROM invitation WHERE email_normalized = ?", String.class,
 				email);

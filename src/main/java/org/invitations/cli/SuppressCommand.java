@@ -1,5 +1,12 @@
 package org.invitations.cli;
 
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
@@ -12,6 +19,7 @@ import picocli.CommandLine.Parameters;
 
 import org.invitations.invitation.Suppression;
 import org.invitations.invitation.Suppressions;
+import org.invitations.lifecycle.SuppressionCsv;
 import org.invitations.lifecycle.SuppressionList;
 
 /**
@@ -21,7 +29,8 @@ import org.invitations.lifecycle.SuppressionList;
 @Command(name = "suppress", mixinStandardHelpOptions = true,
 		description = { "Lists the suppressed addresses (no run, resend or reminder sends to them), adds one with a",
 				"reason, or lifts one so that runs may invite it again. A lifted entry stays in the database",
-				"with who lifted it and when." })
+				"with who lifted it and when. 'import FILE' adds the rows of a CSV file (column email; reason",
+				"and detail optional), 'export' writes the list as CSV to standard output." })
 class SuppressCommand extends Subcommand implements Callable<Integer> {
 
 	private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm'Z'")
@@ -30,18 +39,20 @@ class SuppressCommand extends Subcommand implements Callable<Integer> {
 	/** What to do with the list. */
 	enum Action {
 
-		LIST, ADD, REMOVE
+		LIST, ADD, REMOVE, IMPORT, EXPORT
 
 	}
 
 	@Parameters(index = "0", arity = "0..1", paramLabel = "ACTION", defaultValue = "LIST",
-			description = "list (default), add or remove")
+			description = "list (default), add, remove, import or export")
 	Action action;
 
-	@Parameters(index = "1", arity = "0..1", paramLabel = "EMAIL", description = "the address, for add and remove")
+	@Parameters(index = "1", arity = "0..1", paramLabel = "EMAIL|FILE",
+			description = "the address, for add and remove; the CSV file, for import")
 	String email;
 
-	@Option(names = "--reason", paramLabel = "TEXT", description = "why it is not to be invited; required by add")
+	@Option(names = "--reason", paramLabel = "TEXT",
+			description = "why it is not to be invited; required by add, and by import for rows without a detail")
 	String reason;
 
 	@Option(names = "--by", paramLabel = "NAME", defaultValue = "${sys:user.name}",
@@ -55,6 +66,20 @@ class SuppressCommand extends Subcommand implements Callable<Integer> {
 	@Override
 	public Integer call() {
 		String verb = action.name().toLowerCase(Locale.ROOT);
+		if (action == Action.IMPORT) {
+			if (email == null) {
+				throw usage("suppress import needs the CSV FILE");
+			}
+			return importFile(Path.of(email));
+		}
+		if (action == Action.EXPORT) {
+			if (email != null || reason != null) {
+				throw usage("suppress export takes no address or reason: it writes the whole list to standard output");
+			}
+			bean(SuppressionCsv.class).export(out());
+			out().flush();
+			return 0;
+		}
 		if (action != Action.LIST && email == null) {
 			throw usage("suppress " + verb + " needs the EMAIL address");
 		}
@@ -62,7 +87,7 @@ class SuppressCommand extends Subcommand implements Callable<Integer> {
 			throw usage("suppress list takes no address: it lists them all");
 		}
 		if (action != Action.ADD && reason != null) {
-			throw usage("--reason applies only to suppress add");
+			throw usage("--reason applies only to suppress add and import");
 		}
 		if (action == Action.ADD && (reason == null || reason.isBlank())) {
 			throw usage("suppress add needs --reason TEXT: why this address is not to be invited");
@@ -98,6 +123,36 @@ class SuppressCommand extends Subcommand implements Callable<Integer> {
 			default -> list(list);
 		}
 		return 0;
+	}
+
+	/**
+	 * Every row ends in one count; rejected rows are listed (the first hundred) and make
+	 * the exit code 2, after the others were added.
+	 */
+	private int importFile(Path file) {
+		String name = file.toString();
+		SuppressionCsv.Imported imported;
+		try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+			imported = bean(SuppressionCsv.class).importFrom(reader, name, reason, "operator:" + by);
+		}
+		catch (NoSuchFileException ex) {
+			err().println("error: " + name + ": no such file");
+			return InvitationsCommand.BAD_INPUT;
+		}
+		catch (IOException | UncheckedIOException ex) {
+			err().println("error: " + name + " cannot be read: " + ex.getMessage());
+			return InvitationsCommand.BAD_INPUT;
+		}
+		catch (IllegalArgumentException ex) {
+			err().println("error: " + ex.getMessage());
+			return InvitationsCommand.BAD_INPUT;
+		}
+		out().println(imported.summary(name));
+		imported.rejections().forEach(why -> out().println("rejected: " + why));
+		if (imported.rejected() > imported.rejections().size()) {
+			out().println("rejected: " + (imported.rejected() - imported.rejections().size()) + " more rows");
+		}
+		return imported.rejected() == 0 ? 0 : InvitationsCommand.BAD_INPUT;
 	}
 
 	private void list(SuppressionList list) {

@@ -111,31 +111,34 @@ class ConsoleSecurity {
 	@Bean
 	@Order(2)
 	SecurityFilterChain console(HttpSecurity http) throws Exception {
-		http.authorizeHttpRequests(requests -> requests
-			.requestMatchers(HttpMethod.GET, "/login", "/css/**", "/js/**", "/favicon.ico")
-			.permitAll()
-			// An error page is shown for the request that failed, whatever its method.
-			.requestMatchers("/error")
-			.permitAll()
-			.requestMatchers("/users", "/users/**")
-			.hasRole("ADMIN")
-			.requestMatchers(HttpMethod.GET, "/", "/people", "/people/*", "/runs", "/runs/*", "/runs/*/report.*",
-					"/invitations", "/specs", "/suppressions")
-			.hasRole("VIEWER")
-			.requestMatchers(HttpMethod.POST, "/notices/*/dismiss")
-			.hasRole("VIEWER")
-			.requestMatchers(HttpMethod.GET, "/runs/*/restart", "/runs/*/abandon", "/runs/*/cancel",
-					"/invitations/cancel", "/imports/new", "/specs/*/expire")
-			.hasRole("OPERATOR")
-			.requestMatchers(HttpMethod.POST, "/people/send", "/people/*/send", "/imports", "/runs/*/send",
-					"/runs/*/stop", "/runs/*/restart", "/runs/*/confirm", "/runs/*/abandon", "/runs/*/cancel",
-					"/runs/*/resend", "/runs/*/resend-any-interval", "/invitations/cancel", "/invitations/resend",
-					"/specs/*/dry-run", "/specs/*/expire", "/suppressions", "/suppressions/lift")
-			.hasRole("OPERATOR")
-			// A route without a rule of its own is refused: a new page states its role
-			// here, and the route table test (RouteRolesIT) fails until it does.
-			.anyRequest()
-			.denyAll())
+		http.authorizeHttpRequests(
+				requests -> requests.requestMatchers(HttpMethod.GET, "/login", "/css/**", "/js/**", "/favicon.ico")
+					.permitAll()
+					// An error page is shown for the request that failed, whatever its
+					// method.
+					.requestMatchers("/error")
+					.permitAll()
+					.requestMatchers("/users", "/users/**")
+					.hasRole("ADMIN")
+					.requestMatchers(HttpMethod.GET, "/", "/people", "/people/*", "/runs", "/runs/*",
+							"/runs/*/report.*", "/invitations", "/specs", "/suppressions", "/suppressions.csv")
+					.hasRole("VIEWER")
+					.requestMatchers(HttpMethod.POST, "/notices/*/dismiss")
+					.hasRole("VIEWER")
+					.requestMatchers(HttpMethod.GET, "/runs/*/restart", "/runs/*/abandon", "/runs/*/cancel",
+							"/invitations/cancel", "/imports/new", "/specs/*/expire")
+					.hasRole("OPERATOR")
+					.requestMatchers(HttpMethod.POST, "/people/send", "/people/*/send", "/imports", "/runs/*/send",
+							"/runs/*/stop", "/runs/*/restart", "/runs/*/confirm", "/runs/*/abandon", "/runs/*/cancel",
+							"/runs/*/resend", "/runs/*/resend-any-interval", "/invitations/cancel",
+							"/invitations/resend", "/specs/*/dry-run", "/specs/*/expire", "/suppressions",
+							"/suppressions/lift", "/suppressions/import")
+					.hasRole("OPERATOR")
+					// A route without a rule of its own is refused: a new page states its
+					// role
+					// here, and the route table test (RouteRolesIT) fails until it does.
+					.anyRequest()
+					.denyAll())
 			.formLogin(form -> form.loginPage("/login").permitAll().defaultSuccessUrl("/people", false))
 			.logout(logout -> logout.logoutSuccessUrl("/login?signedOut").permitAll())
 			.headers(headers -> headers.contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))

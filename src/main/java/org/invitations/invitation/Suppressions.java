@@ -4,10 +4,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 
@@ -137,6 +139,44 @@ public final class Suppressions {
 		throw new IllegalStateException(address + " was added and lifted concurrently; try again");
 	}
 
+	/** One entry of a list being added at once (an import). */
+	public record Entry(String email, SuppressedBecause reason, String detail) {
+	}
+
+	/**
+	 * Adds many entries in one statement, each with the same source and author; an
+	 * address suppressed already (or twice in the list) keeps its first entry.
+	 * @return the normalised addresses that were added
+	 * @throws IllegalArgumentException when an entry's text is no email address
+	 */
+	public Set<String> addAll(List<Entry> entries, String source, String by) {
+		if (entries.isEmpty()) {
+			return Set.of();
+		}
+		String[] emails = new String[entries.size()];
+		String[] normalized = new String[entries.size()];
+		String[] reasons = new String[entries.size()];
+		String[] details = new String[entries.size()];
+		for (int i = 0; i < entries.size(); i++) {
+			Entry entry = entries.get(i);
+			emails[i] = checked(entry.email());
+			normalized[i] = normalize(emails[i]);
+			reasons[i] = entry.reason().dbValue();
+			details[i] = entry.detail().strip();
+		}
+		Set<String> added = new HashSet<>();
+		jdbc.query("""
+				INSERT INTO suppression (email_normalized, email, reason, detail, source, suppressed_by)
+				SELECT DISTINCT ON (n) n, e, r, d, ?, ? FROM unnest(?::text[], ?::text[], ?::text[], ?::text[])
+				    WITH ORDINALITY AS x(n, e, r, d, position)
+				ORDER BY n, position
+				ON CONFLICT (email_normalized) WHERE lifted_at IS NULL DO NOTHING
+				RETURNING email_normalized
+				""", (RowCallbackHandler) rs -> added.add(rs.getString(1)), source, by, normalized, emails, reasons,
+				details);
+		return added;
+	}
+
 	/**
 	 * Suppresses the addresses of these invitations (an admin's cancel that asked for
 	 * it), each with its invitation as source; addresses suppressed already keep their
@@ -175,6 +215,14 @@ public final class Suppressions {
 	 */
 	private static String normalize(String email) {
 		return email.strip().toLowerCase(Locale.ROOT);
+	}
+
+	/**
+	 * The address trimmed, if it can be one (as {@link #add} checks it).
+	 * @throws IllegalArgumentException saying why it cannot
+	 */
+	public static String checkAddress(String email) {
+		return checked(email);
 	}
 
 	/**
