@@ -64,6 +64,10 @@ public final class DkimSigner {
 		return selector;
 	}
 
+	PrivateKey key() {
+		return key;
+	}
+
 	/** {@code rsa-sha256} or {@code ed25519-sha256}. */
 	public String algorithm() {
 		return ed25519 ? "ed25519-sha256" : "rsa-sha256";
