@@ -38,7 +38,7 @@ public final class DkimKeys {
 			where = "the PEM text";
 		}
 		else {
-			Resource resource = ApplicationResourceLoader.get(resources).getResource(text);
+			Resource resource = ApplicationResourceLoader.get(resources, true).getResource(text);
 			where = text;
 			try (InputStream in = resource.getInputStream()) {
 				pem = PemContent.load(in);
