@@ -39,15 +39,16 @@ public final class DkimKeys {
 		}
 		else {
 			Resource resource = ApplicationResourceLoader.get(resources, true).getResource(text);
-			where = text;
+			// PEM text that is not quite PEM is a secret all the same: never repeated.
+			where = text.length() > 200 || text.contains("\n") || text.contains("-----") ? "the value" : text;
 			try (InputStream in = resource.getInputStream()) {
 				pem = PemContent.load(in);
 			}
 			catch (IOException ex) {
-				throw new InvalidSettingException(
-						property + ": cannot read " + text + " (" + ex.getClass().getSimpleName() + ": "
-								+ ex.getMessage() + "); give a PEM file as file:/path/key.pem, or the PEM text",
-						ex);
+				String cause = where.equals(text) ? " (" + ex.getClass().getSimpleName() + ": " + ex.getMessage() + ")"
+						: ", neither PEM text nor a resource";
+				throw new InvalidSettingException(property + ": cannot read " + where + cause
+						+ "; give a PEM file as file:/path/key.pem, or the PEM text", ex);
 			}
 		}
 		PrivateKey key;

@@ -53,6 +53,9 @@ class DkimSettingsTest {
 			.isInstanceOf(InvalidSettingException.class)
 			.hasMessageStartingWith("invitations.mail.dkim.private-key: cannot read file:" + dir.resolve("missing.pem")
 					+ " (FileNotFoundException: ");
+		assertThatThrownBy(() -> of("example.org", "s1", rsa.replace("-----BEGIN PRIVATE KEY-----", "")))
+			.hasMessage("invitations.mail.dkim.private-key: cannot read the value, neither PEM text nor a resource;"
+					+ " give a PEM file as file:/path/key.pem, or the PEM text");
 		Path text = Files.writeString(dir.resolve("notes.txt"), "not a key\n");
 		assertThatThrownBy(() -> of("example.org", "s1", "file:" + text))
 			.hasMessage("invitations.mail.dkim.private-key: file:" + text + " holds no private key that can be read"
