@@ -1,20 +1,22 @@
 package org.invitations.mail;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.Signature;
 import java.util.Base64;
+import java.util.Locale;
+import java.util.Set;
 
 /**
  * Signs a prepared message by DKIM (RFC 6376): relaxed/relaxed canonicalization, a
  * SHA-256 body hash, and an RSA-SHA256 or Ed25519-SHA256 (RFC 8463) signature, chosen by
- * the key. It reads the bytes once: the header block for the signed fields, the body into
- * the hash, line by line, without MIME parsing; the DKIM-Signature field is prepended,
- * folded to lines of at most 78 characters, so that every transport sends it. Immutable;
- * safe for every connection at once.
+ * the key. It reads the bytes once ({@link DkimCanonical}): the header block for the
+ * signed fields, the body into the hash, without MIME parsing; the DKIM-Signature field
+ * is prepended, folded to lines of at most 78 characters, so that every transport sends
+ * it. Immutable; safe for every connection at once.
  */
 public final class DkimSigner {
 
@@ -23,9 +25,9 @@ public final class DkimSigner {
 	 * occur (RFC 6376 8.15), so that a second one added on the way breaks the signature.
 	 */
 	static final String[] SIGNED = { "from", "to", "subject", "date", "message-id", "mime-version", "content-type",
-			"content-transfer-encoding", MailComposer.INVITATION_HEADER.toLowerCase(java.util.Locale.ROOT) };
+			"content-transfer-encoding", MailComposer.INVITATION_HEADER.toLowerCase(Locale.ROOT) };
 
-	private static final java.util.Set<String> OVERSIGNED = java.util.Set.of("from", "subject");
+	private static final Set<String> OVERSIGNED = Set.of("from", "subject");
 
 	private static final int LINE = MailHeaders.LINE;
 
@@ -82,24 +84,24 @@ public final class DkimSigner {
 	}
 
 	byte[] sign(byte[] message, long timestamp) {
-		int bodyStart = bodyStart(message);
-		String bodyHash = BASE64.encodeToString(bodyHash(message, bodyStart));
-		Fields fields = Fields.of(message, bodyStart);
+		int bodyStart = DkimCanonical.bodyStart(message);
+		String bodyHash = BASE64.encodeToString(DkimCanonical.bodyHash(message, bodyStart));
+		DkimCanonical.Fields fields = DkimCanonical.Fields.of(message, bodyStart);
 		StringBuilder names = new StringBuilder();
-		java.io.ByteArrayOutputStream signed = new java.io.ByteArrayOutputStream(512);
+		ByteArrayOutputStream signed = new ByteArrayOutputStream(512);
 		for (String name : SIGNED) {
 			int count = fields.count(name);
 			// RFC 6376 5.4.2: instances are signed from the last one up.
 			for (int i = count - 1; i >= 0; i--) {
 				names.append(names.isEmpty() ? "" : ":").append(name);
-				relaxedHeader(message, fields.start(name, i), fields.end(name, i), signed);
+				DkimCanonical.relaxedHeader(message, fields.start(name, i), fields.end(name, i), signed);
 			}
 			if (count > 0 && OVERSIGNED.contains(name)) {
 				names.append(':').append(name);
 			}
 		}
 		String field = field(timestamp, names.toString(), bodyHash);
-		relaxedHeader(field.getBytes(StandardCharsets.US_ASCII), 0, field.length(), signed);
+		DkimCanonical.relaxedHeader(field.getBytes(StandardCharsets.US_ASCII), 0, field.length(), signed);
 		byte[] data = signed.toByteArray();
 		// The field itself is signed without its final CRLF (RFC 6376 3.7).
 		String signature = BASE64.encodeToString(signature(data, data.length - 2));
@@ -157,7 +159,7 @@ public final class DkimSigner {
 			Signature signer;
 			if (ed25519) {
 				// RFC 8463 3: Ed25519 signs the SHA-256 hash of the data, not the data.
-				MessageDigest sha256 = sha256();
+				MessageDigest sha256 = DkimCanonical.sha256();
 				sha256.update(data, 0, length);
 				signer = Signature.getInstance("Ed25519");
 				signer.initSign(key);
@@ -173,192 +175,6 @@ public final class DkimSigner {
 		catch (GeneralSecurityException ex) {
 			throw new IllegalStateException("DKIM signature failed: " + ex.getMessage(), ex);
 		}
-	}
-
-	/** The offset of the body: after the first empty line, or the end. */
-	static int bodyStart(byte[] message) {
-		if (message.length >= 2 && message[0] == '\r' && message[1] == '\n') {
-			return 2;
-		}
-		for (int i = 0; i + 3 < message.length; i++) {
-			if (message[i] == '\r' && message[i + 1] == '\n' && message[i + 2] == '\r' && message[i + 3] == '\n') {
-				return i + 4;
-			}
-		}
-		return message.length;
-	}
-
-	/**
-	 * SHA-256 of the body in relaxed form (RFC 6376 3.4.4): whitespace at line ends
-	 * dropped, runs of it made one space, empty lines at the end dropped, CRLF after the
-	 * last line. Lines that need none of this, nearly all of them, go into the hash as
-	 * they are.
-	 */
-	static byte[] bodyHash(byte[] message, int from) {
-		MessageDigest digest = sha256();
-		byte[] crlf = { '\r', '\n' };
-		byte[] scratch = null;
-		int emptyLines = 0;
-		int start = from;
-		while (start < message.length) {
-			int end = start;
-			while (end < message.length
-					&& !(message[end] == '\r' && end + 1 < message.length && message[end + 1] == '\n')) {
-				end++;
-			}
-			int next = Math.min(end + 2, message.length);
-			int last = end;
-			while (last > start && isWsp(message[last - 1])) {
-				last--;
-			}
-			if (last == start) {
-				emptyLines++;
-				start = next;
-				continue;
-			}
-			for (; emptyLines > 0; emptyLines--) {
-				digest.update(crlf);
-			}
-			if (needsRelaxing(message, start, last)) {
-				if (scratch == null || scratch.length < last - start) {
-					scratch = new byte[Math.max(last - start, 1024)];
-				}
-				int length = relax(message, start, last, scratch);
-				digest.update(scratch, 0, length);
-			}
-			else {
-				digest.update(message, start, last - start);
-			}
-			digest.update(crlf);
-			start = next;
-		}
-		return digest.digest();
-	}
-
-	private static boolean needsRelaxing(byte[] bytes, int start, int end) {
-		for (int i = start; i < end; i++) {
-			if (bytes[i] == '\t' || (bytes[i] == ' ' && i + 1 < end && isWsp(bytes[i + 1]))) {
-				return true;
-			}
-		}
-		return false;
-	}
-
-	/** Runs of whitespace as one space, into {@code out}; returns the length. */
-	private static int relax(byte[] bytes, int start, int end, byte[] out) {
-		int o = 0;
-		for (int i = start; i < end; i++) {
-			if (isWsp(bytes[i])) {
-				if (o == 0 || out[o - 1] != ' ') {
-					out[o++] = ' ';
-				}
-			}
-			else {
-				out[o++] = bytes[i];
-			}
-		}
-		return o;
-	}
-
-	/**
-	 * A header field in relaxed form (RFC 6376 3.4.2): name in lower case, unfolded, runs
-	 * of whitespace made one space, none around the colon or at the end; then CRLF.
-	 */
-	static void relaxedHeader(byte[] bytes, int start, int end, java.io.ByteArrayOutputStream out) {
-		int colon = start;
-		while (bytes[colon] != ':') {
-			colon++;
-		}
-		int nameEnd = colon;
-		while (nameEnd > start && isWsp(bytes[nameEnd - 1])) {
-			nameEnd--;
-		}
-		for (int i = start; i < nameEnd; i++) {
-			int c = bytes[i];
-			out.write(c >= 'A' && c <= 'Z' ? c + 32 : c);
-		}
-		out.write(':');
-		boolean space = false;
-		boolean any = false;
-		for (int i = colon + 1; i < end; i++) {
-			byte c = bytes[i];
-			if (c == '\r' || c == '\n') {
-				continue;
-			}
-			if (isWsp(c)) {
-				space = any;
-				continue;
-			}
-			if (space) {
-				out.write(' ');
-				space = false;
-			}
-			out.write(c);
-			any = true;
-		}
-		out.write('\r');
-		out.write('\n');
-	}
-
-	private static boolean isWsp(byte b) {
-		return b == ' ' || b == '\t';
-	}
-
-	private static MessageDigest sha256() {
-		try {
-			return MessageDigest.getInstance("SHA-256");
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException("every JDK has SHA-256", ex);
-		}
-	}
-
-	/**
-	 * The header block's fields of the signed names: where each instance starts and ends
-	 * (its last CRLF excluded), in order.
-	 */
-	private static final class Fields {
-
-		private final java.util.Map<String, java.util.List<int[]>> byName = new java.util.HashMap<>();
-
-		static Fields of(byte[] message, int bodyStart) {
-			Fields fields = new Fields();
-			int headerEnd = bodyStart >= 4 ? bodyStart - 2 : bodyStart;
-			int start = 0;
-			while (start < headerEnd) {
-				int end = start;
-				// A field runs to the CRLF not followed by whitespace (RFC 5322 2.2.3).
-				while (end < headerEnd && !(message[end] == '\r' && end + 1 < headerEnd && message[end + 1] == '\n'
-						&& (end + 2 >= headerEnd || !isWsp(message[end + 2])))) {
-					end++;
-				}
-				int colon = start;
-				while (colon < end && message[colon] != ':') {
-					colon++;
-				}
-				if (colon < end) {
-					String name = new String(message, start, colon - start, StandardCharsets.US_ASCII).strip()
-						.toLowerCase(java.util.Locale.ROOT);
-					fields.byName.computeIfAbsent(name, n -> new java.util.ArrayList<>()).add(new int[] { start, end });
-				}
-				start = end + 2;
-			}
-			return fields;
-		}
-
-		int count(String name) {
-			java.util.List<int[]> found = byName.get(name);
-			return found == null ? 0 : found.size();
-		}
-
-		int start(String name, int i) {
-			return byName.get(name).get(i)[0];
-		}
-
-		int end(String name, int i) {
-			return byName.get(name).get(i)[1];
-		}
-
 	}
 
 	/** Header text folded before a word that would not fit on the line. */
