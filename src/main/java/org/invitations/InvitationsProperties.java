@@ -2,6 +2,8 @@ package org.invitations;
 
 import java.nio.file.Path;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -47,11 +49,28 @@ public record InvitationsProperties(@DefaultValue(".invitations") Path home, @De
 	 * beyond those whose hand-over is recorded: after a crash at most this many plus one
 	 * per connection are sent again as in doubt; more keeps the connections from waiting
 	 * for the database, fewer narrows what a crash can send twice
+	 * @param dkim DKIM signing of every message; off unless a private key is set
 	 */
 	public record Mail(@DefaultValue("Invitations <no-reply@invitations.invalid>") String from, Path outbox,
 			@DefaultValue("4") int connections, @DefaultValue Retry retry, @DefaultValue("0") double ratePerSecond,
 			@DefaultValue("0") long dailyLimit, @DefaultValue("true") boolean directSmtp,
-			@DefaultValue("50") int inDoubtWindow) {
+			@DefaultValue("50") int inDoubtWindow, @DefaultValue Dkim dkim) {
+	}
+
+	/**
+	 * DKIM signing (RFC 6376) of every message, invitations, reminders and notifications
+	 * alike; off unless a private key is set. A spec may sign as another domain or
+	 * selector with the same key ({@code dkim:} in the spec).
+	 *
+	 * @param domain the signing domain ({@code d=}), whose DNS publishes the public key
+	 * at {@code SELECTOR._domainkey.DOMAIN}; for DMARC, the From address's domain or a
+	 * parent of it
+	 * @param selector names the key under {@code _domainkey.} of the domain ({@code s=})
+	 * @param privateKey the RSA (2048 bits recommended) or Ed25519 private key as PKCS#8
+	 * PEM ({@code -----BEGIN PRIVATE KEY-----}): a resource such as
+	 * {@code file:/etc/invitations/dkim.pem}, or the PEM text itself
+	 */
+	public record Dkim(@Nullable String domain, @Nullable String selector, @Nullable String privateKey) {
 	}
 
 	/**

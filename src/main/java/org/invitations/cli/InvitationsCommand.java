@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
+import org.invitations.support.InvalidSettingException;
 import org.invitations.spec.SpecException;
 
 /**
@@ -142,6 +143,9 @@ public class InvitationsCommand implements Runnable {
 			RuntimeException notFound = Failures.find(ex, NotFoundException.class);
 			if (notFound == null) {
 				notFound = Failures.find(ex, ConfigurationException.class);
+			}
+			if (notFound == null) {
+				notFound = Failures.find(ex, InvalidSettingException.class);
 			}
 			int code;
 			if (specError != null || notFound != null) {

@@ -22,6 +22,7 @@ import org.invitations.run.JobParameterNames;
 import org.invitations.spec.JobSpec;
 import org.invitations.spec.SpecException;
 import org.invitations.spec.SpecLoader;
+import org.invitations.mail.DkimSigning;
 import org.invitations.mail.MailComposer;
 import org.invitations.smtp.MailServerUnavailableException;
 import org.invitations.smtp.SenderRefusedException;
@@ -63,14 +64,17 @@ public class RemindTasklet implements Tasklet {
 
 	private final ReminderListener listener;
 
+	private final DkimSigning dkim;
+
 	public RemindTasklet(JdbcTemplate jdbc, MailGateway gateway, TransactionTemplate own, String defaultFrom,
-			ReminderListener listener) {
-		this(new ReminderStore(jdbc), gateway, own, defaultFrom, listener);
+			DkimSigning dkim, ReminderListener listener) {
+		this(new ReminderStore(jdbc), gateway, own, defaultFrom, dkim, listener);
 	}
 
 	RemindTasklet(ReminderStore store, MailGateway gateway, TransactionTemplate own, String defaultFrom,
-			ReminderListener listener) {
+			DkimSigning dkim, ReminderListener listener) {
 		this.store = store;
+		this.dkim = dkim;
 		this.gateway = gateway;
 		this.own = own;
 		this.defaultFrom = defaultFrom;
@@ -162,7 +166,7 @@ public class RemindTasklet implements Tasklet {
 		}
 		try {
 			JobSpec spec = specLoader.load(Path.of(specPath)).withTemplate(templateSet);
-			MailComposer composer = new MailComposer(spec, defaultFrom);
+			MailComposer composer = new MailComposer(spec, defaultFrom, dkim.signer(spec));
 			composer.checkTemplates(org.invitations.spec.Kind.INVITATION);
 			composer.checkTemplates(org.invitations.spec.Kind.PASSWORD_RESET);
 			return composer;

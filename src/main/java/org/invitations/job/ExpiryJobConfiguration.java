@@ -13,6 +13,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import org.invitations.mail.DkimSigning;
 import org.invitations.InvitationsProperties;
 import org.invitations.operations.Outcomes;
 import org.invitations.smtp.MailGateway;
@@ -53,10 +54,11 @@ public class ExpiryJobConfiguration {
 	 */
 	@Bean
 	Step remindStep(JobRepository jobRepository, PlatformTransactionManager transactionManager, JdbcTemplate jdbc,
-			MailGateway gateway, InvitationsProperties properties, ObjectProvider<Outcomes> outcomes) {
+			MailGateway gateway, InvitationsProperties properties, DkimSigning dkim,
+			ObjectProvider<Outcomes> outcomes) {
 		TransactionTemplate own = new TransactionTemplate(transactionManager);
 		own.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
-		RemindTasklet tasklet = new RemindTasklet(jdbc, gateway, own, properties.mail().from(),
+		RemindTasklet tasklet = new RemindTasklet(jdbc, gateway, own, properties.mail().from(), dkim,
 				counts -> outcomes.ifAvailable(o -> o.reminded(counts)));
 		return new StepBuilder("remind", jobRepository).tasklet(tasklet, transactionManager).build();
 	}

@@ -58,6 +58,7 @@ import org.invitations.source.SelectionMemberReaders;
 import org.invitations.source.SourceRow;
 import org.invitations.spec.SpecException;
 import org.invitations.spec.SpecLoader;
+import org.invitations.mail.DkimSigning;
 import org.invitations.mail.MailComposer;
 import org.invitations.smtp.MailGateway;
 import org.invitations.mail.PendingInvitation;
@@ -257,10 +258,10 @@ public class InvitationJobConfiguration {
 	@Bean
 	@StepScope
 	DeliveryWriter deliveryWriter(RunContext run, JdbcTemplate jdbc, PlatformTransactionManager transactionManager,
-			MailGateway gateway, InvitationsProperties properties) {
+			MailGateway gateway, InvitationsProperties properties, DkimSigning dkim) {
 		TransactionTemplate own = new TransactionTemplate(transactionManager);
 		own.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
-		MailComposer composer = new MailComposer(run.spec(), properties.mail().from());
+		MailComposer composer = new MailComposer(run.spec(), properties.mail().from(), dkim.signer(run.spec()));
 		return new DeliveryWriter(run, new DeliveryStore(jdbc), gateway, composer, own, properties.mail());
 	}
 

@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
 
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.InternetAddress;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.thymeleaf.spring6.SpringTemplateEngine;
@@ -70,8 +71,19 @@ public class MailComposer {
 
 	private final Map<String, Function<Map<String, String>, String>> renderers = new java.util.concurrent.ConcurrentHashMap<>();
 
+	private final @Nullable DkimSigner signer;
+
+	/** A composer whose messages are not signed (for checks of the templates). */
 	public MailComposer(JobSpec spec, String defaultFrom) {
+		this(spec, defaultFrom, null);
+	}
+
+	/**
+	 * @param signer signs every message by DKIM, or {@code null}
+	 */
+	public MailComposer(JobSpec spec, String defaultFrom, @Nullable DkimSigner signer) {
 		this.spec = spec;
+		this.signer = signer;
 		this.specTemplates = spec.templates().resolve(spec.template());
 		try {
 			this.from = new InternetAddress(spec.from() != null ? spec.from() : defaultFrom, true);
@@ -132,7 +144,9 @@ public class MailComposer {
 		String text = renderer(template(invitation.kind(), invitation.role(), ".txt")).apply(values);
 		try {
 			InternetAddress to = new InternetAddress(invitation.email(), headerSafe(fullName(invitation)), "UTF-8");
-			return new PreparedMessage(invitation.id(), from, to, subject(html), text, html, senderDomain);
+			PreparedMessage message = new PreparedMessage(invitation.id(), from, to, subject(html), text, html,
+					senderDomain);
+			return signer == null ? message : message.signedBy(signer);
 		}
 		catch (UnsupportedEncodingException ex) {
 			throw new IllegalStateException("message for invitation " + invitation.id() + " cannot be built", ex);

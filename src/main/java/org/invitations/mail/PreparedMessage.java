@@ -146,8 +146,35 @@ public final class PreparedMessage {
 			throw new MessagingException("message cannot be written: " + ex.getMessage(), ex);
 		}
 		String id = message.getHeader(MailComposer.INVITATION_HEADER, null);
-		return new PreparedMessage(out.toByteArray(), from, to, message.getMessageID(),
+		return new PreparedMessage(crlf(out.toByteArray()), from, to, message.getMessageID(),
 				id == null ? null : Long.valueOf(id.strip()));
+	}
+
+	/**
+	 * Line ends as SMTP requires them (RFC 5321 2.3.8): JavaMail writes a text body's
+	 * lines as they are, often with LF alone, which Angus Mail turned into CRLF on the
+	 * wire and the built-in client did not; a DKIM signature must cover the bytes that
+	 * arrive, so both now send CRLF.
+	 */
+	private static byte[] crlf(byte[] bytes) {
+		int bare = 0;
+		for (int i = 0; i < bytes.length; i++) {
+			if (bytes[i] == '\n' && (i == 0 || bytes[i - 1] != '\r')) {
+				bare++;
+			}
+		}
+		if (bare == 0) {
+			return bytes;
+		}
+		byte[] out = new byte[bytes.length + bare];
+		int o = 0;
+		for (int i = 0; i < bytes.length; i++) {
+			if (bytes[i] == '\n' && (i == 0 || bytes[i - 1] != '\r')) {
+				out[o++] = '\r';
+			}
+			out[o++] = bytes[i];
+		}
+		return out;
 	}
 
 	private static InternetAddress single(Address @Nullable [] addresses, String what) throws MessagingException {
@@ -155,6 +182,14 @@ public final class PreparedMessage {
 			throw new MessagingException("exactly one " + what + " expected");
 		}
 		return address;
+	}
+
+	/**
+	 * The same message with a DKIM-Signature field first; envelope, Message-ID and
+	 * invitation unchanged.
+	 */
+	public PreparedMessage signedBy(DkimSigner signer) {
+		return new PreparedMessage(signer.sign(bytes), from, to, messageId, invitationId);
 	}
 
 	/**

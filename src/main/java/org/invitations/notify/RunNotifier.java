@@ -33,6 +33,8 @@ import org.invitations.spec.Notify;
 import org.invitations.spec.SpecLoader;
 import org.invitations.smtp.SendResult;
 import org.invitations.smtp.MailGateway;
+import org.invitations.mail.DkimSigner;
+import org.invitations.mail.DkimSigning;
 import org.invitations.mail.PreparedMessage;
 
 /**
@@ -62,9 +64,13 @@ public class RunNotifier implements JobExecutionListener, SmartInitializingSingl
 
 	private final ConsoleNotices notices;
 
+	private final @Nullable DkimSigner signer;
+
 	public RunNotifier(ObjectProvider<Job> jobs, RunRecords records, RunSummaries summaries, ReportRenderer renderer,
-			MailGateway mail, NotifyProperties properties, InvitationsProperties invitations, ConsoleNotices notices) {
+			MailGateway mail, NotifyProperties properties, InvitationsProperties invitations, ConsoleNotices notices,
+			DkimSigning dkim) {
 		this.notices = notices;
+		this.signer = dkim.signer();
 		this.jobs = jobs;
 		this.records = records;
 		this.summaries = summaries;
@@ -157,7 +163,7 @@ public class RunNotifier implements JobExecutionListener, SmartInitializingSingl
 			try (MailGateway.Connection connection = mail.open()) {
 				PreparedMessage message = PreparedMessage.of(CompletionMail.build(mail.session(), defaultFrom, to,
 						summary, outcome, renderer, properties.attachLimit().toBytes()));
-				SendResult result = connection.send(message);
+				SendResult result = connection.send(signer == null ? message : message.signedBy(signer));
 				if (result.status() == SendResult.Status.SENT) {
 					records.notified(id, "EMAIL", target, true, result.reply());
 					log.info("Notified {} that execution {} ended {}", target, id, outcome);

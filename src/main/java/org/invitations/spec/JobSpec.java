@@ -32,11 +32,28 @@ import org.jspecify.annotations.Nullable;
  * @param description free text shown in reports, or {@code null}
  * @param notifications who hears about a run when it ends
  * @param operations the spec's guard and schedule
+ * @param dkim the DKIM domain and selector of this spec's messages, where they differ
+ * from the configured ones
  */
 public record JobSpec(Path file, String checksum, String name, SourceSpec source, Filters filters, String role,
 		Kind kind, String template, Path templates, Duration tokenTtl, int chunkSize, URI linkBaseUrl,
 		@Nullable String from, String organisation, Resend resend, Throttle throttle, String linkTokenParameter,
-		@Nullable String description, Notify notifications, Operations operations) {
+		@Nullable String description, Notify notifications, Operations operations, Dkim dkim) {
+
+	/**
+	 * The DKIM identity of a spec's messages, signed with the configured key
+	 * ({@code invitations.mail.dkim.private-key}): the spec's own domain or selector,
+	 * each {@code null} for the configured one.
+	 *
+	 * @param domain the signing domain ({@code d=})
+	 * @param selector the key's selector ({@code s=})
+	 */
+	public record Dkim(@Nullable String domain, @Nullable String selector) {
+
+		/** The configured domain and selector. */
+		public static final Dkim CONFIGURED = new Dkim(null, null);
+
+	}
 
 	/**
 	 * How the spec is run by operators: the blast-radius guard and the schedule.
@@ -78,7 +95,7 @@ public record JobSpec(Path file, String checksum, String name, SourceSpec source
 	public JobSpec withTemplate(String templateSet) {
 		return new JobSpec(file, checksum, name, source, filters, role, kind, templateSet, templates, tokenTtl,
 				chunkSize, linkBaseUrl, from, organisation, resend, throttle, linkTokenParameter, description,
-				notifications, operations);
+				notifications, operations, dkim);
 	}
 
 	/** Directory that relative paths in the spec are resolved against. */

@@ -184,7 +184,8 @@ public final class SpecLoader {
 				raw.from(), organisation, new JobSpec.Resend(maxAttempts, minInterval),
 				new JobSpec.Throttle(perSecond, perDay), tokenParameter, raw.description(),
 				Notify.of(file, raw.notifyTo(), raw.notifyWebhook(), raw.notifyDryRun()),
-				OperationsKeys.operations(file, raw.maxRecipients(), raw.schedule()));
+				OperationsKeys.operations(file, raw.maxRecipients(), raw.schedule()),
+				SpecValues.dkim(file, raw.dkim()));
 	}
 
 	/**
@@ -200,7 +201,10 @@ public final class SpecLoader {
 			OperationsKeys.@Nullable RawSchedule schedule,
 			// Notifications when a run ends.
 			@com.fasterxml.jackson.annotation.JsonProperty("notify") java.util.@Nullable List<String> notifyTo,
-			@Nullable String notifyWebhook, @Nullable Boolean notifyDryRun) {
+			@Nullable String notifyWebhook, @Nullable Boolean notifyDryRun, @Nullable RawDkim dkim) {
+	}
+
+	record RawDkim(@Nullable String domain, @Nullable String selector) {
 	}
 
 	record RawThrottle(@Nullable Double perSecond, @Nullable Long perDay) {

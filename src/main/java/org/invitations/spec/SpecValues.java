@@ -12,6 +12,8 @@ import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
 
+import org.invitations.support.DnsNames;
+
 /**
  * Checks of single values that more than one key shares: names, durations, the link base
  * URL, the source.
@@ -146,6 +148,33 @@ final class SpecValues {
 			throw new SpecException(file, "key 'source.group'", "must name a group");
 		}
 		return new JobSpec.SourceSpec(null, raw.group().strip(), members, null);
+	}
+
+	/**
+	 * {@code dkim:}: another domain or selector for the configured key; DNS names both.
+	 */
+	static JobSpec.Dkim dkim(Path file, SpecLoader.@Nullable RawDkim raw) {
+		if (raw == null) {
+			return JobSpec.Dkim.CONFIGURED;
+		}
+		if (raw.domain() == null && raw.selector() == null) {
+			throw new SpecException(file, "key 'dkim'", "names neither a domain nor a selector; leave it out to sign"
+					+ " as invitations.mail.dkim.domain and .selector say");
+		}
+		return new JobSpec.Dkim(dnsName(file, "dkim.domain", raw.domain()),
+				dnsName(file, "dkim.selector", raw.selector()));
+	}
+
+	private static @Nullable String dnsName(Path file, String key, @Nullable String value) {
+		if (value == null) {
+			return null;
+		}
+		String name = value.strip();
+		if (!DnsNames.isValid(name)) {
+			throw new SpecException(file, "key '" + key + "'", "'" + value
+					+ "' is not a DNS name (letters, digits, '-' and '.'; an international domain in its xn-- form)");
+		}
+		return name;
 	}
 
 }

@@ -151,6 +151,24 @@ class SpecLoaderTest {
 		assertThat(loader.loadExpiry(expiry).batchSize()).isEqualTo(10);
 	}
 
+	@Test
+	void dkimNamesAnotherDomainOrSelectorAsDnsNames() throws Exception {
+		String base = "name: x\nsource:\n  group: g\nrole: r\nlink-base-url: https://crm.example.org/p\n";
+		assertThat(loader.load(spec(base)).dkim()).isEqualTo(JobSpec.Dkim.CONFIGURED);
+		assertThat(loader.load(spec(base + "dkim:\n  domain: mail.example.net\n  selector: inv-2026\n")).dkim())
+			.isEqualTo(new JobSpec.Dkim("mail.example.net", "inv-2026"));
+		assertThat(loader.load(spec(base + "dkim:\n  selector: s2\n")).dkim()).isEqualTo(new JobSpec.Dkim(null, "s2"));
+		assertThatThrownBy(() -> loader.load(spec(base + "dkim:\n  domain: example.org/x\n")))
+			.hasMessageEndingWith("spec.yml: key 'dkim.domain': 'example.org/x' is not a DNS name (letters, digits,"
+					+ " '-' and '.'; an international domain in its xn-- form)");
+		assertThatThrownBy(() -> loader.load(spec(base + "dkim:\n  selector: -bad\n")))
+			.hasMessageContaining("key 'dkim.selector': '-bad' is not a DNS name");
+		assertThatThrownBy(() -> loader.load(spec(base + "dkim: {}\n")))
+			.hasMessageContaining("key 'dkim': names neither a domain nor a selector");
+		assertThatThrownBy(() -> loader.load(spec(base + "dkim:\n  key: x\n")))
+			.hasMessageEndingWith("spec.yml: line 7: unknown key 'dkim.key'");
+	}
+
 	private Path spec(String yaml) throws Exception {
 		return Files.writeString(dir.resolve("spec.yml"), yaml);
 	}

@@ -132,8 +132,9 @@ public final class ScriptedSmtpServer implements AutoCloseable {
 	}
 
 	/**
-	 * The content of each message delivered to a recipient, in order, as it came over the
-	 * wire (dot-stuffed).
+	 * The content of each message delivered to a recipient, in order, as the recipient
+	 * gets it: byte for byte what came over the wire (ISO-8859-1, one char a byte), the
+	 * dot-stuffing undone.
 	 */
 	public List<String> contents(String recipient) {
 		List<String> received = contents.get(recipient);
@@ -342,7 +343,7 @@ public final class ScriptedSmtpServer implements AutoCloseable {
 					}
 					reply(out, "354 go ahead");
 					StringBuilder content = new StringBuilder();
-					while ((line = in.readLine()) != null && !line.equals(".")) {
+					while ((line = contentLine(in)) != null && !line.equals(".")) {
 						// Dot-stuffing undone (RFC 5321, 4.5.2): what the recipient gets.
 						content.append(line.startsWith(".") ? line.substring(1) : line).append("\r\n");
 					}
@@ -388,6 +389,23 @@ public final class ScriptedSmtpServer implements AutoCloseable {
 		finally {
 			sockets.remove(socket);
 		}
+	}
+
+	/**
+	 * A line of a message's content up to CRLF, without it; a CR or LF alone stays in the
+	 * line, so that the content kept is byte for byte what came (each byte one char).
+	 */
+	private static String contentLine(BufferedReader in) throws IOException {
+		StringBuilder line = new StringBuilder(80);
+		int c;
+		while ((c = in.read()) >= 0) {
+			if (c == '\n' && !line.isEmpty() && line.charAt(line.length() - 1) == '\r') {
+				line.setLength(line.length() - 1);
+				return line.toString();
+			}
+			line.append((char) c);
+		}
+		return null;
 	}
 
 	private static BufferedReader reader(Socket socket) throws IOException {
