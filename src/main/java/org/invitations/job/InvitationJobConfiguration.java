@@ -33,6 +33,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import org.invitations.InvitationsProperties;
 import org.invitations.delivery.DeliveryStore;
 import org.invitations.delivery.DeliveryWriter;
+import org.invitations.delivery.DestinationProperties;
 import org.invitations.delivery.PendingInvitationReader;
 import org.invitations.guard.RecipientGuard;
 import org.invitations.report.ReportRepository;
@@ -257,11 +258,12 @@ public class InvitationJobConfiguration {
 	@Bean
 	@StepScope
 	DeliveryWriter deliveryWriter(RunContext run, JdbcTemplate jdbc, PlatformTransactionManager transactionManager,
-			MailGateway gateway, InvitationsProperties properties) {
+			MailGateway gateway, InvitationsProperties properties, DestinationProperties destinations) {
 		TransactionTemplate own = new TransactionTemplate(transactionManager);
 		own.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
 		MailComposer composer = new MailComposer(run.spec(), properties.mail().from());
-		return new DeliveryWriter(run, new DeliveryStore(jdbc), gateway, composer, own, properties.mail());
+		return new DeliveryWriter(run, new DeliveryStore(jdbc), gateway, composer, own, properties.mail(),
+				destinations);
 	}
 
 	private static long sourceItems(StepExecution step) {
