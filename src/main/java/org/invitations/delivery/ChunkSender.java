@@ -206,9 +206,8 @@ final class ChunkSender {
 				DeliveryStore.Claim claim = claims.get(i);
 				PreparedMessage next = i + 1 < claims.size() ? compose(claims.get(i + 1)) : null;
 				DestinationGroup nextGroup = next == null ? null : groupOf(claims.get(i + 1));
-				// An envelope sent ahead must be sent: not for a message that may wait
-				// for
-				// its group's turn, or be held back.
+				// An envelope sent ahead must be sent: none for a message that may
+				// wait for its group's turn, or be held back.
 				PreparedMessage ahead = announceAhead && nextGroup == null ? next : null;
 				// Handed first: the wait for the written allowance must not eat into the
 				// group's spacing.
@@ -224,8 +223,7 @@ final class ChunkSender {
 							() -> stopping || halting != null);
 					if (admission != DestinationGroup.Admission.ADMITTED) {
 						// Put back unsent, to be read again: held back for the group's
-						// turn,
-						// or for a stop while waiting for it.
+						// turn, or for a stop while waiting for it.
 						tracked.heldBack();
 						heldBack.add(claim);
 						done++;
