@@ -133,6 +133,22 @@ class EnvironmentFailuresIT extends IntegrationTest {
 	}
 
 	@Test
+	void aDestinationLimitThatCannotMeanAnythingIsRefusedInOneLine() throws Exception {
+		Result negative = standalone(
+				join(database(), "status", "--invitations.mail.destinations.google.per-second=-1"));
+
+		assertThat(negative.exitCode()).isEqualTo(2);
+		assertThat(negative.err()).isEqualTo("error: invitations.mail.destinations.google.per-second must be 0"
+				+ " (no limit) or more, not -1.0" + System.lineSeparator());
+
+		Result word = standalone(join(database(), "status", "--invitations.mail.destinations.google.per-second=fast"));
+
+		assertThat(word.exitCode()).isEqualTo(2);
+		assertThat(word.err()).startsWith("error: invitations.mail.destinations.google.per-second cannot be read: ")
+			.hasLineCount(1);
+	}
+
+	@Test
 	void directSmtpIsAnInvitationsMailPropertyAndTheOldKeyStillWorks() throws Exception {
 		write("people.csv", "email,first_name,last_name\na@example.org,A,Person\n");
 		String spec = spec("angus", "people.csv").toString();

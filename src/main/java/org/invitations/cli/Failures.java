@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.core.env.Environment;
 import org.invitations.delivery.StoppedAnsweringException;
 import org.invitations.smtp.MailServerUnavailableException;
@@ -72,6 +73,22 @@ final class Failures {
 					true);
 		}
 		return new Failure(message(deepest(failure)), false);
+	}
+
+	/**
+	 * A setting that cannot be bound, as one line naming its property; null when the
+	 * failure is not one. The application's own checks name the property themselves.
+	 */
+	static String setting(Throwable failure) {
+		BindException bind = find(failure, BindException.class);
+		if (bind == null) {
+			return null;
+		}
+		String property = bind.getProperty() != null ? bind.getProperty().getName().toString()
+				: bind.getName().toString();
+		String cause = message(deepest(failure));
+		return cause.contains(property) || cause.startsWith("invitations.") ? cause
+				: property + " cannot be read: " + cause;
 	}
 
 	private static boolean isUnreachable(Throwable root) {

@@ -147,9 +147,14 @@ public class InvitationsCommand implements Runnable {
 			if (notFound == null) {
 				notFound = Failures.find(ex, InvalidSettingException.class);
 			}
+			String setting = Failures.setting(ex);
 			int code;
 			if (specError != null || notFound != null) {
 				errors.println("error: " + (specError != null ? specError : notFound).getMessage());
+				code = BAD_INPUT;
+			}
+			else if (setting != null) {
+				errors.println("error: " + setting);
 				code = BAD_INPUT;
 			}
 			else {

@@ -58,7 +58,7 @@ final class ChunkLedger {
 		String why = sent.failure() != null ? "not sent: " + sent.failure().getMessage()
 				: sent.notSent().isEmpty() ? null : "not sent: the run was stopped on request";
 		DeliveryStore.Requeued requeued = ownTransaction
-			.execute(status -> store.record(run, sent.outcomes(), sent.notSent(), why, retrySettings));
+			.execute(status -> store.record(run, sent.outcomes(), sent.notSent(), why, retrySettings, sent.heldBack()));
 		settled.addAndGet(sent.outcomes().size() - requeued.ids().size());
 		return requeued;
 	}

@@ -156,10 +156,12 @@ public class ChunksOnTheirWay {
 			awaitRecording();
 			List<DeliveryStore.Claim> notSent = new ArrayList<>(sent.notSent());
 			notSent.addAll(claims == null ? List.of() : claims);
-			throw fail(new Sent(sent.outcomes(), notSent, sent.failure()));
+			throw fail(new Sent(sent.outcomes(), notSent, sent.failure(), sent.heldBack()));
 		}
 		if (claims != null && !claims.isEmpty()) {
-			inFlight = sender.start(claims, progress);
+			// Once the input has ended nothing else waits: a destination's turn is waited
+			// for.
+			inFlight = sender.start(claims, progress, !inputEnded);
 		}
 		if (sent != null) {
 			recordLater(sent);
@@ -201,7 +203,7 @@ public class ChunksOnTheirWay {
 			if (claims.isEmpty()) {
 				return;
 			}
-			inFlight = sender.start(claims, progress);
+			inFlight = sender.start(claims, progress, false);
 			requeued = drain();
 		}
 	}
@@ -226,7 +228,7 @@ public class ChunksOnTheirWay {
 	 */
 	private void recordLater(Sent sent) {
 		awaitRecording();
-		recordingSize = sent.outcomes().size() + sent.notSent().size();
+		recordingSize = sent.outcomes().size() + sent.notSent().size() + sent.heldBack().size();
 		recording = recorder.submit(() -> record(sent));
 	}
 

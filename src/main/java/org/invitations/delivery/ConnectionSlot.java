@@ -27,6 +27,21 @@ final class ConnectionSlot {
 		return open;
 	}
 
+	/**
+	 * Opens the connection if none is open, so that a message waiting for its turn is not
+	 * delayed by the opening after it; a failure is left to the send, which retries it.
+	 */
+	void warm() {
+		if (connection == null) {
+			try {
+				connection();
+			}
+			catch (RuntimeException ex) {
+				// The send opens it again, with its retries.
+			}
+		}
+	}
+
 	void close() {
 		if (connection != null) {
 			connection.close();

@@ -159,6 +159,18 @@ public class DeliveryStore {
 	 */
 	public Requeued record(RunContext run, List<Outcome> outcomes, List<Claim> notSent, String whyNotSent,
 			InvitationsProperties.Retry retry) {
+		return record(run, outcomes, notSent, whyNotSent, retry, List.of());
+	}
+
+	/**
+	 * Records as
+	 * {@link #record(RunContext, List, List, String, InvitationsProperties.Retry)} does,
+	 * and puts back those held back for their destination's turn: QUEUED without a token,
+	 * as if never claimed, without a word in their history (nothing happened to them),
+	 * for a later pass.
+	 */
+	public Requeued record(RunContext run, List<Outcome> outcomes, List<Claim> notSent, String whyNotSent,
+			InvitationsProperties.Retry retry, List<Claim> heldBack) {
 		List<Delivered> delivered = outcomes.stream()
 			.map(o -> new Delivered(o.claim().claimed(), status(o.result().status()), o.result().reply(),
 					o.result().inDoubt()))
@@ -166,7 +178,8 @@ public class DeliveryStore {
 		Backoff backoff = retry == null ? Backoff.NONE
 				: new Backoff(retry.maxRetries(), retry.delay(), retry.multiplier(), retry.maxDelay(), retry.jitter());
 		org.invitations.invitation.Requeued requeued = invitations.record(ref(run), delivered,
-				notSent.stream().map(Claim::claimed).toList(), whyNotSent, backoff);
+				notSent.stream().map(Claim::claimed).toList(), whyNotSent, backoff,
+				heldBack.stream().map(Claim::claimed).toList());
 		return requeued.ids().isEmpty() ? Requeued.NONE : new Requeued(requeued.ids(), requeued.until());
 	}
 

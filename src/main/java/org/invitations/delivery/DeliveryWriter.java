@@ -49,14 +49,16 @@ public class DeliveryWriter implements ItemWriter<PendingInvitation> {
 	private final long specDailyLimit;
 
 	public DeliveryWriter(RunContext run, DeliveryStore store, MailGateway gateway, MailComposer composer,
-			TransactionTemplate ownTransaction, InvitationsProperties.Mail mail) {
+			TransactionTemplate ownTransaction, InvitationsProperties.Mail mail, DestinationProperties destinations) {
 		this.run = run;
 		this.store = store;
 		this.ledger = new ChunkLedger(run, store, ownTransaction, mail.retry());
 		double specRate = run.spec().throttle().perSecond();
 		double mailRate = mail.ratePerSecond();
 		double perSecond = specRate > 0 && mailRate > 0 ? Math.min(specRate, mailRate) : Math.max(specRate, mailRate);
-		ChunkSender sender = new ChunkSender(gateway, composer, mail, perSecond);
+		// Decided once for the step: without limits per destination no recipient's domain
+		// is looked at.
+		ChunkSender sender = new ChunkSender(gateway, composer, mail, perSecond, DestinationLimits.of(destinations));
 		this.onTheirWay = new ChunksOnTheirWay(store, ownTransaction, sender, ledger, mail);
 		this.listener = new DeliveryStepListener(run, store, ownTransaction, onTheirWay);
 		this.dailyLimit = mail.dailyLimit();

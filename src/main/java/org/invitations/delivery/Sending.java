@@ -15,6 +15,7 @@ record Sending(int size, List<Future<Sent>> slices) {
 	Sent await() {
 		List<DeliveryStore.Outcome> outcomes = new ArrayList<>(size);
 		List<DeliveryStore.Claim> notSent = new ArrayList<>();
+		List<DeliveryStore.Claim> heldBack = new ArrayList<>();
 		Throwable failure = null;
 		boolean interrupted = false;
 		for (Future<Sent> future : slices) {
@@ -35,6 +36,7 @@ record Sending(int size, List<Future<Sent>> slices) {
 			}
 			outcomes.addAll(slice.outcomes());
 			notSent.addAll(slice.notSent());
+			heldBack.addAll(slice.heldBack());
 			if (failure == null) {
 				failure = slice.failure();
 			}
@@ -42,7 +44,7 @@ record Sending(int size, List<Future<Sent>> slices) {
 		if (interrupted) {
 			Thread.currentThread().interrupt();
 		}
-		return new Sent(outcomes, notSent, failure);
+		return new Sent(outcomes, notSent, failure, heldBack);
 	}
 
 }

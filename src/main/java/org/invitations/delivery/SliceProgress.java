@@ -69,6 +69,15 @@ final class SliceProgress {
 		}
 	}
 
+	/**
+	 * The message handed last was put back instead, unsent: to be sent in a later pass.
+	 */
+	void heldBack() {
+		synchronized (outcomes) {
+			outcomes.append('H');
+		}
+	}
+
 	/** No further message of this slice will be handed over (all sent, or stopped). */
 	void end() {
 		ended = true;

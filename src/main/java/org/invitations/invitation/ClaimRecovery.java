@@ -98,10 +98,10 @@ final class ClaimRecovery {
 		int accepted = accepted(recorder, occasion,
 				claimed.stream().filter(c -> c.fate() == 'S' || c.fate() == 'I').toList());
 		int refused = refused(recorder, claimed.stream().filter(c -> c.fate() == 'F').toList());
-		long untouched = claimed.stream().filter(c -> c.fate() == 'Q' || c.fate() == 'D').count();
+		long untouched = claimed.stream().filter(c -> c.fate() == 'Q' || c.fate() == 'D' || c.fate() == 'H').count();
 		log.info(
 				"Claims of an earlier execution: {} accepted and {} refused by the server are recorded as such, {} never"
-						+ " handed to it (or refused for now) stay queued, {} may have left and are in doubt",
+						+ " handed to it (or refused for now, or held back for their destination) stay queued, {} may have left and are in doubt",
 				accepted, refused, untouched, inDoubt);
 		return wholeClaims + inDoubt;
 	}

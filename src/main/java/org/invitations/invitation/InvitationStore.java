@@ -157,7 +157,17 @@ public class InvitationStore {
 	 */
 	public Requeued record(RunRef run, List<Delivered> delivered, List<Claimed> notSent, @Nullable String whyNotSent,
 			Backoff retry) {
-		return outcomes.record(run, delivered, notSent, whyNotSent, retry);
+		return outcomes.record(run, delivered, notSent, whyNotSent, retry, List.of());
+	}
+
+	/**
+	 * Records as {@link #record(RunRef, List, List, String, Backoff)} does; those held
+	 * back (never handed to the server, chunk claims only) end their claim and stay
+	 * QUEUED without a word in their history.
+	 */
+	public Requeued record(RunRef run, List<Delivered> delivered, List<Claimed> notSent, @Nullable String whyNotSent,
+			Backoff retry, List<Claimed> heldBack) {
+		return outcomes.record(run, delivered, notSent, whyNotSent, retry, heldBack);
 	}
 
 	/**

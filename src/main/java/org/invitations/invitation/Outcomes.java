@@ -46,7 +46,7 @@ final class Outcomes {
 	}
 
 	Requeued record(RunRef run, List<Delivered> outcomes, List<Claimed> notSent, @Nullable String whyNotSent,
-			Backoff retry) {
+			Backoff retry, List<Claimed> heldBack) {
 		InvitationStore.byPrimaryKeyOnly(jdbc);
 		int n = outcomes.size();
 		Long[] ids = new Long[n];
@@ -165,7 +165,10 @@ final class Outcomes {
 					""", notSent.stream().map(Claimed::invitationId).toArray(Long[]::new), run.jobExecutionId());
 			history.add(List.of(notSent.get(0).invitationId()), EventType.DEFERRED, run.actor(), whyNotSent);
 		}
-		Long[] batches = Stream.concat(outcomes.stream().map(Delivered::claim), notSent.stream())
+		// Those held back for their destination's turn were QUEUED all along (a chunk's
+		// claim holds no row's state): ending the claim puts them back.
+		Long[] batches = Stream
+			.concat(Stream.concat(outcomes.stream().map(Delivered::claim), notSent.stream()), heldBack.stream())
 			.map(Claimed::batch)
 			.filter(batch -> batch != 0)
 			.distinct()

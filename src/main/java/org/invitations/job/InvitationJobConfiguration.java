@@ -33,6 +33,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import org.invitations.InvitationsProperties;
 import org.invitations.delivery.DeliveryStore;
 import org.invitations.delivery.DeliveryWriter;
+import org.invitations.delivery.DestinationProperties;
 import org.invitations.delivery.PendingInvitationReader;
 import org.invitations.guard.RecipientGuard;
 import org.invitations.report.ReportRepository;
@@ -258,11 +259,13 @@ public class InvitationJobConfiguration {
 	@Bean
 	@StepScope
 	DeliveryWriter deliveryWriter(RunContext run, JdbcTemplate jdbc, PlatformTransactionManager transactionManager,
-			MailGateway gateway, InvitationsProperties properties, DkimSigning dkim) {
+			MailGateway gateway, InvitationsProperties properties, DkimSigning dkim,
+			DestinationProperties destinations) {
 		TransactionTemplate own = new TransactionTemplate(transactionManager);
 		own.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
 		MailComposer composer = new MailComposer(run.spec(), properties.mail().from(), dkim.signer(run.spec()));
-		return new DeliveryWriter(run, new DeliveryStore(jdbc), gateway, composer, own, properties.mail());
+		return new DeliveryWriter(run, new DeliveryStore(jdbc), gateway, composer, own, properties.mail(),
+				destinations);
 	}
 
 	private static long sourceItems(StepExecution step) {

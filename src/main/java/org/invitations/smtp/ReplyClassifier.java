@@ -70,7 +70,45 @@ final class ReplyClassifier {
 	/** Words by which a policy refusal (x.7.x) names the recipient instead. */
 	private static final Pattern RECIPIENT_WORDS = Pattern.compile("recipient|resolver\\.|mailbox|user unknown");
 
+	/**
+	 * A provider's words for "you send too fast", as Gmail (4.7.28 unusual rate, 4.2.1
+	 * receiving mail at a rate), Microsoft (4.7.500 server busy, 4.7.650 rate limited)
+	 * and Yahoo ([TSS04] unexpected volume) write them.
+	 */
+	private static final Pattern RATE_WORDS = Pattern
+		.compile("\\brate\\b|rate[- ]limit|too many|too much|throttl|unexpected volume|\\[tss04\\]|server busy");
+
+	/** Enhanced codes that name a rate whatever their words. */
+	private static final Pattern RATE_CODES = Pattern.compile("^\\s*4\\.7\\.(28|500|650)\\b");
+
 	private ReplyClassifier() {
+	}
+
+	/**
+	 * Whether a reply is a temporary refusal because mail comes too fast: a 4xx with
+	 * Gmail's or Microsoft's rate codes, or with a 4.7.x (policy) or 4.2.1 (mailbox
+	 * receiving too fast) code whose words name a rate, too many or too much, throttling,
+	 * unexpected volume or Yahoo's [TSS04].
+	 * @param code its three-digit code
+	 * @param text the reply as received, code included, or null
+	 */
+	static boolean namesRate(int code, String text) {
+		if (code / 100 != 4) {
+			return false;
+		}
+		String words = words(code, text);
+		if (RATE_CODES.matcher(words).find()) {
+			return true;
+		}
+		// Without an enhanced code (Amazon SES's "454 Throttling failure") the rate is
+		// the sending account's, not one provider's.
+		Matcher enhanced = ENHANCED.matcher(words);
+		if (!enhanced.find()) {
+			return false;
+		}
+		String subject = enhanced.group(2);
+		boolean policyOrMailbox = subject.equals("7") || subject.equals("2") && enhanced.group(3).equals("1");
+		return policyOrMailbox && RATE_WORDS.matcher(words).find();
 	}
 
 	/**

@@ -81,4 +81,37 @@ class ReplyClassifierTest {
 		assertThat(ReplyClassifier.classify(stage, code, reply)).isEqualTo(verdict);
 	}
 
+	@ParameterizedTest(name = "{0}: {1}")
+	@CsvSource(delimiter = '|',
+			textBlock = """
+					# reply                                                                                                       | names a rate
+					# Gmail
+					421-4.7.28 Our system has detected an unusual rate of unsolicited mail originating from your IP address        | true
+					450-4.2.1 The user you are trying to contact is receiving mail at a rate that prevents additional messages     | true
+					421-4.7.0 Try again later, closing connection.                                                                 | false
+					452-4.2.2 The email account that you tried to reach is over quota.                                             | false
+					550-5.7.28 Our system has detected an unusual rate of unsolicited mail; permanently refused                    | false
+					# Microsoft
+					451 4.7.500 Server busy. Please try again later from [192.0.2.1]                                               | true
+					451 4.7.650 The mail server [192.0.2.1] has been temporarily rate limited due to IP reputation.                | true
+					550 5.7.708 Service unavailable. Access denied, traffic not accepted from this IP                             | false
+					# Yahoo and AOL
+					421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred due to unexpected volume or user complaints    | true
+					421 4.7.0 [TS01] Messages from 192.0.2.1 temporarily deferred due to user complaints                          | false
+					# Postfix, and replies that are not one provider's rate
+					450 4.7.1 Error: too much mail from 192.0.2.1                                                                 | true
+					451 4.7.1 Too many messages, slow down                                                                        | true
+					451 4.7.1 <ann@example.org>: Recipient address rejected: Greylisted                                           | false
+					454 Throttling failure: Maximum sending rate exceeded.                                                        | false
+					421 Too many connections                                                                                      | false
+					451 4.3.0 Mail server temporarily rejected message.                                                           | false
+					451 4.4.5 Insufficient system resources, try again later                                                      | false
+					""")
+	void namesRate(String reply, boolean rate) {
+		int code = Integer.parseInt(reply.substring(0, 3));
+
+		assertThat(ReplyClassifier.namesRate(code, reply)).isEqualTo(rate);
+		assertThat(RateRefusals.namesRate(reply)).isEqualTo(rate);
+	}
+
 }
