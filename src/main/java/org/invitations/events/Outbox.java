@@ -57,6 +57,8 @@ final class Outbox {
 	 */
 	void record(Claimed event, int httpStatus, @Nullable String error, long millis, boolean delivered,
 			@Nullable Duration retryIn) {
+		// Null: no further attempt (delivered, or failed for good).
+		Double wait = delivered || retryIn == null ? null : retryIn.toMillis() / 1000.0;
 		jdbc.update("""
 				WITH attempt AS (
 				    INSERT INTO event_attempt (event_id, kind, http_status, error, duration_ms)
@@ -69,13 +71,8 @@ final class Outbox {
 				    last_error = CASE WHEN ? THEN NULL ELSE ? END
 				WHERE id = ? AND attempts = ? AND state = 'PENDING'
 				""", event.id(), httpStatus == 0 ? null : httpStatus, error, (int) Math.min(millis, Integer.MAX_VALUE),
-				delivered, delivered ? 0.0 : seconds(retryIn), delivered, delivered ? null : seconds(retryIn),
-				delivered ? null : seconds(retryIn), delivered, error != null ? error : "HTTP " + httpStatus,
+				delivered, wait, delivered, wait, wait, delivered, error != null ? error : "HTTP " + httpStatus,
 				event.id(), event.attempts());
-	}
-
-	private static @Nullable Double seconds(@Nullable Duration duration) {
-		return duration == null ? null : duration.toMillis() / 1000.0;
 	}
 
 }
