@@ -14,7 +14,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * Events for the host application: off until both a URL and a secret are set.
  *
- * @param url where each event is POSTed; without it (or the secret) no event is written
+ * @param url where each event is POSTed, https (http only to this machine); without it
+ * (or the secret) no event is written
  * @param secret the signing secret, {@code whsec_} followed by 24 to 64 random bytes in
  * base64 (as Standard Webhooks serializes it)
  * @param types the event types to send ({@code invitation.sent}, or {@code sent}); empty:
@@ -36,10 +37,17 @@ public record EventsProperties(@Nullable URI url, @Nullable String secret, @Defa
 		@DefaultValue("15s") Duration timeout, @DefaultValue("false") boolean dispatch,
 		@DefaultValue("5s") Duration poll, @DefaultValue("8") int parallel){
 
+	private static final Set<String> LOCAL_HOSTS = Set.of("localhost", "127.0.0.1", "[::1]", "::1");
+
 	public EventsProperties {
-		if (url != null && !(url.getScheme() != null && url.getScheme().matches("https?") && url.getHost() != null)) {
-			throw new IllegalArgumentException(
-					"invitations.events.url must be an http or https URL with a host, not '" + url + "'");
+		if (url != null && !(url.isAbsolute() && url.getHost() != null && url.getScheme().matches("https?"))) {
+			throw new IllegalArgumentException("invitations.events.url must be an absolute https URL such as"
+					+ " https://crm.example.org/hooks/invitations, not '" + url + "'");
+		}
+		// The payloads name people: http only to this machine.
+		if (url != null && url.getScheme().equals("http") && !LOCAL_HOSTS.contains(url.getHost())) {
+			throw new IllegalArgumentException("invitations.events.url '" + url
+					+ "' is http: the events would travel unencrypted; use https (http only to this machine)");
 		}
 		if (secret != null && !secret.isBlank()) {
 			Signature.key(secret);
