@@ -23,7 +23,8 @@ class EventsConsoleIT extends ConsoleTest {
 				    (8, 'invitation.sent', '{"invitation_id": 8}', 'DELIVERED', 1, NULL),
 				    (7, 'invitation.cancelled', '{"invitation_id": 7}', 'PENDING', 0, NULL)
 				""");
-		jdbc.update("INSERT INTO event_attempt (event_id, kind, http_status, duration_ms) VALUES (1, 'ATTEMPT', 503, 41)");
+		jdbc.update(
+				"INSERT INTO event_attempt (event_id, kind, http_status, duration_ms) VALUES (1, 'ATTEMPT', 503, 41)");
 		addUser("olga", "operator");
 		addUser("ada", "admin");
 
@@ -34,12 +35,14 @@ class EventsConsoleIT extends ConsoleTest {
 
 		HttpClient admin = signedIn("ada");
 		String page = get(admin, "/events").body();
-		assertThat(page).contains(">Events</a>", "Events are off", "invitation.cancelled", "(waits for event 1)",
-				"HTTP 503", "(41 ms)", "id=\"replay-1\"", "id=\"replay-2\"")
+		assertThat(page)
+			.contains(">Events</a>", "Events are off", "invitation.cancelled", "(waits for event 1)", "HTTP 503",
+					"(41 ms)", "id=\"replay-1\"", "id=\"replay-2\"")
 			.doesNotContain("id=\"replay-3\"");
 		assertThat(get(admin, "/events?state=FAILED").body()).contains("id=\"event-1\"")
 			.doesNotContain("id=\"event-2\"", "id=\"event-3\"");
-		assertThat(get(admin, "/events?invitation=8").body()).contains("id=\"event-2\"").doesNotContain("id=\"event-1\"");
+		assertThat(get(admin, "/events?invitation=8").body()).contains("id=\"event-2\"")
+			.doesNotContain("id=\"event-1\"");
 
 		assertThat(post(admin, "/events/1/replay").statusCode()).isEqualTo(302);
 		assertThat(get(admin, "/events").body()).contains("Event 1 replayed", "replay asked by console:ada");
