@@ -24,6 +24,8 @@ CREATE TABLE event_outbox (
 CREATE INDEX event_outbox_due ON event_outbox (due_at, id) WHERE state = 'PENDING';
 CREATE INDEX event_outbox_by_invitation ON event_outbox (invitation_id, id);
 CREATE INDEX event_outbox_failed ON event_outbox (id) WHERE state = 'FAILED';
+-- Delivered events are deleted after invitations.events.keep, oldest first.
+CREATE INDEX event_outbox_delivered ON event_outbox (delivered_at) WHERE state = 'DELIVERED';
 
 -- The delivery log: every attempt (its HTTP status or the error, how long it took) and every replay (who asked).
 CREATE TABLE event_attempt (

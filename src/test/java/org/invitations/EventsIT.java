@@ -209,7 +209,16 @@ class EventsIT extends IntegrationTest {
 		// The same cancel committed does send its event.
 		assertThat(cli("cancel", "--invitation", String.valueOf(ann), "--reason", "left").exitCode()).isZero();
 		await().atMost(Duration.ofSeconds(10))
-			.until(() -> RECEIVED.stream().anyMatch(r -> r.type().equals("invitation.cancelled")));
+			.until(() -> count("SELECT count(*) FROM event_outbox WHERE state = 'DELIVERED'") == 2);
+		assertThat(RECEIVED).extracting(Received::type).endsWith("invitation.cancelled");
+
+		// Delivered events are kept for invitations.events.keep (30 days), then deleted
+		// with their log.
+		jdbc.update("UPDATE event_outbox SET delivered_at = now() - interval '31 days' WHERE type = 'invitation.sent'");
+		assertThat(cli("events", "deliver").exitCode()).isZero();
+		assertThat(jdbc.queryForList("SELECT type FROM event_outbox", String.class))
+			.containsExactly("invitation.cancelled");
+		assertThat(count("SELECT count(*) FROM event_attempt WHERE event_id = 1")).isZero();
 	}
 
 	@Test

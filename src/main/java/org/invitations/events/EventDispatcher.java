@@ -90,6 +90,11 @@ public class EventDispatcher {
 				}
 			}
 		}
+		// The log of what was delivered is kept for a while, not forever.
+		int forgotten = outbox.forget(properties.keep(), 10_000);
+		if (forgotten > 0) {
+			log.info("deleted {} events delivered more than {} ago", forgotten, properties.keep());
+		}
 		return new Delivered(delivered, retrying, failed);
 	}
 

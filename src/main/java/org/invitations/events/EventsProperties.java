@@ -29,13 +29,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * {@code events deliver} sends once)
  * @param poll how often the scheduled dispatcher looks for events due
  * @param parallel events sent at the same time, each of a different invitation
+ * @param keep how long a delivered event and its log are kept (failed ones are kept until
+ * replayed)
  */
 @ConfigurationProperties("invitations.events")
 public record EventsProperties(@Nullable URI url, @Nullable String secret, @DefaultValue List<String> types,
 		@DefaultValue("10") int maxAttempts, @DefaultValue( {
 				"5s", "5m", "30m", "2h", "5h", "10h", "14h", "20h", "24h" }) List<Duration> retryDelays,
 		@DefaultValue("15s") Duration timeout, @DefaultValue("false") boolean dispatch,
-		@DefaultValue("5s") Duration poll, @DefaultValue("8") int parallel){
+		@DefaultValue("5s") Duration poll, @DefaultValue("8") int parallel, @DefaultValue("30d") Duration keep){
 
 	private static final Set<String> LOCAL_HOSTS = Set.of("localhost", "127.0.0.1", "[::1]", "::1");
 

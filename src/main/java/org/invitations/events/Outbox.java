@@ -51,6 +51,20 @@ final class Outbox {
 	}
 
 	/**
+	 * Deletes up to {@code limit} events delivered longer than {@code age} ago, with
+	 * their log: @return how many.
+	 */
+	int forget(Duration age, int limit) {
+		return jdbc.update(
+				"""
+						DELETE FROM event_outbox WHERE id IN (
+						    SELECT id FROM event_outbox WHERE state = 'DELIVERED' AND delivered_at < now() - make_interval(secs => ?)
+						    ORDER BY delivered_at LIMIT ?)
+						""",
+				age.toSeconds() * 1.0, limit);
+	}
+
+	/**
 	 * Logs one attempt and moves its event on: DELIVERED, due again after
 	 * {@code retryIn}, or FAILED when {@code retryIn} is null. Changes nothing but the
 	 * log if the event was claimed again meanwhile (its lease ran out).
