@@ -248,6 +248,60 @@ class EventsIT extends IntegrationTest {
 		assertThat(cli("events", "list", "--log").out()).contains("replay asked by operator:ops");
 	}
 
+	/**
+	 * The expiry job's set-based expiry and its reminders send their events; an expiry
+	 * whose events cannot be written changes nothing either (no change without its
+	 * event).
+	 */
+	@Test
+	void expiryAndRemindersSendTheirEventsAndAnExpiryWithoutItsEventsIsRolledBack() throws Exception {
+		write("two.csv", peopleCsv(2));
+		assertThat(cli("run", spec("two", "two.csv", "token-ttl: 7d").toString()).exitCode()).isZero();
+		jdbc.update("UPDATE invitation SET expires_at = now() + interval '1 day' WHERE email = 'p1@example.org'");
+		jdbc.update("UPDATE invitation SET expires_at = now() - interval '1 minute' WHERE email = 'p2@example.org'");
+		String expiry = write("expire.yml", """
+				name: nightly
+				job: expire
+				remind:
+				  before: 2d
+				  min-remaining: 1h
+				""").toString();
+		jdbc.execute("""
+				CREATE FUNCTION refuse_event() RETURNS trigger LANGUAGE plpgsql AS
+				$$ BEGIN RAISE EXCEPTION 'outbox unavailable'; END $$""");
+		jdbc.execute("CREATE TRIGGER refuse_event BEFORE INSERT ON event_outbox FOR EACH ROW"
+				+ " WHEN (NEW.type = 'invitation.expired') EXECUTE FUNCTION refuse_event()");
+		Result failed;
+		try {
+			failed = cli("run", expiry);
+		}
+		finally {
+			jdbc.execute("DROP TRIGGER refuse_event ON event_outbox");
+			jdbc.execute("DROP FUNCTION refuse_event()");
+		}
+		assertThat(failed.exitCode()).as(failed.out()).isEqualTo(1);
+		assertThat(jdbc.queryForObject("SELECT status FROM invitation WHERE email = 'p2@example.org'", String.class))
+			.isEqualTo("SENT");
+
+		Result again = cli("run", expiry);
+		assertThat(again.exitCode()).as(again.err()).isZero();
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> count("SELECT count(*) FROM event_outbox WHERE state = 'DELIVERED'") == 4);
+		Received expired = RECEIVED.stream()
+			.filter(r -> r.type().equals("invitation.expired"))
+			.findFirst()
+			.orElseThrow();
+		assertThat(expired.json().get("data").get("person").get("email").asString()).isEqualTo("p2@example.org");
+		assertThat(expired.json().get("data").get("status").asString()).isEqualTo("EXPIRED");
+		Received reminded = RECEIVED.stream()
+			.filter(r -> r.type().equals("invitation.reminded"))
+			.findFirst()
+			.orElseThrow();
+		assertThat(reminded.json().get("data").get("person").get("email").asString()).isEqualTo("p1@example.org");
+		assertThat(reminded.json().get("data").get("reminded_at").isNull()).isFalse();
+		assertThat(RECEIVED).extracting(Received::type).filteredOn(type -> !type.equals("invitation.sent")).hasSize(2);
+	}
+
 	private long invitation(String email) {
 		return count("SELECT id FROM invitation WHERE email = ?", email);
 	}
