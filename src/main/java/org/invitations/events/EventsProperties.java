@@ -11,6 +11,8 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
+import org.invitations.support.InvalidSettingException;
+
 /**
  * Events for the host application: off until both a URL and a secret are set.
  *
@@ -43,28 +45,33 @@ public record EventsProperties(@Nullable URI url, @Nullable String secret, @Defa
 
 	public EventsProperties {
 		if (url != null && !(url.isAbsolute() && url.getHost() != null && url.getScheme().matches("https?"))) {
-			throw new IllegalArgumentException("invitations.events.url must be an absolute https URL such as"
+			throw new InvalidSettingException("invitations.events.url must be an absolute https URL such as"
 					+ " https://crm.example.org/hooks/invitations, not '" + url + "'");
 		}
 		// The payloads name people: http only to this machine.
 		if (url != null && url.getScheme().equals("http") && !LOCAL_HOSTS.contains(url.getHost())) {
-			throw new IllegalArgumentException("invitations.events.url '" + url
+			throw new InvalidSettingException("invitations.events.url '" + url
 					+ "' is http: the events would travel unencrypted; use https (http only to this machine)");
 		}
-		if (secret != null && !secret.isBlank()) {
-			Signature.key(secret);
+		try {
+			if (secret != null && !secret.isBlank()) {
+				Signature.key(secret);
+			}
+			types.forEach(EventKind::of);
 		}
-		types.forEach(EventKind::of);
+		catch (IllegalArgumentException ex) {
+			throw new InvalidSettingException(ex.getMessage().startsWith("invitations.") ? ex.getMessage()
+					: "invitations.events.types: " + ex.getMessage());
+		}
 		if (maxAttempts < 1) {
-			throw new IllegalArgumentException(
-					"invitations.events.max-attempts must be at least 1, not " + maxAttempts);
+			throw new InvalidSettingException("invitations.events.max-attempts must be at least 1, not " + maxAttempts);
 		}
 		if (retryDelays.isEmpty() || retryDelays.stream().anyMatch(d -> d.isNegative())) {
-			throw new IllegalArgumentException(
+			throw new InvalidSettingException(
 					"invitations.events.retry-delays needs at least one delay, none negative");
 		}
 		if (parallel < 1) {
-			throw new IllegalArgumentException("invitations.events.parallel must be at least 1, not " + parallel);
+			throw new InvalidSettingException("invitations.events.parallel must be at least 1, not " + parallel);
 		}
 	}
 
