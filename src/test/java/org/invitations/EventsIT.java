@@ -82,6 +82,9 @@ class EventsIT extends IntegrationTest {
 					RECEIVED.add(new Received(new String(in.readAllBytes(), StandardCharsets.UTF_8),
 							Map.copyOf(exchange.getRequestHeaders()), status));
 				}
+				if (status == 429) {
+					exchange.getResponseHeaders().add("Retry-After", "2");
+				}
 				exchange.sendResponseHeaders(status, -1);
 				exchange.close();
 			});
@@ -300,6 +303,23 @@ class EventsIT extends IntegrationTest {
 		assertThat(reminded.json().get("data").get("person").get("email").asString()).isEqualTo("p1@example.org");
 		assertThat(reminded.json().get("data").get("reminded_at").isNull()).isFalse();
 		assertThat(RECEIVED).extracting(Received::type).filteredOn(type -> !type.equals("invitation.sent")).hasSize(2);
+	}
+
+	@Test
+	void aReceiverThatSaysWhenToComeBackIsNotAskedSooner() throws Exception {
+		ANSWER.set(429);
+		write("one.csv", peopleCsv(1));
+		assertThat(cli("run", spec("one", "one.csv").toString()).exitCode()).isZero();
+		await().atMost(Duration.ofSeconds(10)).until(() -> count("SELECT count(*) FROM event_attempt") == 1);
+		// Retry-After: 2, where the schedule says 200 ms.
+		assertThat(jdbc.queryForObject(
+				"SELECT extract(epoch FROM e.due_at - a.at) FROM event_outbox e JOIN event_attempt a ON a.event_id = e.id",
+				Double.class))
+			.isGreaterThan(1.5);
+		ANSWER.set(204);
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> count("SELECT count(*) FROM event_outbox WHERE state = 'DELIVERED'") == 1);
+		assertThat(RECEIVED).extracting(Received::answered).containsExactly(429, 204);
 	}
 
 	private long invitation(String email) {

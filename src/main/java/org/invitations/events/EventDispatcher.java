@@ -74,6 +74,10 @@ public class EventDispatcher {
 				}
 				boolean last = event.attempts() >= properties.maxAttempts();
 				Duration retryIn = last ? null : properties.delayAfter(event.attempts());
+				// A receiver that says when to come back (429, 503) is not asked sooner.
+				if (retryIn != null && reply.retryAfter() != null && reply.retryAfter().compareTo(retryIn) > 0) {
+					retryIn = reply.retryAfter();
+				}
 				outbox.record(event, reply.status(), reply.error(), reply.millis(), false, retryIn);
 				String why = reply.error() != null ? reply.error() : "HTTP " + reply.status();
 				if (last) {

@@ -43,10 +43,10 @@ final class EventPoster {
 	}
 
 	/**
-	 * What one attempt got: the status (0 if none came) or the error, and how long it
-	 * took.
+	 * What one attempt got: the status (0 if none came) or the error, how long it took,
+	 * and the wait a {@code Retry-After} header asked for (in seconds, at most a day).
 	 */
-	record Reply(int status, @Nullable String error, long millis) {
+	record Reply(int status, @Nullable String error, long millis, @Nullable Duration retryAfter) {
 
 		boolean delivered() {
 			return status >= 200 && status < 300;
@@ -83,9 +83,10 @@ final class EventPoster {
 		return client.sendAsync(request, HttpResponse.BodyHandlers.discarding()).handle((response, failure) -> {
 			long millis = (System.nanoTime() - start) / 1_000_000;
 			if (failure == null) {
-				return new Reply(response.statusCode(), null, millis);
+				return new Reply(response.statusCode(), null, millis,
+						response.headers().firstValue("Retry-After").map(EventPoster::seconds).orElse(null));
 			}
-			return new Reply(0, describe(failure), millis);
+			return new Reply(0, describe(failure), millis, null);
 		});
 	}
 
@@ -98,6 +99,11 @@ final class EventPoster {
 		String message = cause.getMessage();
 		return "cannot reach " + where() + ": "
 				+ (message == null || message.isBlank() ? cause.getClass().getSimpleName() : message);
+	}
+
+	private static @Nullable Duration seconds(String header) {
+		return header.strip().matches("\\d{1,6}")
+				? Duration.ofSeconds(Math.min(Long.parseLong(header.strip()), Duration.ofDays(1).toSeconds())) : null;
 	}
 
 	private String where() {
