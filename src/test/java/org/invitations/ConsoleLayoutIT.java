@@ -45,7 +45,7 @@ class ConsoleLayoutIT extends BrowserTest {
 			new Viewport("phone", 390, 844));
 
 	private static final List<String> NAVIGATION_LINKS = List.of("People", "Import", "Runs", "Invitations",
-			"Suppressed", "Specs", "Users");
+			"Suppressed", "Specs", "Events", "Users");
 
 	/**
 	 * Every page of the console and what it must show to prove it holds the data under
@@ -65,7 +65,8 @@ class ConsoleLayoutIT extends BrowserTest {
 				ConsolePage.of("/people?q=anna&invitation=pending", "Anna Smith"),
 				ConsolePage.of("/imports/new", "Upload and dry run"), ConsolePage.of("/suppressions", "Suppress"),
 				ConsolePage.of("/specs/expire.yml/expire", "Run the expiry"), ConsolePage.of("/specs", "broken.yml"),
-				ConsolePage.of("/users", "vera"), new ConsolePage("/runs/999999", true, 404, "Not found"),
+				ConsolePage.of("/users", "vera"), ConsolePage.of("/events", "Events are off"),
+				new ConsolePage("/runs/999999", true, 404, "Not found"),
 				new ConsolePage("/login", false, 200, "Sign in"));
 	}
 

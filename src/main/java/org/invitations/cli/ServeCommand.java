@@ -32,6 +32,9 @@ class ServeCommand extends Subcommand implements Callable<Integer> {
 		// page lists, unless configured.
 		root.defaultSpring("invitations.scheduler.enabled", "true");
 		root.defaultSpring("invitations.scheduler.folder", "${invitations.console.jobs:jobs}");
+		// The host application's events are sent from the long-lived process, when
+		// configured.
+		root.defaultSpring("invitations.events.dispatch", "true");
 		ConsoleServer server = bean(ConsoleServer.class);
 		GracefulStop.onSignal(server::signalled);
 		err().println("Console at http://localhost:" + server.port() + "/ (API under /api/v1/)");

@@ -26,9 +26,9 @@ import org.invitations.user.ConsoleUsers;
 /**
  * Who may do what in {@code serve}. The API (under {@code /api/}) is stateless and takes
  * API keys; the pages take a form sign-in with a session. Viewers read; operators also
- * launch, resend, cancel and stop; admins also manage users. Every route is named with
- * its role; whatever is not named is refused. CSRF protection stays on for every page
- * form.
+ * launch, resend, cancel and stop; admins also manage users and the host application's
+ * events. Every route is named with its role; whatever is not named is refused. CSRF
+ * protection stays on for every page form.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnWebApplication
@@ -119,6 +119,10 @@ class ConsoleSecurity {
 					.requestMatchers("/error")
 					.permitAll()
 					.requestMatchers("/users", "/users/**")
+					.hasRole("ADMIN")
+					.requestMatchers(HttpMethod.GET, "/events")
+					.hasRole("ADMIN")
+					.requestMatchers(HttpMethod.POST, "/events/*/replay", "/events/replay-failed")
 					.hasRole("ADMIN")
 					.requestMatchers(HttpMethod.GET, "/", "/people", "/people/*", "/runs", "/runs/*",
 							"/runs/*/report.*", "/invitations", "/specs", "/suppressions", "/suppressions.csv")

@@ -12,6 +12,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import org.invitations.InvitationsProperties;
+import org.invitations.events.InvitationEvents;
 import org.invitations.invitation.Backoff;
 import org.invitations.invitation.Claimed;
 import org.invitations.invitation.Delivered;
@@ -37,9 +38,9 @@ public class DeliveryStore {
 
 	private final InvitationStore invitations;
 
-	public DeliveryStore(JdbcTemplate jdbc) {
+	public DeliveryStore(JdbcTemplate jdbc, InvitationEvents events) {
 		this.jdbc = jdbc;
-		this.invitations = new InvitationStore(jdbc);
+		this.invitations = new InvitationStore(jdbc, events);
 	}
 
 	/**

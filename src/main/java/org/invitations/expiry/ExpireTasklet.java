@@ -12,6 +12,7 @@ import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import org.invitations.events.InvitationEvents;
 import org.invitations.invitation.InvitationStore;
 
 import org.invitations.run.ExpiryCounts;
@@ -32,8 +33,8 @@ public class ExpireTasklet implements Tasklet {
 
 	private final InvitationStore invitations;
 
-	public ExpireTasklet(JdbcTemplate jdbc) {
-		this.invitations = new InvitationStore(jdbc);
+	public ExpireTasklet(JdbcTemplate jdbc, InvitationEvents events) {
+		this.invitations = new InvitationStore(jdbc, events);
 	}
 
 	@Override

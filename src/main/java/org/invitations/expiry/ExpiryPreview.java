@@ -7,6 +7,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 
+import org.invitations.events.InvitationEvents;
 import org.invitations.invitation.InvitationStore;
 import org.invitations.spec.ExpirySpec;
 
@@ -40,9 +41,9 @@ public class ExpiryPreview {
 	}
 
 	public Preview of(ExpirySpec spec) {
-		Long remind = spec.remind() == null ? null
-				: new ReminderStore(jdbc).countDue(spec.remind().before(), spec.remind().minRemaining());
-		return new Preview(new InvitationStore(jdbc).countDue(), remind);
+		Long remind = spec.remind() == null ? null : new ReminderStore(jdbc, InvitationEvents.OFF)
+			.countDue(spec.remind().before(), spec.remind().minRemaining());
+		return new Preview(new InvitationStore(jdbc, InvitationEvents.OFF).countDue(), remind);
 	}
 
 }

@@ -8,6 +8,7 @@ import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import org.invitations.events.InvitationEvents;
 import org.invitations.invitation.InvitationStore;
 import org.invitations.run.JobParameterNames;
 
@@ -22,7 +23,7 @@ public class PurgeTasklet implements Tasklet {
 	private final InvitationStore invitations;
 
 	public PurgeTasklet(JdbcTemplate jdbc) {
-		this.invitations = new InvitationStore(jdbc);
+		this.invitations = new InvitationStore(jdbc, InvitationEvents.OFF);
 	}
 
 	@Override

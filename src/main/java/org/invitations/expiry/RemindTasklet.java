@@ -17,6 +17,7 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import org.invitations.events.InvitationEvents;
 import org.invitations.run.ExpiryCounts;
 import org.invitations.run.JobParameterNames;
 import org.invitations.spec.JobSpec;
@@ -66,9 +67,9 @@ public class RemindTasklet implements Tasklet {
 
 	private final DkimSigning dkim;
 
-	public RemindTasklet(JdbcTemplate jdbc, MailGateway gateway, TransactionTemplate own, String defaultFrom,
-			DkimSigning dkim, ReminderListener listener) {
-		this(new ReminderStore(jdbc), gateway, own, defaultFrom, dkim, listener);
+	public RemindTasklet(JdbcTemplate jdbc, InvitationEvents events, MailGateway gateway, TransactionTemplate own,
+			String defaultFrom, DkimSigning dkim, ReminderListener listener) {
+		this(new ReminderStore(jdbc, events), gateway, own, defaultFrom, dkim, listener);
 	}
 
 	RemindTasklet(ReminderStore store, MailGateway gateway, TransactionTemplate own, String defaultFrom,

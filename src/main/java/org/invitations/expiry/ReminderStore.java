@@ -6,6 +6,7 @@ import java.util.List;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import org.invitations.events.InvitationEvents;
 import org.invitations.invitation.InvitationStore;
 import org.invitations.invitation.Reason;
 import org.invitations.invitation.ReportOutcome;
@@ -34,9 +35,9 @@ class ReminderStore {
 
 	private final InvitationStore invitations;
 
-	ReminderStore(JdbcTemplate jdbc) {
+	ReminderStore(JdbcTemplate jdbc, InvitationEvents events) {
 		this.jdbc = jdbc;
-		this.invitations = new InvitationStore(jdbc);
+		this.invitations = new InvitationStore(jdbc, events);
 	}
 
 	/**

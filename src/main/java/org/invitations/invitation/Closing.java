@@ -1,11 +1,15 @@
 package org.invitations.invitation;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowCallbackHandler;
+
+import org.invitations.events.EventKind;
+import org.invitations.events.InvitationEvents;
 
 /**
  * Closing invitations: cancelled by an admin or with their abandoned run, expired when
@@ -29,11 +33,14 @@ final class Closing {
 
 	private final ClaimRecovery recovery;
 
-	Closing(JdbcTemplate jdbc, History history, ReportRows reports, ClaimRecovery recovery) {
+	private final InvitationEvents events;
+
+	Closing(JdbcTemplate jdbc, History history, ReportRows reports, ClaimRecovery recovery, InvitationEvents events) {
 		this.jdbc = jdbc;
 		this.history = history;
 		this.reports = reports;
 		this.recovery = recovery;
+		this.events = events;
 	}
 
 	/**
@@ -55,6 +62,7 @@ final class Closing {
 				""".formatted(which, invitationId != null ? "IN " + Queueing.OPEN : OPEN_BY_ITS_INDEXES), Long.class,
 				invitationId != null ? invitationId : execution);
 		history.add(ids, EventType.CANCELLED, actor, reason);
+		events.record(jdbc, EventKind.CANCELLED, ids, actor);
 		return ids;
 	}
 
@@ -90,9 +98,26 @@ final class Closing {
 						FROM unnest(?::bigint[]) AS t(id)
 						""",
 				actor, inDoubt, ids.toArray(Long[]::new));
+		events.record(jdbc, EventKind.CANCELLED, ids, actor);
 		reports.abandon(instanceId, inDoubt);
 		return ids.size();
 	}
+
+	/**
+	 * The oldest sent invitations past their expiry made EXPIRED with their history; the
+	 * query that follows reads {@code expired(id, spec_name)}.
+	 */
+	private static final String EXPIRE_DUE = """
+			WITH due AS (
+			    SELECT id FROM invitation WHERE status = 'SENT' AND expires_at <= now()
+			    ORDER BY expires_at, id LIMIT ? FOR UPDATE SKIP LOCKED),
+			expired AS (
+			    UPDATE invitation i SET status = 'EXPIRED', closed_at = now() FROM due WHERE i.id = due.id
+			    RETURNING i.id, i.spec_name),
+			events AS (
+			    INSERT INTO invitation_event (invitation_id, type, actor, detail)
+			    SELECT id, 'EXPIRED', ?, 'link expired unused' FROM expired)
+			""";
 
 	/**
 	 * Expires up to {@code limit} of the oldest sent invitations past their expiry, in
@@ -101,18 +126,18 @@ final class Closing {
 	 */
 	Map<String, Long> expireDue(int limit, String actor) {
 		Map<String, Long> bySpec = new HashMap<>();
-		jdbc.query("""
-				WITH due AS (
-				    SELECT id FROM invitation WHERE status = 'SENT' AND expires_at <= now()
-				    ORDER BY expires_at, id LIMIT ? FOR UPDATE SKIP LOCKED),
-				expired AS (
-				    UPDATE invitation i SET status = 'EXPIRED', closed_at = now() FROM due WHERE i.id = due.id
-				    RETURNING i.id, i.spec_name),
-				events AS (
-				    INSERT INTO invitation_event (invitation_id, type, actor, detail)
-				    SELECT id, 'EXPIRED', ?, 'link expired unused' FROM expired)
-				SELECT spec_name, count(*) FROM expired GROUP BY spec_name
-				""", (RowCallbackHandler) rs -> bySpec.put(rs.getString(1), rs.getLong(2)), limit, actor);
+		if (events.on(EventKind.EXPIRED)) {
+			// The batch's ids, for its events in one more statement.
+			List<Long> ids = new ArrayList<>();
+			jdbc.query(EXPIRE_DUE + "SELECT id, spec_name FROM expired", (RowCallbackHandler) rs -> {
+				ids.add(rs.getLong(1));
+				bySpec.merge(rs.getString(2), 1L, Long::sum);
+			}, limit, actor);
+			events.record(jdbc, EventKind.EXPIRED, ids, actor);
+			return bySpec;
+		}
+		jdbc.query(EXPIRE_DUE + "SELECT spec_name, count(*) FROM expired GROUP BY spec_name",
+				(RowCallbackHandler) rs -> bySpec.put(rs.getString(1), rs.getLong(2)), limit, actor);
 		return bySpec;
 	}
 

@@ -10,6 +10,8 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import org.invitations.events.EventKind;
+import org.invitations.events.InvitationEvents;
 import org.invitations.spec.Kind;
 
 /**
@@ -26,7 +28,9 @@ import org.invitations.spec.Kind;
  * statements live in small classes of this package by transition group ({@link Queueing},
  * {@link Claims}, {@link Outcomes}, {@link ClaimRecovery}, {@link Closing},
  * {@link Links}); every caller outside it comes through here. History entries are written
- * with each change, report rows through {@link ReportRows}.
+ * with each change, report rows through {@link ReportRows}, and the host application's
+ * events ({@link InvitationEvents}: sent, accepted, expired, cancelled, reminded) in the
+ * same transaction.
  */
 public class InvitationStore {
 
@@ -54,15 +58,25 @@ public class InvitationStore {
 
 	private final Suppressions suppressions;
 
-	public InvitationStore(JdbcTemplate jdbc) {
+	private final JdbcTemplate jdbc;
+
+	private final InvitationEvents events;
+
+	/**
+	 * @param events the host application's events, written with the changes they tell of
+	 * ({@link InvitationEvents#OFF} where none is made: queueing, resending, purging)
+	 */
+	public InvitationStore(JdbcTemplate jdbc, InvitationEvents events) {
+		this.jdbc = jdbc;
+		this.events = events;
 		this.history = new History(jdbc);
 		this.reports = new ReportRows(jdbc);
-		this.queueing = new Queueing(jdbc, history);
+		this.queueing = new Queueing(jdbc, history, events);
 		this.claims = new Claims(jdbc, history, reports);
-		this.outcomes = new Outcomes(jdbc, history, reports);
+		this.outcomes = new Outcomes(jdbc, history, reports, events);
 		this.recovery = new ClaimRecovery(jdbc, history, reports);
-		this.closing = new Closing(jdbc, history, reports, recovery);
-		this.links = new Links(jdbc);
+		this.closing = new Closing(jdbc, history, reports, recovery, events);
+		this.links = new Links(jdbc, events);
 		this.suppressions = new Suppressions(jdbc);
 	}
 
@@ -253,6 +267,9 @@ public class InvitationStore {
 	public void recordReminder(RunRef run, long invitationId, long personId, String email, Kind kind,
 			ReportOutcome outcome, @Nullable Reason reason, String detail) {
 		history.add(invitationId, EventType.REMINDED, run.actor(), detail);
+		if (outcome == ReportOutcome.SENT) {
+			events.record(jdbc, EventKind.REMINDED, List.of(invitationId), run.actor());
+		}
 		reports.append(run, invitationId, personId, email, kind.name(), outcome, reason, detail);
 	}
 

@@ -6,6 +6,8 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import org.invitations.events.EventKind;
+import org.invitations.events.InvitationEvents;
 import org.invitations.spec.Kind;
 
 /**
@@ -30,8 +32,11 @@ final class Links {
 
 	private final JdbcTemplate jdbc;
 
-	Links(JdbcTemplate jdbc) {
+	private final InvitationEvents events;
+
+	Links(JdbcTemplate jdbc, InvitationEvents events) {
 		this.jdbc = jdbc;
+		this.events = events;
 	}
 
 	/**
@@ -63,6 +68,7 @@ final class Links {
 		if (accepted.get(0).earlier()) {
 			jdbc.update("UPDATE earlier_token SET used_at = now() WHERE token_hash = ?", hash);
 		}
+		events.record(jdbc, EventKind.ACCEPTED, List.of(accepted.get(0).invitationId()), "link");
 		return accepted.get(0);
 	}
 

@@ -16,6 +16,9 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowCallbackHandler;
 
+import org.invitations.events.EventKind;
+import org.invitations.events.InvitationEvents;
+
 /**
  * Records what the server said of a chunk's messages. Accepted messages are SENT with
  * their token and never sent again; refused ones are FAILED or DEFERRED, their token
@@ -39,10 +42,13 @@ final class Outcomes {
 
 	private final ReportRows reports;
 
-	Outcomes(JdbcTemplate jdbc, History history, ReportRows reports) {
+	private final InvitationEvents events;
+
+	Outcomes(JdbcTemplate jdbc, History history, ReportRows reports, InvitationEvents events) {
 		this.jdbc = jdbc;
 		this.history = history;
 		this.reports = reports;
+		this.events = events;
 	}
 
 	Requeued record(RunRef run, List<Delivered> outcomes, List<Claimed> notSent, @Nullable String whyNotSent,
@@ -154,6 +160,16 @@ final class Outcomes {
 			// One statement per table for the whole chunk: the history event and the
 			// report row.
 			history.add(ids, statuses, run.actor(), details);
+			if (events.on(EventKind.SENT)) {
+				// Those this chunk made SENT, in one statement for the chunk.
+				List<Long> sent = new ArrayList<>();
+				updated.forEach((id, status) -> {
+					if (InvitationStatus.SENT.dbValue().equals(status)) {
+						sent.add(id);
+					}
+				});
+				events.record(jdbc, EventKind.SENT, sent, run.actor());
+			}
 			reports.update(run.jobInstanceId(), run.jobExecutionId(), ids, outcomesReported, reasons, details);
 		}
 		if (!notSent.isEmpty()) {

@@ -10,6 +10,8 @@ import java.util.Map;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import org.invitations.events.EventKind;
+import org.invitations.events.InvitationEvents;
 import org.invitations.spec.Kind;
 
 /**
@@ -28,9 +30,12 @@ final class Queueing {
 
 	private final History history;
 
-	Queueing(JdbcTemplate jdbc, History history) {
+	private final InvitationEvents events;
+
+	Queueing(JdbcTemplate jdbc, History history, InvitationEvents events) {
 		this.jdbc = jdbc;
 		this.history = history;
+		this.events = events;
 	}
 
 	Map<Long, List<InvitationStore.Open>> openOf(Collection<Long> personIds) {
@@ -64,6 +69,7 @@ final class Queueing {
 				WHERE id = ANY(?) AND status = 'SENT' AND expires_at <= now() RETURNING id
 				""", Long.class, (Object) ids.toArray(Long[]::new));
 		history.add(expired, EventType.EXPIRED, run.actor(), "expired; superseded by a new invitation");
+		events.record(jdbc, EventKind.EXPIRED, expired, run.actor());
 	}
 
 	/**

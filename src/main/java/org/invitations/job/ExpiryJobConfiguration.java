@@ -14,6 +14,7 @@ import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import org.invitations.mail.DkimSigning;
+import org.invitations.events.InvitationEvents;
 import org.invitations.InvitationsProperties;
 import org.invitations.operations.Outcomes;
 import org.invitations.smtp.MailGateway;
@@ -54,18 +55,19 @@ public class ExpiryJobConfiguration {
 	 */
 	@Bean
 	Step remindStep(JobRepository jobRepository, PlatformTransactionManager transactionManager, JdbcTemplate jdbc,
-			MailGateway gateway, InvitationsProperties properties, DkimSigning dkim,
-			ObjectProvider<Outcomes> outcomes) {
+			MailGateway gateway, InvitationsProperties properties, DkimSigning dkim, ObjectProvider<Outcomes> outcomes,
+			InvitationEvents events) {
 		TransactionTemplate own = new TransactionTemplate(transactionManager);
 		own.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
-		RemindTasklet tasklet = new RemindTasklet(jdbc, gateway, own, properties.mail().from(), dkim,
+		RemindTasklet tasklet = new RemindTasklet(jdbc, events, gateway, own, properties.mail().from(), dkim,
 				counts -> outcomes.ifAvailable(o -> o.reminded(counts)));
 		return new StepBuilder("remind", jobRepository).tasklet(tasklet, transactionManager).build();
 	}
 
 	@Bean
-	Step expireStep(JobRepository jobRepository, PlatformTransactionManager transactionManager, JdbcTemplate jdbc) {
-		return new StepBuilder("expire", jobRepository).tasklet(new ExpireTasklet(jdbc), transactionManager)
+	Step expireStep(JobRepository jobRepository, PlatformTransactionManager transactionManager, JdbcTemplate jdbc,
+			InvitationEvents events) {
+		return new StepBuilder("expire", jobRepository).tasklet(new ExpireTasklet(jdbc, events), transactionManager)
 			.allowStartIfComplete(false)
 			.build();
 	}

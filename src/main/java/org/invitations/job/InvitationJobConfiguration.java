@@ -30,6 +30,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import org.invitations.events.InvitationEvents;
 import org.invitations.InvitationsProperties;
 import org.invitations.delivery.DeliveryStore;
 import org.invitations.delivery.DeliveryWriter;
@@ -213,8 +214,9 @@ public class InvitationJobConfiguration {
 
 	@Bean
 	@StepScope
-	SelectionWriter selectionWriter(RunContext run, JdbcTemplate jdbc, ReportRepository reports) {
-		return new SelectionWriter(jdbc, run, new PersonStore(jdbc), reports);
+	SelectionWriter selectionWriter(RunContext run, JdbcTemplate jdbc, ReportRepository reports,
+			InvitationEvents events) {
+		return new SelectionWriter(jdbc, run, new PersonStore(jdbc), reports, events);
 	}
 
 	@Bean
@@ -259,12 +261,12 @@ public class InvitationJobConfiguration {
 	@Bean
 	@StepScope
 	DeliveryWriter deliveryWriter(RunContext run, JdbcTemplate jdbc, PlatformTransactionManager transactionManager,
-			MailGateway gateway, InvitationsProperties properties, DkimSigning dkim,
-			DestinationProperties destinations) {
+			MailGateway gateway, InvitationsProperties properties, DkimSigning dkim, DestinationProperties destinations,
+			InvitationEvents events) {
 		TransactionTemplate own = new TransactionTemplate(transactionManager);
 		own.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
 		MailComposer composer = new MailComposer(run.spec(), properties.mail().from(), dkim.signer(run.spec()));
-		return new DeliveryWriter(run, new DeliveryStore(jdbc), gateway, composer, own, properties.mail(),
+		return new DeliveryWriter(run, new DeliveryStore(jdbc, events), gateway, composer, own, properties.mail(),
 				destinations);
 	}
 

@@ -8,6 +8,7 @@ import org.springframework.batch.core.BatchStatus;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
+import org.invitations.events.InvitationEvents;
 import org.invitations.guard.RecipientGuard;
 import org.invitations.invitation.InvitationStore;
 import org.invitations.job.InvitationJobConfiguration;
@@ -22,8 +23,11 @@ public class RunHistory {
 
 	private final JdbcTemplate jdbc;
 
-	public RunHistory(JdbcTemplate jdbc) {
+	private final InvitationEvents events;
+
+	public RunHistory(JdbcTemplate jdbc, InvitationEvents events) {
 		this.jdbc = jdbc;
+		this.events = events;
 	}
 
 	/**
@@ -166,7 +170,7 @@ public class RunHistory {
 	 * CANCELLED (see {@link InvitationStore#abandonRun}).
 	 */
 	public int cancelQueued(long instanceId, String actor) {
-		return new InvitationStore(jdbc).abandonRun(instanceId, actor);
+		return new InvitationStore(jdbc, events).abandonRun(instanceId, actor);
 	}
 
 }

@@ -10,6 +10,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
+import org.invitations.events.InvitationEvents;
 import org.invitations.invitation.ByPerson;
 import org.invitations.invitation.InvitationStatus;
 import org.invitations.invitation.InvitationStore;
@@ -27,9 +28,9 @@ public class InvitationAdmin {
 
 	private final InvitationStore invitations;
 
-	public InvitationAdmin(JdbcTemplate jdbc) {
+	public InvitationAdmin(JdbcTemplate jdbc, InvitationEvents events) {
 		this.jdbc = jdbc;
-		this.invitations = new InvitationStore(jdbc);
+		this.invitations = new InvitationStore(jdbc, events);
 	}
 
 	/** One invitation as listed. */

@@ -9,6 +9,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
+import org.invitations.events.InvitationEvents;
 import org.invitations.invitation.EventType;
 import org.invitations.invitation.InvitationStatus;
 import org.invitations.invitation.InvitationStore;
@@ -35,9 +36,9 @@ public class TokenRedeemer {
 
 	private final InvitationStore invitations;
 
-	public TokenRedeemer(JdbcTemplate jdbc) {
+	public TokenRedeemer(JdbcTemplate jdbc, InvitationEvents events) {
 		this.jdbc = jdbc;
-		this.invitations = new InvitationStore(jdbc);
+		this.invitations = new InvitationStore(jdbc, events);
 	}
 
 	/**

@@ -14,6 +14,7 @@ import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ItemWriter;
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import org.invitations.events.InvitationEvents;
 import org.invitations.invitation.Eligibility;
 import org.invitations.invitation.InvitationStatus;
 import org.invitations.invitation.InvitationStore;
@@ -54,7 +55,8 @@ public class ResendWriter implements ItemWriter<ResendCandidate> {
 	 */
 	public ResendWriter(JdbcTemplate jdbc, RunContext run, ReportRepository reports) {
 		this.run = run;
-		this.invitations = new InvitationStore(jdbc);
+		// A resend queues again: the host application hears of it when it is sent.
+		this.invitations = new InvitationStore(jdbc, InvitationEvents.OFF);
 		this.suppressions = new Suppressions(jdbc);
 		this.reports = new ReportRows(jdbc);
 		this.ref = new RunRef(run.jobInstanceId(), run.jobExecutionId(), run.actor());

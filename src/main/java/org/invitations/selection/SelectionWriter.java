@@ -13,6 +13,7 @@ import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ItemWriter;
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import org.invitations.events.InvitationEvents;
 import org.invitations.invitation.Eligibility;
 import org.invitations.invitation.InvitationStore;
 import org.invitations.invitation.RejectReason;
@@ -56,12 +57,13 @@ public class SelectionWriter implements ItemWriter<Candidate> {
 
 	private Long roleId;
 
-	public SelectionWriter(JdbcTemplate jdbc, RunContext run, PersonStore people, ReportRepository reports) {
+	public SelectionWriter(JdbcTemplate jdbc, RunContext run, PersonStore people, ReportRepository reports,
+			InvitationEvents events) {
 		this.jdbc = jdbc;
 		this.run = run;
 		this.people = people;
 		this.reports = reports;
-		this.invitations = new InvitationStore(jdbc);
+		this.invitations = new InvitationStore(jdbc, events);
 		this.suppressions = new Suppressions(jdbc);
 		this.reportRows = new ReportRows(jdbc);
 		this.ref = new RunRef(run.jobInstanceId(), run.jobExecutionId(), run.actor());

@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 import org.invitations.IntegrationTest;
+import org.invitations.events.EventLog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -74,6 +75,12 @@ class SchemaValuesIT extends IntegrationTest {
 	void suppressionReasonsAreTheSchemasReasons() {
 		assertThat(values(SuppressedBecause.class, SuppressedBecause::dbValue))
 			.containsExactlyInAnyOrderElementsOf(allowed("suppression", "suppression_reason_check"));
+	}
+
+	@Test
+	void eventStatesAreTheSchemasStates() {
+		assertThat(values(EventLog.State.class, Enum::name))
+			.containsExactlyInAnyOrderElementsOf(allowed("event_outbox", "event_outbox_state_check"));
 	}
 
 	@Test

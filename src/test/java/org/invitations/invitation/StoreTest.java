@@ -29,7 +29,7 @@ abstract class StoreTest extends IntegrationTest {
 
 	@BeforeEach
 	void store() {
-		store = new InvitationStore(jdbc);
+		store = new InvitationStore(jdbc, org.invitations.events.InvitationEvents.OFF);
 		roleId = jdbc.queryForObject("SELECT id FROM role WHERE name = 'volunteer'", Long.class);
 	}
 
