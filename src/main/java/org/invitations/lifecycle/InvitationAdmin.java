@@ -138,6 +138,32 @@ public class InvitationAdmin {
 	}
 
 	/**
+	 * What the recipients' servers reported of these invitations: why each bounced
+	 * invitation bounced, and how many soft bounces each had.
+	 */
+	public Bounces bounces(java.util.Collection<Long> invitationIds) {
+		return new Bounces(invitations.bounceDetails(invitationIds), invitations.softBounces(invitationIds));
+	}
+
+	/**
+	 * Bounce reports by invitation, for a page.
+	 *
+	 * @param reasons why each bounced invitation bounced, in the server's words
+	 * @param soft how many soft bounces each had (absent: none)
+	 */
+	public record Bounces(java.util.Map<Long, String> reasons, java.util.Map<Long, Integer> soft) {
+
+		public String reason(long invitationId) {
+			return reasons.getOrDefault(invitationId, "");
+		}
+
+		public int soft(long invitationId) {
+			return soft.getOrDefault(invitationId, 0);
+		}
+
+	}
+
+	/**
 	 * Whether an invitation with this id exists at all, to tell "nothing open" from "no
 	 * such invitation".
 	 */
