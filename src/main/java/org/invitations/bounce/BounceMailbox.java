@@ -167,7 +167,9 @@ public class BounceMailbox implements SmartLifecycle {
 	private boolean matched(Message message) throws MessagingException {
 		List<BounceReport> reports;
 		try {
-			reports = MailboxReports.read((MimeMessage) message);
+			// Read from one copy of its bytes, parsed here: one fetch, and no reliance on
+			// how well the server describes the parts of a report.
+			reports = MailboxReports.read(new MimeMessage((MimeMessage) message));
 		}
 		catch (FolderClosedException | StoreClosedException ex) {
 			throw ex;
