@@ -195,6 +195,10 @@ class BouncesIT extends ConsoleTest {
 		String p2Page = get(browser, "/people/" + personOf("p2@example.org")).body();
 		assertThat(p2Page).contains("Undeliverable", "address does not exist (5.1.1");
 		assertThat(get(browser, "/people/" + personOf("p3@example.org")).body()).contains("1 soft bounce");
+		assertThat(get(browser, "/suppressions").body()).contains("1 message matches", "no invitation and was left in",
+				"127.0.0.1:" + IMAP.getImap().getPort() + "/INBOX");
+		assertThat(get(browser, "/invitations?status=BOUNCED").body()).contains("p2@example.org", "Undeliverable")
+			.doesNotContain("p3@example.org");
 		assertThat(get(browser, "/people?invitation=bounced").body()).contains("p2@example.org")
 			.doesNotContain("p3@example.org");
 
