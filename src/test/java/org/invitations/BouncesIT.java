@@ -83,6 +83,7 @@ class BouncesIT extends ConsoleTest {
 		registry.add("invitations.bounces.imap.poll-interval", () -> "1h");
 		registry.add("invitations.bounces.ses.enabled", () -> "true");
 		registry.add("invitations.bounces.ses.topic-arns", () -> TOPIC);
+		registry.add("invitations.bounces.ses.confirm-subscriptions", () -> "false");
 		registry.add("invitations.bounces.mailgun.signing-key", () -> MAILGUN_KEY);
 	}
 
@@ -217,7 +218,7 @@ class BouncesIT extends ConsoleTest {
 	}
 
 	@Test
-	void amazonSesNotificationsAreBelievedOnlyWithAValidSnsSignature() throws Exception {
+	void amazonSesNotificationsAreBelievedOnlyWithAValidSnsSignature(CapturedOutput output) throws Exception {
 		write("people.csv", peopleCsv(3));
 		assertThat(cli("run", spec("club", "people.csv").toString()).exitCode()).isZero();
 		MimeMessage toP1 = sentTo("p1@example.org");
@@ -251,6 +252,18 @@ class BouncesIT extends ConsoleTest {
 		assertThat(FETCHED).as("only the SNS host's certificate is ever fetched").containsOnly(CERT_URL);
 		assertThat(statusOf("p2@example.org")).isEqualTo("SENT");
 		assertThat(count("SELECT count(*) FROM suppression")).isOne();
+
+		// A subscription is confirmed by SNS's own URL only (here logged for an admin: no
+		// request leaves the test).
+		HttpResponse<String> subscribing = hook("/hooks/ses",
+				subscription("https://sns.eu-west-1.amazonaws.com/?Action=ConfirmSubscription&TopicArn=" + TOPIC
+						+ "&Token=2336412f"));
+		assertThat(subscribing.statusCode()).as(subscribing.body()).isEqualTo(200);
+		assertThat(output.getAll()).contains("Subscription to " + TOPIC
+				+ " awaits confirmation: open https://sns.eu-west-1.amazonaws.com/?Action=ConfirmSubscription");
+		assertThat(
+				hook("/hooks/ses", subscription("https://attacker.example/?Action=ConfirmSubscription")).statusCode())
+			.isEqualTo(403);
 
 		HttpResponse<String> complained = hook("/hooks/ses",
 				sns(ses("ses-complaint.json", toP2), "sns", CERT_URL, TOPIC));
@@ -345,6 +358,26 @@ class BouncesIT extends ConsoleTest {
 		fields.put("Timestamp", "2026-12-06T03:00:00.000Z");
 		fields.put("TopicArn", topic);
 		fields.put("Type", "Notification");
+		return signed(fields, signer, certUrl);
+	}
+
+	/** SNS's request to confirm the topic's subscription, signed by SNS's key. */
+	private static String subscription(String subscribeUrl) throws Exception {
+		Map<String, String> fields = new LinkedHashMap<>();
+		fields.put("Message", "You have chosen to subscribe to the topic " + TOPIC
+				+ ".\nTo confirm the subscription, visit the SubscribeURL included in this message.");
+		fields.put("MessageId", "165545c9-2a5c-472c-8df2-7ff2be2b3b1b");
+		fields.put("SubscribeURL", subscribeUrl);
+		fields.put("Timestamp", "2026-12-06T03:00:00.000Z");
+		fields.put("Token",
+				"2336412f37fb687f5d51e6e241d09c805a5a57b30d712f794cc5f6a988666d92768dd60a747ba6f3beb71854e2");
+		fields.put("TopicArn", TOPIC);
+		fields.put("Type", "SubscriptionConfirmation");
+		return signed(fields, "sns", CERT_URL);
+	}
+
+	/** The fields, in SNS's canonical order, with their signature (version 2). */
+	private static String signed(Map<String, String> fields, String signer, String certUrl) throws Exception {
 		StringBuilder canonical = new StringBuilder();
 		fields.forEach((name, value) -> canonical.append(name).append('\n').append(value).append('\n'));
 		KeyStore keys = keyStore(signer);
@@ -357,7 +390,7 @@ class BouncesIT extends ConsoleTest {
 		envelope.put("Signature", Base64.getEncoder().encodeToString(signature.sign()));
 		envelope.put("SigningCertURL", certUrl);
 		envelope.put("UnsubscribeURL",
-				"https://sns.eu-west-1.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=" + topic);
+				"https://sns.eu-west-1.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=" + fields.get("TopicArn"));
 		return envelope.toString();
 	}
 

@@ -2,6 +2,7 @@ package org.invitations.bounce;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.Signature;
@@ -50,7 +51,7 @@ final class SnsMessages {
 					&& (uri.getPort() == -1 || uri.getPort() == 443) && uri.getHost() != null
 					&& SNS_HOST.matcher(uri.getHost()).matches();
 		}
-		catch (java.net.URISyntaxException ex) {
+		catch (URISyntaxException ex) {
 			return false;
 		}
 	}

@@ -3,7 +3,9 @@ package org.invitations.lifecycle;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -141,7 +143,7 @@ public class InvitationAdmin {
 	 * What the recipients' servers reported of these invitations: why each bounced
 	 * invitation bounced, and how many soft bounces each had.
 	 */
-	public Bounces bounces(java.util.Collection<Long> invitationIds) {
+	public Bounces bounces(Collection<Long> invitationIds) {
 		return new Bounces(invitations.bounceDetails(invitationIds), invitations.softBounces(invitationIds));
 	}
 
@@ -151,7 +153,7 @@ public class InvitationAdmin {
 	 * @param reasons why each bounced invitation bounced, in the server's words
 	 * @param soft how many soft bounces each had (absent: none)
 	 */
-	public record Bounces(java.util.Map<Long, String> reasons, java.util.Map<Long, Integer> soft) {
+	public record Bounces(Map<Long, String> reasons, Map<Long, Integer> soft) {
 
 		public String reason(long invitationId) {
 			return reasons.getOrDefault(invitationId, "");
