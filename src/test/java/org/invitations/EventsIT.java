@@ -23,6 +23,9 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
 
+import org.invitations.bounce.BounceReport;
+import org.invitations.bounce.Bounces;
+import org.invitations.invitation.BounceNotice;
 import org.invitations.lifecycle.Redemption;
 import org.invitations.lifecycle.TokenRedeemer;
 
@@ -179,6 +182,28 @@ class EventsIT extends IntegrationTest {
 				String.class, ann))
 			.startsWith("503", "503")
 			.endsWith("204");
+	}
+
+	/**
+	 * A hard bounce read back tells the host application once, with the invitation now
+	 * BOUNCED; the same report again changes nothing and sends nothing.
+	 */
+	@Test
+	void aHardBounceSendsItsEventOnce() throws Exception {
+		write("one.csv", peopleCsv(1));
+		assertThat(cli("run", spec("one", "one.csv", 1).toString()).exitCode()).isZero();
+		long ann = invitation("p1@example.org");
+		Bounces bounces = context.getBean(Bounces.class);
+		BounceReport report = new BounceReport(BounceNotice.Kind.HARD, String.valueOf(ann), null,
+				List.of("p1@example.org"), "5.1.1", "550 5.1.1 no such user", "test:1", "bounce: test");
+
+		assertThat(bounces.apply(report)).isEqualTo(Bounces.Outcome.APPLIED);
+		assertThat(bounces.apply(report)).isEqualTo(Bounces.Outcome.DUPLICATE);
+
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> count("SELECT count(*) FROM event_outbox WHERE state = 'DELIVERED'") == 2);
+		assertThat(RECEIVED).extracting(r -> r.type() + " " + r.json().get("data").get("status").asString())
+			.containsExactly("invitation.sent SENT", "invitation.bounced BOUNCED");
 	}
 
 	@Test

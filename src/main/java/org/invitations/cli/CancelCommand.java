@@ -90,6 +90,7 @@ class CancelCommand extends Subcommand implements Callable<Integer> {
 				case "EXPIRED" -> "expired: its link no longer works";
 				case "FAILED" -> "failed: the mail server refused it, its link was revoked";
 				case "SKIPPED" -> "skipped: it was never sent";
+				case "BOUNCED" -> "undeliverable: the address bounced, its link no longer works";
 				default -> status.toLowerCase(Locale.ROOT);
 			};
 		}

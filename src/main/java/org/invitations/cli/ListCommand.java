@@ -19,7 +19,7 @@ class ListCommand extends Subcommand implements Callable<Integer> {
 
 	@Option(names = "--status",
 			description = "pending (sent, unexpired), open, or a status: QUEUED, SENDING, SENT, DEFERRED, FAILED, ACCEPTED,"
-					+ " EXPIRED, CANCELLED, SKIPPED")
+					+ " EXPIRED, CANCELLED, SKIPPED, BOUNCED (undeliverable)")
 	String status;
 
 	@Option(names = "--job", paramLabel = "SPEC-NAME", description = "invitations made by runs of this spec name")

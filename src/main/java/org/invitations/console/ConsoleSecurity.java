@@ -104,12 +104,35 @@ class ConsoleSecurity {
 	}
 
 	/**
+	 * The providers' bounce and complaint webhooks: no session, no API key and no CSRF
+	 * token, for a provider has none; each request is authenticated by its own signature
+	 * (SNS's certificate signature, Mailgun's HMAC), which its controller checks before
+	 * anything is believed. Anything else under {@code /hooks/} is refused.
+	 */
+	@Bean
+	@Order(2)
+	SecurityFilterChain hooks(HttpSecurity http) throws Exception {
+		http.securityMatcher("/hooks/**")
+			.authorizeHttpRequests(requests -> requests.requestMatchers(HttpMethod.POST, "/hooks/ses", "/hooks/mailgun")
+				.permitAll()
+				.anyRequest()
+				.denyAll())
+			.sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+			.csrf(csrf -> csrf.disable())
+			.requestCache(cache -> cache.disable())
+			.exceptionHandling(
+					errors -> errors.authenticationEntryPoint(new HttpStatusEntryPoint(HttpStatus.UNAUTHORIZED)))
+			.headers(headers -> headers.contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY)));
+		return http.build();
+	}
+
+	/**
 	 * The pages, by role, each route by name: viewers read every page but the Users page;
 	 * operators also see the confirmation pages of what they may do, and do it; admins
 	 * also manage users. Anything not named is refused.
 	 */
 	@Bean
-	@Order(2)
+	@Order(3)
 	SecurityFilterChain console(HttpSecurity http) throws Exception {
 		http.authorizeHttpRequests(
 				requests -> requests.requestMatchers(HttpMethod.GET, "/login", "/css/**", "/js/**", "/favicon.ico")

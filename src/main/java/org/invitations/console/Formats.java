@@ -30,7 +30,7 @@ public class Formats {
 	/** Invitation statuses as admins say them. */
 	private static final Map<String, String> STATUSES = Map.of("QUEUED", "Queued", "SENDING", "Sending", "SENT",
 			"Pending", "DEFERRED", "Delayed", "FAILED", "Not delivered", "ACCEPTED", "Accepted", "EXPIRED", "Expired",
-			"CANCELLED", "Cancelled", "SKIPPED", "Not sent");
+			"CANCELLED", "Cancelled", "SKIPPED", "Not sent", "BOUNCED", "Undeliverable");
 
 	/** Report outcomes as admins say them. */
 	private static final Map<String, String> OUTCOMES = Map.of("SENT", "Sent", "WOULD_SEND", "Would be sent", "QUEUED",

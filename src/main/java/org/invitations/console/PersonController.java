@@ -60,11 +60,13 @@ class PersonController {
 			.orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no person " + id));
 		model.addAttribute("person", person);
 		model.addAttribute("roles", people.roles(id));
-		model.addAttribute("invitations",
-				search.page(new InvitationSearch.Filter(null, null, null, null, person.email(), null), null, 200)
-					.stream()
-					.filter(row -> row.personId() == id)
-					.toList());
+		List<InvitationSearch.Row> invitations = search
+			.page(new InvitationSearch.Filter(null, null, null, null, person.email(), null), null, 200)
+			.stream()
+			.filter(row -> row.personId() == id)
+			.toList();
+		model.addAttribute("invitations", invitations);
+		model.addAttribute("bounces", admin.bounces(invitations.stream().map(InvitationSearch.Row::id).toList()));
 		model.addAttribute("history", admin.history(person.email()));
 		model.addAttribute("send", forms.options());
 		model.addAttribute("suppression", suppressions.of(person.email()).orElse(null));

@@ -12,6 +12,7 @@ import java.util.Optional;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -25,6 +26,7 @@ import org.springframework.web.multipart.MultipartFile;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
+import org.invitations.bounce.BounceMailbox;
 import org.invitations.invitation.Suppression;
 import org.invitations.invitation.Suppressions;
 import org.invitations.launch.SendDrafts;
@@ -48,10 +50,15 @@ class SuppressionsController {
 
 	private final int pageSize;
 
-	SuppressionsController(SuppressionList list, SuppressionCsv csv, ConsoleProperties properties) {
+	/** The bounce mailbox, when one is configured. */
+	private final ObjectProvider<BounceMailbox> mailbox;
+
+	SuppressionsController(SuppressionList list, SuppressionCsv csv, ConsoleProperties properties,
+			ObjectProvider<BounceMailbox> mailbox) {
 		this.list = list;
 		this.csv = csv;
 		this.pageSize = properties.pageSize();
+		this.mailbox = mailbox;
 	}
 
 	@GetMapping("/suppressions")
@@ -62,6 +69,8 @@ class SuppressionsController {
 		model.addAttribute("rows", rows.subList(0, Math.min(pageSize, rows.size())));
 		model.addAttribute("next", rows.size() > pageSize ? rows.get(pageSize - 1).id() : null);
 		model.addAttribute("email", prefix);
+		BounceMailbox bounces = mailbox.getIfAvailable();
+		model.addAttribute("mailbox", bounces == null ? null : bounces.status());
 		return VIEW;
 	}
 

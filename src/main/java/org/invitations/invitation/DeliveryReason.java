@@ -24,6 +24,12 @@ public enum DeliveryReason implements Reason {
 	IN_DOUBT_CANCELLED,
 
 	/** A reminder of an open invitation was sent. */
-	REMINDER
+	REMINDER,
+
+	/**
+	 * Accepted by the server, then reported undeliverable for good by the recipient's (a
+	 * hard bounce).
+	 */
+	BOUNCED
 
 }

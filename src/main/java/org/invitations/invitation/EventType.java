@@ -7,7 +7,16 @@ package org.invitations.invitation;
 public enum EventType {
 
 	QUEUED, SENDING, SENT, DEFERRED, FAILED, SKIPPED, IN_DOUBT, RESENT, REMINDED, EXPIRED, CANCELLED, ACCEPTED,
-	INSPECTED, REDEEM_REFUSED, TOKEN_PURGED;
+	INSPECTED, REDEEM_REFUSED, TOKEN_PURGED,
+
+	/** A hard bounce reported. */
+	BOUNCED,
+
+	/** A temporary failure reported (counted; the invitation stays as it was). */
+	SOFT_BOUNCED,
+
+	/** The person reported the message as spam. */
+	COMPLAINED;
 
 	/** The value stored in the database. */
 	public String dbValue() {

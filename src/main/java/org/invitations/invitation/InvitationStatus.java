@@ -39,7 +39,13 @@ public enum InvitationStatus {
 	CANCELLED,
 
 	/** Not sent: the person stopped being eligible before the message left. */
-	SKIPPED;
+	SKIPPED,
+
+	/**
+	 * Sent, then reported undeliverable for good by the recipient's mail server (a hard
+	 * bounce): its link no longer works.
+	 */
+	BOUNCED;
 
 	/**
 	 * Open: a person has at most one of these per kind (the partial unique index of the
@@ -47,8 +53,12 @@ public enum InvitationStatus {
 	 */
 	public static final Set<InvitationStatus> OPEN = EnumSet.of(QUEUED, SENDING, SENT, DEFERRED);
 
-	/** What may be sent again: sent and not used, or never delivered. */
-	public static final Set<InvitationStatus> RESENDABLE = EnumSet.of(SENT, EXPIRED, DEFERRED, FAILED);
+	/**
+	 * What may be sent again: sent and not used, or never delivered. A bounced one is
+	 * resent to the person's current address; while that address is on the suppression
+	 * list (a hard bounce puts it there) the resend skips it as SUPPRESSED.
+	 */
+	public static final Set<InvitationStatus> RESENDABLE = EnumSet.of(SENT, EXPIRED, DEFERRED, FAILED, BOUNCED);
 
 	/** The value stored in the database. */
 	public String dbValue() {

@@ -20,7 +20,8 @@ import org.invitations.spec.Kind;
  * queue ─▶ QUEUED ─claim─▶ (claimed) ─record─▶ SENT ─redeem─▶ ACCEPTED
  *            ▲  ▲                          ├─▶ FAILED, DEFERRED   ├─expire─▶ EXPIRED
  *            │  └── temporary refusal ◀────┘                      └─remind─▶ SENT (new link)
- *            └──── resend ◀── SENT, EXPIRED, DEFERRED, FAILED
+ *            └──── resend ◀── SENT, EXPIRED, DEFERRED, FAILED, BOUNCED
+ * hard bounce: SENT, EXPIRED ─▶ BOUNCED (and the address suppressed)
  * cancel, abandon: any open one ─▶ CANCELLED         claim: no longer eligible ─▶ SKIPPED
  * </pre> An admin's cancel may also put the address on the suppression list
  * ({@link Suppressions}), which the rule of who may be sent a link asks first. Each
@@ -58,6 +59,8 @@ public class InvitationStore {
 
 	private final Suppressions suppressions;
 
+	private final Bouncing bouncing;
+
 	private final JdbcTemplate jdbc;
 
 	private final InvitationEvents events;
@@ -78,6 +81,7 @@ public class InvitationStore {
 		this.closing = new Closing(jdbc, history, reports, recovery, events);
 		this.links = new Links(jdbc, events);
 		this.suppressions = new Suppressions(jdbc);
+		this.bouncing = new Bouncing(jdbc, history, reports, suppressions);
 	}
 
 	/** An open invitation of a person. */
@@ -271,6 +275,31 @@ public class InvitationStore {
 			events.record(jdbc, EventKind.REMINDED, List.of(invitationId), run.actor());
 		}
 		reports.append(run, invitationId, personId, email, kind.name(), outcome, reason, detail);
+	}
+
+	/**
+	 * The address an invitation's message was sent to, as stored, or {@code null} when no
+	 * such invitation was ever sent (a bounce naming it is not believed).
+	 */
+	public @Nullable String sentTo(long invitationId) {
+		return bouncing.sentTo(invitationId);
+	}
+
+	/**
+	 * Applies a bounce or complaint once (see {@link Bouncing}); call in one transaction.
+	 */
+	public BounceNotice.Applied applyBounce(BounceNotice notice) {
+		return bouncing.apply(notice);
+	}
+
+	/** How many soft bounces each of these invitations had (absent: none). */
+	public Map<Long, Integer> softBounces(Collection<Long> invitationIds) {
+		return bouncing.softBounces(invitationIds);
+	}
+
+	/** Why each of these invitations bounced, for those that did. */
+	public Map<Long, String> bounceDetails(Collection<Long> invitationIds) {
+		return bouncing.bounceDetails(invitationIds);
 	}
 
 	/**

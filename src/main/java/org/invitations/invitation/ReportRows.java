@@ -180,6 +180,21 @@ public class ReportRows {
 	}
 
 	/**
+	 * The newest report row that says the invitation's message was sent now says it
+	 * bounced: FAILED BOUNCED, with why.
+	 */
+	void bounced(long invitationId, String detail) {
+		jdbc.update(moved("""
+				WITH found AS (
+				    SELECT id, outcome AS was, reason AS was_reason FROM job_report_item
+				    WHERE invitation_id = ? AND outcome = 'SENT' ORDER BY id DESC LIMIT 1 FOR UPDATE)
+				UPDATE job_report_item r SET outcome = 'FAILED', reason = ?, detail = ?, updated_at = now()
+				FROM found f WHERE r.id = f.id
+				RETURNING r.job_instance_id, r.outcome, r.reason, f.was, f.was_reason
+				"""), invitationId, DeliveryReason.BOUNCED.dbValue(), detail);
+	}
+
+	/**
 	 * The report said the message went out twice; now it also says which link was used.
 	 */
 	void noteAccepted(long invitationId, String note) {

@@ -9,16 +9,10 @@ public enum SuppressedBecause {
 	/** An admin asked that the address not be invited again. */
 	ADMIN,
 
-	/**
-	 * The address's mail server refused it for good (written by the deliverability
-	 * feature; nothing here writes it yet).
-	 */
+	/** The address's mail server reported it undeliverable for good (a hard bounce). */
 	HARD_BOUNCE,
 
-	/**
-	 * The person reported a message as spam (written by the deliverability feature;
-	 * nothing here writes it yet).
-	 */
+	/** The person reported a message as spam (a complaint). */
 	COMPLAINT;
 
 	/** The value stored in the database. */

@@ -3,7 +3,9 @@ package org.invitations.lifecycle;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -136,6 +138,32 @@ public class InvitationAdmin {
 			boolean suppress) {
 		return suppress ? invitations.cancelAndSuppress(invitationId, execution, actor, reason)
 				: new InvitationStore.Cancelled(invitations.cancel(invitationId, execution, actor, reason), 0);
+	}
+
+	/**
+	 * What the recipients' servers reported of these invitations: why each bounced
+	 * invitation bounced, and how many soft bounces each had.
+	 */
+	public Bounces bounces(Collection<Long> invitationIds) {
+		return new Bounces(invitations.bounceDetails(invitationIds), invitations.softBounces(invitationIds));
+	}
+
+	/**
+	 * Bounce reports by invitation, for a page.
+	 *
+	 * @param reasons why each bounced invitation bounced, in the server's words
+	 * @param soft how many soft bounces each had (absent: none)
+	 */
+	public record Bounces(Map<Long, String> reasons, Map<Long, Integer> soft) {
+
+		public String reason(long invitationId) {
+			return reasons.getOrDefault(invitationId, "");
+		}
+
+		public int soft(long invitationId) {
+			return soft.getOrDefault(invitationId, 0);
+		}
+
 	}
 
 	/**

@@ -149,6 +149,7 @@ public class TokenRedeemer {
 			String why = switch (status) {
 				case ACCEPTED -> used(link, (Boolean) found[4], (Boolean) found[5]);
 				case CANCELLED -> "cancelled";
+				case BOUNCED -> "bounced: its address does not take mail";
 				default -> expired ? "expired" : "not redeemable in state " + status;
 			};
 			event(id, EventType.REDEEM_REFUSED,

@@ -47,7 +47,12 @@ public record PeopleFilter(@Nullable String query, @Nullable String group, @Null
 		 */
 		FAILED("Not delivered"),
 		/** Their invitation was cancelled, and nothing newer is open or was used. */
-		CANCELLED("Cancelled");
+		CANCELLED("Cancelled"),
+		/**
+		 * Their address bounced (a hard bounce after the message was sent), and nothing
+		 * newer is open or was used.
+		 */
+		BOUNCED("Undeliverable");
 
 		private final String label;
 
@@ -225,7 +230,7 @@ public record PeopleFilter(@Nullable String query, @Nullable String group, @Null
 		String condition = switch (standing) {
 			case PENDING -> "d.status IN " + OPEN;
 			case ACCEPTED, EXPIRED -> "d.status NOT IN " + OPEN + " AND d.status = '" + standing.name() + "'";
-			case FAILED, CANCELLED -> "d.status = '" + standing.name() + "'";
+			case FAILED, CANCELLED, BOUNCED -> "d.status = '" + standing.name() + "'";
 			case NONE -> throw new IllegalArgumentException("those not invited yet have a list of their own");
 		};
 		return new Driver("invitation", condition, true, Driver.Kind.STANDING);
@@ -328,6 +333,7 @@ public record PeopleFilter(@Nullable String query, @Nullable String group, @Null
 			case EXPIRED -> closed("= 'EXPIRED'") + nothingNewer;
 			case FAILED -> closed("= 'FAILED'") + nothingNewer;
 			case CANCELLED -> closed("= 'CANCELLED'") + nothingNewer;
+			case BOUNCED -> closed("= 'BOUNCED'") + nothingNewer;
 		};
 	}
 

@@ -13,6 +13,12 @@ public final class NextSteps {
 			"The mail server refused these addresses for good. Check each address with"
 					+ " the person and correct it at its source, then choose *Resend failed…* on this run's page in the"
 					+ " console (command line: `resend SPEC --execution %d --status failed`)."),
+			Map.entry("FAILED BOUNCED",
+					"The recipients' mail servers reported these addresses undeliverable after accepting the message"
+							+ " (a hard bounce); their links no longer work and the addresses are on the suppression"
+							+ " list. Get a correct address from each person and change it at its source, then send"
+							+ " again: the new address is not suppressed. If an address was right after all, lift it"
+							+ " on the console's Suppressed page (command line: `suppress remove EMAIL`) first."),
 			Map.entry("FAILED IN_DOUBT_CANCELLED", "The run was abandoned while these were on their way; they may have"
 					+ " arrived, but their links no longer work. Send new links with *Resend failed…* on this run's"
 					+ " page (command line: `resend SPEC --execution %d --status failed`)."),

@@ -19,7 +19,7 @@ import org.invitations.invitation.ByPerson;
  * @param execution the invitations made by this execution's run
  * @param group the invitations of this group's members
  * @param status {@code pending} (sent, not accepted, unexpired), {@code expired},
- * {@code deferred}, {@code failed}
+ * {@code deferred}, {@code failed}, {@code bounced}
  * @param anyInterval resend even sooner after the last send than the spec's
  * {@code resend.min-interval} allows: an operator's override, part of the run's identity
  * and recorded with who launched it
@@ -31,7 +31,7 @@ public record ResendFilter(String email, Long invitationId, Long execution, Stri
 		this(email, invitationId, execution, group, status, false);
 	}
 
-	static final List<String> STATUSES = List.of("pending", "expired", "deferred", "failed");
+	static final List<String> STATUSES = List.of("pending", "expired", "deferred", "failed", "bounced");
 
 	public ResendFilter {
 		email = email == null ? null : email.strip().toLowerCase(Locale.ROOT);
@@ -104,6 +104,7 @@ public record ResendFilter(String email, Long invitationId, Long execution, Stri
 				case "pending" -> "status = 'SENT' AND expires_at > now()";
 				case "expired" -> "(status = 'EXPIRED' OR (status = 'SENT' AND expires_at <= now()))";
 				case "deferred" -> "status = 'DEFERRED'";
+				case "bounced" -> "status = 'BOUNCED'";
 				default -> "status = 'FAILED'";
 			});
 		}
