@@ -2,6 +2,7 @@ package org.invitations.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -10,11 +11,13 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import org.springframework.boot.convert.DurationStyle;
 import org.springframework.util.FileSystemUtils;
 
 import org.invitations.bench.BenchRunner;
 import org.invitations.bench.StorageFigures;
 import org.invitations.bench.BenchSmtpSink;
+import org.invitations.bench.DelayedSink;
 import org.invitations.smtp.MailGateway;
 
 /**
@@ -37,6 +40,16 @@ class BenchCommand extends Subcommand implements Callable<Integer> {
 	@Option(names = "--smtp-port", defaultValue = "0",
 			description = "SMTP port; 0 (default) starts a built-in counting sink on loopback")
 	int port;
+
+	@Option(names = "--sink-delay", paramLabel = "DURATION", converter = DurationConverter.class,
+			description = "instead of the counting sink: a sink in this process that answers each message after"
+					+ " this delay (e.g. 20ms), per connection, as a remote provider does")
+	Duration sinkDelay;
+
+	@Option(names = "--sink-connections-per-client", paramLabel = "N", defaultValue = "4",
+			description = "with --sink-delay: connections it takes from one address; more get 421 (default"
+					+ " ${DEFAULT-VALUE})")
+	int sinkConnectionsPerClient;
 
 	@Option(names = "--tls-cert", paramLabel = "PEM",
 			description = "implicit TLS (SMTPS) to the SMTP server, trusting this certificate (or its CA) explicitly,"
@@ -130,11 +143,18 @@ class BenchCommand extends Subcommand implements Callable<Integer> {
 		if (tlsCertificate != null && port == 0) {
 			throw usage("--tls-cert needs --smtp-port: the built-in sink speaks plain SMTP");
 		}
-		BenchSmtpSink sink = port == 0 ? BenchSmtpSink.start() : null;
-		int smtpPort = sink != null ? sink.port() : port;
+		if (sinkDelay != null && port != 0) {
+			throw usage("--sink-delay starts a sink of its own: leave out --smtp-port");
+		}
+		if (sinkDelay != null && (sinkDelay.isNegative() || sinkConnectionsPerClient < 1)) {
+			throw usage("--sink-delay must be 0 or more, --sink-connections-per-client 1 or more");
+		}
+		DelayedSink delayed = sinkDelay != null ? DelayedSink.start(sinkDelay, sinkConnectionsPerClient, false) : null;
+		BenchSmtpSink sink = port == 0 && delayed == null ? BenchSmtpSink.start() : null;
+		int smtpPort = delayed != null ? delayed.port() : sink != null ? sink.port() : port;
 		// Read by Spring Boot when the context starts: the benchmark sends where it was
 		// told to.
-		set("spring.mail.host", host);
+		set("spring.mail.host", delayed != null ? delayed.host() : host);
 		set("spring.mail.port", Integer.toString(smtpPort));
 		set("invitations.mail.connections", Integer.toString(connections));
 		if (tlsCertificate != null) {
@@ -145,6 +165,9 @@ class BenchCommand extends Subcommand implements Callable<Integer> {
 			set("spring.ssl.bundle.pem.bench-smtp.truststore.certificate", "file:" + tlsCertificate.toAbsolutePath());
 		}
 		var out = out();
+		if (delayed != null) {
+			out.println("SMTP server: " + delayed.describe());
+		}
 		BenchRunner runner = bean(BenchRunner.class);
 		long due = 0;
 		if (existing > 0) {
@@ -194,8 +217,24 @@ class BenchCommand extends Subcommand implements Callable<Integer> {
 					sink.distinct(), sink.duplicates());
 			sink.close();
 		}
+		if (delayed != null) {
+			ok &= delayed.accepted() == people;
+			out.printf("server accepted: %d messages; refused %d connections over the cap per address%n",
+					delayed.accepted(), delayed.refusedConnections());
+			delayed.close();
+		}
 		out.println(ok ? "OK: exactly " + people + " distinct messages" : "MISMATCH");
 		return ok ? 0 : InvitationsCommand.JOB_FAILED;
+	}
+
+	/** Durations as in the configuration: {@code 20ms}, {@code 1s} or ISO-8601. */
+	static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+
+		@Override
+		public Duration convert(String value) {
+			return DurationStyle.detectAndParse(value);
+		}
+
 	}
 
 }
