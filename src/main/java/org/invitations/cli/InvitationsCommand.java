@@ -20,7 +20,7 @@ import org.invitations.spec.SpecException;
 		subcommands = { RunCommand.class, StatusCommand.class, ReportCommand.class, ListCommand.class,
 				HistoryCommand.class, ResendCommand.class, CancelCommand.class, ExpireCommand.class, StopCommand.class,
 				RedeemCommand.class, RolesCommand.class, SuppressCommand.class, EventsCommand.class, BenchCommand.class,
-				ServeCommand.class, UsersCommand.class, CommandLine.HelpCommand.class },
+				ServeCommand.class, WorkerCommand.class, UsersCommand.class, CommandLine.HelpCommand.class },
 		exitCodeListHeading = "%nExit codes:%n",
 		exitCodeList = { "0:success", "1:the job failed (run the same spec again to restart it)",
 				"2:bad usage, spec or input, or nothing found; nothing was written",

@@ -9,6 +9,8 @@ import org.springframework.batch.core.BatchStatus;
 
 import org.invitations.console.ConsoleServer;
 import org.invitations.launch.GracefulStop;
+import org.invitations.worker.DeliveryWorker;
+import org.invitations.worker.WorkerProperties;
 
 /**
  * {@code serve}: the admin console and the HTTP API, a web application on the same
@@ -38,8 +40,30 @@ class ServeCommand extends Subcommand implements Callable<Integer> {
 		ConsoleServer server = bean(ConsoleServer.class);
 		GracefulStop.onSignal(server::signalled);
 		err().println("Console at http://localhost:" + server.port() + "/ (API under /api/v1/)");
+		DeliveryWorker worker = bean(WorkerProperties.class).enabled() ? startWorker() : null;
 		String signal = server.awaitShutdown();
+		if (worker != null) {
+			worker.stop();
+		}
 		return signal == null ? 0 : shutDown(signal);
+	}
+
+	/**
+	 * A worker beside the console (invitations.workers.enabled), on a thread of its own.
+	 */
+	private DeliveryWorker startWorker() {
+		DeliveryWorker worker = bean(DeliveryWorker.class);
+		Thread thread = new Thread(() -> {
+			try {
+				worker.run();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}, "worker");
+		thread.setDaemon(true);
+		thread.start();
+		return worker;
 	}
 
 	/**

@@ -54,7 +54,7 @@ final class ChunkSender {
 
 	private final RetryTemplate retry;
 
-	private final RateLimiter rate;
+	private final Pace rate;
 
 	private final InDoubtResend inDoubt;
 
@@ -82,8 +82,12 @@ final class ChunkSender {
 	 */
 	private volatile @Nullable RuntimeException halting;
 
+	/**
+	 * @param perSecond the rate the messages leave at, at most (0: unlimited)
+	 * @param rate what each message waits for before it leaves, to keep to that rate
+	 */
 	ChunkSender(MailGateway gateway, MailComposer composer, InvitationsProperties.Mail mail, double perSecond,
-			@Nullable DestinationLimits destinations) {
+			Pace rate, @Nullable DestinationLimits destinations) {
 		this.composer = composer;
 		this.destinations = destinations;
 		this.parallelism = Math.max(1, mail.connections());
@@ -99,7 +103,7 @@ final class ChunkSender {
 			.includes(MailServerUnavailableException.class)
 			.excludes(StoppedAnsweringException.class)
 			.build());
-		this.rate = new RateLimiter(perSecond);
+		this.rate = rate;
 		this.inDoubt = new InDoubtResend(rate);
 		// An envelope sent ahead keeps a transaction open on the server until its
 		// message's turn: not for long

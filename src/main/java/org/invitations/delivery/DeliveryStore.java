@@ -38,9 +38,17 @@ public class DeliveryStore {
 
 	private final InvitationStore invitations;
 
-	public DeliveryStore(JdbcTemplate jdbc, InvitationEvents events) {
+	/** Who holds the claims this store writes (see {@link RunRef#claimant()}). */
+	private final long claimant;
+
+	/**
+	 * @param claimant the step execution whose claims these are; -1 for a store that only
+	 * takes claims back
+	 */
+	public DeliveryStore(JdbcTemplate jdbc, InvitationEvents events, long claimant) {
 		this.jdbc = jdbc;
 		this.invitations = new InvitationStore(jdbc, events);
+		this.claimant = claimant;
 	}
 
 	/**
@@ -70,12 +78,22 @@ public class DeliveryStore {
 	/**
 	 * Turns the claims that an earlier execution of this run left behind when it died
 	 * into SENDING invitations of that execution: their messages may have left, so they
-	 * are sent again as in doubt. Called before the execution claims anything; only one
-	 * execution of a run delivers at a time.
+	 * are sent again as in doubt. Called before any partition of the execution claims
+	 * anything; only one execution of a run delivers at a time.
 	 * @return how many invitations are in doubt now
 	 */
 	public int recoverClaims(RunContext run) {
 		return invitations.recoverClaims(ref(run));
+	}
+
+	/**
+	 * Takes back the claims of one partition of this execution that was lost (its worker
+	 * died), as {@link #recoverClaims(RunContext)} does for a whole execution, while the
+	 * other partitions go on.
+	 * @return how many invitations are in doubt now
+	 */
+	public int recoverClaims(RunContext run, long lostClaimant) {
+		return invitations.recoverClaims(ref(run), lostClaimant);
 	}
 
 	/**
@@ -102,6 +120,17 @@ public class DeliveryStore {
 			.stream()
 			.map(c -> new Claim(byId.get(c.invitationId()), c.token(), c.expiresAt(), c.inDoubt(), c.batch()))
 			.toList();
+	}
+
+	/**
+	 * Invitations claimed and not recorded yet, by every process that sends: they count
+	 * against the daily limits as if sent.
+	 */
+	public long claimedNotRecorded() {
+		Long count = jdbc.queryForObject(
+				"SELECT coalesce(sum(cardinality(invitation_ids)), 0) FROM delivery_claim WHERE job_execution_id <> ?",
+				Long.class, claimant);
+		return count == null ? 0 : count;
 	}
 
 	/** Messages sent in the last 24 hours, by one spec or by all. */
@@ -192,8 +221,8 @@ public class DeliveryStore {
 		};
 	}
 
-	private static RunRef ref(RunContext run) {
-		return new RunRef(run.jobInstanceId(), run.jobExecutionId(), run.actor());
+	private RunRef ref(RunContext run) {
+		return new RunRef(run.jobInstanceId(), run.jobExecutionId(), run.actor(), claimant);
 	}
 
 }

@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ItemWriter;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import org.invitations.InvitationsProperties;
@@ -48,19 +49,35 @@ public class DeliveryWriter implements ItemWriter<PendingInvitation> {
 
 	private final long specDailyLimit;
 
-	public DeliveryWriter(RunContext run, DeliveryStore store, MailGateway gateway, MailComposer composer,
-			TransactionTemplate ownTransaction, InvitationsProperties.Mail mail, DestinationProperties destinations) {
+	/** Whether other partitions of the run send beside this one, maybe elsewhere. */
+	private final boolean shared;
+
+	/**
+	 * @param lane this partition's share of the run's queue
+	 * @param jdbc for the spec's per-second throttle, held in the database when other
+	 * partitions send beside this one
+	 */
+	public DeliveryWriter(RunContext run, Lane lane, DeliveryStore store, MailGateway gateway, MailComposer composer,
+			TransactionTemplate ownTransaction, InvitationsProperties.Mail mail, DestinationProperties destinations,
+			JdbcTemplate jdbc) {
 		this.run = run;
 		this.store = store;
+		this.shared = lane.shared();
 		this.ledger = new ChunkLedger(run, store, ownTransaction, mail.retry());
 		double specRate = run.spec().throttle().perSecond();
 		double mailRate = mail.ratePerSecond();
 		double perSecond = specRate > 0 && mailRate > 0 ? Math.min(specRate, mailRate) : Math.max(specRate, mailRate);
+		// The spec's rate is the run's, whoever sends it; the mail rate is this process's
+		// own (its relay's).
+		Pace pace = shared && specRate > 0
+				? Pace.both(new RateLimiter(mailRate), new SharedRate(jdbc, "spec:" + run.spec().name(), specRate))
+				: new RateLimiter(perSecond);
 		// Decided once for the step: without limits per destination no recipient's domain
 		// is looked at.
-		ChunkSender sender = new ChunkSender(gateway, composer, mail, perSecond, DestinationLimits.of(destinations));
+		ChunkSender sender = new ChunkSender(gateway, composer, mail, perSecond, pace,
+				DestinationLimits.of(destinations));
 		this.onTheirWay = new ChunksOnTheirWay(store, ownTransaction, sender, ledger, mail);
-		this.listener = new DeliveryStepListener(run, store, ownTransaction, onTheirWay);
+		this.listener = new DeliveryStepListener(onTheirWay);
 		this.dailyLimit = mail.dailyLimit();
 		this.specDailyLimit = run.spec().throttle().perDay();
 	}
@@ -126,8 +143,10 @@ public class DeliveryWriter implements ItemWriter<PendingInvitation> {
 	 */
 	private List<? extends PendingInvitation> withinDailyLimits(List<? extends PendingInvitation> items) {
 		// The chunks on their way or being recorded are not recorded as sent yet, but
-		// count.
-		long onItsWay = onTheirWay.onTheirWay();
+		// count; those of the other partitions too, wherever they are sent from (a claim
+		// of another spec counts against this spec's limit as well: it stops early rather
+		// than late).
+		long onItsWay = onTheirWay.onTheirWay() + (shared ? store.claimedNotRecorded() : 0);
 		long overall = dailyLimit > 0 ? dailyLimit - store.sentInLastDay(null) - onItsWay : Long.MAX_VALUE;
 		long ofSpec = specDailyLimit > 0 ? specDailyLimit - store.sentInLastDay(run.spec().name()) - onItsWay
 				: Long.MAX_VALUE;

@@ -24,9 +24,9 @@ final class InDoubtResend {
 
 	private static final Logger log = LoggerFactory.getLogger(InDoubtResend.class);
 
-	private final RateLimiter rate;
+	private final Pace rate;
 
-	InDoubtResend(RateLimiter rate) {
+	InDoubtResend(Pace rate) {
 		this.rate = rate;
 	}
 

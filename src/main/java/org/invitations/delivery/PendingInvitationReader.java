@@ -24,7 +24,8 @@ import org.invitations.mail.PendingInvitation;
  * this execution already claimed are never read again (the writer records every chunk on
  * its way before the last pass begins, told so by {@link ChunksOnTheirWay#inputEnded()});
  * SENDING ones of an earlier execution are read, and sent again as in doubt. Whether
- * selection is over is {@link SelectStepProgress}'s to say.
+ * selection is over is {@link SelectStepProgress}'s to say. A partition reads only its
+ * {@link Lane}'s share of the queue.
  */
 public class PendingInvitationReader implements ItemReader<PendingInvitation>, StepExecutionListener {
 
@@ -36,7 +37,8 @@ public class PendingInvitationReader implements ItemReader<PendingInvitation>, S
 
 	private final long jobInstanceId;
 
-	private final long jobExecutionId;
+	/** This partition's share of the queue; its step execution claims. */
+	private final Lane lane;
 
 	private final int pageSize;
 
@@ -74,13 +76,13 @@ public class PendingInvitationReader implements ItemReader<PendingInvitation>, S
 	private final ChunksOnTheirWay onTheirWay;
 
 	public PendingInvitationReader(JdbcTemplate jdbc, SelectionSignal selection, JobRepository jobRepository,
-			long jobInstanceId, long jobExecutionId, int pageSize, ChunksOnTheirWay onTheirWay) {
+			long jobInstanceId, Lane lane, int pageSize, ChunksOnTheirWay onTheirWay) {
 		this.jdbc = jdbc;
 		this.onTheirWay = onTheirWay;
 		this.selection = selection;
 		this.select = new SelectStepProgress(jobRepository);
 		this.jobInstanceId = jobInstanceId;
-		this.jobExecutionId = jobExecutionId;
+		this.lane = lane;
 		this.pageSize = pageSize;
 	}
 
@@ -160,7 +162,8 @@ public class PendingInvitationReader implements ItemReader<PendingInvitation>, S
 		return jdbc.queryForObject("""
 				SELECT ceil(extract(epoch FROM min(retry_at) - clock_timestamp()) * 1000)::bigint FROM invitation
 				WHERE delivery_instance_id = ? AND status = 'QUEUED' AND retry_at IS NOT NULL AND NOT (id = ANY(?))
-				""", Long.class, jobInstanceId, recent.toArray(Long[]::new));
+				  AND (?::integer = 1 OR id % ? = ?)
+				""", Long.class, jobInstanceId, recent.toArray(Long[]::new), lane.count(), lane.count(), lane.index());
 	}
 
 	private boolean selectNeverStarted() {
@@ -183,11 +186,12 @@ public class PendingInvitationReader implements ItemReader<PendingInvitation>, S
 				WHERE i.delivery_instance_id = ? AND i.status IN ('QUEUED', 'SENDING') AND i.id > ?
 				  AND (i.status = 'QUEUED' OR i.sending_execution_id IS DISTINCT FROM ?)
 				  AND (i.retry_at IS NULL OR i.retry_at <= clock_timestamp())
+				  AND (?::integer = 1 OR i.id % ? = ?)
 				ORDER BY i.id LIMIT ?
 				""", (rs, n) -> new PendingInvitation(rs.getLong("id"), rs.getLong("person_id"),
 				Kind.valueOf(rs.getString("kind")), Duration.ofSeconds(rs.getLong("ttl_seconds")),
 				rs.getString("email"), rs.getString("first_name"), rs.getString("last_name"), rs.getString("role")),
-				jobInstanceId, lastId, jobExecutionId, pageSize);
+				jobInstanceId, lastId, lane.claimant(), lane.count(), lane.count(), lane.index(), pageSize);
 	}
 
 }

@@ -7,7 +7,7 @@ import java.util.concurrent.locks.LockSupport;
  * messages-per-second limit. Each caller reserves the next free slot and waits until it
  * comes.
  */
-final class RateLimiter {
+final class RateLimiter implements Pace {
 
 	private final long intervalNanos;
 
@@ -20,7 +20,8 @@ final class RateLimiter {
 		this.intervalNanos = perSecond > 0 ? (long) (1_000_000_000L / perSecond) : 0;
 	}
 
-	void acquire() {
+	@Override
+	public void acquire() {
 		if (intervalNanos == 0) {
 			return;
 		}

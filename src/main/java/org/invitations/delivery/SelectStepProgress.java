@@ -25,6 +25,17 @@ final class SelectStepProgress {
 
 	private boolean completedEarlier;
 
+	/**
+	 * The select step as the job repository last showed it, for a partition run by a
+	 * worker: its job execution is a copy that Spring Batch does not keep up to date.
+	 */
+	private @Nullable StepExecution stored;
+
+	private long storedAt;
+
+	/** How often a worker asks the job repository, at most. */
+	private static final long REFRESH_NANOS = 1_000_000_000L;
+
 	SelectStepProgress(JobRepository repository) {
 		this.repository = repository;
 	}
@@ -35,6 +46,8 @@ final class SelectStepProgress {
 		this.completedEarlier = last != null && last.getJobExecutionId() != job.getId()
 				&& last.getStatus() == BatchStatus.COMPLETED;
 		this.execution = job;
+		this.stored = null;
+		this.storedAt = System.nanoTime() - REFRESH_NANOS - 1;
 	}
 
 	/** Whether nothing more will be queued. */
@@ -61,6 +74,25 @@ final class SelectStepProgress {
 		JobExecution job = execution;
 		if (job == null) {
 			throw new IllegalStateException("the deliver step has not started");
+		}
+		for (StepExecution step : job.getStepExecutions()) {
+			if (step.getStepName().equals(SELECT_STEP) && !step.getStatus().isRunning()) {
+				return step;
+			}
+		}
+		// Still running here, or unknown: in this process Spring Batch updates it as it
+		// goes, but a worker's copy stands still, so the repository is asked, once a
+		// second at most.
+		long now = System.nanoTime();
+		if ((stored == null || stored.getStatus().isRunning()) && now - storedAt > REFRESH_NANOS) {
+			StepExecution last = repository.getLastStepExecution(job.getJobInstance(), SELECT_STEP);
+			storedAt = now;
+			if (last != null && last.getJobExecutionId() == job.getId()) {
+				stored = last;
+			}
+		}
+		if (stored != null) {
+			return stored;
 		}
 		for (StepExecution step : job.getStepExecutions()) {
 			if (step.getStepName().equals(SELECT_STEP)) {

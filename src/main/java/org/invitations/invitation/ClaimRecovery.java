@@ -47,7 +47,17 @@ final class ClaimRecovery {
 	 * @return how many invitations are in doubt now
 	 */
 	int recover(RunRef run) {
-		return settle(run.jobInstanceId(), run.jobExecutionId(), run.jobExecutionId(), run.actor(), "restarted");
+		return settle(run.jobInstanceId(), run.claimant(), null, run.jobExecutionId(), run.actor(), "restarted");
+	}
+
+	/**
+	 * Ends the claims of one claimant of the run that is gone (a partition whose worker
+	 * was lost) while the run's other claimants go on.
+	 * @return how many invitations are in doubt now
+	 */
+	int recover(RunRef run, long goneClaimant) {
+		return settle(run.jobInstanceId(), run.claimant(), goneClaimant, run.jobExecutionId(), run.actor(),
+				"taken over");
 	}
 
 	/**
@@ -58,16 +68,17 @@ final class ClaimRecovery {
 	 * @return how many invitations are in doubt now
 	 */
 	int abandon(long instanceId, String actor) {
-		return settle(instanceId, -1, null, actor, "abandoned");
+		return settle(instanceId, -1, null, null, actor, "abandoned");
 	}
 
 	/**
-	 * @param live the execution whose own claims stay (-1: none)
+	 * @param live the claimant whose own claims stay (-1: none)
+	 * @param only the one claimant whose claims end (null: every other)
 	 * @param recording the execution the report rows are recorded by (null: as they are)
 	 * @param occasion how the run went on, in the detail of those recorded as sent
 	 */
-	private int settle(long instance, long live, Long recording, String actor, String occasion) {
-		int wholeClaims = recoverWholeClaims(instance, live);
+	private int settle(long instance, long live, Long only, Long recording, String actor, String occasion) {
+		int wholeClaims = recoverWholeClaims(instance, live, only);
 		InvitationStore.byPrimaryKeyOnly(jdbc);
 		// Slice s holds positions s, s + slices, ... (0-based) of the claim, in order:
 		// the k-th of them is known if k
@@ -78,6 +89,7 @@ final class ClaimRecovery {
 				"""
 						WITH dead AS (
 						    DELETE FROM delivery_claim WHERE delivery_instance_id = ? AND job_execution_id <> ?
+						      AND job_execution_id = coalesce(?::bigint, job_execution_id)
 						    RETURNING job_execution_id, claimed_at, invitation_ids, token_hashes, slices, allowance, outcomes),
 						positioned AS (
 						    SELECT d.job_execution_id, d.claimed_at, t.id, t.hash, d.outcomes[(t.n - 1) % d.slices + 1] AS known,
@@ -89,7 +101,7 @@ final class ClaimRecovery {
 						""",
 				(RowCallbackHandler) rs -> claimed.add(new Held(rs.getLong(1), rs.getLong(2), rs.getString(3),
 						rs.getString(4), rs.getString(5).charAt(0))),
-				instance, live);
+				instance, live, only);
 		if (claimed.isEmpty()) {
 			return wholeClaims;
 		}
@@ -110,13 +122,14 @@ final class ClaimRecovery {
 	 * As before claims had progress: every invitation of a dead execution's claim in
 	 * doubt.
 	 */
-	private int recoverWholeClaims(long instanceId, long liveExecutionId) {
+	private int recoverWholeClaims(long instanceId, long liveExecutionId, Long only) {
 		// Those cancelled since have their link, which may have arrived, remembered as
 		// cancelled.
 		return jdbc.update(
 				"""
 						WITH dead AS (
 						    DELETE FROM delivery_claim WHERE delivery_instance_id = ? AND job_execution_id <> ? AND slices IS NULL
+						      AND job_execution_id = coalesce(?::bigint, job_execution_id)
 						    RETURNING job_execution_id, invitation_ids, token_hashes),
 						claimed AS (
 						    SELECT d.job_execution_id AS execution, t.id, t.hash
@@ -130,7 +143,7 @@ final class ClaimRecovery {
 						FROM claimed c
 						WHERE i.id = c.id AND i.status = 'QUEUED'
 						""",
-				instanceId, liveExecutionId);
+				instanceId, liveExecutionId, only);
 	}
 
 	/**

@@ -57,7 +57,7 @@ final class Claims {
 					// SENDING by this execution is in flight here: not to be claimed
 					// twice.
 					boolean inFlight = InvitationStatus.SENDING.dbValue().equals(rs.getString("status"))
-							&& rs.getLong("sending_execution_id") == run.jobExecutionId();
+							&& rs.getLong("sending_execution_id") == run.claimant();
 					status.put(id, inFlight ? "IN_FLIGHT" : rs.getString("status"));
 					Timestamp login = rs.getTimestamp("last_login_at");
 					Suppression suppressed = Suppressions.read(rs);
@@ -105,7 +105,7 @@ final class Claims {
 							                                 ORDER BY n), ?::timestamptz, 1, '{0}', '{""}')
 							RETURNING id
 							""",
-					Long.class, run.jobInstanceId(), run.jobExecutionId(),
+					Long.class, run.jobInstanceId(), run.claimant(),
 					fresh.stream().map(Claimed::invitationId).toArray(Long[]::new),
 					fresh.stream().map(c -> Tokens.hashHex(c.token())).toArray(String[]::new), now.toString());
 			fresh.forEach(c -> claims.add(new Claimed(c.invitationId(), c.token(), c.expiresAt(), false, batch)));
@@ -139,9 +139,8 @@ final class Claims {
 						WHERE i.id = t.id AND CASE i.status WHEN 'SENDING' THEN true ELSE false END
 						RETURNING i.id
 						""",
-				Long.class, run.jobExecutionId(),
-				inDoubt.stream().map(c -> Tokens.hashHex(c.token())).toArray(String[]::new), ids,
-				inDoubt.stream().map(c -> c.expiresAt().toString()).toArray(String[]::new)));
+				Long.class, run.claimant(), inDoubt.stream().map(c -> Tokens.hashHex(c.token())).toArray(String[]::new),
+				ids, inDoubt.stream().map(c -> c.expiresAt().toString()).toArray(String[]::new)));
 		List<Claimed> claims = inDoubt.stream().filter(c -> claimed.contains(c.invitationId())).toList();
 		history.add(claims.stream().map(Claimed::invitationId).toList(), EventType.IN_DOUBT, run.actor(),
 				"an earlier attempt was interrupted after its message may have left; sending again with a new link,"

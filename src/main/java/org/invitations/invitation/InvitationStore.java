@@ -197,6 +197,14 @@ public class InvitationStore {
 	}
 
 	/**
+	 * Ends the claims one claimant of this run left when it was lost, while the run's
+	 * other claimants go on: @return how many are in doubt now.
+	 */
+	public int recoverClaims(RunRef run, long goneClaimant) {
+		return recovery.recover(run, goneClaimant);
+	}
+
+	/**
 	 * Cancels the open invitations of one id, or of a job execution's run: @return how
 	 * many.
 	 */

@@ -124,7 +124,7 @@ final class Outcomes {
 							due.add(at.toInstant());
 						}
 					}, retry.maxRetries(), seconds(retry.delay()), retry.multiplier(), seconds(retry.maxDelay()),
-					seconds(retry.jitter()), ids, statuses, replies, hashes, expiries, run.jobExecutionId());
+					seconds(retry.jitter()), ids, statuses, replies, hashes, expiries, run.claimant());
 			until = due.stream().max(Instant::compareTo).orElse(null);
 			String[] outcomesReported = statuses.clone();
 			for (int i = 0; i < n; i++) {
@@ -178,7 +178,7 @@ final class Outcomes {
 			jdbc.update("""
 					UPDATE invitation SET status = 'QUEUED', token_hash = NULL, expires_at = NULL
 					WHERE id = ANY(?) AND CASE status WHEN 'SENDING' THEN sending_execution_id = ? ELSE false END
-					""", notSent.stream().map(Claimed::invitationId).toArray(Long[]::new), run.jobExecutionId());
+					""", notSent.stream().map(Claimed::invitationId).toArray(Long[]::new), run.claimant());
 			history.add(List.of(notSent.get(0).invitationId()), EventType.DEFERRED, run.actor(), whyNotSent);
 		}
 		// Those held back for their destination's turn were QUEUED all along (a chunk's

@@ -13,12 +13,16 @@ import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.job.flow.Flow;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.listener.StepExecutionListener;
+import org.springframework.batch.core.partition.support.RemoteStepExecutionAggregator;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.infrastructure.item.ItemStream;
 import org.springframework.batch.infrastructure.item.ItemStreamReader;
 import org.springframework.batch.infrastructure.item.database.JdbcPagingItemReader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
@@ -34,9 +38,15 @@ import org.invitations.events.InvitationEvents;
 import org.invitations.InvitationsProperties;
 import org.invitations.delivery.DeliveryStore;
 import org.invitations.delivery.DeliveryWriter;
+import org.invitations.delivery.Lane;
 import org.invitations.delivery.DestinationProperties;
 import org.invitations.delivery.PendingInvitationReader;
 import org.invitations.guard.RecipientGuard;
+import org.invitations.worker.DeliveryPartitioner;
+import org.invitations.worker.Leases;
+import org.invitations.worker.PartitionQueue;
+import org.invitations.worker.WorkerPartitionHandler;
+import org.invitations.worker.WorkerProperties;
 import org.invitations.report.ReportRepository;
 import org.invitations.resend.ResendCandidate;
 import org.invitations.resend.ResendFilter;
@@ -76,6 +86,8 @@ import org.invitations.mail.PendingInvitation;
  */
 @Configuration(proxyBeanMethods = false)
 public class InvitationJobConfiguration {
+
+	private static final Logger log = LoggerFactory.getLogger(InvitationJobConfiguration.class);
 
 	/** Key in the job repository: renaming it orphans every earlier run. */
 	public static final String JOB_NAME = JobNames.INVITATION;
@@ -160,10 +172,53 @@ public class InvitationJobConfiguration {
 			.build();
 	}
 
+	/**
+	 * The deliver step: partitions of the run's queue, sent by this process when no
+	 * worker is alive, otherwise by the workers (see {@link WorkerPartitionHandler}).
+	 */
 	@Bean
 	@JobScope
-	Step deliverStep(JobRepository jobRepository, PlatformTransactionManager transactionManager, RunContext run,
-			PendingInvitationReader pendingInvitationReader, DeliveryWriter deliveryWriter,
+	Step deliverStep(JobRepository jobRepository, RunContext run, Step deliverPartitionStep, PartitionQueue queue,
+			Leases leases, WorkerProperties workers, JdbcTemplate jdbc, PlatformTransactionManager transactionManager,
+			InvitationEvents events) {
+		TransactionTemplate own = new TransactionTemplate(transactionManager);
+		DeliveryStore claims = new DeliveryStore(jdbc, events, -1);
+		WorkerPartitionHandler.ClaimsTakenBack takeBack = new WorkerPartitionHandler.ClaimsTakenBack() {
+
+			@Override
+			public void earlierExecutions() {
+				inDoubt(own.execute(status -> claims.recoverClaims(run)), "an earlier execution of this run");
+			}
+
+			@Override
+			public void ofPartition(long stepExecutionId) {
+				inDoubt(own.execute(status -> claims.recoverClaims(run, stepExecutionId)),
+						"partition execution " + stepExecutionId);
+			}
+
+		};
+		return new StepBuilder("deliver", jobRepository).partitioner("deliver", new DeliveryPartitioner())
+			.partitionHandler(
+					new WorkerPartitionHandler(deliverPartitionStep, jobRepository, queue, leases, workers, takeBack))
+			.aggregator(new RemoteStepExecutionAggregator(jobRepository))
+			.build();
+	}
+
+	private static void inDoubt(Integer inDoubt, String who) {
+		if (inDoubt != null && inDoubt > 0) {
+			log.warn("{} invitations were on their way when {} stopped: they are sent again, with a new link, and"
+					+ " reported as in doubt", inDoubt, who);
+		}
+	}
+
+	/**
+	 * One partition of the deliver step, run by this process or a worker: its share of
+	 * the queue read, claimed, sent and recorded.
+	 */
+	@Bean
+	@JobScope
+	Step deliverPartitionStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+			RunContext run, PendingInvitationReader pendingInvitationReader, DeliveryWriter deliveryWriter,
 			StepExecutionListener deliveryStepListener, SelectionSignal signal, RecipientGuard guard) {
 		// A resend names its invitations one filter at a time: max-recipients is for
 		// runs, but a resend confirmed after its dry run is held to the number confirmed.
@@ -239,8 +294,9 @@ public class InvitationJobConfiguration {
 	@Bean
 	@StepScope
 	PendingInvitationReader pendingInvitationReader(RunContext run, JdbcTemplate jdbc, SelectionSignal signal,
-			JobRepository jobRepository, DeliveryWriter deliveryWriter) {
-		return new PendingInvitationReader(jdbc, signal, jobRepository, run.jobInstanceId(), run.jobExecutionId(),
+			JobRepository jobRepository, DeliveryWriter deliveryWriter,
+			@Value("#{stepExecution}") StepExecution partition) {
+		return new PendingInvitationReader(jdbc, signal, jobRepository, run.jobInstanceId(), Lane.of(partition),
 				run.spec().chunkSize(), deliveryWriter.chunksOnTheirWay());
 	}
 
@@ -262,12 +318,13 @@ public class InvitationJobConfiguration {
 	@StepScope
 	DeliveryWriter deliveryWriter(RunContext run, JdbcTemplate jdbc, PlatformTransactionManager transactionManager,
 			MailGateway gateway, InvitationsProperties properties, DkimSigning dkim, DestinationProperties destinations,
-			InvitationEvents events) {
+			InvitationEvents events, @Value("#{stepExecution}") StepExecution partition) {
 		TransactionTemplate own = new TransactionTemplate(transactionManager);
 		own.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
 		MailComposer composer = new MailComposer(run.spec(), properties.mail().from(), dkim.signer(run.spec()));
-		return new DeliveryWriter(run, new DeliveryStore(jdbc, events), gateway, composer, own, properties.mail(),
-				destinations);
+		Lane lane = Lane.of(partition);
+		return new DeliveryWriter(run, lane, new DeliveryStore(jdbc, events, lane.claimant()), gateway, composer, own,
+				properties.mail(), destinations, jdbc);
 	}
 
 	private static long sourceItems(StepExecution step) {
