@@ -60,6 +60,10 @@ final class SmtpChannel {
 		Socket socket = new Socket();
 		try {
 			socket.setTcpNoDelay(true);
+			if (settings.localAddress() != null && !settings.localAddress().isEmpty()) {
+				// A host with several addresses sends from the one its relay expects.
+				socket.bind(new InetSocketAddress(settings.localAddress(), 0));
+			}
 			socket.connect(new InetSocketAddress(settings.host(), settings.port()),
 					(int) settings.connectTimeout().toMillis());
 			// Bounds every read from here on, the TLS handshake and the greeting

@@ -27,7 +27,8 @@ import org.springframework.mail.javamail.JavaMailSenderImpl;
  */
 record SmtpSettings(String host, int port, Security security, @Nullable SSLSocketFactory tls, boolean checkHostName,
 		String @Nullable [] tlsProtocols, String @Nullable [] cipherSuites, @Nullable Login login,
-		@Nullable String envelopeFrom, Duration connectTimeout, Duration readTimeout, Duration writeTimeout) {
+		@Nullable String envelopeFrom, Duration connectTimeout, Duration readTimeout, Duration writeTimeout,
+		@Nullable String localAddress) {
 
 	/** Whether and how the session is encrypted. */
 	enum Security {
@@ -94,7 +95,8 @@ record SmtpSettings(String host, int port, Security security, @Nullable SSLSocke
 				list(properties.getProperty(prefix + "ssl.protocols")),
 				list(properties.getProperty(prefix + "ssl.ciphersuites")), login,
 				properties.getProperty(prefix + "from"), millis(properties, prefix + "connectiontimeout", 10_000),
-				millis(properties, prefix + "timeout", 30_000), millis(properties, prefix + "writetimeout", 30_000));
+				millis(properties, prefix + "timeout", 30_000), millis(properties, prefix + "writetimeout", 30_000),
+				strip(properties.getProperty(prefix + "localaddress")));
 	}
 
 	/**

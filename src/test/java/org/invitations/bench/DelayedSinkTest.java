@@ -148,6 +148,27 @@ class DelayedSinkTest {
 		}
 	}
 
+	/**
+	 * Connections leave from the address {@code mail.smtp.localaddress} names: a sending
+	 * host with several addresses, or several workers on one host, each within the cap of
+	 * its own address.
+	 */
+	@Test
+	void theClientSendsFromTheLocalAddressItIsGiven() throws Exception {
+		try (DelayedSink sink = DelayedSink.start(DELAY, 1, false);
+				SmtpGateway fromTwo = gateway(sink, "127.0.0.2");
+				SmtpGateway fromThree = gateway(sink, "127.0.0.3")) {
+			CompletableFuture<List<SendResult>> first = CompletableFuture.supplyAsync(() -> send(fromTwo, 5));
+			CompletableFuture<List<SendResult>> second = CompletableFuture.supplyAsync(() -> send(fromThree, 5));
+			List<SendResult> results = new ArrayList<>(first.get());
+			results.addAll(second.get());
+
+			assertThat(results).allSatisfy(result -> assertThat(result.status()).isEqualTo(SendResult.Status.SENT));
+			assertThat(sink.accepted()).isEqualTo(10);
+			assertThat(sink.refusedConnections()).isZero();
+		}
+	}
+
 	/** Sends messages over one connection, each announcing the next as the job does. */
 	private List<SendResult> send(MailGateway gateway, int count) {
 		List<PreparedMessage> messages = new ArrayList<>();
@@ -164,7 +185,14 @@ class DelayedSinkTest {
 	}
 
 	private static SmtpGateway gateway(DelayedSink sink) {
+		return gateway(sink, null);
+	}
+
+	private static SmtpGateway gateway(DelayedSink sink, String localAddress) {
 		JavaMailSenderImpl sender = new JavaMailSenderImpl();
+		if (localAddress != null) {
+			sender.getJavaMailProperties().setProperty("mail.smtp.localaddress", localAddress);
+		}
 		sender.setHost(sink.host());
 		sender.setPort(sink.port());
 		sender.getJavaMailProperties().setProperty("mail.smtp.from", "bounces@example.org");

@@ -181,7 +181,7 @@ class DirectSmtpConnectionTest {
 
 	private static SmtpSettings plain(int port, String envelopeFrom) {
 		return new SmtpSettings("127.0.0.1", port, SmtpSettings.Security.NONE, null, true, null, null, null,
-				envelopeFrom, TIMEOUT, TIMEOUT, TIMEOUT);
+				envelopeFrom, TIMEOUT, TIMEOUT, TIMEOUT, null);
 	}
 
 	private PreparedMessage message(String to) throws Exception {
