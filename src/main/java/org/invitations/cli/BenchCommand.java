@@ -3,6 +3,8 @@ package org.invitations.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -17,6 +19,8 @@ import org.springframework.util.FileSystemUtils;
 import org.invitations.bench.BenchRunner;
 import org.invitations.bench.StorageFigures;
 import org.invitations.bench.BenchSmtpSink;
+import org.invitations.bench.BenchWorkers;
+import org.invitations.worker.Leases;
 import org.invitations.bench.DelayedSink;
 import org.invitations.smtp.MailGateway;
 
@@ -59,6 +63,11 @@ class BenchCommand extends Subcommand implements Callable<Integer> {
 	@Option(names = "--connections", defaultValue = "4",
 			description = "parallel SMTP connections (default ${DEFAULT-VALUE})")
 	int connections;
+
+	@Option(names = "--workers", paramLabel = "N", defaultValue = "0",
+			description = "worker processes (JVMs of their own on this host, each with --connections connections"
+					+ " from a loopback address of its own) that send the run; 0 (default): the run's own process")
+	int workers;
 
 	@Option(names = "--chunk-size", defaultValue = "500", description = "items per chunk (default ${DEFAULT-VALUE})")
 	int chunkSize;
@@ -169,6 +178,38 @@ class BenchCommand extends Subcommand implements Callable<Integer> {
 			out.println("SMTP server: " + delayed.describe());
 		}
 		BenchRunner runner = bean(BenchRunner.class);
+		BenchWorkers started = workers > 0 ? startWorkers() : null;
+		try {
+			return bench(runner, out, sink, delayed);
+		}
+		finally {
+			if (started != null) {
+				started.close();
+			}
+		}
+	}
+
+	/** Workers on the benchmark's database, sending where it sends. */
+	private BenchWorkers startWorkers() throws Exception {
+		var env = root.environment();
+		List<String> arguments = new ArrayList<>();
+		for (String key : List.of("spring.datasource.url", "spring.datasource.username", "spring.datasource.password",
+				"spring.mail.host", "spring.mail.port", "invitations.mail.connections", "spring.mail.ssl.enabled",
+				"spring.mail.ssl.bundle", "spring.ssl.bundle.pem.bench-smtp.truststore.certificate")) {
+			String value = env.getProperty(key);
+			if (value != null) {
+				arguments.add("--" + key + "=" + value);
+			}
+		}
+		Leases leases = bean(Leases.class);
+		BenchWorkers started = BenchWorkers.start(workers, arguments, leases::live);
+		out().printf("workers: %d, each with %d connections from an address of its own (logs in %s)%n", workers,
+				connections, started.logs());
+		return started;
+	}
+
+	private int bench(BenchRunner runner, java.io.PrintWriter out, BenchSmtpSink sink, DelayedSink delayed)
+			throws Exception {
 		long due = 0;
 		if (existing > 0) {
 			out.printf("filling %,d invitations of earlier runs%n", existing);
