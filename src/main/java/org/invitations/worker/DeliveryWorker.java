@@ -23,6 +23,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.invitations.delivery.Lane;
+import org.invitations.run.ExecutionOwnership;
 
 /**
  * A worker: holds a lease by its heartbeat, takes partitions of deliver steps from the
@@ -50,6 +51,8 @@ public final class DeliveryWorker {
 
 	private final WorkerProperties settings;
 
+	private final ExecutionOwnership ownership;
+
 	private final String smtp;
 
 	private final int connections;
@@ -74,7 +77,9 @@ public final class DeliveryWorker {
 	 * @param connections how many connections it opens per partition
 	 */
 	public DeliveryWorker(Step partitionStep, JobRepository jobRepository, PartitionQueue queue, Leases leases,
-			WorkerProperties settings, String smtp, int connections, MeterRegistry meters) {
+			WorkerProperties settings, ExecutionOwnership ownership, String smtp, int connections,
+			MeterRegistry meters) {
+		this.ownership = ownership;
 		this.partitionStep = partitionStep;
 		this.jobRepository = jobRepository;
 		this.queue = queue;
@@ -172,6 +177,16 @@ public final class DeliveryWorker {
 		try {
 			if (!leases.renew(PROCESS)) {
 				lapsed("its lease lapsed (no heartbeat within " + settings.lease().toSeconds() + "s)");
+			}
+			StepExecution running = current;
+			if (running != null && !running.isTerminateOnly()) {
+				// The run's own process died: nothing would ever end its select step or
+				// collect this partition; the restart of the run sends what is left.
+				ownership.goneBecause(running.getJobExecutionId()).ifPresent(why -> {
+					log.warn("worker {}: the run of partition {} has no process any more ({}); the partition stops,"
+							+ " and the run's restart sends what is left", PROCESS, running.getId(), why);
+					running.setTerminateOnly();
+				});
 			}
 		}
 		catch (RuntimeException ex) {

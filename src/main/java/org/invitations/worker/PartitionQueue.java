@@ -99,6 +99,17 @@ public class PartitionQueue {
 					rs -> rs.next() ? rs.getBoolean(1) : null, stepExecutionId));
 	}
 
+	/**
+	 * The partitions of these job executions that a worker still runs (or that wait for
+	 * one).
+	 */
+	public List<Partition> unfinished(List<Long> jobExecutionIds) {
+		return jdbc.query("""
+				SELECT step_execution_id, job_execution_id, partition_index, partition_count, state, worker_id
+				FROM delivery_partition WHERE job_execution_id = ANY(?) AND state IN ('WAITING', 'RUNNING')
+				""", (rs, n) -> partition(rs), (Object) jobExecutionIds.toArray(Long[]::new));
+	}
+
 	public Optional<Partition> get(long stepExecutionId) {
 		return jdbc.query("""
 				SELECT step_execution_id, job_execution_id, partition_index, partition_count, state, worker_id

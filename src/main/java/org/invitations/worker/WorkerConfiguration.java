@@ -10,6 +10,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Lazy;
 
 import org.invitations.InvitationsProperties;
+import org.invitations.run.ExecutionOwnership;
 import org.invitations.smtp.MailGateway;
 
 /**
@@ -23,9 +24,9 @@ class WorkerConfiguration {
 	@Lazy
 	DeliveryWorker deliveryWorker(@Qualifier("deliverPartitionStep") Step deliverPartitionStep,
 			JobRepository jobRepository, PartitionQueue queue, Leases leases, WorkerProperties settings,
-			MailGateway gateway, InvitationsProperties properties, MeterRegistry meters) {
-		return new DeliveryWorker(deliverPartitionStep, jobRepository, queue, leases, settings, gateway.describe(),
-				properties.mail().connections(), meters);
+			ExecutionOwnership ownership, MailGateway gateway, InvitationsProperties properties, MeterRegistry meters) {
+		return new DeliveryWorker(deliverPartitionStep, jobRepository, queue, leases, settings, ownership,
+				gateway.describe(), properties.mail().connections(), meters);
 	}
 
 }

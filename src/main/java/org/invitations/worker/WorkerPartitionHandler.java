@@ -71,6 +71,7 @@ public final class WorkerPartitionHandler implements PartitionHandler {
 	@Override
 	public Collection<StepExecution> handle(StepExecutionSplitter splitter, StepExecution managerStep)
 			throws Exception {
+		awaitEarlierPartitions(managerStep);
 		claims.earlierExecutions();
 		int workers = leases.live();
 		List<StepExecution> partitions = new ArrayList<>(
@@ -106,6 +107,40 @@ public final class WorkerPartitionHandler implements PartitionHandler {
 				return partitions;
 			}
 			Thread.sleep(settings.poll().toMillis());
+		}
+	}
+
+	/**
+	 * A restart after the run's own process died: workers may still be sending partitions
+	 * of the execution that died, until they notice (see {@link DeliveryWorker}). Their
+	 * claims are taken back only once they stopped, or once their lease lapsed;
+	 * partitions that waited for a worker are simply dropped.
+	 */
+	private void awaitEarlierPartitions(StepExecution managerStep) throws InterruptedException {
+		List<Long> earlier = jobRepository.getJobExecutions(managerStep.getJobExecution().getJobInstance())
+			.stream()
+			.map(execution -> execution.getId())
+			.filter(id -> id != managerStep.getJobExecutionId())
+			.toList();
+		if (earlier.isEmpty()) {
+			return;
+		}
+		long deadline = System.nanoTime() + settings.lease().multipliedBy(4).toNanos();
+		for (List<PartitionQueue.Partition> left = queue.unfinished(earlier); !left.isEmpty(); left = queue
+			.unfinished(earlier)) {
+			for (PartitionQueue.Partition partition : left) {
+				if ("WAITING".equals(partition.state())) {
+					queue.ended(partition.stepExecutionId());
+				}
+				else if (partition.workerId() == null || leases.lapsed(partition.workerId())
+						|| System.nanoTime() > deadline) {
+					queue.lose(partition.stepExecutionId());
+				}
+			}
+			if (!queue.unfinished(earlier).isEmpty()) {
+				log.info("deliver: waiting for the workers still sending partitions of an earlier execution to stop");
+				Thread.sleep(settings.poll().toMillis());
+			}
 		}
 	}
 
