@@ -1,5 +1,7 @@
 package org.invitations.run;
 
+import java.util.List;
+
 /**
  * Names of the jobs. They are keys in the job repository: renaming one orphans every
  * earlier run.
@@ -14,6 +16,12 @@ public final class JobNames {
 	 * hashes.
 	 */
 	public static final String EXPIRY = "expiryJob";
+
+	/**
+	 * The jobs whose runs are the runs of an invitation spec: one line of runs per spec,
+	 * numbered together, of which only the newest can be continued.
+	 */
+	public static final List<String> INVITATION_RUNS = List.of(INVITATION);
 
 	private JobNames() {
 	}
