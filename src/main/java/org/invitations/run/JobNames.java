@@ -8,8 +8,14 @@ import java.util.List;
  */
 public final class JobNames {
 
-	/** Selects people and delivers their invitations; a resend run is the same job. */
+	/**
+	 * Selects people and delivers their invitations. Resend runs started before
+	 * {@link #RESEND} existed are stored under this job too.
+	 */
 	public static final String INVITATION = "invitationJob";
+
+	/** Resends earlier invitations of a spec, through the same delivery. */
+	public static final String RESEND = "resendJob";
 
 	/**
 	 * Expires open invitations past their expiry, sends reminders, purges old token
@@ -21,7 +27,7 @@ public final class JobNames {
 	 * The jobs whose runs are the runs of an invitation spec: one line of runs per spec,
 	 * numbered together, of which only the newest can be continued.
 	 */
-	public static final List<String> INVITATION_RUNS = List.of(INVITATION);
+	public static final List<String> INVITATION_RUNS = List.of(INVITATION, RESEND);
 
 	private JobNames() {
 	}
