@@ -12,6 +12,7 @@ import org.springframework.stereotype.Service;
 
 import org.invitations.launch.ExpiryLauncher;
 import org.invitations.launch.InvitationLauncher;
+import org.invitations.run.BatchMetadata;
 import org.invitations.spec.ExpirySpec;
 import org.invitations.spec.JobSpec;
 import org.invitations.spec.SpecLoader;
@@ -29,10 +30,13 @@ public class BenchRunner {
 
 	private final ExpiryLauncher expiry;
 
-	public BenchRunner(JdbcTemplate jdbc, InvitationLauncher launcher, ExpiryLauncher expiry) {
+	private final BatchMetadata metadata;
+
+	public BenchRunner(JdbcTemplate jdbc, InvitationLauncher launcher, ExpiryLauncher expiry, BatchMetadata metadata) {
 		this.jdbc = jdbc;
 		this.launcher = launcher;
 		this.expiry = expiry;
+		this.metadata = metadata;
 	}
 
 	/** What the expiry job did: its expire step's invitations and time. */
@@ -49,7 +53,7 @@ public class BenchRunner {
 	 * @return how many of them are due for expiry
 	 */
 	public long fillHistory(long invitations, java.io.PrintWriter progress) {
-		return new HistoryFill(jdbc).fill(invitations, progress);
+		return new HistoryFill(jdbc, metadata).fill(invitations, progress);
 	}
 
 	/** The real expiry job (as {@code expire} runs it), timed by its expire step. */

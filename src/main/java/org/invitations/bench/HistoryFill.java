@@ -5,6 +5,8 @@ import java.time.Duration;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import org.invitations.run.BatchMetadata;
+
 /**
  * The database of a deployment that has sent for years, made in minutes: N earlier
  * people, each with one settled invitation as the job leaves it (its row, its history
@@ -23,8 +25,11 @@ final class HistoryFill {
 
 	private final JdbcTemplate jdbc;
 
-	HistoryFill(JdbcTemplate jdbc) {
+	private final BatchMetadata metadata;
+
+	HistoryFill(JdbcTemplate jdbc, BatchMetadata metadata) {
 		this.jdbc = jdbc;
+		this.metadata = metadata;
 	}
 
 	/**
@@ -34,8 +39,8 @@ final class HistoryFill {
 		long started = System.nanoTime();
 		// Job instance and execution ids of the earlier runs, taken from Spring Batch's
 		// sequences so that no later run shares them.
-		long instances = reserve("batch_job_instance_seq");
-		long executions = reserve("batch_job_execution_seq");
+		long instances = metadata.reserveInstanceIds(RUNS);
+		long executions = metadata.reserveExecutionIds(RUNS);
 		String tag = Long.toString(System.currentTimeMillis(), 36);
 		String group = "bench-history-" + tag;
 		jdbc.update("INSERT INTO person_group (name) VALUES (?)", group);
@@ -61,12 +66,6 @@ final class HistoryFill {
 		progress.printf("  filled and vacuumed in %s%n",
 				Duration.ofNanos(System.nanoTime() - started).toSeconds() + " s");
 		return due;
-	}
-
-	private long reserve(String sequence) {
-		Long first = jdbc.queryForObject("SELECT nextval(?::regclass)", Long.class, sequence);
-		jdbc.queryForObject("SELECT setval(?::regclass, ?)", Long.class, sequence, first + RUNS);
-		return first;
 	}
 
 	private long batch(String tag, String group, long from, long to, long people, long instances, long executions) {

@@ -3,6 +3,8 @@ package org.invitations.bench;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -10,6 +12,9 @@ import org.springframework.stereotype.Component;
 import org.invitations.report.ReportFormat;
 import org.invitations.report.ReportOptions;
 import org.invitations.report.ReportRenderer;
+import org.invitations.run.BatchMetadata;
+import org.invitations.run.JobNames;
+import org.invitations.run.JobParameterNames;
 
 /**
  * The report exports at scale: N synthetic report rows of one run (set-based SQL, 90%
@@ -24,9 +29,12 @@ public class ReportBench {
 
 	private final ReportRenderer renderer;
 
-	public ReportBench(JdbcTemplate jdbc, ReportRenderer renderer) {
+	private final BatchMetadata metadata;
+
+	public ReportBench(JdbcTemplate jdbc, ReportRenderer renderer, BatchMetadata metadata) {
 		this.jdbc = jdbc;
 		this.renderer = renderer;
+		this.metadata = metadata;
 	}
 
 	/** Runs the exports; true when every format wrote every row. */
@@ -59,26 +67,14 @@ public class ReportBench {
 	}
 
 	private long setUp(long rows) {
-		long instance = jdbc.queryForObject("SELECT nextval('batch_job_instance_seq')", Long.class);
-		long execution = jdbc.queryForObject("SELECT nextval('batch_job_execution_seq')", Long.class);
-		jdbc.update("INSERT INTO batch_job_instance VALUES (?, 0, 'invitationJob', md5(?::text))", instance, instance);
-		jdbc.update("""
-				INSERT INTO batch_job_execution (job_execution_id, version, job_instance_id, create_time, start_time,
-				       end_time, status, exit_code, exit_message, last_updated)
-				VALUES (?, 1, ?, now(), now() - interval '10 minutes', now(), 'COMPLETED', 'COMPLETED', '', now())
-				""", execution, instance);
-		String[][] parameters = { { "spec.name", "report-bench" }, { "run", "1" }, { "dry.run", "false" },
-				{ "source.checksum", "0".repeat(64) } };
-		for (String[] p : parameters) {
-			jdbc.update("INSERT INTO batch_job_execution_params VALUES (?, ?, 'java.lang.String', ?, 'Y')", execution,
-					p[0], p[1]);
-		}
-		jdbc.update(
-				"""
-						INSERT INTO batch_step_execution (step_execution_id, version, step_name, job_execution_id, create_time,
-						       status, read_count) VALUES (nextval('batch_step_execution_seq'), 1, 'select', ?, now(), 'COMPLETED', ?)
-						""",
-				execution, rows);
+		Map<String, String> parameters = new LinkedHashMap<>();
+		parameters.put(JobParameterNames.SPEC_NAME, "report-bench");
+		parameters.put(JobParameterNames.RUN, "1");
+		parameters.put(JobParameterNames.DRY_RUN, "false");
+		parameters.put(JobParameterNames.SOURCE_CHECKSUM, "0".repeat(64));
+		BatchMetadata.RunIds run = metadata.addCompletedRun(JobNames.INVITATION, parameters, "select", rows);
+		long instance = run.instanceId();
+		long execution = run.executionId();
 		long firstPerson = jdbc.queryForObject("SELECT coalesce(max(id), 0) FROM person", Long.class);
 		jdbc.update(
 				"""

@@ -1,6 +1,5 @@
 package org.invitations.cli;
 
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -17,6 +16,7 @@ import org.springframework.jdbc.core.RowCallbackHandler;
 
 import org.invitations.invitation.InvitationStore;
 import org.invitations.lifecycle.InvitationAdmin;
+import org.invitations.run.BatchMetadata;
 
 /**
  * {@code cancel}: revokes one invitation or every open invitation of a run; the links
@@ -58,13 +58,8 @@ class CancelCommand extends Subcommand implements Callable<Integer> {
 		JdbcTemplate jdbc = bean(JdbcTemplate.class);
 		Long instance = null;
 		if (target.execution != null) {
-			List<Long> instances = jdbc.queryForList(
-					"SELECT job_instance_id FROM batch_job_execution WHERE job_execution_id = ?", Long.class,
-					target.execution);
-			if (instances.isEmpty()) {
-				throw notFound("no job execution " + target.execution);
-			}
-			instance = instances.get(0);
+			instance = bean(BatchMetadata.class).instanceOf(target.execution)
+				.orElseThrow(() -> notFound("no job execution " + target.execution));
 		}
 		InvitationStore.Cancelled done = admin.cancel(target.invitation, target.execution, "operator:" + by, reason,
 				suppress);

@@ -12,10 +12,11 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 import org.invitations.launch.ExpiryLauncher;
+import org.invitations.run.BatchMetadata;
+import org.invitations.run.JobNames;
 import org.invitations.run.JobParameterNames;
 import org.invitations.run.LaunchedBy;
 import org.invitations.report.ReportQueries;
@@ -36,14 +37,14 @@ class ExpiryRestarts implements DisposableBean {
 
 	private final ExpiryLauncher launcher;
 
-	private final JdbcTemplate jdbc;
+	private final BatchMetadata metadata;
 
 	private final ExecutorService executor = Executors
 		.newSingleThreadExecutor(task -> new Thread(task, "expiry-restart"));
 
-	ExpiryRestarts(ExpiryLauncher launcher, JdbcTemplate jdbc) {
+	ExpiryRestarts(ExpiryLauncher launcher, BatchMetadata metadata) {
 		this.launcher = launcher;
-		this.jdbc = jdbc;
+		this.metadata = metadata;
 	}
 
 	/**
@@ -115,13 +116,9 @@ class ExpiryRestarts implements DisposableBean {
 	}
 
 	private long last(String specName) {
-		Long last = jdbc.queryForObject("""
-				SELECT max(e.job_execution_id) FROM batch_job_execution e
-				JOIN batch_job_instance i ON i.job_instance_id = e.job_instance_id
-				JOIN batch_job_execution_params p ON p.job_execution_id = e.job_execution_id
-				WHERE i.job_name = 'expiryJob' AND p.parameter_name = ? AND p.parameter_value = ?
-				""", Long.class, JobParameterNames.SPEC_NAME, specName);
-		return last == null ? 0 : last;
+		return metadata.latestExecution(List.of(JobNames.EXPIRY), specName, null)
+			.map(BatchMetadata.ExecutionRow::id)
+			.orElse(0L);
 	}
 
 	@Override

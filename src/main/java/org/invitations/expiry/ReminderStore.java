@@ -13,6 +13,8 @@ import org.invitations.invitation.ReportOutcome;
 import org.invitations.invitation.RunRef;
 import org.invitations.invitation.Suppressions;
 import org.invitations.invitation.Tokens;
+import org.invitations.run.BatchMetadata;
+import org.invitations.run.JobParameterNames;
 import org.invitations.spec.Kind;
 import org.invitations.mail.PendingInvitation;
 
@@ -54,8 +56,7 @@ class ReminderStore {
 				"""
 						SELECT i.id, i.person_id, i.kind, extract(epoch FROM i.token_ttl)::bigint, i.email, p.first_name,
 						       p.last_name, r.name, i.spec_name, i.expires_at,
-						       (SELECT x.parameter_value FROM batch_job_execution_params x
-						        WHERE x.job_execution_id = i.job_execution_id AND x.parameter_name = 'spec.path'),
+						       %s,
 						       i.token_hash
 						FROM invitation i JOIN person p ON p.id = i.person_id LEFT JOIN role r ON r.id = i.role_id
 						WHERE i.status = 'SENT' AND i.reminded_at IS NULL
@@ -66,7 +67,8 @@ class ReminderStore {
 						  AND NOT EXISTS (SELECT 1 FROM job_report_item j WHERE j.invitation_id = i.id AND j.job_instance_id = ?)
 						ORDER BY i.expires_at, i.id LIMIT ? FOR UPDATE OF i SKIP LOCKED
 						"""
-					.formatted(Suppressions.exists("i.email_normalized")),
+					.formatted(BatchMetadata.parameterOfExecution("i.job_execution_id", JobParameterNames.SPEC_PATH),
+							Suppressions.exists("i.email_normalized")),
 				(rs, n) -> new Due(
 						new PendingInvitation(rs.getLong(1), rs.getLong(2), Kind.valueOf(rs.getString(3)),
 								Duration.ofSeconds(rs.getLong(4)), rs.getString(5), rs.getString(6), rs.getString(7),

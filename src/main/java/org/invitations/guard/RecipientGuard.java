@@ -21,6 +21,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
+import org.invitations.run.BatchMetadata;
 import org.invitations.spec.JobSpec;
 
 /**
@@ -52,16 +53,20 @@ public class RecipientGuard {
 
 	private final JobRepository jobRepository;
 
+	private final BatchMetadata metadata;
+
 	/**
 	 * Confirmations given by the command (or schedule) that launches a spec, by spec
 	 * name, for its launch only.
 	 */
 	private final Map<String, Long> confirmations = new ConcurrentHashMap<>();
 
-	public RecipientGuard(GuardProperties properties, JdbcTemplate jdbc, JobRepository jobRepository) {
+	public RecipientGuard(GuardProperties properties, JdbcTemplate jdbc, JobRepository jobRepository,
+			BatchMetadata metadata) {
 		this.properties = properties;
 		this.jdbc = jdbc;
 		this.jobRepository = jobRepository;
+		this.metadata = metadata;
 	}
 
 	/** The limit that applies to the spec, or {@code null} for none. */
@@ -160,21 +165,15 @@ public class RecipientGuard {
 				.stream()
 				.anyMatch(step -> step.getStepName().equals("select")
 						&& (step.getStatus() == BatchStatus.STOPPED || step.isTerminateOnly()));
-			String status = jdbc.queryForObject("SELECT status FROM batch_job_execution WHERE job_execution_id = ?",
-					String.class, execution.getId());
+			// As stored: a stop may have been asked for from another process.
+			String status = metadata.status(execution.getId());
 			return selectionStopped || "STOPPING".equals(status) || "STOPPED".equals(status);
 		}
 
 		/** Selection runs beside delivery: the count is only known once it is over. */
 		private void awaitSelection() {
 			selectionEnd.run();
-			Integer completed = jdbc.queryForObject(
-					"""
-							SELECT count(*) FROM batch_step_execution s JOIN batch_job_execution e ON e.job_execution_id = s.job_execution_id
-							WHERE e.job_instance_id = ? AND s.step_name = 'select' AND s.status = 'COMPLETED'
-							""",
-					Integer.class, jobInstanceId);
-			if (completed == null || completed == 0) {
+			if (!metadata.stepCompleted(jobInstanceId, "select")) {
 				if (stopped()) {
 					// Stopped on request, not failed: the step ends STOPPED like the
 					// selection (an interruption is how Spring Batch tells the two), and

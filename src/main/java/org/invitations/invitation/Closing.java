@@ -10,6 +10,7 @@ import org.springframework.jdbc.core.RowCallbackHandler;
 
 import org.invitations.events.EventKind;
 import org.invitations.events.InvitationEvents;
+import org.invitations.run.BatchMetadata;
 
 /**
  * Closing invitations: cancelled by an admin or with their abandoned run, expired when
@@ -50,7 +51,7 @@ final class Closing {
 	 */
 	List<Long> cancel(Long invitationId, Long execution, String actor, String reason) {
 		String which = invitationId != null ? "i.id = ?"
-				: "i.job_instance_id = (SELECT job_instance_id FROM batch_job_execution WHERE job_execution_id = ?)";
+				: "i.job_instance_id = " + BatchMetadata.instanceOfExecution("?");
 		List<Long> ids = jdbc.queryForList("""
 				WITH target AS (
 				    SELECT i.id, i.token_hash FROM invitation i WHERE %s AND (i.status %s) FOR UPDATE),

@@ -11,6 +11,8 @@ import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.builder.FlowBuilder;
 import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.job.flow.Flow;
+import org.springframework.batch.core.job.flow.FlowExecutionStatus;
+import org.springframework.batch.core.job.flow.JobExecutionDecider;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.partition.support.RemoteStepExecutionAggregator;
@@ -76,13 +78,13 @@ import org.invitations.smtp.MailGateway;
 import org.invitations.mail.PendingInvitation;
 
 /**
- * The invitation job. {@code select} reads the source, validates, upserts people and
- * queues invitations (each chunk one transaction with its report rows and the reader's
- * position); {@code deliver} sends the queued invitations beside it, from its first
- * committed chunk on. A resend run is the same job whose {@code select} reads earlier
- * invitations instead: {@link SelectionRoute} picks the select step, both named
- * {@code select}. Steps are job-scoped because their chunk size comes from the run's
- * spec; readers and writers are step-scoped.
+ * The invitation job and the resend job. {@code select} reads the source, validates,
+ * upserts people and queues invitations (each chunk one transaction with its report rows
+ * and the reader's position); {@code deliver} sends the queued invitations beside it,
+ * from its first committed chunk on. The resend job's {@code select} reads earlier
+ * invitations of the spec instead; its {@code deliver} is the same step. Steps are
+ * job-scoped because their chunk size comes from the run's spec; readers and writers are
+ * step-scoped.
  */
 @Configuration(proxyBeanMethods = false)
 public class InvitationJobConfiguration {
@@ -94,17 +96,42 @@ public class InvitationJobConfiguration {
 
 	private static final String SOURCE_CHECKSUM = "#{jobParameters['" + JobParameterNames.SOURCE_CHECKSUM + "']}";
 
+	/**
+	 * Resend runs started before the resend job existed are stored under this job, and
+	 * Spring Batch restarts a run by the name of its job: such a run continues here, with
+	 * the resend's {@code select} step, and ends as it began, a run of this job. Every
+	 * other run takes the spec's source. Deciding builds the run's context, which
+	 * re-reads the spec and refuses one changed since the run started, so that refusal
+	 * comes here, in the job's thread, before either step exists.
+	 */
 	@Bean
 	Job invitationJob(JobRepository jobRepository, Step selectStep, Step resendStep, Step deliverStep,
 			ObjectProvider<RunContext> run, SelectionSignal signal, ExecutionOwnership ownership) {
-		SelectionRoute route = new SelectionRoute(run);
 		Flow deliver = new FlowBuilder<Flow>("deliverFlow").start(deliverStep).build();
-		return new JobBuilder(JOB_NAME, jobRepository).start(route)
-			.on(SelectionRoute.RESEND)
+		JobExecutionDecider earlierResend = (execution,
+				step) -> new FlowExecutionStatus(run.getObject().sourceKind().equals("RESEND") ? "RESEND" : "SOURCE");
+		return new JobBuilder(JOB_NAME, jobRepository).start(earlierResend)
+			.on("RESEND")
 			.to(besideDelivery("resendAndDeliver", resendStep, deliver))
-			.from(route)
-			.on(SelectionRoute.SOURCE)
+			.from(earlierResend)
+			.on("SOURCE")
 			.to(besideDelivery("selectAndDeliver", selectStep, deliver))
+			.end()
+			.listener(ownership)
+			.listener(signal)
+			.build();
+	}
+
+	/**
+	 * Resends earlier invitations of a spec that match the run's filter (its
+	 * {@code source.checksum}, {@code resend:...}), through the same delivery as a run.
+	 */
+	@Bean
+	Job resendJob(JobRepository jobRepository, Step resendStep, Step deliverStep, SelectionSignal signal,
+			ExecutionOwnership ownership) {
+		Flow deliver = new FlowBuilder<Flow>("deliverFlow").start(deliverStep).build();
+		return new JobBuilder(JobNames.RESEND, jobRepository)
+			.start(besideDelivery("resendAndDeliver", resendStep, deliver))
 			.end()
 			.listener(ownership)
 			.listener(signal)
@@ -153,7 +180,7 @@ public class InvitationJobConfiguration {
 	}
 
 	/**
-	 * The select step of a resend run: earlier invitations of the spec that match the
+	 * The select step of the resend job: earlier invitations of the spec that match the
 	 * run's filter.
 	 */
 	@Bean

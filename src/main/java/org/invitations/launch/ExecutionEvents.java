@@ -6,6 +6,8 @@ import java.util.List;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
+import org.invitations.run.BatchMetadata;
+
 /**
  * The history of what people did to a job execution (launched, stopped, restarted,
  * abandoned) and who did it.
@@ -36,12 +38,10 @@ public class ExecutionEvents {
 		return jdbc.query(
 				"""
 						SELECT v.job_execution_id, v.at, v.type, v.actor, v.detail FROM execution_event v
-						WHERE v.job_execution_id IN (SELECT e.job_execution_id FROM batch_job_execution e
-						      WHERE e.job_instance_id = (SELECT job_instance_id FROM batch_job_execution WHERE job_execution_id = ?))
+						WHERE v.job_execution_id IN (%s)
 						ORDER BY v.id
-						""",
-				(rs, n) -> new Event(rs.getLong(1), rs.getTimestamp(2).toInstant(), rs.getString(3), rs.getString(4),
-						rs.getString(5)),
+						""".formatted(BatchMetadata.executionsOfRunOf("?")), (rs, n) -> new Event(rs.getLong(1),
+						rs.getTimestamp(2).toInstant(), rs.getString(3), rs.getString(4), rs.getString(5)),
 				executionId);
 	}
 

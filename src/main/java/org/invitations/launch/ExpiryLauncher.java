@@ -1,6 +1,7 @@
 package org.invitations.launch;
 
 import java.util.List;
+import java.util.Optional;
 
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
@@ -8,10 +9,10 @@ import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 
 import org.invitations.job.ExpiryJobConfiguration;
+import org.invitations.run.BatchMetadata;
 import org.invitations.run.JobParameterNames;
 import org.invitations.spec.ExpirySpec;
 
@@ -28,16 +29,16 @@ public class ExpiryLauncher {
 
 	private final Job expiryJob;
 
-	private final JdbcTemplate jdbc;
+	private final BatchMetadata metadata;
 
 	private final SpecLock specLock;
 
 	public ExpiryLauncher(JobOperator jobOperator, JobRepository jobRepository,
-			@Qualifier(ExpiryJobConfiguration.JOB_NAME) Job expiryJob, JdbcTemplate jdbc, SpecLock specLock) {
+			@Qualifier(ExpiryJobConfiguration.JOB_NAME) Job expiryJob, BatchMetadata metadata, SpecLock specLock) {
 		this.jobOperator = jobOperator;
 		this.jobRepository = jobRepository;
 		this.expiryJob = expiryJob;
-		this.jdbc = jdbc;
+		this.metadata = metadata;
 		this.specLock = specLock;
 	}
 
@@ -49,23 +50,12 @@ public class ExpiryLauncher {
 	}
 
 	private JobExecution runLocked(ExpirySpec spec) throws Exception {
-		List<Object[]> last = jdbc.query("""
-				SELECT e.job_execution_id, e.status FROM batch_job_execution e
-				JOIN batch_job_instance i ON i.job_instance_id = e.job_instance_id
-				WHERE i.job_name = ? AND EXISTS (SELECT 1 FROM batch_job_execution_params p
-				      WHERE p.job_execution_id = e.job_execution_id AND p.parameter_name = ? AND p.parameter_value = ?)
-				ORDER BY e.job_execution_id DESC LIMIT 1
-				""", (rs, n) -> new Object[] { rs.getLong(1), rs.getString(2) }, ExpiryJobConfiguration.JOB_NAME,
-				JobParameterNames.SPEC_NAME, spec.name());
-		if (!last.isEmpty() && List.of("FAILED", "STOPPED").contains(last.get(0)[1])) {
-			return jobOperator.restart(jobRepository.getJobExecution((Long) last.get(0)[0]));
+		Optional<BatchMetadata.ExecutionRow> last = metadata.latestExecution(List.of(ExpiryJobConfiguration.JOB_NAME),
+				spec.name(), null);
+		if (last.isPresent() && List.of("FAILED", "STOPPED").contains(last.get().status())) {
+			return jobOperator.restart(jobRepository.getJobExecution(last.get().id()));
 		}
-		Long run = jdbc.queryForObject("""
-				SELECT coalesce(max(r.parameter_value::bigint), 0) + 1 FROM batch_job_execution_params r
-				JOIN batch_job_execution e ON e.job_execution_id = r.job_execution_id
-				JOIN batch_job_instance i ON i.job_instance_id = e.job_instance_id
-				WHERE i.job_name = ? AND r.parameter_name = ?
-				""", Long.class, ExpiryJobConfiguration.JOB_NAME, JobParameterNames.RUN);
+		long run = metadata.highestRunOfJob(ExpiryJobConfiguration.JOB_NAME) + 1;
 		JobParametersBuilder parameters = new JobParametersBuilder().addString(JobParameterNames.SPEC_NAME, spec.name())
 			.addLong(JobParameterNames.RUN, run)
 			.addLong(JobParameterNames.BATCH_SIZE, (long) spec.batchSize(), false)

@@ -22,9 +22,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import org.invitations.InvitationsProperties;
 import org.invitations.run.ExecutionOwnership;
-import org.invitations.job.InvitationJobConfiguration;
 import org.invitations.resend.ResendFilter;
 import org.invitations.role.Roles;
+import org.invitations.run.JobNames;
 import org.invitations.run.JobParameterNames;
 import org.invitations.source.ImportLimits;
 import org.invitations.spec.JobSpec;
@@ -48,6 +48,8 @@ public class InvitationLauncher {
 
 	private final Job invitationJob;
 
+	private final Job resendJob;
+
 	private final RunHistory history;
 
 	private final JdbcTemplate jdbc;
@@ -63,12 +65,13 @@ public class InvitationLauncher {
 	private final SourceInputs inputs;
 
 	public InvitationLauncher(JobOperator jobOperator, JobRepository jobRepository,
-			@Qualifier(InvitationJobConfiguration.JOB_NAME) Job invitationJob, RunHistory history, JdbcTemplate jdbc,
-			TransactionTemplate transaction, InvitationsProperties properties, ExecutionOwnership ownership,
-			SpecLock specLock, ImportLimits importLimits) {
+			@Qualifier(JobNames.INVITATION) Job invitationJob, @Qualifier(JobNames.RESEND) Job resendJob,
+			RunHistory history, JdbcTemplate jdbc, TransactionTemplate transaction, InvitationsProperties properties,
+			ExecutionOwnership ownership, SpecLock specLock, ImportLimits importLimits) {
 		this.jobOperator = jobOperator;
 		this.jobRepository = jobRepository;
 		this.invitationJob = invitationJob;
+		this.resendJob = resendJob;
 		this.history = history;
 		this.jdbc = jdbc;
 		this.transaction = transaction;
@@ -90,9 +93,11 @@ public class InvitationLauncher {
 	}
 
 	/**
-	 * Resends a spec's invitations that match the filter, through the same delivery and
-	 * report as a run: a new link each, the old one retired, within the spec's resend
-	 * limits.
+	 * Resends a spec's invitations that match the filter, as a run of the resend job:
+	 * through the same delivery and report as a run, a new link each, the old one
+	 * retired, within the spec's resend limits. It is one of the spec's runs: it
+	 * continues the spec's unfinished last run if that is the same resend, and is refused
+	 * while another one is unfinished.
 	 */
 	public JobExecution resend(JobSpec spec, ResendFilter filter, boolean dryRun) throws Exception {
 		return launch(spec, inputs.resend(spec, filter), dryRun, false);
@@ -110,7 +115,7 @@ public class InvitationLauncher {
 	 */
 	public JobExecution restart(long executionId) throws Exception {
 		JobExecution execution = jobRepository.getJobExecution(executionId);
-		if (execution == null || !execution.getJobInstance().getJobName().equals(InvitationJobConfiguration.JOB_NAME)) {
+		if (execution == null || !JobNames.INVITATION_RUNS.contains(execution.getJobInstance().getJobName())) {
 			throw new IllegalArgumentException("no invitation run has execution " + executionId);
 		}
 		JobParameters parameters = execution.getJobParameters();
@@ -209,12 +214,14 @@ public class InvitationLauncher {
 		log.info("Starting run {} of '{}'{}: {} items from {}", run, spec.name(), dryRun ? " (dry run)" : "",
 				input.items(), input.checksum().startsWith("resend:") ? input.checksum()
 						: spec.source().isCsv() ? spec.source().csv() : spec.source().describe());
-		return jobOperator.start(invitationJob, parameters);
+		return jobOperator.start(input.checksum().startsWith("resend:") ? resendJob : invitationJob, parameters);
 	}
 
 	/**
 	 * Restarts the spec's unfinished last run from what it committed, recovering it first
-	 * if its process died; the caller holds the spec's lock.
+	 * if its process died; the caller holds the spec's lock. Spring Batch restarts it as
+	 * a run of the job it was started with: a resend run started before the resend job
+	 * existed continues as the invitation job (see {@code InvitationJobConfiguration}).
 	 */
 	private JobExecution resume(JobSpec spec, RunHistory.LastExecution last) throws Exception {
 		requireNotRunning(spec, last);

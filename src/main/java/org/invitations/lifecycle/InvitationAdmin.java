@@ -16,6 +16,7 @@ import org.invitations.events.InvitationEvents;
 import org.invitations.invitation.ByPerson;
 import org.invitations.invitation.InvitationStatus;
 import org.invitations.invitation.InvitationStore;
+import org.invitations.run.BatchMetadata;
 
 /**
  * What admins do with invitations after sending: look them up, read their history, cancel
@@ -73,8 +74,7 @@ public class InvitationAdmin {
 			args.add(email.strip().toLowerCase(java.util.Locale.ROOT));
 		}
 		if (execution != null) {
-			where.append(
-					" AND i.job_instance_id = (SELECT job_instance_id FROM batch_job_execution WHERE job_execution_id = ?)");
+			where.append(" AND i.job_instance_id = " + BatchMetadata.instanceOfExecution("?"));
 			args.add(execution);
 		}
 		String filters = where.toString();

@@ -13,6 +13,7 @@ import org.springframework.transaction.annotation.Transactional;
 import org.invitations.invitation.ByPerson;
 import org.invitations.invitation.InvitationStatus;
 import org.invitations.invitation.InvitationStore;
+import org.invitations.run.BatchMetadata;
 
 /**
  * Invitations by any combination of status, spec, run, group and address, newest first by
@@ -91,8 +92,7 @@ public class InvitationSearch {
 				args.add(spec);
 			}
 			if (execution != null) {
-				where.append(" AND i.job_instance_id = (SELECT job_instance_id FROM batch_job_execution"
-						+ " WHERE job_execution_id = ?)");
+				where.append(" AND i.job_instance_id = " + BatchMetadata.instanceOfExecution("?"));
 				args.add(execution);
 			}
 			if (group != null) {

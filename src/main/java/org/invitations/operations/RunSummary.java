@@ -84,7 +84,7 @@ class RunSummary {
 
 	/** The expiry job counts its reminders as it sends them. */
 	private static boolean isInvitationRun(JobExecution execution) {
-		return execution.getJobInstance().getJobName().equals(JobNames.INVITATION);
+		return JobNames.INVITATION_RUNS.contains(execution.getJobInstance().getJobName());
 	}
 
 	private Map<String, Long> totals(long jobInstanceId) {

@@ -1,6 +1,5 @@
 package org.invitations.report;
 
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,6 +14,7 @@ import org.springframework.transaction.annotation.Transactional;
 
 import org.invitations.invitation.ReportOutcome;
 import org.invitations.invitation.ReportRows;
+import org.invitations.run.BatchMetadata;
 import org.invitations.run.JobParameterNames;
 
 /**
@@ -28,8 +28,11 @@ public class ReportQueries {
 
 	private final JdbcTemplate streaming;
 
-	public ReportQueries(JdbcTemplate jdbc) {
+	private final BatchMetadata metadata;
+
+	public ReportQueries(JdbcTemplate jdbc, BatchMetadata metadata) {
 		this.jdbc = jdbc;
+		this.metadata = metadata;
 		// PostgreSQL streams a result with a fetch size only inside a transaction: see
 		// items().
 		this.streaming = new JdbcTemplate(jdbc.getDataSource());
@@ -79,40 +82,28 @@ public class ReportQueries {
 	}
 
 	public Execution execution(long id) {
-		List<Execution> found = executions("WHERE e.job_execution_id = ?", id);
-		return found.isEmpty() ? null : found.get(0);
+		return metadata.execution(id).map(row -> executions(List.of(row)).get(0)).orElse(null);
 	}
 
 	public List<Execution> recent(int limit) {
-		return executions("ORDER BY e.job_execution_id DESC LIMIT ?", limit);
+		return executions(metadata.executionsBefore(null, limit));
 	}
 
-	private List<Execution> executions(String where, Object... args) {
-		List<Execution> executions = jdbc.query(
-				"""
-						SELECT e.job_execution_id, e.job_instance_id, i.job_name, e.status, e.exit_message, e.start_time, e.end_time
-						FROM batch_job_execution e JOIN batch_job_instance i ON i.job_instance_id = e.job_instance_id
-						"""
-						+ where,
-				(rs, n) -> new Execution(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4),
-						rs.getString(5), instant(rs.getTimestamp(6)), instant(rs.getTimestamp(7)),
-						new LinkedHashMap<>()),
-				args);
-		for (Execution execution : executions) {
-			jdbc.query(
-					"SELECT parameter_name, parameter_value FROM batch_job_execution_params WHERE job_execution_id = ?",
-					(RowCallbackHandler) rs -> execution.parameters().put(rs.getString(1), rs.getString(2)),
-					execution.id());
-		}
-		return executions;
+	private List<Execution> executions(List<BatchMetadata.ExecutionRow> rows) {
+		Map<Long, Map<String, String>> parameters = metadata
+			.parameters(rows.stream().map(BatchMetadata.ExecutionRow::id).toList());
+		return rows.stream()
+			.map(row -> new Execution(row.id(), row.instanceId(), row.job(), row.status(), row.exitMessage(),
+					row.start(), row.end(), parameters.getOrDefault(row.id(), new LinkedHashMap<>())))
+			.toList();
 	}
 
 	public List<StepCounts> steps(long executionId) {
-		return jdbc.query("""
-				SELECT step_name, status, read_count, write_count, filter_count, commit_count, rollback_count
-				FROM batch_step_execution WHERE job_execution_id = ? ORDER BY step_execution_id
-				""", (rs, n) -> new StepCounts(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4),
-				rs.getLong(5), rs.getLong(6), rs.getLong(7)), executionId);
+		return metadata.steps(executionId)
+			.stream()
+			.map(step -> new StepCounts(step.name(), step.status(), step.read(), step.write(), step.filter(),
+					step.commit(), step.rollback()))
+			.toList();
 	}
 
 	/** Outcome counts of a run (all its executions), in a fixed order. */
@@ -191,12 +182,7 @@ public class ReportQueries {
 	 * of them has exactly one report row, written in the same transaction.
 	 */
 	public long rowsRead(long instanceId) {
-		Long read = jdbc.queryForObject("""
-				SELECT coalesce(sum(s.read_count), 0) FROM batch_step_execution s
-				JOIN batch_job_execution e ON e.job_execution_id = s.job_execution_id
-				WHERE e.job_instance_id = ? AND s.step_name = 'select'
-				""", Long.class, instanceId);
-		return read == null ? 0 : read;
+		return metadata.readByRun(instanceId, "select");
 	}
 
 	/** One report row as shown to an admin. */
@@ -210,10 +196,6 @@ public class ReportQueries {
 			return !outcome.equals("SENT") && !outcome.equals("WOULD_SEND");
 		}
 
-	}
-
-	private static Instant instant(Timestamp timestamp) {
-		return timestamp == null ? null : timestamp.toInstant();
 	}
 
 }

@@ -1,6 +1,5 @@
 package org.invitations.report;
 
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -9,10 +8,10 @@ import java.util.List;
 import java.util.Map;
 
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
 
+import org.invitations.run.BatchMetadata;
 import org.invitations.run.JobParameterNames;
 
 /**
@@ -29,6 +28,8 @@ public class RunListing {
 	private final JdbcTemplate jdbc;
 
 	private final ReportQueries reports;
+
+	private final BatchMetadata metadata;
 
 	/**
 	 * Totals of runs none of whose executions is running, by job instance, with the state
@@ -47,9 +48,10 @@ public class RunListing {
 	private record Counted(String version, List<ReportQueries.OutcomeCount> totals) {
 	}
 
-	public RunListing(JdbcTemplate jdbc, ReportQueries reports) {
+	public RunListing(JdbcTemplate jdbc, ReportQueries reports, BatchMetadata metadata) {
 		this.jdbc = jdbc;
 		this.reports = reports;
+		this.metadata = metadata;
 	}
 
 	/**
@@ -74,16 +76,7 @@ public class RunListing {
 
 	/** The state of each run's executions: ids, statuses, end and update times. */
 	private Map<Long, String> versions(java.util.Collection<Long> instances) {
-		Map<Long, String> versions = new HashMap<>();
-		jdbc.query(
-				"""
-						SELECT job_instance_id, string_agg(job_execution_id || ':' || status || ':' || coalesce(end_time::text, '')
-						       || ':' || coalesce(last_updated::text, ''), ',' ORDER BY job_execution_id)
-						FROM batch_job_execution WHERE job_instance_id = ANY(?) GROUP BY 1
-						""",
-				(RowCallbackHandler) rs -> versions.put(rs.getLong(1), rs.getString(2) + ","),
-				(Object) instances.toArray(Long[]::new));
-		return versions;
+		return metadata.executionStates(instances);
 	}
 
 	/**
@@ -137,15 +130,10 @@ public class RunListing {
 	 */
 	public List<RunRow> page(Long before, int limit) {
 		List<RunRow> rows = new ArrayList<>();
-		jdbc.query("""
-				SELECT e.job_execution_id, e.job_instance_id, i.job_name, e.status, e.start_time, e.end_time
-				FROM batch_job_execution e JOIN batch_job_instance i ON i.job_instance_id = e.job_instance_id
-				WHERE (?::bigint IS NULL OR e.job_execution_id < ?) ORDER BY e.job_execution_id DESC LIMIT ?
-				""",
-				(RowCallbackHandler) rs -> rows.add(new RunRow(rs.getLong(1), rs.getLong(2), rs.getString(3),
-						rs.getString(4), instant(rs.getTimestamp(5)), instant(rs.getTimestamp(6)),
-						new LinkedHashMap<>(), new LinkedHashMap<>(), 0, 0)),
-				before, before, limit);
+		for (BatchMetadata.ExecutionRow row : metadata.executionsBefore(before, limit)) {
+			rows.add(new RunRow(row.id(), row.instanceId(), row.job(), row.status(), row.start(), row.end(),
+					new LinkedHashMap<>(), new LinkedHashMap<>(), 0, 0));
+		}
 		return complete(rows);
 	}
 
@@ -164,12 +152,7 @@ public class RunListing {
 			byId.put(row.id(), row);
 			byInstance.computeIfAbsent(row.instanceId(), k -> new ArrayList<>()).add(row);
 		}
-		jdbc.query("""
-				SELECT job_execution_id, parameter_name, parameter_value FROM batch_job_execution_params
-				WHERE job_execution_id = ANY(?)
-				""",
-				(RowCallbackHandler) rs -> byId.get(rs.getLong(1)).parameters().put(rs.getString(2), rs.getString(3)),
-				(Object) byId.keySet().toArray(Long[]::new));
+		metadata.parameters(byId.keySet()).forEach((id, parameters) -> byId.get(id).parameters().putAll(parameters));
 		Map<Long, String> versions = versions(byInstance.keySet());
 		byInstance.forEach((instance, runs) -> {
 			for (ReportQueries.OutcomeCount count : totals(instance, versions.get(instance))) {
@@ -234,10 +217,6 @@ public class RunListing {
 		catch (NumberFormatException ex) {
 			return 0;
 		}
-	}
-
-	private static Instant instant(Timestamp timestamp) {
-		return timestamp == null ? null : timestamp.toInstant();
 	}
 
 }

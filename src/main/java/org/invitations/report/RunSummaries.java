@@ -8,9 +8,9 @@ import java.util.Map;
 
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.repository.JobRepository;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
+import org.invitations.run.BatchMetadata;
 import org.invitations.run.ExpiryCounts;
 import org.invitations.run.JobNames;
 import org.invitations.run.JobParameterNames;
@@ -32,13 +32,14 @@ public class RunSummaries {
 
 	private final JobRepository jobRepository;
 
-	private final JdbcTemplate jdbc;
+	private final BatchMetadata metadata;
 
-	public RunSummaries(ReportQueries queries, RunRecords records, JobRepository jobRepository, JdbcTemplate jdbc) {
+	public RunSummaries(ReportQueries queries, RunRecords records, JobRepository jobRepository,
+			BatchMetadata metadata) {
 		this.queries = queries;
 		this.records = records;
 		this.jobRepository = jobRepository;
-		this.jdbc = jdbc;
+		this.metadata = metadata;
 	}
 
 	/** The summary of an execution, or {@code null} when there is no such execution. */
@@ -126,11 +127,7 @@ public class RunSummaries {
 	}
 
 	private long readBy(long executionId) {
-		Long read = jdbc.queryForObject("""
-				SELECT coalesce(sum(read_count), 0) FROM batch_step_execution
-				WHERE job_execution_id = ? AND step_name = 'select'
-				""", Long.class, executionId);
-		return read == null ? 0 : read;
+		return metadata.readByExecution(executionId, "select");
 	}
 
 	/**

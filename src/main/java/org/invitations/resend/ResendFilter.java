@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 import org.invitations.invitation.ByPerson;
+import org.invitations.run.BatchMetadata;
 
 /**
  * Which of a spec's invitations a resend run takes: any combination of one person, one
@@ -89,8 +90,7 @@ public record ResendFilter(String email, Long invitationId, Long execution, Stri
 			parameters.put("invitation", invitationId);
 		}
 		if (execution != null) {
-			conditions.add(
-					"job_instance_id = (SELECT job_instance_id FROM batch_job_execution WHERE job_execution_id = :execution)");
+			conditions.add("job_instance_id = " + BatchMetadata.instanceOfExecution(":execution"));
 			parameters.put("execution", execution);
 		}
 		if (group != null) {

@@ -16,7 +16,6 @@ import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.infrastructure.item.Chunk;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
@@ -29,7 +28,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class SelectionSignal implements ChunkListener<Object, Object>, StepExecutionListener, JobExecutionListener {
 
-	private final JdbcTemplate jdbc;
+	private final BatchMetadata metadata;
 
 	private final ReentrantLock lock = new ReentrantLock();
 
@@ -42,8 +41,8 @@ public class SelectionSignal implements ChunkListener<Object, Object>, StepExecu
 	 */
 	private final AtomicLong version = new AtomicLong();
 
-	public SelectionSignal(JdbcTemplate jdbc) {
-		this.jdbc = jdbc;
+	public SelectionSignal(BatchMetadata metadata) {
+		this.metadata = metadata;
 	}
 
 	/** The select step committed more invitations. */
@@ -113,14 +112,7 @@ public class SelectionSignal implements ChunkListener<Object, Object>, StepExecu
 		if (ended.containsKey(jobExecutionId)) {
 			return true;
 		}
-		Integer completed = jdbc.queryForObject(
-				"""
-						SELECT count(*) FROM batch_step_execution s JOIN batch_job_execution e ON e.job_execution_id = s.job_execution_id
-						WHERE e.job_instance_id = ? AND s.step_name = 'select'
-						  AND (s.status = 'COMPLETED' OR (e.job_execution_id = ? AND s.status IN ('FAILED', 'STOPPED', 'ABANDONED')))
-						""",
-				Integer.class, jobInstanceId, jobExecutionId);
-		return completed != null && completed > 0;
+		return metadata.stepOver(jobInstanceId, jobExecutionId, "select");
 	}
 
 	/** Waits until nothing more will be queued (see {@link #isOver}). */
@@ -142,10 +134,7 @@ public class SelectionSignal implements ChunkListener<Object, Object>, StepExecu
 	 * Whether this execution has a select step at all (it can fail before it is created).
 	 */
 	public boolean selectStarted(long jobExecutionId) {
-		Integer steps = jdbc.queryForObject(
-				"SELECT count(*) FROM batch_step_execution WHERE job_execution_id = ? AND step_name = 'select'",
-				Integer.class, jobExecutionId);
-		return steps != null && steps > 0;
+		return metadata.stepStarted(jobExecutionId, "select");
 	}
 
 	/** Forgets an execution once its job ended. */

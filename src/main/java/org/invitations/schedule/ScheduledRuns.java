@@ -7,6 +7,8 @@ import java.util.List;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
+import org.invitations.run.BatchMetadata;
+
 /**
  * Which scheduled date of which spec has run, and with which job execution (table
  * {@code scheduled_run}): a date whose run completed is not run again, one whose run
@@ -42,10 +44,9 @@ class ScheduledRuns {
 
 	State state(String key, LocalDate date) {
 		List<String> status = jdbc.queryForList("""
-				SELECT coalesce(e.status, 'UNKNOWN') FROM scheduled_run r
-				LEFT JOIN batch_job_execution e ON e.job_execution_id = r.job_execution_id
+				SELECT coalesce(%s, 'UNKNOWN') FROM scheduled_run r
 				WHERE r.spec_key = ? AND r.scheduled_date = ?
-				""", String.class, key, date);
+				""".formatted(BatchMetadata.statusOfExecution("r.job_execution_id")), String.class, key, date);
 		if (status.isEmpty()) {
 			return State.NONE;
 		}
