@@ -34,8 +34,12 @@ class WorkersIT extends IntegrationTest {
 		children.forEach(Process::destroyForcibly);
 	}
 
+	/**
+	 * Three workers: one killed with SIGKILL mid-partition, one stopped with SIGTERM
+	 * mid-partition, one left to finish with them.
+	 */
 	@Test
-	void aWorkerKilledMidPartitionCostsOnlyItsInDoubtTail() throws Exception {
+	void aWorkerKilledMidPartitionCostsOnlyItsInDoubtTailAndOneStoppedCostsNothing() throws Exception {
 		int people = 50_000;
 		write("many.csv", peopleCsv(people));
 		Path spec = spec("many", "many.csv", 500);
@@ -43,7 +47,8 @@ class WorkersIT extends IntegrationTest {
 			String port = "--spring.mail.port=" + sink.port();
 			Process doomed = child("worker-1.log", "worker", port, LEASE);
 			Process survivor = child("worker-2.log", "worker", port, LEASE);
-			awaitLiveWorkers(2);
+			Process stopped = child("worker-3.log", "worker", port, LEASE);
+			awaitLiveWorkers(3);
 			Process manager = child("run.log", "run", spec.toString(), port, LEASE);
 
 			long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
@@ -52,6 +57,13 @@ class WorkersIT extends IntegrationTest {
 			}
 			assertThat(running(doomed)).as(() -> log("worker-1.log") + log("run.log")).isTrue();
 			doomed.destroyForcibly();
+			while (!running(stopped) && manager.isAlive() && System.nanoTime() < deadline) {
+				Thread.sleep(20);
+			}
+			assertThat(running(stopped)).as(() -> log("worker-3.log") + log("run.log")).isTrue();
+			stopped.destroy();
+			assertThat(stopped.waitFor(30, TimeUnit.SECONDS)).isTrue();
+			assertThat(stopped.exitValue()).as(() -> log("worker-3.log")).isZero();
 			assertThat(manager.waitFor(240, TimeUnit.SECONDS)).as(() -> log("run.log") + log("worker-2.log")).isTrue();
 			assertThat(manager.exitValue()).as(() -> log("run.log") + log("worker-2.log")).isZero();
 
@@ -97,6 +109,11 @@ class WorkersIT extends IntegrationTest {
 			assertThat(count("SELECT count(*) FROM delivery_partition WHERE state = 'ENDED' AND worker_id LIKE ?",
 					"%:" + survivor.pid() + ":%"))
 				.isGreaterThan(0);
+			assertThat(count("SELECT count(*) FROM delivery_partition WHERE state = 'LEFT' AND worker_id LIKE ?",
+					"%:" + stopped.pid() + ":%"))
+				.isEqualTo(1);
+			assertThat(count("SELECT count(*) FROM delivery_worker WHERE id LIKE ?", "%:" + stopped.pid() + ":%"))
+				.isZero();
 			assertThat(count("SELECT count(*) FROM delivery_claim")).isZero();
 
 			// Stopped on request, a worker gives its lease back and exits 0.

@@ -15,7 +15,6 @@ import org.springframework.batch.core.job.flow.FlowExecutionStatus;
 import org.springframework.batch.core.job.flow.JobExecutionDecider;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.listener.StepExecutionListener;
-import org.springframework.batch.core.partition.support.RemoteStepExecutionAggregator;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.builder.StepBuilder;
@@ -227,7 +226,6 @@ public class InvitationJobConfiguration {
 		return new StepBuilder("deliver", jobRepository).partitioner("deliver", new DeliveryPartitioner())
 			.partitionHandler(
 					new WorkerPartitionHandler(deliverPartitionStep, jobRepository, queue, leases, workers, takeBack))
-			.aggregator(new RemoteStepExecutionAggregator(jobRepository))
 			.build();
 	}
 
