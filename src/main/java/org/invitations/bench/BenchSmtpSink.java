@@ -29,6 +29,9 @@ public final class BenchSmtpSink implements AutoCloseable {
 
 	private long duplicates;
 
+	/** The invitations that arrived more than once (few: only those in doubt). */
+	private final java.util.Set<Long> duplicated = new java.util.TreeSet<>();
+
 	private BenchSmtpSink() throws IOException {
 		server = new ServerSocket(0, 100, InetAddress.getLoopbackAddress());
 		Thread acceptor = new Thread(this::accept, "bench-sink");
@@ -54,6 +57,11 @@ public final class BenchSmtpSink implements AutoCloseable {
 
 	public synchronized long duplicates() {
 		return duplicates;
+	}
+
+	/** The ids of the invitations that arrived more than once. */
+	public synchronized java.util.Set<Long> duplicated() {
+		return java.util.Set.copyOf(duplicated);
 	}
 
 	private void accept() {
@@ -137,6 +145,7 @@ public final class BenchSmtpSink implements AutoCloseable {
 			synchronized (this) {
 				if (seen.get((int) id)) {
 					duplicates++;
+					duplicated.add(id);
 				}
 				seen.set((int) id);
 			}
