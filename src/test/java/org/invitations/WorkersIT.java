@@ -154,7 +154,7 @@ class WorkersIT extends IntegrationTest {
 			}
 			assertThat(Duration.ofNanos(at[at.length - 1] - at[0]))
 				.isGreaterThanOrEqualTo(Duration.ofMillis((people - 1) * 1000L / 50 - 100));
-			assertThat(most).isLessThanOrEqualTo(55);
+			assertThat(most).isLessThanOrEqualTo(60);
 		}
 	}
 

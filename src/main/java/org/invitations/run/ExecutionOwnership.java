@@ -155,7 +155,8 @@ public class ExecutionOwnership implements JobExecutionListener {
 				: Optional.empty();
 	}
 
-	static String host() {
+	/** This host's name, as the owners of executions and the workers are named. */
+	public static String host() {
 		try {
 			return InetAddress.getLocalHost().getHostName();
 		}

@@ -1,7 +1,5 @@
 package org.invitations.worker;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Executors;
@@ -206,12 +204,7 @@ public final class DeliveryWorker {
 	}
 
 	private static String host() {
-		try {
-			return InetAddress.getLocalHost().getHostName();
-		}
-		catch (UnknownHostException ex) {
-			return "localhost";
-		}
+		return ExecutionOwnership.host();
 	}
 
 }
