@@ -44,7 +44,7 @@ class ConsoleLayoutIT extends BrowserTest {
 	private static final List<Viewport> VIEWPORTS = List.of(new Viewport("desktop", 1280, 800),
 			new Viewport("phone", 390, 844));
 
-	private static final List<String> NAVIGATION_LINKS = List.of("People", "Import", "Runs", "Invitations",
+	private static final List<String> NAVIGATION_LINKS = List.of("People", "Import", "Runs", "Workers", "Invitations",
 			"Suppressed", "Specs", "Events", "Users");
 
 	/**
@@ -65,8 +65,8 @@ class ConsoleLayoutIT extends BrowserTest {
 				ConsolePage.of("/people?q=anna&invitation=pending", "Anna Smith"),
 				ConsolePage.of("/imports/new", "Upload and dry run"), ConsolePage.of("/suppressions", "Suppress"),
 				ConsolePage.of("/specs/expire.yml/expire", "Run the expiry"), ConsolePage.of("/specs", "broken.yml"),
-				ConsolePage.of("/users", "vera"), ConsolePage.of("/events", "Events are off"),
-				new ConsolePage("/runs/999999", true, 404, "Not found"),
+				ConsolePage.of("/users", "vera"), ConsolePage.of("/workers", "No worker"),
+				ConsolePage.of("/events", "Events are off"), new ConsolePage("/runs/999999", true, 404, "Not found"),
 				new ConsolePage("/login", false, 200, "Sign in"));
 	}
 
