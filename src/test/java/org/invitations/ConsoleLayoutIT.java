@@ -44,7 +44,7 @@ class ConsoleLayoutIT extends BrowserTest {
 	private static final List<Viewport> VIEWPORTS = List.of(new Viewport("desktop", 1280, 800),
 			new Viewport("phone", 390, 844));
 
-	private static final List<String> NAVIGATION_LINKS = List.of("People", "Import", "Runs", "Invitations",
+	private static final List<String> NAVIGATION_LINKS = List.of("People", "Import", "Runs", "Workers", "Invitations",
 			"Suppressed", "Specs", "Events", "Users");
 
 	/**
@@ -65,8 +65,8 @@ class ConsoleLayoutIT extends BrowserTest {
 				ConsolePage.of("/people?q=anna&invitation=pending", "Anna Smith"),
 				ConsolePage.of("/imports/new", "Upload and dry run"), ConsolePage.of("/suppressions", "Suppress"),
 				ConsolePage.of("/specs/expire.yml/expire", "Run the expiry"), ConsolePage.of("/specs", "broken.yml"),
-				ConsolePage.of("/users", "vera"), ConsolePage.of("/events", "Events are off"),
-				new ConsolePage("/runs/999999", true, 404, "Not found"),
+				ConsolePage.of("/users", "vera"), ConsolePage.of("/workers", "mail-relay-02"),
+				ConsolePage.of("/events", "Events are off"), new ConsolePage("/runs/999999", true, 404, "Not found"),
 				new ConsolePage("/login", false, 200, "Sign in"));
 	}
 
@@ -184,6 +184,15 @@ class ConsoleLayoutIT extends BrowserTest {
 				LONG_ADDRESS);
 		assertThat(cli("cancel", "--invitation", String.valueOf(longInvitation), "--reason", LONG_REASON).exitCode())
 			.isZero();
+		// A worker known after the runs (a live one would have taken their partitions),
+		// on
+		// a host with a long name.
+		jdbc.update("""
+				INSERT INTO delivery_worker (id, host, pid, smtp, connections)
+				VALUES ('mail-relay-02.volunteers.saint-john-the-baptist.example.org:48213:1a2b3c4d',
+				        'mail-relay-02.volunteers.saint-john-the-baptist.example.org', 48213,
+				        'smtp-relay.saint-john-the-baptist.example.org:587', 8)
+				""");
 		addUser("ada", "admin");
 		addUser("olga", "operator");
 		addUser("vera", "viewer");

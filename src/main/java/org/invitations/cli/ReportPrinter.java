@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Collectors;
 
 import org.invitations.report.ReportHeadline;
@@ -14,6 +15,7 @@ import org.invitations.report.RunSummary;
 import org.invitations.report.VisibleText;
 import org.invitations.report.ReportQueries.Execution;
 import org.invitations.report.ReportQueries.OutcomeCount;
+import org.invitations.worker.PartitionView;
 
 /** Prints executions and reports for people: aligned text, or CSV for spreadsheets. */
 class ReportPrinter {
@@ -128,12 +130,30 @@ class ReportPrinter {
 		}
 	}
 
+	/** Wide enough for {@code deliver:partition12} and more. */
 	void steps(long executionId) {
-		out.printf("  %-10s %-10s %8s %8s %8s %8s %8s%n", "STEP", "STATUS", "READ", "WRITTEN", "FILTERED", "COMMITS",
+		out.printf("  %-22s %-10s %8s %8s %8s %8s %8s%n", "STEP", "STATUS", "READ", "WRITTEN", "FILTERED", "COMMITS",
 				"ROLLBACKS");
 		for (ReportQueries.StepCounts step : queries.steps(executionId)) {
-			out.printf("  %-10s %-10s %8d %8d %8d %8d %8d%n", step.name(), step.status(), step.read(), step.write(),
+			out.printf("  %-22s %-10s %8d %8d %8d %8d %8d%n", step.name(), step.status(), step.read(), step.write(),
 					step.filter(), step.commit(), step.rollback());
+		}
+	}
+
+	/**
+	 * Who sends each share of the deliver step, how far it got and how fast; nothing for
+	 * a run without partitions. The host is last, as free text ({@code this process} for
+	 * the run's own, {@code -} while a partition waits for a worker).
+	 */
+	void partitions(List<PartitionView.Partition> partitions) {
+		if (partitions.isEmpty()) {
+			return;
+		}
+		out.printf("  %-10s %-10s %10s %10s %10s  %s%n", "PARTITION", "STATE", "STEP-EXEC", "WRITTEN", "RATE/S",
+				"WORKER HOST");
+		for (PartitionView.Partition p : partitions) {
+			out.printf(Locale.ROOT, "  %-10s %-10s %10d %10d %10.1f  %s%n", p.share(), p.state(), p.stepExecutionId(),
+					p.written(), p.rate(), p.host() == null ? "-" : safe(p.host()));
 		}
 	}
 

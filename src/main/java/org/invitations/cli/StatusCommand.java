@@ -8,12 +8,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import org.invitations.report.ReportQueries;
+import org.invitations.worker.PartitionView;
 
 /**
- * {@code status [EXECUTION]}: recent runs, or one execution with its steps and totals.
+ * {@code status [EXECUTION]}: recent runs, or one execution with its steps, its deliver
+ * step's partitions (who sends each share) and totals.
  */
 @Command(name = "status", mixinStandardHelpOptions = true,
-		description = "Lists recent job executions, or shows one with its step counters and outcome totals.")
+		description = "Lists recent job executions, or shows one with its step counters, its partitions and outcome totals.")
 class StatusCommand extends Subcommand implements Callable<Integer> {
 
 	@Parameters(paramLabel = "EXECUTION", arity = "0..1", description = "a job execution id")
@@ -35,6 +37,7 @@ class StatusCommand extends Subcommand implements Callable<Integer> {
 		}
 		printer.notes(bean(org.invitations.report.RunSummaries.class).of(executionId));
 		printer.steps(executionId);
+		printer.partitions(bean(PartitionView.class).of(executionId));
 		return 0;
 	}
 

@@ -79,8 +79,8 @@ class ConsoleSecurity {
 				// Reading, and the host application's set-password page relaying a
 				// person's
 				// own use of their link.
-				.requestMatchers(HttpMethod.GET, "/api/v1/runs", "/api/v1/runs/*", "/api/v1/openapi.json",
-						"/api/v1/openapi.json.yaml")
+				.requestMatchers(HttpMethod.GET, "/api/v1/runs", "/api/v1/runs/*", "/api/v1/workers",
+						"/api/v1/openapi.json", "/api/v1/openapi.json.yaml")
 				.hasRole("VIEWER")
 				.requestMatchers(HttpMethod.POST, "/api/v1/tokens/inspect", "/api/v1/tokens/redeem")
 				.hasRole("VIEWER")
@@ -134,38 +134,38 @@ class ConsoleSecurity {
 	@Bean
 	@Order(3)
 	SecurityFilterChain console(HttpSecurity http) throws Exception {
-		http.authorizeHttpRequests(
-				requests -> requests.requestMatchers(HttpMethod.GET, "/login", "/css/**", "/js/**", "/favicon.ico")
-					.permitAll()
-					// An error page is shown for the request that failed, whatever its
-					// method.
-					.requestMatchers("/error")
-					.permitAll()
-					.requestMatchers("/users", "/users/**")
-					.hasRole("ADMIN")
-					.requestMatchers(HttpMethod.GET, "/events")
-					.hasRole("ADMIN")
-					.requestMatchers(HttpMethod.POST, "/events/*/replay", "/events/replay-failed")
-					.hasRole("ADMIN")
-					.requestMatchers(HttpMethod.GET, "/", "/people", "/people/*", "/runs", "/runs/*",
-							"/runs/*/report.*", "/invitations", "/specs", "/suppressions", "/suppressions.csv")
-					.hasRole("VIEWER")
-					.requestMatchers(HttpMethod.POST, "/notices/*/dismiss")
-					.hasRole("VIEWER")
-					.requestMatchers(HttpMethod.GET, "/runs/*/restart", "/runs/*/abandon", "/runs/*/cancel",
-							"/invitations/cancel", "/imports/new", "/specs/*/expire")
-					.hasRole("OPERATOR")
-					.requestMatchers(HttpMethod.POST, "/people/send", "/people/*/send", "/imports", "/runs/*/send",
-							"/runs/*/stop", "/runs/*/restart", "/runs/*/confirm", "/runs/*/abandon", "/runs/*/cancel",
-							"/runs/*/resend", "/runs/*/resend-any-interval", "/invitations/cancel",
-							"/invitations/resend", "/specs/*/dry-run", "/specs/*/expire", "/suppressions",
-							"/suppressions/lift", "/suppressions/import")
-					.hasRole("OPERATOR")
-					// A route without a rule of its own is refused: a new page states its
-					// role
-					// here, and the route table test (RouteRolesIT) fails until it does.
-					.anyRequest()
-					.denyAll())
+		http.authorizeHttpRequests(requests -> requests
+			.requestMatchers(HttpMethod.GET, "/login", "/css/**", "/js/**", "/favicon.ico")
+			.permitAll()
+			// An error page is shown for the request that failed, whatever its
+			// method.
+			.requestMatchers("/error")
+			.permitAll()
+			.requestMatchers("/users", "/users/**")
+			.hasRole("ADMIN")
+			.requestMatchers(HttpMethod.GET, "/events")
+			.hasRole("ADMIN")
+			.requestMatchers(HttpMethod.POST, "/events/*/replay", "/events/replay-failed")
+			.hasRole("ADMIN")
+			.requestMatchers(HttpMethod.GET, "/", "/people", "/people/*", "/runs", "/runs/*", "/runs/*/report.*",
+					"/workers", "/invitations", "/specs", "/suppressions", "/suppressions.csv")
+			.hasRole("VIEWER")
+			.requestMatchers(HttpMethod.POST, "/notices/*/dismiss")
+			.hasRole("VIEWER")
+			.requestMatchers(HttpMethod.GET, "/runs/*/restart", "/runs/*/abandon", "/runs/*/cancel",
+					"/invitations/cancel", "/imports/new", "/specs/*/expire")
+			.hasRole("OPERATOR")
+			.requestMatchers(HttpMethod.POST, "/people/send", "/people/*/send", "/imports", "/runs/*/send",
+					"/runs/*/stop", "/runs/*/restart", "/runs/*/confirm", "/runs/*/abandon", "/runs/*/cancel",
+					"/runs/*/resend", "/runs/*/resend-any-interval", "/invitations/cancel", "/invitations/resend",
+					"/specs/*/dry-run", "/specs/*/expire", "/suppressions", "/suppressions/lift",
+					"/suppressions/import")
+			.hasRole("OPERATOR")
+			// A route without a rule of its own is refused: a new page states its
+			// role
+			// here, and the route table test (RouteRolesIT) fails until it does.
+			.anyRequest()
+			.denyAll())
 			.formLogin(form -> form.loginPage("/login").permitAll().defaultSuccessUrl("/people", false))
 			.logout(logout -> logout.logoutSuccessUrl("/login?signedOut").permitAll())
 			.headers(headers -> headers.contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))

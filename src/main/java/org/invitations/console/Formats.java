@@ -12,6 +12,8 @@ import java.util.Map;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.stereotype.Component;
 
+import org.invitations.worker.PartitionView;
+
 /**
  * How the pages write times, durations and statuses ({@code ${@fmt.time(…)}} in the
  * templates), in the admins' words: times to the minute in UTC (the page's script shows
@@ -109,6 +111,34 @@ public class Formats {
 	/** A run's status as admins say it. */
 	public String run(String status) {
 		return RUNS.getOrDefault(status, status);
+	}
+
+	/**
+	 * A partition's state as admins say it: from its queue row, or from its step's status
+	 * when the run's own process sent it.
+	 */
+	public String partition(String state, String stepStatus) {
+		return switch (state) {
+			case "WAITING" -> "waiting";
+			case "RUNNING", "STARTING", "STARTED" -> "sending";
+			case "LOST" -> "lost (taken over)";
+			case "LEFT" -> "left (back to the queue)";
+			case "ENDED" -> stepStatus.equals("COMPLETED") ? "done" : run(stepStatus).toLowerCase(Locale.ROOT);
+			case "COMPLETED" -> "done";
+			default -> run(state).toLowerCase(Locale.ROOT);
+		};
+	}
+
+	/**
+	 * How a running run is spread, in a few words: {@code 8 partitions: 2 workers
+	 * sending, 6 waiting}, or {@code sent by its own process} when no worker was alive.
+	 */
+	public String spread(PartitionView.Spread spread) {
+		if (spread.ownProcess() && spread.partitions() == 1) {
+			return "sent by its own process";
+		}
+		return unit(spread.partitions(), "partition") + ": " + unit(spread.senders(), "worker") + " sending"
+				+ (spread.waiting() > 0 ? ", " + spread.waiting() + " waiting" : "");
 	}
 
 	/** A reason as words: {@code EMAIL_INACTIVE} is {@code email inactive}. */

@@ -31,11 +31,13 @@ import org.invitations.lifecycle.InvitationSearch;
 import org.invitations.report.ReportQueries;
 import org.invitations.report.RunListing;
 import org.invitations.spec.SpecException;
+import org.invitations.worker.PartitionView;
 
 /**
- * Runs over HTTP: list them, read one's totals, launch a spec (a dry run, then the send
- * it showed), cancel an invitation (and, if asked, stop future invitations to its
- * address). The same classes as the console's pages and the command line do the work.
+ * Runs over HTTP: list them, read one's totals and partitions, launch a spec (a dry run,
+ * then the send it showed), cancel an invitation (and, if asked, stop future invitations
+ * to its address); list the workers. The same classes as the console's pages and the
+ * command line do the work.
  */
 @RestController
 @RequestMapping("/api/v1")
@@ -62,9 +64,12 @@ class RunsApiController {
 
 	private final RunControl control;
 
+	private final PartitionView partitions;
+
 	RunsApiController(RunListing listing, SpecCatalog catalog, BackgroundLaunches launches,
 			DryRunConfirmation confirmation, InvitationAdmin admin, ResendPlanner resends, ConfirmedSends sends,
-			RunActions actions, RunControl control) {
+			RunActions actions, RunControl control, PartitionView partitions) {
+		this.partitions = partitions;
 		this.actions = actions;
 		this.control = control;
 		this.sends = sends;
@@ -96,8 +101,12 @@ class RunsApiController {
 	 * spec's {@code max-recipients} when that is over it (confirming the send then
 	 * confirms the number), else {@code null}.
 	 */
+	/**
+	 * @param partitions the deliver step's partitions: who sends each share, how far it
+	 * got and how fast (one, sent by the run's own process, when no worker was alive)
+	 */
 	record RunTotals(Run run, List<ReportQueries.OutcomeCount> totals, long wouldSend, Long maxRecipients,
-			Set<RunActions.Action> actions, String note, Long continuedBy) {
+			Set<RunActions.Action> actions, String note, Long continuedBy, List<PartitionView.Partition> partitions) {
 	}
 
 	record Restarted(long execution, long queued, long unread) {
@@ -151,7 +160,8 @@ class RunsApiController {
 		long wouldSend = row.dryRun() ? confirmation.wouldSend(id) : -1;
 		RunActions.Offer offer = actions.of(id);
 		return ResponseEntity.ok(new RunTotals(Run.of(row), listing.totals(row.instanceId()), wouldSend,
-				sends.exceededLimit(id, wouldSend), offer.actions(), offer.note(), offer.continuedBy()));
+				sends.exceededLimit(id, wouldSend), offer.actions(), offer.note(), offer.continuedBy(),
+				partitions.of(id)));
 	}
 
 	/**
@@ -257,6 +267,15 @@ class RunsApiController {
 		}
 		InvitationSearch.Filter one = new InvitationSearch.Filter(null, null, null, null, null, id);
 		return ResponseEntity.accepted().body(new Launched(resends.dryRun(one, Actors.of(principal))));
+	}
+
+	/**
+	 * Every worker known, alive or not, newest first, with the partition it sends now, as
+	 * the Workers page shows them.
+	 */
+	@GetMapping("/workers")
+	List<PartitionView.Worker> workers() {
+		return partitions.workers();
 	}
 
 	@ExceptionHandler(IllegalStateException.class)

@@ -1,6 +1,8 @@
 package org.invitations.console;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.stereotype.Controller;
@@ -16,10 +18,11 @@ import org.invitations.launch.RunActions;
 import org.invitations.report.ReportQueries;
 import org.invitations.report.RunListing;
 import org.invitations.report.RunRecords;
+import org.invitations.worker.PartitionView;
 
 /**
- * The Runs page (every execution of every job, newest first) and the Run page (one run's
- * totals and rows).
+ * The Runs page (every execution of every job, newest first, a running one with how it is
+ * spread over workers) and the Run page (one run's totals, rows and partitions).
  */
 @Controller
 @ConditionalOnWebApplication
@@ -47,10 +50,13 @@ class RunsController {
 
 	private final RunRecords records;
 
+	private final PartitionView partitions;
+
 	RunsController(RunListing listing, ReportQueries reports, ExecutionEvents events, DryRunConfirmation confirmation,
-			ConfirmedSends sends, RunActions actions, RunControl control, RunRecords records,
+			ConfirmedSends sends, RunActions actions, RunControl control, RunRecords records, PartitionView partitions,
 			ConsoleProperties properties) {
 		this.records = records;
+		this.partitions = partitions;
 		this.actions = actions;
 		this.control = control;
 		this.sends = sends;
@@ -68,6 +74,12 @@ class RunsController {
 		model.addAttribute("next", runs.size() > pageSize ? runs.get(pageSize - 1).id() : null);
 		model.addAttribute("refresh", runs.stream().anyMatch(RunListing.RunRow::running));
 		model.addAttribute("offers", actions.of(runs.stream().map(RunListing.RunRow::id).toList()));
+		// Only running runs: how a finished run was spread is on its own page.
+		Map<Long, PartitionView.Spread> spreads = new HashMap<>();
+		runs.stream()
+			.filter(RunListing.RunRow::running)
+			.forEach(run -> spreads.put(run.id(), partitions.spread(run.id())));
+		model.addAttribute("spreads", spreads);
 		return RUNS;
 	}
 
@@ -87,6 +99,7 @@ class RunsController {
 		model.addAttribute("run", run);
 		model.addAttribute("summary", listing.totals(run.instanceId()));
 		model.addAttribute("steps", reports.steps(id));
+		model.addAttribute("partitions", partitions.of(id));
 		model.addAttribute("events", events.ofRun(id));
 		model.addAttribute("items", items.subList(0, Math.min(pageSize, items.size())));
 		model.addAttribute("nextAfter", items.size() > pageSize ? items.get(pageSize - 1).item() : null);

@@ -125,6 +125,14 @@ public class PartitionQueue {
 				""", (rs, n) -> partition(rs), jobExecutionId);
 	}
 
+	/** The partitions workers hold now, for the console. */
+	public List<Partition> running() {
+		return jdbc.query("""
+				SELECT step_execution_id, job_execution_id, partition_index, partition_count, state, worker_id
+				FROM delivery_partition WHERE state = 'RUNNING' ORDER BY step_execution_id
+				""", (rs, n) -> partition(rs));
+	}
+
 	private static Partition partition(java.sql.ResultSet rs) throws java.sql.SQLException {
 		return new Partition(rs.getLong("step_execution_id"), rs.getLong("job_execution_id"),
 				rs.getInt("partition_index"), rs.getInt("partition_count"), rs.getString("state"),
