@@ -131,14 +131,20 @@ public final class BenchSmtpSink implements AutoCloseable {
 	private void readMessage(InputStream in, byte[] line) throws IOException {
 		long id = -1;
 		int length;
+		boolean ended = false;
 		while ((length = readLine(in, line)) >= 0) {
 			if (length == 1 && line[0] == '.') {
+				ended = true;
 				break;
 			}
 			if (id < 0 && startsWith(line, length, HEADER)) {
 				id = Long.parseLong(
 						new String(line, HEADER.length, length - HEADER.length, StandardCharsets.US_ASCII).strip());
 			}
+		}
+		if (!ended) {
+			// Cut off before its final dot (the client died): it did not arrive.
+			throw new IOException("the client went away during a message");
 		}
 		messages.incrementAndGet();
 		if (id >= 0) {
