@@ -225,12 +225,13 @@ class DatabaseRestartIT extends IntegrationTest {
 		List<String> command = new ArrayList<>(
 				List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
 						"-XX:TieredStopAtLevel=1",
-						// A lost database is given up on after 3 s per attempt instead of 10:
+						// A lost database is given up on after 3 s per attempt instead of
+						// 10:
 						// what follows is the same, sooner.
-						"-Dspring.datasource.hikari.connection-timeout=3000", "-cp", System.getProperty("java.class.path"),
-						"-Dspring.datasource.url=" + url(), "-Dspring.datasource.username=postgres",
-						"-Dspring.datasource.password=postgres", "-Dspring.mail.host=127.0.0.1",
-						"-Dspring.mail.port=" + SMTP.getSmtp().getPort(),
+						"-Dspring.datasource.hikari.connection-timeout=3000", "-cp",
+						System.getProperty("java.class.path"), "-Dspring.datasource.url=" + url(),
+						"-Dspring.datasource.username=postgres", "-Dspring.datasource.password=postgres",
+						"-Dspring.mail.host=127.0.0.1", "-Dspring.mail.port=" + SMTP.getSmtp().getPort(),
 						"-Dinvitations.mail.from=Example Parish <no-reply@example.org>",
 						"org.invitations.InvitationsApplication", "run", spec.toString()));
 		return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve(log).toFile()).start();
