@@ -46,6 +46,7 @@ import org.invitations.guard.RecipientGuard;
 import org.invitations.worker.DeliveryPartitioner;
 import org.invitations.worker.Leases;
 import org.invitations.worker.PartitionQueue;
+import org.invitations.worker.PartitionedDelivery;
 import org.invitations.worker.WorkerPartitionHandler;
 import org.invitations.worker.WorkerProperties;
 import org.invitations.report.ReportRepository;
@@ -206,7 +207,7 @@ public class InvitationJobConfiguration {
 	@JobScope
 	Step deliverStep(JobRepository jobRepository, RunContext run, Step deliverPartitionStep, PartitionQueue queue,
 			Leases leases, WorkerProperties workers, JdbcTemplate jdbc, PlatformTransactionManager transactionManager,
-			InvitationEvents events) {
+			InvitationEvents events) throws Exception {
 		TransactionTemplate own = new TransactionTemplate(transactionManager);
 		DeliveryStore claims = new DeliveryStore(jdbc, events, -1);
 		WorkerPartitionHandler.ClaimsTakenBack takeBack = new WorkerPartitionHandler.ClaimsTakenBack() {
@@ -223,10 +224,8 @@ public class InvitationJobConfiguration {
 			}
 
 		};
-		return new StepBuilder("deliver", jobRepository).partitioner("deliver", new DeliveryPartitioner())
-			.partitionHandler(
-					new WorkerPartitionHandler(deliverPartitionStep, jobRepository, queue, leases, workers, takeBack))
-			.build();
+		return new PartitionedDelivery("deliver", jobRepository, new DeliveryPartitioner(),
+				new WorkerPartitionHandler(deliverPartitionStep, jobRepository, queue, leases, workers, takeBack));
 	}
 
 	private static void inDoubt(Integer inDoubt, String who) {
