@@ -52,7 +52,7 @@ class ConsoleBrowserIT extends BrowserTest {
 		// The problems: the rejected rows only, and the same as a CSV file.
 		page.locator("select[name=outcome]").selectOption("REJECTED");
 		page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Filter")).click();
-		assertThat(page.locator("main table").nth(1).locator("tbody tr").allTextContents()).hasSize(8)
+		assertThat(page.locator("main table.items").locator("tbody tr").allTextContents()).hasSize(8)
 			.allMatch(row -> row.contains("Rejected"));
 		Download download = page.waitForDownload(() -> page.getByText("Export CSV").click());
 		List<String> csv = Files.readAllLines(download.path());
