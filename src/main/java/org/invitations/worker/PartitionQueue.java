@@ -27,11 +27,6 @@ public class PartitionQueue {
 	/** A partition as its row shows it. */
 	public record Partition(long stepExecutionId, long jobExecutionId, int index, int count, String state,
 			String workerId) {
-
-		public boolean lost() {
-			return "LOST".equals(state);
-		}
-
 	}
 
 	/** Puts a partition's step execution in the queue. */
@@ -80,23 +75,12 @@ public class PartitionQueue {
 	}
 
 	/**
-	 * Marks a running partition lost, unless it ended meanwhile: from now on its worker's
-	 * claims are refused (see {@link #stillHeld}).
+	 * Marks a running partition lost, unless it ended meanwhile.
 	 * @return whether it was lost
 	 */
 	public boolean lose(long stepExecutionId) {
 		return jdbc.update("UPDATE delivery_partition SET state = 'LOST', ended_at = now() WHERE step_execution_id = ?"
 				+ " AND state = 'RUNNING'", stepExecutionId) == 1;
-	}
-
-	/**
-	 * Whether this partition is still its worker's; a worker that was taken to be lost
-	 * (its lease lapsed, say during a long pause) must stop sending.
-	 */
-	public boolean stillHeld(long stepExecutionId) {
-		return Boolean.TRUE
-			.equals(jdbc.query("SELECT state = 'RUNNING' FROM delivery_partition WHERE step_execution_id = ? FOR SHARE",
-					rs -> rs.next() ? rs.getBoolean(1) : null, stepExecutionId));
 	}
 
 	/**
