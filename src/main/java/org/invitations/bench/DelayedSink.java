@@ -49,6 +49,11 @@ public final class DelayedSink implements Closeable {
 
 	private final AtomicLong refused = new AtomicLong();
 
+	/** When the first and the latest message were accepted (nanoTime; 0 before any). */
+	private final AtomicLong firstAcceptedAt = new AtomicLong();
+
+	private volatile long lastAcceptedAt;
+
 	private final boolean recordTimes;
 
 	/** When messages were accepted (nanoTime), if recorded. */
@@ -102,6 +107,16 @@ public final class DelayedSink implements Closeable {
 		return accepted.get();
 	}
 
+	/**
+	 * The time from the first accepted message to the last, the span over which the relay
+	 * was busy: the rate over it leaves out the run's start (before anything was queued)
+	 * and its end, which are the sender's, not the relay's.
+	 */
+	public Duration acceptingSpan() {
+		long first = firstAcceptedAt.get();
+		return first == 0 ? Duration.ZERO : Duration.ofNanos(lastAcceptedAt - first);
+	}
+
 	/** Connections refused with 421 for being over the cap of their address. */
 	public long refusedConnections() {
 		return refused.get();
@@ -131,6 +146,9 @@ public final class DelayedSink implements Closeable {
 
 	/** Counts a message accepted; called by its session when the delay is over. */
 	void messageAccepted() {
+		long now = System.nanoTime();
+		firstAcceptedAt.compareAndSet(0, now);
+		lastAcceptedAt = now;
 		accepted.incrementAndGet();
 		if (recordTimes) {
 			record();

@@ -260,8 +260,12 @@ class BenchCommand extends Subcommand implements Callable<Integer> {
 		}
 		if (delayed != null) {
 			ok &= delayed.accepted() == people;
-			out.printf("server accepted: %d messages; refused %d connections over the cap per address%n",
-					delayed.accepted(), delayed.refusedConnections());
+			Duration span = delayed.acceptingSpan();
+			out.printf(
+					"server accepted: %d messages, %.1fs from the first to the last, %.0f messages/s;"
+							+ " refused %d connections over the cap per address%n",
+					delayed.accepted(), span.toMillis() / 1000.0,
+					delayed.accepted() / Math.max(1e-9, span.toNanos() / 1e9), delayed.refusedConnections());
 			delayed.close();
 		}
 		out.println(ok ? "OK: exactly " + people + " distinct messages" : "MISMATCH");
