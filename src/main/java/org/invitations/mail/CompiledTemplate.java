@@ -34,11 +34,18 @@ final class CompiledTemplate {
 
 	private final boolean html;
 
+	/**
+	 * Room for the output: the literals and about 100 characters per gap (a link is about
+	 * that), so that the builder rarely grows while a message is rendered.
+	 */
+	private final int capacity;
+
 	private CompiledTemplate(List<String> literals, int[] gaps, List<String> variables, boolean html) {
 		this.literals = literals;
 		this.gaps = gaps;
 		this.variables = variables;
 		this.html = html;
+		this.capacity = literals.stream().mapToInt(String::length).sum() + 100 * gaps.length + 64;
 	}
 
 	/**
@@ -104,7 +111,7 @@ final class CompiledTemplate {
 	}
 
 	String render(Map<String, String> values) {
-		StringBuilder out = new StringBuilder(literals.stream().mapToInt(String::length).sum() + 256);
+		StringBuilder out = new StringBuilder(capacity);
 		for (int i = 0; i < gaps.length; i++) {
 			out.append(literals.get(i));
 			String value = values.get(variables.get(gaps[i]));

@@ -1,6 +1,5 @@
 package org.invitations.mail;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,12 +17,30 @@ final class MimeBytes {
 
 	private static final Map<String, String> FOLDED = new ConcurrentHashMap<>();
 
+	/** The longest line RFC 5322 allows, without its CRLF. */
+	private static final int MAX_LINE = 998;
+
 	private MimeBytes() {
 	}
 
-	static void header(ByteArrayOutputStream out, String name, String value) {
+	static void header(MessageBuffer out, String name, String value) {
 		String line = name + ": " + value;
-		ascii(out, (fitsUnfolded(line) ? line : folded(line)) + "\r\n");
+		if (fitsUnfolded(line)) {
+			out.ascii(line);
+		}
+		else if (isOneWord(value) && value.length() < MAX_LINE) {
+			// What folding makes of it (the one place to break is after the colon),
+			// without folding: such values differ in every message (the Message-ID), so
+			// no cache would hold them, and folding reads the line through a new
+			// BufferedReader each time.
+			out.ascii(name);
+			out.ascii(":\r\n ");
+			out.ascii(value);
+		}
+		else {
+			out.ascii(folded(line));
+		}
+		out.ascii("\r\n");
 	}
 
 	/**
@@ -60,61 +77,106 @@ final class MimeBytes {
 		return last != ' ' && last != '\t';
 	}
 
-	static void part(ByteArrayOutputStream out, String boundary, String type, String body) {
-		ascii(out, "--" + boundary + "\r\nContent-Type: " + type
+	/** A value with nowhere to fold it: no blank, no line break. */
+	private static boolean isOneWord(String value) {
+		if (value.isEmpty()) {
+			return false;
+		}
+		for (int i = 0; i < value.length(); i++) {
+			char c = value.charAt(i);
+			if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	static void part(MessageBuffer out, String boundary, String type, String body) {
+		out.ascii("--" + boundary + "\r\nContent-Type: " + type
 				+ "; charset=UTF-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n");
-		quotedPrintable(out, body.getBytes(StandardCharsets.UTF_8));
-		ascii(out, "\r\n");
+		quotedPrintable(out, body);
+		out.ascii("\r\n");
 	}
 
 	/**
-	 * RFC 2045 6.7; line breaks in the text become CRLF, a leading dot is encoded too.
+	 * RFC 2045 6.7 over the text's UTF-8 bytes; line breaks in the text become CRLF, a
+	 * leading dot is encoded too. Encoded from the characters, with no byte array of the
+	 * text in between.
 	 */
-	static void quotedPrintable(ByteArrayOutputStream sink, byte[] body) {
-		// Worst case: every byte encoded (3x) plus a soft break every 25 bytes.
-		byte[] out = new byte[body.length * 3 + body.length / 8 + 16];
-		int o = 0;
+	static void quotedPrintable(MessageBuffer out, String body) {
+		int length = body.length();
+		// Worst case: 3 UTF-8 bytes per character, each encoded (9 bytes), and a soft
+		// break (3 bytes) for every 25 characters of output.
+		out.reserve(length * 10 + 16);
 		int column = 0;
-		for (int i = 0; i < body.length; i++) {
-			int b = body[i] & 0xFF;
-			if (b == '\r' && i + 1 < body.length && body[i + 1] == '\n') {
-				continue;
-			}
-			if (b == '\n') {
-				out[o++] = '\r';
-				out[o++] = '\n';
-				column = 0;
-				continue;
-			}
-			boolean lineEnd = i + 1 == body.length || body[i + 1] == '\n' || body[i + 1] == '\r';
-			boolean literal = (b >= 33 && b <= 126 && b != '=' && !(b == '.' && column == 0))
-					|| ((b == ' ' || b == '\t') && !lineEnd);
-			int width = literal ? 1 : 3;
-			if (column + width > 75) {
-				out[o++] = '=';
-				out[o++] = '\r';
-				out[o++] = '\n';
-				column = 0;
-				if (b == '.') {
-					literal = false;
-					width = 3;
+		for (int i = 0; i < length; i++) {
+			char c = body.charAt(i);
+			if (c < 0x80) {
+				if (c == '\r' && i + 1 < length && body.charAt(i + 1) == '\n') {
+					continue;
 				}
+				if (c == '\n') {
+					out.put('\r');
+					out.put('\n');
+					column = 0;
+					continue;
+				}
+				boolean lineEnd = i + 1 == length || body.charAt(i + 1) == '\n' || body.charAt(i + 1) == '\r';
+				column = put(out, c, lineEnd, column);
 			}
-			if (literal) {
-				out[o++] = (byte) b;
+			else if (c < 0x800) {
+				column = put(out, 0xC0 | (c >> 6), false, column);
+				column = put(out, 0x80 | (c & 0x3F), false, column);
+			}
+			else if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(body.charAt(i + 1))) {
+				int code = Character.toCodePoint(c, body.charAt(++i));
+				column = put(out, 0xF0 | (code >> 18), false, column);
+				column = put(out, 0x80 | ((code >> 12) & 0x3F), false, column);
+				column = put(out, 0x80 | ((code >> 6) & 0x3F), false, column);
+				column = put(out, 0x80 | (code & 0x3F), false, column);
+			}
+			else if (Character.isSurrogate(c)) {
+				// Unpaired: UTF-8 has no bytes for it; '?' as String.getBytes writes.
+				boolean lineEnd = i + 1 == length || body.charAt(i + 1) == '\n' || body.charAt(i + 1) == '\r';
+				column = put(out, '?', lineEnd, column);
 			}
 			else {
-				out[o++] = '=';
-				out[o++] = HEX[b >> 4];
-				out[o++] = HEX[b & 0xF];
+				column = put(out, 0xE0 | (c >> 12), false, column);
+				column = put(out, 0x80 | ((c >> 6) & 0x3F), false, column);
+				column = put(out, 0x80 | (c & 0x3F), false, column);
 			}
-			column += width;
 		}
-		sink.write(out, 0, o);
 	}
 
-	static void ascii(ByteArrayOutputStream out, String text) {
-		out.writeBytes(text.getBytes(StandardCharsets.US_ASCII));
+	/**
+	 * One byte of a quoted-printable body, literal where it may be, with a soft break
+	 * before it if the line would pass 76 characters.
+	 * @param lineEnd whether the byte is the last of its line (a blank there is encoded)
+	 * @return the column after it
+	 */
+	private static int put(MessageBuffer out, int b, boolean lineEnd, int column) {
+		boolean literal = (b >= 33 && b <= 126 && b != '=' && !(b == '.' && column == 0))
+				|| ((b == ' ' || b == '\t') && !lineEnd);
+		int width = literal ? 1 : 3;
+		if (column + width > 75) {
+			out.put('=');
+			out.put('\r');
+			out.put('\n');
+			column = 0;
+			if (b == '.') {
+				literal = false;
+				width = 3;
+			}
+		}
+		if (literal) {
+			out.put(b);
+		}
+		else {
+			out.put('=');
+			out.put(HEX[b >> 4]);
+			out.put(HEX[b & 0xF]);
+		}
+		return column + width;
 	}
 
 }

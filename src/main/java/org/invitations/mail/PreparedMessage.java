@@ -68,22 +68,26 @@ public final class PreparedMessage {
 		// Unique within the message is all a boundary needs; one random UUID per message
 		// is enough for both.
 		String boundary = "=_inv_" + unique;
-		ByteArrayOutputStream out = new ByteArrayOutputStream(2 * (text.length() + html.length()) + 1024);
+		MessageBuffer out = MessageBuffer.empty();
 		MimeBytes.header(out, "Date", date());
-		MimeBytes.ascii(out, fromLine(from));
-		MimeBytes.ascii(out, MailHeaders.mailbox("To", to.getPersonal(), to.getAddress()) + "\r\n");
+		out.ascii(fromLine(from));
+		out.ascii(MailHeaders.mailbox("To", to.getPersonal(), to.getAddress()));
+		out.ascii("\r\n");
 		MimeBytes.header(out, "Message-ID", messageId);
-		MimeBytes.ascii(out, subjectLine(subject));
+		out.ascii(subjectLine(subject));
 		MimeBytes.header(out, "MIME-Version", "1.0");
 		MimeBytes.header(out, MailComposer.INVITATION_HEADER, Long.toString(invitationId));
 		// The boundary starts with "=_", which quoted-printable bodies can never contain.
 		// Folded here: the line is longer than 78, and folding it for each message would
 		// cost more than this.
-		MimeBytes.ascii(out, "Content-Type: multipart/alternative;\r\n boundary=\"" + boundary + "\"\r\n");
-		MimeBytes.ascii(out, "\r\n");
+		out.ascii("Content-Type: multipart/alternative;\r\n boundary=\"");
+		out.ascii(boundary);
+		out.ascii("\"\r\n\r\n");
 		MimeBytes.part(out, boundary, "text/plain", text);
 		MimeBytes.part(out, boundary, "text/html", html);
-		MimeBytes.ascii(out, "--" + boundary + "--\r\n");
+		out.ascii("--");
+		out.ascii(boundary);
+		out.ascii("--\r\n");
 		this.bytes = out.toByteArray();
 	}
 
