@@ -138,8 +138,10 @@ class OutputStreamsIT {
 			.filter(entry -> !entry.endsWith("test-classes"))
 			.collect(Collectors.joining(File.pathSeparator));
 		List<String> command = new ArrayList<>(
-				List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-cp",
-						classpath, "org.invitations.InvitationsApplication"));
+				List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+						// Short commands: the C1 compiler alone starts them sooner.
+						"-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", classpath,
+						"org.invitations.InvitationsApplication"));
 		command.addAll(List.of(args));
 		command.add("--invitations.home=" + home);
 		Path out = home.resolve("stdout.txt");
