@@ -15,6 +15,18 @@ final class MimeBytes {
 
 	private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
 
+	/**
+	 * The ASCII characters quoted-printable writes as they are wherever they stand: the
+	 * printable ones but '=' (the escape) and '.' (encoded at a line's start).
+	 */
+	private static final boolean[] LITERAL = new boolean[128];
+
+	static {
+		for (int c = 33; c <= 126; c++) {
+			LITERAL[c] = c != '=' && c != '.';
+		}
+	}
+
 	private static final Map<String, String> FOLDED = new ConcurrentHashMap<>();
 
 	/** The longest line RFC 5322 allows, without its CRLF. */
@@ -112,18 +124,32 @@ final class MimeBytes {
 		// once: through the buffer's fields, every byte was a load and a store of its
 		// size, and this loop is a tenth of the CPU a message costs.
 		byte[] bytes = out.array();
-		long at = QpState.of(out.size(), 0);
+		int size = out.size();
+		int column = 0;
 		for (int i = 0; i < length; i++) {
 			char c = body.charAt(i);
+			// Most characters are printable ASCII that stays as it is, on a line with
+			// room
+			// for it: one store.
+			if (c < 0x80 && LITERAL[c] && column < 75) {
+				bytes[size++] = (byte) c;
+				column++;
+				continue;
+			}
+			if (c == ' ' && column < 75 && i + 1 < length && body.charAt(i + 1) != '\n' && body.charAt(i + 1) != '\r') {
+				bytes[size++] = ' ';
+				column++;
+				continue;
+			}
+			long at = QpState.of(size, column);
 			if (c < 0x80) {
 				if (c == '\r' && i + 1 < length && body.charAt(i + 1) == '\n') {
 					continue;
 				}
 				if (c == '\n') {
-					int size = QpState.size(at);
-					bytes[size] = '\r';
-					bytes[size + 1] = '\n';
-					at = QpState.of(size + 2, 0);
+					bytes[size++] = '\r';
+					bytes[size++] = '\n';
+					column = 0;
 					continue;
 				}
 				boolean lineEnd = i + 1 == length || body.charAt(i + 1) == '\n' || body.charAt(i + 1) == '\r';
@@ -150,8 +176,10 @@ final class MimeBytes {
 				at = put(bytes, at, 0x80 | ((c >> 6) & 0x3F), false);
 				at = put(bytes, at, 0x80 | (c & 0x3F), false);
 			}
+			size = QpState.size(at);
+			column = QpState.column(at);
 		}
-		out.size(QpState.size(at));
+		out.size(size);
 	}
 
 	/**
