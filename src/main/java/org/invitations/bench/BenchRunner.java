@@ -77,11 +77,14 @@ public class BenchRunner {
 	 * @param sent invitations recorded as SENT by the run
 	 * @param distinctSent distinct people among them
 	 * @param applicationCpuNanos CPU time this process used during the job, or -1
+	 * @param compilerCpuNanos the part of the application's CPU time its JIT compiler
+	 * threads used, or -1
+	 * @param collectorCpuNanos the part its garbage collector used, or -1
 	 * @param postgresCpuNanos CPU time PostgreSQL's processes used during the job, or -1
 	 */
 	public record Result(JobExecution execution, long people, Duration setup, Duration total, Duration select,
 			Duration deliver, long sent, long distinctSent, long peakHeapBytes, long applicationCpuNanos,
-			long postgresCpuNanos) {
+			long compilerCpuNanos, long collectorCpuNanos, long postgresCpuNanos) {
 
 		public double rate(Duration duration, long items) {
 			return items / Math.max(1e-9, duration.toNanos() / 1e9);
@@ -125,11 +128,13 @@ public class BenchRunner {
 		JobSpec spec = new SpecLoader().load(specFile);
 		HeapPeaks.reset();
 		long applicationCpu = CpuTime.application();
+		CpuTime.Overhead overhead = CpuTime.overhead();
 		long postgresCpu = CpuTime.postgres();
 		long start = System.nanoTime();
 		JobExecution execution = launcher.run(spec, false, false);
 		Duration total = Duration.ofNanos(System.nanoTime() - start);
 		applicationCpu = applicationCpu < 0 ? -1 : CpuTime.application() - applicationCpu;
+		overhead = CpuTime.overhead().since(overhead);
 		postgresCpu = postgresCpu < 0 ? -1 : CpuTime.postgres() - postgresCpu;
 		long peak = HeapPeaks.peak();
 		long sent = count("SELECT count(*) FROM invitation WHERE spec_name = ? AND status = 'SENT'", name);
@@ -137,7 +142,7 @@ public class BenchRunner {
 				"SELECT count(DISTINCT person_id) FROM invitation WHERE spec_name = ? AND status = 'SENT'", name);
 		deleteQuietly(specFile, dir);
 		return new Result(execution, people, setup, total, step(execution, "select"), step(execution, "deliver"), sent,
-				distinct, peak, applicationCpu, postgresCpu);
+				distinct, peak, applicationCpu, overhead.compilerNanos(), overhead.collectorNanos(), postgresCpu);
 	}
 
 	private long count(String sql, String name) {

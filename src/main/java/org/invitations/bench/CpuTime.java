@@ -29,6 +29,59 @@ final class CpuTime {
 	}
 
 	/**
+	 * CPU time so far of this JVM's JIT compiler threads and of its garbage collector's,
+	 * in nanoseconds, from {@code /proc/self/task} (Linux), or -1 each without it. Part
+	 * of {@link #application()}: at a million invitations, compiling is a cost a run pays
+	 * once, not one per invitation, and the figure shows how much of it there is.
+	 * Compiler threads the JVM stops between two readings take their time with them.
+	 */
+	static Overhead overhead() {
+		Path tasks = Path.of("/proc/self/task");
+		if (!Files.isDirectory(tasks)) {
+			return new Overhead(-1, -1);
+		}
+		long compiler = 0;
+		long collector = 0;
+		try (DirectoryStream<Path> threads = Files.newDirectoryStream(tasks, "[0-9]*")) {
+			for (Path thread : threads) {
+				Stat stat = stat(thread.resolve("stat"));
+				if (stat == null) {
+					continue;
+				}
+				// HotSpot's names: "C1 CompilerThread0", "C2 CompilerThread0"; "GC
+				// Thread#0",
+				// "G1 Conc#0", "G1 Refine#0", "G1 Service" (truncated by the kernel to
+				// 15).
+				if (stat.command().contains("CompilerThre")) {
+					compiler += stat.ticks();
+				}
+				else if (stat.command().startsWith("GC ") || stat.command().startsWith("G1 ")) {
+					collector += stat.ticks();
+				}
+			}
+		}
+		catch (IOException ex) {
+			return new Overhead(-1, -1);
+		}
+		return new Overhead(compiler * NANOS_PER_TICK, collector * NANOS_PER_TICK);
+	}
+
+	/**
+	 * @param compilerNanos the JIT compiler threads' CPU time, or -1
+	 * @param collectorNanos the garbage collector threads' CPU time, or -1
+	 */
+	record Overhead(long compilerNanos, long collectorNanos) {
+
+		Overhead since(Overhead before) {
+			if (compilerNanos < 0 || before.compilerNanos < 0) {
+				return new Overhead(-1, -1);
+			}
+			return new Overhead(compilerNanos - before.compilerNanos, collectorNanos - before.collectorNanos);
+		}
+
+	}
+
+	/**
 	 * The CPU time of every {@code postgres} process in nanoseconds, or -1 without /proc.
 	 */
 	static long postgres() {
@@ -48,22 +101,31 @@ final class CpuTime {
 		return ticks * NANOS_PER_TICK;
 	}
 
-	private static long postgresTicks(Path stat) {
+	private static long postgresTicks(Path file) {
+		Stat stat = stat(file);
+		return stat != null && stat.command().equals("postgres") ? stat.ticks() : 0;
+	}
+
+	/** A process's or thread's command and its user and system clock ticks, or null. */
+	private static Stat stat(Path file) {
 		try {
-			String line = Files.readString(stat);
+			String line = Files.readString(file);
 			int open = line.indexOf('(');
 			int close = line.lastIndexOf(')');
-			if (open < 0 || close < open || !line.substring(open + 1, close).equals("postgres")) {
-				return 0;
+			if (open < 0 || close < open) {
+				return null;
 			}
 			// After the command: state is field 3, utime field 14 and stime field 15.
 			String[] fields = line.substring(close + 2).split(" ");
-			return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+			return new Stat(line.substring(open + 1, close), Long.parseLong(fields[11]) + Long.parseLong(fields[12]));
 		}
 		catch (IOException | RuntimeException ex) {
 			// The process ended while being read.
-			return 0;
+			return null;
 		}
+	}
+
+	private record Stat(String command, long ticks) {
 	}
 
 }

@@ -231,9 +231,14 @@ class BenchCommand extends Subcommand implements Callable<Integer> {
 		out.printf("peak heap: %d MB (sum of the heap pools' peaks)%n", result.peakHeapBytes() >> 20);
 		if (result.applicationCpuNanos() >= 0 && sent > 0) {
 			out.printf(
-					"CPU per invitation, microseconds (during the job, user + system): application %.0f,"
+					"CPU per invitation, microseconds (during the job, user + system): application %.0f%s,"
 							+ " PostgreSQL %s%n",
-					result.applicationCpuNanos() / 1000.0 / sent, result.postgresCpuNanos() < 0 ? "unknown"
+					result.applicationCpuNanos() / 1000.0 / sent,
+					result.compilerCpuNanos() < 0 ? ""
+							: String.format(" (of which the JIT compiler %.0f, the garbage collector %.0f)",
+									result.compilerCpuNanos() / 1000.0 / sent,
+									result.collectorCpuNanos() / 1000.0 / sent),
+					result.postgresCpuNanos() < 0 ? "unknown"
 							: String.format("%.0f", result.postgresCpuNanos() / 1000.0 / sent));
 		}
 		if (existing > 0) {

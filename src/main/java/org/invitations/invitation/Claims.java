@@ -101,13 +101,12 @@ final class Claims {
 					"""
 							INSERT INTO delivery_claim (delivery_instance_id, job_execution_id, invitation_ids, token_hashes, claimed_at,
 							                            slices, allowance, outcomes)
-							VALUES (?, ?, ?::bigint[], ARRAY(SELECT decode(h, 'hex') FROM unnest(?::text[]) WITH ORDINALITY AS t(h, n)
-							                                 ORDER BY n), ?::timestamptz, 1, '{0}', '{""}')
+							VALUES (?, ?, ?::bigint[], ?::bytea[], ?::timestamptz, 1, '{0}', '{""}')
 							RETURNING id
 							""",
 					Long.class, run.jobInstanceId(), run.claimant(),
 					fresh.stream().map(Claimed::invitationId).toArray(Long[]::new),
-					fresh.stream().map(c -> Tokens.hashHex(c.token())).toArray(String[]::new), now.toString());
+					fresh.stream().map(c -> Tokens.hash(c.token())).toArray(byte[][]::new), now.toString());
 			fresh.forEach(c -> claims.add(new Claimed(c.invitationId(), c.token(), c.expiresAt(), false, batch)));
 		}
 		claims.addAll(claimInDoubt(run, inDoubt));
@@ -132,15 +131,14 @@ final class Claims {
 				WHERE id = ANY(?) AND CASE status WHEN 'SENDING' THEN token_hash IS NOT NULL ELSE false END
 				ON CONFLICT DO NOTHING
 				""", (Object) ids);
-		Set<Long> claimed = new HashSet<>(jdbc.queryForList(
-				"""
-						UPDATE invitation i SET token_hash = decode(t.hash, 'hex'), expires_at = t.expires, sending_execution_id = ?
-						FROM unnest(?::text[], ?::bigint[], ?::timestamptz[]) AS t(hash, id, expires)
-						WHERE i.id = t.id AND CASE i.status WHEN 'SENDING' THEN true ELSE false END
-						RETURNING i.id
-						""",
-				Long.class, run.claimant(), inDoubt.stream().map(c -> Tokens.hashHex(c.token())).toArray(String[]::new),
-				ids, inDoubt.stream().map(c -> c.expiresAt().toString()).toArray(String[]::new)));
+		Set<Long> claimed = new HashSet<>(jdbc.queryForList("""
+				UPDATE invitation i SET token_hash = t.hash, expires_at = t.expires, sending_execution_id = ?
+				FROM unnest(?::bytea[], ?::bigint[], ?::timestamptz[]) AS t(hash, id, expires)
+				WHERE i.id = t.id AND CASE i.status WHEN 'SENDING' THEN true ELSE false END
+				RETURNING i.id
+				""", Long.class, run.claimant(),
+				inDoubt.stream().map(c -> Tokens.hash(c.token())).toArray(byte[][]::new), ids,
+				inDoubt.stream().map(c -> c.expiresAt().toString()).toArray(String[]::new)));
 		List<Claimed> claims = inDoubt.stream().filter(c -> claimed.contains(c.invitationId())).toList();
 		history.add(claims.stream().map(Claimed::invitationId).toList(), EventType.IN_DOUBT, run.actor(),
 				"an earlier attempt was interrupted after its message may have left; sending again with a new link,"

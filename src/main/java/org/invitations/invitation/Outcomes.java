@@ -60,14 +60,14 @@ final class Outcomes {
 		String[] replies = new String[n];
 		String[] details = new String[n];
 		String[] reasons = new String[n];
-		String[] hashes = new String[n];
+		byte[][] hashes = new byte[n][];
 		String[] expiries = new String[n];
 		for (int i = 0; i < n; i++) {
 			Delivered outcome = outcomes.get(i);
 			ids[i] = outcome.claim().invitationId();
 			statuses[i] = outcome.status().dbValue();
 			replies[i] = outcome.reply();
-			hashes[i] = Tokens.hashHex(outcome.claim().token());
+			hashes[i] = Tokens.hash(outcome.claim().token());
 			expiries[i] = outcome.claim().expiresAt().toString();
 			boolean sent = outcome.status() == InvitationStatus.SENT;
 			details[i] = replies[i] + (outcome.claim().inDoubt() && sent
@@ -106,12 +106,12 @@ final class Outcomes {
 							                       THEN now() + make_interval(secs => least(s.delay * power(s.multiplier, i.temporary_refusals),
 							                                                                s.max_delay) + random() * s.jitter) END,
 							       sent_at = CASE WHEN t.status = 'SENT' THEN now() ELSE i.sent_at END,
-							       token_hash = CASE WHEN t.status = 'SENT' THEN decode(t.hash, 'hex') END,
+							       token_hash = CASE WHEN t.status = 'SENT' THEN t.hash END,
 							       expires_at = CASE WHEN t.status = 'SENT' THEN t.expires
 							                         WHEN t.status = 'DEFERRED' AND i.temporary_refusals < s.retries THEN NULL
 							                         ELSE i.expires_at END,
 							       closed_at = CASE WHEN t.status = 'FAILED' THEN now() END
-							FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::timestamptz[]) AS t(id, status, reply, hash, expires), s
+							FROM unnest(?::bigint[], ?::text[], ?::text[], ?::bytea[], ?::timestamptz[]) AS t(id, status, reply, hash, expires), s
 							WHERE i.id = t.id
 							  AND CASE i.status WHEN 'QUEUED' THEN true WHEN 'SENDING' THEN i.sending_execution_id = ? ELSE false END
 							RETURNING i.id, i.status, i.retry_at
@@ -151,10 +151,10 @@ final class Outcomes {
 				jdbc.update(
 						"""
 								INSERT INTO retired_token (token_hash, invitation_id, reason)
-								SELECT decode(t.hash, 'hex'), t.id, t.reason FROM unnest(?::text[], ?::bigint[], ?::text[]) AS t(hash, id, reason)
+								SELECT t.hash, t.id, t.reason FROM unnest(?::bytea[], ?::bigint[], ?::text[]) AS t(hash, id, reason)
 								ON CONFLICT DO NOTHING
 								""",
-						revoked.stream().map(i -> hashes[i]).toArray(String[]::new),
+						revoked.stream().map(i -> hashes[i]).toArray(byte[][]::new),
 						revoked.stream().map(i -> ids[i]).toArray(Long[]::new), why.toArray(String[]::new));
 			}
 			// One statement per table for the whole chunk: the history event and the

@@ -39,22 +39,34 @@ final class MessageBuffer {
 		}
 	}
 
-	/** Puts one byte; room must have been reserved. */
-	void put(int b) {
-		bytes[size++] = (byte) b;
+	/** The array written into, valid until the next {@link #reserve}. */
+	byte[] array() {
+		return bytes;
+	}
+
+	int size() {
+		return size;
+	}
+
+	/** After bytes were written into {@link #array()} directly, up to this size. */
+	void size(int size) {
+		this.size = size;
 	}
 
 	/** Text of US-ASCII characters; anything else becomes '?', as the charset would. */
 	void ascii(String text) {
 		int length = text.length();
 		reserve(length);
+		byte[] into = bytes;
+		int at = size;
 		for (int i = 0; i < length; i++) {
 			char c = text.charAt(i);
-			bytes[size++] = (byte) (c < 0x80 ? c : '?');
+			into[at++] = (byte) (c < 0x80 ? c : '?');
 			if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(text.charAt(i + 1))) {
 				i++;
 			}
 		}
+		size = at;
 	}
 
 	byte[] toByteArray() {

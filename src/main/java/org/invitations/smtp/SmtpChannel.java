@@ -189,16 +189,19 @@ final class SmtpChannel {
 		writingSince = System.nanoTime();
 		try {
 			// Dot-stuffing (RFC 5321, 4.5.2): a line that begins with '.' gets a second
-			// one.
+			// one. The scan looks for line breaks only: a prepared message's lines never
+			// start with a dot (quoted-printable encodes it), so this finds nothing and
+			// writes the message in one piece.
 			int start = 0;
-			boolean lineStart = true;
-			for (int i = 0; i < bytes.length; i++) {
-				if (lineStart && bytes[i] == '.') {
-					out.write(bytes, start, i - start);
+			if (bytes.length > 0 && bytes[0] == '.') {
+				out.write('.');
+			}
+			for (int i = 0; i < bytes.length - 1; i++) {
+				if (bytes[i] == '\n' && bytes[i + 1] == '.') {
+					out.write(bytes, start, i + 1 - start);
 					out.write('.');
-					start = i;
+					start = i + 1;
 				}
-				lineStart = bytes[i] == '\n';
 			}
 			out.write(bytes, start, bytes.length - start);
 			if (bytes.length > 0 && bytes[bytes.length - 1] != '\n') {
