@@ -133,7 +133,8 @@ final class SmtpChannel {
 	 * store (the SSL bundle's, else the JDK's) and, unless switched off, name the host.
 	 */
 	private static SSLSocket tls(Socket socket, SmtpSettings settings) throws IOException {
-		SSLSocket tls = (SSLSocket) settings.tls().createSocket(socket, settings.host(), settings.port(), true);
+		SSLSocket tls = (SSLSocket) settings.tls()
+			.createSocket(new BufferedReadSocket(socket), settings.host(), settings.port(), true);
 		SSLParameters parameters = tls.getSSLParameters();
 		if (settings.checkHostName()) {
 			parameters.setEndpointIdentificationAlgorithm("HTTPS");
