@@ -129,6 +129,12 @@ public class InvitationStore {
 	public record Purged(int invitations, int retired, int earlier) {
 	}
 
+	/**
+	 * How many report rows one purge batch deleted, and how many runs it began to purge.
+	 */
+	public record ReportsPurged(long rows, int runs) {
+	}
+
 	/** The open invitations of these people, by person. */
 	public Map<Long, List<Open>> openOf(Collection<Long> personIds) {
 		return queueing.openOf(personIds);
@@ -249,6 +255,14 @@ public class InvitationStore {
 	/** Forgets a batch of token hashes closed longer than {@code age} ago. */
 	public Purged purge(Duration age, int limit) {
 		return closing.purge(age.toNanos() / 1e9, limit);
+	}
+
+	/**
+	 * Deletes a batch of the report rows of runs that ended longer than {@code age} ago;
+	 * their totals stay (see {@link ReportRows}).
+	 */
+	public ReportsPurged purgeReportRows(Duration age, int limit) {
+		return reports.purge(age.toNanos() / 1e9, limit);
 	}
 
 	/**

@@ -104,7 +104,9 @@ public final class SpecLoader {
 		}
 		Duration purge = raw.purgeTokenHashesAfter() == null ? null
 				: SpecValues.duration(file, "purge-token-hashes-after", raw.purgeTokenHashesAfter());
-		return new ExpirySpec(file, name, batchSize, purge,
+		Duration purgeReports = raw.purgeReportRowsAfter() == null ? null
+				: SpecValues.duration(file, "purge-report-rows-after", raw.purgeReportRowsAfter());
+		return new ExpirySpec(file, name, batchSize, purge, purgeReports,
 				Notify.of(file, raw.notifyTo(), raw.notifyWebhook(), raw.notifyDryRun()),
 				OperationsKeys.remind(file, raw.remind()), OperationsKeys.schedule(file, raw.schedule()));
 	}
@@ -214,7 +216,7 @@ public final class SpecLoader {
 	}
 
 	record RawExpirySpec(@Nullable String name, @Nullable String job, @Nullable String description,
-			@Nullable Integer batchSize, @Nullable String purgeTokenHashesAfter,
+			@Nullable Integer batchSize, @Nullable String purgeTokenHashesAfter, @Nullable String purgeReportRowsAfter,
 			OperationsKeys.@Nullable RawRemind remind, OperationsKeys.@Nullable RawSchedule schedule,
 			// Notifications when a run ends.
 			@com.fasterxml.jackson.annotation.JsonProperty("notify") java.util.@Nullable List<String> notifyTo,
