@@ -39,11 +39,19 @@ public class BenchRunner {
 		this.metadata = metadata;
 	}
 
-	/** What the expiry job did: its expire step's invitations and time. */
-	public record Expiry(long expired, long due, Duration duration) {
+	/**
+	 * What the expiry job did: its expire step's invitations and time, and its purge
+	 * step's report rows, runs and time (none without a retention).
+	 */
+	public record Expiry(long expired, long due, Duration duration, long purgedRows, long purgedRuns,
+			Duration purgeDuration) {
 
 		public double rate() {
 			return expired / Math.max(1e-9, duration.toNanos() / 1e9);
+		}
+
+		public double purgeRate() {
+			return purgedRows / Math.max(1e-9, purgeDuration.toNanos() / 1e9);
 		}
 
 	}
@@ -56,15 +64,34 @@ public class BenchRunner {
 		return new HistoryFill(jdbc, metadata).fill(invitations, progress);
 	}
 
-	/** The real expiry job (as {@code expire} runs it), timed by its expire step. */
-	public Expiry expire(long due) throws Exception {
-		JobExecution execution = expiry.run(new ExpirySpec(Path.of("bench-expiry"), "bench-expiry", 10_000, null));
-		StepExecution step = execution.getStepExecutions()
+	/**
+	 * The real expiry job (as {@code expire} runs it), timed by its expire and purge
+	 * steps.
+	 * @param retention the spec's {@code purge-report-rows-after}, or {@code null} to
+	 * keep every report row
+	 */
+	public Expiry expire(long due, Duration retention) throws Exception {
+		JobExecution execution = expiry.run(new ExpirySpec(Path.of("bench-expiry"), "bench-expiry", 10_000, null,
+				retention, org.invitations.spec.Notify.NONE, null, null));
+		StepExecution step = stepNamed(execution, "expire");
+		StepExecution purge = stepNamed(execution, "purge");
+		Long runs = jdbc.queryForObject("SELECT count(*) FROM job_report_purge", Long.class);
+		if (retention != null) {
+			// Deleted rows leave their space free for the rows of later runs, which a
+			// deployment keeps at the same size from then on: the table is compacted to
+			// what it holds, so that the bytes stored show that size.
+			jdbc.execute("VACUUM FULL ANALYZE job_report_item");
+		}
+		return new Expiry(step.getWriteCount(), due, duration(step), retention == null ? 0 : purge.getWriteCount(),
+				runs == null ? 0 : runs, duration(purge));
+	}
+
+	private static StepExecution stepNamed(JobExecution execution, String name) {
+		return execution.getStepExecutions()
 			.stream()
-			.filter(s -> s.getStepName().equals("expire"))
+			.filter(s -> s.getStepName().equals(name))
 			.findFirst()
-			.orElseThrow(() -> new IllegalStateException("the expiry job ran no expire step"));
-		return new Expiry(step.getWriteCount(), due, duration(step));
+			.orElseThrow(() -> new IllegalStateException("the expiry job ran no " + name + " step"));
 	}
 
 	public StorageFigures storage() {

@@ -106,13 +106,15 @@ class OutputStreamsIT {
 	void theBenchmarksOwnDatabaseLogsNothingToStdout() throws Exception {
 		// Its embedded PostgreSQL starts before the application, so before Spring Boot
 		// configures logging.
-		// With a history of earlier runs: one in ten of them due for the expiry job.
-		Output bench = invitations("bench", "--people", "300", "--existing", "2000");
+		// With a history of earlier runs: one in ten of them due for the expiry job, the
+		// report rows of three in four of them past the retention.
+		Output bench = invitations("bench", "--people", "300", "--existing", "2000", "--retention", "90d");
 		assertThat(bench.exitCode()).as(bench.err()).isZero();
 		assertThat(bench.out()).startsWith("database: a new embedded PostgreSQL in ")
 			.contains("earlier invitations: 2,000 of 2,000")
 			.contains("OK: exactly 300 distinct messages")
 			.contains("expiry job: 200 of 200 due invitations expired")
+			.contains("purge-report-rows-after 90d: 1,500 report rows of 75 runs deleted")
 			.containsPattern("stored: 2,300 invitations, [0-9]+ MB in all tables: [0-9]+ bytes per invitation");
 		assertNoLogLines(bench.out());
 		assertThat(bench.out()).doesNotContain("zonky").doesNotContain("initdb");
