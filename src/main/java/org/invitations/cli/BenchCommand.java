@@ -84,7 +84,8 @@ class BenchCommand extends Subcommand implements Callable<Integer> {
 
 	@Option(names = "--retention", paramLabel = "DURATION", converter = DurationConverter.class,
 			description = "with --existing: the expiry job deletes the report rows of runs that ended longer ago than"
-					+ " this (e.g. 90d, its spec's purge-report-rows-after), so that the bytes stored are what a"
+					+ " this and the history entries of invitations closed longer ago (e.g. 90d, its spec's"
+					+ " purge-report-rows-after and purge-history-after), so that the bytes stored are what a"
 					+ " deployment with that retention keeps")
 	Duration retention;
 
@@ -251,11 +252,11 @@ class BenchCommand extends Subcommand implements Callable<Integer> {
 					expired.due(), expired.duration().toMillis() / 1000.0, expired.rate());
 			if (retention != null) {
 				out.printf(
-						"  purge-report-rows-after %s: %,d report rows of %d runs deleted in %.1fs, %.0f rows/s"
-								+ " (then the table compacted)%n",
+						"  retention %s: %,d report rows of %d runs and %,d history entries deleted in %.1fs,"
+								+ " %.0f rows/s (then the tables compacted)%n",
 						retention.toSeconds() % 86_400 == 0 ? retention.toDays() + "d" : retention.toString(),
-						expired.purgedRows(), expired.purgedRuns(), expired.purgeDuration().toMillis() / 1000.0,
-						expired.purgeRate());
+						expired.purgedRows(), expired.purgedRuns(), expired.purgedEntries(),
+						expired.purgeDuration().toMillis() / 1000.0, expired.purgeRate());
 			}
 		}
 		StorageFigures storage = runner.storage();

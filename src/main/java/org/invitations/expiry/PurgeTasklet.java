@@ -17,14 +17,22 @@ import org.invitations.run.JobParameterNames;
  * Forgets token hashes of invitations closed longer than the spec's
  * {@code purge-token-hashes-after} (with the links kept from their interrupted attempts),
  * and the retired hashes of the same age; deletes the per-person report rows of runs that
- * ended longer than its {@code purge-report-rows-after} ago, their totals kept. One batch
- * of each per call, in the call's transaction. Without the hash an old link is simply
- * unknown; without its rows a run still has its totals, and says its rows were purged.
+ * ended longer than its {@code purge-report-rows-after} ago, their totals kept; and the
+ * history entries of invitations closed longer than its {@code purge-history-after} ago.
+ * One batch of each per call, in the call's transaction. Without the hash an old link is
+ * simply unknown; without its rows a run still has its totals, and says its rows were
+ * purged; an invitation without its entries keeps its status and times.
  */
 public class PurgeTasklet implements Tasklet {
 
-	/** Step execution context: the token hashes are done, only report rows are left. */
+	/** Step execution context: the token hashes are done. */
 	private static final String TOKENS_DONE = "purge.tokens.done";
+
+	/**
+	 * Step execution context: the last invitation whose history was purged, or -1 when
+	 * the history is done.
+	 */
+	private static final String HISTORY_AFTER = "purge.history.after-id";
 
 	private final InvitationStore invitations;
 
@@ -58,7 +66,18 @@ public class PurgeTasklet implements Tasklet {
 			contribution.incrementWriteCount(purged.rows());
 			reportsDone = purged.rows() < batchSize;
 		}
-		return tokensDone && reportsDone ? RepeatStatus.FINISHED : RepeatStatus.CONTINUABLE;
+		Long historySeconds = parameters.getLong(JobParameterNames.PURGE_HISTORY_AFTER_SECONDS);
+		long historyAfter = context.getLong(HISTORY_AFTER, 0L);
+		boolean historyDone = historySeconds == null || historyAfter < 0;
+		if (!historyDone) {
+			InvitationStore.HistoryPurged purged = invitations.purgeHistory(Duration.ofSeconds(historySeconds),
+					historyAfter, batchSize);
+			contribution.incrementWriteCount(purged.entries());
+			historyDone = purged.invitations() < batchSize;
+			// Saved with this call's commit: a restart goes on after it.
+			context.putLong(HISTORY_AFTER, historyDone ? -1 : purged.lastId());
+		}
+		return tokensDone && reportsDone && historyDone ? RepeatStatus.FINISHED : RepeatStatus.CONTINUABLE;
 	}
 
 }

@@ -135,6 +135,13 @@ public class InvitationStore {
 	public record ReportsPurged(long rows, int runs) {
 	}
 
+	/**
+	 * One batch of a history purge: the last invitation it reached, how many invitations'
+	 * entries it deleted, and how many entries.
+	 */
+	public record HistoryPurged(long lastId, int invitations, long entries) {
+	}
+
 	/** The open invitations of these people, by person. */
 	public Map<Long, List<Open>> openOf(Collection<Long> personIds) {
 		return queueing.openOf(personIds);
@@ -263,6 +270,15 @@ public class InvitationStore {
 	 */
 	public ReportsPurged purgeReportRows(Duration age, int limit) {
 		return reports.purge(age.toNanos() / 1e9, limit);
+	}
+
+	/**
+	 * Deletes the history entries of a batch of invitations closed longer than
+	 * {@code age} ago, after invitation {@code afterId}; the invitations keep their
+	 * status and times, and their history its QUEUED entry.
+	 */
+	public HistoryPurged purgeHistory(Duration age, long afterId, int limit) {
+		return history.purge(age.toNanos() / 1e9, afterId, limit);
 	}
 
 	/**
