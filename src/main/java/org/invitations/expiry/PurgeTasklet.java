@@ -28,6 +28,9 @@ public class PurgeTasklet implements Tasklet {
 	/** Step execution context: the token hashes are done. */
 	private static final String TOKENS_DONE = "purge.tokens.done";
 
+	/** Step execution context: the report rows are done. */
+	private static final String REPORTS_DONE = "purge.reports.done";
+
 	/**
 	 * Step execution context: the last invitation whose history was purged, or -1 when
 	 * the history is done.
@@ -59,12 +62,16 @@ public class PurgeTasklet implements Tasklet {
 			}
 		}
 		Long reportSeconds = parameters.getLong(JobParameterNames.PURGE_REPORT_ROWS_AFTER_SECONDS);
-		boolean reportsDone = reportSeconds == null;
+		boolean reportsDone = reportSeconds == null || context.containsKey(REPORTS_DONE);
 		if (!reportsDone) {
 			InvitationStore.ReportsPurged purged = invitations.purgeReportRows(Duration.ofSeconds(reportSeconds),
 					batchSize);
 			contribution.incrementWriteCount(purged.rows());
 			reportsDone = purged.rows() < batchSize;
+			if (reportsDone) {
+				// While the history goes on, the runs are not looked for again.
+				context.putString(REPORTS_DONE, "true");
+			}
 		}
 		Long historySeconds = parameters.getLong(JobParameterNames.PURGE_HISTORY_AFTER_SECONDS);
 		long historyAfter = context.getLong(HISTORY_AFTER, 0L);
