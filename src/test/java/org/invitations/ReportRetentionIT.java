@@ -80,6 +80,20 @@ class ReportRetentionIT extends ConsoleTest {
 		assertThat(get(browser, "/runs/" + recent).body()).doesNotContain("rows-purged")
 			.contains("recent1@example.org");
 
+		// The expiry spec's page says what its run will delete.
+		addUser("otto", "operator");
+		HttpClient operator = signedIn("otto");
+		java.nio.file.Path spec = JOBS.resolve("retention.yml");
+		java.nio.file.Files.writeString(spec, RETENTION + "purge-history-after: 365d\n");
+		try {
+			assertThat(get(operator, "/specs/retention.yml/expire").body()).contains(
+					"The people listed in the reports of runs that ended more than 90 days ago are deleted;",
+					"The history of invitations closed more than 365 days ago is deleted;");
+		}
+		finally {
+			java.nio.file.Files.delete(spec);
+		}
+
 		String key = addKey("crm", "viewer");
 		String run = api("GET", "/api/v1/runs/" + old, key, null).body();
 		assertThat(run).contains("\"rowsPurged\":{", "\"keptForSeconds\":7776000", "\"rows\":5",
