@@ -39,11 +39,21 @@ public class BenchRunner {
 		this.metadata = metadata;
 	}
 
-	/** What the expiry job did: its expire step's invitations and time. */
-	public record Expiry(long expired, long due, Duration duration) {
+	/**
+	 * What the expiry job did: its expire step's invitations and time, and its purge
+	 * step's report rows (of how many runs), history entries and time (none without a
+	 * retention).
+	 */
+	public record Expiry(long expired, long due, Duration duration, long purgedRows, long purgedRuns,
+			long purgedEntries, Duration purgeDuration) {
 
 		public double rate() {
 			return expired / Math.max(1e-9, duration.toNanos() / 1e9);
+		}
+
+		/** Report rows and history entries deleted per second. */
+		public double purgeRate() {
+			return (purgedRows + purgedEntries) / Math.max(1e-9, purgeDuration.toNanos() / 1e9);
 		}
 
 	}
@@ -56,15 +66,49 @@ public class BenchRunner {
 		return new HistoryFill(jdbc, metadata).fill(invitations, progress);
 	}
 
-	/** The real expiry job (as {@code expire} runs it), timed by its expire step. */
-	public Expiry expire(long due) throws Exception {
-		JobExecution execution = expiry.run(new ExpirySpec(Path.of("bench-expiry"), "bench-expiry", 10_000, null));
-		StepExecution step = execution.getStepExecutions()
+	/**
+	 * The real expiry job (as {@code expire} runs it), timed by its expire and purge
+	 * steps.
+	 * @param retention the spec's {@code purge-report-rows-after} and
+	 * {@code purge-history-after}, or {@code null} to keep every report row and entry
+	 */
+	public Expiry expire(long due, Duration retention) throws Exception {
+		long[] before = purgeCounts();
+		JobExecution execution = expiry.run(new ExpirySpec(Path.of("bench-expiry"), "bench-expiry", 10_000, null,
+				retention, retention, org.invitations.spec.Notify.NONE, null, null));
+		StepExecution step = stepNamed(execution, "expire");
+		StepExecution purge = stepNamed(execution, "purge");
+		long[] after = purgeCounts();
+		if (retention != null) {
+			// Deleted rows leave their space free for the rows of later runs and the
+			// entries of later invitations, which a deployment keeps at the same size
+			// from
+			// then on: the tables are compacted to what they hold, so that the bytes
+			// stored show that size.
+			jdbc.execute("VACUUM FULL ANALYZE job_report_item");
+			jdbc.execute("VACUUM FULL ANALYZE invitation_event");
+		}
+		// The purge step counts both; the expire step before it added history entries.
+		long rows = after[0] - before[0];
+		return new Expiry(step.getWriteCount(), due, duration(step), rows, after[1] - before[1],
+				purge.getWriteCount() - rows, duration(purge));
+	}
+
+	/** Report rows purged and runs purged so far. */
+	private long[] purgeCounts() {
+		return jdbc.queryForObject(
+				"""
+						SELECT (SELECT coalesce(sum(rows_purged), 0) FROM job_report_purge), (SELECT count(*) FROM job_report_purge)
+						""",
+				(rs, n) -> new long[] { rs.getLong(1), rs.getLong(2) });
+	}
+
+	private static StepExecution stepNamed(JobExecution execution, String name) {
+		return execution.getStepExecutions()
 			.stream()
-			.filter(s -> s.getStepName().equals("expire"))
+			.filter(s -> s.getStepName().equals(name))
 			.findFirst()
-			.orElseThrow(() -> new IllegalStateException("the expiry job ran no expire step"));
-		return new Expiry(step.getWriteCount(), due, duration(step));
+			.orElseThrow(() -> new IllegalStateException("the expiry job ran no " + name + " step"));
 	}
 
 	public StorageFigures storage() {

@@ -2,15 +2,20 @@ package org.invitations.bench;
 
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import org.invitations.run.BatchMetadata;
+import org.invitations.run.JobNames;
+import org.invitations.run.JobParameterNames;
 
 /**
  * The database of a deployment that has sent for years, made in minutes: N earlier
  * people, each with one settled invitation as the job leaves it (its row, its history
- * entries, its report row, its role), spread over 100 earlier runs of 10 specs, written
+ * entries, its report row, its role), spread over 100 earlier runs of 10 specs (each
+ * recorded as a completed execution that ended when it sent its last one), written
  * set-based a million at a time. One in ten is still SENT and past its expiry, for the
  * expiry job to close.
  * <p>
@@ -53,6 +58,7 @@ final class HistoryFill {
 			progress.printf("  earlier invitations: %,d of %,d (%.0f s)%n", to, people,
 					(System.nanoTime() - started) / 1e9);
 		}
+		endRuns(instances, executions);
 		jdbc.update("""
 				INSERT INTO job_report_total (job_instance_id, outcome, reason, items)
 				SELECT job_instance_id, outcome, reason, count(*) FROM job_report_item
@@ -66,6 +72,24 @@ final class HistoryFill {
 		progress.printf("  filled and vacuumed in %s%n",
 				Duration.ofNanos(System.nanoTime() - started).toSeconds() + " s");
 		return due;
+	}
+
+	/**
+	 * Records the earlier runs as completed executions of the invitation job, each ended
+	 * when it sent its last invitation (see {@link #batch}: run {@code r} of 100 sent
+	 * between 300 and 20 days ago, in order), so that the expiry job's retention of
+	 * report rows finds them ended as long ago as their rows say.
+	 */
+	private void endRuns(long instances, long executions) {
+		Instant now = Instant.now();
+		for (int run = 0; run < RUNS; run++) {
+			Instant end = now.minus(Duration.ofDays(300))
+				.plus(Duration.ofDays(280).multipliedBy(run + 1).dividedBy(RUNS));
+			metadata.addEndedRun(new BatchMetadata.RunIds(instances + run, executions + run), JobNames.INVITATION,
+					Map.of(JobParameterNames.SPEC_NAME, "history-" + run % 10, JobParameterNames.RUN,
+							Integer.toString(run / 10 + 1)),
+					end);
+		}
 	}
 
 	private long batch(String tag, String group, long from, long to, long people, long instances, long executions) {

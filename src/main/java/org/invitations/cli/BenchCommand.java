@@ -82,6 +82,13 @@ class BenchCommand extends Subcommand implements Callable<Integer> {
 					+ " rows; one in ten due for expiry), then run the benchmark, then time the expiry job")
 	long existing;
 
+	@Option(names = "--retention", paramLabel = "DURATION", converter = DurationConverter.class,
+			description = "with --existing: the expiry job deletes the report rows of runs that ended longer ago than"
+					+ " this and the history entries of invitations closed longer ago (e.g. 90d, its spec's"
+					+ " purge-report-rows-after and purge-history-after), so that the bytes stored are what a"
+					+ " deployment with that retention keeps")
+	Duration retention;
+
 	@Option(names = "--report-rows", paramLabel = "N", defaultValue = "0",
 			description = "instead: write N synthetic report rows and time the CSV, JSON and HTML exports of them")
 	long reportRows;
@@ -151,6 +158,9 @@ class BenchCommand extends Subcommand implements Callable<Integer> {
 		}
 		if (tlsCertificate != null && port == 0) {
 			throw usage("--tls-cert needs --smtp-port: the built-in sink speaks plain SMTP");
+		}
+		if (retention != null && (existing == 0 || retention.isNegative())) {
+			throw usage("--retention needs --existing N (the expiry job runs after it) and must be 0 or more");
 		}
 		if (sinkDelay != null && port != 0) {
 			throw usage("--sink-delay starts a sink of its own: leave out --smtp-port");
@@ -242,9 +252,17 @@ class BenchCommand extends Subcommand implements Callable<Integer> {
 							: String.format("%.0f", result.postgresCpuNanos() / 1000.0 / sent));
 		}
 		if (existing > 0) {
-			BenchRunner.Expiry expired = runner.expire(due);
+			BenchRunner.Expiry expired = runner.expire(due, retention);
 			out.printf("expiry job: %,d of %,d due invitations expired in %.1fs, %.0f rows/s%n", expired.expired(),
 					expired.due(), expired.duration().toMillis() / 1000.0, expired.rate());
+			if (retention != null) {
+				out.printf(
+						"  retention %s: %,d report rows of %d runs and %,d history entries deleted in %.1fs,"
+								+ " %.0f rows/s (then the tables compacted)%n",
+						retention.toSeconds() % 86_400 == 0 ? retention.toDays() + "d" : retention.toString(),
+						expired.purgedRows(), expired.purgedRuns(), expired.purgedEntries(),
+						expired.purgeDuration().toMillis() / 1000.0, expired.purgeRate());
+			}
 		}
 		StorageFigures storage = runner.storage();
 		out.printf(

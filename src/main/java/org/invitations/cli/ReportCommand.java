@@ -101,6 +101,7 @@ class ReportCommand extends Subcommand implements Callable<Integer> {
 			// An expiry run's rows are its reminders, if it sent any.
 			printer.items(executionId, options.outcome());
 			text.flush();
+			purged(summary);
 			return;
 		}
 		ReportRenderer renderer = bean(ReportRenderer.class);
@@ -114,6 +115,18 @@ class ReportCommand extends Subcommand implements Callable<Integer> {
 		// says it here too.
 		err().println((written.invariantHolds() ? "" : "WARNING: THE TOTALS DO NOT ADD UP: ")
 				+ ReportHeadline.of(written) + "; " + written.invariant());
+		purged(written);
+	}
+
+	/**
+	 * A run without its per-person rows is still reported, exit code 0: the totals are
+	 * its report. Stderr says why the rows are missing, so that an empty table is not
+	 * read as a run without people.
+	 */
+	private void purged(RunSummary summary) {
+		if (summary.purged() != null) {
+			err().println("note: " + summary.purged().sentence());
+		}
 	}
 
 }

@@ -10,6 +10,7 @@ import java.util.stream.Collectors;
 
 import org.invitations.report.ReportHeadline;
 import org.invitations.report.ReportQueries;
+import org.invitations.report.RowsPurged;
 import org.invitations.report.RunRecords;
 import org.invitations.report.RunSummary;
 import org.invitations.report.VisibleText;
@@ -161,6 +162,11 @@ class ReportPrinter {
 		out.println();
 		out.printf("%-7s %-40s %-24s %-10s %-20s %s%n", "LINE", "EMAIL", "NAME", "OUTCOME", "REASON", "DETAIL");
 		long instance = queries.execution(executionId).instanceId();
+		RowsPurged purged = queries.purged(instance);
+		if (purged != null) {
+			out.println("(none: " + purged.sentence() + ")");
+			return;
+		}
 		queries.items(instance, outcome,
 				row -> out.printf("%-7s %-40s %-24s %-10s %-20s %s%n",
 						row.line() != null ? row.line() : "#" + row.item(), safe(row.email()),

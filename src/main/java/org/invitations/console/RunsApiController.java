@@ -66,9 +66,12 @@ class RunsApiController {
 
 	private final PartitionView partitions;
 
+	private final ReportQueries reports;
+
 	RunsApiController(RunListing listing, SpecCatalog catalog, BackgroundLaunches launches,
 			DryRunConfirmation confirmation, InvitationAdmin admin, ResendPlanner resends, ConfirmedSends sends,
-			RunActions actions, RunControl control, PartitionView partitions) {
+			RunActions actions, RunControl control, PartitionView partitions, ReportQueries reports) {
+		this.reports = reports;
 		this.partitions = partitions;
 		this.actions = actions;
 		this.control = control;
@@ -105,8 +108,26 @@ class RunsApiController {
 	 * @param partitions the deliver step's partitions: who sends each share, how far it
 	 * got and how fast (one, sent by the run's own process, when no worker was alive)
 	 */
+	/**
+	 * @param rowsPurged that the run's per-person rows were deleted by the expiry job's
+	 * retention, or {@code null} while they are kept: the totals remain
+	 */
 	record RunTotals(Run run, List<ReportQueries.OutcomeCount> totals, long wouldSend, Long maxRecipients,
-			Set<RunActions.Action> actions, String note, Long continuedBy, List<PartitionView.Partition> partitions) {
+			Set<RunActions.Action> actions, String note, Long continuedBy, List<PartitionView.Partition> partitions,
+			@Nullable RowsPurged rowsPurged) {
+	}
+
+	/**
+	 * That a run's per-person rows were deleted, when and after how long; its totals
+	 * remain.
+	 */
+	record RowsPurged(Instant purgedAt, long keptForSeconds, long rows, String statement) {
+
+		static @Nullable RowsPurged of(org.invitations.report.@Nullable RowsPurged purged) {
+			return purged == null ? null
+					: new RowsPurged(purged.purgedAt(), purged.keptFor().toSeconds(), purged.rows(), purged.sentence());
+		}
+
 	}
 
 	record Restarted(long execution, long queued, long unread) {
@@ -161,7 +182,7 @@ class RunsApiController {
 		RunActions.Offer offer = actions.of(id);
 		return ResponseEntity.ok(new RunTotals(Run.of(row), listing.totals(row.instanceId()), wouldSend,
 				sends.exceededLimit(id, wouldSend), offer.actions(), offer.note(), offer.continuedBy(),
-				partitions.of(id)));
+				partitions.of(id), RowsPurged.of(reports.purged(row.instanceId()))));
 	}
 
 	/**

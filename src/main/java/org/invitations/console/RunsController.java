@@ -98,6 +98,7 @@ class RunsController {
 				after, pageSize + 1);
 		model.addAttribute("run", run);
 		model.addAttribute("summary", listing.totals(run.instanceId()));
+		model.addAttribute("purged", reports.purged(run.instanceId()));
 		model.addAttribute("steps", reports.steps(id));
 		model.addAttribute("partitions", partitions.of(id));
 		model.addAttribute("events", events.ofRun(id));

@@ -1,6 +1,7 @@
 /**
  * Expiry work: the tasklets that expire open invitations, send the one reminder before
- * expiry and purge old token hashes, in set-based batches.
+ * expiry, purge old token hashes and the report rows of runs past their retention, in
+ * set-based batches.
  */
 @NullMarked
 package org.invitations.expiry;

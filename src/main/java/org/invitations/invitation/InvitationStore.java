@@ -129,6 +129,19 @@ public class InvitationStore {
 	public record Purged(int invitations, int retired, int earlier) {
 	}
 
+	/**
+	 * How many report rows one purge batch deleted, and how many runs it began to purge.
+	 */
+	public record ReportsPurged(long rows, int runs) {
+	}
+
+	/**
+	 * One batch of a history purge: the last invitation it reached, how many invitations'
+	 * entries it deleted, and how many entries.
+	 */
+	public record HistoryPurged(long lastId, int invitations, long entries) {
+	}
+
 	/** The open invitations of these people, by person. */
 	public Map<Long, List<Open>> openOf(Collection<Long> personIds) {
 		return queueing.openOf(personIds);
@@ -249,6 +262,23 @@ public class InvitationStore {
 	/** Forgets a batch of token hashes closed longer than {@code age} ago. */
 	public Purged purge(Duration age, int limit) {
 		return closing.purge(age.toNanos() / 1e9, limit);
+	}
+
+	/**
+	 * Deletes a batch of the report rows of runs that ended longer than {@code age} ago;
+	 * their totals stay (see {@link ReportRows}).
+	 */
+	public ReportsPurged purgeReportRows(Duration age, int limit) {
+		return reports.purge(age.toNanos() / 1e9, limit);
+	}
+
+	/**
+	 * Deletes the history entries of a batch of invitations closed longer than
+	 * {@code age} ago, after invitation {@code afterId}; the invitations keep their
+	 * status and times, and their history its QUEUED entry.
+	 */
+	public HistoryPurged purgeHistory(Duration age, long afterId, int limit) {
+		return history.purge(age.toNanos() / 1e9, afterId, limit);
 	}
 
 	/**

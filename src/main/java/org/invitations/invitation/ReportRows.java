@@ -6,6 +6,8 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import org.invitations.run.BatchMetadata;
+
 /**
  * The one writer of report rows ({@code job_report_item}): inserted a chunk at a time by
  * the steps that decide an item's fate, then updated in place by invitation as its
@@ -192,6 +194,48 @@ public class ReportRows {
 				FROM found f WHERE r.id = f.id
 				RETURNING r.job_instance_id, r.outcome, r.reason, f.was, f.was_reason
 				"""), invitationId, DeliveryReason.BOUNCED.dbValue(), detail);
+	}
+
+	/**
+	 * Deletes up to {@code limit} report rows of runs that ended longer than
+	 * {@code ageSeconds} ago, each run recorded in {@code job_report_purge} first so that
+	 * its totals stay (V42) and its pages say the rows were purged. A run whose
+	 * executions are no longer in the job repository counts as ended when its newest row
+	 * was written. Call in one transaction; the next call goes on where this one stopped.
+	 */
+	InvitationStore.ReportsPurged purge(double ageSeconds, int limit) {
+		String cutoff = "now() - make_interval(secs => ?)";
+		// Runs are found through their totals (a few rows each), not their report rows.
+		List<Long> runs = jdbc.queryForList("""
+				SELECT r.job_instance_id FROM (SELECT DISTINCT job_instance_id FROM job_report_total) r
+				WHERE EXISTS (SELECT 1 FROM job_report_item i WHERE i.job_instance_id = r.job_instance_id)
+				  AND %s
+				""".formatted(BatchMetadata.runEndedBefore("r.job_instance_id", cutoff,
+				"(SELECT max(i.updated_at) FROM job_report_item i WHERE i.job_instance_id = r.job_instance_id) < "
+						+ cutoff)),
+				Long.class, ageSeconds, ageSeconds);
+		if (runs.isEmpty()) {
+			return new InvitationStore.ReportsPurged(0, 0);
+		}
+		Long[] ids = runs.toArray(Long[]::new);
+		int recorded = jdbc.update(
+				"""
+						INSERT INTO job_report_purge (job_instance_id, kept_for)
+						SELECT unnest(?::bigint[]), justify_hours(make_interval(secs => ?)) ON CONFLICT (job_instance_id) DO NOTHING
+						""",
+				ids, ageSeconds);
+		Long deleted = jdbc.queryForObject("""
+				WITH gone AS (
+				    DELETE FROM job_report_item WHERE id IN (
+				        SELECT id FROM job_report_item WHERE job_instance_id = ANY(?) LIMIT ?)
+				    RETURNING job_instance_id),
+				counted AS (
+				    UPDATE job_report_purge p SET rows_purged = p.rows_purged + g.n, purged_at = now()
+				    FROM (SELECT job_instance_id, count(*) AS n FROM gone GROUP BY 1) g
+				    WHERE p.job_instance_id = g.job_instance_id RETURNING g.n)
+				SELECT coalesce(sum(n), 0) FROM counted
+				""", Long.class, ids, limit);
+		return new InvitationStore.ReportsPurged(deleted == null ? 0 : deleted, recorded);
 	}
 
 	/**

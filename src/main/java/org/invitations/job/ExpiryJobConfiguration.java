@@ -27,9 +27,10 @@ import org.invitations.run.JobNames;
 /**
  * The expiry job: {@code expire} closes open invitations past their expiry,
  * {@code remind} sends the spec's one reminder to those that expire soon, {@code purge}
- * forgets the token hashes of invitations closed long ago. Both work in set-based
- * batches, one transaction each, so the job can stop anywhere and a restart or a second
- * run only finds what is left.
+ * forgets the token hashes of invitations closed long ago and the per-person report rows
+ * of runs that ended long ago (their totals stay). Each works in set-based batches, one
+ * transaction each, so the job can stop anywhere and a restart or a second run only finds
+ * what is left.
  */
 @Configuration(proxyBeanMethods = false)
 public class ExpiryJobConfiguration {

@@ -65,6 +65,14 @@ public class ExpiryLauncher {
 		if (spec.purgeTokenHashesAfter() != null) {
 			parameters.addLong(JobParameterNames.PURGE_AFTER_SECONDS, spec.purgeTokenHashesAfter().toSeconds(), false);
 		}
+		if (spec.purgeReportRowsAfter() != null) {
+			parameters.addLong(JobParameterNames.PURGE_REPORT_ROWS_AFTER_SECONDS,
+					spec.purgeReportRowsAfter().toSeconds(), false);
+		}
+		if (spec.purgeHistoryAfter() != null) {
+			parameters.addLong(JobParameterNames.PURGE_HISTORY_AFTER_SECONDS, spec.purgeHistoryAfter().toSeconds(),
+					false);
+		}
 		if (spec.remind() != null) {
 			parameters.addLong(JobParameterNames.REMIND_BEFORE_SECONDS, spec.remind().before().toSeconds(), false)
 				.addLong(JobParameterNames.REMIND_MIN_SECONDS, spec.remind().minRemaining().toSeconds(), false)

@@ -101,21 +101,34 @@ public class InvitationAdmin {
 
 	/**
 	 * Every state change of the invitations of a person (by address) or of one invitation
-	 * (by id), in order.
+	 * (by id), in order. An invitation whose entries the expiry job deleted
+	 * ({@code purge-history-after}, V43) keeps its QUEUED entry and has one of type
+	 * {@code HISTORY_PURGED} where it closed, saying so.
 	 */
 	public List<Event> history(String emailOrId) {
 		String key = emailOrId.strip();
 		boolean byId = key.chars().allMatch(Character::isDigit);
 		String email = key.toLowerCase(java.util.Locale.ROOT);
+		String ids = byId ? "SELECT ?::bigint"
+				: ByPerson.invitationIds("SELECT id FROM person WHERE email_normalized = ?");
 		return jdbc.query(
 				"""
-						SELECT e.invitation_id, e.at, e.type, e.actor, e.detail FROM invitation_history e
-						WHERE e.invitation_id IN (%s) ORDER BY e.at, e.id
-						""".formatted(byId ? "SELECT ?::bigint"
-						: ByPerson.invitationIds("SELECT id FROM person WHERE email_normalized = ?")),
+						SELECT invitation_id, at, type, actor, detail FROM (
+						    SELECT e.invitation_id, e.at, e.type, e.actor, e.detail, e.id FROM invitation_history e
+						    WHERE e.invitation_id IN (%s)
+						    UNION ALL
+						    SELECT i.id, i.closed_at, 'HISTORY_PURGED', 'expiry job',
+						           'the entries after QUEUED were deleted on ' || to_char(h.purged_at, 'YYYY-MM-DD')
+						           || ', ' || h.kept_for || ' after it closed (purge-history-after); its status and times remain',
+						           9223372036854775807
+						    FROM invitation i JOIN invitation_history_purge h ON i.closed_at < h.closed_before
+						    WHERE i.id IN (%s)) AS entries
+						ORDER BY at, id
+						"""
+					.formatted(ids, ids),
 				(rs, n) -> new Event(rs.getLong(1), instant(rs.getTimestamp(2)), rs.getString(3), rs.getString(4),
 						rs.getString(5)),
-				byId ? key : email);
+				byId ? key : email, byId ? key : email);
 	}
 
 	/**

@@ -129,6 +129,15 @@ final class JsonReport {
 			json.writeEndObject();
 		}
 		json.writeEndArray();
+		if (s.purged() != null) {
+			json.writeName("rows_purged");
+			json.writeStartObject();
+			json.writeStringProperty("purged_at", time(s.purged().purgedAt()));
+			json.writeNumberProperty("kept_for_seconds", s.purged().keptFor().toSeconds());
+			json.writeNumberProperty("rows", s.purged().rows());
+			json.writeStringProperty("statement", s.purged().sentence());
+			json.writeEndObject();
+		}
 		json.writeName("notifications");
 		json.writeStartArray();
 		for (Notification n : s.notifications()) {

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.stereotype.Repository;
@@ -124,6 +126,24 @@ public class ReportQueries {
 		List<OutcomeCount> result = new ArrayList<>();
 		byOutcome.values().stream().filter(c -> c.count() > 0).forEach(result::add);
 		return result;
+	}
+
+	/**
+	 * Whether the run's per-person rows were purged by the retention of the expiry job,
+	 * or {@code null} when they are kept.
+	 */
+	public @Nullable RowsPurged purged(long instanceId) {
+		return jdbc
+			.query("""
+					SELECT purged_at, extract(epoch FROM kept_for)::bigint, rows_purged FROM job_report_purge
+					WHERE job_instance_id = ?
+					""",
+					(rs, n) -> new RowsPurged(rs.getTimestamp(1).toInstant(),
+							java.time.Duration.ofSeconds(rs.getLong(2)), rs.getLong(3)),
+					instanceId)
+			.stream()
+			.findFirst()
+			.orElse(null);
 	}
 
 	/**

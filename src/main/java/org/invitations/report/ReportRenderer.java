@@ -87,7 +87,8 @@ public class ReportRenderer {
 					long sent = options.outcome() == null ? summary.count("SENT") + summary.count("WOULD_SEND")
 							: (options.outcome().equals("SENT") || options.outcome().equals("WOULD_SEND")
 									? summary.count(options.outcome()) : 0);
-					long leftOut = Math.max(0, sent - options.sentRowLimit());
+					// Rows purged are not left out: the page says they are gone.
+					long leftOut = summary.purged() != null ? 0 : Math.max(0, sent - options.sentRowLimit());
 					HtmlReport.write(summary, cursor.problems(instance, options.outcome()),
 							cursor.sent(instance, options.outcome(), options.sentRowLimit()), leftOut,
 							"report " + summary.execution().id() + " --format html --all-rows", out);

@@ -91,7 +91,7 @@ public class RunSummaries {
 		}
 		return new RunSummary(execution, kind, specPath, spec == null ? null : spec.description(), provenance, by,
 				queries.rowsRead(execution.instanceId()), readBy(executionId), outcomes, merged(next),
-				records.notifications(executionId));
+				records.notifications(executionId), queries.purged(execution.instanceId()));
 	}
 
 	/**
@@ -123,7 +123,7 @@ public class RunSummaries {
 		queries.summary(execution.instanceId()).stream().filter(o -> o.count() > 0).forEach(outcomes::add);
 		return new RunSummary(execution, "expiry", execution.parameters().get(JobParameterNames.SPEC_PATH), null,
 				new RunSummary.Provenance("expiry", null, null, null), by, expired, expired, outcomes, List.of(),
-				records.notifications(execution.id()));
+				records.notifications(execution.id()), queries.purged(execution.instanceId()));
 	}
 
 	private long readBy(long executionId) {

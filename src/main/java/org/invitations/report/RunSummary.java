@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 import org.invitations.report.ReportQueries.Execution;
 import org.invitations.report.ReportQueries.OutcomeCount;
 import org.invitations.report.RunRecords.Notification;
@@ -25,10 +27,12 @@ import org.invitations.report.RunRecords.Notification;
  * @param outcomes totals by outcome, each with its reasons, in a fixed order
  * @param nextSteps what to do about each problem reason
  * @param notifications notifications sent when this execution ended
+ * @param purged that the run's per-person rows were purged, or {@code null} when they are
+ * kept
  */
 public record RunSummary(Execution execution, String kind, String specFile, String description, Provenance provenance,
 		String launchedBy, long rowsRead, long itemsThisExecution, List<OutcomeCount> outcomes,
-		List<NextStep> nextSteps, List<Notification> notifications) {
+		List<NextStep> nextSteps, List<Notification> notifications, @Nullable RowsPurged purged) {
 
 	/** The outcomes, in the order of the invariant. */
 	public static final List<String> INVARIANT_OUTCOMES = List.of("SENT", "WOULD_SEND", "SKIPPED", "REJECTED", "FAILED",

@@ -71,6 +71,20 @@ public class BatchMetadata {
 				+ " AND x.parameter_name = '" + parameterName + "')";
 	}
 
+	/**
+	 * SQL: whether the run (job instance) {@code instanceId} (a placeholder or a column)
+	 * ended before {@code cutoff} (an SQL expression of a time): every one of its
+	 * executions has ended, the last before the cutoff. A run still running, or stopped
+	 * or failed more recently, has not. A run whose executions are no longer recorded
+	 * (operators prune the job repository with Spring Batch's tools) is decided by
+	 * {@code whenUnrecorded}, a boolean expression of the caller.
+	 */
+	public static String runEndedBefore(String instanceId, String cutoff, String whenUnrecorded) {
+		// Over no rows bool_and and max are NULL, so coalesce falls to the caller's rule.
+		return "coalesce((SELECT bool_and(e.end_time IS NOT NULL) AND max(e.end_time) < " + cutoff
+				+ " FROM batch_job_execution e WHERE e.job_instance_id = " + instanceId + "), " + whenUnrecorded + ")";
+	}
+
 	/** One job execution with its job's name. */
 	public record ExecutionRow(long id, long instanceId, String job, String status, @Nullable String exitMessage,
 			@Nullable Instant start, @Nullable Instant end) {
@@ -383,6 +397,27 @@ public class BatchMetadata {
 				       status, read_count) VALUES (nextval('batch_step_execution_seq'), 1, ?, ?, now(), 'COMPLETED', ?)
 				""", stepName, execution, read);
 		return new RunIds(instance, execution);
+	}
+
+	/**
+	 * For benchmarks: records a run of the job under ids reserved before (see
+	 * {@link #reserveInstanceIds}), with these identifying string parameters and one
+	 * execution that completed at {@code end}, after ten minutes.
+	 */
+	public void addEndedRun(RunIds ids, String jobName, Map<String, String> parameters, Instant end) {
+		jdbc.update("INSERT INTO batch_job_instance VALUES (?, 0, ?, md5(?::text))", ids.instanceId(), jobName,
+				ids.instanceId());
+		// The columns are timestamps without zone, written and read in the JVM's zone as
+		// Spring Batch does.
+		java.time.LocalDateTime ended = java.time.LocalDateTime.ofInstant(end, java.time.ZoneId.systemDefault());
+		jdbc.update("""
+				INSERT INTO batch_job_execution (job_execution_id, version, job_instance_id, create_time, start_time,
+				       end_time, status, exit_code, exit_message, last_updated)
+				VALUES (?, 1, ?, ?, ?, ?, 'COMPLETED', 'COMPLETED', '', ?)
+				""", ids.executionId(), ids.instanceId(), ended.minusMinutes(10), ended.minusMinutes(10), ended, ended);
+		parameters.forEach((name, value) -> jdbc.update(
+				"INSERT INTO batch_job_execution_params VALUES (?, ?, 'java.lang.String', ?, 'Y')", ids.executionId(),
+				name, value));
 	}
 
 	private static ExecutionRow executionRow(ResultSet rs, int row) throws SQLException {

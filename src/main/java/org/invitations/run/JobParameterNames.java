@@ -42,6 +42,18 @@ public final class JobParameterNames {
 	 */
 	public static final String PURGE_AFTER_SECONDS = "purge.after.seconds";
 
+	/**
+	 * Expiry job, not identifying: delete the per-person report rows of runs that ended
+	 * longer than this ago.
+	 */
+	public static final String PURGE_REPORT_ROWS_AFTER_SECONDS = "purge.report-rows.after.seconds";
+
+	/**
+	 * Expiry job, not identifying: delete the history entries of invitations closed
+	 * longer than this ago.
+	 */
+	public static final String PURGE_HISTORY_AFTER_SECONDS = "purge.history.after.seconds";
+
 	/** Expiry job, not identifying: remind invitations that expire within this. */
 	public static final String REMIND_BEFORE_SECONDS = "remind.before.seconds";
 

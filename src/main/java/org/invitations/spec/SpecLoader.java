@@ -104,7 +104,11 @@ public final class SpecLoader {
 		}
 		Duration purge = raw.purgeTokenHashesAfter() == null ? null
 				: SpecValues.duration(file, "purge-token-hashes-after", raw.purgeTokenHashesAfter());
-		return new ExpirySpec(file, name, batchSize, purge,
+		Duration purgeReports = raw.purgeReportRowsAfter() == null ? null
+				: SpecValues.duration(file, "purge-report-rows-after", raw.purgeReportRowsAfter());
+		Duration purgeHistory = raw.purgeHistoryAfter() == null ? null
+				: SpecValues.duration(file, "purge-history-after", raw.purgeHistoryAfter());
+		return new ExpirySpec(file, name, batchSize, purge, purgeReports, purgeHistory,
 				Notify.of(file, raw.notifyTo(), raw.notifyWebhook(), raw.notifyDryRun()),
 				OperationsKeys.remind(file, raw.remind()), OperationsKeys.schedule(file, raw.schedule()));
 	}
@@ -214,8 +218,9 @@ public final class SpecLoader {
 	}
 
 	record RawExpirySpec(@Nullable String name, @Nullable String job, @Nullable String description,
-			@Nullable Integer batchSize, @Nullable String purgeTokenHashesAfter,
-			OperationsKeys.@Nullable RawRemind remind, OperationsKeys.@Nullable RawSchedule schedule,
+			@Nullable Integer batchSize, @Nullable String purgeTokenHashesAfter, @Nullable String purgeReportRowsAfter,
+			@Nullable String purgeHistoryAfter, OperationsKeys.@Nullable RawRemind remind,
+			OperationsKeys.@Nullable RawSchedule schedule,
 			// Notifications when a run ends.
 			@com.fasterxml.jackson.annotation.JsonProperty("notify") java.util.@Nullable List<String> notifyTo,
 			@Nullable String notifyWebhook, @Nullable Boolean notifyDryRun) {

@@ -106,8 +106,9 @@ class OutputStreamsIT {
 	void theBenchmarksOwnDatabaseLogsNothingToStdout() throws Exception {
 		// Its embedded PostgreSQL starts before the application, so before Spring Boot
 		// configures logging.
-		// With a history of earlier runs: one in ten of them due for the expiry job.
-		Output bench = invitations("bench", "--people", "300", "--existing", "2000");
+		// With a history of earlier runs: one in ten of them due for the expiry job, the
+		// report rows of three in four of them past the retention.
+		Output bench = invitations("bench", "--people", "300", "--existing", "2000", "--retention", "90d");
 		assertThat(bench.exitCode()).as(bench.err()).isZero();
 		assertThat(bench.out()).startsWith("database: a new embedded PostgreSQL in ")
 			.contains("earlier invitations: 2,000 of 2,000")
@@ -118,6 +119,8 @@ class OutputStreamsIT {
 			.containsPattern("stored: 2,300 invitations, [0-9]+ MB in all tables: [0-9]+ bytes per invitation");
 		assertNoLogLines(bench.out());
 		assertThat(bench.out()).doesNotContain("zonky").doesNotContain("initdb");
+		assertThat(bench.out())
+			.containsPattern("retention 90d: 1,500 report rows of 75 runs and [0-9,]+ history entries deleted");
 	}
 
 	private static void assertNoLogLines(String out) {

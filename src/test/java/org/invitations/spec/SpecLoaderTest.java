@@ -152,6 +152,19 @@ class SpecLoaderTest {
 	}
 
 	@Test
+	void anExpirySpecKeepsReportRowsUnlessItNamesARetention() throws Exception {
+		assertThat(loader.loadExpiry(spec("name: nightly\njob: expire\n")).purgeReportRowsAfter()).isNull();
+		assertThat(loader.loadExpiry(spec("name: nightly\njob: expire\npurge-report-rows-after: 180d\n"))
+			.purgeReportRowsAfter()).isEqualTo(java.time.Duration.ofDays(180));
+		assertThat(
+				loader.loadExpiry(spec("name: nightly\njob: expire\npurge-history-after: 365d\n")).purgeHistoryAfter())
+			.isEqualTo(java.time.Duration.ofDays(365));
+		Path wrong = spec("name: nightly\njob: expire\npurge-report-rows-after: half a year\n");
+		assertThatThrownBy(() -> loader.loadExpiry(wrong)).hasMessageContaining("key 'purge-report-rows-after'")
+			.hasMessageContaining("is not a duration");
+	}
+
+	@Test
 	void dkimNamesAnotherDomainOrSelectorAsDnsNames() throws Exception {
 		String base = "name: x\nsource:\n  group: g\nrole: r\nlink-base-url: https://crm.example.org/p\n";
 		assertThat(loader.load(spec(base)).dkim()).isEqualTo(JobSpec.Dkim.CONFIGURED);
