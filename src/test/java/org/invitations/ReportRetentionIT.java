@@ -23,6 +23,7 @@ class ReportRetentionIT extends ConsoleTest {
 		long recent = send("recent");
 		long running = send("running");
 		long pruned = send("pruned");
+		long failed = send("failed");
 		long oldRun = instanceOf(old);
 		long prunedRun = instanceOf(pruned);
 		// The old run ended 200 days ago; the running one started then and has not ended
@@ -31,6 +32,10 @@ class ReportRetentionIT extends ConsoleTest {
 				+ " end_time = end_time - interval '200 days' WHERE job_execution_id = ?", old);
 		jdbc.update("UPDATE batch_job_execution SET status = 'STARTED', end_time = NULL,"
 				+ " start_time = start_time - interval '200 days' WHERE job_execution_id = ?", running);
+		// This one failed as long ago and was never abandoned: a restart may still
+		// continue it, and its rows with it.
+		jdbc.update("UPDATE batch_job_execution SET status = 'FAILED', start_time = start_time - interval '200 days',"
+				+ " end_time = end_time - interval '200 days' WHERE job_execution_id = ?", failed);
 		// An operator pruned the job repository of this one: its newest row tells its
 		// age.
 		pruneMetadata(pruned);
@@ -44,6 +49,7 @@ class ReportRetentionIT extends ConsoleTest {
 		assertThat(rows(prunedRun)).isZero();
 		assertThat(rows(instanceOf(recent))).isEqualTo(5);
 		assertThat(rows(instanceOf(running))).isEqualTo(5);
+		assertThat(rows(instanceOf(failed))).isEqualTo(5);
 		assertThat(totals()).isEqualTo(totalsBefore);
 		assertThat(jdbc.queryForList("SELECT job_instance_id || ': ' || rows_purged || ' after ' || kept_for"
 				+ " FROM job_report_purge ORDER BY 1", String.class))
@@ -59,7 +65,7 @@ class ReportRetentionIT extends ConsoleTest {
 		assertThat(jdbc.queryForObject(purgeStep, String.class, lastExecution())).isEqualTo("0 in 1");
 		assertThat(totals()).isEqualTo(totalsBefore);
 		assertThat(count("SELECT sum(rows_purged) FROM job_report_purge")).isEqualTo(10);
-		assertThat(count("SELECT count(*) FROM job_report_item")).isEqualTo(10);
+		assertThat(count("SELECT count(*) FROM job_report_item")).isEqualTo(15);
 	}
 
 	@Test

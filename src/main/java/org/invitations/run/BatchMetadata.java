@@ -74,14 +74,17 @@ public class BatchMetadata {
 	/**
 	 * SQL: whether the run (job instance) {@code instanceId} (a placeholder or a column)
 	 * ended before {@code cutoff} (an SQL expression of a time): every one of its
-	 * executions has ended, the last before the cutoff. A run still running, or stopped
-	 * or failed more recently, has not. A run whose executions are no longer recorded
-	 * (operators prune the job repository with Spring Batch's tools) is decided by
-	 * {@code whenUnrecorded}, a boolean expression of the caller.
+	 * executions has ended, the last before the cutoff, and the run is over (completed or
+	 * abandoned). A run still running, or stopped or failed more recently, has not; nor
+	 * has one that stopped or failed long ago and was never abandoned, which a restart
+	 * may still continue. A run whose executions are no longer recorded (operators prune
+	 * the job repository with Spring Batch's tools) is decided by {@code whenUnrecorded},
+	 * a boolean expression of the caller.
 	 */
 	public static String runEndedBefore(String instanceId, String cutoff, String whenUnrecorded) {
 		// Over no rows bool_and and max are NULL, so coalesce falls to the caller's rule.
 		return "coalesce((SELECT bool_and(e.end_time IS NOT NULL) AND max(e.end_time) < " + cutoff
+				+ " AND bool_or(e.status IN ('COMPLETED', 'ABANDONED'))"
 				+ " FROM batch_job_execution e WHERE e.job_instance_id = " + instanceId + "), " + whenUnrecorded + ")";
 	}
 
