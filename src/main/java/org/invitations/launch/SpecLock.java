@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 
 import javax.sql.DataSource;
 
@@ -34,28 +35,57 @@ public class SpecLock {
 	}
 
 	/**
-	 * Takes the lock or fails at once, naming the spec; close the result to let it go.
+	 * How long a launch waits for the lock before it refuses. A run's status says it
+	 * ended a moment before its process lets the lock go (its listeners run in between),
+	 * and the console offers the next step (send after a dry run, the next dry run) as
+	 * soon as the status says so: an operator or a script that acts at once would be told
+	 * that the spec is being run. A run that is really under way holds it for minutes.
+	 */
+	static final Duration WAIT = Duration.ofSeconds(2);
+
+	/**
+	 * Takes the lock, waiting at most {@link #WAIT} for it, or fails, naming the spec;
+	 * close the result to let it go.
 	 */
 	public Held acquire(String specName) {
+		long deadline = System.nanoTime() + WAIT.toNanos();
 		try {
 			Connection connection = dataSource.getConnection();
+			boolean locked = false;
 			try (PreparedStatement statement = connection
 				.prepareStatement("SELECT pg_try_advisory_lock(?, hashtext(?))")) {
 				statement.setInt(1, NAMESPACE);
 				statement.setString(2, specName);
-				try (ResultSet result = statement.executeQuery()) {
-					result.next();
-					if (!result.getBoolean(1)) {
-						connection.close();
-						throw new SpecException("'" + specName + "' is being run by another process right now; wait for"
-								+ " it to end (see the status command)");
-					}
+				locked = tryLock(statement);
+				while (!locked && System.nanoTime() < deadline) {
+					Thread.sleep(50);
+					locked = tryLock(statement);
 				}
+			}
+			finally {
+				if (!locked) {
+					connection.close();
+				}
+			}
+			if (!locked) {
+				throw new SpecException("'" + specName + "' is being run by another process right now; wait for"
+						+ " it to end (see the status command)");
 			}
 			return new Held(connection, specName);
 		}
 		catch (SQLException ex) {
 			throw new DataAccessResourceFailureException("cannot lock spec '" + specName + "': " + ex.getMessage(), ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new SpecException("'" + specName + "' was not locked: interrupted while waiting for its lock");
+		}
+	}
+
+	private static boolean tryLock(PreparedStatement statement) throws SQLException {
+		try (ResultSet result = statement.executeQuery()) {
+			result.next();
+			return result.getBoolean(1);
 		}
 	}
 
