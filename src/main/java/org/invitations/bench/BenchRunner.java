@@ -80,11 +80,10 @@ public class BenchRunner {
 		StepExecution purge = stepNamed(execution, "purge");
 		long[] after = purgeCounts();
 		if (retention != null) {
-			// Deleted rows leave their space free for the rows of later runs and the
-			// entries of later invitations, which a deployment keeps at the same size
-			// from
-			// then on: the tables are compacted to what they hold, so that the bytes
-			// stored show that size.
+			// Deleted rows leave their space to the rows of later runs and the entries
+			// of later invitations, so a deployment keeps the same size from then on:
+			// the tables are compacted to what they hold, so that the bytes stored show
+			// that size.
 			jdbc.execute("VACUUM FULL ANALYZE job_report_item");
 			jdbc.execute("VACUUM FULL ANALYZE invitation_event");
 		}

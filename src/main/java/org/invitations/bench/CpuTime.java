@@ -48,10 +48,9 @@ final class CpuTime {
 				if (stat == null) {
 					continue;
 				}
-				// HotSpot's names: "C1 CompilerThread0", "C2 CompilerThread0"; "GC
-				// Thread#0",
-				// "G1 Conc#0", "G1 Refine#0", "G1 Service" (truncated by the kernel to
-				// 15).
+				// HotSpot's thread names, cut to 15 characters by the kernel: "C1
+				// CompilerThread0", "C2 CompilerThread0"; "GC Thread#0", "G1 Conc#0",
+				// "G1 Refine#0", "G1 Service".
 				if (stat.command().contains("CompilerThre")) {
 					compiler += stat.ticks();
 				}

@@ -103,12 +103,9 @@ class RunsApiController {
 	 * A run's totals; for a finished dry run, what its confirmed send would send, and the
 	 * spec's {@code max-recipients} when that is over it (confirming the send then
 	 * confirms the number), else {@code null}.
-	 */
-	/**
+	 *
 	 * @param partitions the deliver step's partitions: who sends each share, how far it
 	 * got and how fast (one, sent by the run's own process, when no worker was alive)
-	 */
-	/**
 	 * @param rowsPurged that the run's per-person rows were deleted by the expiry job's
 	 * retention, or {@code null} while they are kept: the totals remain
 	 */

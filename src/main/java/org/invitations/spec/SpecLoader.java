@@ -102,13 +102,10 @@ public final class SpecLoader {
 		if (batchSize < 1 || batchSize > 1_000_000) {
 			throw new SpecException(file, "key 'batch-size'", "must be between 1 and 1000000");
 		}
-		Duration purge = raw.purgeTokenHashesAfter() == null ? null
-				: SpecValues.duration(file, "purge-token-hashes-after", raw.purgeTokenHashesAfter());
-		Duration purgeReports = raw.purgeReportRowsAfter() == null ? null
-				: SpecValues.duration(file, "purge-report-rows-after", raw.purgeReportRowsAfter());
-		Duration purgeHistory = raw.purgeHistoryAfter() == null ? null
-				: SpecValues.duration(file, "purge-history-after", raw.purgeHistoryAfter());
-		return new ExpirySpec(file, name, batchSize, purge, purgeReports, purgeHistory,
+		return new ExpirySpec(file, name, batchSize,
+				SpecValues.optionalDuration(file, "purge-token-hashes-after", raw.purgeTokenHashesAfter()),
+				SpecValues.optionalDuration(file, "purge-report-rows-after", raw.purgeReportRowsAfter()),
+				SpecValues.optionalDuration(file, "purge-history-after", raw.purgeHistoryAfter()),
 				Notify.of(file, raw.notifyTo(), raw.notifyWebhook(), raw.notifyDryRun()),
 				OperationsKeys.remind(file, raw.remind()), OperationsKeys.schedule(file, raw.schedule()));
 	}

@@ -37,6 +37,11 @@ final class SpecValues {
 		return value.strip();
 	}
 
+	/** {@link #duration} of an optional key: {@code null} when the key is absent. */
+	static @Nullable Duration optionalDuration(Path file, String key, @Nullable String text) {
+		return text == null ? null : duration(file, key, text);
+	}
+
 	/** Accepts 90s, 30m, 24h, 7d or ISO-8601 such as PT24H. */
 	static Duration duration(Path file, String key, String text) {
 		if (text.strip().equals("0")) {
