@@ -25,7 +25,7 @@ import org.invitations.invitation.InvitationStore;
 /**
  * Applies a bounce or complaint to the invitation it is about, in one transaction, once.
  * It is matched by the original message's {@code X-Invitation-Id} header, or else by the
- * invitation id in its Message-ID ({@code <invitation.ID.UUID@domain>}), and believed
+ * invitation id in its Message-ID ({@code <invitation.ID.UNIQUE@domain>}), and believed
  * only if the report names the address that invitation was sent to: a report cannot
  * bounce someone else's invitation by naming its id.
  */

@@ -69,7 +69,9 @@ public class MailComposer {
 
 	private volatile Expiry lastExpiry;
 
-	private final Map<String, Function<Map<String, String>, String>> renderers = new java.util.concurrent.ConcurrentHashMap<>();
+	private final Map<String, Renderer> renderers = new java.util.concurrent.ConcurrentHashMap<>();
+
+	private volatile @Nullable Subject lastSubject;
 
 	private final @Nullable DkimSigner signer;
 
@@ -130,22 +132,28 @@ public class MailComposer {
 
 	/** Builds the message for one invitation; the token exists only inside it. */
 	public PreparedMessage compose(PendingInvitation invitation, String token, Instant expiresAt) {
-		Map<String, String> values = new HashMap<>();
-		values.put("firstName", invitation.firstName());
-		values.put("lastName", invitation.lastName());
-		values.put("fullName", fullName(invitation));
-		values.put("email", invitation.email());
-		values.put("link", link(token));
-		values.put("expiresAt", expiry(expiresAt));
-		values.put("validFor", describe(invitation.tokenTtl()));
-		values.put("organisation", spec.organisation());
-		values.put("role", invitation.role());
-		String html = renderer(template(invitation.kind(), invitation.role(), ".html")).apply(values);
-		String text = renderer(template(invitation.kind(), invitation.role(), ".txt")).apply(values);
+		// In the order of VARIABLES.
+		String[] values = { invitation.firstName(), invitation.lastName(), fullName(invitation), invitation.email(),
+				link(token), expiry(expiresAt), describe(invitation.tokenTtl()), spec.organisation(),
+				invitation.role() };
+		Renderer html = renderer(template(invitation.kind(), invitation.role(), ".html"));
+		Renderer text = renderer(template(invitation.kind(), invitation.role(), ".txt"));
 		try {
-			InternetAddress to = new InternetAddress(invitation.email(), headerSafe(fullName(invitation)), "UTF-8");
-			PreparedMessage message = new PreparedMessage(invitation.id(), from, to, subject(html), text, html,
-					senderDomain);
+			InternetAddress to = new InternetAddress(invitation.email(), headerSafe(values[2]), "UTF-8");
+			PreparedMessage message;
+			if (html.compiled() != null && html.title() != null && text.compiled() != null) {
+				// Each part writes itself into the message; the subject is the title
+				// alone.
+				CompiledTemplate htmlParts = html.compiled();
+				CompiledTemplate textParts = text.compiled();
+				message = new PreparedMessage(invitation.id(), from, to, subjectOf(html.title().render(values)),
+						out -> textParts.encode(out, values), out -> htmlParts.encode(out, values), senderDomain);
+			}
+			else {
+				String htmlText = html.render(values);
+				message = new PreparedMessage(invitation.id(), from, to, subject(htmlText), text.render(values),
+						htmlText, senderDomain);
+			}
 			return signer == null ? message : message.signedBy(signer);
 		}
 		catch (UnsupportedEncodingException ex) {
@@ -157,7 +165,7 @@ public class MailComposer {
 	 * The compiled form of a template when it only prints variables, else Thymeleaf
 	 * itself; chosen once per run.
 	 */
-	private Function<Map<String, String>, String> renderer(String name) {
+	private Renderer renderer(String name) {
 		return renderers.computeIfAbsent(name, key -> {
 			Function<Map<String, String>, String> thymeleaf = values -> {
 				Context context = new Context(Locale.ENGLISH);
@@ -168,10 +176,45 @@ public class MailComposer {
 					thymeleaf);
 			if (compiled == null) {
 				log.info("Template {} has logic: rendered by Thymeleaf for each message", key);
-				return thymeleaf;
 			}
-			return compiled::render;
+			return new Renderer(compiled, compiled == null ? null : compiled.part(TITLE), thymeleaf);
 		});
+	}
+
+	/**
+	 * A template as a run renders it: compiled (with its title on its own, when the
+	 * title's tags are fixed), or by Thymeleaf.
+	 */
+	private record Renderer(@Nullable CompiledTemplate compiled, @Nullable CompiledTemplate title,
+			Function<Map<String, String>, String> thymeleaf) {
+
+		String render(String[] values) {
+			if (compiled != null) {
+				return compiled.render(values);
+			}
+			Map<String, String> map = new HashMap<>();
+			for (int i = 0; i < values.length; i++) {
+				map.put(VARIABLES.get(i), values[i]);
+			}
+			return thymeleaf.apply(map);
+		}
+
+	}
+
+	/**
+	 * The subject from the title's text; a run's titles mostly repeat, so the last one is
+	 * kept.
+	 */
+	private String subjectOf(String title) {
+		Subject last = lastSubject;
+		if (last == null || !last.title().equals(title)) {
+			last = new Subject(title, MailHeaders.clean(HtmlEscape.unescapeHtml(title)));
+			lastSubject = last;
+		}
+		return last.subject();
+	}
+
+	private record Subject(String title, String subject) {
 	}
 
 	private String source(String name) {

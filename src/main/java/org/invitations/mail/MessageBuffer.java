@@ -69,6 +69,13 @@ final class MessageBuffer {
 		size = at;
 	}
 
+	/** Bytes as they are. */
+	void bytes(byte[] more) {
+		reserve(more.length);
+		System.arraycopy(more, 0, bytes, size, more.length);
+		size += more.length;
+	}
+
 	byte[] toByteArray() {
 		return Arrays.copyOf(bytes, size);
 	}

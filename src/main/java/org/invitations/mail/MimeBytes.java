@@ -103,19 +103,20 @@ final class MimeBytes {
 		return true;
 	}
 
-	static void part(MessageBuffer out, String boundary, String type, String body) {
+	static void part(MessageBuffer out, String boundary, String type, QpBody body) {
 		out.ascii("--" + boundary + "\r\nContent-Type: " + type
 				+ "; charset=UTF-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n");
-		quotedPrintable(out, body);
+		body.encode(out);
 		out.ascii("\r\n");
 	}
 
 	/**
 	 * RFC 2045 6.7 over the text's UTF-8 bytes; line breaks in the text become CRLF, a
 	 * leading dot is encoded too. Encoded from the characters, with no byte array of the
-	 * text in between.
+	 * text in between. Each call starts a line: a compiled template calls it for the text
+	 * around its gaps, from a line's start to a line's end.
 	 */
-	static void quotedPrintable(MessageBuffer out, String body) {
+	static void quotedPrintable(MessageBuffer out, CharSequence body) {
 		int length = body.length();
 		// Worst case: 3 UTF-8 bytes per character, each encoded (9 bytes), and a soft
 		// break (3 bytes) for every 25 characters of output.

@@ -3,15 +3,17 @@ package org.invitations.mail;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
@@ -38,6 +40,10 @@ public final class PreparedMessage {
 
 	private static volatile FromLine lastFrom;
 
+	private static final String PROCESS = randomName();
+
+	private static final AtomicLong SENT = new AtomicLong();
+
 	private final byte[] bytes;
 
 	private final InternetAddress from;
@@ -60,12 +66,18 @@ public final class PreparedMessage {
 	/** An invitation's message, from its rendered parts. */
 	PreparedMessage(long invitationId, InternetAddress from, InternetAddress to, String subject, String text,
 			String html, String domain) {
+		this(invitationId, from, to, subject, QpBody.of(text), QpBody.of(html), domain);
+	}
+
+	/** An invitation's message, from its parts as they encode themselves. */
+	PreparedMessage(long invitationId, InternetAddress from, InternetAddress to, String subject, QpBody text,
+			QpBody html, String domain) {
 		this.from = from;
 		this.to = to;
 		this.invitationId = invitationId;
-		String unique = UUID.randomUUID().toString();
+		String unique = unique();
 		this.messageId = "<invitation." + invitationId + "." + unique + "@" + domain + ">";
-		// Unique within the message is all a boundary needs; one random UUID per message
+		// Unique within the message is all a boundary needs; one unique value per message
 		// is enough for both.
 		String boundary = "=_inv_" + unique;
 		MessageBuffer out = MessageBuffer.empty();
@@ -89,6 +101,21 @@ public final class PreparedMessage {
 		out.ascii(boundary);
 		out.ascii("--\r\n");
 		this.bytes = out.toByteArray();
+	}
+
+	/**
+	 * A value no other message has: 128 random bits drawn once per process, and a count.
+	 * A random UUID for each message cost a draw from the shared SecureRandom, under its
+	 * lock, for what only needs to be unique.
+	 */
+	private static String unique() {
+		return PROCESS + "." + Long.toString(SENT.incrementAndGet(), 36);
+	}
+
+	private static String randomName() {
+		byte[] random = new byte[16];
+		new SecureRandom().nextBytes(random);
+		return new BigInteger(1, random).toString(36);
 	}
 
 	/**

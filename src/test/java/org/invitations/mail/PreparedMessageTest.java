@@ -65,6 +65,20 @@ class PreparedMessageTest {
 	}
 
 	@Test
+	void everyMessageHasItsOwnMessageIdEvenForTheSameInvitation() throws Exception {
+		InternetAddress from = new InternetAddress("club@example.org");
+		InternetAddress to = new InternetAddress("ann@example.org");
+		java.util.Set<String> ids = new java.util.HashSet<>();
+		for (int i = 0; i < 1000; i++) {
+			PreparedMessage prepared = new PreparedMessage(7, from, to, "Hi", "Hello\n", "<title>Hi</title>",
+					"example.org");
+			assertThat(prepared.messageId()).matches("<invitation\\.7\\.[0-9a-z]+\\.[0-9a-z]+@example\\.org>");
+			ids.add(prepared.messageId());
+		}
+		assertThat(ids).hasSize(1000);
+	}
+
+	@Test
 	void aRealMimeMessageReadBackFromTheBytesWritesTheSameBytes() throws Exception {
 		PreparedMessage prepared = new PreparedMessage(7, new InternetAddress("club@example.org"),
 				new InternetAddress("ann@example.org", "Ann", "UTF-8"), "Hi", "Hello\n", "<title>Hi</title>",
