@@ -20,6 +20,7 @@ import org.invitations.invitation.Eligibility;
 import org.invitations.invitation.InvitationStatus;
 import org.invitations.invitation.InvitationStore;
 import org.invitations.invitation.RunRef;
+import org.invitations.invitation.Tokens;
 import org.invitations.run.RunContext;
 import org.invitations.spec.Kind;
 import org.invitations.smtp.SendResult;
@@ -56,9 +57,15 @@ public class DeliveryStore {
 	 *
 	 * @param batch the {@code delivery_claim} row that claims it, or 0 for an invitation
 	 * in doubt, which its own row claims
+	 * @param tokenHash the token's SHA-256, computed once when it was claimed
 	 * @param inDoubt an earlier attempt was cut off after its message may have left
 	 */
-	public record Claim(PendingInvitation invitation, String token, Instant expiresAt, boolean inDoubt, long batch) {
+	public record Claim(PendingInvitation invitation, String token, byte[] tokenHash, Instant expiresAt,
+			boolean inDoubt, long batch) {
+
+		public Claim(PendingInvitation invitation, String token, Instant expiresAt, boolean inDoubt, long batch) {
+			this(invitation, token, Tokens.hash(token), expiresAt, inDoubt, batch);
+		}
 
 		@Override
 		public String toString() {
@@ -66,7 +73,7 @@ public class DeliveryStore {
 		}
 
 		Claimed claimed() {
-			return new Claimed(invitation.id(), token, expiresAt, inDoubt, batch);
+			return new Claimed(invitation.id(), token, tokenHash, expiresAt, inDoubt, batch);
 		}
 
 	}
@@ -118,7 +125,8 @@ public class DeliveryStore {
 		Eligibility rule = new Eligibility(run.spec().filters().activeEmail(), run.spec().filters().neverLoggedIn());
 		return invitations.claim(ref(run), rule, requests)
 			.stream()
-			.map(c -> new Claim(byId.get(c.invitationId()), c.token(), c.expiresAt(), c.inDoubt(), c.batch()))
+			.map(c -> new Claim(byId.get(c.invitationId()), c.token(), c.tokenHash(), c.expiresAt(), c.inDoubt(),
+					c.batch()))
 			.toList();
 	}
 

@@ -106,8 +106,9 @@ final class Claims {
 							""",
 					Long.class, run.jobInstanceId(), run.claimant(),
 					fresh.stream().map(Claimed::invitationId).toArray(Long[]::new),
-					fresh.stream().map(c -> Tokens.hash(c.token())).toArray(byte[][]::new), now.toString());
-			fresh.forEach(c -> claims.add(new Claimed(c.invitationId(), c.token(), c.expiresAt(), false, batch)));
+					fresh.stream().map(Claimed::tokenHash).toArray(byte[][]::new), now.toString());
+			fresh.forEach(c -> claims
+				.add(new Claimed(c.invitationId(), c.token(), c.tokenHash(), c.expiresAt(), false, batch)));
 		}
 		claims.addAll(claimInDoubt(run, inDoubt));
 		skip(run, skipped);
@@ -136,8 +137,7 @@ final class Claims {
 				FROM unnest(?::bytea[], ?::bigint[], ?::timestamptz[]) AS t(hash, id, expires)
 				WHERE i.id = t.id AND CASE i.status WHEN 'SENDING' THEN true ELSE false END
 				RETURNING i.id
-				""", Long.class, run.claimant(),
-				inDoubt.stream().map(c -> Tokens.hash(c.token())).toArray(byte[][]::new), ids,
+				""", Long.class, run.claimant(), inDoubt.stream().map(Claimed::tokenHash).toArray(byte[][]::new), ids,
 				inDoubt.stream().map(c -> c.expiresAt().toString()).toArray(String[]::new)));
 		List<Claimed> claims = inDoubt.stream().filter(c -> claimed.contains(c.invitationId())).toList();
 		history.add(claims.stream().map(Claimed::invitationId).toList(), EventType.IN_DOUBT, run.actor(),

@@ -3,6 +3,7 @@ package org.invitations.invitation;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -61,14 +62,16 @@ final class Outcomes {
 		String[] details = new String[n];
 		String[] reasons = new String[n];
 		byte[][] hashes = new byte[n][];
-		String[] expiries = new String[n];
+		// In microseconds since the epoch: the text of an Instant cost a formatting here
+		// and a parse in the server for every message.
+		Long[] expiries = new Long[n];
 		for (int i = 0; i < n; i++) {
 			Delivered outcome = outcomes.get(i);
 			ids[i] = outcome.claim().invitationId();
 			statuses[i] = outcome.status().dbValue();
 			replies[i] = outcome.reply();
-			hashes[i] = Tokens.hash(outcome.claim().token());
-			expiries[i] = outcome.claim().expiresAt().toString();
+			hashes[i] = outcome.claim().tokenHash();
+			expiries[i] = ChronoUnit.MICROS.between(Instant.EPOCH, outcome.claim().expiresAt());
 			boolean sent = outcome.status() == InvitationStatus.SENT;
 			details[i] = replies[i] + (outcome.claim().inDoubt() && sent
 					? " (in doubt: an interrupted earlier attempt may also have arrived)" : "");
@@ -107,11 +110,11 @@ final class Outcomes {
 							                                                                s.max_delay) + random() * s.jitter) END,
 							       sent_at = CASE WHEN t.status = 'SENT' THEN now() ELSE i.sent_at END,
 							       token_hash = CASE WHEN t.status = 'SENT' THEN t.hash END,
-							       expires_at = CASE WHEN t.status = 'SENT' THEN t.expires
+							       expires_at = CASE WHEN t.status = 'SENT' THEN timestamptz 'epoch' + t.expires * interval '1 microsecond'
 							                         WHEN t.status = 'DEFERRED' AND i.temporary_refusals < s.retries THEN NULL
 							                         ELSE i.expires_at END,
 							       closed_at = CASE WHEN t.status = 'FAILED' THEN now() END
-							FROM unnest(?::bigint[], ?::text[], ?::text[], ?::bytea[], ?::timestamptz[]) AS t(id, status, reply, hash, expires), s
+							FROM unnest(?::bigint[], ?::text[], ?::text[], ?::bytea[], ?::bigint[]) AS t(id, status, reply, hash, expires), s
 							WHERE i.id = t.id
 							  AND CASE i.status WHEN 'QUEUED' THEN true WHEN 'SENDING' THEN i.sending_execution_id = ? ELSE false END
 							RETURNING i.id, i.status, i.retry_at

@@ -69,6 +69,8 @@ public class MailComposer {
 
 	private volatile Expiry lastExpiry;
 
+	private volatile @Nullable ValidFor lastValidFor;
+
 	private final Map<String, Renderer> renderers = new java.util.concurrent.ConcurrentHashMap<>();
 
 	private volatile @Nullable Subject lastSubject;
@@ -134,7 +136,7 @@ public class MailComposer {
 	public PreparedMessage compose(PendingInvitation invitation, String token, Instant expiresAt) {
 		// In the order of VARIABLES.
 		String[] values = { invitation.firstName(), invitation.lastName(), fullName(invitation), invitation.email(),
-				link(token), expiry(expiresAt), describe(invitation.tokenTtl()), spec.organisation(),
+				link(token), expiry(expiresAt), validFor(invitation.tokenTtl()), spec.organisation(),
 				invitation.role() };
 		Renderer html = renderer(template(invitation.kind(), invitation.role(), ".html"));
 		Renderer text = renderer(template(invitation.kind(), invitation.role(), ".txt"));
@@ -270,6 +272,19 @@ public class MailComposer {
 	}
 
 	private record Expiry(Instant at, String text) {
+	}
+
+	/** How long the link is valid, in words; a run's links mostly share it. */
+	private String validFor(Duration ttl) {
+		ValidFor last = lastValidFor;
+		if (last == null || !last.ttl().equals(ttl)) {
+			last = new ValidFor(ttl, describe(ttl));
+			lastValidFor = last;
+		}
+		return last.text();
+	}
+
+	private record ValidFor(Duration ttl, String text) {
 	}
 
 	/**

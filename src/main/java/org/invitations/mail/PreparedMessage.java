@@ -54,9 +54,13 @@ public final class PreparedMessage {
 
 	private final @Nullable Long invitationId;
 
+	/** Whether a line of the bytes starts with a dot, which SMTP's DATA must double. */
+	private final boolean dotLines;
+
 	private PreparedMessage(byte[] bytes, InternetAddress from, InternetAddress to, String messageId,
-			@Nullable Long invitationId) {
+			@Nullable Long invitationId, boolean dotLines) {
 		this.bytes = bytes;
+		this.dotLines = dotLines;
 		this.from = from;
 		this.to = to;
 		this.messageId = messageId;
@@ -75,6 +79,10 @@ public final class PreparedMessage {
 		this.from = from;
 		this.to = to;
 		this.invitationId = invitationId;
+		// No line of an invitation's message starts with a dot: header lines start with
+		// their name, folded ones with a blank, body lines are quoted-printable (which
+		// encodes a leading dot) or a boundary.
+		this.dotLines = false;
 		String unique = unique();
 		this.messageId = "<invitation." + invitationId + "." + unique + "@" + domain + ">";
 		// Unique within the message is all a boundary needs; one unique value per message
@@ -177,8 +185,9 @@ public final class PreparedMessage {
 			throw new MessagingException("message cannot be written: " + ex.getMessage(), ex);
 		}
 		String id = message.getHeader(MailComposer.INVITATION_HEADER, null);
-		return new PreparedMessage(crlf(out.toByteArray()), from, to, message.getMessageID(),
-				id == null ? null : Long.valueOf(id.strip()));
+		byte[] bytes = crlf(out.toByteArray());
+		return new PreparedMessage(bytes, from, to, message.getMessageID(),
+				id == null ? null : Long.valueOf(id.strip()), dotLines(bytes, bytes.length));
 	}
 
 	/**
@@ -220,7 +229,25 @@ public final class PreparedMessage {
 	 * invitation unchanged.
 	 */
 	public PreparedMessage signedBy(DkimSigner signer) {
-		return new PreparedMessage(signer.sign(bytes), from, to, messageId, invitationId);
+		byte[] signed = signer.sign(bytes);
+		// The message follows its new first field: only that field's lines are new.
+		return new PreparedMessage(signed, from, to, messageId, invitationId,
+				dotLines || dotLines(signed, signed.length - bytes.length + 1));
+	}
+
+	/**
+	 * Whether a line that starts within the first {@code end} bytes starts with a dot.
+	 */
+	static boolean dotLines(byte[] bytes, int end) {
+		if (bytes.length > 0 && bytes[0] == '.') {
+			return true;
+		}
+		for (int i = 0; i < Math.min(end, bytes.length - 1); i++) {
+			if (bytes[i] == '\n' && bytes[i + 1] == '.') {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/**
@@ -240,6 +267,15 @@ public final class PreparedMessage {
 	/** The whole message, CRLF lines, not yet dot-stuffed; not to be modified. */
 	public byte[] bytes() {
 		return bytes;
+	}
+
+	/**
+	 * Whether a line of {@link #bytes} starts with a dot, so that sending it by SMTP
+	 * needs dot-stuffing; known when it is built, rather than looked for byte by byte on
+	 * every attempt to send it.
+	 */
+	public boolean dotLines() {
+		return dotLines;
 	}
 
 	/**

@@ -114,7 +114,7 @@ final class DirectSmtpConnection implements MailGateway.Connection {
 	 * content, then theirs.
 	 */
 	private SendResult content(PreparedMessage message, @Nullable PreparedMessage next) throws IOException {
-		channel.writeContent(message.bytes());
+		channel.writeContent(message.bytes(), message.dotLines());
 		String[] ahead = channel.pipelining() && next != null ? Envelope.commandsAhead(settings.envelopeFrom(), next)
 				: null;
 		if (ahead != null) {

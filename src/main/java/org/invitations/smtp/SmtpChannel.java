@@ -27,6 +27,8 @@ import javax.net.ssl.SSLSocket;
  */
 final class SmtpChannel {
 
+	private static final byte[] END_OF_DATA = ".\r\n".getBytes(StandardCharsets.US_ASCII);
+
 	/** The TCP connection, under the TLS layer if there is one. */
 	private final Socket socket;
 
@@ -186,22 +188,23 @@ final class SmtpChannel {
 	 * Writes a message's content, dot-stuffed, and its end; flushed by the caller, with
 	 * what may follow it.
 	 */
-	void writeContent(byte[] bytes) throws IOException {
+	void writeContent(byte[] bytes, boolean dotLines) throws IOException {
 		writingSince = System.nanoTime();
 		try {
 			// Dot-stuffing (RFC 5321, 4.5.2): a line that begins with '.' gets a second
-			// one. The scan looks for line breaks only: a prepared message's lines never
-			// start with a dot (quoted-printable encodes it), so this finds nothing and
-			// writes the message in one piece.
+			// one. An invitation's lines never start with a dot (quoted-printable encodes
+			// it): its message is written in one piece, without a scan.
 			int start = 0;
-			if (bytes.length > 0 && bytes[0] == '.') {
-				out.write('.');
-			}
-			for (int i = 0; i < bytes.length - 1; i++) {
-				if (bytes[i] == '\n' && bytes[i + 1] == '.') {
-					out.write(bytes, start, i + 1 - start);
+			if (dotLines) {
+				if (bytes.length > 0 && bytes[0] == '.') {
 					out.write('.');
-					start = i + 1;
+				}
+				for (int i = 0; i < bytes.length - 1; i++) {
+					if (bytes[i] == '\n' && bytes[i + 1] == '.') {
+						out.write(bytes, start, i + 1 - start);
+						out.write('.');
+						start = i + 1;
+					}
 				}
 			}
 			out.write(bytes, start, bytes.length - start);
@@ -209,7 +212,7 @@ final class SmtpChannel {
 				out.write('\r');
 				out.write('\n');
 			}
-			out.write(".\r\n".getBytes(StandardCharsets.US_ASCII));
+			out.write(END_OF_DATA);
 		}
 		finally {
 			writingSince = 0;

@@ -64,6 +64,32 @@ class PreparedMessageTest {
 		assertThat((String) rich.getContent()).isEqualTo(html);
 	}
 
+	/**
+	 * The sender writes an invitation's message without looking for lines to dot-stuff:
+	 * checked here on random subjects, names and bodies full of dots, line breaks and
+	 * long lines.
+	 */
+	@Test
+	void noLineOfAnInvitationStartsWithADot() throws Exception {
+		String[] pieces = { ".", "..", "\n.", "\r\n.", " ", "\n", "é", "x".repeat(75), ".".repeat(90), "=", "\t" };
+		java.util.Random random = new java.util.Random(5321);
+		InternetAddress from = new InternetAddress("Club . <club@example.org>");
+		for (int n = 0; n < 2000; n++) {
+			String[] parts = new String[4];
+			for (int p = 0; p < parts.length; p++) {
+				StringBuilder part = new StringBuilder();
+				for (int k = random.nextInt(30); k > 0; k--) {
+					part.append(pieces[random.nextInt(pieces.length)]);
+				}
+				parts[p] = part.toString();
+			}
+			InternetAddress to = new InternetAddress("ann@example.org", parts[0], "UTF-8");
+			PreparedMessage prepared = new PreparedMessage(n, from, to, parts[1], parts[2], parts[3], "example.org");
+			assertThat(prepared.dotLines()).isFalse();
+			assertThat(PreparedMessage.dotLines(prepared.bytes(), prepared.size())).as(parts[1]).isFalse();
+		}
+	}
+
 	@Test
 	void everyMessageHasItsOwnMessageIdEvenForTheSameInvitation() throws Exception {
 		InternetAddress from = new InternetAddress("club@example.org");
