@@ -17,7 +17,12 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
+
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.ApplicationContext;
 import org.springframework.core.env.Environment;
@@ -67,6 +72,29 @@ class OperationsEndpointsIT {
 		registry.add("spring.datasource.username", () -> "postgres");
 		registry.add("spring.datasource.password", () -> "postgres");
 		registry.add("spring.mail.port", () -> SMTP_PORT);
+	}
+
+	/** Records the name of every observation started. */
+	@TestConfiguration
+	static class Observed {
+
+		static final java.util.Set<String> NAMES = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+		@Bean
+		ObservationHandler<Observation.Context> recordNames() {
+			return new ObservationHandler<>() {
+				@Override
+				public void onStart(Observation.Context context) {
+					NAMES.add(context.getName());
+				}
+
+				@Override
+				public boolean supportsContext(Observation.Context context) {
+					return true;
+				}
+			};
+		}
+
 	}
 
 	@AfterAll
@@ -160,6 +188,10 @@ class OperationsEndpointsIT {
 			// fifth of the run's CPU.
 			.doesNotContain("spring_batch_item_read")
 			.doesNotContain("spring_batch_item_process");
+		// Not created at all, not only not measured: each would cost its context, its
+		// tags and its handlers' calls, per item.
+		assertThat(Observed.NAMES).contains("spring.batch.job", "spring.batch.step")
+			.noneMatch(name -> name.startsWith("spring.batch.item."));
 
 		String info = get("/actuator/info").body();
 		assertThat(info).contains("\"build\"").contains("\"artifact\":\"invitations\"");
