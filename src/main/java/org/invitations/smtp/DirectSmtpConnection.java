@@ -32,7 +32,7 @@ final class DirectSmtpConnection implements MailGateway.Connection {
 
 	private final String server;
 
-	private final WriteWatchdog watchdog;
+	private final SocketWatchdog watchdog;
 
 	private SmtpChannel channel;
 
@@ -42,7 +42,7 @@ final class DirectSmtpConnection implements MailGateway.Connection {
 	 */
 	private @Nullable Opened opened;
 
-	private DirectSmtpConnection(SmtpSettings settings, WriteWatchdog watchdog) throws IOException {
+	private DirectSmtpConnection(SmtpSettings settings, SocketWatchdog watchdog) throws IOException {
 		this.settings = settings;
 		this.server = "SMTP server " + settings.server();
 		this.watchdog = watchdog;
@@ -53,13 +53,13 @@ final class DirectSmtpConnection implements MailGateway.Connection {
 	 * Connects, reads the greeting and introduces itself; fails as the server being
 	 * unavailable.
 	 */
-	static DirectSmtpConnection open(SmtpSettings settings, WriteWatchdog watchdog) {
+	static DirectSmtpConnection open(SmtpSettings settings, SocketWatchdog watchdog) {
 		try {
 			return new DirectSmtpConnection(settings, watchdog);
 		}
 		catch (IOException ex) {
 			throw new MailServerUnavailableException(
-					"cannot connect to SMTP server " + settings.server() + ": " + SmtpChannel.describe(ex, false), ex);
+					"cannot connect to SMTP server " + settings.server() + ": " + SmtpChannel.describeFailure(ex), ex);
 		}
 	}
 

@@ -20,10 +20,12 @@ import javax.net.ssl.SSLSocket;
 /**
  * The socket under a {@link DirectSmtpConnection}: connecting, TLS (implicit, or after
  * STARTTLS), the greeting, EHLO (what the server offers: PIPELINING, STARTTLS, AUTH) and
- * the login, buffered writes that {@link WriteWatchdog} can cut when they block for too
- * long, and reads that time out by the socket. The watchdog and {@link #drop()} close the
- * TCP socket itself, under any TLS layer: an abrupt close needs no close_notify, which
- * could block behind the very write being cut.
+ * the login, buffered writes and reads. Every wait (the connect, a read of a reply, a
+ * write) has a deadline that {@link SocketWatchdog} enforces by closing the socket; the
+ * socket itself has no timeout, so that it stays in blocking mode and a read waiting for
+ * a reply is one system call. The watchdog and {@link #drop()} close the TCP socket
+ * itself, under any TLS layer: an abrupt close needs no close_notify, which could block
+ * behind the very write being cut.
  */
 final class SmtpChannel {
 
@@ -36,43 +38,92 @@ final class SmtpChannel {
 
 	private OutputStream out;
 
-	private final WriteWatchdog watchdog;
+	private final SocketWatchdog watchdog;
+
+	private final SmtpSettings settings;
 
 	private ServerExtensions offered;
 
 	private boolean encrypted;
 
-	/** When the current write began (nanoTime), or 0; read by the watchdog. */
-	private volatile long writingSince;
+	/**
+	 * When the current wait must end (nanoTime), or 0 without one; read by the watchdog.
+	 */
+	private volatile long deadline;
 
-	private volatile boolean cutByWatchdog;
+	/** What the current wait is for. */
+	private volatile Wait waiting = Wait.CONNECT;
 
-	private SmtpChannel(Socket socket, Socket layer, WriteWatchdog watchdog) throws IOException {
+	/** The wait the watchdog cut, if it cut one. */
+	private volatile Wait cut;
+
+	/** What a connection waits for, each with its limit. */
+	enum Wait {
+
+		CONNECT("connect timed out"), READ("read timed out"), WRITE("write timed out"), QUIT("read timed out");
+
+		private final String timedOut;
+
+		Wait(String timedOut) {
+			this.timedOut = timedOut;
+		}
+
+	}
+
+	/** How long QUIT may take: the messages are already accepted or refused. */
+	private static final Duration QUIT_LIMIT = Duration.ofSeconds(1);
+
+	private SmtpChannel(Socket socket, SmtpSettings settings, SocketWatchdog watchdog) {
 		this.socket = socket;
+		this.settings = settings;
 		this.watchdog = watchdog;
-		streams(layer);
 		watchdog.watch(this);
+	}
+
+	/**
+	 * The shortest limit of any wait with these settings, for the watchdog's pace.
+	 */
+	static Duration shortestLimit(SmtpSettings settings) {
+		Duration shortest = QUIT_LIMIT;
+		for (Duration limit : new Duration[] { settings.connectTimeout(), settings.readTimeout(),
+				settings.writeTimeout() }) {
+			if (!limit.isZero() && limit.compareTo(shortest) < 0) {
+				shortest = limit;
+			}
+		}
+		return shortest;
 	}
 
 	/**
 	 * Connects, reads the greeting, introduces itself, starts TLS where configured and
 	 * logs in.
 	 */
-	static SmtpChannel open(SmtpSettings settings, WriteWatchdog watchdog) throws IOException {
+	static SmtpChannel open(SmtpSettings settings, SocketWatchdog watchdog) throws IOException {
 		Socket socket = new Socket();
+		SmtpChannel channel = new SmtpChannel(socket, settings, watchdog);
 		try {
 			socket.setTcpNoDelay(true);
 			if (settings.localAddress() != null && !settings.localAddress().isEmpty()) {
 				// A host with several addresses sends from the one its relay expects.
 				socket.bind(new InetSocketAddress(settings.localAddress(), 0));
 			}
-			socket.connect(new InetSocketAddress(settings.host(), settings.port()),
-					(int) settings.connectTimeout().toMillis());
-			// Bounds every read from here on, the TLS handshake and the greeting
-			// included.
-			socket.setSoTimeout((int) settings.readTimeout().toMillis());
-			Socket layer = settings.security() == SmtpSettings.Security.IMPLICIT_TLS ? tls(socket, settings) : socket;
-			SmtpChannel channel = new SmtpChannel(socket, layer, watchdog);
+			InetSocketAddress server = new InetSocketAddress(settings.host(), settings.port());
+			// No timeout given to connect: with one, the socket would stay non-blocking.
+			channel.await(Wait.CONNECT, settings.connectTimeout());
+			try {
+				socket.connect(server);
+			}
+			catch (IOException ex) {
+				throw channel.timedOut(ex);
+			}
+			finally {
+				channel.deadline = 0;
+			}
+			Socket layer = socket;
+			if (settings.security() == SmtpSettings.Security.IMPLICIT_TLS) {
+				layer = channel.tls();
+			}
+			channel.streams(layer);
 			channel.introduce(settings);
 			return channel;
 		}
@@ -110,7 +161,7 @@ final class SmtpChannel {
 				// encrypted (CVE-2011-0411).
 				throw new IOException("the server sent data after its reply to STARTTLS");
 			}
-			streams(tls(socket, settings));
+			streams(tls());
 			offered = hello(heloName);
 		}
 		if (settings.login() != null) {
@@ -128,6 +179,20 @@ final class SmtpChannel {
 			throw new IOException("HELO: " + helo);
 		}
 		return ServerExtensions.NONE;
+	}
+
+	/** TLS over the connection, its handshake's reads bounded as a reply's. */
+	private SSLSocket tls() throws IOException {
+		await(Wait.READ, settings.readTimeout());
+		try {
+			return tls(socket, settings);
+		}
+		catch (IOException ex) {
+			throw timedOut(ex);
+		}
+		finally {
+			deadline = 0;
+		}
 	}
 
 	/**
@@ -175,12 +240,12 @@ final class SmtpChannel {
 	}
 
 	void write(String command) throws IOException {
-		writingSince = System.nanoTime();
+		await(Wait.WRITE, settings.writeTimeout());
 		try {
 			out.write((command + "\r\n").getBytes(StandardCharsets.US_ASCII));
 		}
 		finally {
-			writingSince = 0;
+			deadline = 0;
 		}
 	}
 
@@ -189,7 +254,7 @@ final class SmtpChannel {
 	 * what may follow it.
 	 */
 	void writeContent(byte[] bytes, boolean dotLines) throws IOException {
-		writingSince = System.nanoTime();
+		await(Wait.WRITE, settings.writeTimeout());
 		try {
 			// Dot-stuffing (RFC 5321, 4.5.2): a line that begins with '.' gets a second
 			// one. An invitation's lines never start with a dot (quoted-printable encodes
@@ -215,22 +280,54 @@ final class SmtpChannel {
 			out.write(END_OF_DATA);
 		}
 		finally {
-			writingSince = 0;
+			deadline = 0;
 		}
 	}
 
 	void flush() throws IOException {
-		writingSince = System.nanoTime();
+		await(Wait.WRITE, settings.writeTimeout());
 		try {
 			out.flush();
 		}
 		finally {
-			writingSince = 0;
+			deadline = 0;
 		}
 	}
 
 	SmtpReply read() throws IOException {
-		return SmtpReply.read(in);
+		await(Wait.READ, settings.readTimeout());
+		try {
+			return SmtpReply.read(in);
+		}
+		catch (IOException ex) {
+			throw timedOut(ex);
+		}
+		finally {
+			deadline = 0;
+		}
+	}
+
+	/**
+	 * Starts a wait, ended by its caller setting {@link #deadline} to 0; a zero limit
+	 * waits as long as it takes.
+	 */
+	private void await(Wait wait, Duration limit) {
+		waiting = wait;
+		deadline = limit.isZero() ? 0 : System.nanoTime() + limit.toNanos();
+	}
+
+	/**
+	 * A failed connect or read as the timeout it was, when the watchdog cut it: a
+	 * {@link SocketTimeoutException}, as a socket's own timeout threw before.
+	 */
+	private IOException timedOut(IOException ex) {
+		Wait wait = cut;
+		if (wait == null || wait == Wait.WRITE || ex instanceof SocketTimeoutException) {
+			return ex;
+		}
+		SocketTimeoutException timeout = new SocketTimeoutException(wait.timedOut);
+		timeout.initCause(ex);
+		return timeout;
 	}
 
 	/**
@@ -242,11 +339,17 @@ final class SmtpChannel {
 			return;
 		}
 		try {
-			socket.setSoTimeout(1000);
-			command("QUIT");
+			// Its write and read bounded by one short limit.
+			await(Wait.QUIT, QUIT_LIMIT);
+			out.write("QUIT\r\n".getBytes(StandardCharsets.US_ASCII));
+			out.flush();
+			SmtpReply.read(in);
 		}
 		catch (IOException ex) {
 			// see above
+		}
+		finally {
+			deadline = 0;
 		}
 	}
 
@@ -260,13 +363,14 @@ final class SmtpChannel {
 	}
 
 	/**
-	 * Cuts a write that has been blocked since before {@code deadline} (nanoTime); called
-	 * by the watchdog.
+	 * Cuts a wait past its deadline by closing the socket; called by the watchdog.
+	 * @param now {@link System#nanoTime()}
+	 * @return whether it did (the connection is over)
 	 */
-	boolean cutIfWritingSince(long deadline) {
-		long since = writingSince;
-		if (since != 0 && since - deadline < 0) {
-			cutByWatchdog = true;
+	boolean cutIfPast(long now) {
+		long until = deadline;
+		if (until != 0 && now - until > 0) {
+			cut = waiting;
 			closeQuietly(socket);
 			return true;
 		}
@@ -282,15 +386,15 @@ final class SmtpChannel {
 	 * words.
 	 */
 	String describe(IOException ex) {
-		return describe(ex, cutByWatchdog);
+		Wait wait = cut;
+		return wait != null ? wait.timedOut : describeFailure(ex);
 	}
 
-	static String describe(IOException ex, boolean cutByWatchdog) {
-		if (cutByWatchdog) {
-			return "write timed out";
-		}
+	/** What went wrong, in the failure's own words; a timeout says which. */
+	static String describeFailure(IOException ex) {
 		if (ex instanceof SocketTimeoutException) {
-			return "read timed out";
+			return ex.getMessage() != null && ex.getMessage().regionMatches(true, 0, "connect", 0, 7)
+					? Wait.CONNECT.timedOut : Wait.READ.timedOut;
 		}
 		if (ex instanceof SSLException tls) {
 			return describeTls(tls);

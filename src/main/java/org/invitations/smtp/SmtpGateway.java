@@ -38,7 +38,7 @@ public class SmtpGateway implements MailGateway, AutoCloseable {
 	 */
 	private final @Nullable SmtpSettings direct;
 
-	private final @Nullable WriteWatchdog watchdog;
+	private final @Nullable SocketWatchdog watchdog;
 
 	private final @Nullable String angusBecause;
 
@@ -46,7 +46,7 @@ public class SmtpGateway implements MailGateway, AutoCloseable {
 		this.sender = sender;
 		this.angusBecause = SmtpSettings.angusOnly(sender);
 		this.direct = angusBecause == null ? SmtpSettings.of(sender) : null;
-		this.watchdog = direct != null ? new WriteWatchdog(direct.writeTimeout()) : null;
+		this.watchdog = direct != null ? new SocketWatchdog(SmtpChannel.shortestLimit(direct)) : null;
 		if (direct != null && direct.login() != null && direct.security() == SmtpSettings.Security.NONE) {
 			log.warn(
 					"The password for {} goes to {} unencrypted: set spring.mail.ssl.enabled=true or"

@@ -27,7 +27,7 @@ class DirectSmtpConnectionTest {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(2);
 
-	private final WriteWatchdog watchdog = new WriteWatchdog(TIMEOUT);
+	private final SocketWatchdog watchdog = new SocketWatchdog(TIMEOUT);
 
 	private final Session session = Session.getInstance(new Properties());
 
