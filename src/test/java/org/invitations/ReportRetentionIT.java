@@ -1,6 +1,7 @@
 package org.invitations;
 
 import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -83,8 +84,14 @@ class ReportRetentionIT extends ConsoleTest {
 			.contains("id=\"rows-purged\"", "The people of this run are no longer listed",
 					"90 days after the run ended", "The totals above remain.")
 			.doesNotContain("id=\"no-items\"", "old1@example.org");
+		assertThat(page).doesNotContain("id=\"report-csv\"").contains("id=\"report-json\"");
+		HttpResponse<String> gone = get(browser, "/runs/" + old + "/report.csv");
+		assertThat(gone.statusCode()).isEqualTo(410);
+		assertThat(gone.body()).startsWith("Run " + old + ": the per-person rows of this run were purged on")
+			.contains("(kept 90 days after it ended: purge-report-rows-after); its totals remain.");
 		assertThat(get(browser, "/runs/" + recent).body()).doesNotContain("rows-purged")
-			.contains("recent1@example.org");
+			.contains("recent1@example.org", "id=\"report-csv\"");
+		assertThat(get(browser, "/runs/" + recent + "/report.csv").body()).contains("recent1@example.org");
 
 		// The expiry spec's page says what its run will delete.
 		addUser("otto", "operator");

@@ -17,11 +17,13 @@ import org.invitations.report.ReportFormat;
 import org.invitations.report.ReportOptions;
 import org.invitations.report.ReportQueries;
 import org.invitations.report.ReportRenderer;
+import org.invitations.report.RowsPurged;
 
 /**
  * A run's report as a file, the Run page's downloads: HTML, JSON or CSV, optionally of
  * one outcome, written by the same renderer as the command line's {@code report} and
- * streamed from the database to the response.
+ * streamed from the database to the response. The CSV of a run whose per-person rows were
+ * purged is gone (410), with the reason, rather than a file with a header alone.
  */
 @Controller
 @ConditionalOnWebApplication
@@ -48,10 +50,22 @@ class ReportController {
 	@GetMapping("/runs/{id}/report.{extension:html|json|csv}")
 	void download(@PathVariable long id, @PathVariable String extension, @RequestParam(required = false) String outcome,
 			HttpServletResponse response) throws IOException {
-		if (reports.execution(id) == null) {
+		ReportQueries.Execution execution = reports.execution(id);
+		if (execution == null) {
 			throw new ResponseStatusException(HttpStatus.NOT_FOUND, "no job execution " + id);
 		}
 		ReportFormat format = ReportFormat.named(extension);
+		RowsPurged purged = format == ReportFormat.CSV ? reports.purged(execution.instanceId()) : null;
+		if (purged != null) {
+			// A CSV file has no place to say so: a header alone would read as a run that
+			// listed nobody.
+			response.setStatus(HttpStatus.GONE.value());
+			response.setContentType("text/plain;charset=UTF-8");
+			response.getWriter()
+				.println("Run " + id + ": " + purged.sentence()
+						+ ". The totals are on the run's page and in its JSON and HTML reports.");
+			return;
+		}
 		String blank = RunsController.blank(outcome);
 		String only = blank == null ? null : blank.toUpperCase(Locale.ROOT).replaceAll("[^A-Z_]", "");
 		response.setContentType(ReportRenderer.contentType(format));
