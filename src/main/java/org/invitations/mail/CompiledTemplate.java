@@ -22,7 +22,7 @@ import org.unbescape.html.HtmlEscape;
  * The whole lines inside each literal are also encoded as quoted-printable once: a line
  * break resets the encoder, so what lies between a literal's first and last line break
  * encodes the same in every message. A message then encodes only the lines that hold a
- * gap ({@link #encode}), and its subject only the title ({@link #subject}).
+ * gap ({@link #encode}), and its subject only the title ({@link #part}).
  */
 final class CompiledTemplate {
 
@@ -135,7 +135,10 @@ final class CompiledTemplate {
 		return compiled;
 	}
 
-	private static Map<String, String> asMap(List<String> variables, String[] values) {
+	/**
+	 * Values given in the order of {@code variables}, by name, as Thymeleaf takes them.
+	 */
+	static Map<String, String> asMap(List<String> variables, String[] values) {
 		Map<String, String> map = new LinkedHashMap<>();
 		for (int i = 0; i < values.length; i++) {
 			map.put(variables.get(i), values[i]);

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.function.Function;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -191,14 +190,8 @@ public class MailComposer {
 			Function<Map<String, String>, String> thymeleaf) {
 
 		String render(String[] values) {
-			if (compiled != null) {
-				return compiled.render(values);
-			}
-			Map<String, String> map = new HashMap<>();
-			for (int i = 0; i < values.length; i++) {
-				map.put(VARIABLES.get(i), values[i]);
-			}
-			return thymeleaf.apply(map);
+			return compiled != null ? compiled.render(values)
+					: thymeleaf.apply(CompiledTemplate.asMap(VARIABLES, values));
 		}
 
 	}
@@ -210,7 +203,7 @@ public class MailComposer {
 	private String subjectOf(String title) {
 		Subject last = lastSubject;
 		if (last == null || !last.title().equals(title)) {
-			last = new Subject(title, MailHeaders.clean(HtmlEscape.unescapeHtml(title)));
+			last = new Subject(title, titleAsSubject(title));
 			lastSubject = last;
 		}
 		return last.subject();
@@ -301,7 +294,11 @@ public class MailComposer {
 		if (!matcher.find()) {
 			throw new IllegalStateException("the HTML template needs a <title>: it is the subject");
 		}
-		return MailHeaders.clean(HtmlEscape.unescapeHtml(matcher.group(1)));
+		return titleAsSubject(matcher.group(1));
+	}
+
+	private static String titleAsSubject(String title) {
+		return MailHeaders.clean(HtmlEscape.unescapeHtml(title));
 	}
 
 	static String describe(Duration ttl) {
