@@ -308,8 +308,8 @@ class EventsIT extends IntegrationTest {
 			jdbc.execute("DROP FUNCTION refuse_event()");
 		}
 		assertThat(failed.exitCode()).as(failed.out()).isEqualTo(1);
-		assertThat(jdbc.queryForObject("SELECT status FROM invitation WHERE email = 'p2@example.org'", String.class))
-			.isEqualTo("SENT");
+		// Nothing recorded without its event: the history entry went back with it.
+		assertThat(count("SELECT count(*) FROM invitation_event WHERE type = 'EXPIRED'")).isZero();
 
 		Result again = cli("run", expiry);
 		assertThat(again.exitCode()).as(again.err()).isZero();
@@ -321,6 +321,10 @@ class EventsIT extends IntegrationTest {
 			.orElseThrow();
 		assertThat(expired.json().get("data").get("person").get("email").asString()).isEqualTo("p2@example.org");
 		assertThat(expired.json().get("data").get("status").asString()).isEqualTo("EXPIRED");
+		// Closed when it expired, not when the job recorded it.
+		assertThat(expired.json().get("data").get("closed_at").asString())
+			.isEqualTo(expired.json().get("data").get("expires_at").asString());
+		assertThat(count("SELECT count(*) FROM invitation_event WHERE type = 'EXPIRED'")).isEqualTo(1);
 		Received reminded = RECEIVED.stream()
 			.filter(r -> r.type().equals("invitation.reminded"))
 			.findFirst()

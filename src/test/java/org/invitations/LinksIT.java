@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 
+import org.invitations.lifecycle.InvitationAdmin;
 import org.invitations.lifecycle.Redemption;
 import org.invitations.lifecycle.Redemption.Link;
 import org.invitations.lifecycle.Redemption.Status;
@@ -159,6 +160,14 @@ class LinksIT extends IntegrationTest {
 		Result notYet = cli("redeem", ann);
 		assertThat(notYet.exitCode()).isEqualTo(1);
 		assertThat(notYet.out()).startsWith("EXPIRED");
+		// Listed as expired from the moment their time passed, before the expiry job.
+		InvitationAdmin admin = context.getBean(InvitationAdmin.class);
+		for (String status : new String[] { "EXPIRED", "pending", "SENT", "open" }) {
+			List<String> listed = new ArrayList<>();
+			admin.list(status, null, null, null, 10, row -> listed.add(row.status()));
+			assertThat(listed).as(status)
+				.containsExactlyElementsOf(status.equals("EXPIRED") ? List.of("EXPIRED", "EXPIRED") : List.of());
+		}
 
 		assertThat(cli("expire").out()).contains("2 invitations expired");
 
@@ -167,7 +176,11 @@ class LinksIT extends IntegrationTest {
 		assertThat(inspected.out()).startsWith("EXPIRED");
 		assertThat(redeemer.redeem(bob, "test").status()).isEqualTo(Status.EXPIRED);
 		assertThat(redeemer.redeem(ann, "test").status()).isEqualTo(Status.EXPIRED);
-		assertThat(count("SELECT count(*) FROM invitation WHERE status = 'EXPIRED'")).isEqualTo(2);
+		// Recorded once each, dated when they expired; the rows stay as they were.
+		assertThat(count("SELECT count(*) FROM invitation_event e JOIN invitation i ON i.id = e.invitation_id"
+				+ " WHERE e.type = 'EXPIRED' AND e.at = i.expires_at"))
+			.isEqualTo(2);
+		assertThat(count("SELECT count(*) FROM invitation WHERE status = 'SENT'")).isEqualTo(2);
 	}
 
 	/**

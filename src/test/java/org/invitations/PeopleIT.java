@@ -152,6 +152,23 @@ class PeopleIT extends ConsoleTest {
 		assertThat(people.countUpTo(new PeopleFilter(null, null, "volunteer", PeopleFilter.Standing.NONE, false), 100))
 			.isEqualTo(18);
 		assertThat(people.countUpTo(new PeopleFilter(null, null, "volunteer", null, false), 10)).isEqualTo(11);
+
+		// A sent invitation past its expiry is expired from then on, before the expiry
+		// job
+		// records it.
+		jdbc.update("UPDATE invitation SET expires_at = now() - interval '1 minute'"
+				+ " WHERE status = 'SENT' AND person_id % 16 = 0");
+		assertThat(pages(new PeopleFilter(null, null, null, PeopleFilter.Standing.PENDING, false)))
+			.isEqualTo(ids("SELECT id FROM person WHERE id % 8 = 0 AND id % 16 <> 0 ORDER BY id DESC"))
+			.isNotEmpty();
+		assertThat(pages(new PeopleFilter(null, null, null, PeopleFilter.Standing.EXPIRED, false)))
+			.isEqualTo(ids("SELECT id FROM person WHERE id % 5 = 0 AND id % 4 <> 0 OR id % 16 = 0 ORDER BY id DESC"));
+		assertThat(people.page(new PeopleFilter(null, null, null, PeopleFilter.Standing.EXPIRED, false), null, 100)
+			.stream()
+			.filter(person -> person.id() % 16 == 0)
+			.map(PeopleSearch.Person::invitationStatus)
+			.distinct()
+			.toList()).containsExactly("EXPIRED");
 	}
 
 	/** Every matching person's id, newest first, read seven at a time. */

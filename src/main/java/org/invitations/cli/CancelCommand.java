@@ -14,6 +14,7 @@ import picocli.CommandLine.Option;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowCallbackHandler;
 
+import org.invitations.invitation.InvitationStatus;
 import org.invitations.invitation.InvitationStore;
 import org.invitations.lifecycle.InvitationAdmin;
 import org.invitations.run.BatchMetadata;
@@ -77,7 +78,8 @@ class CancelCommand extends Subcommand implements Callable<Integer> {
 	 */
 	private String whyNone(JdbcTemplate jdbc, Long instance) {
 		if (instance == null) {
-			String status = jdbc.queryForObject("SELECT status FROM invitation WHERE id = ?", String.class,
+			String status = jdbc.queryForObject(
+					"SELECT " + InvitationStatus.shownSql("i") + " FROM invitation i WHERE id = ?", String.class,
 					target.invitation);
 			return "invitation " + target.invitation + " is " + switch (status) {
 				case "ACCEPTED" -> "accepted: its link has been used";
@@ -90,7 +92,9 @@ class CancelCommand extends Subcommand implements Callable<Integer> {
 			};
 		}
 		Map<String, Long> byStatus = new TreeMap<>();
-		jdbc.query("SELECT status, count(*) FROM invitation WHERE job_instance_id = ? GROUP BY status",
+		jdbc.query(
+				"SELECT " + InvitationStatus.shownSql("i")
+						+ ", count(*) FROM invitation i WHERE job_instance_id = ? GROUP BY 1",
 				(RowCallbackHandler) rs -> byStatus.put(rs.getString(1).toLowerCase(Locale.ROOT), rs.getLong(2)),
 				instance);
 		if (byStatus.isEmpty()) {

@@ -21,7 +21,8 @@ import org.invitations.spec.SpecLoader;
  * {@code expire [SPEC]}: runs the expiry job, the same as {@code run jobs/expire.yml}.
  */
 @Command(name = "expire", mixinStandardHelpOptions = true,
-		description = { "Turns open invitations past their expiry into EXPIRED, in set-based batches;",
+		description = { "Records the invitations that expired since the last run (each link stopped working",
+				"when its time passed): their history and events, in set-based batches;",
 				"with a spec, also purges old token hashes. Safe to run twice: the second run finds nothing." })
 class ExpireCommand extends Subcommand implements Callable<Integer> {
 

@@ -19,10 +19,11 @@ import org.invitations.run.ExpiryCounts;
 import org.invitations.run.JobParameterNames;
 
 /**
- * Expires one batch per call, in one statement ({@link InvitationStore#expireDue}): the
- * oldest open invitations past their expiry (skipping rows another transaction holds) are
- * EXPIRED with their history, counted per spec. Spring Batch commits each call with the
- * counts in the step's context, and calls again until a batch is empty.
+ * Records one batch of expired invitations per call, in one statement
+ * ({@link InvitationStore#expireDue}): the invitations that expired since the last batch,
+ * oldest expiry first, get their EXPIRED history entry and event, counted per spec; the
+ * rows are not rewritten (V44). Spring Batch commits each call with the counts in the
+ * step's context, and calls again until a batch is empty.
  */
 public class ExpireTasklet implements Tasklet {
 

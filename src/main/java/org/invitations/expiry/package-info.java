@@ -1,7 +1,7 @@
 /**
- * Expiry work: the tasklets that expire open invitations, send the one reminder before
- * expiry, purge old token hashes and the report rows of runs past their retention, in
- * set-based batches.
+ * Expiry work: the tasklets that record the invitations that expired, send the one
+ * reminder before expiry, purge old token hashes and the report rows of runs past their
+ * retention, in set-based batches.
  */
 @NullMarked
 package org.invitations.expiry;

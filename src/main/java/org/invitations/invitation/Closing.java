@@ -54,14 +54,15 @@ final class Closing {
 				: "i.job_instance_id = " + BatchMetadata.instanceOfExecution("?");
 		List<Long> ids = jdbc.queryForList("""
 				WITH target AS (
-				    SELECT i.id, i.token_hash FROM invitation i WHERE %s AND (i.status %s) FOR UPDATE),
+				    SELECT i.id, i.token_hash FROM invitation i WHERE %s AND (i.status %s) AND %s FOR UPDATE),
 				retired AS (
 				    INSERT INTO retired_token (token_hash, invitation_id, reason)
 				    SELECT token_hash, id, 'CANCELLED' FROM target WHERE token_hash IS NOT NULL ON CONFLICT DO NOTHING)
 				UPDATE invitation i SET status = 'CANCELLED', token_hash = NULL, closed_at = now()
 				FROM target WHERE i.id = target.id RETURNING i.id
-				""".formatted(which, invitationId != null ? "IN " + Queueing.OPEN : OPEN_BY_ITS_INDEXES), Long.class,
-				invitationId != null ? invitationId : execution);
+				""".formatted(which, invitationId != null ? "IN " + Queueing.OPEN : OPEN_BY_ITS_INDEXES,
+				// Expired is not open, though not rewritten yet (V44).
+				InvitationStatus.isOpenSql("i")), Long.class, invitationId != null ? invitationId : execution);
 		history.add(ids, EventType.CANCELLED, actor, reason);
 		events.record(jdbc, EventKind.CANCELLED, ids, actor);
 		return ids;
@@ -105,62 +106,86 @@ final class Closing {
 	}
 
 	/**
-	 * The oldest sent invitations past their expiry made EXPIRED with their history; the
-	 * query that follows reads {@code expired(id, spec_name)}.
+	 * The sent invitations past their expiry that the expiry job has not recorded yet,
+	 * oldest expiry first, after the mark of how far it has gone (V44); the query that
+	 * follows reads {@code due(id, spec_name, expires_at)}. The mark is read once, before
+	 * the scan, so that the scan is a range of the index by expiry read in its order,
+	 * stopping at the limit; joined to the scan, it made PostgreSQL read every invitation
+	 * due and sort them, for each batch.
 	 */
-	private static final String EXPIRE_DUE = """
+	private static final String DUE = """
 			WITH due AS (
-			    SELECT id FROM invitation WHERE status = 'SENT' AND expires_at <= now()
-			    ORDER BY expires_at, id LIMIT ? FOR UPDATE SKIP LOCKED),
-			expired AS (
-			    UPDATE invitation i SET status = 'EXPIRED', closed_at = now() FROM due WHERE i.id = due.id
-			    RETURNING i.id, i.spec_name),
-			events AS (
-			    INSERT INTO invitation_event (invitation_id, type, actor, detail)
-			    SELECT id, 'EXPIRED', ?, 'link expired unused' FROM expired)
+			    SELECT i.id, i.spec_name, i.expires_at FROM invitation i
+			    WHERE i.status = 'SENT' AND i.expires_at <= now()
+			      AND (i.expires_at, i.id) > (coalesce((SELECT expired_through FROM expiry_mark), '-infinity'),
+			                                  coalesce((SELECT last_id FROM expiry_mark), 0))
+			    ORDER BY i.expires_at, i.id LIMIT ?)
 			""";
 
 	/**
-	 * Expires up to {@code limit} of the oldest sent invitations past their expiry, in
-	 * one statement, skipping rows another transaction holds.
+	 * Records up to {@code limit} of the oldest expired invitations not recorded yet: the
+	 * history entry of each, at the time it expired, and its event; the rows themselves
+	 * stay as they are, read as EXPIRED from that time on (V44). One recorder at a time:
+	 * the mark row is locked until the caller's transaction ends.
 	 * @return how many, by spec
 	 */
 	Map<String, Long> expireDue(int limit, String actor) {
+		jdbc.update(
+				"INSERT INTO expiry_mark (expired_through, last_id) VALUES ('-infinity', 0) ON CONFLICT DO NOTHING");
+		jdbc.queryForList("SELECT 1 FROM expiry_mark FOR UPDATE");
+		String record = DUE + """
+				, recorded AS (
+				    INSERT INTO invitation_event (invitation_id, at, type, actor, detail)
+				    SELECT id, expires_at, 'EXPIRED', ?, 'link expired unused' FROM due),
+				moved AS (
+				    UPDATE expiry_mark SET expired_through = last.expires_at, last_id = last.id, recorded_at = now()
+				    FROM (SELECT expires_at, id FROM due ORDER BY expires_at DESC, id DESC LIMIT 1) last)
+				""";
 		Map<String, Long> bySpec = new HashMap<>();
 		if (events.on(EventKind.EXPIRED)) {
 			// The batch's ids, for its events in one more statement.
 			List<Long> ids = new ArrayList<>();
-			jdbc.query(EXPIRE_DUE + "SELECT id, spec_name FROM expired", (RowCallbackHandler) rs -> {
+			jdbc.query(record + "SELECT id, spec_name FROM due", (RowCallbackHandler) rs -> {
 				ids.add(rs.getLong(1));
 				bySpec.merge(rs.getString(2), 1L, Long::sum);
 			}, limit, actor);
 			events.record(jdbc, EventKind.EXPIRED, ids, actor);
 			return bySpec;
 		}
-		jdbc.query(EXPIRE_DUE + "SELECT spec_name, count(*) FROM expired GROUP BY spec_name",
+		jdbc.query(record + "SELECT spec_name, count(*) FROM due GROUP BY spec_name",
 				(RowCallbackHandler) rs -> bySpec.put(rs.getString(1), rs.getLong(2)), limit, actor);
 		return bySpec;
 	}
 
 	/**
-	 * How many sent invitations are past their expiry now, by spec: what
-	 * {@link #expireDue} would close.
+	 * How many sent invitations are past their expiry and not recorded by the expiry job
+	 * yet, by spec: what {@link #expireDue} would record.
 	 */
 	Map<String, Long> countDue() {
 		Map<String, Long> bySpec = new java.util.TreeMap<>();
-		jdbc.query("SELECT spec_name, count(*) FROM invitation WHERE status = 'SENT' AND expires_at <= now()"
-				+ " GROUP BY spec_name", (RowCallbackHandler) rs -> bySpec.put(rs.getString(1), rs.getLong(2)));
+		jdbc.query(DUE.replace("LIMIT ?", "") + "SELECT spec_name, count(*) FROM due GROUP BY spec_name",
+				(RowCallbackHandler) rs -> bySpec.put(rs.getString(1), rs.getLong(2)));
 		return bySpec;
 	}
 
 	/**
-	 * Forgets up to {@code limit} token hashes of invitations closed longer than
-	 * {@code ageSeconds} ago (with the links kept from their interrupted attempts), and
-	 * as many retired hashes of the same age. Without the hash an old link is simply
+	 * Forgets up to {@code limit} token hashes of invitations closed (or expired) longer
+	 * than {@code ageSeconds} ago (with the links kept from their interrupted attempts),
+	 * and as many retired hashes of the same age. Without the hash an old link is simply
 	 * unknown.
 	 */
 	InvitationStore.Purged purge(double ageSeconds, int limit) {
-		int purged = jdbc.update("""
+		// A sent invitation keeps its hash (a check of the schema): one long past its
+		// expiry, once the expiry job has recorded it, is stored as EXPIRED, closed when
+		// it expired, as its hash goes: the one rewrite an expired invitation gets (V44).
+		int stored = jdbc.update(
+				"""
+						UPDATE invitation SET status = 'EXPIRED', closed_at = expires_at, token_hash = NULL WHERE id IN (
+						    SELECT id FROM invitation WHERE status = 'SENT' AND expires_at < now() - make_interval(secs => ?)
+						    AND (expires_at, id) <= (SELECT expired_through, last_id FROM expiry_mark) LIMIT ? FOR UPDATE SKIP LOCKED)
+						""",
+				ageSeconds, limit);
+		int purged = stored + jdbc.update("""
 				UPDATE invitation SET token_hash = NULL WHERE id IN (
 				    SELECT id FROM invitation WHERE token_hash IS NOT NULL AND closed_at IS NOT NULL
 				    AND closed_at < now() - make_interval(secs => ?) LIMIT ? FOR UPDATE SKIP LOCKED)

@@ -63,14 +63,15 @@ final class History {
 		return jdbc.queryForObject("""
 				WITH picked AS (
 				    SELECT i.id FROM invitation i
-				    WHERE i.id > ? AND i.closed_at < now() - make_interval(secs => ?)
+				    WHERE i.id > ? AND %s < now() - make_interval(secs => ?)
 				      AND EXISTS (SELECT 1 FROM invitation_event e WHERE e.invitation_id = i.id)
 				    ORDER BY i.id LIMIT ?),
 				gone AS (
 				    DELETE FROM invitation_event e USING picked p WHERE e.invitation_id = p.id RETURNING 1)
 				SELECT coalesce((SELECT max(id) FROM picked), ?), (SELECT count(*) FROM picked),
 				       (SELECT count(*) FROM gone)
-				""", (rs, n) -> new InvitationStore.HistoryPurged(rs.getLong(1), rs.getInt(2), rs.getLong(3)), afterId,
+				""".formatted(InvitationStatus.closedAtSql("i")),
+				(rs, n) -> new InvitationStore.HistoryPurged(rs.getLong(1), rs.getInt(2), rs.getLong(3)), afterId,
 				ageSeconds, limit, afterId);
 	}
 

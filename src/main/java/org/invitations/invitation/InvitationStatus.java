@@ -86,4 +86,45 @@ public enum InvitationStatus {
 		return statuses.stream().map(s -> "'" + s.dbValue() + "'").collect(Collectors.joining(", ", "(", ")"));
 	}
 
+	/**
+	 * The status readers see, in SQL, of the invitation row {@code alias}: a SENT one
+	 * past its expiry is EXPIRED from that moment (V44); the expiry job records it later
+	 * without rewriting the row.
+	 */
+	public static String shownSql(String alias) {
+		return "CASE WHEN %1$s.status = 'SENT' AND %1$s.expires_at <= now() THEN 'EXPIRED' ELSE %1$s.status END"
+			.formatted(alias);
+	}
+
+	/**
+	 * An SQL condition: the invitation row {@code alias} is in {@code status} as readers
+	 * see it (see {@link #shownSql}).
+	 */
+	public static String isSql(String alias, InvitationStatus status) {
+		return switch (status) {
+			case SENT -> "(%1$s.status = 'SENT' AND (%1$s.expires_at > now()) IS TRUE)".formatted(alias);
+			case EXPIRED -> "(%1$s.status = 'EXPIRED' OR %1$s.status = 'SENT' AND (%1$s.expires_at <= now()) IS TRUE)"
+				.formatted(alias);
+			default -> "%s.status = '%s'".formatted(alias, status.dbValue());
+		};
+	}
+
+	/**
+	 * When the invitation row {@code alias} closed, in SQL, or null while open: a sent
+	 * one past its expiry closed when it expired (see {@link #shownSql}).
+	 */
+	public static String closedAtSql(String alias) {
+		return "coalesce(%1$s.closed_at, CASE WHEN %1$s.status = 'SENT' AND %1$s.expires_at <= now() THEN %1$s.expires_at END)"
+			.formatted(alias);
+	}
+
+	/**
+	 * An SQL condition: the invitation row {@code alias} is open as readers see it, a
+	 * sent one past its expiry not (see {@link #shownSql}).
+	 */
+	public static String isOpenSql(String alias) {
+		return "(%1$s.status IN ('QUEUED', 'SENDING', 'DEFERRED') OR %1$s.status = 'SENT' AND (%1$s.expires_at > now()) IS TRUE)"
+			.formatted(alias);
+	}
+
 }

@@ -88,8 +88,7 @@ public class InvitationStore {
 	public record Open(long id, Kind kind, InvitationStatus status, @Nullable Instant expiresAt) {
 
 		/**
-		 * Sent and past its expiry, but not closed by the expiry job yet: a new one may
-		 * replace it.
+		 * Sent and past its expiry, still stored as sent (V44): a new one may replace it.
 		 */
 		public boolean isStale(Instant now) {
 			return status == InvitationStatus.SENT && expiresAt != null && !expiresAt.isAfter(now);
@@ -245,14 +244,15 @@ public class InvitationStore {
 	}
 
 	/**
-	 * Expires a batch of sent invitations past their expiry: @return how many, by spec.
+	 * Records a batch of the invitations that expired since the last batch (their history
+	 * entries and events), without rewriting them: @return how many, by spec.
 	 */
 	public Map<String, Long> expireDue(int limit, String actor) {
 		return closing.expireDue(limit, actor);
 	}
 
 	/**
-	 * How many sent invitations are past their expiry now, by spec, without changing
+	 * How many invitations expired and are not recorded yet, by spec, without recording
 	 * them.
 	 */
 	public Map<String, Long> countDue() {

@@ -57,17 +57,25 @@ final class Queueing {
 	}
 
 	/**
-	 * A sent invitation past its expiry that the expiry job has not closed yet gives way
-	 * to a new one.
+	 * A sent invitation past its expiry, still stored as sent (V44), gives way to a new
+	 * one: stored as expired.
 	 */
 	void expireSuperseded(RunRef run, List<Long> ids) {
 		if (ids.isEmpty()) {
 			return;
 		}
+		// Stored as EXPIRED, closed when it expired; its history entry and event only if
+		// the expiry job has not recorded them yet (V44).
 		List<Long> expired = jdbc.queryForList("""
-				UPDATE invitation SET status = 'EXPIRED', closed_at = now()
-				WHERE id = ANY(?) AND status = 'SENT' AND expires_at <= now() RETURNING id
-				""", Long.class, (Object) ids.toArray(Long[]::new));
+				UPDATE invitation i SET status = 'EXPIRED', closed_at = i.expires_at
+				WHERE i.id = ANY(?) AND i.status = 'SENT' AND i.expires_at <= now()
+				RETURNING CASE WHEN EXISTS (SELECT 1 FROM expiry_mark m
+				                            WHERE (i.expires_at, i.id) <= (m.expired_through, m.last_id))
+				          THEN NULL ELSE i.id END
+				""", Long.class, (Object) ids.toArray(Long[]::new))
+			.stream()
+			.filter(java.util.Objects::nonNull)
+			.toList();
 		history.add(expired, EventType.EXPIRED, run.actor(), "expired; superseded by a new invitation");
 		events.record(jdbc, EventKind.EXPIRED, expired, run.actor());
 	}

@@ -25,7 +25,8 @@ import org.invitations.run.ExecutionOwnership;
 import org.invitations.run.JobNames;
 
 /**
- * The expiry job: {@code expire} closes open invitations past their expiry,
+ * The expiry job: {@code expire} records the invitations that expired since its last run
+ * (their history entries and events; each is expired from the moment its time passed),
  * {@code remind} sends the spec's one reminder to those that expire soon, {@code purge}
  * forgets the token hashes of invitations closed long ago and the per-person report rows
  * of runs that ended long ago (their totals stay). Each works in set-based batches, one

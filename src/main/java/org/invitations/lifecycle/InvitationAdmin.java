@@ -25,8 +25,6 @@ import org.invitations.run.BatchMetadata;
 @Service
 public class InvitationAdmin {
 
-	static final String OPEN = InvitationStatus.sqlList(InvitationStatus.OPEN);
-
 	private final JdbcTemplate jdbc;
 
 	private final InvitationStore invitations;
@@ -54,15 +52,7 @@ public class InvitationAdmin {
 		List<Object> args = new ArrayList<>();
 		StringBuilder where = new StringBuilder("WHERE true");
 		if (status != null) {
-			switch (status.toLowerCase(java.util.Locale.ROOT)) {
-				case "pending" ->
-					where.append(" AND i.status = '" + InvitationStatus.SENT.dbValue() + "' AND i.expires_at > now()");
-				case "open" -> where.append(" AND i.status IN " + OPEN);
-				default -> {
-					where.append(" AND i.status = ?");
-					args.add(status.toUpperCase(java.util.Locale.ROOT));
-				}
-			}
+			where.append(" AND ").append(SettledParts.statusCondition(status));
 		}
 		if (spec != null) {
 			where.append(" AND i.spec_name = ?");
@@ -86,10 +76,11 @@ public class InvitationAdmin {
 					own.addAll(part.args());
 					own.add(limit);
 					return new SettledParts.Query("""
-							SELECT i.id, i.email, i.kind, i.status, i.spec_name, r.name, i.attempt_count, i.sent_at,
+							SELECT i.id, i.email, i.kind, %s, i.spec_name, r.name, i.attempt_count, i.sent_at,
 							       i.expires_at, i.accepted_at, i.last_smtp_reply
 							FROM invitation i JOIN person p ON p.id = i.person_id LEFT JOIN role r ON r.id = i.role_id
-							""" + filters + " AND " + part.sql() + " ORDER BY i.id DESC LIMIT ?", own);
+							""".formatted(InvitationStatus.shownSql("i")) + filters + " AND " + part.sql()
+							+ " ORDER BY i.id DESC LIMIT ?", own);
 				});
 		all.add(limit);
 		jdbc.query("SELECT * FROM (" + parts + ") AS parts ORDER BY 1 DESC LIMIT ?", rs -> {
@@ -117,15 +108,15 @@ public class InvitationAdmin {
 						    SELECT e.invitation_id, e.at, e.type, e.actor, e.detail, e.id FROM invitation_history e
 						    WHERE e.invitation_id IN (%s)
 						    UNION ALL
-						    SELECT i.id, i.closed_at, 'HISTORY_PURGED', 'expiry job',
+						    SELECT i.id, %s, 'HISTORY_PURGED', 'expiry job',
 						           'the entries after QUEUED were deleted on ' || to_char(h.purged_at, 'YYYY-MM-DD')
 						           || ', ' || h.kept_for || ' after it closed (purge-history-after); its status and times remain',
 						           9223372036854775807
-						    FROM invitation i JOIN invitation_history_purge h ON i.closed_at < h.closed_before
+						    FROM invitation i JOIN invitation_history_purge h ON %s < h.closed_before
 						    WHERE i.id IN (%s)) AS entries
 						ORDER BY at, id
 						"""
-					.formatted(ids, ids),
+					.formatted(ids, InvitationStatus.closedAtSql("i"), InvitationStatus.closedAtSql("i"), ids),
 				(rs, n) -> new Event(rs.getLong(1), instant(rs.getTimestamp(2)), rs.getString(3), rs.getString(4),
 						rs.getString(5)),
 				byId ? key : email, byId ? key : email);

@@ -74,18 +74,7 @@ public class InvitationSearch {
 		private String where(List<Object> args) {
 			StringBuilder where = new StringBuilder("WHERE true");
 			if (status != null) {
-				switch (status.toLowerCase(Locale.ROOT)) {
-					// Not a range PostgreSQL could read from the index by expiry: that
-					// index holds every pending invitation of every spec, and each spec's
-					// part reads its own in the index by spec and status instead, the
-					// expiry in it (V37).
-					case "pending" -> where.append(" AND i.status = 'SENT' AND (i.expires_at > now()) IS TRUE");
-					case "open" -> where.append(" AND i.status IN " + InvitationAdmin.OPEN);
-					default -> {
-						where.append(" AND i.status = ?");
-						args.add(status.toUpperCase(Locale.ROOT));
-					}
-				}
+				where.append(" AND ").append(SettledParts.statusCondition(status));
 			}
 			if (spec != null) {
 				where.append(" AND i.spec_name = ?");
@@ -153,11 +142,11 @@ public class InvitationSearch {
 			// instead, hoping to meet the part's rows soon; with earlier runs' rows
 			// below a large recent run it read millions (5 s at 11,000,000).
 			return new SettledParts.Query("""
-					SELECT i.id, i.person_id, i.email, i.kind, i.status, i.spec_name, r.name, i.attempt_count,
+					SELECT i.id, i.person_id, i.email, i.kind, %s, i.spec_name, r.name, i.attempt_count,
 					       i.sent_at, i.expires_at, i.job_instance_id
 					FROM (SELECT i.id FROM invitation i %s ORDER BY i.id DESC LIMIT ?) AS k
 					JOIN invitation i ON i.id = k.id LEFT JOIN role r ON r.id = i.role_id
-					""".formatted(where), own);
+					""".formatted(InvitationStatus.shownSql("i"), where), own);
 		});
 		args.add(limit);
 		// Each listed invitation's person is looked up by key once the page is known.

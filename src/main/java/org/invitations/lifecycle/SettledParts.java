@@ -2,6 +2,7 @@ package org.invitations.lifecycle;
 
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -90,9 +91,17 @@ final class SettledParts {
 				settled.forEach(one -> parts.add(Part.of(SETTLED + " AND i.status = '" + one.dbValue() + "'")));
 			}
 			else if (status != null || onlyOpen) {
-				for (String spec : specs()) {
-					settled.forEach(one -> parts.add(new Part(
-							SETTLED + " AND i.spec_name = ? AND i.status = '" + one.dbValue() + "'", List.of(spec))));
+				List<String> specs = specs();
+				// A spec's sent ones only where it has some on the side of their expiry
+				// the filter wants: its part would pass over all the others (V44).
+				Set<String> withSent = settled.contains(InvitationStatus.SENT)
+						? specsWithSent(specs, "expired".equals(status)) : Set.of();
+				for (String spec : specs) {
+					settled.stream()
+						.filter(one -> one != InvitationStatus.SENT || withSent.contains(spec))
+						.forEach(one -> parts
+							.add(new Part(SETTLED + " AND i.spec_name = ? AND i.status = '" + one.dbValue() + "'",
+									List.of(spec))));
 				}
 			}
 			else {
@@ -102,7 +111,27 @@ final class SettledParts {
 		if (status == null || status.equals("open") || status.equals("queued") || status.equals("sending")) {
 			parts.add(Part.of(PENDING));
 		}
-		return parts.isEmpty() ? List.of(Part.of("false")) : parts;
+		if (parts.isEmpty()) {
+			return List.of(Part.of("false"));
+		}
+		// A sent one past its expiry is not open, though stored as sent (V44).
+		return onlyOpen ? parts.stream()
+			.map(part -> new Part(part.sql() + " AND " + InvitationStatus.isOpenSql("i"), part.args()))
+			.toList() : parts;
+	}
+
+	/**
+	 * The condition of a status filter (checked by its caller): a status as readers see
+	 * it, {@code pending} (sent, unexpired) or {@code open}.
+	 */
+	static String statusCondition(String status) {
+		return switch (status.toLowerCase(Locale.ROOT)) {
+			case "pending" -> InvitationStatus.isSql("i", InvitationStatus.SENT);
+			// The stored list first, as the indexes' predicates name it.
+			case "open" -> "i.status IN " + InvitationStatus.sqlList(InvitationStatus.OPEN) + " AND "
+					+ InvitationStatus.isOpenSql("i");
+			default -> InvitationStatus.isSql("i", InvitationStatus.of(status.toUpperCase(Locale.ROOT)));
+		};
 	}
 
 	/** The statuses past delivery that a status filter may match. */
@@ -114,6 +143,8 @@ final class SettledParts {
 		return switch (status) {
 			case "open" -> EnumSet.copyOf(SETTLED_OPEN);
 			case "pending" -> EnumSet.of(InvitationStatus.SENT);
+			// Expired: stored so, or sent and past its expiry (V44).
+			case "expired" -> EnumSet.of(InvitationStatus.EXPIRED, InvitationStatus.SENT);
 			default -> {
 				InvitationStatus one = InvitationStatus.of(status.toUpperCase(Locale.ROOT));
 				yield settled.contains(one) ? EnumSet.of(one) : EnumSet.noneOf(InvitationStatus.class);
@@ -134,6 +165,18 @@ final class SettledParts {
 				    FROM s WHERE s.name IS NOT NULL)
 				SELECT name FROM s WHERE name IS NOT NULL
 				""".formatted(SETTLED), String.class);
+	}
+
+	/**
+	 * The specs that have sent invitations past their expiry ({@code expired}) or before
+	 * it: one probe each of the index by spec and expiry (V44).
+	 */
+	private Set<String> specsWithSent(List<String> specs, boolean expired) {
+		return new HashSet<>(jdbc.queryForList("""
+				SELECT s.name FROM unnest(?::text[]) AS s(name)
+				WHERE EXISTS (SELECT 1 FROM invitation i WHERE i.status = 'SENT' AND i.spec_name = s.name
+				              AND i.expires_at %s now())
+				""".formatted(expired ? "<=" : ">"), String.class, (Object) specs.toArray(String[]::new)));
 	}
 
 	/**

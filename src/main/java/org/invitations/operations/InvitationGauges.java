@@ -75,7 +75,8 @@ class InvitationGauges implements SmartInitializingSingleton {
 	private Map<String, Long> read() {
 		Map<String, Long> read = new HashMap<>();
 		try {
-			jdbc.query("SELECT status, count(*) FROM invitation GROUP BY status",
+			// A sent invitation past its expiry counts as expired (V44).
+			jdbc.query("SELECT " + InvitationStatus.shownSql("i") + ", count(*) FROM invitation i GROUP BY 1",
 					(RowCallbackHandler) rs -> read.put(rs.getString(1), rs.getLong(2)));
 			read.put("EXPIRING_24H",
 					jdbc.queryForObject(

@@ -227,13 +227,25 @@ public record PeopleFilter(@Nullable String query, @Nullable String group, @Null
 	 * tested on each person, as without a driver.
 	 */
 	private static Driver byStanding(Standing standing) {
+		String table = "invitation";
 		String condition = switch (standing) {
 			case PENDING -> "d.status IN " + OPEN;
-			case ACCEPTED, EXPIRED -> "d.status NOT IN " + OPEN + " AND d.status = '" + standing.name() + "'";
+			case ACCEPTED -> "d.status NOT IN " + OPEN + " AND d.status = 'ACCEPTED'";
+			case EXPIRED -> {
+				// Stored as expired, or sent and past its expiry (V44): each part newest
+				// person first through its own index, merged. Each part is ordered in its
+				// own parentheses: as one union, PostgreSQL read both whole and sorted
+				// them.
+				table = "((SELECT c.person_id FROM invitation c WHERE c.status NOT IN " + OPEN
+						+ " AND c.status = 'EXPIRED' ORDER BY c.person_id DESC) UNION ALL (SELECT o.person_id"
+						+ " FROM invitation o WHERE o.status IN " + OPEN
+						+ " AND o.status = 'SENT' AND o.expires_at <= now() ORDER BY o.person_id DESC))";
+				yield "true";
+			}
 			case FAILED, CANCELLED, BOUNCED -> "d.status = '" + standing.name() + "'";
 			case NONE -> throw new IllegalArgumentException("those not invited yet have a list of their own");
 		};
-		return new Driver("invitation", condition, true, Driver.Kind.STANDING);
+		return new Driver(table, condition, true, Driver.Kind.STANDING);
 	}
 
 	private static long size(JdbcTemplate jdbc, Driver list) {
@@ -322,7 +334,12 @@ public record PeopleFilter(@Nullable String query, @Nullable String group, @Null
 	 * chooses the one that reads fewer.
 	 */
 	private static String standing(Standing standing) {
-		String open = "EXISTS (SELECT 1 FROM invitation o WHERE o.person_id = p.id AND o.status IN " + OPEN + ")";
+		// A sent invitation past its expiry is expired, though still stored as sent
+		// (V44).
+		String open = "EXISTS (SELECT 1 FROM invitation o WHERE o.person_id = p.id AND o.status IN " + OPEN + " AND "
+				+ InvitationStatus.isOpenSql("o") + ")";
+		String expiredUnstored = "EXISTS (SELECT 1 FROM invitation o WHERE o.person_id = p.id AND o.status IN " + OPEN
+				+ " AND o.status = 'SENT' AND o.expires_at <= now())";
 		String accepted = closed("= 'ACCEPTED'");
 		String nothingNewer = " AND NOT " + open + " AND NOT " + accepted;
 		return switch (standing) {
@@ -330,7 +347,7 @@ public record PeopleFilter(@Nullable String query, @Nullable String group, @Null
 			case PENDING -> "EXISTS (SELECT 1 FROM invitation o WHERE o.person_id = p.id AND o.status = 'SENT'"
 					+ " AND o.status IN " + OPEN + " AND o.expires_at > now())";
 			case ACCEPTED -> accepted;
-			case EXPIRED -> closed("= 'EXPIRED'") + nothingNewer;
+			case EXPIRED -> "(" + closed("= 'EXPIRED'") + " OR " + expiredUnstored + ")" + nothingNewer;
 			case FAILED -> closed("= 'FAILED'") + nothingNewer;
 			case CANCELLED -> closed("= 'CANCELLED'") + nothingNewer;
 			case BOUNCED -> closed("= 'BOUNCED'") + nothingNewer;

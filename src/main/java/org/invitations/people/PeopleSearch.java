@@ -65,7 +65,7 @@ public class PeopleSearch {
 		// each found through its own index by person.
 		return jdbc.query("""
 				SELECT p.id, p.first_name, p.last_name, p.email, p.email_active, p.last_login_at,
-				       i.id, i.status, i.kind, i.sent_at, i.expires_at,
+				       i.id, %s, i.kind, i.sent_at, i.expires_at,
 				       coalesce((SELECT string_agg(r.name, ', ' ORDER BY r.name) FROM role_assignment a
 				                 JOIN role r ON r.id = a.role_id WHERE a.person_id = p.id), '')
 				FROM (SELECT p.* %s ORDER BY %s DESC LIMIT ?) p
@@ -78,7 +78,8 @@ public class PeopleSearch {
 				         WHERE c.person_id = p.id AND c.status NOT IN %s ORDER BY c.id DESC LIMIT 1)) latest
 				    ORDER BY latest.id DESC LIMIT 1) i ON true
 				ORDER BY p.id DESC
-				""".formatted(rows.sql(), rows.newestFirst(), OPEN, OPEN), (rs, n) -> person(rs), args.toArray());
+				""".formatted(InvitationStatus.shownSql("i"), rows.sql(), rows.newestFirst(), OPEN, OPEN),
+				(rs, n) -> person(rs), args.toArray());
 	}
 
 	/**

@@ -10,6 +10,7 @@ import org.springframework.batch.infrastructure.item.database.JdbcPagingItemRead
 import org.springframework.batch.infrastructure.item.database.Order;
 import org.springframework.batch.infrastructure.item.database.builder.JdbcPagingItemReaderBuilder;
 
+import org.invitations.invitation.InvitationStatus;
 import org.invitations.spec.Kind;
 
 /**
@@ -28,20 +29,22 @@ public final class ResendReaders {
 		return new JdbcPagingItemReaderBuilder<ResendCandidate>().name("resendReader")
 			.dataSource(dataSource)
 			.selectClause(
-					"id, person_id, email, email_normalized, kind, status, attempt_count, last_sent_at, email_active,"
+					"id, person_id, email, email_normalized, kind, shown_status, attempt_count, last_sent_at, email_active,"
 							+ " last_login_at, has_token")
 			.fromClause(
 					"""
 							(SELECT i.id, i.person_id, i.spec_name, i.job_instance_id, i.kind, i.status, i.attempt_count,
+							        %s AS shown_status,
 							        i.expires_at, coalesce(i.sent_at, i.resent_at) AS last_sent_at, i.token_hash IS NOT NULL AS has_token,
 							        p.email, p.email_normalized, p.email_active, p.last_login_at
-							 FROM invitation i JOIN person p ON p.id = i.person_id) AS candidates""")
+							 FROM invitation i JOIN person p ON p.id = i.person_id) AS candidates"""
+						.formatted(InvitationStatus.shownSql("i")))
 			.whereClause(where)
 			.parameterValues(parameters)
 			.sortKeys(Map.of("id", Order.ASCENDING))
 			.pageSize(pageSize)
 			.rowMapper((rs, n) -> new ResendCandidate(rs.getLong("id"), rs.getLong("person_id"), rs.getString("email"),
-					rs.getString("email_normalized"), Kind.valueOf(rs.getString("kind")), rs.getString("status"),
+					rs.getString("email_normalized"), Kind.valueOf(rs.getString("kind")), rs.getString("shown_status"),
 					rs.getInt("attempt_count"), instant(rs.getTimestamp("last_sent_at")), rs.getBoolean("email_active"),
 					instant(rs.getTimestamp("last_login_at")), rs.getBoolean("has_token")))
 			.build();

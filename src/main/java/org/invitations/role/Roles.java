@@ -9,6 +9,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
 
+import org.invitations.invitation.InvitationStatus;
 import org.invitations.spec.SpecException;
 
 /**
@@ -66,10 +67,10 @@ public class Roles {
 		return jdbc.query("""
 				SELECT r.name, r.description, r.created_at,
 				       (SELECT count(*) FROM role_assignment a WHERE a.role_id = r.id),
-				       (SELECT count(*) FROM invitation i WHERE i.role_id = r.id AND i.status IN %s)
+				       (SELECT count(*) FROM invitation i WHERE i.role_id = r.id AND i.status IN %s AND %s)
 				FROM role r ORDER BY r.name
-				""".formatted(OPEN), (rs, n) -> new Role(rs.getString(1), rs.getString(2),
-				rs.getTimestamp(3).toInstant(), rs.getLong(4), rs.getLong(5)));
+				""".formatted(OPEN, InvitationStatus.isOpenSql("i")), (rs, n) -> new Role(rs.getString(1),
+				rs.getString(2), rs.getTimestamp(3).toInstant(), rs.getLong(4), rs.getLong(5)));
 	}
 
 	public List<String> names() {
@@ -106,8 +107,8 @@ public class Roles {
 		}
 		long id = ids.get(0);
 		long granted = jdbc.queryForObject("SELECT count(*) FROM role_assignment WHERE role_id = ?", Long.class, id);
-		long open = jdbc.queryForObject("SELECT count(*) FROM invitation WHERE role_id = ? AND status IN " + OPEN,
-				Long.class, id);
+		long open = jdbc.queryForObject("SELECT count(*) FROM invitation i WHERE role_id = ? AND status IN " + OPEN
+				+ " AND " + InvitationStatus.isOpenSql("i"), Long.class, id);
 		if (granted > 0 || open > 0) {
 			throw new RoleException("role '" + name + "' is not removed: "
 					+ (granted > 0 ? granted + " people hold it" : "") + (granted > 0 && open > 0 ? " and " : "")

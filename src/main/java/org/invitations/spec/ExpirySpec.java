@@ -6,8 +6,8 @@ import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A spec of the expiry job ({@code job: expire}): turns open invitations past their
- * expiry into EXPIRED.
+ * A spec of the expiry job ({@code job: expire}): records the invitations that expired
+ * since its last run (expired from the moment their time passed).
  *
  * @param file the spec file
  * @param name the job's name

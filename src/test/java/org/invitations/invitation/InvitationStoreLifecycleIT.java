@@ -37,7 +37,10 @@ class InvitationStoreLifecycleIT extends StoreTest {
 		String expiredToken = sent(ann);
 		jdbc.update("UPDATE invitation SET expires_at = now() - interval '1 minute' WHERE id = ?", invitationOf(ann));
 		assertThat(store.redeem(Tokens.hash(expiredToken))).isNull();
-		assertThat(status(invitationOf(ann))).isEqualTo("SENT");
+		assertThat(status(invitationOf(ann))).isEqualTo("EXPIRED");
+		// Nor cancel it: expired is closed, though the row is not rewritten.
+		assertThat(store.cancel(invitationOf(ann), null, "admin", "too late")).isZero();
+		assertThat(stored(invitationOf(ann))).isEqualTo("SENT");
 		long bob = person("bob");
 		String cancelledToken = sent(bob);
 		store.cancel(invitationOf(bob), null, "admin", "wrong group");
@@ -87,21 +90,41 @@ class InvitationStoreLifecycleIT extends StoreTest {
 	}
 
 	@Test
-	void expireClosesSentInvitationsPastTheirTimeOnly() {
+	void expireRecordsSentInvitationsPastTheirTimeOnlyAndOnce() {
 		long ann = person("ann");
 		long bob = person("bob");
 		sent(ann);
 		sent(bob);
 		jdbc.update("UPDATE invitation SET expires_at = now() - interval '1 hour' WHERE id = ?", invitationOf(ann));
+		// Expired from the moment its time passed, before the job records it.
+		assertThat(status(invitationOf(ann))).isEqualTo("EXPIRED");
+		assertThat(store.countDue()).containsEntry("spec", 1L).hasSize(1);
 		assertThat(store.expireDue(100, "job:expire#9")).containsEntry("spec", 1L).hasSize(1);
 		assertThat(status(invitationOf(ann))).isEqualTo("EXPIRED");
+		// Recorded without rewriting the row: its history entry is dated when it expired.
+		assertThat(stored(invitationOf(ann))).isEqualTo("SENT");
+		assertThat(history(invitationOf(ann))).endsWith("EXPIRED");
+		assertThat(jdbc.queryForObject(
+				"SELECT e.at = i.expires_at AND e.actor = 'job:expire#9' FROM invitation_event e JOIN invitation i"
+						+ " ON i.id = e.invitation_id WHERE e.type = 'EXPIRED' AND i.id = ?",
+				Boolean.class, invitationOf(ann)))
+			.isTrue();
 		assertThat(status(invitationOf(bob))).isEqualTo("SENT");
 		assertThat(store.expireDue(100, "job:expire#9")).isEmpty();
+		assertThat(store.countDue()).isEmpty();
+		assertThat(history(invitationOf(ann)).stream().filter("EXPIRED"::equals)).hasSize(1);
 		// A selection replaces a stale one itself, before the expiry job gets to it.
 		jdbc.update("UPDATE invitation SET expires_at = now() - interval '1 hour' WHERE id = ?", invitationOf(bob));
 		store.expireSuperseded(RUN, List.of(invitationOf(bob)));
-		assertThat(status(invitationOf(bob))).isEqualTo("EXPIRED");
+		assertThat(stored(invitationOf(bob))).isEqualTo("EXPIRED");
 		assertThat(history(invitationOf(bob))).endsWith("EXPIRED");
+		// Recorded once: the job passes over a row stored as expired, the selection over
+		// one the job recorded.
+		assertThat(store.expireDue(100, "job:expire#9")).isEmpty();
+		store.expireSuperseded(RUN, List.of(invitationOf(ann)));
+		assertThat(stored(invitationOf(ann))).isEqualTo("EXPIRED");
+		assertThat(history(invitationOf(ann)).stream().filter("EXPIRED"::equals)).hasSize(1);
+		assertThat(history(invitationOf(bob)).stream().filter("EXPIRED"::equals)).hasSize(1);
 	}
 
 	@Test
@@ -135,13 +158,27 @@ class InvitationStoreLifecycleIT extends StoreTest {
 		store.redeem(Tokens.hash(sent(ann)));
 		sent(bob);
 		sent(cid);
-		jdbc.update("UPDATE invitation SET expires_at = now() - interval '1 hour' WHERE person_id IN (?, ?)", bob, cid);
-		store.expireDue(100, "job:expire#9");
-		jdbc.update("UPDATE invitation SET closed_at = now() - interval '40 days' WHERE person_id IN (?, ?)", ann, cid);
+		long dan = person("dan");
+		sent(dan);
+		jdbc.update("UPDATE invitation SET expires_at = now() - interval '1 hour' WHERE person_id = ?", bob);
+		jdbc.update("UPDATE invitation SET expires_at = now() - interval '40 days' WHERE person_id IN (?, ?)", cid,
+				dan);
+		// Recorded by the expiry job up to cid only: dan's link is forgotten once the job
+		// has recorded that it expired, never before.
+		jdbc.update("UPDATE invitation SET expires_at = expires_at + interval '1 second' WHERE person_id = ?", dan);
+		store.expireDue(1, "job:expire#9");
+		jdbc.update("UPDATE invitation SET closed_at = now() - interval '40 days' WHERE person_id = ?", ann);
 		InvitationStore.Purged purged = store.purge(Duration.ofDays(30), 100);
 		assertThat(purged.invitations()).isEqualTo(2);
 		assertThat(tokenHash(invitationOf(ann))).isNull();
 		assertThat(tokenHash(invitationOf(cid))).isNull();
+		// Stored as expired, closed when it expired, as its hash goes.
+		assertThat(stored(invitationOf(cid))).isEqualTo("EXPIRED");
+		assertThat(jdbc.queryForObject("SELECT closed_at = expires_at FROM invitation WHERE id = ?", Boolean.class,
+				invitationOf(cid)))
+			.isTrue();
+		assertThat(tokenHash(invitationOf(dan))).isNotNull();
+		assertThat(stored(invitationOf(dan))).isEqualTo("SENT");
 		assertThat(tokenHash(invitationOf(bob))).isNotNull();
 	}
 

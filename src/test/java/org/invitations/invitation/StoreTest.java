@@ -75,7 +75,14 @@ abstract class StoreTest extends IntegrationTest {
 		return jdbc.queryForObject("SELECT max(id) FROM invitation WHERE person_id = ?", Long.class, person);
 	}
 
+	/** The status as readers see it: sent and past its expiry is expired. */
 	String status(long invitation) {
+		return jdbc.queryForObject("SELECT " + InvitationStatus.shownSql("i") + " FROM invitation i WHERE id = ?",
+				String.class, invitation);
+	}
+
+	/** The status as stored. */
+	String stored(long invitation) {
 		return jdbc.queryForObject("SELECT status FROM invitation WHERE id = ?", String.class, invitation);
 	}
 

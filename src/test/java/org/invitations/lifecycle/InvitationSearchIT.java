@@ -22,6 +22,10 @@ class InvitationSearchIT extends IntegrationTest {
 	private static final String[] STATUSES = { "SENT", "QUEUED", "FAILED", "SENDING", "ACCEPTED", "DEFERRED",
 			"CANCELLED", "EXPIRED", "SENT", "QUEUED" };
 
+	/** Open as a plain query says it: a sent one past its expiry is not. */
+	private static final String OPEN = " AND status IN ('QUEUED', 'SENDING', 'SENT', 'DEFERRED')"
+			+ " AND NOT (status = 'SENT' AND expires_at <= now())";
+
 	private InvitationSearch search;
 
 	@BeforeEach
@@ -41,7 +45,9 @@ class InvitationSearchIT extends IntegrationTest {
 						SELECT p.id, 'INVITATION', s.status, (SELECT id FROM role WHERE name = 'volunteer'),
 						       CASE WHEN s.status IN ('SENT', 'ACCEPTED') THEN sha256(convert_to('search' || p.id, 'UTF8')) END,
 						       CASE WHEN s.status IN ('SENT', 'ACCEPTED', 'EXPIRED') THEN now() END,
-						       CASE WHEN s.status IN ('SENT', 'ACCEPTED', 'EXPIRED') THEN now() + interval '1 day' END,
+						       -- A quarter of the sent ones are past their expiry: expired, still stored as sent.
+						       CASE WHEN s.status = 'SENT' AND p.id % 4 = 0 THEN now() - interval '1 hour'
+						            WHEN s.status IN ('SENT', 'ACCEPTED', 'EXPIRED') THEN now() + interval '1 day' END,
 						       interval '1 day', CASE WHEN p.id % 3 = 0 THEN 'other' ELSE 'demo' END, 1 + p.id % 2, 1 + p.id % 2,
 						       1 + p.id % 2, 'CSV', 'search', 1, p.email, p.email_normalized,
 						       CASE WHEN s.status = 'SENDING' THEN 1 + p.id % 2 END,
@@ -69,6 +75,19 @@ class InvitationSearchIT extends IntegrationTest {
 				       delivery_instance_id, source_kind, source_ref, 1, email, email_normalized, now()
 				FROM invitation WHERE person_id % 5 = 0 ORDER BY id
 				""");
+		// Two specs whose sent invitations are all on one side of their expiry: the
+		// lists of pending and of expired ones skip each where it has none.
+		jdbc.update(
+				"""
+						INSERT INTO invitation (person_id, kind, status, token_hash, sent_at, expires_at, token_ttl, spec_name,
+						    job_instance_id, job_execution_id, delivery_instance_id, source_kind, source_ref, attempt_count, email,
+						    email_normalized)
+						SELECT p.id, 'PASSWORD_RESET', 'SENT', sha256(convert_to('reset' || p.id, 'UTF8')), now(),
+						       CASE WHEN p.id % 7 = 0 THEN now() + interval '1 day' ELSE now() - interval '1 day' END,
+						       interval '1 day', CASE WHEN p.id % 7 = 0 THEN 'resets-fresh' ELSE 'resets-stale' END,
+						       1 + p.id % 2, 1 + p.id % 2, 1 + p.id % 2, 'CSV', 'search', 1, p.email, p.email_normalized
+						FROM person p WHERE p.id % 7 = 0 OR p.id % 11 = 0 ORDER BY p.id
+						""");
 		jdbc.update("INSERT INTO person_group (name) VALUES ('searchers')");
 		jdbc.update("""
 				INSERT INTO group_member (group_id, person_id)
@@ -92,7 +111,13 @@ class InvitationSearchIT extends IntegrationTest {
 		filters.add(new InvitationSearch.Filter(null, null, null, "searchers", null, null));
 		filters.add(new InvitationSearch.Filter("SENT", "demo", null, "searchers", null, null));
 		filters.add(filter("pending", "demo", null));
-		for (String status : new String[] { "QUEUED", "SENDING", "SENT", "FAILED", "DEFERRED", "accepted" }) {
+		filters.add(filter("expired", null, 12L));
+		filters.add(filter("expired", "resets-fresh", null));
+		filters.add(filter("pending", "resets-stale", null));
+		filters.add(filter("pending", "resets-fresh", null));
+		filters.add(filter("open", null, 12L));
+		for (String status : new String[] { "QUEUED", "SENDING", "SENT", "FAILED", "DEFERRED", "accepted",
+				"EXPIRED" }) {
 			// A status alone reads each spec's range of the index by spec and status.
 			filters.add(filter(status, null, null));
 			filters.add(filter(status, "other", null));
@@ -117,8 +142,7 @@ class InvitationSearchIT extends IntegrationTest {
 			assertThat(search.count(filter)).as("count of %s", filter).isEqualTo(expected.size());
 			assertThat(search.countUpTo(filter, 10)).as("capped count of %s", filter)
 				.isEqualTo(Math.min(expected.size(), 11));
-			assertThat(search.countOpen(filter)).as("open of %s", filter)
-				.isEqualTo(plain(filter, " AND status IN ('QUEUED', 'SENDING', 'SENT', 'DEFERRED')").size());
+			assertThat(search.countOpen(filter)).as("open of %s", filter).isEqualTo(plain(filter, OPEN).size());
 			assertThat(search.specs(filter)).as("specs of %s", filter)
 				.containsExactlyElementsOf(
 						jdbc.queryForList("SELECT DISTINCT spec_name FROM invitation WHERE id = ANY(?)" + " ORDER BY 1",
@@ -129,9 +153,11 @@ class InvitationSearchIT extends IntegrationTest {
 
 	@Test
 	void aBulkCancelTakesTheOpenOnesOfBothPartsOnlyIfTheirNumberIsTheConfirmedOne() {
-		InvitationSearch.Filter run = filter(null, null, 12L);
+		// The sent ones, some past their expiry, are all in this run.
+		InvitationSearch.Filter run = filter(null, null, 11L);
 		long open = search.countOpen(run);
-		assertThat(open).isEqualTo(plain(run, " AND status IN ('QUEUED', 'SENDING', 'SENT', 'DEFERRED')").size());
+		assertThat(open).isEqualTo(plain(run, OPEN).size());
+		assertThat(plain(run, " AND status = 'SENT' AND expires_at <= now()")).isNotEmpty();
 
 		assertThatIllegalStateException().isThrownBy(() -> search.cancel(run, open - 1, "test", "wrong count"))
 			.withMessageContaining(open + " open invitations match now");
@@ -139,7 +165,9 @@ class InvitationSearchIT extends IntegrationTest {
 
 		assertThat(search.cancel(run, open, "test", "bulk")).isEqualTo(open);
 		assertThat(search.countOpen(run)).isZero();
-		assertThat(search.countOpen(filter(null, null, 11L))).isPositive();
+		// The expired ones were not open: not cancelled.
+		assertThat(plain(run, " AND status = 'SENT' AND expires_at <= now()")).isNotEmpty();
+		assertThat(search.countOpen(filter(null, null, 12L))).isPositive();
 		assertThat(jdbc.queryForObject("SELECT count(*) FROM invitation_history WHERE type = 'CANCELLED'", Long.class))
 			.isEqualTo(open);
 	}
@@ -154,10 +182,12 @@ class InvitationSearchIT extends IntegrationTest {
 		List<Object> args = new ArrayList<>();
 		if (filter.status() != null) {
 			switch (filter.status().toLowerCase()) {
-				case "open" -> where.append(" AND status IN ('QUEUED', 'SENDING', 'SENT', 'DEFERRED')");
+				case "open" -> where.append(OPEN);
 				case "pending" -> where.append(" AND status = 'SENT' AND expires_at > now()");
 				default -> {
-					where.append(" AND status = ?");
+					// As readers see it: sent and past its expiry is expired.
+					where.append(
+							" AND CASE WHEN status = 'SENT' AND expires_at <= now() THEN 'EXPIRED' ELSE status END = ?");
 					args.add(filter.status().toUpperCase());
 				}
 			}
