@@ -62,7 +62,7 @@ final class Closing {
 				FROM target WHERE i.id = target.id RETURNING i.id
 				""".formatted(which, invitationId != null ? "IN " + Queueing.OPEN : OPEN_BY_ITS_INDEXES,
 				// Expired is not open, though not rewritten yet (V44).
-				InvitationStatus.isOpenSql("i")), Long.class, invitationId != null ? invitationId : execution);
+				InvitationStatus.notExpiredSql("i")), Long.class, invitationId != null ? invitationId : execution);
 		history.add(ids, EventType.CANCELLED, actor, reason);
 		events.record(jdbc, EventKind.CANCELLED, ids, actor);
 		return ids;

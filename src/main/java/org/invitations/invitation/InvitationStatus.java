@@ -119,12 +119,13 @@ public enum InvitationStatus {
 	}
 
 	/**
-	 * An SQL condition: the invitation row {@code alias} is open as readers see it, a
-	 * sent one past its expiry not (see {@link #shownSql}).
+	 * An SQL condition: the invitation row {@code alias} is not a sent one past its
+	 * expiry. With a stored status among {@link #OPEN}, it is open as readers see it (see
+	 * {@link #shownSql}). The cheapest form: a run's million open invitations are counted
+	 * with it from an index.
 	 */
-	public static String isOpenSql(String alias) {
-		return "(%1$s.status IN ('QUEUED', 'SENDING', 'DEFERRED') OR %1$s.status = 'SENT' AND (%1$s.expires_at > now()) IS TRUE)"
-			.formatted(alias);
+	public static String notExpiredSql(String alias) {
+		return "(%1$s.status <> 'SENT' OR %1$s.expires_at > now())".formatted(alias);
 	}
 
 }

@@ -116,7 +116,7 @@ final class SettledParts {
 		}
 		// A sent one past its expiry is not open, though stored as sent (V44).
 		return onlyOpen ? parts.stream()
-			.map(part -> new Part(part.sql() + " AND " + InvitationStatus.isOpenSql("i"), part.args()))
+			.map(part -> new Part(part.sql() + " AND " + InvitationStatus.notExpiredSql("i"), part.args()))
 			.toList() : parts;
 	}
 
@@ -129,7 +129,7 @@ final class SettledParts {
 			case "pending" -> InvitationStatus.isSql("i", InvitationStatus.SENT);
 			// The stored list first, as the indexes' predicates name it.
 			case "open" -> "i.status IN " + InvitationStatus.sqlList(InvitationStatus.OPEN) + " AND "
-					+ InvitationStatus.isOpenSql("i");
+					+ InvitationStatus.notExpiredSql("i");
 			default -> InvitationStatus.isSql("i", InvitationStatus.of(status.toUpperCase(Locale.ROOT)));
 		};
 	}

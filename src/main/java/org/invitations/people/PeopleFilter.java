@@ -146,6 +146,12 @@ public record PeopleFilter(@Nullable String query, @Nullable String group, @Null
 			}
 			return new Rows("FROM person p " + where, "p.id");
 		}
+		if (driver.merged()) {
+			// Its ordered parts merged as they come: planned for all of them (the page's
+			// limit is beyond the OFFSET 0), PostgreSQL hashed every id of both parts
+			// and sorted them (0.6 s for 350,000) rather than merge them (0.2 s).
+			jdbc.execute("SET LOCAL enable_hashagg = off");
+		}
 		String from = "FROM (SELECT " + (driver.distinct() ? "DISTINCT " : "") + "d.person_id FROM " + driver.table()
 				+ " d WHERE " + driver.condition();
 		if (before != null) {
@@ -164,10 +170,11 @@ public record PeopleFilter(@Nullable String query, @Nullable String group, @Null
 	}
 
 	/**
-	 * Where the newest matching people are read from first, by their ids, and whether a
-	 * person's id may come more than once there.
+	 * Where the newest matching people are read from first, by their ids, whether a
+	 * person's id may come more than once there, and whether it merges parts each ordered
+	 * by person.
 	 */
-	private record Driver(String table, String condition, boolean distinct, Kind kind) {
+	private record Driver(String table, String condition, boolean distinct, Kind kind, boolean merged) {
 
 		enum Kind {
 
@@ -186,21 +193,21 @@ public record PeopleFilter(@Nullable String query, @Nullable String group, @Null
 	private @Nullable Driver driver(JdbcTemplate jdbc) {
 		List<Driver> lists = new ArrayList<>();
 		if (invitation == Standing.NONE) {
-			lists.add(new Driver("person_not_invited", "true", false, Driver.Kind.NOT_INVITED));
+			lists.add(new Driver("person_not_invited", "true", false, Driver.Kind.NOT_INVITED, false));
 		}
 		if (role != null) {
 			Long id = id(jdbc, "role", role);
 			if (id == null) {
 				return null;
 			}
-			lists.add(new Driver("role_assignment", "d.role_id = " + id, false, Driver.Kind.ROLE));
+			lists.add(new Driver("role_assignment", "d.role_id = " + id, false, Driver.Kind.ROLE, false));
 		}
 		if (group != null) {
 			Long id = id(jdbc, "person_group", group);
 			if (id == null) {
 				return null;
 			}
-			lists.add(new Driver("group_member", "d.group_id = " + id, false, Driver.Kind.GROUP));
+			lists.add(new Driver("group_member", "d.group_id = " + id, false, Driver.Kind.GROUP, false));
 		}
 		if (invitation != null && invitation != Standing.NONE) {
 			lists.add(byStanding(invitation));
@@ -245,7 +252,7 @@ public record PeopleFilter(@Nullable String query, @Nullable String group, @Null
 			case FAILED, CANCELLED, BOUNCED -> "d.status = '" + standing.name() + "'";
 			case NONE -> throw new IllegalArgumentException("those not invited yet have a list of their own");
 		};
-		return new Driver(table, condition, true, Driver.Kind.STANDING);
+		return new Driver(table, condition, true, Driver.Kind.STANDING, standing == Standing.EXPIRED);
 	}
 
 	private static long size(JdbcTemplate jdbc, Driver list) {
@@ -337,7 +344,7 @@ public record PeopleFilter(@Nullable String query, @Nullable String group, @Null
 		// A sent invitation past its expiry is expired, though still stored as sent
 		// (V44).
 		String open = "EXISTS (SELECT 1 FROM invitation o WHERE o.person_id = p.id AND o.status IN " + OPEN + " AND "
-				+ InvitationStatus.isOpenSql("o") + ")";
+				+ InvitationStatus.notExpiredSql("o") + ")";
 		String expiredUnstored = "EXISTS (SELECT 1 FROM invitation o WHERE o.person_id = p.id AND o.status IN " + OPEN
 				+ " AND o.status = 'SENT' AND o.expires_at <= now())";
 		String accepted = closed("= 'ACCEPTED'");

@@ -69,7 +69,7 @@ public class Roles {
 				       (SELECT count(*) FROM role_assignment a WHERE a.role_id = r.id),
 				       (SELECT count(*) FROM invitation i WHERE i.role_id = r.id AND i.status IN %s AND %s)
 				FROM role r ORDER BY r.name
-				""".formatted(OPEN, InvitationStatus.isOpenSql("i")), (rs, n) -> new Role(rs.getString(1),
+				""".formatted(OPEN, InvitationStatus.notExpiredSql("i")), (rs, n) -> new Role(rs.getString(1),
 				rs.getString(2), rs.getTimestamp(3).toInstant(), rs.getLong(4), rs.getLong(5)));
 	}
 
@@ -108,7 +108,7 @@ public class Roles {
 		long id = ids.get(0);
 		long granted = jdbc.queryForObject("SELECT count(*) FROM role_assignment WHERE role_id = ?", Long.class, id);
 		long open = jdbc.queryForObject("SELECT count(*) FROM invitation i WHERE role_id = ? AND status IN " + OPEN
-				+ " AND " + InvitationStatus.isOpenSql("i"), Long.class, id);
+				+ " AND " + InvitationStatus.notExpiredSql("i"), Long.class, id);
 		if (granted > 0 || open > 0) {
 			throw new RoleException("role '" + name + "' is not removed: "
 					+ (granted > 0 ? granted + " people hold it" : "") + (granted > 0 && open > 0 ? " and " : "")
