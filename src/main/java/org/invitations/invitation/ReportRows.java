@@ -118,17 +118,20 @@ public class ReportRows {
 		if (ids.length == 0) {
 			return;
 		}
-		jdbc.update(moved("""
-				WITH found AS (
-				    SELECT hit.id, hit.outcome AS was, hit.reason AS was_reason, t.outcome, t.reason, t.detail
-				    FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[]) AS t(id, outcome, reason, detail)
-				    CROSS JOIN LATERAL (SELECT x.id, x.outcome, x.reason FROM job_report_item x
-				                        WHERE x.invitation_id = t.id AND x.job_instance_id + 0 = ? LIMIT 1) AS hit)
-				UPDATE job_report_item r SET outcome = f.outcome, reason = f.reason, detail = f.detail,
-				       job_execution_id = coalesce(?::bigint, r.job_execution_id), updated_at = now()
-				FROM found f WHERE r.id = f.id
-				RETURNING r.job_instance_id, r.outcome, r.reason, f.was, f.was_reason
-				"""), ids, outcomes, reasons, details, instance, execution);
+		jdbc.update(
+				moved("""
+						WITH found AS (
+						    SELECT hit.job_instance_id, hit.item_number, hit.outcome AS was, hit.reason AS was_reason,
+						           t.outcome, t.reason, t.detail
+						    FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[]) AS t(id, outcome, reason, detail)
+						    CROSS JOIN LATERAL (SELECT x.job_instance_id, x.item_number, x.outcome, x.reason FROM job_report_item x
+						                        WHERE x.invitation_id = t.id AND x.job_instance_id + 0 = ? LIMIT 1) AS hit)
+						UPDATE job_report_item r SET outcome = f.outcome, reason = f.reason, detail = f.detail,
+						       job_execution_id = coalesce(?::bigint, r.job_execution_id), updated_at = now()
+						FROM found f WHERE r.job_instance_id = f.job_instance_id AND r.item_number = f.item_number
+						RETURNING r.job_instance_id, r.outcome, r.reason, f.was, f.was_reason
+						"""),
+				ids, outcomes, reasons, details, instance, execution);
 	}
 
 	/**
@@ -139,23 +142,23 @@ public class ReportRows {
 		jdbc.update(
 				moved("""
 						WITH found AS (
-						    SELECT id, outcome AS was, reason AS was_reason FROM job_report_item
+						    SELECT job_instance_id, item_number, outcome AS was, reason AS was_reason FROM job_report_item
 						    WHERE job_instance_id = ? AND outcome = 'QUEUED' AND invitation_id = ANY(?) FOR UPDATE)
 						UPDATE job_report_item r SET outcome = 'FAILED', reason = ?,
 						       detail = 'the run was abandoned while its message was on its way: it may have arrived; its link is revoked',
 						       updated_at = now()
-						FROM found f WHERE r.id = f.id
+						FROM found f WHERE r.job_instance_id = f.job_instance_id AND r.item_number = f.item_number
 						RETURNING r.job_instance_id, r.outcome, r.reason, f.was, f.was_reason
 						"""),
 				instance, inDoubt, DeliveryReason.IN_DOUBT_CANCELLED.dbValue());
 		jdbc.update(
 				moved("""
 						WITH found AS (
-						    SELECT id, outcome AS was, reason AS was_reason FROM job_report_item
+						    SELECT job_instance_id, item_number, outcome AS was, reason AS was_reason FROM job_report_item
 						    WHERE job_instance_id = ? AND outcome = 'QUEUED' FOR UPDATE)
 						UPDATE job_report_item r SET outcome = 'SKIPPED', reason = ?, detail = 'not sent: the run was abandoned',
 						       updated_at = now()
-						FROM found f WHERE r.id = f.id
+						FROM found f WHERE r.job_instance_id = f.job_instance_id AND r.item_number = f.item_number
 						RETURNING r.job_instance_id, r.outcome, r.reason, f.was, f.was_reason
 						"""),
 				instance, SkipReason.RUN_ABANDONED.dbValue());
@@ -188,10 +191,11 @@ public class ReportRows {
 	void bounced(long invitationId, String detail) {
 		jdbc.update(moved("""
 				WITH found AS (
-				    SELECT id, outcome AS was, reason AS was_reason FROM job_report_item
-				    WHERE invitation_id = ? AND outcome = 'SENT' ORDER BY id DESC LIMIT 1 FOR UPDATE)
+				    SELECT job_instance_id, item_number, outcome AS was, reason AS was_reason FROM job_report_item
+				    WHERE invitation_id = ? AND outcome = 'SENT'
+				    ORDER BY updated_at DESC, job_instance_id DESC, item_number DESC LIMIT 1 FOR UPDATE)
 				UPDATE job_report_item r SET outcome = 'FAILED', reason = ?, detail = ?, updated_at = now()
-				FROM found f WHERE r.id = f.id
+				FROM found f WHERE r.job_instance_id = f.job_instance_id AND r.item_number = f.item_number
 				RETURNING r.job_instance_id, r.outcome, r.reason, f.was, f.was_reason
 				"""), invitationId, DeliveryReason.BOUNCED.dbValue(), detail);
 	}
@@ -226,8 +230,8 @@ public class ReportRows {
 				ids, ageSeconds);
 		Long deleted = jdbc.queryForObject("""
 				WITH gone AS (
-				    DELETE FROM job_report_item WHERE id IN (
-				        SELECT id FROM job_report_item WHERE job_instance_id = ANY(?) LIMIT ?)
+				    DELETE FROM job_report_item WHERE (job_instance_id, item_number) IN (
+				        SELECT job_instance_id, item_number FROM job_report_item WHERE job_instance_id = ANY(?) LIMIT ?)
 				    RETURNING job_instance_id),
 				counted AS (
 				    UPDATE job_report_purge p SET rows_purged = p.rows_purged + g.n, purged_at = now()
