@@ -17,11 +17,10 @@ import org.invitations.invitation.InvitationStatus;
 /**
  * The parts a query over invitations reads, each through an index that gives it newest
  * first. Those past delivery ("settled") are in two paging indexes: by run (V26), and by
- * spec and status (V27); the index by run carries status and expiry, so that a run's open
- * ones are counted from it alone (V45). The queued and sending ones are in the queue's
- * index only. The paging indexes take an invitation once, when its message is sent or
- * refused, rather than at both writes a run makes to it (queued, then sent); the queued
- * and sending are few outside a run.
+ * spec and status (V27); the open ones of a run also in an index of their own (V26). The
+ * queued and sending ones are in the queue's index only. The paging indexes take an
+ * invitation once, when its message is sent or refused, rather than at both writes a run
+ * makes to it (queued, then sent); the queued and sending are few outside a run.
  * <p>
  * Which settled parts a filter needs depends on what it names:
  * <ul>
@@ -85,8 +84,7 @@ final class SettledParts {
 		List<Part> parts = new ArrayList<>();
 		if (!settled.isEmpty()) {
 			if (shape.byRun()) {
-				// The open ones by the run's index, which carries status and expiry
-				// (V45).
+				// The open ones by the index of a run's open invitations.
 				parts.add(Part.of(SETTLED + (onlyOpen ? " AND i.status IN " + InvitationStatus.sqlList(settled) : "")));
 			}
 			else if (shape.bySpec()) {
