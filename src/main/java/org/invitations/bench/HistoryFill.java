@@ -139,14 +139,13 @@ final class HistoryFill {
 						WHERE p.id > ? AND r.name = 'bench-history'
 						""",
 				instances, executions, instances, RUNS, people, people, firstPerson);
-		// Their history: sent (or refused), then what closed them. Their QUEUED entries
-		// are the rows themselves (V35).
+		// Their history: refused, or what closed them. Their QUEUED entries (V35) and
+		// their SENT ones (V46) are the rows themselves.
 		jdbc.update(
 				"""
 						INSERT INTO invitation_event (invitation_id, at, type, actor, detail)
-						SELECT id, coalesce(sent_at, created_at), CASE WHEN status = 'FAILED' THEN 'FAILED' ELSE 'SENT' END,
-						       'job:' || spec_name || '#' || job_execution_id, last_smtp_reply
-						FROM invitation WHERE id > ?
+						SELECT id, created_at, 'FAILED', 'job:' || spec_name || '#' || job_execution_id, last_smtp_reply
+						FROM invitation WHERE id > ? AND status = 'FAILED'
 						UNION ALL
 						SELECT id, closed_at, status, CASE WHEN status = 'ACCEPTED' THEN 'api:crm' ELSE 'job:nightly-expiry#1' END,
 						       CASE status WHEN 'EXPIRED' THEN 'link expired unused' WHEN 'CANCELLED' THEN 'cancelled by an admin' END

@@ -92,6 +92,7 @@ final class Outcomes {
 			// refusal with retries left ("again") goes back to the queue, due after the
 			// backoff, its attempt not counted as a send.
 			Map<Long, String> updated = new HashMap<>();
+			Set<Long> queuedByThisRun = new HashSet<>();
 			List<Instant> due = new ArrayList<>();
 			jdbc.query(
 					"""
@@ -117,17 +118,21 @@ final class Outcomes {
 							FROM unnest(?::bigint[], ?::text[], ?::text[], ?::bytea[], ?::bigint[]) AS t(id, status, reply, hash, expires), s
 							WHERE i.id = t.id
 							  AND CASE i.status WHEN 'QUEUED' THEN true WHEN 'SENDING' THEN i.sending_execution_id = ? ELSE false END
-							RETURNING i.id, i.status, i.retry_at
+							RETURNING i.id, i.status, i.retry_at, i.job_execution_id = ? AND i.resent_at IS NULL
 							""",
 					(RowCallbackHandler) rs -> {
 						updated.put(rs.getLong(1), rs.getString(2));
+						if (rs.getBoolean(4)) {
+							queuedByThisRun.add(rs.getLong(1));
+						}
 						Timestamp at = rs.getTimestamp(3);
 						if (InvitationStatus.QUEUED.dbValue().equals(rs.getString(2)) && at != null) {
 							requeued.add(rs.getLong(1));
 							due.add(at.toInstant());
 						}
 					}, retry.maxRetries(), seconds(retry.delay()), retry.multiplier(), seconds(retry.maxDelay()),
-					seconds(retry.jitter()), ids, statuses, replies, hashes, expiries, run.claimant());
+					seconds(retry.jitter()), ids, statuses, replies, hashes, expiries, run.claimant(),
+					run.jobExecutionId());
 			until = due.stream().max(Instant::compareTo).orElse(null);
 			String[] outcomesReported = statuses.clone();
 			for (int i = 0; i < n; i++) {
@@ -160,9 +165,22 @@ final class Outcomes {
 						revoked.stream().map(i -> hashes[i]).toArray(byte[][]::new),
 						revoked.stream().map(i -> ids[i]).toArray(Long[]::new), why.toArray(String[]::new));
 			}
-			// One statement per table for the whole chunk: the history event and the
-			// report row.
-			history.add(ids, statuses, run.actor(), details);
+			// One statement per table for the whole chunk: the history entries and the
+			// report rows. A send the invitation row tells all of (when, by the run that
+			// queued it, the server's reply) has no entry of its own: the history reads
+			// it
+			// from the row (V46).
+			List<Integer> entries = new ArrayList<>();
+			for (int i = 0; i < n; i++) {
+				boolean toldByRow = InvitationStatus.SENT.dbValue().equals(updated.get(ids[i]))
+						&& queuedByThisRun.contains(ids[i]) && details[i].equals(replies[i]);
+				if (!toldByRow) {
+					entries.add(i);
+				}
+			}
+			history.add(entries.stream().map(i -> ids[i]).toArray(Long[]::new),
+					entries.stream().map(i -> statuses[i]).toArray(String[]::new), run.actor(),
+					entries.stream().map(i -> details[i]).toArray(String[]::new));
 			if (events.on(EventKind.SENT)) {
 				// Those this chunk made SENT, in one statement for the chunk.
 				List<Long> sent = new ArrayList<>();

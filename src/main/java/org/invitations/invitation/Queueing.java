@@ -148,7 +148,15 @@ final class Queueing {
 						    RETURNING i.id, old.token_hash AS old_hash),
 						retired AS (
 						    INSERT INTO retired_token (token_hash, invitation_id, reason)
-						    SELECT old_hash, id, 'SUPERSEDED' FROM reopened WHERE old_hash IS NOT NULL ON CONFLICT DO NOTHING)
+						    SELECT old_hash, id, 'SUPERSEDED' FROM reopened WHERE old_hash IS NOT NULL ON CONFLICT DO NOTHING),
+						-- The send this one supersedes, if the history read it from the row
+						-- (V46), becomes an entry of its own before the row is sent again: the
+						-- view is read as it was before this statement.
+						kept AS (
+						    INSERT INTO invitation_event (invitation_id, at, type, actor, detail)
+						    SELECT h.invitation_id, h.at, h.type, h.actor, h.detail
+						    FROM invitation_history h JOIN reopened r ON r.id = h.invitation_id
+						    WHERE h.type = 'SENT' AND h.id = 0)
 						SELECT count(*) FROM reopened
 						"""
 					.formatted(RESENDABLE, OPEN),
