@@ -115,6 +115,16 @@ public class BenchRunner {
 	}
 
 	/**
+	 * The figures once every table is vacuumed: a plain VACUUM, which frees the space of
+	 * dead row versions for later rows and gives back only the empty pages at a table's
+	 * end, as autovacuum does.
+	 */
+	public StorageFigures vacuumedStorage() {
+		jdbc.execute("VACUUM ANALYZE");
+		return StorageFigures.of(jdbc);
+	}
+
+	/**
 	 * What one benchmark run measured.
 	 *
 	 * @param sent invitations recorded as SENT by the run
