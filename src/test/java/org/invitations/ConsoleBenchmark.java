@@ -128,11 +128,11 @@ class ConsoleBenchmark extends ConsoleTest {
 				""", rows);
 		jdbc.update("""
 				INSERT INTO invitation (person_id, kind, status, role_id, token_hash, sent_at, expires_at, token_ttl,
-				    spec_name, job_instance_id, job_execution_id, delivery_instance_id, source_kind, source_ref,
-				    attempt_count, email, email_normalized)
+				    spec_name, job_instance_id, job_execution_id, delivery_instance_id, attempt_count, email,
+				    email_normalized)
 				SELECT p.id, 'INVITATION', s.status, (SELECT id FROM role WHERE name = 'volunteer'),
 				       CASE WHEN s.status = 'FAILED' THEN NULL ELSE sha256(convert_to('bench' || p.id, 'UTF8')) END,
-				       now(), now() + interval '1 day', interval '1 day', 'demo', ?, ?, ?, 'CSV', 'bench', 1,
+				       now(), now() + interval '1 day', interval '1 day', 'demo', ?, ?, ?, 1,
 				       p.email, p.email_normalized
 				FROM person p, LATERAL (SELECT CASE WHEN p.id % 10 = 0 THEN 'FAILED' WHEN p.id % 7 = 0 THEN 'ACCEPTED'
 				                                    ELSE 'SENT' END AS status) s
@@ -146,7 +146,7 @@ class ConsoleBenchmark extends ConsoleTest {
 				       CASE WHEN i.status = 'FAILED' THEN 'FAILED' ELSE 'SENT' END,
 				       CASE WHEN i.status = 'FAILED' THEN 'PERMANENT_REFUSAL' END,
 				       CASE WHEN i.status = 'FAILED' THEN '550 mailbox unavailable' END
-				FROM invitation i WHERE i.source_ref = 'bench'
+				FROM invitation i WHERE i.email_normalized LIKE '%@bench.example.org'
 				RETURNING job_instance_id, outcome, reason)
 				INSERT INTO job_report_total (job_instance_id, outcome, reason, items)
 				SELECT job_instance_id, outcome, reason, count(*) FROM added GROUP BY 1, 2, 3
@@ -158,18 +158,16 @@ class ConsoleBenchmark extends ConsoleTest {
 				SELECT 'c' || g || '@small.example.org', 'c' || g || '@small.example.org', 'C' || g, 'Small'
 				FROM generate_series(1, 10000) g
 				""");
-		jdbc.update(
-				"""
-						INSERT INTO invitation (person_id, kind, status, role_id, token_hash, sent_at, expires_at, token_ttl,
-						    spec_name, job_instance_id, job_execution_id, delivery_instance_id, source_kind, source_ref,
-						    attempt_count, email, email_normalized)
-						SELECT p.id, 'INVITATION', CASE WHEN p.id % 3 = 0 THEN 'ACCEPTED' ELSE 'SENT' END,
-						       (SELECT id FROM role WHERE name = 'volunteer'), sha256(convert_to('small' || p.id, 'UTF8')),
-						       now(), now() + interval '1 day', interval '1 day', 'small-' || p.id % 20, ?, ?, ?, 'CSV', 'small',
-						       1, p.email, p.email_normalized
-						FROM person p WHERE p.email_normalized LIKE '%@small.example.org'
-						""",
-				instance, execution, instance);
+		jdbc.update("""
+				INSERT INTO invitation (person_id, kind, status, role_id, token_hash, sent_at, expires_at, token_ttl,
+				    spec_name, job_instance_id, job_execution_id, delivery_instance_id, attempt_count, email,
+				    email_normalized)
+				SELECT p.id, 'INVITATION', CASE WHEN p.id % 3 = 0 THEN 'ACCEPTED' ELSE 'SENT' END,
+				       (SELECT id FROM role WHERE name = 'volunteer'), sha256(convert_to('small' || p.id, 'UTF8')),
+				       now(), now() + interval '1 day', interval '1 day', 'small-' || p.id % 20, ?, ?, ?, 1,
+				       p.email, p.email_normalized
+				FROM person p WHERE p.email_normalized LIKE '%@small.example.org'
+				""", instance, execution, instance);
 		jdbc.execute("VACUUM ANALYZE person");
 		jdbc.execute("VACUUM ANALYZE invitation");
 		jdbc.execute("VACUUM ANALYZE job_report_item");

@@ -50,8 +50,11 @@ class DemoIT extends IntegrationTest {
 				"SELECT count(*) FROM invitation WHERE status = 'SENT' AND expires_at > sent_at + interval '23 hours'"))
 			.isEqualTo(26);
 		assertThat(count("SELECT count(*) FROM person")).isEqualTo(28);
-		assertThat(jdbc.queryForList("""
-				SELECT DISTINCT source_ref FROM invitation""", String.class)).singleElement()
+		assertThat(jdbc.queryForList(
+				"""
+						SELECT s.ref FROM invitation_source s WHERE s.job_instance_id IN (SELECT job_instance_id FROM invitation)""",
+				String.class))
+			.singleElement()
 			.asString()
 			.startsWith("people.csv sha256:");
 

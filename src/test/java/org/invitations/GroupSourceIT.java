@@ -43,7 +43,7 @@ class GroupSourceIT extends IntegrationTest {
 		assertThat(run.exitCode()).as(run.err()).isZero();
 		assertThat(received()).hasSize(9);
 		assertThat(run.out()).contains("EMAIL_INACTIVE 1").containsPattern("TOTAL\\s+10\\b");
-		assertThat(jdbc.queryForList("SELECT DISTINCT source_kind || ' ' || source_ref FROM invitation", String.class))
+		assertThat(jdbc.queryForList("SELECT DISTINCT kind || ' ' || ref FROM invitation_source", String.class))
 			.containsExactly("GROUP group:league:all");
 	}
 

@@ -187,15 +187,14 @@ class PeopleBenchmark extends ConsoleTest {
 		String columns = """
 				INSERT INTO invitation (person_id, kind, status, role_id, token_hash, created_at, sent_at, expires_at,
 				    accepted_at, closed_at, token_ttl, spec_name, job_instance_id, job_execution_id,
-				    delivery_instance_id, source_kind, source_ref, attempt_count, last_smtp_reply, email,
-				    email_normalized)
+				    delivery_instance_id, attempt_count, last_smtp_reply, email, email_normalized)
 				""";
 		jdbc.update(
 				columns + """
 						SELECT p.id, 'INVITATION', 'EXPIRED', (SELECT id FROM role WHERE name = 'volunteer'),
 						       sha256(convert_to('bench earlier ' || p.id, 'UTF8')), t.sent, t.sent, t.sent + interval '14 days',
 						       NULL, t.sent + interval '14 days', interval '14 days', 'welcome', 1 + (p.id - 1) / 25000,
-						       1 + (p.id - 1) / 25000, 1 + (p.id - 1) / 25000, 'CSV', 'members.csv', 1, NULL, p.email,
+						       1 + (p.id - 1) / 25000, 1 + (p.id - 1) / 25000, 1, NULL, p.email,
 						       p.email_normalized
 						FROM person p
 						CROSS JOIN LATERAL (SELECT now() - (400 + bench_hash(p.id, 12) % 200) * interval '1 day' AS sent) t
@@ -214,7 +213,7 @@ class PeopleBenchmark extends ConsoleTest {
 						                     WHEN 'EXPIRED' THEN t.sent + interval '14 days'
 						                     WHEN 'FAILED' THEN t.sent WHEN 'CANCELLED' THEN t.sent + interval '2 days' END,
 						       interval '14 days', 'welcome-' || (1 + (p.id - 1) / 100000), 1000 + (p.id - 1) / 25000,
-						       1000 + (p.id - 1) / 25000, 1000 + (p.id - 1) / 25000, 'CSV', 'members.csv',
+						       1000 + (p.id - 1) / 25000, 1000 + (p.id - 1) / 25000,
 						       CASE WHEN s.status = 'FAILED' THEN 3 ELSE 1 END,
 						       CASE WHEN s.status = 'FAILED' THEN '550 5.1.1 mailbox unavailable' END, p.email,
 						       p.email_normalized
@@ -233,7 +232,7 @@ class PeopleBenchmark extends ConsoleTest {
 				       t.sent + interval '2 days',
 				       CASE WHEN bench_hash(p.id, 15) % 4 <> 0 THEN t.sent + interval '1 hour' END,
 				       CASE WHEN bench_hash(p.id, 15) % 4 <> 0 THEN t.sent + interval '1 hour' END, interval '2 days',
-				       'reset', 5000, 5000, 5000, 'GROUP', 'parish', 1, NULL, p.email, p.email_normalized
+				       'reset', 5000, 5000, 5000, 1, NULL, p.email, p.email_normalized
 				FROM person p
 				CROSS JOIN LATERAL (SELECT now() - bench_hash(p.id, 16) % 2 * interval '1 day'
 				                               - interval '1 hour' AS sent) t

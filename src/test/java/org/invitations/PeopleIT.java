@@ -66,15 +66,15 @@ class PeopleIT extends ConsoleTest {
 		Document review = Jsoup.parse(get(browser, "/runs/" + dryRun).body());
 		assertThat(review.select("form.confirm button").text()).isEqualTo("Send 2 invitations");
 		assertThat(received()).isEmpty();
-		assertThat(count("SELECT count(*) FROM invitation WHERE source_kind = 'SELECTION'")).isZero();
+		assertThat(count("SELECT count(*) FROM invitation_source WHERE kind = 'SELECTION'")).isZero();
 
 		long sent = executionIn(post(browser, "/runs/" + dryRun + "/send", "&expected=2"));
 		assertThat(awaitEnd(sent)).isEqualTo("COMPLETED");
 		assertThat(received()).extracting(Mails::to)
 			.containsExactlyInAnyOrder("anna.smith@example.org", "anne.smithers@example.org");
-		assertThat(jdbc.queryForList(
-				"SELECT DISTINCT source_kind || ' ' || r.name FROM invitation i" + " JOIN role r ON r.id = i.role_id",
-				String.class))
+		assertThat(jdbc
+			.queryForList("SELECT DISTINCT s.kind || ' ' || r.name FROM invitation i JOIN role r ON r.id = i.role_id"
+					+ " JOIN invitation_source s ON s.job_instance_id = i.job_instance_id", String.class))
 			.containsExactly("SELECTION coordinator");
 		String report = cli("report", Long.toString(sent), "--format", "json").out();
 		assertThat(report).contains("\"type\":\"people\"").contains("by console:olga, 2 people chosen");
@@ -109,8 +109,8 @@ class PeopleIT extends ConsoleTest {
 				+ " WHERE p.id <= 30");
 		jdbc.update("""
 				INSERT INTO invitation (person_id, kind, status, role_id, token_ttl, spec_name, job_instance_id,
-				    job_execution_id, delivery_instance_id, source_kind, source_ref, email, email_normalized)
-				SELECT p.id, 'INVITATION', 'QUEUED', NULL, interval '1 day', 'old', 0, 0, 0, 'CSV', 'old', p.email,
+				    job_execution_id, delivery_instance_id, email, email_normalized)
+				SELECT p.id, 'INVITATION', 'QUEUED', NULL, interval '1 day', 'old', 0, 0, 0, p.email,
 				       p.email_normalized
 				FROM person p WHERE p.id % 4 = 0
 				""");
@@ -121,9 +121,9 @@ class PeopleIT extends ConsoleTest {
 		jdbc.update(
 				"""
 						INSERT INTO invitation (person_id, kind, status, role_id, token_ttl, spec_name, job_instance_id,
-						    job_execution_id, delivery_instance_id, source_kind, source_ref, email, email_normalized, sent_at,
+						    job_execution_id, delivery_instance_id, email, email_normalized, sent_at,
 						    expires_at, closed_at)
-						SELECT p.id, 'INVITATION', 'EXPIRED', NULL, interval '1 day', 'old', 0, 0, 0, 'CSV', 'old', p.email,
+						SELECT p.id, 'INVITATION', 'EXPIRED', NULL, interval '1 day', 'old', 0, 0, 0, p.email,
 						       p.email_normalized, now() - interval '3 days', now() - interval '2 days', now() - interval '2 days'
 						FROM person p, generate_series(1, 2) n WHERE p.id % 5 = 0 AND (n = 1 OR p.id % 10 = 0)
 						""");
@@ -266,9 +266,9 @@ class PeopleIT extends ConsoleTest {
 		// Dan was invited long ago, and accepted.
 		jdbc.update("""
 				INSERT INTO invitation (person_id, kind, status, role_id, token_ttl, spec_name, job_instance_id,
-				    job_execution_id, delivery_instance_id, source_kind, source_ref, email, email_normalized, sent_at,
+				    job_execution_id, delivery_instance_id, email, email_normalized, sent_at,
 				    expires_at, accepted_at)
-				SELECT p.id, 'INVITATION', 'ACCEPTED', NULL, interval '1 day', 'old', 0, 0, 0, 'CSV', 'old', p.email,
+				SELECT p.id, 'INVITATION', 'ACCEPTED', NULL, interval '1 day', 'old', 0, 0, 0, p.email,
 				       p.email_normalized, now() - interval '2 days', now() - interval '1 day', now() - interval '1 day'
 				FROM person p WHERE p.first_name = 'Dan'
 				""");

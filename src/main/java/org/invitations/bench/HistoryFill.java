@@ -60,6 +60,10 @@ final class HistoryFill {
 		}
 		endRuns(instances, executions);
 		jdbc.update("""
+				INSERT INTO invitation_source (job_instance_id, kind, ref)
+				SELECT ? + run, 'GROUP', 'group:history-' || run % 10 || ':all' FROM generate_series(0, ? - 1) run
+				""", instances, RUNS);
+		jdbc.update("""
 				INSERT INTO job_report_total (job_instance_id, outcome, reason, items)
 				SELECT job_instance_id, outcome, reason, count(*) FROM job_report_item
 				WHERE job_instance_id BETWEEN ? AND ? GROUP BY 1, 2, 3
@@ -109,36 +113,33 @@ final class HistoryFill {
 				SELECT id, (SELECT id FROM role WHERE name = 'bench-history'), now() - interval '30 days' FROM people
 				""", tag, from, to, group);
 		long firstInvitation = jdbc.queryForObject("SELECT coalesce(max(id), 0) FROM invitation", Long.class);
-		jdbc.update(
-				"""
-						INSERT INTO invitation (person_id, kind, status, role_id, token_hash, created_at, sent_at, expires_at,
-						    accepted_at, closed_at, token_ttl, spec_name, job_instance_id, job_execution_id,
-						    delivery_instance_id, source_kind, source_ref, attempt_count, last_smtp_reply, email, email_normalized)
-						SELECT p.id, 'INVITATION', s.status, r.id,
-						       CASE WHEN s.status = 'SENT' OR s.status = 'EXPIRED' AND s.g % 2 = 0
-						            THEN sha256(convert_to(p.email || s.g, 'UTF8')) END,
-						       s.at, CASE WHEN s.status <> 'FAILED' THEN s.at END,
-						       CASE WHEN s.status <> 'FAILED' THEN s.at + interval '7 days' END,
-						       CASE WHEN s.status = 'ACCEPTED' THEN s.at + interval '1 day' END,
-						       CASE WHEN s.status = 'ACCEPTED' THEN s.at + interval '1 day'
-						            WHEN s.status IN ('EXPIRED', 'CANCELLED', 'FAILED') THEN s.at + interval '7 days' END,
-						       interval '7 days', 'history-' || s.run % 10, ? + s.run, ? + s.run, ? + s.run, 'GROUP',
-						       'group:history-' || s.run % 10 || ':all', 1,
-						       CASE WHEN s.status = 'FAILED' THEN '550 5.1.1 User unknown' ELSE '250 2.0.0 Ok: queued' END,
-						       p.email, p.email_normalized
-						FROM person p CROSS JOIN LATERAL (
-						    SELECT g, g * ? / (? + 1) AS run,
-						           CASE WHEN g % 100 < 60 THEN 'ACCEPTED' WHEN g % 100 < 85 THEN 'EXPIRED'
-						                WHEN g % 100 < 95 THEN 'SENT' WHEN g % 100 < 98 THEN 'CANCELLED' ELSE 'FAILED' END
-						               AS status,
-						           -- a sent one was sent 8 days ago: its week is over
-						           CASE WHEN g % 100 BETWEEN 85 AND 94 THEN now() - interval '8 days'
-						                ELSE now() - interval '300 days' + interval '280 days' * (g::float8 / ?) END AS at
-						    FROM (SELECT substring(p.email FROM '^h([0-9]+)\\.')::bigint AS g) n) s,
-						    role r
-						WHERE p.id > ? AND r.name = 'bench-history'
-						""",
-				instances, executions, instances, RUNS, people, people, firstPerson);
+		jdbc.update("""
+				INSERT INTO invitation (person_id, kind, status, role_id, token_hash, created_at, sent_at, expires_at,
+				    accepted_at, closed_at, token_ttl, spec_name, job_instance_id, job_execution_id,
+				    delivery_instance_id, attempt_count, last_smtp_reply, email, email_normalized)
+				SELECT p.id, 'INVITATION', s.status, r.id,
+				       CASE WHEN s.status = 'SENT' OR s.status = 'EXPIRED' AND s.g % 2 = 0
+				            THEN sha256(convert_to(p.email || s.g, 'UTF8')) END,
+				       s.at, CASE WHEN s.status <> 'FAILED' THEN s.at END,
+				       CASE WHEN s.status <> 'FAILED' THEN s.at + interval '7 days' END,
+				       CASE WHEN s.status = 'ACCEPTED' THEN s.at + interval '1 day' END,
+				       CASE WHEN s.status = 'ACCEPTED' THEN s.at + interval '1 day'
+				            WHEN s.status IN ('EXPIRED', 'CANCELLED', 'FAILED') THEN s.at + interval '7 days' END,
+				       interval '7 days', 'history-' || s.run % 10, ? + s.run, ? + s.run, ? + s.run, 1,
+				       CASE WHEN s.status = 'FAILED' THEN '550 5.1.1 User unknown' ELSE '250 2.0.0 Ok: queued' END,
+				       p.email, p.email_normalized
+				FROM person p CROSS JOIN LATERAL (
+				    SELECT g, g * ? / (? + 1) AS run,
+				           CASE WHEN g % 100 < 60 THEN 'ACCEPTED' WHEN g % 100 < 85 THEN 'EXPIRED'
+				                WHEN g % 100 < 95 THEN 'SENT' WHEN g % 100 < 98 THEN 'CANCELLED' ELSE 'FAILED' END
+				               AS status,
+				           -- a sent one was sent 8 days ago: its week is over
+				           CASE WHEN g % 100 BETWEEN 85 AND 94 THEN now() - interval '8 days'
+				                ELSE now() - interval '300 days' + interval '280 days' * (g::float8 / ?) END AS at
+				    FROM (SELECT substring(p.email FROM '^h([0-9]+)\\.')::bigint AS g) n) s,
+				    role r
+				WHERE p.id > ? AND r.name = 'bench-history'
+				""", instances, executions, instances, RUNS, people, people, firstPerson);
 		// Their history: refused, or what closed them. Their QUEUED entries (V35) and
 		// their SENT ones (V46) are the rows themselves.
 		jdbc.update(

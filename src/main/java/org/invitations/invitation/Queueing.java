@@ -104,19 +104,21 @@ final class Queueing {
 			emails[i] = item.email();
 			normalized[i] = item.emailNormalized();
 		}
+		// Where the people came from is the run's (V47): recorded with its first chunk.
 		jdbc.query("""
+				WITH source AS (
+				    INSERT INTO invitation_source (job_instance_id, kind, ref) VALUES (?, ?, ?) ON CONFLICT DO NOTHING)
 				INSERT INTO invitation (person_id, kind, status, role_id, token_ttl, spec_name, job_instance_id,
-				                        delivery_instance_id, job_execution_id, source_kind, source_ref, source_line,
-				                        email, email_normalized)
-				SELECT p, k, 'QUEUED', ?, make_interval(secs => ?), ?, ?, ?, ?, ?, ?, l, e, en
+				                        delivery_instance_id, job_execution_id, source_line, email, email_normalized)
+				SELECT p, k, 'QUEUED', ?, make_interval(secs => ?), ?, ?, ?, ?, l, e, en
 				FROM unnest(?::bigint[], ?::text[], ?::bigint[], ?::text[], ?::text[]) AS t(p, k, l, e, en)
 				ON CONFLICT (person_id, kind) WHERE status IN %s DO NOTHING
 				RETURNING id, person_id
 				""".formatted(OPEN), rs -> {
 			byPerson.put(rs.getLong("person_id"), rs.getLong("id"));
-		}, source.roleId(), (double) source.tokenTtl().toSeconds(), source.specName(), run.jobInstanceId(),
-				run.jobInstanceId(), run.jobExecutionId(), source.kind(), source.ref(), personIds, kinds, lines, emails,
-				normalized);
+		}, run.jobInstanceId(), source.kind(), source.ref(), source.roleId(), (double) source.tokenTtl().toSeconds(),
+				source.specName(), run.jobInstanceId(), run.jobInstanceId(), run.jobExecutionId(), personIds, kinds,
+				lines, emails, normalized);
 		jdbc.update("""
 				INSERT INTO role_assignment (person_id, role_id, job_execution_id)
 				SELECT unnest(?::bigint[]), ?, ? ON CONFLICT DO NOTHING

@@ -40,7 +40,7 @@ class InvitationSearchIT extends IntegrationTest {
 		jdbc.update(
 				"""
 						INSERT INTO invitation (person_id, kind, status, role_id, token_hash, sent_at, expires_at, token_ttl,
-						    spec_name, job_instance_id, job_execution_id, delivery_instance_id, source_kind, source_ref,
+						    spec_name, job_instance_id, job_execution_id, delivery_instance_id,
 						    attempt_count, email, email_normalized, sending_execution_id, closed_at)
 						SELECT p.id, 'INVITATION', s.status, (SELECT id FROM role WHERE name = 'volunteer'),
 						       CASE WHEN s.status IN ('SENT', 'ACCEPTED') THEN sha256(convert_to('search' || p.id, 'UTF8')) END,
@@ -49,7 +49,7 @@ class InvitationSearchIT extends IntegrationTest {
 						       CASE WHEN s.status = 'SENT' AND p.id % 4 = 0 THEN now() - interval '1 hour'
 						            WHEN s.status IN ('SENT', 'ACCEPTED', 'EXPIRED') THEN now() + interval '1 day' END,
 						       interval '1 day', CASE WHEN p.id % 3 = 0 THEN 'other' ELSE 'demo' END, 1 + p.id % 2, 1 + p.id % 2,
-						       1 + p.id % 2, 'CSV', 'search', 1, p.email, p.email_normalized,
+						       1 + p.id % 2, 1, p.email, p.email_normalized,
 						       CASE WHEN s.status = 'SENDING' THEN 1 + p.id % 2 END,
 						       CASE WHEN s.status IN ('FAILED', 'ACCEPTED', 'CANCELLED', 'EXPIRED') THEN now() END
 						FROM person p, LATERAL (SELECT (?::text[])[1 + p.id % 10] AS status) s
@@ -69,25 +69,24 @@ class InvitationSearchIT extends IntegrationTest {
 		// a group.
 		jdbc.update("""
 				INSERT INTO invitation (person_id, kind, status, role_id, token_ttl, spec_name, job_instance_id,
-				    job_execution_id, delivery_instance_id, source_kind, source_ref, attempt_count, email,
+				    job_execution_id, delivery_instance_id, attempt_count, email,
 				    email_normalized, closed_at)
 				SELECT person_id, kind, 'EXPIRED', role_id, token_ttl, spec_name, job_instance_id, job_execution_id,
-				       delivery_instance_id, source_kind, source_ref, 1, email, email_normalized, now()
+				       delivery_instance_id, 1, email, email_normalized, now()
 				FROM invitation WHERE person_id % 5 = 0 ORDER BY id
 				""");
 		// Two specs whose sent invitations are all on one side of their expiry: the
 		// lists of pending and of expired ones skip each where it has none.
-		jdbc.update(
-				"""
-						INSERT INTO invitation (person_id, kind, status, token_hash, sent_at, expires_at, token_ttl, spec_name,
-						    job_instance_id, job_execution_id, delivery_instance_id, source_kind, source_ref, attempt_count, email,
-						    email_normalized)
-						SELECT p.id, 'PASSWORD_RESET', 'SENT', sha256(convert_to('reset' || p.id, 'UTF8')), now(),
-						       CASE WHEN p.id % 7 = 0 THEN now() + interval '1 day' ELSE now() - interval '1 day' END,
-						       interval '1 day', CASE WHEN p.id % 7 = 0 THEN 'resets-fresh' ELSE 'resets-stale' END,
-						       1 + p.id % 2, 1 + p.id % 2, 1 + p.id % 2, 'CSV', 'search', 1, p.email, p.email_normalized
-						FROM person p WHERE p.id % 7 = 0 OR p.id % 11 = 0 ORDER BY p.id
-						""");
+		jdbc.update("""
+				INSERT INTO invitation (person_id, kind, status, token_hash, sent_at, expires_at, token_ttl, spec_name,
+				    job_instance_id, job_execution_id, delivery_instance_id, attempt_count, email,
+				    email_normalized)
+				SELECT p.id, 'PASSWORD_RESET', 'SENT', sha256(convert_to('reset' || p.id, 'UTF8')), now(),
+				       CASE WHEN p.id % 7 = 0 THEN now() + interval '1 day' ELSE now() - interval '1 day' END,
+				       interval '1 day', CASE WHEN p.id % 7 = 0 THEN 'resets-fresh' ELSE 'resets-stale' END,
+				       1 + p.id % 2, 1 + p.id % 2, 1 + p.id % 2, 1, p.email, p.email_normalized
+				FROM person p WHERE p.id % 7 = 0 OR p.id % 11 = 0 ORDER BY p.id
+				""");
 		jdbc.update("INSERT INTO person_group (name) VALUES ('searchers')");
 		jdbc.update("""
 				INSERT INTO group_member (group_id, person_id)

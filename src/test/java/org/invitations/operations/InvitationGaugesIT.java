@@ -22,14 +22,14 @@ class InvitationGaugesIT extends IntegrationTest {
 		// expiring tomorrow morning.
 		jdbc.update("""
 				INSERT INTO invitation (person_id, kind, status, token_hash, sent_at, expires_at, closed_at, token_ttl,
-				    spec_name, job_instance_id, job_execution_id, delivery_instance_id, source_kind, source_ref,
+				    spec_name, job_instance_id, job_execution_id, delivery_instance_id,
 				    email, email_normalized)
 				SELECT p.id, 'INVITATION', CASE WHEN n = 4 THEN 'EXPIRED' ELSE 'SENT' END,
 				       CASE WHEN n <> 4 THEN sha256(convert_to('gauge' || p.id, 'UTF8')) END, now() - interval '2 days',
 				       CASE n WHEN 1 THEN now() - interval '1 hour' WHEN 4 THEN now() - interval '1 day'
 				              WHEN 5 THEN now() + interval '12 hours' ELSE now() + interval '3 days' END,
 				       CASE WHEN n = 4 THEN now() - interval '1 day' END,
-				       interval '3 days', 'gauge', 1, 1, 1, 'CSV', 'gauge', p.email, p.email_normalized
+				       interval '3 days', 'gauge', 1, 1, 1, p.email, p.email_normalized
 				FROM (SELECT p.*, row_number() OVER (ORDER BY p.id) AS n FROM person p
 				      WHERE p.email_normalized LIKE 'g%@example.org') p
 				""");
