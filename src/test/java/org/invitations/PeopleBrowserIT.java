@@ -25,7 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and the promises that hold on every path: a finished run cannot be restarted, a restart
  * does not read a changed file, a "do not invite again" sticks, a viewer does not see the
  * Users page, and whoever launched a run hears when it ends. With
- * {@code -Ddocs.screenshots=true} it also takes the README's screenshots ({@code docs/}).
+ * {@code -Ddocs.screenshots=true} it also takes the README's screenshots
+ * ({@code src/docs/}).
  */
 class PeopleBrowserIT extends BrowserTest {
 
@@ -217,7 +218,7 @@ class PeopleBrowserIT extends BrowserTest {
 
 	private static void screenshot(Page page, String name) {
 		if (Boolean.getBoolean("docs.screenshots")) {
-			page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("docs", name)).setFullPage(true));
+			page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("src", "docs", name)).setFullPage(true));
 		}
 	}
 
