@@ -5,11 +5,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import org.jspecify.annotations.Nullable;
@@ -166,21 +168,16 @@ final class Outcomes {
 						revoked.stream().map(i -> ids[i]).toArray(Long[]::new), why.toArray(String[]::new));
 			}
 			// One statement per table for the whole chunk: the history entries and the
-			// report rows. A send the invitation row tells all of (when, by the run that
-			// queued it, the server's reply) has no entry of its own: the history reads
-			// it
+			// report rows. A send the invitation row tells all of (when, by the run
+			// that queued it, the server's reply) has no entry: the history reads it
 			// from the row (V46).
-			List<Integer> entries = new ArrayList<>();
-			for (int i = 0; i < n; i++) {
-				boolean toldByRow = InvitationStatus.SENT.dbValue().equals(updated.get(ids[i]))
-						&& queuedByThisRun.contains(ids[i]) && details[i].equals(replies[i]);
-				if (!toldByRow) {
-					entries.add(i);
-				}
-			}
-			history.add(entries.stream().map(i -> ids[i]).toArray(Long[]::new),
-					entries.stream().map(i -> statuses[i]).toArray(String[]::new), run.actor(),
-					entries.stream().map(i -> details[i]).toArray(String[]::new));
+			int[] entries = IntStream.range(0, n)
+				.filter(i -> !(InvitationStatus.SENT.dbValue().equals(updated.get(ids[i]))
+						&& queuedByThisRun.contains(ids[i]) && details[i].equals(replies[i])))
+				.toArray();
+			history.add(Arrays.stream(entries).mapToObj(i -> ids[i]).toArray(Long[]::new),
+					Arrays.stream(entries).mapToObj(i -> statuses[i]).toArray(String[]::new), run.actor(),
+					Arrays.stream(entries).mapToObj(i -> details[i]).toArray(String[]::new));
 			if (events.on(EventKind.SENT)) {
 				// Those this chunk made SENT, in one statement for the chunk.
 				List<Long> sent = new ArrayList<>();
