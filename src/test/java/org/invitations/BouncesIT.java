@@ -166,7 +166,7 @@ class BouncesIT extends ConsoleTest {
 		assertThat(history("p1@example.org")).anyMatch(entry -> entry.startsWith("COMPLAINED reported as spam"));
 		assertThat(history("p3@example.org")).anyMatch(entry -> entry.startsWith("SOFT_BOUNCED"));
 		assertThat(count("SELECT count(*) FROM bounce_notice WHERE kind = 'SOFT'")).isOne();
-		assertThat(jdbc.queryForObject("SELECT outcome || ' ' || reason FROM job_report_item WHERE email = ?",
+		assertThat(jdbc.queryForObject("SELECT outcome || ' ' || reason FROM job_report_row WHERE email = ?",
 				String.class, "p2@example.org"))
 			.isEqualTo("FAILED BOUNCED");
 		// The bounced link no longer opens.
@@ -208,7 +208,7 @@ class BouncesIT extends ConsoleTest {
 		assertThat(next.exitCode()).as(next.err()).isZero();
 		assertThat(received()).isEmpty();
 		assertThat(jdbc.queryForObject(
-				"SELECT outcome || ' ' || reason FROM job_report_item WHERE email = ? AND job_execution_id = ?",
+				"SELECT outcome || ' ' || reason FROM job_report_row WHERE email = ? AND job_execution_id = ?",
 				String.class, "p2@example.org", Long.valueOf(lastExecution())))
 			.isEqualTo("SKIPPED SUPPRESSED");
 		// Resending the bounced invitation is refused while the address is suppressed.

@@ -65,7 +65,7 @@ class ConcurrentImportIT extends IntegrationTest {
 		// Every row of both files is in its run's report, as sent or as already invited
 		// by the other run.
 		Map<String, Long> outcomes = jdbc.query("""
-				SELECT outcome || ' ' || coalesce(reason, ''), count(*) FROM job_report_item GROUP BY 1""", rs -> {
+				SELECT outcome || ' ' || coalesce(reason, ''), count(*) FROM job_report_row GROUP BY 1""", rs -> {
 			Map<String, Long> map = new java.util.TreeMap<>();
 			while (rs.next()) {
 				map.put(rs.getString(1), rs.getLong(2));
@@ -74,7 +74,7 @@ class ConcurrentImportIT extends IntegrationTest {
 		});
 		assertThat(outcomes).containsOnlyKeys("SENT ", "SKIPPED ALREADY_INVITED");
 		assertThat(outcomes.get("SENT ")).isEqualTo(PEOPLE);
-		assertThat(count("SELECT count(*) FROM job_report_item")).isEqualTo(2L * PEOPLE);
+		assertThat(count("SELECT count(*) FROM job_report_row")).isEqualTo(2L * PEOPLE);
 		// One message per person, to that person.
 		Map<String, Long> perRecipient = received().stream()
 			.collect(Collectors.groupingBy(Mails::to, Collectors.counting()));

@@ -38,7 +38,7 @@ class CrashRecoveryIT extends IntegrationTest {
 		Map<String, Long> perRecipient = perRecipient();
 		assertThat(perRecipient).hasSize(PEOPLE);
 		long duplicates = received().size() - PEOPLE;
-		long inDoubt = count("SELECT count(*) FROM job_report_item WHERE reason = 'IN_DOUBT'");
+		long inDoubt = count("SELECT count(*) FROM job_report_row WHERE reason = 'IN_DOUBT'");
 		assertThat(duplicates).isLessThanOrEqualTo(inDoubt).isLessThanOrEqualTo(inFlight);
 		assertThat(count("SELECT count(*) FROM invitation WHERE status = 'SENT'")).isEqualTo(PEOPLE);
 		assertThat(count("SELECT count(*) FROM delivery_claim")).isZero();
@@ -65,7 +65,7 @@ class CrashRecoveryIT extends IntegrationTest {
 		// the crash.
 		assertThat(perRecipient.size()).isBetween(PEOPLE - 1, PEOPLE);
 		assertThat(perRecipient.getOrDefault(email, 0L)).isLessThanOrEqualTo(1);
-		long inDoubt = count("SELECT count(*) FROM job_report_item WHERE reason = 'IN_DOUBT'");
+		long inDoubt = count("SELECT count(*) FROM job_report_row WHERE reason = 'IN_DOUBT'");
 		assertThat((long) received().size() - perRecipient.size()).isLessThanOrEqualTo(inDoubt);
 		assertThat(inDoubt).isLessThan(inFlight);
 		assertThat(count("SELECT count(*) FROM invitation WHERE status = 'SENT'")).isEqualTo(PEOPLE - 1);
@@ -91,7 +91,7 @@ class CrashRecoveryIT extends IntegrationTest {
 		assertThat(again.exitCode()).as(again.out() + again.err()).isZero();
 		assertThat(count("SELECT count(*) FROM delivery_claim")).isZero();
 		long first = count("SELECT min(job_instance_id) FROM batch_job_instance");
-		String reported = "SELECT count(*) FROM job_report_item WHERE job_instance_id = ? AND ";
+		String reported = "SELECT count(*) FROM job_report_row WHERE job_instance_id = ? AND ";
 		long inDoubt = count(reported + "reason = 'IN_DOUBT_CANCELLED'", first);
 		// Only those whose outcome the claims did not know may have received their
 		// message: the report says so
@@ -129,7 +129,7 @@ class CrashRecoveryIT extends IntegrationTest {
 		long first = count("SELECT min(job_instance_id) FROM batch_job_instance");
 		Map<String, String> outcomes = new HashMap<>();
 		jdbc.query(
-				"SELECT email_normalized, outcome || ' ' || coalesce(reason, '') FROM job_report_item"
+				"SELECT email_normalized, outcome || ' ' || coalesce(reason, '') FROM job_report_row"
 						+ " WHERE job_instance_id = ?",
 				(RowCallbackHandler) rs -> outcomes.put(rs.getString(1), rs.getString(2)), first);
 		assertThat(outcomes).hasSize(PEOPLE);
@@ -142,11 +142,11 @@ class CrashRecoveryIT extends IntegrationTest {
 			}
 		});
 		// Those the claims knew to be accepted are among them, their links still working.
-		assertThat(count("SELECT count(*) FROM job_report_item WHERE job_instance_id = ? AND outcome = 'SENT'"
+		assertThat(count("SELECT count(*) FROM job_report_row WHERE job_instance_id = ? AND outcome = 'SENT'"
 				+ " AND detail LIKE '%abandoned after execution%'", first))
 			.isPositive();
 		assertThat(count(
-				"SELECT count(*) FROM job_report_item WHERE job_instance_id = ?" + " AND reason = 'IN_DOUBT_CANCELLED'",
+				"SELECT count(*) FROM job_report_row WHERE job_instance_id = ?" + " AND reason = 'IN_DOUBT_CANCELLED'",
 				first))
 			.isLessThan(claimed);
 		assertThat(count("""

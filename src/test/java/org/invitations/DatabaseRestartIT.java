@@ -100,7 +100,7 @@ class DatabaseRestartIT extends IntegrationTest {
 
 		assertThat(child.waitFor(60, TimeUnit.SECONDS)).as(read("first.log")).isTrue();
 		assertThat(child.exitValue()).as(read("first.log")).isEqualTo(1);
-		assertThat(own.queryForObject("SELECT count(*) FROM job_report_item", Long.class)).isLessThan(people);
+		assertThat(own.queryForObject("SELECT count(*) FROM job_report_row", Long.class)).isLessThan(people);
 		assertOneErrorLineNamingTheDatabase("first.log");
 		runAgainCompletes(spec, people, child.pid());
 	}
@@ -163,11 +163,11 @@ class DatabaseRestartIT extends IntegrationTest {
 		Map<String, Long> perRecipient = received().stream()
 			.collect(Collectors.groupingBy(Mails::to, Collectors.counting()));
 		assertThat(perRecipient).hasSize(people);
-		long inDoubt = own.queryForObject("SELECT count(*) FROM job_report_item WHERE reason = 'IN_DOUBT'", Long.class);
+		long inDoubt = own.queryForObject("SELECT count(*) FROM job_report_row WHERE reason = 'IN_DOUBT'", Long.class);
 		assertThat((long) received().size() - people).isLessThanOrEqualTo(inDoubt);
 		assertThat(own.queryForObject("SELECT count(*) FROM invitation WHERE status = 'SENT'", Long.class))
 			.isEqualTo(people);
-		assertThat(own.queryForObject("SELECT count(*) FROM job_report_item WHERE outcome = 'SENT'", Long.class))
+		assertThat(own.queryForObject("SELECT count(*) FROM job_report_row WHERE outcome = 'SENT'", Long.class))
 			.isEqualTo(people);
 		assertThat(own.queryForObject("SELECT count(*) FROM delivery_claim", Long.class)).isZero();
 		List<String> statuses = own.queryForList("SELECT status FROM batch_job_execution ORDER BY job_execution_id",

@@ -135,7 +135,7 @@ class GracefulStopIT extends IntegrationTest {
 		assertThat(received()).hasSize(PEOPLE);
 		assertThat(perRecipient()).hasSize(PEOPLE);
 		assertThat(count("SELECT count(*) FROM invitation WHERE status = 'SENT'")).isEqualTo(PEOPLE);
-		assertThat(count("SELECT count(*) FROM job_report_item WHERE outcome = 'SENT' AND reason IS NULL"))
+		assertThat(count("SELECT count(*) FROM job_report_row WHERE outcome = 'SENT' AND reason IS NULL"))
 			.isEqualTo(PEOPLE);
 		assertThat(jdbc.queryForList("SELECT status FROM batch_job_execution ORDER BY job_execution_id", String.class))
 			.containsExactly("STOPPED", "COMPLETED");

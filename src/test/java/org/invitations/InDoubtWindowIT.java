@@ -57,7 +57,7 @@ class InDoubtWindowIT extends IntegrationTest {
 		Result again = cli("run", spec.toString());
 
 		assertThat(again.exitCode()).as(again.out() + again.err()).isZero();
-		long inDoubt = count("SELECT count(*) FROM job_report_item WHERE reason = 'IN_DOUBT'");
+		long inDoubt = count("SELECT count(*) FROM job_report_row WHERE reason = 'IN_DOUBT'");
 		assertThat(inDoubt).isPositive().isLessThanOrEqualTo(BOUND);
 		// Everyone received the invitation; only those in doubt may have received it
 		// twice, and never more.
@@ -65,7 +65,7 @@ class InDoubtWindowIT extends IntegrationTest {
 			.collect(Collectors.groupingBy(Mails::to, Collectors.counting()));
 		assertThat(perRecipient).hasSize(PEOPLE);
 		Map<String, String> reasons = new HashMap<>();
-		jdbc.query("SELECT email_normalized, coalesce(reason, '') FROM job_report_item",
+		jdbc.query("SELECT email_normalized, coalesce(reason, '') FROM job_report_row",
 				(org.springframework.jdbc.core.RowCallbackHandler) rs -> reasons.put(rs.getString(1), rs.getString(2)));
 		perRecipient.forEach((to, times) -> {
 			assertThat(times).as(to).isLessThanOrEqualTo(2);
@@ -75,8 +75,8 @@ class InDoubtWindowIT extends IntegrationTest {
 		});
 		assertThat(received().size() - PEOPLE).isLessThanOrEqualTo((int) inDoubt);
 		// The report adds up: one row per person, all SENT, and the database agrees.
-		assertThat(count("SELECT count(*) FROM job_report_item")).isEqualTo(PEOPLE);
-		assertThat(count("SELECT count(*) FROM job_report_item WHERE outcome = 'SENT'")).isEqualTo(PEOPLE);
+		assertThat(count("SELECT count(*) FROM job_report_row")).isEqualTo(PEOPLE);
+		assertThat(count("SELECT count(*) FROM job_report_row WHERE outcome = 'SENT'")).isEqualTo(PEOPLE);
 		assertThat(count("SELECT count(*) FROM invitation WHERE status = 'SENT'")).isEqualTo(PEOPLE);
 		assertThat(count("SELECT count(*) FROM delivery_claim")).isZero();
 		assertThat(jdbc.queryForList("SELECT status FROM batch_job_execution ORDER BY job_execution_id", String.class))
@@ -85,7 +85,7 @@ class InDoubtWindowIT extends IntegrationTest {
 		// sent again: their only
 		// message arrived before the restart, and its link opens the invitation.
 		List<String> recordedFromClaim = jdbc.queryForList("""
-				SELECT email_normalized FROM job_report_item
+				SELECT email_normalized FROM job_report_row
 				WHERE detail LIKE 'accepted by the server; recorded when the run was restarted%' AND reason IS NULL
 				""", String.class);
 		assertThat(recordedFromClaim).isNotEmpty();

@@ -121,6 +121,31 @@ class LifecycleIT extends IntegrationTest {
 			.containsExactly("job:resend#" + firstExecution, "job:resend#" + lastExecution());
 		assertThat(count("SELECT count(*) FROM invitation_event WHERE type = 'SENT'")).isEqualTo(4);
 		assertThat(redeemer.redeem(old.get("cat@example.org"), "test").status()).isEqualTo(Redemption.Status.ACCEPTED);
+		// Each run's report still says what it sent. The first run's rows were written
+		// once, QUEUED, and read as SENT from their invitations; the resend wrote ann's
+		// and bob's as SENT before their invitations were sent again; its own rows, of a
+		// reopened invitation, are written by their send.
+		assertThat(reportRows(firstExecution)).containsExactly("ann@example.org SENT 250 SENT",
+				"bob@example.org SENT 250 SENT", "cat@example.org SENT 250 QUEUED");
+		assertThat(reportRows(lastExecution())).containsExactly("ann@example.org SENT 250 SENT",
+				"bob@example.org SENT 250 SENT");
+		Result report = cli("report", firstExecution, "--format", "csv");
+		assertThat(report.out().lines().filter(line -> line.contains(",SENT,,250 "))).hasSize(3);
+	}
+
+	/**
+	 * A run's report rows: the address, the outcome and the start of the detail as read,
+	 * then the outcome as stored.
+	 */
+	private List<String> reportRows(String execution) {
+		return jdbc.queryForList(
+				"""
+						SELECT v.email || ' ' || v.outcome || ' ' || split_part(v.detail, ' ', 1) || ' ' || r.outcome
+						FROM job_report_row v JOIN job_report_item r USING (job_instance_id, item_number)
+						WHERE v.job_instance_id = (SELECT job_instance_id FROM batch_job_execution WHERE job_execution_id = ?::bigint)
+						ORDER BY v.item_number
+						""",
+				String.class, execution);
 	}
 
 	@Test

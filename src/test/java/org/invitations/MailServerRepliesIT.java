@@ -39,7 +39,7 @@ class MailServerRepliesIT extends ScriptedSmtpTest {
 		assertThat(count("SELECT count(*) FROM invitation WHERE status <> 'SENT'")).isEqualTo(20 - sent);
 		assertThat(count("SELECT count(*) FROM invitation WHERE status = 'QUEUED' AND token_hash IS NULL"))
 			.isEqualTo(20 - sent);
-		assertThat(count("SELECT count(*) FROM job_report_item WHERE outcome = 'QUEUED'")).isEqualTo(20 - sent);
+		assertThat(count("SELECT count(*) FROM job_report_row WHERE outcome = 'QUEUED'")).isEqualTo(20 - sent);
 		assertThat(count("SELECT count(*) FROM retired_token")).isZero();
 		assertThat(jdbc.queryForObject("SELECT status FROM batch_job_execution", String.class))
 			.isNotEqualTo("COMPLETED");
@@ -139,7 +139,7 @@ class MailServerRepliesIT extends ScriptedSmtpTest {
 		assertThat(parse(twice.get(1)).getMessageID()).isEqualTo(first.getMessageID());
 		Map<String, Object> p2 = invitation("p2@example.org");
 		assertThat(p2).containsEntry("status", "SENT").containsEntry("hash", Tokens.hashHex(Mails.token(first)));
-		assertThat(jdbc.queryForMap("SELECT outcome, reason, detail FROM job_report_item WHERE invitation_id = ?",
+		assertThat(jdbc.queryForMap("SELECT outcome, reason, detail FROM job_report_row WHERE invitation_id = ?",
 				p2.get("id")))
 			.containsEntry("outcome", "SENT")
 			.containsEntry("reason", "IN_DOUBT")
@@ -164,9 +164,9 @@ class MailServerRepliesIT extends ScriptedSmtpTest {
 		Map<String, Object> p2 = invitation("p2@example.org");
 		assertThat(p2).containsEntry("status", "SENT")
 			.containsEntry("hash", Tokens.hashHex(Mails.token(parse(server.contents("p2@example.org").get(0)))));
-		assertThat(jdbc.queryForObject(
-				"SELECT detail FROM job_report_item WHERE invitation_id = ? AND reason = 'IN_DOUBT'", String.class,
-				p2.get("id")))
+		assertThat(
+				jdbc.queryForObject("SELECT detail FROM job_report_row WHERE invitation_id = ? AND reason = 'IN_DOUBT'",
+						String.class, p2.get("id")))
 			.contains("no reply came either")
 			.contains("never sent a third time");
 

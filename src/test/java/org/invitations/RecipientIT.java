@@ -116,7 +116,7 @@ class RecipientIT extends IntegrationTest {
 		assertThat(restarted.exitCode()).as(restarted.out() + restarted.err()).isZero();
 		assertThat(restarted.out()).contains("ADDRESS_CHANGED 1");
 		assertThat(jdbc.queryForList("""
-				SELECT r.email || ' ' || r.outcome || ' ' || coalesce(r.reason, '') FROM job_report_item r
+				SELECT r.email || ' ' || r.outcome || ' ' || coalesce(r.reason, '') FROM job_report_row r
 				JOIN invitation i ON i.id = r.invitation_id WHERE i.spec_name = 'first' ORDER BY r.source_line""",
 				String.class))
 			.containsExactly("ann@example.org SKIPPED ADDRESS_CHANGED", "bob@example.org SENT ");
@@ -139,7 +139,7 @@ class RecipientIT extends IntegrationTest {
 		return jdbc.queryForList("""
 				SELECT source_line || ' ' || email || ' ' || outcome || ' ' || coalesce(reason, '')
 				       || CASE WHEN outcome = 'REJECTED' THEN ' ' || detail ELSE '' END
-				FROM job_report_item ORDER BY source_line""", String.class);
+				FROM job_report_row ORDER BY source_line""", String.class);
 	}
 
 	/**
@@ -150,7 +150,7 @@ class RecipientIT extends IntegrationTest {
 		Map<String, List<MimeMessage>> received = byEnvelopeRecipient();
 		Map<String, String> sentRows = new TreeMap<>();
 		jdbc.query("""
-				SELECT r.email_normalized, i.id FROM job_report_item r JOIN invitation i ON i.id = r.invitation_id
+				SELECT r.email_normalized, i.id FROM job_report_row r JOIN invitation i ON i.id = r.invitation_id
 				WHERE r.outcome = 'SENT'""", rs -> {
 			sentRows.put(rs.getString(1), rs.getString(2));
 		});

@@ -46,7 +46,7 @@ class RestartIT extends IntegrationTest {
 		assertThat(perRecipient).hasSize(people).allSatisfy((to, n) -> assertThat(n).as(to).isEqualTo(1));
 		assertThat(count("SELECT count(*) FROM invitation WHERE status = 'SENT' AND token_hash IS NOT NULL"))
 			.isEqualTo(people);
-		assertThat(count("SELECT count(*) FROM job_report_item WHERE outcome = 'SENT' AND reason IS NULL"))
+		assertThat(count("SELECT count(*) FROM job_report_row WHERE outcome = 'SENT' AND reason IS NULL"))
 			.isEqualTo(people);
 		assertThat(jdbc.queryForList("SELECT status FROM batch_job_execution ORDER BY job_execution_id", String.class))
 			.containsExactly("FAILED", "COMPLETED");

@@ -41,7 +41,7 @@ class SelectionIT extends IntegrationTest {
 
 		assertThat(result.exitCode()).as(result.err()).isZero();
 		Map<Long, String> outcomes = new java.util.TreeMap<>();
-		jdbc.query("SELECT source_line, outcome, coalesce(reason, '') FROM job_report_item", rs -> {
+		jdbc.query("SELECT source_line, outcome, coalesce(reason, '') FROM job_report_row", rs -> {
 			outcomes.put(rs.getLong(1), rs.getString(2) + " " + rs.getString(3));
 		});
 		assertThat(outcomes).containsExactlyEntriesOf(

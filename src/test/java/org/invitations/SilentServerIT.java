@@ -51,7 +51,7 @@ class SilentServerIT extends ScriptedSmtpTest {
 		assertThat(output.getAll().lines().filter(line -> line.contains(" is in doubt: "))).hasSize(4);
 		assertThat(count("SELECT count(*) FROM invitation WHERE status = 'QUEUED' AND token_hash IS NULL"))
 			.isEqualTo(PEOPLE - 4);
-		assertThat(count("SELECT count(*) FROM job_report_item WHERE outcome = 'QUEUED'")).isEqualTo(PEOPLE - 4);
+		assertThat(count("SELECT count(*) FROM job_report_row WHERE outcome = 'QUEUED'")).isEqualTo(PEOPLE - 4);
 		assertThat(count("SELECT count(*) FROM delivery_claim")).isZero();
 		assertThat(server.delivered()).hasSize(8);
 
@@ -98,7 +98,7 @@ class SilentServerIT extends ScriptedSmtpTest {
 
 	private List<String> inDoubt() {
 		return jdbc.queryForList("""
-				SELECT p.email_normalized FROM job_report_item r JOIN invitation i ON i.id = r.invitation_id
+				SELECT p.email_normalized FROM job_report_row r JOIN invitation i ON i.id = r.invitation_id
 				JOIN person p ON p.id = i.person_id WHERE r.outcome = 'SENT' AND r.reason = 'IN_DOUBT'
 				""", String.class);
 	}

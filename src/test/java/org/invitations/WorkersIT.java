@@ -74,7 +74,7 @@ class WorkersIT extends IntegrationTest {
 			long duplicates = sink.messages() - sink.distinct();
 			assertThat(sink.distinct()).isEqualTo(people);
 			assertThat(duplicates).isEqualTo(sink.duplicates()).isLessThanOrEqualTo(4 * 51);
-			long inDoubt = count("SELECT count(*) FROM job_report_item WHERE reason = 'IN_DOUBT'");
+			long inDoubt = count("SELECT count(*) FROM job_report_row WHERE reason = 'IN_DOUBT'");
 			assertThat(inDoubt).isLessThanOrEqualTo(4 * 51);
 			// Each one sent twice is reported in doubt, and the link of its first message
 			// still opens: kept beside the new one, or the same link sent again.
@@ -83,7 +83,7 @@ class WorkersIT extends IntegrationTest {
 					SELECT i.id || ' ' || i.status || ' ' || coalesce(r.reason, '-') || ' '
 					       || (EXISTS (SELECT 1 FROM earlier_token e WHERE e.invitation_id = i.id)
 					           OR r.detail LIKE '%same link%')
-					FROM invitation i LEFT JOIN job_report_item r ON r.invitation_id = i.id
+					FROM invitation i LEFT JOIN job_report_row r ON r.invitation_id = i.id
 					WHERE i.id = ANY(?) ORDER BY i.id
 					""", String.class, (Object) twice)).hasSize(twice.length)
 				.allSatisfy(row -> assertThat(row).endsWith(" SENT IN_DOUBT true"));

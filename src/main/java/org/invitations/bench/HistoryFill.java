@@ -65,7 +65,7 @@ final class HistoryFill {
 				""", instances, RUNS);
 		jdbc.update("""
 				INSERT INTO job_report_total (job_instance_id, outcome, reason, items)
-				SELECT job_instance_id, outcome, reason, count(*) FROM job_report_item
+				SELECT job_instance_id, outcome, reason, count(*) FROM job_report_row
 				WHERE job_instance_id BETWEEN ? AND ? GROUP BY 1, 2, 3
 				""", instances, instances + RUNS - 1);
 		// What autovacuum would have done long before the next run.
@@ -153,12 +153,15 @@ final class HistoryFill {
 						FROM invitation WHERE id > ? AND status IN ('ACCEPTED', 'EXPIRED', 'CANCELLED')
 						""",
 				firstInvitation, firstInvitation);
+		// Their report rows as a run leaves them: a sent one as the select step wrote it,
+		// read as SENT from its invitation (V48).
 		jdbc.update("""
 				INSERT INTO job_report_item (job_instance_id, job_execution_id, item_number, email, email_normalized,
 				    person_id, invitation_id, kind, outcome, reason, detail, updated_at)
 				SELECT job_instance_id, job_execution_id, person_id, email, email_normalized, person_id, id, kind,
-				       CASE WHEN status = 'FAILED' THEN 'FAILED' ELSE 'SENT' END,
-				       CASE WHEN status = 'FAILED' THEN 'PERMANENT_REFUSAL' END, last_smtp_reply, created_at
+				       CASE WHEN status = 'FAILED' THEN 'FAILED' ELSE 'QUEUED' END,
+				       CASE WHEN status = 'FAILED' THEN 'PERMANENT_REFUSAL' END,
+				       CASE WHEN status = 'FAILED' THEN last_smtp_reply END, created_at
 				FROM invitation WHERE id > ?
 				""", firstInvitation);
 		Long due = jdbc.queryForObject("SELECT count(*) FROM invitation WHERE id > ? AND status = 'SENT'", Long.class,

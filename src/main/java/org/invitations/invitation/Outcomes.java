@@ -88,13 +88,16 @@ final class Outcomes {
 		Instant until = null;
 		if (n > 0) {
 			// Only if still as claimed: QUEUED (a chunk's claim), or SENDING by this
-			// execution (in doubt). Written as a CASE, which PostgreSQL cannot match to
+			// execution (in doubt). A send keeps the time its last temporary refusal was
+			// due (retry_at), so the row tells whether this run tried it before: such a
+			// send is not told by the row alone (its report row said QUEUED with a reason
+			// meanwhile). Written as a CASE, which PostgreSQL cannot match to
 			// the queue's partial index: as a plain condition on the status it read the
 			// whole queue for each chunk (38 s per chunk at 89,000 rows). A temporary
 			// refusal with retries left ("again") goes back to the queue, due after the
 			// backoff, its attempt not counted as a send.
 			Map<Long, String> updated = new HashMap<>();
-			Set<Long> queuedByThisRun = new HashSet<>();
+			Set<Long> toldByTheRow = new HashSet<>();
 			List<Instant> due = new ArrayList<>();
 			jdbc.query(
 					"""
@@ -110,7 +113,8 @@ final class Outcomes {
 							                                 THEN i.temporary_refusals + 1 ELSE 0 END,
 							       retry_at = CASE WHEN t.status = 'DEFERRED' AND i.temporary_refusals < s.retries
 							                       THEN now() + make_interval(secs => least(s.delay * power(s.multiplier, i.temporary_refusals),
-							                                                                s.max_delay) + random() * s.jitter) END,
+							                                                                s.max_delay) + random() * s.jitter)
+							                       WHEN t.status = 'SENT' THEN i.retry_at END,
 							       sent_at = CASE WHEN t.status = 'SENT' THEN now() ELSE i.sent_at END,
 							       token_hash = CASE WHEN t.status = 'SENT' THEN t.hash END,
 							       expires_at = CASE WHEN t.status = 'SENT' THEN timestamptz 'epoch' + t.expires * interval '1 microsecond'
@@ -120,12 +124,13 @@ final class Outcomes {
 							FROM unnest(?::bigint[], ?::text[], ?::text[], ?::bytea[], ?::bigint[]) AS t(id, status, reply, hash, expires), s
 							WHERE i.id = t.id
 							  AND CASE i.status WHEN 'QUEUED' THEN true WHEN 'SENDING' THEN i.sending_execution_id = ? ELSE false END
-							RETURNING i.id, i.status, i.retry_at, i.job_execution_id = ? AND i.resent_at IS NULL
+							RETURNING i.id, i.status, i.retry_at,
+							          i.job_execution_id = ? AND i.resent_at IS NULL AND (i.status <> 'SENT' OR i.retry_at IS NULL)
 							""",
 					(RowCallbackHandler) rs -> {
 						updated.put(rs.getLong(1), rs.getString(2));
 						if (rs.getBoolean(4)) {
-							queuedByThisRun.add(rs.getLong(1));
+							toldByTheRow.add(rs.getLong(1));
 						}
 						Timestamp at = rs.getTimestamp(3);
 						if (InvitationStatus.QUEUED.dbValue().equals(rs.getString(2)) && at != null) {
@@ -173,7 +178,7 @@ final class Outcomes {
 			// from the row (V46).
 			int[] entries = IntStream.range(0, n)
 				.filter(i -> !(InvitationStatus.SENT.dbValue().equals(updated.get(ids[i]))
-						&& queuedByThisRun.contains(ids[i]) && details[i].equals(replies[i])))
+						&& toldByTheRow.contains(ids[i]) && details[i].equals(replies[i])))
 				.toArray();
 			history.add(Arrays.stream(entries).mapToObj(i -> ids[i]).toArray(Long[]::new),
 					Arrays.stream(entries).mapToObj(i -> statuses[i]).toArray(String[]::new), run.actor(),
@@ -188,7 +193,19 @@ final class Outcomes {
 				});
 				events.record(jdbc, EventKind.SENT, sent, run.actor());
 			}
-			reports.update(run.jobInstanceId(), run.jobExecutionId(), ids, outcomesReported, reasons, details);
+			// The report row of such a send says QUEUED, and job_report_row reads SENT
+			// from the invitation (V48): only the totals move.
+			int[] rows = IntStream.range(0, n)
+				.filter(i -> !(reasons[i] == null && ReportOutcome.SENT.dbValue().equals(outcomesReported[i])
+						&& InvitationStatus.SENT.dbValue().equals(updated.get(ids[i])) && toldByTheRow.contains(ids[i])
+						&& details[i].equals(replies[i])))
+				.toArray();
+			reports.sentAsQueued(run.jobInstanceId(), n - rows.length);
+			reports.update(run.jobInstanceId(), run.jobExecutionId(),
+					Arrays.stream(rows).mapToObj(i -> ids[i]).toArray(Long[]::new),
+					Arrays.stream(rows).mapToObj(i -> outcomesReported[i]).toArray(String[]::new),
+					Arrays.stream(rows).mapToObj(i -> reasons[i]).toArray(String[]::new),
+					Arrays.stream(rows).mapToObj(i -> details[i]).toArray(String[]::new));
 		}
 		if (!notSent.isEmpty()) {
 			// A chunk's claim ends with its row below; an invitation in doubt gives up

@@ -158,7 +158,14 @@ final class Queueing {
 						    INSERT INTO invitation_event (invitation_id, at, type, actor, detail)
 						    SELECT h.invitation_id, h.at, h.type, h.actor, h.detail
 						    FROM invitation_history h JOIN reopened r ON r.id = h.invitation_id
-						    WHERE h.type = 'SENT' AND h.id = 0)
+						    WHERE h.type = 'SENT' AND h.id = 0),
+						-- So does the report row of that send, if job_report_row read it from
+						-- the row (V48); the totals counted it as sent already.
+						reported AS (
+						    UPDATE job_report_item j SET outcome = 'SENT', detail = v.detail, updated_at = v.updated_at
+						    FROM job_report_row v JOIN reopened r ON r.id = v.invitation_id
+						    WHERE j.job_instance_id = v.job_instance_id AND j.item_number = v.item_number
+						      AND j.outcome = 'QUEUED' AND v.outcome = 'SENT')
 						SELECT count(*) FROM reopened
 						"""
 					.formatted(RESENDABLE, OPEN),

@@ -10,12 +10,14 @@ import org.invitations.run.BatchMetadata;
 
 /**
  * The one writer of report rows ({@code job_report_item}): inserted a chunk at a time by
- * the steps that decide an item's fate, then updated in place by invitation as its
- * message is sent, refused, recovered or abandoned. Each call is one statement however
- * many rows it carries, and the same statement adds what it changed to the run's totals
- * ({@code job_report_total}, V29): one row per outcome and reason it moved, never
- * updated, so chunks never wait for each other. (Triggers kept them in V26; their
- * transition tables copied every row a chunk wrote, a cost the bulk job paid per person.)
+ * the steps that decide an item's fate, then updated by invitation as its message is
+ * refused, recovered or abandoned, or sent in a way its invitation row does not tell all
+ * of (a plain send's row stays QUEUED: {@code job_report_row} reads it as SENT, V48).
+ * Each call is one statement however many rows it carries, and the same statement adds
+ * what it changed to the run's totals ({@code job_report_total}, V29): one row per
+ * outcome and reason it moved, never updated, so chunks never wait for each other.
+ * (Triggers kept them in V26; their transition tables copied every row a chunk wrote, a
+ * cost the bulk job paid per person.)
  */
 public class ReportRows {
 
@@ -135,6 +137,21 @@ public class ReportRows {
 	}
 
 	/**
+	 * Moves {@code sent} rows of the instance's totals from QUEUED to SENT: those of
+	 * messages the invitation row tells all of, whose rows stay QUEUED and are read as
+	 * SENT from it ({@code job_report_row}, V48).
+	 */
+	void sentAsQueued(long instance, int sent) {
+		if (sent == 0) {
+			return;
+		}
+		jdbc.update("""
+				INSERT INTO job_report_total (job_instance_id, outcome, reason, items)
+				VALUES (?, 'QUEUED', NULL, ?), (?, 'SENT', NULL, ?)
+				""", instance, -sent, instance, sent);
+	}
+
+	/**
 	 * The rows an abandoned run leaves QUEUED: FAILED IN_DOUBT_CANCELLED for those whose
 	 * message may have been on its way, SKIPPED RUN_ABANDONED for the rest.
 	 */
@@ -154,8 +171,9 @@ public class ReportRows {
 		jdbc.update(
 				moved("""
 						WITH found AS (
-						    SELECT job_instance_id, item_number, outcome AS was, reason AS was_reason FROM job_report_item
-						    WHERE job_instance_id = ? AND outcome = 'QUEUED' FOR UPDATE)
+						    SELECT r.job_instance_id, r.item_number, r.outcome AS was, r.reason AS was_reason
+						    FROM job_report_item r JOIN job_report_row v USING (job_instance_id, item_number)
+						    WHERE r.job_instance_id = ? AND v.outcome = 'QUEUED' FOR UPDATE OF r)
 						UPDATE job_report_item r SET outcome = 'SKIPPED', reason = ?, detail = 'not sent: the run was abandoned',
 						       updated_at = now()
 						FROM found f WHERE r.job_instance_id = f.job_instance_id AND r.item_number = f.item_number
@@ -191,9 +209,10 @@ public class ReportRows {
 	void bounced(long invitationId, String detail) {
 		jdbc.update(moved("""
 				WITH found AS (
-				    SELECT job_instance_id, item_number, outcome AS was, reason AS was_reason FROM job_report_item
-				    WHERE invitation_id = ? AND outcome = 'SENT'
-				    ORDER BY updated_at DESC, job_instance_id DESC, item_number DESC LIMIT 1 FOR UPDATE)
+				    SELECT r.job_instance_id, r.item_number, v.outcome AS was, r.reason AS was_reason
+				    FROM job_report_item r JOIN job_report_row v USING (job_instance_id, item_number)
+				    WHERE r.invitation_id = ? AND v.outcome = 'SENT'
+				    ORDER BY v.updated_at DESC, r.job_instance_id DESC, r.item_number DESC LIMIT 1 FOR UPDATE OF r)
 				UPDATE job_report_item r SET outcome = 'FAILED', reason = ?, detail = ?, updated_at = now()
 				FROM found f WHERE r.job_instance_id = f.job_instance_id AND r.item_number = f.item_number
 				RETURNING r.job_instance_id, r.outcome, r.reason, f.was, f.was_reason

@@ -110,7 +110,7 @@ public final class ReportCursor {
 	 */
 	private static String where(String outcome) {
 		return "SELECT " + CopyRows.COLUMNS + """
-				 FROM job_report_item r
+				 FROM job_report_row r
 				LEFT JOIN LATERAL (SELECT first_name, last_name FROM person WHERE id = r.person_id OFFSET 0) p ON true
 				WHERE r.job_instance_id = current_setting('invitations.report.instance')::bigint"""
 				+ (outcome == null ? "" : " AND r.outcome = current_setting('invitations.report.outcome')");

@@ -189,7 +189,7 @@ public class ReportQueries {
 	static final String ROWS = """
 			SELECT r.item_number, r.source_line, r.email, r.outcome, r.reason, r.detail, r.invitation_id, r.kind,
 			       p.first_name, p.last_name
-			FROM job_report_item r LEFT JOIN person p ON p.id = r.person_id
+			FROM job_report_row r LEFT JOIN person p ON p.id = r.person_id
 			""";
 
 	static ReportRow row(java.sql.ResultSet rs) throws java.sql.SQLException {

@@ -83,7 +83,40 @@ class InvitationStoreDeliveryIT extends StoreTest {
 			.isEqualTo(1);
 		assertThat(history(id)).containsExactly("QUEUED", "SENT");
 		assertThat(report(id)).containsExactly("SENT", "-");
+		// Its report row was not written again: it is read as SENT, with the reply, from
+		// the invitation; the totals moved with the chunk.
+		assertThat(jdbc.queryForObject("SELECT outcome FROM job_report_item WHERE invitation_id = ?", String.class, id))
+			.isEqualTo("QUEUED");
+		assertThat(jdbc.queryForObject("SELECT detail FROM job_report_row WHERE invitation_id = ?", String.class, id))
+			.isEqualTo("250 ok");
+		assertThat(totals()).containsExactly("SENT 1");
 		assertThat(count("SELECT count(*) FROM delivery_claim")).isZero();
+	}
+
+	@Test
+	void aSendAfterATemporaryRefusalIsWrittenIntoItsReportRow() {
+		long id = queued(RUN, person("ann"));
+		Backoff once = new Backoff(1, Duration.ZERO, 2, Duration.ZERO, Duration.ZERO);
+		store.record(RUN, List.of(new Delivered(claimOne(RUN, id), InvitationStatus.DEFERRED, "451 try later", false)),
+				List.of(), null, once);
+		assertThat(report(id)).containsExactly("QUEUED", "SMTP_TEMPORARY");
+		store.record(RUN, List.of(new Delivered(claimOne(RUN, id), InvitationStatus.SENT, "250 ok", false)), List.of(),
+				null, once);
+		// The row said QUEUED with a reason meanwhile: the send is written into it.
+		assertThat(report(id)).containsExactly("SENT", "-");
+		assertThat(jdbc.queryForObject("SELECT outcome || ' ' || detail FROM job_report_item WHERE invitation_id = ?",
+				String.class, id))
+			.isEqualTo("SENT 250 ok");
+		assertThat(history(id)).containsExactly("QUEUED", "DEFERRED", "SENT");
+		assertThat(totals()).containsExactly("SENT 1");
+	}
+
+	/** The run's totals, as "OUTCOME count", without those that add up to nothing. */
+	private List<String> totals() {
+		return jdbc.queryForList("""
+				SELECT outcome || ' ' || sum(items) FROM job_report_total WHERE job_instance_id = ?
+				GROUP BY outcome HAVING sum(items) <> 0 ORDER BY outcome
+				""", String.class, RUN.jobInstanceId());
 	}
 
 	@Test

@@ -10,7 +10,6 @@ import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.jdbc.core.RowCallbackHandler;
-import org.springframework.transaction.support.TransactionTemplate;
 
 import org.invitations.IntegrationTest;
 import org.invitations.spec.Kind;
@@ -67,29 +66,6 @@ class ReportTotalsIT extends IntegrationTest {
 		assertThat(totals(2)).isEmpty();
 	}
 
-	@Test
-	void aRowGoingFromQueuedToSentIsUpdatedInPlace() {
-		insert(1, 1, 200, "QUEUED", null);
-		// The backend's pending statistics may still hold earlier transactions' counts:
-		// what this update adds is the difference.
-		long[] counted = new TransactionTemplate(
-				context.getBean(org.springframework.transaction.PlatformTransactionManager.class))
-			.execute(status -> {
-				long[] before = updates();
-				jdbc.update("UPDATE job_report_item SET outcome = 'SENT', detail = '250 ok', updated_at = now()"
-						+ " WHERE job_instance_id = 1");
-				long[] after = updates();
-				return new long[] { after[0] - before[0], after[1] - before[1] };
-			});
-		assertThat(counted).as("updated, of which in place").containsExactly(200, 200);
-	}
-
-	private long[] updates() {
-		return jdbc.queryForObject(
-				"SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_xact_user_tables" + " WHERE relname = 'job_report_item'",
-				(rs, n) -> new long[] { rs.getLong(1), rs.getLong(2) });
-	}
-
 	/** Report rows numbered from and to, each for the invitation of its number. */
 	private static List<ReportItem> items(int from, int to, ReportOutcome outcome, Reason reason) {
 		return IntStream.rangeClosed(from, to)
@@ -129,7 +105,7 @@ class ReportTotalsIT extends IntegrationTest {
 		for (long instance : new long[] { 1, 2 }) {
 			Map<String, Long> counted = new TreeMap<>();
 			jdbc.query(
-					"SELECT outcome, coalesce(reason, ''), count(*) FROM job_report_item WHERE job_instance_id = ?"
+					"SELECT outcome, coalesce(reason, ''), count(*) FROM job_report_row WHERE job_instance_id = ?"
 							+ " GROUP BY 1, 2",
 					(RowCallbackHandler) rs -> counted.put(rs.getString(1) + "|" + rs.getString(2), rs.getLong(3)),
 					instance);

@@ -98,7 +98,7 @@ abstract class StoreTest extends IntegrationTest {
 
 	/** The report row of the invitation: outcome and reason. */
 	List<String> report(long invitation) {
-		return jdbc.queryForObject("SELECT outcome, coalesce(reason, '-') FROM job_report_item WHERE invitation_id = ?",
+		return jdbc.queryForObject("SELECT outcome, coalesce(reason, '-') FROM job_report_row WHERE invitation_id = ?",
 				(rs, n) -> List.of(rs.getString(1), rs.getString(2)), invitation);
 	}
 
