@@ -145,7 +145,8 @@ class ConsoleBenchmark extends ConsoleTest {
 		jdbc.update("""
 				INSERT INTO job_report_item (job_instance_id, job_execution_id, item_number, source_line, email,
 				    email_normalized, person_id, invitation_id, kind, outcome, reason, detail)
-				SELECT ?, ?, 1000 + i.id, 1000 + i.id, i.email, i.email_normalized, i.person_id, i.id, 'INVITATION',
+				SELECT ?, ?, 1000 + i.id, 1000 + i.id, NULLIF(i.email, i.email_normalized), i.email_normalized,
+				       i.person_id, i.id, 'INVITATION',
 				       CASE WHEN i.status = 'FAILED' THEN 'FAILED' ELSE 'QUEUED' END,
 				       CASE WHEN i.status = 'FAILED' THEN 'PERMANENT_REFUSAL' END,
 				       CASE WHEN i.status = 'FAILED' THEN '550 mailbox unavailable' END

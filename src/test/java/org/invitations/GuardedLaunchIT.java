@@ -87,7 +87,7 @@ class GuardedLaunchIT extends ConsoleTest {
 
 		// Between the dry run and the send, one of its people logs in: the real run would
 		// send 25, not 26.
-		String email = jdbc.queryForObject("SELECT email FROM job_report_item WHERE job_execution_id = ?"
+		String email = jdbc.queryForObject("SELECT email FROM job_report_row WHERE job_execution_id = ?"
 				+ " AND outcome = 'WOULD_SEND' ORDER BY item_number LIMIT 1", String.class, dryRun);
 		if (jdbc.update("UPDATE person SET last_login_at = now() WHERE email_normalized = lower(?)", email) == 0) {
 			jdbc.update("INSERT INTO person (email, email_normalized, first_name, last_name, last_login_at)"

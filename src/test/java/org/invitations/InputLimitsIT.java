@@ -54,7 +54,7 @@ class InputLimitsIT extends IntegrationTest {
 		assertThat(said).doesNotContain("OutOfMemoryError");
 		Map<Long, String> report = new TreeMap<>();
 		jdbc.query("SELECT source_line, outcome, coalesce(reason, ''),"
-				+ " CASE WHEN outcome = 'REJECTED' THEN detail ELSE '' END FROM job_report_item", rs -> {
+				+ " CASE WHEN outcome = 'REJECTED' THEN detail ELSE '' END FROM job_report_row", rs -> {
 					report.put(rs.getLong(1), String.join(" | ", rs.getString(2), rs.getString(3), rs.getString(4)));
 				});
 		assertThat(report).containsExactlyEntriesOf(new TreeMap<>(Map.of(2L, "SENT |  | ", 3L,

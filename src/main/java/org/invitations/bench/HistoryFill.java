@@ -154,12 +154,13 @@ final class HistoryFill {
 						""",
 				firstInvitation, firstInvitation);
 		// Their report rows as a run leaves them: a sent one as the select step wrote it,
-		// read as SENT from its invitation (V48).
+		// read as SENT from its invitation (V48), an address written as normalised once
+		// (V49).
 		jdbc.update("""
 				INSERT INTO job_report_item (job_instance_id, job_execution_id, item_number, email, email_normalized,
 				    person_id, invitation_id, kind, outcome, reason, detail, updated_at)
-				SELECT job_instance_id, job_execution_id, person_id, email, email_normalized, person_id, id, kind,
-				       CASE WHEN status = 'FAILED' THEN 'FAILED' ELSE 'QUEUED' END,
+				SELECT job_instance_id, job_execution_id, person_id, NULLIF(email, email_normalized), email_normalized,
+				       person_id, id, kind, CASE WHEN status = 'FAILED' THEN 'FAILED' ELSE 'QUEUED' END,
 				       CASE WHEN status = 'FAILED' THEN 'PERMANENT_REFUSAL' END,
 				       CASE WHEN status = 'FAILED' THEN last_smtp_reply END, created_at
 				FROM invitation WHERE id > ?

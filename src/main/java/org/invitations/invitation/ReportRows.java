@@ -56,8 +56,10 @@ public class ReportRows {
 			ReportItem item = items.get(i);
 			itemNumbers[i] = item.itemNumber();
 			lines[i] = item.line();
-			emails[i] = item.email();
+			// Written as normalised, the address is stored once: job_report_row reads
+			// it from the normalised form (V49).
 			normalized[i] = item.emailNormalized();
+			emails[i] = normalized[i] != null && normalized[i].equals(item.email()) ? null : item.email();
 			personIds[i] = item.personId();
 			invitationIds[i] = item.invitationId();
 			kinds[i] = item.kind() == null ? null : item.kind().name();

@@ -189,7 +189,7 @@ public class RunListing {
 			// of another row's): it is found by the address as written, among the rows to
 			// look at, through an index of those rows only (V45).
 			where += " AND (r.email_normalized LIKE ? OR (r.problem IS NOT NULL AND r.email_normalized IS NULL"
-					+ " AND lower(r.email) LIKE ?))";
+					+ " AND lower(r.email_as_written) LIKE ?))";
 			args.add(like(emailPrefix));
 			args.add(like(emailPrefix));
 		}
