@@ -249,6 +249,14 @@ class LifecycleIT extends IntegrationTest {
 
 		assertThat(eventTypes(invitationOf("hal@example.org"))).containsExactly("QUEUED", "SENT", "EXPIRED", "RESENT",
 				"SENT", "ACCEPTED");
+		// Its only link used: the acceptance is read from the invitation row, which keeps
+		// who redeemed it (V50).
+		assertThat(jdbc.queryForObject(
+				"SELECT actor || ' ' || detail FROM invitation_history WHERE type = 'ACCEPTED' AND invitation_id = ?::bigint",
+				String.class, invitationOf("hal@example.org")))
+			.startsWith("operator:")
+			.endsWith(" token redeemed");
+		assertThat(count("SELECT count(*) FROM invitation_event WHERE type = 'ACCEPTED'")).isZero();
 		Result list = cli("list", "--status", "accepted", "--job", "story");
 		assertThat(list.out()).contains("hal@example.org").contains("ACCEPTED");
 	}

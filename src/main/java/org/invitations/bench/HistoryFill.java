@@ -115,7 +115,7 @@ final class HistoryFill {
 		long firstInvitation = jdbc.queryForObject("SELECT coalesce(max(id), 0) FROM invitation", Long.class);
 		jdbc.update("""
 				INSERT INTO invitation (person_id, kind, status, role_id, token_hash, created_at, sent_at, expires_at,
-				    accepted_at, closed_at, token_ttl, spec_name, job_instance_id, job_execution_id,
+				    accepted_at, accepted_by, closed_at, token_ttl, spec_name, job_instance_id, job_execution_id,
 				    delivery_instance_id, attempt_count, last_smtp_reply, email, email_normalized)
 				SELECT p.id, 'INVITATION', s.status, r.id,
 				       CASE WHEN s.status = 'SENT' OR s.status = 'EXPIRED' AND s.g % 2 = 0
@@ -123,6 +123,7 @@ final class HistoryFill {
 				       s.at, CASE WHEN s.status <> 'FAILED' THEN s.at END,
 				       CASE WHEN s.status <> 'FAILED' THEN s.at + interval '7 days' END,
 				       CASE WHEN s.status = 'ACCEPTED' THEN s.at + interval '1 day' END,
+				       CASE WHEN s.status = 'ACCEPTED' THEN 'api:crm' END,
 				       CASE WHEN s.status = 'ACCEPTED' THEN s.at + interval '1 day'
 				            WHEN s.status IN ('EXPIRED', 'CANCELLED', 'FAILED') THEN s.at + interval '7 days' END,
 				       interval '7 days', 'history-' || s.run % 10, ? + s.run, ? + s.run, ? + s.run, 1,
@@ -140,17 +141,17 @@ final class HistoryFill {
 				    role r
 				WHERE p.id > ? AND r.name = 'bench-history'
 				""", instances, executions, instances, RUNS, people, people, firstPerson);
-		// Their history: refused, or what closed them. Their QUEUED entries (V35) and
-		// their SENT ones (V46) are the rows themselves.
+		// Their history: refused, or what closed them. Their QUEUED entries (V35),
+		// their SENT ones (V46) and their ACCEPTED ones (V50) are the rows themselves.
 		jdbc.update(
 				"""
 						INSERT INTO invitation_event (invitation_id, at, type, actor, detail)
 						SELECT id, created_at, 'FAILED', 'job:' || spec_name || '#' || job_execution_id, last_smtp_reply
 						FROM invitation WHERE id > ? AND status = 'FAILED'
 						UNION ALL
-						SELECT id, closed_at, status, CASE WHEN status = 'ACCEPTED' THEN 'api:crm' ELSE 'job:nightly-expiry#1' END,
+						SELECT id, closed_at, status, 'job:nightly-expiry#1',
 						       CASE status WHEN 'EXPIRED' THEN 'link expired unused' WHEN 'CANCELLED' THEN 'cancelled by an admin' END
-						FROM invitation WHERE id > ? AND status IN ('ACCEPTED', 'EXPIRED', 'CANCELLED')
+						FROM invitation WHERE id > ? AND status IN ('EXPIRED', 'CANCELLED')
 						""",
 				firstInvitation, firstInvitation);
 		// Their report rows as a run leaves them: a sent one as the select step wrote it,

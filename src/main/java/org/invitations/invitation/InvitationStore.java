@@ -284,9 +284,10 @@ public class InvitationStore {
 	/**
 	 * Accepts the invitation a token hash opens, if it is SENT and unexpired: @return it,
 	 * or null if refused.
+	 * @param actor who redeems it, kept by the invitation when its only link is used
 	 */
-	public @Nullable Accepted redeem(byte[] tokenHash) {
-		return links.redeem(tokenHash);
+	public @Nullable Accepted redeem(byte[] tokenHash, String actor) {
+		return links.redeem(tokenHash, actor);
 	}
 
 	/**

@@ -103,13 +103,13 @@ public class TokenRedeemer {
 		byte[] hash = hash(token);
 		// One conditional UPDATE of the invitation, whichever of its links is used:
 		// exactly one link wins.
-		InvitationStore.Accepted accepted = invitations.redeem(hash);
+		InvitationStore.Accepted accepted = invitations.redeem(hash, actor);
 		if (accepted != null) {
 			Redemption result = new Redemption(Redemption.Status.ACCEPTED, accepted.invitationId(), accepted.personId(),
 					accepted.email(), accepted.firstName(), accepted.kind(), null,
 					link(accepted.earlier(), accepted.hasEarlier()));
 			if (result.link() == Redemption.Link.ONLY) {
-				event(result.invitationId(), EventType.ACCEPTED, "token redeemed", actor);
+				// The invitation row tells this entry: by whom, when (V50).
 				return result;
 			}
 			String with = "with the " + result.link().description();

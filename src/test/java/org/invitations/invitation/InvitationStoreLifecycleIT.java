@@ -18,7 +18,7 @@ class InvitationStoreLifecycleIT extends StoreTest {
 		long ann = person("ann");
 		String token = sent(ann);
 		long id = invitationOf(ann);
-		InvitationStore.Accepted accepted = store.redeem(Tokens.hash(token));
+		InvitationStore.Accepted accepted = store.redeem(Tokens.hash(token), "test");
 		assertThat(accepted).isNotNull();
 		assertThat(accepted.invitationId()).isEqualTo(id);
 		assertThat(status(id)).isEqualTo("ACCEPTED");
@@ -26,7 +26,7 @@ class InvitationStoreLifecycleIT extends StoreTest {
 		String acceptedAt = jdbc.queryForObject("SELECT accepted_at::text FROM invitation WHERE id = ?", String.class,
 				id);
 		// Refused: redeeming twice.
-		assertThat(store.redeem(Tokens.hash(token))).isNull();
+		assertThat(store.redeem(Tokens.hash(token), "test")).isNull();
 		assertThat(jdbc.queryForObject("SELECT accepted_at::text FROM invitation WHERE id = ?", String.class, id))
 			.isEqualTo(acceptedAt);
 	}
@@ -36,7 +36,7 @@ class InvitationStoreLifecycleIT extends StoreTest {
 		long ann = person("ann");
 		String expiredToken = sent(ann);
 		jdbc.update("UPDATE invitation SET expires_at = now() - interval '1 minute' WHERE id = ?", invitationOf(ann));
-		assertThat(store.redeem(Tokens.hash(expiredToken))).isNull();
+		assertThat(store.redeem(Tokens.hash(expiredToken), "test")).isNull();
 		assertThat(status(invitationOf(ann))).isEqualTo("EXPIRED");
 		// Nor cancel it: expired is closed, though the row is not rewritten.
 		assertThat(store.cancel(invitationOf(ann), null, "admin", "too late")).isZero();
@@ -44,7 +44,7 @@ class InvitationStoreLifecycleIT extends StoreTest {
 		long bob = person("bob");
 		String cancelledToken = sent(bob);
 		store.cancel(invitationOf(bob), null, "admin", "wrong group");
-		assertThat(store.redeem(Tokens.hash(cancelledToken))).isNull();
+		assertThat(store.redeem(Tokens.hash(cancelledToken), "test")).isNull();
 		assertThat(status(invitationOf(bob))).isEqualTo("CANCELLED");
 		assertThat(count("SELECT count(*) FROM person WHERE last_login_at IS NOT NULL")).isZero();
 	}
@@ -62,7 +62,7 @@ class InvitationStoreLifecycleIT extends StoreTest {
 				+ " AND type = 'CANCELLED'", String.class, id))
 			.isEqualTo("admin-ann: sent to the wrong group");
 		long bob = person("bob");
-		store.redeem(Tokens.hash(sent(bob)));
+		store.redeem(Tokens.hash(sent(bob)), "test");
 		assertThat(store.cancel(invitationOf(bob), null, "admin", "too late")).isZero();
 		assertThat(status(invitationOf(bob))).isEqualTo("ACCEPTED");
 		assertThat(history(invitationOf(bob))).doesNotContain("CANCELLED");
@@ -82,7 +82,7 @@ class InvitationStoreLifecycleIT extends StoreTest {
 		assertThat(history(id)).endsWith("RESENT");
 		long bob = person("bob");
 		String used = sent(bob);
-		store.redeem(Tokens.hash(used));
+		store.redeem(Tokens.hash(used), "test");
 		assertThat(store.resend(resend, invitationOf(bob), InvitationStatus.ACCEPTED)).isFalse();
 		assertThat(status(invitationOf(bob))).isEqualTo("ACCEPTED");
 		assertThat(tokenHash(invitationOf(bob))).isEqualTo(Tokens.hashHex(used));
@@ -155,7 +155,7 @@ class InvitationStoreLifecycleIT extends StoreTest {
 		long ann = person("ann");
 		long bob = person("bob");
 		long cid = person("cid");
-		store.redeem(Tokens.hash(sent(ann)));
+		store.redeem(Tokens.hash(sent(ann)), "test");
 		sent(bob);
 		sent(cid);
 		long dan = person("dan");
