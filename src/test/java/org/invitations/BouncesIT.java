@@ -450,7 +450,7 @@ class BouncesIT extends ConsoleTest {
 	}
 
 	private String statusOf(String address) {
-		return jdbc.queryForObject("SELECT status FROM invitation WHERE email = ?", String.class, address);
+		return jdbc.queryForObject("SELECT status FROM invitation WHERE email_normalized = ?", String.class, address);
 	}
 
 	private long personOf(String address) {
@@ -458,9 +458,8 @@ class BouncesIT extends ConsoleTest {
 	}
 
 	private List<String> history(String address) {
-		return jdbc.queryForList(
-				"SELECT e.type || ' ' || coalesce(e.detail, '') FROM invitation_history e"
-						+ " JOIN invitation i ON i.id = e.invitation_id WHERE i.email = ? ORDER BY e.id",
+		return jdbc.queryForList("SELECT e.type || ' ' || coalesce(e.detail, '') FROM invitation_history e"
+				+ " JOIN invitation i ON i.id = e.invitation_id WHERE coalesce(i.email, i.email_normalized) = ? ORDER BY e.id",
 				String.class, address);
 	}
 

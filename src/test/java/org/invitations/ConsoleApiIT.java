@@ -118,7 +118,7 @@ class ConsoleApiIT extends ConsoleTest {
 		assertThat(api("POST", "/api/v1/tokens/redeem", viewer, tokenJson(used)).statusCode()).isEqualTo(200);
 		MimeMessage other = received().stream().filter(m -> !Mails.token(m).equals(used)).findFirst().orElseThrow();
 		String cancelled = Mails.token(other);
-		long cancelledId = jdbc.queryForObject("SELECT id FROM invitation WHERE email = ?", Long.class,
+		long cancelledId = jdbc.queryForObject("SELECT id FROM invitation WHERE email_normalized = ?", Long.class,
 				Mails.to(other));
 		HttpResponse<String> cancel = api("POST", "/api/v1/invitations/" + cancelledId + "/cancel", operator,
 				"{\"reason\":\"left the parish\"}");

@@ -180,7 +180,7 @@ class ConsoleLayoutIT extends BrowserTest {
 		Path spec = spec("long-addresses", "long.csv");
 		assertThat(cli("run", spec.toString()).exitCode()).isZero();
 		long longRun = Long.parseLong(lastExecution());
-		long longInvitation = jdbc.queryForObject("SELECT id FROM invitation WHERE email = ?", Long.class,
+		long longInvitation = jdbc.queryForObject("SELECT id FROM invitation WHERE email_normalized = ?", Long.class,
 				LONG_ADDRESS);
 		assertThat(cli("cancel", "--invitation", String.valueOf(longInvitation), "--reason", LONG_REASON).exitCode())
 			.isZero();

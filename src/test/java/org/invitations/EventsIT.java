@@ -285,8 +285,10 @@ class EventsIT extends IntegrationTest {
 	void expiryAndRemindersSendTheirEventsAndAnExpiryWithoutItsEventsIsRolledBack() throws Exception {
 		write("two.csv", peopleCsv(2));
 		assertThat(cli("run", spec("two", "two.csv", "token-ttl: 7d").toString()).exitCode()).isZero();
-		jdbc.update("UPDATE invitation SET expires_at = now() + interval '1 day' WHERE email = 'p1@example.org'");
-		jdbc.update("UPDATE invitation SET expires_at = now() - interval '1 minute' WHERE email = 'p2@example.org'");
+		jdbc.update(
+				"UPDATE invitation SET expires_at = now() + interval '1 day' WHERE email_normalized = 'p1@example.org'");
+		jdbc.update(
+				"UPDATE invitation SET expires_at = now() - interval '1 minute' WHERE email_normalized = 'p2@example.org'");
 		String expiry = write("expire.yml", """
 				name: nightly
 				job: expire
@@ -352,7 +354,7 @@ class EventsIT extends IntegrationTest {
 	}
 
 	private long invitation(String email) {
-		return count("SELECT id FROM invitation WHERE email = ?", email);
+		return count("SELECT id FROM invitation WHERE email_normalized = ?", email);
 	}
 
 }

@@ -63,7 +63,7 @@ class HistoryRetentionIT extends ConsoleTest {
 	}
 
 	private long invitationOf(String email) {
-		return count("SELECT id FROM invitation WHERE email = ?", email);
+		return count("SELECT id FROM invitation WHERE email_normalized = ?", email);
 	}
 
 }

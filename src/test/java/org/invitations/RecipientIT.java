@@ -131,6 +131,30 @@ class RecipientIT extends IntegrationTest {
 		assertThat(byEnvelopeRecipient()).containsOnlyKeys("ann.new@example.org");
 	}
 
+	@Test
+	void anAddressIsSentAsWrittenAndStoredOnceWhenWrittenAsNormalised() throws Exception {
+		write("case.csv", "email,first_name,last_name\nAnn.Archer@Example.org,Ann,Archer\nbob@example.org,Bob,Brown\n");
+		Result run = cli("run", spec("case", "case.csv").toString());
+		assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+
+		Map<String, List<MimeMessage>> received = byEnvelopeRecipient();
+		assertThat(Mails.to(received.get("ann.archer@example.org").get(0))).isEqualTo("Ann.Archer@Example.org");
+		assertThat(Mails.to(received.get("bob@example.org").get(0))).isEqualTo("bob@example.org");
+		// Stored as written only where it differs from the normalised form (V49, V51);
+		// read as written everywhere.
+		assertThat(jdbc.queryForList(
+				"""
+								SELECT i.email_normalized || ' ' || coalesce(i.email, '-') || ' ' || coalesce(r.email, '-') || ' ' || v.email
+								FROM invitation i JOIN job_report_item r ON r.invitation_id = i.id
+								JOIN job_report_row v ON v.job_instance_id = r.job_instance_id AND v.item_number = r.item_number
+						ORDER BY i.email_normalized""",
+				String.class))
+			.containsExactly(
+					"ann.archer@example.org Ann.Archer@Example.org Ann.Archer@Example.org Ann.Archer@Example.org",
+					"bob@example.org - - bob@example.org");
+		assertEveryMessageWentToItsReportRowsAddress();
+	}
+
 	/**
 	 * Each line's outcome: line, address as in the file, outcome, reason, detail (detail
 	 * only for rejections).

@@ -128,7 +128,7 @@ final class HistoryFill {
 				            WHEN s.status IN ('EXPIRED', 'CANCELLED', 'FAILED') THEN s.at + interval '7 days' END,
 				       interval '7 days', 'history-' || s.run % 10, ? + s.run, ? + s.run, ? + s.run, 1,
 				       CASE WHEN s.status = 'FAILED' THEN '550 5.1.1 User unknown' ELSE '250 2.0.0 Ok: queued' END,
-				       p.email, p.email_normalized
+				       NULLIF(p.email, p.email_normalized), p.email_normalized
 				FROM person p CROSS JOIN LATERAL (
 				    SELECT g, g * ? / (? + 1) AS run,
 				           CASE WHEN g % 100 < 60 THEN 'ACCEPTED' WHEN g % 100 < 85 THEN 'EXPIRED'
@@ -160,7 +160,7 @@ final class HistoryFill {
 		jdbc.update("""
 				INSERT INTO job_report_item (job_instance_id, job_execution_id, item_number, email, email_normalized,
 				    person_id, invitation_id, kind, outcome, reason, detail, updated_at)
-				SELECT job_instance_id, job_execution_id, person_id, NULLIF(email, email_normalized), email_normalized,
+				SELECT job_instance_id, job_execution_id, person_id, email, email_normalized,
 				       person_id, id, kind, CASE WHEN status = 'FAILED' THEN 'FAILED' ELSE 'QUEUED' END,
 				       CASE WHEN status = 'FAILED' THEN 'PERMANENT_REFUSAL' END,
 				       CASE WHEN status = 'FAILED' THEN last_smtp_reply END, created_at

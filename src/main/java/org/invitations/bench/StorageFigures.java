@@ -24,7 +24,8 @@ public record StorageFigures(long invitations, long totalBytes, long peopleBytes
 	static StorageFigures of(JdbcTemplate jdbc) {
 		Long invitations = jdbc.queryForObject("SELECT count(*) FROM invitation", Long.class);
 		// The figures depend on the data: addresses are the longest values repeated.
-		Double addressLength = jdbc.queryForObject("SELECT avg(length(email)) FROM invitation", Double.class);
+		Double addressLength = jdbc
+			.queryForObject("SELECT avg(length(coalesce(email, email_normalized))) FROM invitation", Double.class);
 		List<Table> tables = new ArrayList<>(jdbc.query("""
 				SELECT c.relname, pg_total_relation_size(c.oid) FROM pg_class c
 				JOIN pg_namespace n ON n.oid = c.relnamespace

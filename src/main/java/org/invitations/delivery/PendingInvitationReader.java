@@ -181,7 +181,7 @@ public class PendingInvitationReader implements ItemReader<PendingInvitation>, S
 	private List<PendingInvitation> next() {
 		return jdbc.query("""
 				SELECT i.id, i.person_id, i.kind, extract(epoch FROM i.token_ttl)::bigint AS ttl_seconds,
-				       i.email, p.first_name, p.last_name, r.name AS role
+				       coalesce(i.email, i.email_normalized) AS email, p.first_name, p.last_name, r.name AS role
 				FROM invitation i JOIN person p ON p.id = i.person_id LEFT JOIN role r ON r.id = i.role_id
 				WHERE i.delivery_instance_id = ? AND i.status IN ('QUEUED', 'SENDING') AND i.id > ?
 				  AND (i.status = 'QUEUED' OR i.sending_execution_id IS DISTINCT FROM ?)

@@ -54,7 +54,7 @@ class ReminderStore {
 	List<Due> claim(long jobInstanceId, Duration before, Duration minRemaining, int limit) {
 		List<Due> due = jdbc.query(
 				"""
-						SELECT i.id, i.person_id, i.kind, extract(epoch FROM i.token_ttl)::bigint, i.email, p.first_name,
+						SELECT i.id, i.person_id, i.kind, extract(epoch FROM i.token_ttl)::bigint, coalesce(i.email, i.email_normalized), p.first_name,
 						       p.last_name, r.name, i.spec_name, i.expires_at,
 						       %s,
 						       i.token_hash

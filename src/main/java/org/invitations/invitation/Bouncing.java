@@ -35,7 +35,8 @@ final class Bouncing {
 
 	/** The address an invitation's message went to, as stored, or null if unknown. */
 	@Nullable String sentTo(long invitationId) {
-		List<String> found = jdbc.queryForList("SELECT email FROM invitation WHERE id = ? AND sent_at IS NOT NULL",
+		List<String> found = jdbc.queryForList(
+				"SELECT coalesce(email, email_normalized) FROM invitation WHERE id = ? AND sent_at IS NOT NULL",
 				String.class, invitationId);
 		return found.isEmpty() ? null : found.get(0);
 	}
@@ -45,7 +46,7 @@ final class Bouncing {
 				WITH recorded AS (
 				    INSERT INTO bounce_notice (notice_key, invitation_id, kind, status, detail, source)
 				    VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (notice_key) DO NOTHING RETURNING invitation_id)
-				SELECT i.email FROM recorded r JOIN invitation i ON i.id = r.invitation_id
+				SELECT coalesce(i.email, i.email_normalized) FROM recorded r JOIN invitation i ON i.id = r.invitation_id
 				""", String.class, notice.key(), notice.invitationId(), notice.kind().name(), notice.status(),
 				notice.detail(), notice.source());
 		if (address.isEmpty()) {

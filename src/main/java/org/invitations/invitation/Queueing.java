@@ -110,7 +110,7 @@ final class Queueing {
 				    INSERT INTO invitation_source (job_instance_id, kind, ref) VALUES (?, ?, ?) ON CONFLICT DO NOTHING)
 				INSERT INTO invitation (person_id, kind, status, role_id, token_ttl, spec_name, job_instance_id,
 				                        delivery_instance_id, job_execution_id, source_line, email, email_normalized)
-				SELECT p, k, 'QUEUED', ?, make_interval(secs => ?), ?, ?, ?, ?, l, e, en
+				SELECT p, k, 'QUEUED', ?, make_interval(secs => ?), ?, ?, ?, ?, l, NULLIF(e, en), en
 				FROM unnest(?::bigint[], ?::text[], ?::bigint[], ?::text[], ?::text[]) AS t(p, k, l, e, en)
 				ON CONFLICT (person_id, kind) WHERE status IN %s DO NOTHING
 				RETURNING id, person_id
@@ -142,7 +142,7 @@ final class Queueing {
 						WITH old AS (SELECT id, token_hash FROM invitation WHERE id = ?),
 						reopened AS (
 						    UPDATE invitation i SET status = 'QUEUED', token_hash = NULL, expires_at = NULL, closed_at = NULL,
-						           delivery_instance_id = ?, resent_at = now(), email = p.email, email_normalized = p.email_normalized
+						           delivery_instance_id = ?, resent_at = now(), email = NULLIF(p.email, p.email_normalized), email_normalized = p.email_normalized
 						    FROM person p, old
 						    WHERE i.id = old.id AND p.id = i.person_id AND i.status IN %s
 						      AND NOT EXISTS (SELECT 1 FROM invitation o WHERE o.person_id = i.person_id AND o.kind = i.kind

@@ -190,7 +190,7 @@ public final class Suppressions {
 		return jdbc.update(
 				"""
 						INSERT INTO suppression (email_normalized, email, reason, detail, source, suppressed_by)
-						SELECT DISTINCT ON (i.email_normalized) i.email_normalized, i.email, ?, ?, 'cancel of invitation ' || i.id, ?
+						SELECT DISTINCT ON (i.email_normalized) i.email_normalized, coalesce(i.email, i.email_normalized), ?, ?, 'cancel of invitation ' || i.id, ?
 						FROM invitation i WHERE i.id = ANY(?) ORDER BY i.email_normalized, i.id
 						ON CONFLICT (email_normalized) WHERE lifted_at IS NULL DO NOTHING
 						""",

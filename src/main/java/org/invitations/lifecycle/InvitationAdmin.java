@@ -75,12 +75,15 @@ public class InvitationAdmin {
 					List<Object> own = new ArrayList<>(args);
 					own.addAll(part.args());
 					own.add(limit);
-					return new SettledParts.Query("""
-							SELECT i.id, i.email, i.kind, %s, i.spec_name, r.name, i.attempt_count, i.sent_at,
-							       i.expires_at, i.accepted_at, i.last_smtp_reply
-							FROM invitation i JOIN person p ON p.id = i.person_id LEFT JOIN role r ON r.id = i.role_id
-							""".formatted(InvitationStatus.shownSql("i")) + filters + " AND " + part.sql()
-							+ " ORDER BY i.id DESC LIMIT ?", own);
+					return new SettledParts.Query(
+							"""
+									SELECT i.id, coalesce(i.email, i.email_normalized), i.kind, %s, i.spec_name, r.name, i.attempt_count, i.sent_at,
+									       i.expires_at, i.accepted_at, i.last_smtp_reply
+									FROM invitation i JOIN person p ON p.id = i.person_id LEFT JOIN role r ON r.id = i.role_id
+									"""
+								.formatted(InvitationStatus.shownSql("i")) + filters + " AND " + part.sql()
+									+ " ORDER BY i.id DESC LIMIT ?",
+							own);
 				});
 		all.add(limit);
 		jdbc.query("SELECT * FROM (" + parts + ") AS parts ORDER BY 1 DESC LIMIT ?", rs -> {

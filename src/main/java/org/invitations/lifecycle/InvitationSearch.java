@@ -141,12 +141,15 @@ public class InvitationSearch {
 			// Asked for whole rows at once, PostgreSQL walks the primary key backwards
 			// instead, hoping to meet the part's rows soon; with earlier runs' rows
 			// below a large recent run it read millions (5 s at 11,000,000).
-			return new SettledParts.Query("""
-					SELECT i.id, i.person_id, i.email, i.kind, %s, i.spec_name, r.name, i.attempt_count,
-					       i.sent_at, i.expires_at, i.job_instance_id
-					FROM (SELECT i.id FROM invitation i %s ORDER BY i.id DESC LIMIT ?) AS k
-					JOIN invitation i ON i.id = k.id LEFT JOIN role r ON r.id = i.role_id
-					""".formatted(InvitationStatus.shownSql("i"), where), own);
+			return new SettledParts.Query(
+					"""
+							SELECT i.id, i.person_id, coalesce(i.email, i.email_normalized), i.kind, %s, i.spec_name, r.name, i.attempt_count,
+							       i.sent_at, i.expires_at, i.job_instance_id
+							FROM (SELECT i.id FROM invitation i %s ORDER BY i.id DESC LIMIT ?) AS k
+							JOIN invitation i ON i.id = k.id LEFT JOIN role r ON r.id = i.role_id
+							"""
+						.formatted(InvitationStatus.shownSql("i"), where),
+					own);
 		});
 		args.add(limit);
 		// Each listed invitation's person is looked up by key once the page is known.
