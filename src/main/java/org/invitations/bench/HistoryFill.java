@@ -141,19 +141,17 @@ final class HistoryFill {
 				    role r
 				WHERE p.id > ? AND r.name = 'bench-history'
 				""", instances, executions, instances, RUNS, people, people, firstPerson);
-		// Their history: refused, or what closed them. Their QUEUED entries (V35),
-		// their SENT ones (V46) and their ACCEPTED ones (V50) are the rows themselves.
-		jdbc.update(
-				"""
-						INSERT INTO invitation_event (invitation_id, at, type, actor, detail)
-						SELECT id, created_at, 'FAILED', 'job:' || spec_name || '#' || job_execution_id, last_smtp_reply
-						FROM invitation WHERE id > ? AND status = 'FAILED'
-						UNION ALL
-						SELECT id, closed_at, status, 'job:nightly-expiry#1',
-						       CASE status WHEN 'EXPIRED' THEN 'link expired unused' WHEN 'CANCELLED' THEN 'cancelled by an admin' END
-						FROM invitation WHERE id > ? AND status IN ('EXPIRED', 'CANCELLED')
-						""",
-				firstInvitation, firstInvitation);
+		// Their history: refused, or cancelled. Their QUEUED entries (V35), their SENT
+		// ones (V46), their ACCEPTED ones (V50) and their EXPIRED ones (V52) are the rows
+		// themselves.
+		jdbc.update("""
+				INSERT INTO invitation_event (invitation_id, at, type, actor, detail)
+				SELECT id, created_at, 'FAILED', 'job:' || spec_name || '#' || job_execution_id, last_smtp_reply
+				FROM invitation WHERE id > ? AND status = 'FAILED'
+				UNION ALL
+				SELECT id, closed_at, status, 'console:admin', 'cancelled by an admin'
+				FROM invitation WHERE id > ? AND status = 'CANCELLED'
+				""", firstInvitation, firstInvitation);
 		// Their report rows as a run leaves them: a sent one as the select step wrote it,
 		// read as SENT from its invitation (V48), an address written as normalised once
 		// (V49).

@@ -67,7 +67,15 @@ final class Bouncing {
 			}
 			case HARD -> {
 				List<String> was = jdbc.queryForList("""
-						WITH before AS (SELECT id, status FROM invitation WHERE id = ? FOR UPDATE)
+						WITH before AS (SELECT id, status FROM invitation WHERE id = ? FOR UPDATE),
+						-- Its expiry, if the history read it from the row (V52), becomes an
+						-- entry of its own before the row says BOUNCED: the view is read as it
+						-- was before this statement.
+						kept AS (
+						    INSERT INTO invitation_event (invitation_id, at, type, actor, detail)
+						    SELECT h.invitation_id, h.at, h.type, h.actor, h.detail
+						    FROM invitation_history h JOIN before b ON b.id = h.invitation_id
+						    WHERE h.type = 'EXPIRED' AND h.id = 0 AND b.status IN ('SENT', 'EXPIRED'))
 						UPDATE invitation i SET status = 'BOUNCED', closed_at = now() FROM before
 						WHERE i.id = before.id AND before.status IN ('SENT', 'EXPIRED') RETURNING before.status
 						""", String.class, id);

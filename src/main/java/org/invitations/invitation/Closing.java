@@ -124,20 +124,19 @@ final class Closing {
 
 	/**
 	 * Records up to {@code limit} of the oldest expired invitations not recorded yet: the
-	 * history entry of each, at the time it expired, and its event; the rows themselves
-	 * stay as they are, read as EXPIRED from that time on (V44). One recorder at a time:
-	 * the mark row is locked until the caller's transaction ends.
+	 * event of each; the rows themselves stay as they are, read as EXPIRED from that time
+	 * on (V44), their history entries too (V52). One recorder at a time: the mark row is
+	 * locked until the caller's transaction ends.
 	 * @return how many, by spec
 	 */
 	Map<String, Long> expireDue(int limit, String actor) {
 		jdbc.update(
 				"INSERT INTO expiry_mark (expired_through, last_id) VALUES ('-infinity', 0) ON CONFLICT DO NOTHING");
 		jdbc.queryForList("SELECT 1 FROM expiry_mark FOR UPDATE");
+		// Their history entries are read from the rows (V52): the job sends the events
+		// and moves the mark.
 		String record = DUE + """
-				, recorded AS (
-				    INSERT INTO invitation_event (invitation_id, at, type, actor, detail)
-				    SELECT id, expires_at, 'EXPIRED', ?, 'link expired unused' FROM due),
-				moved AS (
+				, moved AS (
 				    UPDATE expiry_mark SET expired_through = last.expires_at, last_id = last.id, recorded_at = now()
 				    FROM (SELECT expires_at, id FROM due ORDER BY expires_at DESC, id DESC LIMIT 1) last)
 				""";
@@ -148,12 +147,12 @@ final class Closing {
 			jdbc.query(record + "SELECT id, spec_name FROM due", (RowCallbackHandler) rs -> {
 				ids.add(rs.getLong(1));
 				bySpec.merge(rs.getString(2), 1L, Long::sum);
-			}, limit, actor);
+			}, limit);
 			events.record(jdbc, EventKind.EXPIRED, ids, actor);
 			return bySpec;
 		}
 		jdbc.query(record + "SELECT spec_name, count(*) FROM due GROUP BY spec_name",
-				(RowCallbackHandler) rs -> bySpec.put(rs.getString(1), rs.getLong(2)), limit, actor);
+				(RowCallbackHandler) rs -> bySpec.put(rs.getString(1), rs.getLong(2)), limit);
 		return bySpec;
 	}
 

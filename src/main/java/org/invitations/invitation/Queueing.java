@@ -64,8 +64,8 @@ final class Queueing {
 		if (ids.isEmpty()) {
 			return;
 		}
-		// Stored as EXPIRED, closed when it expired; its history entry and event only if
-		// the expiry job has not recorded them yet (V44).
+		// Stored as EXPIRED, closed when it expired; its event only if the expiry job has
+		// not recorded it yet (V44). Its history entry is read from the row (V52).
 		List<Long> expired = jdbc.queryForList("""
 				UPDATE invitation i SET status = 'EXPIRED', closed_at = i.expires_at
 				WHERE i.id = ANY(?) AND i.status = 'SENT' AND i.expires_at <= now()
@@ -76,7 +76,6 @@ final class Queueing {
 			.stream()
 			.filter(java.util.Objects::nonNull)
 			.toList();
-		history.add(expired, EventType.EXPIRED, run.actor(), "expired; superseded by a new invitation");
 		events.record(jdbc, EventKind.EXPIRED, expired, run.actor());
 	}
 
@@ -151,14 +150,14 @@ final class Queueing {
 						retired AS (
 						    INSERT INTO retired_token (token_hash, invitation_id, reason)
 						    SELECT old_hash, id, 'SUPERSEDED' FROM reopened WHERE old_hash IS NOT NULL ON CONFLICT DO NOTHING),
-						-- The send this one supersedes, if the history read it from the row
-						-- (V46), becomes an entry of its own before the row is sent again: the
-						-- view is read as it was before this statement.
+						-- The send this one supersedes and its expiry, if the history read them
+						-- from the row (V46, V52), become entries of their own before the row
+						-- is sent again: the view is read as it was before this statement.
 						kept AS (
 						    INSERT INTO invitation_event (invitation_id, at, type, actor, detail)
 						    SELECT h.invitation_id, h.at, h.type, h.actor, h.detail
 						    FROM invitation_history h JOIN reopened r ON r.id = h.invitation_id
-						    WHERE h.type = 'SENT' AND h.id = 0),
+						    WHERE h.type IN ('SENT', 'EXPIRED') AND h.id = 0),
 						-- So does the report row of that send, if job_report_row read it from
 						-- the row (V48); the totals counted it as sent already.
 						reported AS (

@@ -98,17 +98,20 @@ class InvitationStoreLifecycleIT extends StoreTest {
 		jdbc.update("UPDATE invitation SET expires_at = now() - interval '1 hour' WHERE id = ?", invitationOf(ann));
 		// Expired from the moment its time passed, before the job records it.
 		assertThat(status(invitationOf(ann))).isEqualTo("EXPIRED");
+		// Its history says so too, read from the row (V52), dated when it expired.
+		assertThat(history(invitationOf(ann))).contains("EXPIRED");
+		assertThat(jdbc
+			.queryForObject("SELECT h.at = i.expires_at AND h.actor = 'expiry' AND h.detail = 'link expired unused'"
+					+ " FROM invitation_history h JOIN invitation i ON i.id = h.invitation_id"
+					+ " WHERE h.type = 'EXPIRED' AND i.id = ?", Boolean.class, invitationOf(ann)))
+			.isTrue();
 		assertThat(store.countDue()).containsEntry("spec", 1L).hasSize(1);
 		assertThat(store.expireDue(100, "job:expire#9")).containsEntry("spec", 1L).hasSize(1);
 		assertThat(status(invitationOf(ann))).isEqualTo("EXPIRED");
-		// Recorded without rewriting the row: its history entry is dated when it expired.
+		// Recorded without rewriting the row, nor writing an entry.
 		assertThat(stored(invitationOf(ann))).isEqualTo("SENT");
-		assertThat(history(invitationOf(ann))).endsWith("EXPIRED");
-		assertThat(jdbc.queryForObject(
-				"SELECT e.at = i.expires_at AND e.actor = 'job:expire#9' FROM invitation_event e JOIN invitation i"
-						+ " ON i.id = e.invitation_id WHERE e.type = 'EXPIRED' AND i.id = ?",
-				Boolean.class, invitationOf(ann)))
-			.isTrue();
+		assertThat(history(invitationOf(ann)).stream().filter("EXPIRED"::equals)).hasSize(1);
+		assertThat(count("SELECT count(*) FROM invitation_event WHERE type = 'EXPIRED'")).isZero();
 		assertThat(status(invitationOf(bob))).isEqualTo("SENT");
 		assertThat(store.expireDue(100, "job:expire#9")).isEmpty();
 		assertThat(store.countDue()).isEmpty();
@@ -117,7 +120,7 @@ class InvitationStoreLifecycleIT extends StoreTest {
 		jdbc.update("UPDATE invitation SET expires_at = now() - interval '1 hour' WHERE id = ?", invitationOf(bob));
 		store.expireSuperseded(RUN, List.of(invitationOf(bob)));
 		assertThat(stored(invitationOf(bob))).isEqualTo("EXPIRED");
-		assertThat(history(invitationOf(bob))).endsWith("EXPIRED");
+		assertThat(history(invitationOf(bob))).contains("EXPIRED");
 		// Recorded once: the job passes over a row stored as expired, the selection over
 		// one the job recorded.
 		assertThat(store.expireDue(100, "job:expire#9")).isEmpty();
@@ -125,6 +128,26 @@ class InvitationStoreLifecycleIT extends StoreTest {
 		assertThat(stored(invitationOf(ann))).isEqualTo("EXPIRED");
 		assertThat(history(invitationOf(ann)).stream().filter("EXPIRED"::equals)).hasSize(1);
 		assertThat(history(invitationOf(bob)).stream().filter("EXPIRED"::equals)).hasSize(1);
+	}
+
+	@Test
+	void aHardBounceOfAnExpiredInvitationKeepsItsExpiryInTheHistory() {
+		long ann = person("ann");
+		sent(ann);
+		long id = invitationOf(ann);
+		jdbc.update("UPDATE invitation SET expires_at = now() - interval '1 hour' WHERE id = ?", id);
+		assertThat(history(id)).contains("EXPIRED");
+		// The row says BOUNCED from now on: the expiry it told becomes an entry first.
+		store.applyBounce(new BounceNotice(id, BounceNotice.Kind.HARD, "bounce-1", "5.1.1", "mailbox unknown", "test",
+				"bounces:test"));
+		assertThat(status(id)).isEqualTo("BOUNCED");
+		assertThat(history(id)).containsSubsequence("EXPIRED", "BOUNCED");
+		assertThat(history(id).stream().filter("EXPIRED"::equals)).hasSize(1);
+		assertThat(jdbc.queryForObject(
+				"SELECT e.at = i.expires_at FROM invitation_event e JOIN invitation i ON i.id = e.invitation_id"
+						+ " WHERE e.type = 'EXPIRED' AND i.id = ?",
+				Boolean.class, id))
+			.isTrue();
 	}
 
 	@Test
