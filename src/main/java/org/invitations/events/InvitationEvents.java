@@ -25,7 +25,8 @@ public final class InvitationEvents {
 			INSERT INTO event_outbox (invitation_id, type, data)
 			SELECT i.id, ?, json_build_object(
 			    'invitation_id', i.id, 'kind', i.kind, 'status', %s, 'role', r.name,
-			    'person', json_build_object('id', p.id, 'external_id', p.external_id, 'email', coalesce(i.email, i.email_normalized),
+			    'person', json_build_object('id', p.id, 'external_id', p.external_id,
+			                                'email', coalesce(i.email, i.email_normalized),
 			                                'first_name', p.first_name, 'last_name', p.last_name),
 			    'run', json_build_object('spec', i.spec_name, 'execution_id', i.job_execution_id),
 			    'by', ?::text,
@@ -33,12 +34,11 @@ public final class InvitationEvents {
 			    'closed_at', %s)
 			FROM invitation i JOIN person p ON p.id = i.person_id LEFT JOIN role r ON r.id = i.role_id
 			WHERE i.id = ANY(?) ORDER BY i.id
-			"""
-		.formatted(
-				// As readers see it: a sent invitation past its expiry is expired (V44).
-				"CASE WHEN i.status = 'SENT' AND i.expires_at <= now() THEN 'EXPIRED' ELSE i.status END",
-				utc("i.created_at"), utc("i.sent_at"), utc("i.expires_at"), utc("i.reminded_at"), utc("i.accepted_at"),
-				utc("coalesce(i.closed_at, CASE WHEN i.status = 'SENT' AND i.expires_at <= now() THEN i.expires_at END)"));
+			""".formatted(
+			// As readers see it: a sent invitation past its expiry is expired (V44).
+			"CASE WHEN i.status = 'SENT' AND i.expires_at <= now() THEN 'EXPIRED' ELSE i.status END",
+			utc("i.created_at"), utc("i.sent_at"), utc("i.expires_at"), utc("i.reminded_at"), utc("i.accepted_at"),
+			utc("coalesce(i.closed_at, CASE WHEN i.status = 'SENT' AND i.expires_at <= now() THEN i.expires_at END)"));
 
 	private final Set<EventKind> kinds;
 

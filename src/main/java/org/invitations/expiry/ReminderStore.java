@@ -54,8 +54,8 @@ class ReminderStore {
 	List<Due> claim(long jobInstanceId, Duration before, Duration minRemaining, int limit) {
 		List<Due> due = jdbc.query(
 				"""
-						SELECT i.id, i.person_id, i.kind, extract(epoch FROM i.token_ttl)::bigint, coalesce(i.email, i.email_normalized), p.first_name,
-						       p.last_name, r.name, i.spec_name, i.expires_at,
+						SELECT i.id, i.person_id, i.kind, extract(epoch FROM i.token_ttl)::bigint,
+						       coalesce(i.email, i.email_normalized), p.first_name, p.last_name, r.name, i.spec_name, i.expires_at,
 						       %s,
 						       i.token_hash
 						FROM invitation i JOIN person p ON p.id = i.person_id LEFT JOIN role r ON r.id = i.role_id

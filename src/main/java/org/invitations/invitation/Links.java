@@ -47,23 +47,21 @@ final class Links {
 	 * (V50); a link redeemed beside another is the caller's entry to write.
 	 */
 	InvitationStore.@Nullable Accepted redeem(byte[] hash, String actor) {
-		List<InvitationStore.Accepted> accepted = jdbc.query(
-				"WITH " + FOUND
-						+ """
-								, accepted AS (
-								    UPDATE invitation i SET status = 'ACCEPTED', accepted_at = now(), closed_at = now(),
-								           accepted_by = CASE WHEN f.earlier OR EXISTS (SELECT 1 FROM earlier_token e WHERE e.invitation_id = i.id)
-								                              THEN NULL ELSE ?::text END
-								    FROM found f
-								    WHERE i.id = f.invitation_id AND i.status = 'SENT' AND i.expires_at > now()
-								    RETURNING i.id, i.person_id, i.kind, f.earlier),
-								person_logged_in AS (
-								    UPDATE person p SET last_login_at = coalesce(p.last_login_at, now()), updated_at = now()
-								    FROM accepted a WHERE p.id = a.person_id RETURNING p.id, p.email, p.first_name)
-								SELECT a.id, a.person_id, a.kind, l.email, l.first_name, a.earlier,
-								       EXISTS (SELECT 1 FROM earlier_token e WHERE e.invitation_id = a.id) AS has_earlier
-								FROM accepted a JOIN person_logged_in l ON l.id = a.person_id
-								""",
+		List<InvitationStore.Accepted> accepted = jdbc.query("WITH " + FOUND + """
+				, accepted AS (
+				    UPDATE invitation i SET status = 'ACCEPTED', accepted_at = now(), closed_at = now(),
+				           accepted_by = CASE WHEN f.earlier OR i.id IN (SELECT invitation_id FROM earlier_token)
+				                              THEN NULL ELSE ?::text END
+				    FROM found f
+				    WHERE i.id = f.invitation_id AND i.status = 'SENT' AND i.expires_at > now()
+				    RETURNING i.id, i.person_id, i.kind, f.earlier),
+				person_logged_in AS (
+				    UPDATE person p SET last_login_at = coalesce(p.last_login_at, now()), updated_at = now()
+				    FROM accepted a WHERE p.id = a.person_id RETURNING p.id, p.email, p.first_name)
+				SELECT a.id, a.person_id, a.kind, l.email, l.first_name, a.earlier,
+				       EXISTS (SELECT 1 FROM earlier_token e WHERE e.invitation_id = a.id) AS has_earlier
+				FROM accepted a JOIN person_logged_in l ON l.id = a.person_id
+				""",
 				(rs, n) -> new InvitationStore.Accepted(rs.getLong("id"), rs.getLong("person_id"),
 						Kind.valueOf(rs.getString("kind")), rs.getString("email"), rs.getString("first_name"),
 						rs.getBoolean("earlier"), rs.getBoolean("has_earlier")),

@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntPredicate;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
@@ -88,14 +89,14 @@ final class Outcomes {
 		Instant until = null;
 		if (n > 0) {
 			// Only if still as claimed: QUEUED (a chunk's claim), or SENDING by this
-			// execution (in doubt). A send keeps the time its last temporary refusal was
-			// due (retry_at), so the row tells whether this run tried it before: such a
-			// send is not told by the row alone (its report row said QUEUED with a reason
-			// meanwhile). Written as a CASE, which PostgreSQL cannot match to
+			// execution (in doubt). Written as a CASE, which PostgreSQL cannot match to
 			// the queue's partial index: as a plain condition on the status it read the
 			// whole queue for each chunk (38 s per chunk at 89,000 rows). A temporary
 			// refusal with retries left ("again") goes back to the queue, due after the
-			// backoff, its attempt not counted as a send.
+			// backoff, its attempt not counted as a send. A send keeps the time its last
+			// temporary refusal was due (retry_at): the row then tells that this run
+			// tried
+			// it before, which its report row says meanwhile (QUEUED, with a reason).
 			Map<Long, String> updated = new HashMap<>();
 			Set<Long> toldByTheRow = new HashSet<>();
 			List<Instant> due = new ArrayList<>();
@@ -176,10 +177,9 @@ final class Outcomes {
 			// report rows. A send the invitation row tells all of (when, by the run
 			// that queued it, the server's reply) has no entry: the history reads it
 			// from the row (V46).
-			int[] entries = IntStream.range(0, n)
-				.filter(i -> !(InvitationStatus.SENT.dbValue().equals(updated.get(ids[i]))
-						&& toldByTheRow.contains(ids[i]) && details[i].equals(replies[i])))
-				.toArray();
+			IntPredicate toldAlone = i -> InvitationStatus.SENT.dbValue().equals(updated.get(ids[i]))
+					&& toldByTheRow.contains(ids[i]) && details[i].equals(replies[i]);
+			int[] entries = IntStream.range(0, n).filter(toldAlone.negate()).toArray();
 			history.add(Arrays.stream(entries).mapToObj(i -> ids[i]).toArray(Long[]::new),
 					Arrays.stream(entries).mapToObj(i -> statuses[i]).toArray(String[]::new), run.actor(),
 					Arrays.stream(entries).mapToObj(i -> details[i]).toArray(String[]::new));
@@ -193,13 +193,10 @@ final class Outcomes {
 				});
 				events.record(jdbc, EventKind.SENT, sent, run.actor());
 			}
-			// The report row of such a send says QUEUED, and job_report_row reads SENT
-			// from the invitation (V48): only the totals move.
-			int[] rows = IntStream.range(0, n)
-				.filter(i -> !(reasons[i] == null && ReportOutcome.SENT.dbValue().equals(outcomesReported[i])
-						&& InvitationStatus.SENT.dbValue().equals(updated.get(ids[i])) && toldByTheRow.contains(ids[i])
-						&& details[i].equals(replies[i])))
-				.toArray();
+			// The report row of such a send, unless its reply left it in doubt, says
+			// QUEUED, and job_report_row reads SENT from the invitation (V48): only the
+			// totals move.
+			int[] rows = IntStream.range(0, n).filter(i -> !(toldAlone.test(i) && reasons[i] == null)).toArray();
 			reports.sentAsQueued(run.jobInstanceId(), n - rows.length);
 			reports.update(run.jobInstanceId(), run.jobExecutionId(),
 					Arrays.stream(rows).mapToObj(i -> ids[i]).toArray(Long[]::new),
