@@ -87,7 +87,7 @@ public class BenchRunner {
 			jdbc.execute("VACUUM FULL ANALYZE job_report_item");
 			jdbc.execute("VACUUM FULL ANALYZE invitation_event");
 		}
-		// The purge step counts both; the expire step before it added history entries.
+		// The purge step counts report rows and history entries together.
 		long rows = after[0] - before[0];
 		return new Expiry(step.getWriteCount(), due, duration(step), rows, after[1] - before[1],
 				purge.getWriteCount() - rows, duration(purge));

@@ -10,7 +10,6 @@ import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.jdbc.core.RowCallbackHandler;
-import org.springframework.transaction.support.TransactionTemplate;
 
 import org.invitations.IntegrationTest;
 import org.invitations.spec.Kind;
@@ -20,8 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A run's totals come from the rows kept beside the report rows, written by the same
  * statements as the rows (V29; deletes and truncates by triggers), and they stay what
- * counting the report rows gives through every kind of write. And how a row stores what
- * it says.
+ * counting the report rows gives through every kind of write; and an address written as
+ * normalised is stored once in its row (V49).
  */
 class ReportTotalsIT extends IntegrationTest {
 
@@ -89,15 +88,10 @@ class ReportTotalsIT extends IntegrationTest {
 							ReportOutcome.REJECTED, RejectReason.INVALID_EMAIL, "not an address"))
 					.toList());
 		jdbc.execute("ANALYZE job_report_item");
-		String plan = new TransactionTemplate(
-				context.getBean(org.springframework.transaction.PlatformTransactionManager.class))
-			.execute(status -> {
-				return String.join("\n", jdbc.queryForList("""
-						EXPLAIN SELECT * FROM job_report_row r WHERE r.job_instance_id = 1 AND r.problem IS NOT NULL
-						AND r.email_normalized IS NULL AND lower(r.email_as_written) LIKE 'not%'
-						""", String.class));
-			});
-		assertThat(plan).contains("job_report_item_unnormalized");
+		assertThat(jdbc.queryForList("""
+				EXPLAIN SELECT * FROM job_report_row r WHERE r.job_instance_id = 1 AND r.problem IS NOT NULL
+				AND r.email_normalized IS NULL AND lower(r.email_as_written) LIKE 'not%'
+				""", String.class)).anySatisfy(line -> assertThat(line).contains("job_report_item_unnormalized"));
 	}
 
 	/** Report rows numbered from and to, each for the invitation of its number. */
