@@ -72,6 +72,7 @@ class ConsoleBenchmark extends ConsoleTest {
 		pages.put("Runs", "/runs");
 		pages.put("Run (totals, first rows)", "/runs/" + execution);
 		pages.put("Run, SENT rows", "/runs/" + execution + "?outcome=SENT");
+		pages.put("Run, QUEUED rows (none left)", "/runs/" + execution + "?outcome=QUEUED");
 		pages.put("Run, FAILED rows", "/runs/" + execution + "?outcome=FAILED");
 		pages.put("Run, reason filter", "/runs/" + execution + "?outcome=FAILED&reason=PERMANENT_REFUSAL");
 		pages.put("Run, address search", "/runs/" + execution + "?email=b77777");
